@@ -1,0 +1,31 @@
+# Two commands for a new user: `make demo` and `make test` (both create .venv on first use).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test sample bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==$$(grep '^pip==' constraints.txt | cut -d= -f3)"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@# rfc3987-syntax only adds ~3.6 s to every nbformat import (see TOOLCHAIN.md); nothing needs it
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax || true
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/qualitykit demo --out output/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks/
+
+sample: $(STAMP)
+	$(BIN)/python -c "from qualitykit.sample import simulate, write_sample; print(write_sample(simulate()))"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py
+
+clean:
+	rm -rf $(VENV) output .pytest_cache

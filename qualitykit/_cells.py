@@ -1,0 +1,105 @@
+"""Turn one score cell into (score, status, level) (private).
+
+Markers never become scores; a real 0 stays a score; full-width digits and numbers stored as
+text are scores; "36，剔除" is a score the sheet itself excludes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from ._text import norm
+
+MARKERS: dict[str, str] = {}
+for _status, _words in {
+    "absent": "缺考 缺 q 缺席 缺测 未考 未参加 旷考 缺考生",
+    "excused": "请假 病假 事假 免考 免 免试 免修 缓考 休学",
+    "transferred": "转学 转出 转走 离校 已转学 转",
+    "cheated": "作弊 违纪 舞弊",
+    "not_scanned": "未扫 未扫描 未扫到 漏扫",
+    "excluded": "剔除 不计 不计排名 不计入 随班就读 特殊 已剔除",
+    "not_taken": "n 未选考 未选 不选 不考 未选科 - -- — / 无",
+}.items():
+    for _w in _words.split():
+        MARKERS[_w] = _status
+
+LEVELS = {
+    "优秀": "优秀", "优": "优秀", "良好": "良好", "良": "良好", "合格": "合格", "及格": "合格",
+    "中": "合格", "待合格": "待合格", "不合格": "待合格", "不及格": "待合格", "待提高": "待合格",
+    "需努力": "待合格", "差": "待合格",
+}
+_LETTER_LEVEL = re.compile(r"^[A-E][+-]?$")
+_SPLIT = re.compile(r"[,，;；、()（）\[\]【】]+")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)分?$")
+
+#: Statuses, in the canonical table's ``status`` column.
+STATUSES = ("sat", "absent", "excused", "cheated", "transferred", "not_scanned", "excluded",
+            "not_taken", "invalid")
+
+
+class Cell(NamedTuple):
+    score: float | None
+    status: str  # a STATUSES value, or "blank"
+    level: str | None
+    problem: str | None  # set when the cell could not be read
+
+
+BLANK = Cell(None, "blank", None, None)
+
+
+def parse_cell(value: object) -> Cell:
+    """Read one score cell.
+
+    >>> parse_cell(85.5), parse_cell("８５")
+    (Cell(score=85.5, status='sat', level=None, problem=None), Cell(score=85.0, status='sat', level=None, problem=None))
+    >>> parse_cell("缺考，不计排名").status, parse_cell("Q").status, parse_cell("36，剔除")
+    ('absent', 'absent', Cell(score=36.0, status='excluded', level=None, problem=None))
+    >>> parse_cell(0).score, parse_cell("良好").level, parse_cell("A+").level
+    (0.0, '良好', 'A+')
+    """
+    if value is None:
+        return BLANK
+    if isinstance(value, bool):
+        return Cell(None, "invalid", None, "布尔值不是分数 (boolean is not a score)")
+    if isinstance(value, (int, float)):
+        if value != value:
+            return BLANK
+        return Cell(float(value), "sat", None, None)
+    if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+        return Cell(None, "invalid", None,
+                    "单元格是日期/时间格式，不是分数 (date cell is not a score)；请把单元格格式改为数值")
+    return _parse_text(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Cell:
+    s = norm(text)
+    if not s:
+        return BLANK
+    if _NUMBER.match(s):
+        return Cell(float(s.rstrip("分")), "sat", None, None)
+    low = s.lower()
+    if low in MARKERS:
+        return Cell(None, MARKERS[low], None, None)
+    if s in LEVELS:
+        return Cell(None, "sat", LEVELS[s], None)
+    if _LETTER_LEVEL.match(s.upper()) and len(s) <= 2:
+        return Cell(None, "sat", s.upper(), None)
+    tokens = [t for t in _SPLIT.split(low) if t]
+    number = next((t for t in tokens if _NUMBER.match(t)), None)
+    status = next((MARKERS[t] for t in tokens if t in MARKERS), None)
+    if status is None and not any(ch.isdigit() for ch in low):  # "因病缺考", not "85缺考"
+        for word in sorted(MARKERS, key=len, reverse=True):
+            if len(word) >= 2 and word in low:
+                status = MARKERS[word]
+                break
+    if status is not None:
+        score = float(number.rstrip("分")) if number is not None else None
+        if score is not None and status in ("absent", "not_taken"):
+            return Cell(None, "invalid", None,
+                        f"既有分数 {number} 又标记缺考/未选考 (score and absence marker in one cell)")
+        return Cell(score, status, None, None)
+    return Cell(None, "invalid", None, "无法识别的内容 (unparseable cell)")

@@ -1,0 +1,56 @@
+"""Text normalisation shared by the importers (private)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def norm(value: object) -> str:
+    """Return *value* as text: NFKC (full-width → half-width), no spaces, '' for empty.
+
+    >>> norm("  五（1）班 ")
+    '五(1)班'
+    >>> norm(None)
+    ''
+    >>> norm(202301001.0)
+    '202301001'
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    return _SPACES.sub("", text)
+
+
+def cn_number(text: str) -> int | None:
+    """Parse a small Chinese or Arabic numeral (0–99).
+
+    >>> cn_number("十二"), cn_number("二十"), cn_number("五"), cn_number("12"), cn_number("甲")
+    (12, 20, 5, 12, None)
+    """
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        if t is None or o is None:
+            return None
+        return t * 10 + o
+    if len(text) == 1:
+        return _CN_DIGITS.get(text)
+    return None

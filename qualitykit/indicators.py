@@ -1,0 +1,215 @@
+"""三率一分 and the other per-group indicators of a term analysis."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .standard import Standard, get_standard
+
+__all__ = ["summary", "all_pass_rate", "wilson_interval"]
+
+RATES = ("pass_rate", "excellent_rate", "low_rate")
+
+
+def wilson_interval(successes, n, confidence: float = 0.95):
+    """Wilson score interval for a proportion (vectorised); NaN where ``n == 0``.
+
+    >>> lo, hi = wilson_interval(8, 10)
+    >>> round(float(lo), 4), round(float(hi), 4)
+    (0.4902, 0.9433)
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    lo, hi = centre - half, centre + half
+    bad = n <= 0
+    return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
+
+
+def _lines(standard: Standard, which: str, full_mark: pd.Series, grade: pd.Series) -> np.ndarray:
+    pairs = pd.DataFrame({"f": full_mark.to_numpy(float),
+                          "g": pd.array(grade, dtype="Int64") if grade is not None else pd.NA})
+    cache = {}
+    out = np.empty(len(pairs))
+    for i, (f, g) in enumerate(zip(pairs["f"], pairs["g"])):
+        key = (f, None if pd.isna(g) else int(g))
+        if key not in cache:
+            cache[key] = standard.line(which, f, key[1]) if not math.isnan(f) else np.nan
+        out[i] = cache[key]
+    return out
+
+
+def _flags(scores: pd.DataFrame, standard: Standard) -> pd.DataFrame:
+    """Per-row sat / pass / excellent / low / full flags (NaN-safe)."""
+    grade = scores["grade"] if "grade" in scores else None
+    full = scores["full_mark"].astype(float)
+    score = scores["score"].astype(float)
+    sat = scores["status"].eq("sat").to_numpy() & score.notna().to_numpy()
+    eps = 1e-9
+    return pd.DataFrame({
+        "sat": sat,
+        "passed": sat & (score.to_numpy() >= _lines(standard, "pass", full, grade) - eps),
+        "excellent": sat & (score.to_numpy() >= _lines(standard, "excellent", full, grade) - eps),
+        "low": sat & (score.to_numpy() < _lines(standard, "low", full, grade) - eps),
+        "full": sat & (np.abs(score.to_numpy() - full.to_numpy()) < eps),
+    }, index=scores.index)
+
+
+def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
+                  standard: Standard | str | None = None) -> pd.DataFrame:
+    """全科合格率: the share of students who passed every subject they sat.
+
+    A student counts when they sat at least one subject of the exam; absent subjects are
+    neither passed nor failed.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns (and ``exam``), ``n_students``, ``n_all_pass``, ``all_pass_rate``,
+        ``all_pass_rate_low``, ``all_pass_rate_high``.
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> t = qk.all_pass_rate(qk.load_sample(exam="2025-2026-1 期末", grade=5))
+    >>> t.columns.tolist()[:4]
+    ['class_id', 'n_students', 'n_all_pass', 'all_pass_rate']
+    """
+    std = get_standard(standard)
+    keys = _keys(scores, by)
+    flags = _flags(scores, std)
+    per_student = (scores[keys + ["student_id"]].assign(sat=flags["sat"], passed=flags["passed"])
+                   [lambda d: d["sat"]]
+                   .groupby(keys + ["student_id"], dropna=False, sort=True)["passed"].all())
+    out = per_student.groupby(level=keys, dropna=False).agg(n_students="size", n_all_pass="sum")
+    out = out.reset_index()
+    out["all_pass_rate"] = out["n_all_pass"] / out["n_students"]
+    out["all_pass_rate_low"], out["all_pass_rate_high"] = wilson_interval(
+        out["n_all_pass"], out["n_students"])
+    return out
+
+
+def _keys(scores: pd.DataFrame, by: Sequence[str] | str) -> list[str]:
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [k for k in keys if k not in scores.columns]
+    if missing:
+        raise ValueError(f"by= 中的列 {missing} 不在成绩表中 (not in scores)；可用的列：{list(scores.columns)}。")
+    if "exam" in scores.columns and "exam" not in keys and scores["exam"].nunique() > 1:
+        keys = ["exam"] + keys
+    return keys
+
+
+def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "subject"),
+            standard: Standard | str | None = None, confidence: float = 0.95) -> pd.DataFrame:
+    """三率一分 and the usual indicators, one row per group.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        The canonical long table (:func:`qualitykit.read_scores`).
+    by : column names
+        Groups, e.g. ``("class_id", "subject")``. ``exam`` is added in front when the table
+        holds several exams.
+    standard : Standard, preset name or TOML path, optional
+        Cut lines, 超均率 variant and 综合分 weights (default: :data:`PRESETS["default"]`).
+    confidence : float
+        Level of the Wilson intervals of the rates.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns; ``full_mark``; ``n_enrolled`` (应考), ``n_sat`` (实考), ``n_absent``;
+        ``mean``, ``sd`` (sample, ddof=1), ``median``, ``min``, ``max``; ``pass_rate``,
+        ``excellent_rate``, ``low_rate`` each with ``_low``/``_high`` interval bounds;
+        ``full_mark_rate``; ``cv`` (sd/mean); ``difficulty`` (mean/full mark);
+        ``above_mean_rate`` (超均率, variant from the standard, against the same exam × subject
+        over all rows passed in); ``composite`` (综合分, 0–100); ``rank`` (competition rank of
+        ``composite`` within the same exam × subject, 1 = best). Rates are fractions 0–1.
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> s = qk.summary(qk.load_sample(exam="2025-2026-1 期末", grade=5))
+    >>> s[["class_id", "subject", "n_sat", "pass_rate"]].head(2)
+      class_id subject  n_sat  pass_rate
+    0      5-1      数学     38   0.868421
+    1      5-1      科学     38   0.736842
+    """
+    std = get_standard(standard)
+    keys = _keys(scores, by)
+    flags = _flags(scores, std)
+    data = scores[keys + ["score", "full_mark"]].assign(**flags)
+    data["x"] = data["score"].where(data["sat"])
+    groups = data.groupby(keys, dropna=False, sort=True)
+    full = groups["full_mark"].agg(["min", "max"])
+    mixed = full[full["min"] != full["max"]]
+    if len(mixed):
+        raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{mixed.index[0]}；"
+                         "请按科目分组（by 中加入 subject）。")
+    out = groups.agg(n_enrolled=("sat", "size"), n_sat=("sat", "sum"), mean=("x", "mean"),
+                     sd=("x", "std"), median=("x", "median"), min=("x", "min"), max=("x", "max"),
+                     n_pass=("passed", "sum"), n_excellent=("excellent", "sum"),
+                     n_low=("low", "sum"), n_full=("full", "sum"))
+    out.insert(0, "full_mark", full["min"])
+    out = out.reset_index()
+    out["n_absent"] = out["n_enrolled"] - out["n_sat"]
+    n = out["n_sat"].where(out["n_sat"] > 0)
+    for rate, count in zip(RATES, ("n_pass", "n_excellent", "n_low")):
+        out[rate] = out[count] / n
+        out[f"{rate}_low"], out[f"{rate}_high"] = wilson_interval(out[count], out["n_sat"], confidence)
+    out["full_mark_rate"] = out["n_full"] / n
+    out["cv"] = out["sd"] / out["mean"]
+    out["difficulty"] = out["mean"] / out["full_mark"]
+    ref_keys = [k for k in ("exam", "subject") if k in keys]
+    out["above_mean_rate"] = _above_mean(out, data, keys, ref_keys, std)
+    if "all_pass_rate" in std.composite_weights:
+        unit = [k for k in keys if k != "subject"]
+        ap = all_pass_rate(scores, by=[k for k in unit if k != "exam"] or ["school"], standard=std)
+        out = out.merge(ap[[c for c in ap.columns if c in unit or c == "all_pass_rate"]],
+                        on=[k for k in unit if k in ap.columns], how="left")
+    out["composite"] = 100 * sum(
+        w * (out["difficulty"] if part == "mean" else out[part])
+        for part, w in std.composite_weights.items())
+    rank_groups = out.groupby(ref_keys, dropna=False)["composite"] if ref_keys else out["composite"]
+    out["rank"] = rank_groups.rank(ascending=False, method="min").astype("Int64")
+    columns = keys + ["full_mark", "n_enrolled", "n_sat", "n_absent", "mean", "sd", "median",
+                      "min", "max"]
+    for rate in RATES:
+        columns += [rate, f"{rate}_low", f"{rate}_high"]
+    columns += ["full_mark_rate", "cv", "difficulty", "above_mean_rate"]
+    columns += ["all_pass_rate"] if "all_pass_rate" in out else []
+    columns += ["composite", "rank"]
+    return out[columns]
+
+
+def _above_mean(out: pd.DataFrame, data: pd.DataFrame, keys, ref_keys, std: Standard) -> pd.Series:
+    if ref_keys:
+        ref = data.groupby(ref_keys, dropna=False).agg(ref_mean=("x", "mean"),
+                                                      ref_pass=("passed", "sum"),
+                                                      ref_n=("sat", "sum")).reset_index()
+        merged = out[ref_keys].merge(ref, on=ref_keys, how="left")
+    else:
+        merged = pd.DataFrame({"ref_mean": [data["x"].mean()] * len(out),
+                               "ref_pass": data["passed"].sum(), "ref_n": data["sat"].sum()})
+    if std.above_mean_variant == "relative_mean":
+        return (out["mean"] - merged["ref_mean"].to_numpy()) / merged["ref_mean"].to_numpy()
+    if std.above_mean_variant == "relative_rate":
+        ref_rate = (merged["ref_pass"] / merged["ref_n"]).to_numpy()
+        return (out["pass_rate"] - ref_rate) / ref_rate
+    # share of the unit's sitters at or above the reference mean
+    ref_mean = data[ref_keys].merge(
+        merged.drop_duplicates(ref_keys) if ref_keys else merged, on=ref_keys, how="left"
+    )["ref_mean"].to_numpy() if ref_keys else np.full(len(data), merged["ref_mean"].iloc[0])
+    above = data.assign(_above=(data["x"] >= ref_mean - 1e-9) & data["sat"])
+    share = above.groupby(keys, dropna=False, sort=True)["_above"].sum().to_numpy()
+    return pd.Series(share, index=out.index) / out["n_sat"].where(out["n_sat"] > 0)

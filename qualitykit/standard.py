@@ -1,0 +1,173 @@
+"""Thresholds, weights and presets: the one typed place where a school's rules live.
+
+Every line and weight the kit uses comes from a :class:`Standard`. Named presets record their
+source; a school can keep its own rules in a TOML file (see ``templates/standard.toml``).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+
+__all__ = ["Standard", "PRESETS", "get_standard"]
+
+ABOVE_MEAN_VARIANTS = ("relative_mean", "relative_rate", "share_above")
+ROUNDING = ("none", "ceil", "round")
+COMPOSITE_PARTS = ("mean", "pass_rate", "excellent_rate", "low_rate", "all_pass_rate",
+                   "full_mark_rate")
+
+
+def _frozen(mapping: Mapping) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A school's or district's rules for the indicators.
+
+    Parameters
+    ----------
+    name, source : str
+        What the preset is called and where its numbers come from.
+    pass_line, excellent_line, low_line : float
+        Cut lines as a share of the full mark: pass = score ≥ 60 %, excellent ≥ 85 %,
+        low = score < 40 % by default.
+    rounding : {"none", "ceil", "round"}
+        How a cut line in points is rounded (e.g. 60 % of 150 = 90; 85 % of 75 = 63.75 → 64).
+    composite_weights : mapping
+        Weights of 综合分 over ``mean`` (as a share of the full mark), ``pass_rate``,
+        ``excellent_rate``, ``low_rate`` (give it a negative weight), ``all_pass_rate``,
+        ``full_mark_rate``; the result is on a 0–100 scale.
+    level_bands : tuple of (label, share)
+        等级 bands from the top: a score at or above ``share × full_mark`` gets ``label``.
+    lower_primary_grades, lower_primary_excellent_line, lower_primary_level_bands
+        Grades 1–2 often use 90 % for 优秀 and 90/80/60 for 等级.
+    above_mean_variant : {"relative_mean", "relative_rate", "share_above"}
+        超均率: (unit mean − reference mean) / reference mean (default); the same on the pass
+        rate; or the share of students at or above the reference mean.
+    full_marks : mapping
+        Subject → full mark, used by the importer when the sheet does not say (default 100).
+    """
+
+    name: str = "default"
+    source: str = "DOMAIN.md 默认值：及格 60%、优秀 85%、低分 40%；综合分 均 0.4 / 及 0.3 / 优 0.3"
+    pass_line: float = 0.60
+    excellent_line: float = 0.85
+    low_line: float = 0.40
+    rounding: str = "none"
+    composite_weights: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"mean": 0.4, "pass_rate": 0.3, "excellent_rate": 0.3}))
+    level_bands: tuple[tuple[str, float], ...] = (("优秀", 0.85), ("良好", 0.75), ("合格", 0.60),
+                                                  ("待合格", 0.0))
+    lower_primary_grades: tuple[int, ...] = (1, 2)
+    lower_primary_excellent_line: float = 0.90
+    lower_primary_level_bands: tuple[tuple[str, float], ...] = (
+        ("优秀", 0.90), ("良好", 0.80), ("合格", 0.60), ("待合格", 0.0))
+    above_mean_variant: str = "relative_mean"
+    full_marks: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
+
+    def __post_init__(self) -> None:
+        for name in ("pass_line", "excellent_line", "low_line", "lower_primary_excellent_line"):
+            value = getattr(self, name)
+            if not 0 < value <= 1:
+                raise ValueError(f"{name} 应为满分的比例 (0, 1]，如 0.6 表示 60%；收到 {value!r}。")
+        if not self.low_line <= self.pass_line <= self.excellent_line:
+            raise ValueError("应满足 low_line ≤ pass_line ≤ excellent_line（低分线 ≤ 及格线 ≤ 优秀线）；"
+                             f"收到 {self.low_line}, {self.pass_line}, {self.excellent_line}。")
+        if self.rounding not in ROUNDING:
+            raise ValueError(f"rounding 应为 {ROUNDING} 之一，收到 {self.rounding!r}。")
+        if self.above_mean_variant not in ABOVE_MEAN_VARIANTS:
+            raise ValueError(f"above_mean_variant 应为 {ABOVE_MEAN_VARIANTS} 之一，"
+                             f"收到 {self.above_mean_variant!r}。")
+        unknown = set(self.composite_weights) - set(COMPOSITE_PARTS)
+        if unknown:
+            raise ValueError(f"composite_weights 中有未知的指标 {sorted(unknown)}；可用：{COMPOSITE_PARTS}。")
+        object.__setattr__(self, "composite_weights", _frozen(self.composite_weights))
+        object.__setattr__(self, "full_marks", _frozen(self.full_marks))
+        object.__setattr__(self, "level_bands", tuple(tuple(b) for b in self.level_bands))
+        object.__setattr__(self, "lower_primary_level_bands",
+                           tuple(tuple(b) for b in self.lower_primary_level_bands))
+
+    # ---- cut lines --------------------------------------------------------------------------
+    def line(self, which: str, full_mark: float, grade: int | None = None) -> float:
+        """A cut line in points.
+
+        >>> Standard().line("pass", 150), Standard().line("excellent", 100, grade=1)
+        (90.0, 90.0)
+        >>> Standard(rounding="ceil").line("excellent", 75)
+        64.0
+        """
+        share = {"pass": self.pass_line, "excellent": self.excellent_line,
+                 "low": self.low_line}[which]
+        if which == "excellent" and grade is not None and grade in self.lower_primary_grades:
+            share = self.lower_primary_excellent_line
+        points = share * full_mark
+        points = round(points, 9)  # 0.6 * 150 is 89.99999999999999 in binary
+        if self.rounding == "ceil":
+            return float(math.ceil(points))
+        if self.rounding == "round":
+            return float(math.floor(points + 0.5))
+        return float(points)
+
+    def bands(self, grade: int | None = None) -> tuple[tuple[str, float], ...]:
+        if grade is not None and grade in self.lower_primary_grades:
+            return self.lower_primary_level_bands
+        return self.level_bands
+
+    # ---- construction -----------------------------------------------------------------------
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Standard:
+        """Read a school's standard from a TOML file (``preset = "…"`` starts from a preset)."""
+        path = Path(path)
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        base = PRESETS[data.pop("preset", "default")]
+        allowed = {f.name for f in fields(cls)}
+        unknown = set(data) - allowed
+        if unknown:
+            raise ValueError(f"{path.name} 中有未知的设置 {sorted(unknown)}；可用：{sorted(allowed)}。")
+        for key in ("level_bands", "lower_primary_level_bands"):
+            if key in data:
+                data[key] = tuple((str(label), float(share)) for label, share in data[key])
+        if "lower_primary_grades" in data:
+            data["lower_primary_grades"] = tuple(data["lower_primary_grades"])
+        data.setdefault("name", path.stem)
+        data.setdefault("source", f"{path.name}")
+        return replace(base, **data)
+
+
+PRESETS: dict[str, Standard] = {
+    "default": Standard(),
+    "county_teacher": Standard(
+        name="county_teacher",
+        source="县级教师考核方案常用：综合分 均 0.5 / 及 0.3 / 优 0.2（DOMAIN.md）",
+        composite_weights={"mean": 0.5, "pass_rate": 0.3, "excellent_rate": 0.2}),
+    "pass_focus": Standard(
+        name="pass_focus", source="重合格率方案：综合分 均 0.3 / 及 0.5 / 优 0.2（DOMAIN.md）",
+        composite_weights={"mean": 0.3, "pass_rate": 0.5, "excellent_rate": 0.2}),
+    "primary_grade": Standard(
+        name="primary_grade",
+        source="小学年级综合分：均 0.1 / 及 0.4 / 优 0.3 / 全科合格 0.2（DOMAIN.md）",
+        composite_weights={"mean": 0.1, "pass_rate": 0.4, "excellent_rate": 0.3,
+                           "all_pass_rate": 0.2}),
+}
+
+
+def get_standard(standard: Standard | str | Path | None) -> Standard:
+    """A Standard from an instance, a preset name, a TOML path, or None (the default)."""
+    if standard is None:
+        return PRESETS["default"]
+    if isinstance(standard, Standard):
+        return standard
+    if isinstance(standard, str) and standard in PRESETS:
+        return PRESETS[standard]
+    path = Path(standard)
+    if path.suffix == ".toml":
+        if not path.exists():
+            raise FileNotFoundError(f"找不到标准文件 (standard file) {path}。")
+        return Standard.from_toml(path)
+    raise ValueError(f"standard 应为预设名 {sorted(PRESETS)}、.toml 文件或 Standard 对象，收到 {standard!r}。")

@@ -1,0 +1,38 @@
+import pandas as pd
+
+from qualitykit.cli import main
+
+
+def test_check_ok_and_error_exit_codes(tmp_path, capsys, xlsx):
+    good = xlsx({"S": [["学号", "姓名", "班级", "语文"], ["1", "甲", "五(1)班", 90]]}, name="good.xlsx")
+    assert main(["check", str(good), "--out", str(tmp_path / "r.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "读取 1 行 = 导入 1 行 + 跳过 0 行" in out and (tmp_path / "r.xlsx").exists()
+    bad = xlsx({"S": [["学号", "姓名", "语文"], ["1", "甲", 120]]}, name="bad.xlsx")
+    assert main(["check", str(bad)]) == 1
+    assert "超过满分" in capsys.readouterr().out
+    assert main(["check", str(bad), "--full-marks", "语文=120"]) == 0
+
+
+def test_summary_prints_and_saves(tmp_path, capsys, xlsx):
+    path = xlsx({"S": [["学号", "姓名", "班级", "语文", "数学"], ["1", "甲", "五(1)班", 90, 50],
+                       ["2", "乙", "五(2)班", 70, "缺考"]]})
+    assert main(["summary", str(path), "--out", str(tmp_path / "s.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "及格率(%)" in out and "实考人数" in out
+    table = pd.read_excel(tmp_path / "s.xlsx", engine="calamine")
+    assert table["实考人数"].tolist() == [1, 1, 0, 1]  # 5-1 数学, 5-1 语文, 5-2 数学 (缺考), 5-2 语文
+
+
+def test_unreadable_file_is_a_clear_message(tmp_path, capsys):
+    assert main(["summary", str(tmp_path / "none.xlsx")]) == 2
+    assert "找不到文件" in capsys.readouterr().err
+
+
+def test_demo_writes_real_files(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    assert "输出在" in capsys.readouterr().out
+    table = pd.read_excel(tmp_path / "三率一分.xlsx", sheet_name=None, engine="calamine")
+    assert set(table) == {"班级×科目", "年级×科目", "全科合格率"}
+    assert table["年级×科目"]["实考人数"].gt(100).all()
+    assert (tmp_path / "导入报告.xlsx").exists()

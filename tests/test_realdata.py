@@ -1,0 +1,132 @@
+"""Real school exports from ../shared/realdata (skipped when absent; never copied here).
+
+Reference figures are the organisers' own sheets (联考 平均分) and PROVENANCE.md's pandas checks.
+"""
+
+import pandas as pd
+import pytest
+
+import qualitykit as qk
+from conftest import realdata
+
+LEAGUE_MARKS = {"语文": 150, "数学": 150, "英语": 150, "日语": 150}
+
+
+@pytest.fixture(scope="module")
+def league():
+    path = realdata("cn-league-wenzhou", "联盟考试A2026.2.4.xlsx")
+    return path, qk.check_scores(path, sheet="分数", full_marks=LEAGUE_MARKS)
+
+
+def test_league_every_row_accounted_for(league):
+    _, report = league
+    assert report.ok
+    assert report.rows_read == 9389
+    assert report.rows_read == report.rows_imported + report.rows_skipped
+    skipped = report.problems[report.problems["action"] == "已跳过此行"]
+    assert len(skipped) == report.rows_skipped
+    # 248 sitters have no 考号: surrogate ids, each listed
+    scores = report.data
+    sat = scores[scores["status"] == "sat"]
+    no_id = sat.loc[sat["student_id"].str.startswith("X"), "student_id"].nunique()
+    assert no_id == 248
+    assert report.problems["problem"].str.contains("missing student_id").sum() >= 248
+
+
+def test_league_sitters_and_school_means_equal_the_organisers_sheet(league):
+    path, report = league
+    scores = report.data
+    sat = scores[scores["status"] == "sat"]
+    assert sat["student_id"].nunique() == 6015  # rows with no score are not counted as sitting
+    by_school = sat.groupby("student_id")["school"].first().value_counts()
+    assert by_school["鳌江中学"] == 814 and by_school["温州外国语"] == 247
+    # the organiser's 平均分 sheet: subject rows with 平均分 per school (columns C..L)
+    sheet = pd.read_excel(path, sheet_name="平均分", header=None, engine="calamine")
+    schools = sheet.iloc[1, 2:12].tolist()
+    ours = qk.summary(scores, by=["school", "subject"]).set_index(["school", "subject"])["mean"]
+    checked = 0
+    for i in range(2, len(sheet)):
+        subject, what = sheet.iloc[i, 0], sheet.iloc[i, 1]
+        if what != "平均分" or qk.canonical_subject(subject) not in set(scores["subject"]):
+            continue
+        for j, school in enumerate(schools):
+            expected = sheet.iloc[i, 2 + j]
+            assert ours[(school, qk.canonical_subject(subject))] == pytest.approx(expected, abs=5e-7)
+            checked += 1
+    assert checked >= 90  # 9 subjects × 10 schools
+
+
+EXPORTS = [
+    ("pinghu-g7-2025/ph七上月考成绩.xlsx", {"语文": 40, "英语": 40}, 888,
+     {"语文": (21.769, 873), "数学": (73.672, 879), "英语": (15.552, 874)}),
+    ("pinghu-g7-2025/ph七上期中成绩.xlsx", {"语文": 120}, 885,
+     {"语文": (71.088, 885), "数学": (55.909, 885), "道德与法治": (26.647, 885)}),
+    ("pinghu-g7-2025/ph七上期末成绩.xlsx", {"语文": 120}, 885,
+     {"语文": (77.407, 885), "历史": (40.340, 885), "道德与法治": (33.918, 885)}),
+    ("zhixin-g8-g9/zx八下期末成绩表.xlsx", {"语文": 120}, 303,
+     {"语文": (86.104, 289), "数学": (70.472, 288), "化学": (32.236, 290)}),
+    ("zhixin-g8-g9/zx九上期末成绩表.xlsx", {"语文": 120}, 303,
+     {"语文": (86.921, 290), "物理": (48.974, 289), "道德与法治": (40.009, 290)}),
+    ("pinghu-g9/九下二模学生成绩.xlsx", {"语文": 120}, 813,
+     {"语文": (80.578, 804), "英语": (42.888, 808), "历史": (48.336, 806)}),
+    ("pinghu-g9/九下二模学生成绩.csv", {"语文": 120}, 813,
+     {"数学": (62.996, 804), "物理": (36.576, 807)}),
+    ("pinghu-g9/907九下月考成绩.csv", {"语文": 120}, 46, {"语文": (79.522, 46), "历史": (38.707, 46)}),
+    ("pinghu-g9/学生成绩(现班).csv", {"语文": 120}, 810, {"语文": (82.963, 808), "化学": (29.610, 807)}),
+    ("highschool-g10-g11/高一上期末考试成绩（分班后名单）.xlsx", {"语文": 150, "数学": 150, "英语": 150},
+     432, {"语文": (109.913, 425), "数学": (75.162, 425), "地理": (55.154, 423)}),
+    ("highschool-g10-g11/测试_4_高一期末成绩_出口.xlsx", {"语文": 150, "数学": 150, "英语": 150}, 432,
+     {"英语": (102.888, 423), "政治": (66.404, 423)}),
+    ("highschool-g10-g11/测试_3_中考成绩_入口.xlsx", {}, 432, {"总分": (530.093, 432)}),
+    ("highschool-g10-g11/高二上期末成绩中考对比.xlsx", {"语文": 150, "数学": 150, "英语": 150, "日语": 150},
+     282, {}),
+]
+
+
+@pytest.mark.parametrize("name, marks, rows, means", EXPORTS, ids=[e[0] for e in EXPORTS])
+def test_school_exports_import_with_rows_accounted_for(name, marks, rows, means):
+    path = realdata("cn-school-exports", *name.split("/"))
+    report = qk.check_scores(path, full_marks=marks)
+    assert report.ok, report.errors["problem"].head().tolist()
+    assert report.rows_read == rows
+    assert report.rows_read == report.rows_imported + report.rows_skipped
+    sat = report.data[report.data["status"] == "sat"]
+    for subject, (mean, n) in means.items():
+        got = sat.loc[sat["subject"] == subject, "score"]
+        assert (round(got.mean(), 3), len(got)) == (mean, n), subject
+
+
+def test_monthly_export_markers_are_statuses():
+    path = realdata("cn-school-exports", "pinghu-g7-2025", "ph七上月考成绩.xlsx")
+    d = qk.read_scores(path, full_marks={"语文": 40, "英语": 40})
+    assert set(d["status"]) == {"sat", "not_scanned", "excluded", "absent"}
+    assert d["grade"].eq(7).all() and d["class_id"].str.startswith("7-").all()
+
+
+def test_term_sheets_joined_to_roster_for_the_class():
+    folder = ("cn-school-exports", "pinghu-g7-2025")
+    roster = qk.read_roster(realdata(*folder, "ph学生信息表.xlsx"))
+    assert len(roster) == 885 and roster["class_id"].nunique() == 18
+    for term in ("ph七上期中成绩.xlsx", "ph七上期末成绩.xlsx"):
+        report = qk.check_scores(realdata(*folder, term), roster=roster, full_marks={"语文": 120})
+        assert report.ok and (report.data["class_id"] != "").all()
+        assert report.data["class_id"].nunique() == 18
+        assert report.sheets.set_index("sheet").loc["填写说明", "used"] == False  # noqa: E712
+
+
+def test_zhixin_blank_cells_are_absences_and_roster_teachers_read():
+    folder = ("cn-school-exports", "zhixin-g8-g9")
+    roster = qk.read_roster(realdata(*folder, "zx学生信息表.xlsx"))
+    d = qk.read_scores(realdata(*folder, "zx九上期末成绩表.xlsx"), roster=roster, full_marks={"语文": 120})
+    assert d.loc[d["status"] == "absent"].groupby("subject").size().between(13, 15).all()
+    teachers = qk.read_teachers(realdata(*folder, "zx教学编排表.xlsx"))
+    assert set(teachers["class_id"]) == set(roster["class_id"])
+    assert set(teachers["subject"]) >= {"语文", "数学", "英语", "道德与法治"}
+
+
+def test_high_school_dash_means_not_taken():
+    path = realdata("cn-school-exports", "highschool-g10-g11", "高二上期末成绩中考对比.xlsx")
+    d = qk.read_scores(path, full_marks={"语文": 150, "数学": 150, "英语": 150, "日语": 150})
+    assert (d["status"] == "sat").all()  # every '-' is a subject not taken: no row at all
+    assert d.groupby("subject").size()["日语"] < 30
+    assert set(d["grade"]) == {11}
