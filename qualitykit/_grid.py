@@ -46,7 +46,7 @@ def _read_workbook(path: Path) -> list[tuple[str, list[list[object]]]]:
     for name in wb.sheet_names:
         sheet = wb.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
-        grids.append((name, [list(r) for r in rows]))
+        grids.append((name, rows))
     return grids
 
 

@@ -20,6 +20,8 @@ def norm(value: object) -> str:
     >>> norm(202301001.0)
     '202301001'
     """
+    if type(value) is str and value.isascii():  # NFKC is the identity on ASCII
+        return "".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float):

@@ -12,6 +12,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -467,20 +468,21 @@ class _ScoreImport:
         value_cols = [c.index for c in subject_cols.values()]
         for pos, row in enumerate(data_rows):
             excel_row = first_excel_row + pos
-            if all(_blank(v) for v in row):
+            if row.count("") + row.count(None) == len(row) or all(_blank(v) for v in row):
                 empty += 1
                 continue
             sid = norm(_get(row, id_col))
             name = norm(_get(row, name_col))
-            has_values = any(not _blank(row[j]) for j in value_cols if j < len(row))
-            texts = [norm(v) for v in row[:6] if isinstance(v, str) and norm(v)]
-            if (sid in header_texts and name in header_texts) or (
-                    texts and sum(t in header_texts for t in texts) >= 2):
+            suspicious = not sid or not name or sid in header_texts or name in header_texts
+            texts = [norm(v) for v in row[:6] if isinstance(v, str) and norm(v)] if suspicious else []
+            if suspicious and ((sid in header_texts and name in header_texts) or (
+                    texts and sum(t in header_texts for t in texts) >= 2)):
                 P.add(sheet, excel_row, None, "", " ".join(texts[:4]), "重复的表头行 (repeated header)",
                       "已跳过此行", "info")
                 skipped += 1
                 continue
             if not sid or not name:
+                has_values = any(not _blank(row[j]) for j in value_cols if j < len(row))
                 label = name or sid or (texts[0] if texts else "")
                 if any(w in label for w in SUMMARY_ROW_WORDS) or (not sid and not name and not has_values):
                     P.add(sheet, excel_row, None, "", " ".join(texts[:4]),
@@ -501,7 +503,7 @@ class _ScoreImport:
             if class_col is not None and not _blank(_get(row, class_col)):
                 raw = _get(row, class_col)
                 class_name = norm(raw)
-                parsed = parse_class(raw, grade_hint)
+                parsed = _parse_class_cached(raw, grade_hint)
             elif sheet_class is not None:
                 class_name, parsed = norm(sheet), sheet_class
             school = norm(_get(row, school_col)) if school_col is not None else ""
@@ -562,12 +564,14 @@ class _ScoreImport:
         language_cols = [s for s in subject_cols if s in FOREIGN_LANGUAGES]
         n = len(kept_rows)
         any_value = np.zeros(n, dtype=bool)
-        cells: dict[str, list] = {}
+        cells: dict[str, list] = {}  # a plain float is a score as typed; anything else a Cell
         for subject, c in subject_cols.items():
             j = c.index
-            parsed_cells = [parse_cell(r[j]) if j < len(r) else BLANK for r in kept_rows]
+            parsed_cells = [(v if type(v) is float and v == v else parse_cell(v))
+                            for v in (r[j] if j < len(r) else None for r in kept_rows)]
             cells[subject] = parsed_cells
-            any_value |= np.fromiter((p.status != "blank" for p in parsed_cells), bool, n)
+            any_value |= np.fromiter((type(p) is float or p.status != "blank"
+                                      for p in parsed_cells), bool, n)
         frames = []
         for subject, c in subject_cols.items():
             full = self.full_marks.get(subject, np.inf if subject == TOTAL else DEFAULT_FULL_MARK)
@@ -577,6 +581,12 @@ class _ScoreImport:
             level = np.full(n, None, dtype=object)
             keep = np.ones(n, dtype=bool)
             for i, cell in enumerate(cells[subject]):
+                if type(cell) is float:
+                    if 0.0 <= cell <= full and level_c is None:  # the common case, fast
+                        score[i] = cell
+                        status[i] = "sat"
+                        continue
+                    cell = parse_cell(cell)
                 st = cell.status
                 if st == "blank":
                     st = self._blank_status(subject, i, combos, elective_subjects, language_cols,
@@ -646,8 +656,6 @@ class _ScoreImport:
         out["exam"] = exam
         out["source_file"] = self.file
         out["source_sheet"] = sheet
-        out = out.sort_values(["subject", "source_row"], kind="stable",
-                              key=lambda s: s.map(_subject_order) if s.name == "subject" else s)
         counts = {"header_row": header_excel_row, "rows_read": len(data_rows) - empty,
                   "rows_imported": len(ids), "rows_skipped": skipped, "empty_rows": empty}
         return out.reset_index(drop=True), counts, cols
@@ -656,7 +664,7 @@ class _ScoreImport:
                       has_any) -> str:
         if subject in language_cols and len(language_cols) > 1:
             others = [s for s in language_cols if s != subject]
-            if any(cells[s][i].status != "blank" for s in others):
+            if any(type(cells[s][i]) is float or cells[s][i].status != "blank" for s in others):
                 return "not_taken"
             if subject != language_cols[0]:
                 return "not_taken"
@@ -668,6 +676,11 @@ class _ScoreImport:
             if subject in self.electives:
                 return "not_taken"
         return "absent"
+
+
+@lru_cache(maxsize=4096)
+def _parse_class_cached(raw, grade_hint):
+    return parse_class(raw, grade_hint)
 
 
 def _accept_scores(cols: list[H.Column]) -> bool:
@@ -733,12 +746,6 @@ def _full_marks(full_marks, extra) -> dict[str, float]:
             raise ValueError(f"full_marks 中 {key} 的满分应为正数 (full mark must be > 0)，收到 {value!r}。")
         out[subject] = mark
     return out
-
-
-def _subject_order(subject: str) -> int:
-    from .subjects import SUBJECTS
-
-    return SUBJECTS.index(subject) if subject in SUBJECTS else len(SUBJECTS)
 
 
 def _finish_scores(data: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from .standard import Standard, get_standard
+from .subjects import SUBJECTS
 
 __all__ = ["summary", "all_pass_rate", "wilson_interval"]
 
@@ -142,8 +143,8 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     >>> s = qk.summary(qk.load_sample(exam="2025-2026-1 期末", grade=5))
     >>> s[["class_id", "subject", "n_sat", "pass_rate"]].head(2)
       class_id subject  n_sat  pass_rate
-    0      5-1      数学     38   0.868421
-    1      5-1      科学     38   0.736842
+    0      5-1      语文     38   0.894737
+    1      5-1      数学     38   0.868421
     """
     std = get_standard(standard)
     keys = _keys(scores, by)
@@ -182,6 +183,7 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
         for part, w in std.composite_weights.items())
     rank_groups = out.groupby(ref_keys, dropna=False)["composite"] if ref_keys else out["composite"]
     out["rank"] = rank_groups.rank(ascending=False, method="min").astype("Int64")
+    out = _in_teaching_order(out, keys)
     columns = keys + ["full_mark", "n_enrolled", "n_sat", "n_absent", "mean", "sd", "median",
                       "min", "max"]
     for rate in RATES:
@@ -190,6 +192,15 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     columns += ["all_pass_rate"] if "all_pass_rate" in out else []
     columns += ["composite", "rank"]
     return out[columns]
+
+
+def _in_teaching_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Subjects in the order of the 课程方案 (语文, 数学, 英语, …), not by character code."""
+    if "subject" not in keys:
+        return table
+    order = {s: i for i, s in enumerate(SUBJECTS)}
+    return table.sort_values(keys, kind="stable", key=lambda col: col.map(
+        lambda s: order.get(s, len(order))) if col.name == "subject" else col).reset_index(drop=True)
 
 
 def _above_mean(out: pd.DataFrame, data: pd.DataFrame, keys, ref_keys, std: Standard) -> pd.Series:

@@ -21,7 +21,7 @@ def test_summary_prints_and_saves(tmp_path, capsys, xlsx):
     out = capsys.readouterr().out
     assert "及格率(%)" in out and "实考人数" in out
     table = pd.read_excel(tmp_path / "s.xlsx", engine="calamine")
-    assert table["实考人数"].tolist() == [1, 1, 0, 1]  # 5-1 数学, 5-1 语文, 5-2 数学 (缺考), 5-2 语文
+    assert table["实考人数"].tolist() == [1, 1, 1, 0]  # 5-1 语文, 5-1 数学, 5-2 语文, 5-2 数学 (缺考)
 
 
 def test_unreadable_file_is_a_clear_message(tmp_path, capsys):
