@@ -445,8 +445,6 @@ class _ScoreImport:
                 continue  # an empty formatted column: nothing to set aside
             P.add(sheet, header_excel_row, c.index, c.header, c.header,
                   f"非成绩列：{c.header or '（无表头）'}", f"已搁置：{H.ASIDE_REASONS[reason]}", "info")
-        if name_col is None and id_col is None:  # _accept_scores guarantees one of them
-            raise AssertionError("unreachable")
         if id_col is None:
             P.add(sheet, header_excel_row, None, "", "",
                   "表中没有学号/考号列 (no student_id column)",

@@ -78,7 +78,6 @@ class SampleSchool:
 def simulate(seed: int = 20240901) -> SampleSchool:
     """Simulate the sample school (see the module docstring for the model)."""
     rng = np.random.default_rng(seed)
-    exams = exam_names()
     # cohorts: entry year index e (grade 1 in year e); years 0..2, grades 1..6 -> e in -5..2
     cohorts = {e: {"n_classes": int(rng.integers(3, 6)), "effect": rng.normal(0, 0.15)}
                for e in range(-5, 3)}
