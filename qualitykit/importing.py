@@ -112,8 +112,7 @@ def read_scores(
     report = check_scores(path, sheet=sheet, exam=exam, grade=grade, school=school,
                           full_marks=full_marks, roster=roster, subjects=subjects,
                           electives=electives)
-    if strict and not report.ok:
-        raise ScoreFileError(_error_message(report), file=str(path), report=report)
+    _raise_if_errors(report, path, strict)
     return report.data
 
 
@@ -160,8 +159,7 @@ def read_roster(
     """
     reader = _TableImport(Path(path), kind="roster", sheet=sheet, grade=grade, school=school)
     table, report = reader.run()
-    if strict and not report.ok:
-        raise ScoreFileError(_error_message(report), file=str(path), report=report)
+    _raise_if_errors(report, path, strict)
     return table
 
 
@@ -193,14 +191,18 @@ def read_teachers(
     reader = _TableImport(Path(path), kind="teachers", sheet=sheet, grade=grade, school=school,
                           school_year=school_year, term=term)
     table, report = reader.run()
-    if strict and not report.ok:
-        raise ScoreFileError(_error_message(report), file=str(path), report=report)
+    _raise_if_errors(report, path, strict)
     return table
 
 
 # --------------------------------------------------------------------------------------------
 # shared machinery
 # --------------------------------------------------------------------------------------------
+def _raise_if_errors(report: ImportReport, path, strict: bool) -> None:
+    if strict and not report.ok:
+        raise ScoreFileError(_error_message(report), file=str(path), report=report)
+
+
 def _error_message(report: ImportReport, limit: int = 5) -> str:
     errors = report.errors
     lines = [f"成绩表有 {len(errors)} 个错误，未导入 (ScoreFileError)："]
@@ -263,6 +265,12 @@ def _select_sheets(grids, sheet, file: str):
                     "请检查工作表名称。", file=file)
             chosen.append(match[0])
     return chosen
+
+
+def _sheet_info(file: str, sheet: str) -> dict:
+    """A row of ``ImportReport.sheets`` for a sheet not (yet) used."""
+    return {"file": file, "sheet": sheet, "used": False, "note": "", "header_row": pd.NA,
+            "rows_read": 0, "rows_imported": 0, "rows_skipped": 0, "empty_rows": 0}
 
 
 def _is_instruction_sheet(name: str) -> bool:
@@ -347,8 +355,7 @@ class _ScoreImport:
         grids = _select_sheets(grids, self.sheet, self.file)
         frames, sheet_rows, column_rows = [], [], []
         for name, rows in grids:
-            info = {"file": self.file, "sheet": name, "used": False, "note": "", "header_row": pd.NA,
-                    "rows_read": 0, "rows_imported": 0, "rows_skipped": 0, "empty_rows": 0}
+            info = _sheet_info(self.file, name)
             if self.sheet is None and _is_instruction_sheet(name):
                 info["note"] = "说明类工作表 (instruction sheet)，已跳过"
                 sheet_rows.append(info)
@@ -568,8 +575,7 @@ class _ScoreImport:
             parsed_cells = [(v if type(v) is float and v == v else parse_cell(v))
                             for v in (r[j] if j < len(r) else None for r in kept_rows)]
             cells[subject] = parsed_cells
-            any_value |= np.fromiter((type(p) is float or p.status != "blank"
-                                      for p in parsed_cells), bool, n)
+            any_value |= np.fromiter((_has_value(p) for p in parsed_cells), bool, n)
         frames = []
         for subject, c in subject_cols.items():
             full = self.full_marks.get(subject, np.inf if subject == TOTAL else DEFAULT_FULL_MARK)
@@ -662,7 +668,7 @@ class _ScoreImport:
                       has_any) -> str:
         if subject in language_cols and len(language_cols) > 1:
             others = [s for s in language_cols if s != subject]
-            if any(type(cells[s][i]) is float or cells[s][i].status != "blank" for s in others):
+            if any(_has_value(cells[s][i]) for s in others):
                 return "not_taken"
             if subject != language_cols[0]:
                 return "not_taken"
@@ -674,6 +680,11 @@ class _ScoreImport:
             if subject in self.electives:
                 return "not_taken"
         return "absent"
+
+
+def _has_value(cell) -> bool:
+    """A parsed cell (a float as typed, or a Cell) that is not blank."""
+    return type(cell) is float or cell.status != "blank"
 
 
 @lru_cache(maxsize=4096)
@@ -776,8 +787,7 @@ class _TableImport:
         accept = _accept_roster if self.kind == "roster" else _accept_teachers
         frames, sheet_rows = [], []
         for name, rows in grids:
-            info = {"file": self.file, "sheet": name, "used": False, "note": "", "header_row": pd.NA,
-                    "rows_read": 0, "rows_imported": 0, "rows_skipped": 0, "empty_rows": 0}
+            info = _sheet_info(self.file, name)
             found = None if (self.sheet is None and _is_instruction_sheet(name)) else _find_header(rows, accept)
             if found is None:
                 info["note"] = "说明类工作表或未找到表头，已跳过"
