@@ -5,21 +5,45 @@ the rest from it. See README.md for the two-command set-up.
 """
 
 from .classes import parse_class, parse_grade
+from .compare import ClassComparison, compare_classes, compare_exams, games_howell, hedges_g
+from .display import VIEWS, band_table, basic_text, show, text, title_block
+from .distribution import grade_levels, score_bands, standard_total, standardize
+from .findings import findings
+from .fonts import cjk_font, set_theme
 from .import_report import ImportReport, ScoreFileError
 from .importing import check_scores, read_roster, read_scores, read_teachers
-from .indicators import all_pass_rate, summary, wilson_interval
+from .indicators import all_pass_rate, cut_lines, double_high_check, summary, wilson_interval
 from .labels import LABELS, label, to_display
+from .plots import (plot_class_means, plot_distributions, plot_rates, plot_score_bands,
+                    plot_teachers)
 from .sample import load_sample, sample_files, sample_path
 from .schema import ROSTER_COLUMNS, SCORE_COLUMNS, STATUSES, TEACHER_COLUMNS
 from .standard import PRESETS, Standard, get_standard
 from .subjects import SUBJECTS, canonical_subject
+from .teachers import assign_teachers, teacher_table
+from .term import TermData, load_term, mask_names
+from .word import write_outputs
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
+    # reading
     "read_scores", "check_scores", "read_roster", "read_teachers", "ImportReport",
-    "ScoreFileError", "summary", "all_pass_rate", "wilson_interval", "Standard", "PRESETS",
-    "get_standard", "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",
+    "ScoreFileError", "load_term", "TermData", "mask_names",
+    # indicators
+    "summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval",
+    "score_bands", "standardize", "standard_total", "grade_levels",
+    # comparison
+    "compare_classes", "compare_exams", "ClassComparison", "games_howell", "hedges_g",
+    "assign_teachers", "teacher_table", "findings",
+    # standard
+    "Standard", "PRESETS", "get_standard",
+    # plots and display
+    "plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
+    "plot_teachers", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
+    "title_block", "basic_text", "write_outputs",
+    # sample data and vocabulary
+    "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",
     "canonical_subject", "SUBJECTS", "SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS",
     "STATUSES", "LABELS", "label", "to_display", "__version__",
 ]

@@ -12,7 +12,7 @@ from scipy import stats
 from .standard import Standard, get_standard
 from .subjects import SUBJECTS
 
-__all__ = ["summary", "all_pass_rate", "wilson_interval"]
+__all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval"]
 
 RATES = ("pass_rate", "excellent_rate", "low_rate")
 
@@ -37,7 +37,8 @@ def wilson_interval(successes, n, confidence: float = 0.95):
     return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
 
 
-def _lines(standard: Standard, which: str, full_mark: pd.Series, grade: pd.Series) -> np.ndarray:
+def _share_lines(standard: Standard, which: str, full_mark: pd.Series, grade) -> np.ndarray:
+    """Lines as a share of the full mark, one per row (computed once per full mark × grade)."""
     pairs = pd.DataFrame({"f": full_mark.to_numpy(float),
                           "g": pd.array(grade, dtype="Int64") if grade is not None else pd.NA})
     cache = {}
@@ -50,20 +51,78 @@ def _lines(standard: Standard, which: str, full_mark: pd.Series, grade: pd.Serie
     return out
 
 
-def _flags(scores: pd.DataFrame, standard: Standard) -> pd.DataFrame:
-    """Per-row sat / pass / excellent / low / full flags (NaN-safe)."""
+def _rank_line(scores: pd.Series, share: float) -> float:
+    """Score of the last student inside the top ``share`` (ties with him are inside too)."""
+    x = np.sort(scores.dropna().to_numpy(float))[::-1]
+    if not len(x):
+        return np.nan
+    k = max(1, math.ceil(share * len(x) - 1e-9))
+    return float(x[k - 1])
+
+
+def _row_lines(scores: pd.DataFrame, standard: Standard) -> dict[str, np.ndarray]:
+    """The pass / excellent / low line in points for every row."""
     grade = scores["grade"] if "grade" in scores else None
     full = scores["full_mark"].astype(float)
-    score = scores["score"].astype(float)
-    sat = scores["status"].eq("sat").to_numpy() & score.notna().to_numpy()
+    lines = {which: _share_lines(standard, which, full, grade)
+             for which in ("pass", "excellent", "low")}
+    if standard.rank_lines:
+        ref = [k for k in ("exam", "grade", "subject") if k in scores.columns]
+        sat = scores["score"].astype(float).where(scores["status"].eq("sat"))
+        for which, share in standard.rank_lines.items():
+            per_group = sat.groupby([scores[k] for k in ref], dropna=False).transform(
+                lambda x, share=share: _rank_line(x, share)) if ref else \
+                pd.Series(_rank_line(sat, share), index=scores.index)
+            lines[which] = per_group.to_numpy(float)
+    return lines
+
+
+def cut_lines(scores: pd.DataFrame, *, standard: Standard | str | None = None) -> pd.DataFrame:
+    """The 及格线, 优秀线 and 低分线 in points, per exam × grade × subject.
+
+    Lines are shares of the full mark by default, or rank-relative when the standard has
+    ``rank_lines`` (e.g. 优秀 = the top 20 % of the grade).
+
+    Returns
+    -------
+    DataFrame
+        ``exam``, ``grade``, ``subject`` (those present), ``full_mark``, ``pass_line``,
+        ``excellent_line``, ``low_line`` (a score below ``low_line`` is a low score).
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> qk.cut_lines(qk.load_sample(exam="2025-2026-1 期末", grade=5))[["subject", "pass_line"]]
+      subject  pass_line
+    0      语文       60.0
+    1      数学       60.0
+    2      英语       60.0
+    3      科学       60.0
+    """
+    std = get_standard(standard)
+    lines = _row_lines(scores, std)
+    keys = [k for k in ("exam", "grade", "subject") if k in scores.columns]
+    out = scores[keys + ["full_mark"]].assign(
+        pass_line=lines["pass"], excellent_line=lines["excellent"], low_line=lines["low"])
+    out = out.drop_duplicates(keys + ["full_mark"]).reset_index(drop=True)
+    return _in_teaching_order(out, keys)
+
+
+def _flags(scores: pd.DataFrame, standard: Standard) -> pd.DataFrame:
+    """Per-row sat / pass / excellent / low / full flags (NaN-safe)."""
+    full = scores["full_mark"].astype(float)
+    score = scores["score"].astype(float).to_numpy()
+    sat = scores["status"].eq("sat").to_numpy() & ~np.isnan(score)
+    lines = _row_lines(scores, standard)
     eps = 1e-9
-    return pd.DataFrame({
-        "sat": sat,
-        "passed": sat & (score.to_numpy() >= _lines(standard, "pass", full, grade) - eps),
-        "excellent": sat & (score.to_numpy() >= _lines(standard, "excellent", full, grade) - eps),
-        "low": sat & (score.to_numpy() < _lines(standard, "low", full, grade) - eps),
-        "full": sat & (np.abs(score.to_numpy() - full.to_numpy()) < eps),
-    }, index=scores.index)
+    with np.errstate(invalid="ignore"):
+        return pd.DataFrame({
+            "sat": sat,
+            "passed": sat & (score >= lines["pass"] - eps),
+            "excellent": sat & (score >= lines["excellent"] - eps),
+            "low": sat & (score < lines["low"] - eps),
+            "full": sat & (np.abs(score - full.to_numpy()) < eps),
+        }, index=scores.index)
 
 
 def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
@@ -71,7 +130,7 @@ def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
     """全科合格率: the share of students who passed every subject they sat.
 
     A student counts when they sat at least one subject of the exam; absent subjects are
-    neither passed nor failed.
+    neither passed nor failed. Rows without a full mark (a 总分 column) are left out.
 
     Returns
     -------
@@ -90,13 +149,58 @@ def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
     keys = _keys(scores, by)
     flags = _flags(scores, std)
     per_student = (scores[keys + ["student_id"]].assign(sat=flags["sat"], passed=flags["passed"])
-                   [lambda d: d["sat"]]
+                   [lambda d: d["sat"] & scores["full_mark"].notna()]
                    .groupby(keys + ["student_id"], dropna=False, sort=True)["passed"].all())
     out = per_student.groupby(level=keys, dropna=False).agg(n_students="size", n_all_pass="sum")
     out = out.reset_index()
     out["all_pass_rate"] = out["n_all_pass"] / out["n_students"]
     out["all_pass_rate_low"], out["all_pass_rate_high"] = wilson_interval(
         out["n_all_pass"], out["n_students"])
+    return out
+
+
+def double_high_check(scores: pd.DataFrame, *, by: Sequence[str] | str = ("school",),
+                      standard: Standard | str | None = None) -> pd.DataFrame:
+    """双高普九: is every single-subject pass rate ≥ 90 % and the all-subject pass rate ≥ 85 %?
+
+    The two thresholds come from the standard (``double_high_subject``, ``double_high_all``).
+    Subjects without a score (等级-only) and 总分 columns are not judged.
+
+    Returns
+    -------
+    DataFrame
+        One row per unit (``by``): ``n_subjects``, ``min_pass_rate`` and ``weakest_subject``,
+        ``subjects_below`` (subjects under the single-subject line, "、"-joined, empty when none),
+        ``all_pass_rate``, ``meets_subject``, ``meets_all`` and ``meets`` (both).
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> t = qk.double_high_check(qk.load_sample(exam="2025-2026-1 期末", grade=5))
+    >>> t[["school", "n_subjects", "meets"]]
+           school  n_subjects  meets
+    0  青禾实验小学           4  False
+    """
+    std = get_standard(standard)
+    keys = _keys(scores, by)
+    judged = scores[scores["full_mark"].notna()]
+    per_subject = summary(judged, by=[k for k in keys if k != "exam"] + ["subject"], standard=std)
+    per_subject = per_subject[per_subject["pass_rate"].notna()]
+    rows = []
+    for unit, grp in per_subject.groupby(keys, dropna=False, sort=True):
+        unit = unit if isinstance(unit, tuple) else (unit,)
+        weakest = grp.loc[grp["pass_rate"].idxmin()]
+        below = grp.loc[grp["pass_rate"] < std.double_high_subject - 1e-12, "subject"]
+        rows.append({**dict(zip(keys, unit)), "n_subjects": len(grp),
+                     "min_pass_rate": weakest["pass_rate"], "weakest_subject": weakest["subject"],
+                     "subjects_below": "、".join(below)})
+    out = pd.DataFrame(rows, columns=keys + ["n_subjects", "min_pass_rate", "weakest_subject",
+                                             "subjects_below"])
+    ap = all_pass_rate(judged, by=[k for k in keys if k != "exam"], standard=std)
+    out = out.merge(ap[keys + ["all_pass_rate"]], on=keys, how="left")
+    out["meets_subject"] = out["min_pass_rate"] >= std.double_high_subject - 1e-12
+    out["meets_all"] = out["all_pass_rate"] >= std.double_high_all - 1e-12
+    out["meets"] = out["meets_subject"] & out["meets_all"]
     return out
 
 
@@ -130,7 +234,8 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     -------
     DataFrame
         ``by`` columns; ``full_mark``; ``n_enrolled`` (应考), ``n_sat`` (实考), ``n_absent``;
-        ``mean``, ``sd`` (sample, ddof=1), ``median``, ``min``, ``max``; ``pass_rate``,
+        ``mean``, ``sd`` (sample, ddof=1), ``median``, ``min``, ``max``; ``n_pass``,
+        ``n_excellent``, ``n_low`` (counts behind the rates); ``pass_rate``,
         ``excellent_rate``, ``low_rate`` each with ``_low``/``_high`` interval bounds;
         ``full_mark_rate``; ``cv`` (sd/mean); ``difficulty`` (mean/full mark);
         ``above_mean_rate`` (超均率, variant from the standard, against the same exam × subject
@@ -185,7 +290,7 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     out["rank"] = rank_groups.rank(ascending=False, method="min").astype("Int64")
     out = _in_teaching_order(out, keys)
     columns = keys + ["full_mark", "n_enrolled", "n_sat", "n_absent", "mean", "sd", "median",
-                      "min", "max"]
+                      "min", "max", "n_pass", "n_excellent", "n_low"]
     for rate in RATES:
         columns += [rate, f"{rate}_low", f"{rate}_high"]
     columns += ["full_mark_rate", "cv", "difficulty", "above_mean_rate"]

@@ -16,6 +16,25 @@ LABELS: dict[str, str] = {
     "full_mark_rate": "满分率", "all_pass_rate": "全科合格率", "above_mean_rate": "超均率",
     "cv": "差异系数", "difficulty": "难度", "composite": "综合分", "rank": "名次",
     "n_students": "学生数", "n_all_pass": "全科合格人数",
+    "n_pass": "及格人数", "n_excellent": "优秀人数", "n_low": "低分人数",
+    "topic": "方面", "evidence": "线索", "band": "分数段", "lower": "下限", "upper": "上限", "count": "人数", "share": "占比",
+    "cum_count": "累计人数", "cum_share": "累计占比", "z": "Z分数", "t": "T分数",
+    "t_total": "标准分总分", "z_mean": "平均Z分数", "n_subjects": "科目数",
+    "pass_line": "及格线", "excellent_line": "优秀线", "low_line": "低分线",
+    "min_pass_rate": "最低单科合格率", "weakest_subject": "合格率最低科目",
+    "subjects_below": "未达线科目", "meets_subject": "单科达标", "meets_all": "全科达标",
+    "meets": "双高达标",
+    "grade_mean": "年级均分", "diff": "与年级均分差", "p_value": "p值", "hedges_g": "效应量g", "significant": "差异显著",
+    "small_group": "人数不足20", "reading": "解读", "n_groups": "班级数",
+    "anova_f": "方差分析F", "anova_p": "方差分析p", "eta_squared": "η²",
+    "kruskal_h": "秩和检验H", "kruskal_p": "秩和检验p", "epsilon_squared": "ε²",
+    "n_pairs_significant": "显著的班级对数", "posthoc": "事后比较方法",
+    "a": "班级A", "b": "班级B", "mean_a": "A均分", "mean_b": "B均分",
+    "classes": "任教班级", "n_classes": "班级数", "diff_mean": "与年级均分差",
+    "n_teachers": "同科教师数", "mean_class_rank": "所教班级平均名次",
+    "overall_mean_rank": "多科平均名次", "prev_exam": "上次考试", "prev_mean": "上次平均分",
+    "prev_above_mean_rate": "上次超均率", "prev_rank": "上次名次",
+    "above_mean_change": "超均率变化", "rank_change": "名次变化（正为上升）",
 }
 STATUS_LABELS: dict[str, str] = {
     "sat": "参考", "absent": "缺考", "excused": "请假/免考", "cheated": "作弊",
@@ -23,7 +42,12 @@ STATUS_LABELS: dict[str, str] = {
     "invalid": "无效",
 }
 PERCENT = {"pass_rate", "excellent_rate", "low_rate", "full_mark_rate", "all_pass_rate",
-           "above_mean_rate"}
+           "above_mean_rate", "share", "cum_share", "min_pass_rate", "prev_above_mean_rate",
+           "above_mean_change"}
+
+
+FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_squared",
+        "epsilon_squared", "z", "z_mean"}  # shown with three decimals
 
 
 def label(identifier: str) -> str:
@@ -40,18 +64,36 @@ def label(identifier: str) -> str:
     return identifier
 
 
+def _bound_of(col: str) -> str | None:
+    """``pass_rate_low`` → ``pass_rate``; None for a column that is not an interval bound."""
+    if col in LABELS:
+        return None
+    for suffix in ("_low", "_high"):
+        if col.endswith(suffix) and col[: -len(suffix)] in LABELS:
+            return col[: -len(suffix)]
+    return None
+
+
 def to_display(table: pd.DataFrame, *, digits: int = 1, intervals: bool = False) -> pd.DataFrame:
-    """A copy for people: rates as percentages, numbers rounded, Chinese column names."""
+    """A copy for people: rates as percentages, numbers rounded, yes/no, Chinese column names.
+
+    >>> to_display(pd.DataFrame({"pass_rate": [0.8123], "n_low": [2], "meets": [True]}))
+       及格率(%)  低分人数 双高达标
+    0     81.2     2    是
+    """
     out = table.copy()
     if not intervals:
-        out = out[[c for c in out.columns if not c.endswith(("_low", "_high"))]]
+        out = out[[c for c in out.columns if _bound_of(c) is None]]
     for col in out.columns:
-        base = col.removesuffix("_low").removesuffix("_high")
+        base = _bound_of(col) or col
+        if pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map({True: "是", False: "否"})
+            continue
         if base in PERCENT:
             out[col] = (out[col] * 100).round(digits)
         elif pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(digits + 1 if col in ("cv", "difficulty") else digits)
+            out[col] = out[col].round(3 if base in FINE else digits)
     if "status" in out:
         out["status"] = out["status"].map(STATUS_LABELS).fillna(out["status"])
-    return out.rename(columns={c: label(c) + ("(%)" if c.removesuffix("_low").removesuffix("_high")
-                                              in PERCENT else "") for c in out.columns})
+    return out.rename(columns={c: label(c) + ("(%)" if (_bound_of(c) or c) in PERCENT else "")
+                               for c in out.columns})

@@ -51,6 +51,12 @@ class Standard:
         rate; or the share of students at or above the reference mean.
     full_marks : mapping
         Subject → full mark, used by the importer when the sheet does not say (default 100).
+    rank_lines : mapping, optional
+        Rank-relative lines instead of shares of the full mark, e.g. ``{"excellent": 0.2}``:
+        优秀 = the top 20 % of the sitters of the same exam × subject (ties with the last
+        student inside the share are included). Keys ``pass`` and ``excellent``.
+    double_high_subject, double_high_all : float
+        双高普九: every single-subject pass rate ≥ 90 % and the all-subject pass rate ≥ 85 %.
     """
 
     name: str = "default"
@@ -69,6 +75,9 @@ class Standard:
         ("优秀", 0.90), ("良好", 0.80), ("合格", 0.60), ("待合格", 0.0))
     above_mean_variant: str = "relative_mean"
     full_marks: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
+    rank_lines: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
+    double_high_subject: float = 0.90
+    double_high_all: float = 0.85
 
     def __post_init__(self) -> None:
         for name in ("pass_line", "excellent_line", "low_line", "lower_primary_excellent_line"):
@@ -86,7 +95,13 @@ class Standard:
         unknown = set(self.composite_weights) - set(COMPOSITE_PARTS)
         if unknown:
             raise ValueError(f"composite_weights 中有未知的指标 {sorted(unknown)}；可用：{COMPOSITE_PARTS}。")
+        bad = {k: v for k, v in self.rank_lines.items()
+               if k not in ("pass", "excellent") or not 0 < v <= 1}
+        if bad:
+            raise ValueError("rank_lines 的写法如 {\"excellent\": 0.2}（前 20% 为优秀），"
+                             f"键只能是 pass / excellent，比例在 (0, 1]；收到 {bad}。")
         object.__setattr__(self, "composite_weights", _frozen(self.composite_weights))
+        object.__setattr__(self, "rank_lines", _frozen(self.rank_lines))
         object.__setattr__(self, "full_marks", _frozen(self.full_marks))
         object.__setattr__(self, "level_bands", tuple(tuple(b) for b in self.level_bands))
         object.__setattr__(self, "lower_primary_level_bands",

@@ -1,0 +1,160 @@
+"""How results are shown in the notebook and the exported reports (presentation only).
+
+Views name the columns a person reads for each table; :func:`show` turns a computed table into
+Chinese HTML, or says plainly why a section is empty. Nothing here computes a statistic.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .labels import to_display
+
+__all__ = ["VIEWS", "show", "text", "band_table", "title_block", "basic_text"]
+
+VIEWS: dict[str, list[str]] = {
+    "basic": ["subject", "full_mark", "n_enrolled", "n_sat", "n_absent", "mean", "sd", "median",
+              "max", "min", "pass_rate", "excellent_rate", "low_rate", "difficulty"],
+    "lines": ["subject", "full_mark", "pass_line", "excellent_line", "low_line"],
+    "summary": ["class_id", "subject", "n_enrolled", "n_sat", "mean", "pass_rate",
+                "excellent_rate", "low_rate", "full_mark_rate", "above_mean_rate", "cv",
+                "composite", "rank"],
+    "all_pass": ["class_id", "n_students", "n_all_pass", "all_pass_rate", "all_pass_rate_low",
+                 "all_pass_rate_high"],
+    "double_high": ["school", "n_subjects", "min_pass_rate", "weakest_subject", "subjects_below",
+                    "all_pass_rate", "meets_subject", "meets_all", "meets"],
+    "omnibus": ["subject", "n_groups", "n_sat", "anova_f", "anova_p", "eta_squared", "kruskal_h",
+                "kruskal_p", "reading"],
+    "classes": ["subject", "class_id", "n_sat", "mean", "grade_mean", "diff", "diff_low",
+                "diff_high", "hedges_g", "reading"],
+    "pairs": ["subject", "a", "b", "diff", "diff_low", "diff_high", "p_value", "hedges_g"],
+    "change": ["class_id", "subject", "n_matched", "mean", "prev_mean", "above_mean_rate",
+               "prev_above_mean_rate", "z_change", "rank", "prev_rank", "rank_change"],
+    "teachers": ["subject", "teacher", "classes", "n_sat", "mean", "diff_mean", "pass_rate",
+                 "excellent_rate", "low_rate", "composite", "rank", "n_teachers",
+                 "overall_mean_rank", "prev_rank", "rank_change"],
+    "counts": ["class_id", "subject", "n_sat", "n_excellent", "n_pass", "n_low"],
+    "findings": ["topic", "subject", "class_id", "evidence"],
+}
+_INTERVAL_VIEWS = {"classes", "pairs", "all_pass"}
+
+
+class Shown:
+    """A table (or a note) ready for the notebook: HTML in Jupyter, text elsewhere."""
+
+    def __init__(self, table: pd.DataFrame | None, note: str = "", caption: str = ""):
+        self.table, self.note, self.caption = table, note, caption
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p class='qk-caption'>{html.escape(self.caption)}</p>"] if self.caption else []
+        if self.table is None or self.table.empty:
+            parts.append(f"<p class='qk-note'>{html.escape(self.note)}</p>")
+        else:
+            shown = self.table.astype(object).where(self.table.notna(), "")
+            parts.append(shown.to_html(index=False, classes="qk-table", border=0,
+                                       float_format=lambda x: f"{x:g}"))
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        if self.table is None or self.table.empty:
+            return self.note
+        return self.table.to_string(index=False)
+
+
+def show(table: pd.DataFrame | None, view: str | None = None, *, empty: str = "（无数据）",
+         caption: str = "") -> Shown:
+    """A computed table for people: the view's columns, Chinese labels, rounded numbers.
+
+    Parameters
+    ----------
+    table : DataFrame or None
+        Any table the kit computed. None or empty shows the ``empty`` note instead.
+    view : str, optional
+        One of :data:`VIEWS` (columns to show, in order); all columns when omitted.
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> s = qk.summary(qk.load_sample(exam="2025-2026-1 期末", grade=5), by="subject")
+    >>> print(qk.show(s, "basic").table.columns[:4].tolist())
+    ['科目', '满分', '应考人数', '实考人数']
+    """
+    if view is not None and view not in VIEWS:
+        raise ValueError(f"view 应为 {sorted(VIEWS)} 之一，收到 {view!r}。")
+    if table is None or table.empty:
+        return Shown(None, empty, caption)
+    if view:
+        table = table[[c for c in VIEWS[view] if c in table.columns]]
+    return Shown(to_display(table, intervals=view in _INTERVAL_VIEWS), caption=caption)
+
+
+def band_table(bands: pd.DataFrame, *, group: str = "subject") -> pd.DataFrame:
+    """分数段 as a meeting table: one row per band (top first), 人数 and 累计% per subject.
+
+    Takes :func:`qualitykit.score_bands` output (grouped by ``subject``).
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> b = qk.score_bands(qk.load_sample(exam="2025-2026-1 期末", grade=5), by="subject")
+    >>> band_table(b).columns[:3].tolist()
+    ['分数段', '语文 人数', '语文 累计%']
+    """
+    order = list(dict.fromkeys(bands[group]))
+    out = None
+    for g in order:
+        part = bands[bands[group] == g][["band", "count", "cum_share"]]
+        part = part.rename(columns={"band": "分数段", "count": f"{g} 人数",
+                                    "cum_share": f"{g} 累计%"})
+        part[f"{g} 累计%"] = (part[f"{g} 累计%"] * 100).round(1)
+        out = part if out is None else out.merge(part, on="分数段", how="outer", sort=False)
+    return out.reset_index(drop=True)
+
+
+def title_block(term) -> Shown:
+    """The report's title block: school, grade, exam, date, source file and standard."""
+    rows = pd.DataFrame({"项目": ["学校", "年级", "考试", "科目", "成绩来源", "评价标准", "分析日期"],
+                         "内容": [term.school, term.grade_name,
+                                term.exam, "、".join(term.subjects), term.source,
+                                f"{term.standard.name}（{term.standard.source}）", term.date]})
+    return _Title(term.title, rows)
+
+
+class _Title(Shown):
+    def __init__(self, title: str, rows: pd.DataFrame):
+        super().__init__(rows)
+        self.title = title
+
+    def _repr_html_(self) -> str:
+        body = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+                       for k, v in zip(self.table["项目"], self.table["内容"]))
+        return (f"<div class='qk-title'><h1>{html.escape(self.title)}</h1>"
+                f"<table class='qk-titletable'>{body}</table></div>")
+
+    def __repr__(self) -> str:
+        return self.title + "\n" + self.table.to_string(index=False)
+
+
+def basic_text(term, basic: pd.DataFrame) -> Shown:
+    """基本情况 in one paragraph: enrolled, sat, absent, problems found at import.
+
+    ``basic`` is ``summary(term.scores, by="subject")``.
+    """
+    report = term.report
+    counts = report.problems["severity"].value_counts()
+    subjects = "、".join(f"{r.subject} {int(r.n_sat)}/{int(r.n_enrolled)}"
+                         for r in basic.itertuples())
+    n_students = term.scores["student_id"].nunique()
+    n_classes = term.scores["class_id"].nunique()
+    return Shown(None, note=f"本次{term.exam}，{term.grade_name}共 {n_classes} 个班、{n_students} 名学生。"
+            f"各科实考/应考人数：{subjects}。缺考、请假、转学等不计入实考，也不参与各率的计算。"
+            f"成绩表共读取 {report.rows_read} 行，导入 {report.rows_imported} 行，跳过 "
+            f"{report.rows_skipped} 行；导入时记录提醒 {counts.get('warning', 0)} 条、说明 "
+            f"{counts.get('info', 0)} 条（详见导入报告）。")
+
+
+def text(message: str) -> Shown:
+    """A paragraph of plain text for the report."""
+    return Shown(None, note=message)

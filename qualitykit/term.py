@@ -1,0 +1,207 @@
+"""One term's data for the term analysis: the scores, the earlier exam, the teachers.
+
+:func:`load_term` is what the term-analysis notebook calls first: it reads the school's files
+(or the bundled sample school when no file is given), applies the standard's full marks,
+keeps the chosen subjects and masks names when asked.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .import_report import ImportReport
+from .standard import Standard, get_standard
+
+__all__ = ["TermData", "load_term", "mask_names", "previous_sample_exam"]
+
+_GRADE_CN = dict(enumerate("一二三四五六七八九", start=1)) | {10: "高一", 11: "高二", 12: "高三"}
+
+
+@dataclass
+class TermData:
+    """Everything the term analysis needs, read and checked once.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        The canonical long table of this exam (one grade).
+    report : ImportReport
+        How the score file was read (every skipped row is in it).
+    previous : DataFrame or None
+        The earlier exam for 纵向 comparison.
+    teachers : DataFrame or None
+        The 教学编排表.
+    standard : Standard
+    school, exam : str
+    grade : int or None
+    subjects : list of str
+        In teaching order.
+    source : str
+        The score file (or “示例学校”).
+    """
+
+    scores: pd.DataFrame
+    report: ImportReport
+    previous: pd.DataFrame | None
+    teachers: pd.DataFrame | None
+    standard: Standard
+    school: str
+    exam: str
+    grade: int | None
+    subjects: list[str]
+    source: str
+    date: str = field(default_factory=lambda: _dt.date.today().isoformat())
+
+    @property
+    def grade_name(self) -> str:
+        """五年级, 高一 …"""
+        if not self.grade:
+            return ""
+        name = _GRADE_CN.get(self.grade, str(self.grade))
+        return name if name.startswith("高") else f"{name}年级"
+
+    @property
+    def title(self) -> str:
+        """青禾实验小学五年级2025—2026学年第一学期期末教学质量分析"""
+        return f"{self.school}{self.grade_name}{exam_title(self.exam)}教学质量分析"
+
+
+def exam_title(exam: str) -> str:
+    """The exam as a title says it.
+
+    >>> exam_title("2025-2026-1 期末"), exam_title("月考")
+    ('2025—2026学年第一学期期末', '月考')
+    """
+    m = re.match(r"(20\d\d)-(20\d\d)(?:-([12]))?\s*(.*)", str(exam))
+    if not m:
+        return str(exam)
+    term = {"1": "第一学期", "2": "第二学期"}.get(m[3] or "", "")
+    return f"{m[1]}—{m[2]}学年{term}{m[4]}"
+
+
+def mask_names(table: pd.DataFrame, column: str = "name") -> pd.DataFrame:
+    """Names for a meeting export: the surname and one ＊ per other character (张三 → 张＊).
+
+    >>> mask_names(pd.DataFrame({"name": ["张三", "欧阳娜娜"]}))["name"].tolist()
+    ['张＊', '欧＊＊＊']
+    """
+    out = table.copy()
+    if column in out:
+        out[column] = out[column].map(
+            lambda n: n[0] + "＊" * (len(n) - 1) if isinstance(n, str) and n else n)
+    return out
+
+
+def previous_sample_exam(exam: str, grade: int) -> tuple[str, int] | None:
+    """The sample school's exam before ``exam`` for the same pupils: last term's 期末.
+
+    >>> previous_sample_exam("2025-2026-1 期末", 5)
+    ('2024-2025-2 期末', 4)
+    >>> previous_sample_exam("2025-2026-2 期中", 5)
+    ('2025-2026-1 期末', 5)
+    """
+    from .sample import YEARS
+
+    year, term = exam[:9], exam[10:11]
+    if term == "2":
+        return f"{year}-1 期末", grade
+    i = YEARS.index(year) if year in YEARS else -1
+    if i <= 0 or grade <= 1:
+        return None
+    return f"{YEARS[i - 1]}-2 期末", grade - 1
+
+
+def _subject_order(subjects) -> list[str]:
+    from .subjects import SUBJECTS
+
+    order = {s: i for i, s in enumerate(SUBJECTS)}
+    return sorted(subjects, key=lambda s: (order.get(s, len(order)), s))
+
+
+def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
+              grade: int | None = None, roster_file: str | Path | None = None,
+              teacher_file: str | Path | None = None, previous_file: str | Path | None = None,
+              subjects: list[str] | None = None, full_marks: dict | None = None,
+              school: str | None = None, standard: Standard | str | None = None,
+              mask: bool = False) -> TermData:
+    """Read one term's files for the term analysis.
+
+    Parameters
+    ----------
+    score_file : path, optional
+        The school's score sheet. Empty: the bundled sample school (``exam`` and ``grade``
+        choose the file; its teacher table and last term's 期末 come with it).
+    exam, grade, school : optional
+        When the sheet does not say.
+    roster_file, teacher_file, previous_file : path, optional
+        学生信息表, 教学编排表, and the earlier exam's score sheet.
+    subjects : list of str, optional
+        Keep these subjects (aliases accepted: 语, 数 …); empty keeps all.
+    full_marks : dict, optional
+        Subject → full mark, over the standard's ``full_marks``.
+    standard : Standard, preset name or TOML path
+    mask : bool
+        Replace pupils' names by 张＊ for a meeting export.
+
+    Raises
+    ------
+    ScoreFileError
+        When the score sheet has errors (the message says where and how to fix them).
+
+    Examples
+    --------
+    >>> term = load_term(exam="2025-2026-1 期末", grade=5)
+    >>> term.title, term.subjects, term.previous["exam"].iloc[0]
+    ('青禾实验小学五年级2025—2026学年第一学期期末教学质量分析', ['语文', '数学', '英语', '科学'], '2024-2025-2 期末')
+    """
+    from .importing import _raise_if_errors, check_scores, read_scores, read_teachers
+    from .sample import SCHOOL, sample_path
+    from .subjects import canonical_subject
+
+    std = get_standard(standard or None)
+    marks = {**std.full_marks, **(full_marks or {})}
+    options = {k: v for k, v in {"full_marks": marks, "school": school or None,
+                                 "roster": roster_file or None}.items() if v}
+    sample = not score_file
+    if sample:
+        exam = exam or "2025-2026-1 期末"
+        grade = grade or 5
+        score_file = sample_path(exam, grade=grade)
+        teacher_file = teacher_file or sample_path(exam, grade, kind="teachers")
+        before = previous_sample_exam(exam, grade)
+        if not previous_file and before:
+            previous_file = sample_path(before[0], grade=before[1])
+    report = check_scores(score_file, exam=exam or None, grade=grade, **options)
+    _raise_if_errors(report, score_file, strict=True)
+    scores = report.data
+    if subjects:
+        wanted = [canonical_subject(s) or s for s in subjects]
+        missing = [s for s in wanted if s not in set(scores["subject"])]
+        if missing:
+            raise ValueError(f"subjects 中的科目 {missing} 不在成绩表中；表中有："
+                             f"{_subject_order(scores['subject'].unique())}。")
+        scores = scores[scores["subject"].isin(wanted)].reset_index(drop=True)
+    previous = None
+    if previous_file:
+        previous = read_scores(previous_file, **{k: v for k, v in options.items()
+                                                 if k != "roster"})
+        if subjects:
+            previous = previous[previous["subject"].isin(scores["subject"].unique())]
+    teachers = read_teachers(teacher_file) if teacher_file else None
+    if mask:
+        scores, previous = mask_names(scores), mask_names(previous) if previous is not None \
+            else None
+    grades = scores["grade"].dropna().unique()
+    return TermData(
+        scores=scores, report=report, previous=previous, teachers=teachers, standard=std,
+        school=school or (scores["school"].dropna().iloc[0] if scores["school"].notna().any()
+                          else ""),
+        exam=str(scores["exam"].iloc[0]) if len(scores) else (exam or ""),
+        grade=int(grades[0]) if len(grades) == 1 else grade,
+        subjects=_subject_order(scores["subject"].unique()),
+        source="示例学校（" + SCHOOL + "）" if sample else Path(score_file).name)

@@ -1,0 +1,257 @@
+"""The editable Word report (.docx, from a template a school can change in Word) and the
+workbook of every table.
+
+The template (``templates/质量分析报告模板.docx``) holds the headings, the title block and the
+order of sections as docxtpl tags: ``{{ title }}``, ``{{p summary_table }}`` (a table),
+``{{ chart_rates }}`` (a chart), and the evidence lists of 存在问题 / 改进措施, which stay
+editable text. :func:`build_template` writes the default template; a school may restyle it or
+move sections in Word as long as the tags stay.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from .labels import to_display
+
+__all__ = ["write_outputs", "build_template", "TEMPLATE"]
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "质量分析报告模板.docx"
+TABLES = {  # context key → (table key given to write_outputs, view, note when missing)
+    "basic_table": ("basic", "basic", "（无数据）"),
+    "summary_table": ("summary", "summary", "（无数据）"),
+    "all_pass_table": ("all_pass", "all_pass", "（无数据）"),
+    "bands_table": ("bands", None, "（无数据）"),
+    "omnibus_table": ("omnibus", "omnibus", "（无数据）"),
+    "classes_table": ("classes", "classes", "（无数据）"),
+    "change_table": ("change", "change", "未提供上次考试成绩，本节从略。"),
+    "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。"),
+    "counts_table": ("counts", "counts", "（无数据）"),
+}
+CHARTS = ("rates", "means", "bands", "distributions", "teachers")
+_BODY_FONT = "宋体"
+
+
+def _east_asian(style, font: str, size_pt: float | None = None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    style.font.name = font
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    rfonts.set(qn("w:eastAsia"), font)
+    if size_pt:
+        style.font.size = Pt(size_pt)
+
+
+def build_template(path: str | Path = TEMPLATE) -> Path:
+    """Write the default Word template (A4, 宋体/黑体, page numbers in the footer)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Mm(20))
+    section.top_margin = section.bottom_margin = Mm(20)
+    _east_asian(doc.styles["Normal"], _BODY_FONT, 10.5)
+    for name, size in (("Title", 18), ("Heading 1", 14), ("Heading 2", 12)):
+        _east_asian(doc.styles[name], "黑体", size)
+    # footer: 第 N 页
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("第 ")
+    run = para.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.text = text
+        run._r.append(el)
+    para.add_run(" 页")
+
+    def p(text: str, style: str | None = None) -> None:
+        doc.add_paragraph(text, style=style)
+
+    doc.add_paragraph("{{ title }}", style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p("学校：{{ school }}　　年级：{{ grade }}　　考试：{{ exam }}　　分析日期：{{ date }}")
+    p("成绩来源：{{ source }}　　评价标准：{{ standard }}")
+    doc.add_heading("一、基本情况", level=1)
+    p("{{ basic_text }}")
+    p("{{p basic_table }}")
+    doc.add_heading("二、成绩分析", level=1)
+    doc.add_heading("（一）三率一分（班级 × 科目）", level=2)
+    p("{{p summary_table }}")
+    p("{{ chart_rates }}")
+    p("全科合格率：")
+    p("{{p all_pass_table }}")
+    doc.add_heading("（二）分数段", level=2)
+    p("{{p bands_table }}")
+    p("{{ chart_bands }}")
+    doc.add_heading("（三）成绩分布", level=2)
+    p("{{ chart_distributions }}")
+    doc.add_heading("（四）班级比较", level=2)
+    p("{{p omnibus_table }}")
+    p("{{p classes_table }}")
+    p("{{ chart_means }}")
+    doc.add_heading("三、与上次考试对比", level=1)
+    p("{{p change_table }}")
+    doc.add_heading("四、教师", level=1)
+    p("{{p teacher_table }}")
+    p("{{ chart_teachers }}")
+    doc.add_heading("五、培优补差", level=1)
+    p("{{p counts_table }}")
+    doc.add_heading("六、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）", level=1)
+    p("{%p for item in problems %}")
+    p("{{ item }}", style="List Bullet")
+    p("{%p endfor %}")
+    p("（在此补充：命题、教学、管理等方面的问题）")
+    doc.add_heading("七、改进措施（请教研组讨论后填写）", level=1)
+    p("{%p for item in measures %}")
+    p("{{ item }}", style="List Bullet")
+    p("{%p endfor %}")
+    p("（在此填写具体措施、责任人和时间）")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    return path
+
+
+def _subdoc_table(tpl, table: pd.DataFrame | None, note: str):
+    from docx.shared import Pt
+
+    sd = tpl.new_subdoc()
+    if table is None or table.empty:
+        sd.add_paragraph(note)
+        return sd
+    t = sd.add_table(rows=1, cols=len(table.columns))
+    t.style = "Table Grid"
+    for cell, name in zip(t.rows[0].cells, table.columns):
+        cell.text = str(name)
+    for row in table.itertuples(index=False):
+        cells = t.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = "" if pd.isna(value) else f"{value:g}" if isinstance(value, float) \
+                else str(value)
+    for row in t.rows:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                for run in para.runs:
+                    run.font.size = Pt(8)
+    return sd
+
+
+def _measures(counts: pd.DataFrame | None) -> list[str]:
+    if counts is None or counts.empty:
+        return ["优生拓展：", "中等生巩固：", "学困生补基础："]
+    total = counts.groupby("subject", sort=False)[["n_sat", "n_excellent", "n_pass", "n_low"]].sum()
+    top = "；".join(f"{s} 优秀 {int(r.n_excellent)} 人" for s, r in total.iterrows())
+    mid = "；".join(f"{s} 及格未优秀 {int(r.n_pass - r.n_excellent)} 人" for s, r in total.iterrows())
+    low = "；".join(f"{s} 不及格 {int(r.n_sat - r.n_pass)} 人（其中低分 {int(r.n_low)} 人）"
+                   for s, r in total.iterrows())
+    return [f"优生拓展（{top}）：", f"中等生巩固（{mid}）：", f"学困生补基础（{low}）："]
+
+
+def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFrame],
+                  figures: dict | None = None, findings: pd.DataFrame | None = None,
+                  basic_text=None, template: str | Path | None = None) -> dict[str, Path]:
+    """Write the Word report and the workbook of all tables into ``output_dir``.
+
+    Parameters
+    ----------
+    output_dir : path
+        Folder for ``<title>.docx`` and ``<title>.xlsx``; empty string: write nothing.
+    term : TermData
+        From :func:`qualitykit.load_term` (title, school, exam, date, standard).
+    tables : dict
+        Computed tables by key: ``basic``, ``summary``, ``all_pass``, ``bands`` (already a
+        meeting table, e.g. :func:`qualitykit.band_table`), ``omnibus``, ``classes``,
+        ``change``, ``teachers``, ``counts``; missing keys give the section's note.
+    figures : dict, optional
+        matplotlib Figures by key: ``rates``, ``means``, ``bands``, ``distributions``,
+        ``teachers``.
+    findings : DataFrame, optional
+        :func:`qualitykit.findings`: its sentences open 存在问题.
+    basic_text : str, optional
+        The paragraph of 基本情况 (:func:`qualitykit.basic_text`).
+    template : path, optional
+        A school's own template (default ``templates/质量分析报告模板.docx``).
+
+    Returns
+    -------
+    dict
+        ``{"docx": path, "xlsx": path}`` (empty when ``output_dir`` is empty).
+    """
+    if not output_dir:
+        return {}
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    from ._excel import write_sheets
+    from .display import VIEWS
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    template = Path(template) if template else TEMPLATE
+    if not template.exists():
+        raise FileNotFoundError(f"找不到 Word 模板 {template}；可用 qualitykit.word.build_template() 重新生成。")
+    tpl = DocxTemplate(str(template))
+
+    def shown(key: str, view: str | None) -> pd.DataFrame | None:
+        table = tables.get(key)
+        if table is None or table.empty:
+            return None
+        if view:
+            table = table[[c for c in VIEWS[view] if c in table.columns]]
+        return to_display(table, intervals=view in ("classes", "all_pass"))
+
+    context = {
+        "title": term.title, "school": term.school, "grade": term.grade_name, "exam": term.exam, "date": term.date, "source": term.source,
+        "standard": f"{term.standard.name}（{term.standard.source}）",
+        "basic_text": getattr(basic_text, "note", basic_text or ""),
+        "problems": list(findings["evidence"]) if findings is not None and len(findings) else
+        ["（数据未显示明显问题）"],
+        "measures": _measures(tables.get("counts")),
+    }
+    for name, (key, view, note) in TABLES.items():
+        context[name] = _subdoc_table(tpl, shown(key, view), note)
+    for name in CHARTS:
+        fig = (figures or {}).get(name)
+        if fig is None:
+            context[f"chart_{name}"] = ""
+            continue
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+        buf.seek(0)
+        context[f"chart_{name}"] = InlineImage(tpl, buf, width=Mm(165))
+    tpl.render(context, autoescape=True)
+    docx_path = out / f"{term.title}.docx"
+    tpl.save(docx_path)
+    sheets = {}
+    for key, view in (("basic", "basic"), ("summary", None), ("all_pass", None),
+                      ("bands", None), ("classes", None), ("omnibus", None), ("change", None),
+                      ("teachers", None), ("counts", "counts")):
+        table = tables.get(key)
+        if table is not None and not table.empty:
+            sheets[{"basic": "基本情况", "summary": "三率一分", "all_pass": "全科合格率",
+                    "bands": "分数段", "classes": "班级与年级", "omnibus": "班级差异检验",
+                    "change": "与上次对比", "teachers": "教师", "counts": "培优补差人数"}[key]] = \
+                table if key == "bands" else to_display(
+                    table[[c for c in VIEWS[view] if c in table.columns]] if view else table,
+                    intervals=True)
+    if findings is not None and len(findings):
+        sheets["存在问题线索"] = to_display(findings)
+    xlsx_path = write_sheets(out / f"{term.title}.xlsx", sheets)
+    return {"docx": docx_path, "xlsx": xlsx_path}
