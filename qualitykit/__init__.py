@@ -7,7 +7,7 @@ the rest from it. See README.md for the two-command set-up.
 from .classes import parse_class, parse_grade
 from .compare import ClassComparison, compare_classes, compare_exams, games_howell, hedges_g
 from .display import VIEWS, band_table, basic_text, show, text, title_block
-from .distribution import grade_levels, score_bands, standard_total, standardize
+from .distribution import grade_levels, score_bands, standard_total, standardize, student_totals
 from .findings import findings
 from .fonts import cjk_font, set_theme
 from .import_report import ImportReport, ScoreFileError
@@ -32,7 +32,7 @@ __all__ = [
     "ScoreFileError", "load_term", "TermData", "mask_names",
     # indicators
     "summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval",
-    "score_bands", "standardize", "standard_total", "grade_levels",
+    "score_bands", "standardize", "standard_total", "grade_levels", "student_totals",
     # comparison
     "compare_classes", "compare_exams", "ClassComparison", "games_howell", "hedges_g",
     "assign_teachers", "teacher_table", "findings",

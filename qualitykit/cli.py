@@ -1,4 +1,4 @@
-"""The ``qualitykit`` command: check a score sheet, print 三率一分, run the demo."""
+"""The ``qualitykit`` command: check a score sheet, print 三率一分, write the term report."""
 
 from __future__ import annotations
 
@@ -86,46 +86,52 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def _print_report_result(result: dict) -> None:
+    t = result["timings"]
+    print("用时：读取 {:.1f} 秒，运行笔记本 {:.1f} 秒，导出 {:.1f} 秒{}".format(
+        t.get("import", 0), t.get("execute", 0), t.get("export_html", 0) + t.get("export_pdf", 0),
+        f"（PDF 由 {result['pdf_engine']} 生成）" if result.get("pdf_engine") else ""))
+    print("完成。报告文件：")
+    for kind, path in result["files"].items():
+        print(f"  - {kind.upper():5s} {Path(path).resolve()}")
+
+
+def cmd_report(args) -> int:
+    from .report import run_report
+
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    subjects = [s.strip() for s in (args.subjects or "").replace("，", ",").split(",") if s.strip()]
+    result = run_report(
+        args.file, out_dir=args.out, formats=formats, pdf_engine=args.pdf_engine,
+        exam=args.exam or "", grade=args.grade or 0, roster_file=args.roster or "",
+        teacher_file=args.teachers or "", previous_file=args.previous or "", subjects=subjects,
+        standard=args.standard or "default", school=args.school or "",
+        full_marks=_full_marks(args.full_marks), mask_names=args.mask_names)
+    _print_report_result(result)
+    return 0
+
+
 def cmd_demo(args) -> int:
-    """Import, check and summarise the bundled sample school; write the files."""
-    from ._excel import write_sheets
+    """The term report of the bundled sample school, plus its import report."""
     from .importing import check_scores
-    from .indicators import all_pass_rate, summary
-    from .labels import to_display
+    from .report import run_report
     from .sample import sample_path
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    exam, grade = args.exam, args.grade
-    path = sample_path(exam, grade=grade)
-    print(f"[1/3] 导入示例学校成绩：{path.relative_to(path.parents[3])}")
-    report = check_scores(path)
-    print("\n".join("      " + line for line in report.summary_lines()))
-    report.to_excel(out / "导入报告.xlsx")
-    scores = report.data
-    print("[2/3] 计算三率一分（按班级 × 科目）")
-    by_class = summary(scores, by=["class_id", "subject"])
-    by_subject = summary(scores, by=["subject"])
-    all_pass = all_pass_rate(scores, by=["class_id"])
-    write_sheets(out / "三率一分.xlsx", {
-        "班级×科目": to_display(by_class, intervals=True),
-        "年级×科目": to_display(by_subject, intervals=True),
-        "全科合格率": to_display(all_pass, intervals=True),
-    })
-    print("[3/3] 写出结果")
-    with pd.option_context("display.width", 200, "display.unicode.east_asian_width", True):
-        cols = ["subject", "n_enrolled", "n_sat", "mean", "pass_rate", "excellent_rate",
-                "low_rate", "composite"]
-        print(to_display(by_subject[cols]).to_string(index=False))
-    print(f"\n完成。输出在：{out.resolve()}")
-    for f in sorted(out.iterdir()):
-        print(f"  - {f.name}")
+    path = sample_path(args.exam, grade=args.grade)
+    print(f"示例学校：{path.relative_to(path.parents[3])}（{args.exam}，{args.grade} 年级）")
+    check_scores(path).to_excel(out / "导入报告.xlsx")
+    result = run_report(None, out_dir=out, exam=args.exam, grade=args.grade)
+    result["files"]["导入报告"] = out / "导入报告.xlsx"
+    _print_report_result(result)
+    print(f"\n输出文件夹：{out.resolve()}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="qualitykit", description="教学质量分析工具包：检查成绩表、计算三率一分。")
+        prog="qualitykit", description="教学质量分析工具包：检查成绩表、计算三率一分、生成质量分析报告。")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="检查成绩表：列出每个问题的位置和改法；有错误时返回非零")
     _add_import_options(p)
@@ -137,7 +143,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--by", default="class_id,subject", help="分组，默认 class_id,subject")
     p.add_argument("--out", help="保存为 .xlsx")
     p.set_defaults(func=cmd_summary)
-    p = sub.add_parser("demo", help="在自带的示例学校数据上运行")
+    p = sub.add_parser("report", help="期中/期末质量分析报告：网页版、PDF 和可编辑的 Word 版")
+    p.add_argument("file", nargs="?", default="", help="成绩表文件（省略则用自带的示例学校）")
+    p.add_argument("--out", default="output/report", help="输出文件夹（默认 output/report）")
+    p.add_argument("--exam", help="考试名称，如 “2025-2026-1 期末”（默认取自表头标题或文件名）")
+    p.add_argument("--grade", type=int, help="年级 1–12（表中没有写明时）")
+    p.add_argument("--school", help="学校名称（表中没有写明时）")
+    p.add_argument("--roster", help="学生信息表，按学号补全班级")
+    p.add_argument("--teachers", help="教学编排表（教师一节需要）")
+    p.add_argument("--previous", help="上次考试的成绩表（纵向对比需要）")
+    p.add_argument("--subjects", help="只分析这些科目，如 语文,数学")
+    p.add_argument("--standard", help="标准：预设名（default、county_teacher…）或学校的 .toml 文件")
+    p.add_argument("--full-marks", help="各科满分，如 语文=120,数学=120（默认 100）")
+    p.add_argument("--mask-names", action="store_true", help="会议用导出：学生姓名显示为“张＊”")
+    p.add_argument("--formats", default="html,pdf,docx", help="输出格式，默认 html,pdf,docx")
+    p.add_argument("--pdf-engine", choices=("chromium", "weasyprint"),
+                   help="PDF 生成方式（默认：有 Chromium/Chrome/Edge 用浏览器，否则 WeasyPrint）")
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser("demo", help="在自带的示例学校数据上运行质量分析报告")
     p.add_argument("--out", default="output/demo", help="输出目录（默认 output/demo）")
     p.add_argument("--exam", default="2025-2026-1 期末")
     p.add_argument("--grade", type=int, default=5)
@@ -148,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     except ScoreFileError as exc:
         print(f"\n{exc}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"\n出错了：{exc}", file=sys.stderr)
         return 2
 

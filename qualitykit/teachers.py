@@ -48,7 +48,7 @@ def assign_teachers(scores: pd.DataFrame, teachers: pd.DataFrame) -> pd.DataFram
     >>> s = qk.assign_teachers(qk.load_sample(exam="2025-2026-1 期末", grade=5),
     ...                        qk.load_sample("teachers"))
     >>> s.groupby("subject", sort=False)["teacher"].nunique().tolist()
-    [4, 4, 2, 2]
+    [4, 4, 4, 4]
     """
     out = scores.copy()
     year_term = out["exam"].map(_year_term) if "exam" in out else pd.Series(
@@ -117,8 +117,8 @@ def teacher_table(scores: pd.DataFrame, teachers: pd.DataFrame | None, *,
     ...                      qk.load_sample("teachers"))
     >>> t[["subject", "teacher", "classes", "n_sat"]].head(2)
       subject teacher classes  n_sat
-    0      语文   教师019     5-1     38
-    1      语文   教师020     5-2     41
+    0      语文   教师061     5-3     43
+    1      语文   教师065     5-4     44
     """
     std = get_standard(standard)
     if teachers is None or teachers.empty:

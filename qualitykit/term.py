@@ -164,6 +164,7 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
     from .subjects import canonical_subject
 
     std = get_standard(standard or None)
+    grade = grade or None  # 0 / "" from a notebook parameter means "as the sheet says"
     marks = {**std.full_marks, **(full_marks or {})}
     options = {k: v for k, v in {"full_marks": marks, "school": school or None,
                                  "roster": roster_file or None}.items() if v}

@@ -31,8 +31,11 @@ def test_unreadable_file_is_a_clear_message(tmp_path, capsys):
 
 def test_demo_writes_real_files(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path)]) == 0
-    assert "输出在" in capsys.readouterr().out
-    table = pd.read_excel(tmp_path / "三率一分.xlsx", sheet_name=None, engine="calamine")
-    assert set(table) == {"班级×科目", "年级×科目", "全科合格率"}
-    assert table["年级×科目"]["实考人数"].gt(100).all()
+    out = capsys.readouterr().out
+    assert "输出文件夹" in out and "PDF" in out and "DOCX" in out
+    (workbook,) = tmp_path.glob("*教学质量分析.xlsx")
+    table = pd.read_excel(workbook, sheet_name=None, engine="calamine")
+    assert {"基本情况", "三率一分", "分数段", "教师", "与上次对比"} <= set(table)
+    assert table["基本情况"]["实考人数"].gt(100).all()
     assert (tmp_path / "导入报告.xlsx").exists()
+    assert len(list(tmp_path.glob("*.pdf"))) == len(list(tmp_path.glob("*.docx"))) == 1

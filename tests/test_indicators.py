@@ -121,3 +121,35 @@ def test_templates_standard_toml_loads():
     path = Path(__file__).resolve().parents[1] / "templates" / "standard.toml"
     std = qk.get_standard(path)
     assert math.isclose(std.pass_line, 0.6)
+
+
+def test_double_high_check_by_hand():
+    rows = []
+    # 语文: 10 of 10 pass; 数学: 9 of 10 pass (exactly 90 %, on the line)
+    for i in range(10):
+        rows.append((str(i), "a", "语文", 70, "sat", 100, 5))
+        rows.append((str(i), "a", "数学", 50 if i == 0 else 70, "sat", 100, 5))
+    s = frame(rows).assign(school="X")
+    t = qk.double_high_check(s).iloc[0]
+    assert t.min_pass_rate == pytest.approx(0.9) and t.weakest_subject == "数学"
+    assert t.meets_subject and t.subjects_below == ""
+    assert t.all_pass_rate == pytest.approx(0.9) and t.meets_all and t.meets
+    # a failure in 语文 by another student: 语文 still 9/10 = 90 %, but all-pass 8/10 < 85 %
+    s.loc[(s.student_id == "1") & (s.subject == "语文"), "score"] = 10
+    t = qk.double_high_check(s).iloc[0]
+    assert t.meets_subject and t.all_pass_rate == pytest.approx(0.8) and not t.meets
+    # and a second one: 语文 8/10 < 90 %
+    s.loc[(s.student_id == "2") & (s.subject == "语文"), "score"] = 10
+    t = qk.double_high_check(s).iloc[0]
+    assert not t.meets_subject and t.subjects_below == "语文"
+
+
+def test_rank_relative_lines():
+    # 优秀 = top 20 % of 10 sitters = 2 students; the third ties with the second and is in too
+    s = frame([(str(i), "a", "语文", v, "sat", 100, 5)
+               for i, v in enumerate([95, 90, 90, 80, 70, 60, 50, 40, 30, 20])])
+    std = qk.Standard(rank_lines={"excellent": 0.2})
+    assert qk.summary(s, standard=std).excellent_rate[0] == pytest.approx(0.3)
+    assert qk.cut_lines(s, standard=std).excellent_line[0] == 90
+    with pytest.raises(ValueError, match="rank_lines"):
+        qk.Standard(rank_lines={"low": 0.2})

@@ -130,3 +130,41 @@ def test_high_school_dash_means_not_taken():
     assert (d["status"] == "sat").all()  # every '-' is a subject not taken: no row at all
     assert d.groupby("subject").size()["日语"] < 30
     assert set(d["grade"]) == {11}
+
+
+def test_league_totals_and_ranks_equal_the_organisers_columns(league):
+    # 联盟排名 and 总分校排名 are competition ranks of 总分 among sitters (PROVENANCE.md);
+    # rows are matched by their Excel row, since 248 sitters have no 考号
+    path, report = league
+    raw = pd.read_excel(path, sheet_name="分数", engine="calamine")
+    raw["source_row"] = raw.index + 2
+    row_of = report.data.groupby("student_id")["source_row"].first()
+    for within, column in (((), "联盟排名"), ("school", "总分校排名")):
+        totals = qk.student_totals(report.data, rank_within=within)
+        merged = totals.assign(source_row=totals["student_id"].map(row_of)).merge(
+            raw[["source_row", "总分", column]], on="source_row")
+        assert len(merged) == len(totals) == 6015
+        assert (merged["total"] - merged["总分"]).abs().max() < 1e-9
+        assert (merged["rank"] == merged[column]).all()
+
+
+@pytest.mark.parametrize("file, grade, mean, pass_rate, excellent, low", [
+    ("student-mat.csv", "G3", 10.4152, 0.6709, 0.1013, 0.1772),
+    ("student-por.csv", "G3", 11.9060, 0.8459, 0.1263, 0.0462),
+    ("student-mat.csv", "G1", 10.9089, 0.6405, 0.1038, 0.1772),
+])
+def test_uci_pass_rates_with_a_pass_mark_of_10_of_20(file, grade, mean, pass_rate, excellent, low):
+    raw = pd.read_csv(realdata("uci-student-performance", file))
+    scores = pd.DataFrame({"student_id": raw.index.astype(str), "school": raw["school"],
+                           "subject": "数学", "exam": grade, "score": raw[grade].astype(float),
+                           "status": "sat", "full_mark": 20.0})
+    # pass ≥ 10 of 20 (50 %), "excellent" ≥ 16 (80 %), low < 8 (40 %), as in PROVENANCE.md
+    std = qk.Standard(pass_line=0.5, excellent_line=0.8, low_line=0.4)
+    s = qk.summary(scores, by="subject", standard=std).iloc[0]
+    assert s["n_sat"] == len(raw)
+    assert (s["mean"], s.pass_rate, s.excellent_rate, s.low_rate) == pytest.approx(
+        (mean, pass_rate, excellent, low), abs=5e-5)
+    if file == "student-mat.csv" and grade == "G3":
+        by_school = qk.summary(scores, by="school", standard=std).set_index("school")
+        assert by_school.loc["GP", "pass_rate"] == pytest.approx(0.6762, abs=5e-5)
+        assert by_school.loc["MS", "mean"] == pytest.approx(9.8478, abs=5e-5)

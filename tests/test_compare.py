@@ -1,0 +1,118 @@
+"""Class comparison checked against independent computations (scipy, statsmodels, by hand)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import qualitykit as qk
+from test_indicators import frame
+
+
+def classes_frame(groups: dict, subject="数学"):
+    rows = [(f"{c}{i}", c, subject, float(x), "sat", 100, 5)
+            for c, xs in groups.items() for i, x in enumerate(xs)]
+    return frame(rows)
+
+
+RNG = np.random.default_rng(7)
+THREE = {"5-1": RNG.normal(80, 8, 30).round(1), "5-2": RNG.normal(75, 12, 25).round(1),
+         "5-3": RNG.normal(85, 6, 28).round(1)}
+
+
+def test_hedges_g_by_hand():
+    a, b = np.array([1, 2, 3, 4.0]), np.array([2, 3, 4, 5.0])
+    pooled = np.sqrt((3 * a.var(ddof=1) + 3 * b.var(ddof=1)) / 6)
+    assert qk.hedges_g(a, b) == pytest.approx((1 - 3 / (4 * 8 - 9)) * (-1) / pooled)
+
+
+def test_games_howell_with_two_groups_is_welchs_t_test():
+    # with k = 2 the studentized range q = √2·|t| and its p value equals Welch's two-sided p
+    a, b = THREE["5-1"], THREE["5-2"]
+    gh = qk.games_howell({"x": a, "y": b}).iloc[0]
+    welch = stats.ttest_ind(a, b, equal_var=False)
+    assert gh["p_value"] == pytest.approx(welch.pvalue, rel=1e-6)
+    ci = welch.confidence_interval(0.95)
+    assert (gh["diff_low"], gh["diff_high"]) == pytest.approx((ci.low, ci.high), rel=1e-6)
+
+
+def test_tukey_option_matches_statsmodels():
+    from statsmodels.stats.multicomp import pairwise_tukeyhsd
+
+    c = qk.compare_classes(classes_frame(THREE), posthoc="tukey")
+    x = np.concatenate(list(THREE.values()))
+    g = np.repeat(list(THREE), [len(v) for v in THREE.values()])
+    ref = pairwise_tukeyhsd(x, g).summary().data[1:]  # group1, group2, meandiff(g2−g1), p, lo, hi
+    for g1, g2, meandiff, p, lo, hi, _ in ref:
+        row = c.pairs[(c.pairs["a"] == g1) & (c.pairs["b"] == g2)].iloc[0]
+        assert -row["diff"] == pytest.approx(meandiff, abs=1e-4)
+        assert row["p_value"] == pytest.approx(p, abs=1e-3)
+
+
+def test_omnibus_equals_anova_and_kruskal():
+    c = qk.compare_classes(classes_frame(THREE))
+    o = c.omnibus.iloc[0]
+    f = stats.f_oneway(*THREE.values())
+    h = stats.kruskal(*THREE.values())
+    assert (o["anova_f"], o["anova_p"]) == pytest.approx((f.statistic, f.pvalue))
+    assert (o["kruskal_h"], o["kruskal_p"]) == pytest.approx((h.statistic, h.pvalue))
+    # η² = SS_between / SS_total, by hand
+    x = np.concatenate(list(THREE.values()))
+    ssb = sum(len(v) * (v.mean() - x.mean()) ** 2 for v in THREE.values())
+    assert o["eta_squared"] == pytest.approx(ssb / ((x - x.mean()) ** 2).sum())
+    assert (o["anova_df1"], o["anova_df2"]) == (2, len(x) - 3)
+
+
+def test_class_against_grade_interval_is_the_welch_interval_scaled():
+    c = qk.compare_classes(classes_frame(THREE)).classes.set_index("class_id")
+    a = THREE["5-2"]
+    rest = np.concatenate([THREE["5-1"], THREE["5-3"]])
+    n_all = len(a) + len(rest)
+    # diff from the grade = (n_rest / n_all)(mean − rest mean); interval at 1 − 0.05/3 (Bonferroni)
+    welch = stats.ttest_ind(a, rest, equal_var=False)
+    ci = welch.confidence_interval(1 - 0.05 / 3)
+    row = c.loc["5-2"]
+    assert row["diff"] == pytest.approx(a.mean() - np.concatenate([a, rest]).mean())
+    assert row["diff"] == pytest.approx(len(rest) / n_all * (a.mean() - rest.mean()))
+    assert (row["diff_low"], row["diff_high"]) == pytest.approx(
+        (len(rest) / n_all * ci.low, len(rest) / n_all * ci.high))
+    assert row["p_value"] == pytest.approx(min(1, 3 * welch.pvalue))
+    assert row["significant"] == (row["diff_low"] > 0 or row["diff_high"] < 0)
+
+
+def test_a_half_point_gap_is_not_read_as_a_ranking():
+    rng = np.random.default_rng(1)
+    base = rng.normal(0, 10, 40)
+    c = qk.compare_classes(classes_frame({"5-1": 80 + base, "5-2": 80.5 + base[::-1]}))
+    assert not c.classes["significant"].any()
+    assert set(c.classes["reading"]) == {"与年级均分差异不显著"}
+    assert "不显著" in c.omnibus["reading"].iloc[0]
+
+
+def test_small_classes_are_flagged():
+    c = qk.compare_classes(classes_frame({"5-1": np.arange(50, 100, 2.5), "5-2": [60, 70, 80.0]}))
+    small = c.classes.set_index("class_id")["small_group"]
+    assert small["5-2"] and not small["5-1"]  # 3 sitters < 20; 20 sitters are enough
+    assert c.classes.set_index("class_id").loc["5-2", "reading"].startswith("实考仅 3 人")
+
+
+def test_bad_arguments_say_what_is_allowed():
+    with pytest.raises(ValueError, match="games-howell"):
+        qk.compare_classes(classes_frame(THREE), posthoc="scheffe")
+    with pytest.raises(ValueError, match="teacher"):
+        qk.compare_classes(classes_frame(THREE), group="teacher")
+
+
+def test_compare_exams_follows_pupils_into_their_new_class():
+    now = frame([("1", "5-1", "语文", 90, "sat", 100, 5), ("2", "5-1", "语文", 70, "sat", 100, 5),
+                 ("3", "5-2", "语文", 80, "sat", 100, 5)], exam="2025-2026-1 期末")
+    before = frame([("1", "4-2", "语文", 60, "sat", 100, 4), ("2", "4-1", "语文", 80, "sat", 100, 4),
+                    ("3", "4-1", "语文", 70, "sat", 100, 4), ("9", "4-1", "语文", 50, "sat", 100, 4)],
+                   exam="2024-2025-2 期末")
+    t = qk.compare_exams(now, before).set_index("class_id")
+    # 5-1 holds pupils 1 and 2: their earlier mean (60 + 80) / 2 = 70, whatever their old class
+    assert t.loc["5-1", "prev_mean"] == 70 and t.loc["5-1", "n_matched"] == 2
+    # 超均率 of the earlier exam is against that exam's whole grade (mean 65, pupil 9 included)
+    assert t.loc["5-1", "prev_above_mean_rate"] == pytest.approx((70 - 65) / 65)
+    assert t.loc["5-1", "above_mean_rate"] == pytest.approx((80 - 80) / 80)
+    assert qk.compare_exams(now, None).empty

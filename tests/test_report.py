@@ -1,0 +1,84 @@
+"""The term report as a person reads it: PDF text, Word tables, HTML without code."""
+
+import re
+
+import pytest
+
+import qualitykit as qk
+from qualitykit.report import run_report
+
+HEADINGS = ["一、基本情况", "二、成绩分析", "三率一分", "分数段", "班级比较", "三、与上次考试对比",
+            "四、教师", "五、培优补差", "六、存在问题", "七、改进措施"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    result = run_report(None, out_dir=out, exam="2025-2026-1 期末", grade=5,
+                        progress=lambda _: None)
+    scores = qk.load_sample(exam="2025-2026-1 期末", grade=5)
+    return result, qk.summary(scores)
+
+
+def test_all_files_are_written(report):
+    result, _ = report
+    assert set(result["files"]) == {"html", "pdf", "docx", "xlsx"}
+    assert all(p.stat().st_size > 10_000 for p in result["files"].values())
+    assert set(result["timings"]) == {"import", "execute", "export_html", "export_pdf"}
+
+
+def test_pdf_text_has_the_headings_and_the_numbers_of_the_table(report):
+    from pypdf import PdfReader
+
+    result, by_class = report
+    pdf = PdfReader(result["files"]["pdf"])
+    assert pdf.pages[0].mediabox.width == pytest.approx(595, abs=1)  # A4
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in pdf.pages))
+    assert result["title"] in text
+    for heading in HEADINGS:
+        assert heading in text, heading
+    assert "第1页/共" in text  # page numbers
+    # every row of the 三率一分 table: class, subject, 平均分 and 及格率 as displayed
+    for row in by_class.itertuples():
+        cells = f"{row.class_id}{row.subject}{row.n_enrolled}{row.n_sat}{round(row.mean, 1):g}"
+        assert cells in text, cells
+        assert f"{round(100 * row.pass_rate, 1):g}" in text
+
+
+def test_docx_has_the_filled_tables_and_editable_sections(report):
+    import docx
+
+    result, by_class = report
+    doc = docx.Document(result["files"]["docx"])
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "{{" not in text and "{%" not in text
+    for heading in ("一、基本情况", "六、存在问题", "七、改进措施"):
+        assert heading in text
+    assert "优生拓展" in text and "学困生补基础" in text
+    tables = {"|".join(c.text for c in t.rows[0].cells[:3]): t for t in doc.tables}
+    summary = tables["班级|科目|应考人数"]
+    first = by_class.iloc[0]
+    assert [c.text for c in summary.rows[1].cells[:5]] == [
+        first.class_id, first.subject, str(first.n_enrolled), str(first.n_sat),
+        f"{round(first['mean'], 1):g}"]
+    assert len(summary.rows) == len(by_class) + 1
+    assert len(doc.inline_shapes) >= 4  # charts
+    assert "教师|科目" not in tables and "科目|教师|任教班级" in tables  # the teacher section is filled
+
+
+def test_html_hides_the_code(report):
+    result, _ = report
+    html = result["files"]["html"].read_text(encoding="utf-8")
+    assert "import qualitykit" not in html and "load_term(" not in html
+    assert "三率一分" in html and "<img" in html and "@font-face" in html
+
+
+def test_report_cli_stops_on_a_broken_sheet_before_running_anything(tmp_path, capsys):
+    from qualitykit.cli import main
+
+    bad = tmp_path / "成绩.csv"
+    bad.write_text("学号,姓名,班级,语文\n1,张三,五(1)班,abc\n", encoding="utf-8")
+    assert main(["report", str(bad), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "abc" in err and "ScoreFileError" in err
+    assert not list((tmp_path / "out").glob("*.pdf"))

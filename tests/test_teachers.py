@@ -1,0 +1,70 @@
+"""Teacher tables re-computed from students, checked by hand."""
+
+import pandas as pd
+import pytest
+
+import qualitykit as qk
+from test_indicators import frame
+
+
+def teachers(rows):
+    return pd.DataFrame(rows, columns=["teacher", "school_year", "term", "grade", "class_id",
+                                       "subject"]).assign(teacher_id="", school="", class_name="")
+
+
+SCORES = pd.concat([
+    frame([("1", "5-1", "数学", 100, "sat", 100, 5), ("2", "5-1", "数学", 60, "sat", 100, 5),
+           ("3", "5-2", "数学", 70, "sat", 100, 5), ("4", "5-2", "数学", 70, "sat", 100, 5),
+           ("5", "5-2", "数学", 70, "sat", 100, 5), ("6", "5-2", "数学", 70, "sat", 100, 5),
+           ("7", "5-3", "数学", 50, "sat", 100, 5), ("8", "5-3", "数学", 90, "sat", 100, 5)],
+          exam="2025-2026-1 期末"),
+])
+TABLE = teachers([("王老师", "2025-2026", "1", 5, "5-1", "数学"),
+                  ("王老师", "2025-2026", "1", 5, "5-2", "数学"),
+                  ("李老师", "2025-2026", "1", 5, "5-3", "数学"),
+                  ("李老师", "2025-2026", "2", 5, "5-2", "数学")])  # spring: not this exam
+
+
+def test_a_teacher_of_two_classes_is_computed_from_her_students():
+    t = qk.teacher_table(SCORES, TABLE).set_index("teacher")
+    # 王: students 100, 60, 70×4 → mean 440/6 = 73.33, not the mean of class means (80 + 70)/2
+    assert t.loc["王老师", "mean"] == pytest.approx(440 / 6)
+    assert t.loc["王老师", "classes"] == "5-1、5-2" and t.loc["王老师", "n_classes"] == 2
+    assert t.loc["李老师", "n_sat"] == 2  # the spring assignment does not apply to a 第一学期 exam
+    assert t.loc["王老师", "diff_mean"] == pytest.approx(440 / 6 - 580 / 8)
+    # class ranks by 综合分: 5-1 (80, 50 %优, 100 %及) …; the teacher's mean class rank averages them
+    ranks = qk.summary(SCORES).set_index("class_id")["rank"]
+    assert t.loc["王老师", "mean_class_rank"] == pytest.approx((ranks["5-1"] + ranks["5-2"]) / 2)
+
+
+def test_overall_rank_averages_subjects_and_previous_exam_gives_the_change():
+    english = SCORES.assign(subject="英语", score=SCORES["score"].to_numpy()[::-1])
+    both = pd.concat([SCORES, english])
+    table = pd.concat([TABLE, teachers([("王老师", "2025-2026", "1", 5, c, "英语")
+                                        for c in ("5-1", "5-2", "5-3")])])
+    t = qk.teacher_table(both, table)
+    wang = t[t["teacher"] == "王老师"]
+    assert wang["overall_mean_rank"].iloc[0] == pytest.approx(wang["rank"].astype(float).mean())
+    before = SCORES.assign(exam="2024-2025-2 期末", grade=4,
+                           class_id=SCORES["class_id"].str.replace("5-", "4-"))
+    old = teachers([("王老师", "2024-2025", "2", 4, "4-3", "数学"),
+                    ("李老师", "2024-2025", "2", 4, "4-1", "数学"),
+                    ("李老师", "2024-2025", "2", 4, "4-2", "数学")])
+    t = qk.teacher_table(SCORES, pd.concat([TABLE, old]), previous=before).set_index("teacher")
+    assert t.loc["王老师", "prev_mean"] == pytest.approx(70)  # 4-3: 50 and 90
+    assert t.loc["王老师", "rank_change"] == t.loc["王老师", "prev_rank"] - t.loc["王老师", "rank"]
+
+
+def test_two_teachers_for_one_class_is_an_error_and_no_table_gives_an_empty_result():
+    clash = pd.concat([TABLE, teachers([("赵老师", "2025-2026", "1", 5, "5-1", "数学")])])
+    with pytest.raises(ValueError, match="5-1 班 数学 有两位教师"):
+        qk.teacher_table(SCORES, clash)
+    assert qk.teacher_table(SCORES, None).empty
+
+
+def test_sample_school_mid_year_change_credits_each_teacher_with_his_term():
+    s1 = qk.assign_teachers(qk.load_sample(exam="2024-2025-1 期末", grade=5), qk.load_sample("teachers"))
+    s2 = qk.assign_teachers(qk.load_sample(exam="2024-2025-2 期末", grade=5), qk.load_sample("teachers"))
+    t1 = s1[(s1.class_id == "5-2") & (s1.subject == "数学")]["teacher"].unique()
+    t2 = s2[(s2.class_id == "5-2") & (s2.subject == "数学")]["teacher"].unique()
+    assert len(t1) == len(t2) == 1 and t1[0] != t2[0]
