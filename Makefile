@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test sample bench clean
+.PHONY: demo test sample bench template clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ sample: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_report.py
+
+# rebuild the default Word template (templates/质量分析报告模板.docx) from qualitykit/word.py
+template: $(STAMP)
+	$(BIN)/python -c "from qualitykit.word import build_template; print(build_template())"
 
 clean:
 	rm -rf $(VENV) output .pytest_cache
