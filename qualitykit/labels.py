@@ -35,6 +35,8 @@ LABELS: dict[str, str] = {
     "overall_mean_rank": "多科平均名次", "prev_exam": "上次考试", "prev_mean": "上次平均分",
     "prev_above_mean_rate": "上次超均率", "prev_rank": "上次名次",
     "above_mean_change": "超均率变化", "rank_change": "名次变化（正为上升）",
+    "n_matched": "对比人数", "z_change": "平均Z变化", "prev_z_mean": "上次平均Z",
+    "prev_pass_rate": "上次及格率", "total": "总分",
 }
 STATUS_LABELS: dict[str, str] = {
     "sat": "参考", "absent": "缺考", "excused": "请假/免考", "cheated": "作弊",
@@ -43,11 +45,11 @@ STATUS_LABELS: dict[str, str] = {
 }
 PERCENT = {"pass_rate", "excellent_rate", "low_rate", "full_mark_rate", "all_pass_rate",
            "above_mean_rate", "share", "cum_share", "min_pass_rate", "prev_above_mean_rate",
-           "above_mean_change"}
+           "above_mean_change", "prev_pass_rate"}
 
 
 FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_squared",
-        "epsilon_squared", "z", "z_mean"}  # shown with three decimals
+        "epsilon_squared", "z", "z_mean", "prev_z_mean", "z_change"}  # shown with three decimals
 
 
 def label(identifier: str) -> str:

@@ -67,6 +67,7 @@ tr {{ page-break-inside: avoid; break-inside: avoid; }}
 th, td {{ border: 0.6pt solid #aab; padding: 1.5pt 3pt; text-align: center; }}
 th {{ background: #eef2f8; font-weight: bold; }}
 td:last-child {{ text-align: left; }}
+td:nth-child(-n+2), th:nth-child(-n+2) {{ white-space: nowrap; }}
 img {{ max-width: 100%; height: auto; page-break-inside: avoid; break-inside: avoid; }}
 .qk-title table {{ width: auto; margin: 0 auto 10pt; font-size: 9.5pt; }}
 .qk-title th {{ background: none; text-align: right; border: none; color: #555; }}

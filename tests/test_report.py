@@ -11,6 +11,27 @@ HEADINGS = ["一、基本情况", "二、成绩分析", "三率一分", "分数�
             "四、教师", "五、培优补差", "六、存在问题", "七、改进措施"]
 
 
+def pdf_text(path) -> str:
+    """The PDF's text as a reader sees it, without whitespace.
+
+    poppler's pdftotext when the machine has it, else pypdf. (Chromium embeds the CJK font as
+    Type 3 glyphs whose ToUnicode map may name a CJK-radical code point for a shared glyph,
+    ⻘ for 青; pdftotext maps those back, pypdf does not.)
+    """
+    import shutil
+    import subprocess
+    import unicodedata
+
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                              capture_output=True, text=True).stdout
+    else:
+        from pypdf import PdfReader
+
+        text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).replace("\u2015", "\u2014"))
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
@@ -33,7 +54,7 @@ def test_pdf_text_has_the_headings_and_the_numbers_of_the_table(report):
     result, by_class = report
     pdf = PdfReader(result["files"]["pdf"])
     assert pdf.pages[0].mediabox.width == pytest.approx(595, abs=1)  # A4
-    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in pdf.pages))
+    text = pdf_text(result["files"]["pdf"])
     assert result["title"] in text
     for heading in HEADINGS:
         assert heading in text, heading
@@ -82,3 +103,18 @@ def test_report_cli_stops_on_a_broken_sheet_before_running_anything(tmp_path, ca
     err = capsys.readouterr().err
     assert "abc" in err and "ScoreFileError" in err
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("engine", ["weasyprint", "chromium"])
+def test_both_pdf_engines_print_chinese_text(report, tmp_path, engine):
+    from qualitykit.report import find_browser, html_to_pdf
+
+    import shutil
+
+    if engine == "chromium" and not (find_browser() and shutil.which("pdftotext")):
+        pytest.skip("needs Chromium/Chrome/Edge and poppler's pdftotext (else WeasyPrint is used)")
+    result, _ = report
+    pdf, used = html_to_pdf(result["files"]["html"], tmp_path / "r.pdf", engine=engine)
+    text = pdf_text(pdf)
+    assert used == engine
+    assert all(h in text for h in HEADINGS) and "第1页/共" in text
