@@ -41,9 +41,12 @@ def _import_options(args) -> dict:
     return {k: v for k, v in options.items() if v not in (None, {})}
 
 
-def _add_import_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", help="成绩表文件（.xlsx/.xls/.csv）")
-    p.add_argument("--sheet", help="只读这个工作表（名称）")
+def _add_import_options(p: argparse.ArgumentParser, *, for_report: bool = False) -> None:
+    if for_report:
+        p.add_argument("file", nargs="?", default="", help="成绩表文件（省略则用自带的示例学校）")
+    else:
+        p.add_argument("file", help="成绩表文件（.xlsx/.xls/.csv）")
+        p.add_argument("--sheet", help="只读这个工作表（名称）")
     p.add_argument("--exam", help="考试名称，如 “2025-2026-1 期末”（默认取自表头标题或文件名）")
     p.add_argument("--grade", type=int, help="年级 1–12（表中没有写明时）")
     p.add_argument("--school", help="学校名称（表中没有写明时）")
@@ -144,17 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="保存为 .xlsx")
     p.set_defaults(func=cmd_summary)
     p = sub.add_parser("report", help="期中/期末质量分析报告：网页版、PDF 和可编辑的 Word 版")
-    p.add_argument("file", nargs="?", default="", help="成绩表文件（省略则用自带的示例学校）")
+    _add_import_options(p, for_report=True)
     p.add_argument("--out", default="output/report", help="输出文件夹（默认 output/report）")
-    p.add_argument("--exam", help="考试名称，如 “2025-2026-1 期末”（默认取自表头标题或文件名）")
-    p.add_argument("--grade", type=int, help="年级 1–12（表中没有写明时）")
-    p.add_argument("--school", help="学校名称（表中没有写明时）")
-    p.add_argument("--roster", help="学生信息表，按学号补全班级")
     p.add_argument("--teachers", help="教学编排表（教师一节需要）")
     p.add_argument("--previous", help="上次考试的成绩表（纵向对比需要）")
     p.add_argument("--subjects", help="只分析这些科目，如 语文,数学")
-    p.add_argument("--standard", help="标准：预设名（default、county_teacher…）或学校的 .toml 文件")
-    p.add_argument("--full-marks", help="各科满分，如 语文=120,数学=120（默认 100）")
     p.add_argument("--mask-names", action="store_true", help="会议用导出：学生姓名显示为“张＊”")
     p.add_argument("--formats", default="html,pdf,docx", help="输出格式，默认 html,pdf,docx")
     p.add_argument("--pdf-engine", choices=("chromium", "weasyprint"),

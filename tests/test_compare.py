@@ -1,7 +1,6 @@
 """Class comparison checked against independent computations (scipy, statsmodels, by hand)."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats
 
@@ -47,6 +46,7 @@ def test_tukey_option_matches_statsmodels():
         row = c.pairs[(c.pairs["a"] == g1) & (c.pairs["b"] == g2)].iloc[0]
         assert -row["diff"] == pytest.approx(meandiff, abs=1e-4)
         assert row["p_value"] == pytest.approx(p, abs=1e-3)
+        assert (-row["diff_high"], -row["diff_low"]) == pytest.approx((lo, hi), abs=1e-3)
 
 
 def test_omnibus_equals_anova_and_kruskal():
