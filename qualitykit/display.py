@@ -85,9 +85,13 @@ def show(table: pd.DataFrame | None, view: str | None = None, *, empty: str = "�
         raise ValueError(f"view 应为 {sorted(VIEWS)} 之一，收到 {view!r}。")
     if table is None or table.empty:
         return Shown(None, empty, caption)
-    if view:
-        table = table[[c for c in VIEWS[view] if c in table.columns]]
-    return Shown(to_display(table, intervals=view in _INTERVAL_VIEWS), caption=caption)
+    return Shown(to_display(in_view(table, view), intervals=view in _INTERVAL_VIEWS),
+                 caption=caption)
+
+
+def in_view(table: pd.DataFrame, view: str | None) -> pd.DataFrame:
+    """The columns of ``view`` that the table has, in the view's order (all when None)."""
+    return table[[c for c in VIEWS[view] if c in table.columns]] if view else table
 
 
 def band_table(bands: pd.DataFrame, *, group: str = "subject") -> pd.DataFrame:

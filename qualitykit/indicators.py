@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from .standard import Standard, get_standard
-from .subjects import SUBJECTS
+from .subjects import teaching_order
 
 __all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval"]
 
@@ -303,9 +303,8 @@ def _in_teaching_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Subjects in the order of the 课程方案 (语文, 数学, 英语, …), not by character code."""
     if "subject" not in keys:
         return table
-    order = {s: i for i, s in enumerate(SUBJECTS)}
-    return table.sort_values(keys, kind="stable", key=lambda col: col.map(
-        lambda s: order.get(s, len(order))) if col.name == "subject" else col).reset_index(drop=True)
+    return table.sort_values(keys, kind="stable", key=lambda col: col.map(teaching_order)
+                             if col.name == "subject" else col).reset_index(drop=True)
 
 
 def _above_mean(out: pd.DataFrame, data: pd.DataFrame, keys, ref_keys, std: Standard) -> pd.Series:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._text import norm
 
-__all__ = ["SUBJECTS", "SUBJECT_ALIASES", "canonical_subject"]
+__all__ = ["SUBJECTS", "SUBJECT_ALIASES", "canonical_subject", "teaching_order"]
 
 #: Canonical subject names (Chinese, as in the 课程方案), in display order.
 SUBJECTS: tuple[str, ...] = (
@@ -45,3 +45,15 @@ def canonical_subject(name: object, extra: dict[str, str] | None = None) -> str 
     if extra and s in extra:
         return extra[s]
     return SUBJECT_ALIASES.get(s)
+
+
+def teaching_order(subject: object) -> int:
+    """Sort key of a subject in the order of the 课程方案 (unknown subjects last).
+
+    >>> sorted(["科学", "英语", "语文", "美术", "数学"], key=teaching_order)[:4]
+    ['语文', '数学', '英语', '科学']
+    """
+    return _ORDER.get(subject, len(_ORDER))
+
+
+_ORDER = {s: i for i, s in enumerate(SUBJECTS)}

@@ -117,10 +117,9 @@ def previous_sample_exam(exam: str, grade: int) -> tuple[str, int] | None:
 
 
 def _subject_order(subjects) -> list[str]:
-    from .subjects import SUBJECTS
+    from .subjects import teaching_order
 
-    order = {s: i for i, s in enumerate(SUBJECTS)}
-    return sorted(subjects, key=lambda s: (order.get(s, len(order)), s))
+    return sorted(subjects, key=lambda s: (teaching_order(s), s))
 
 
 def load_term(score_file: str | Path | None = None, *, exam: str | None = None,

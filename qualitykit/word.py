@@ -31,6 +31,11 @@ TABLES = {  # context key → (table key given to write_outputs, view, note when
     "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。"),
     "counts_table": ("counts", "counts", "（无数据）"),
 }
+SHEETS = {  # table key → (sheet of the workbook, view); every interval is kept in the workbook
+    "basic": ("基本情况", "basic"), "summary": ("三率一分", None), "all_pass": ("全科合格率", None),
+    "bands": ("分数段", None), "classes": ("班级与年级", None), "omnibus": ("班级差异检验", None),
+    "change": ("与上次对比", None), "teachers": ("教师", None), "counts": ("培优补差人数", "counts"),
+}
 CHARTS = ("rates", "means", "bands", "distributions", "teachers")
 _BODY_FONT = "宋体"
 
@@ -200,7 +205,7 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     from docxtpl import DocxTemplate, InlineImage
 
     from ._excel import write_sheets
-    from .display import VIEWS
+    from .display import in_view, show
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -209,16 +214,9 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         raise FileNotFoundError(f"找不到 Word 模板 {template}；可用 qualitykit.word.build_template() 重新生成。")
     tpl = DocxTemplate(str(template))
 
-    def shown(key: str, view: str | None) -> pd.DataFrame | None:
-        table = tables.get(key)
-        if table is None or table.empty:
-            return None
-        if view:
-            table = table[[c for c in VIEWS[view] if c in table.columns]]
-        return to_display(table, intervals=view in ("classes", "all_pass"))
-
     context = {
-        "title": term.title, "school": term.school, "grade": term.grade_name, "exam": term.exam, "date": term.date, "source": term.source,
+        "title": term.title, "school": term.school, "grade": term.grade_name, "exam": term.exam,
+        "date": term.date, "source": term.source,
         "standard": f"{term.standard.name}（{term.standard.source}）",
         "basic_text": getattr(basic_text, "note", basic_text or ""),
         "problems": list(findings["evidence"]) if findings is not None and len(findings) else
@@ -226,7 +224,7 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         "measures": _measures(tables.get("counts")),
     }
     for name, (key, view, note) in TABLES.items():
-        context[name] = _subdoc_table(tpl, shown(key, view), note)
+        context[name] = _subdoc_table(tpl, show(tables.get(key), view).table, note)
     for name in CHARTS:
         fig = (figures or {}).get(name)
         if fig is None:
@@ -240,17 +238,11 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     docx_path = out / f"{term.title}.docx"
     tpl.save(docx_path)
     sheets = {}
-    for key, view in (("basic", "basic"), ("summary", None), ("all_pass", None),
-                      ("bands", None), ("classes", None), ("omnibus", None), ("change", None),
-                      ("teachers", None), ("counts", "counts")):
+    for key, (sheet, view) in SHEETS.items():
         table = tables.get(key)
         if table is not None and not table.empty:
-            sheets[{"basic": "基本情况", "summary": "三率一分", "all_pass": "全科合格率",
-                    "bands": "分数段", "classes": "班级与年级", "omnibus": "班级差异检验",
-                    "change": "与上次对比", "teachers": "教师", "counts": "培优补差人数"}[key]] = \
-                table if key == "bands" else to_display(
-                    table[[c for c in VIEWS[view] if c in table.columns]] if view else table,
-                    intervals=True)
+            sheets[sheet] = table if key == "bands" else to_display(in_view(table, view),
+                                                                    intervals=True)
     if findings is not None and len(findings):
         sheets["存在问题线索"] = to_display(findings)
     xlsx_path = write_sheets(out / f"{term.title}.xlsx", sheets)
