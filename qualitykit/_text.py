@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -30,8 +29,27 @@ def norm(value: object) -> str:
         if value.is_integer():
             return str(int(value))
         return repr(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    return _SPACES.sub("", text)
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+_SEPARATOR = "\x00"  # never in a cell; NFKC leaves it alone and nothing composes across it
+_WHITESPACE = re.compile(r"\s+")
+
+
+def norm_all(values) -> list[str]:
+    """``[norm(v) for v in values]``, in one pass over one string when all values are text.
+
+    >>> norm_all(["  五（1）班 ", "张 三", "ｘ", ""])
+    ['五(1)班', '张三', 'x', '']
+    """
+    values = list(values)
+    if set(map(type, values)) <= {str}:
+        joined = _SEPARATOR.join(values)
+        if joined.count(_SEPARATOR) == len(values) - 1:
+            if not joined.isascii():
+                joined = unicodedata.normalize("NFKC", joined)
+            return _WHITESPACE.sub("", joined).split(_SEPARATOR) if values else []
+    return list(map(norm, values))
 
 
 def cn_number(text: str) -> int | None:

@@ -255,3 +255,28 @@ def test_canonical_columns_and_dtypes(xlsx):
     d = qk.read_scores(xlsx({"S": [["学号", "姓名", "语文"], ["1", "甲", 90]]}))
     assert d.columns.tolist() == qk.SCORE_COLUMNS
     assert d["score"].dtype == float and str(d["grade"].dtype) == "Int64"
+
+
+def test_clean_sheet_reads_the_same_as_the_row_by_row_checks(xlsx, tmp_path):
+    # a clean sheet is taken column by column; a summary row sends the same sheet through the
+    # per-row checks: both must give the same table for the student rows
+    rows = [["学号", "姓名", "班级", "语文", "数学", "英语"]]
+    rows += [[f"{i:03d}", f"学生{i}", f"五({i % 3 + 1})班", 60 + i % 40, "缺考" if i == 7 else 80,
+              None if i == 9 else 70.5] for i in range(1, 31)]
+    clean = qk.read_scores(xlsx({"五年级": rows}, name="clean.xlsx"), exam="期末")
+    checked = qk.check_scores(xlsx({"五年级": [*rows, ["", "平均分", "", 70, 80, 70.5]]},
+                                   name="checked.xlsx"), exam="期末")
+    assert checked.rows_skipped == 1 and accounted(checked)
+    pd.testing.assert_frame_equal(clean.drop(columns="source_file"),
+                                  checked.data.drop(columns="source_file"))
+    assert clean["class_id"].unique().tolist() == ["5-2", "5-3", "5-1"]
+    assert clean.set_index(["student_id", "subject"]).loc[("009", "英语"), "status"] == "absent"
+
+
+def test_duplicated_student_id_across_sheets(xlsx):
+    path = xlsx({"五(1)班": [["学号", "姓名", "数学"], ["1", "甲", 80], ["2", "乙", 70]],
+                 "五(2)班": [["学号", "姓名", "数学"], ["3", "丙", 60], ["1", "甲", 80]]})
+    with pytest.raises(qk.ScoreFileError, match=r"五\(2\)班.*第 3 行.*学号 1 重复.*「五\(1\)班」第 2 行"):
+        qk.read_scores(path)
+    report = qk.check_scores(path)
+    assert report.rows_imported == 3 and report.rows_skipped == 1 and accounted(report)
