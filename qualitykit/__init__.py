@@ -20,7 +20,11 @@ from .sample import load_sample, sample_files, sample_path
 from .schema import ROSTER_COLUMNS, SCORE_COLUMNS, STATUSES, TEACHER_COLUMNS
 from .standard import PRESETS, Standard, get_standard
 from .subjects import SUBJECTS, canonical_subject
+from .progress import TRANSITIONS, Progress, progress
+from .targets import LISTS, RULES, target_counts, targets
+from .target_workbook import write_targets
 from .teachers import assign_teachers, teacher_table
+from .tracking import Tracking, update_tracking
 from .term import TermData, load_term, mask_names
 from .word import write_outputs
 
@@ -36,6 +40,9 @@ __all__ = [
     # comparison
     "compare_classes", "compare_exams", "ClassComparison", "games_howell", "hedges_g",
     "assign_teachers", "teacher_table", "findings",
+    # 培优补差
+    "targets", "target_counts", "LISTS", "RULES", "progress", "Progress", "TRANSITIONS",
+    "update_tracking", "Tracking", "write_targets",
     # standard
     "Standard", "PRESETS", "get_standard",
     # plots and display

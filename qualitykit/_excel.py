@@ -20,6 +20,18 @@ def safe_cell(value: object) -> object:
     return value
 
 
+def unsafe_cell(value: object) -> object:
+    """Undo :func:`safe_cell` when a file written by the kit is read back.
+
+    >>> unsafe_cell("'=SUM(A1)"), unsafe_cell("'-"), unsafe_cell("'好"), unsafe_cell(3)
+    ('=SUM(A1)', '-', "'好", 3)
+    """
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and \
+            value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
 def write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     """Write DataFrames to one workbook, one sheet each, text cells made formula-safe."""
     path = Path(path)

@@ -114,6 +114,48 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_targets(args) -> int:
+    """培优补差.xlsx for the teachers, and the 学困生档案 brought up to date."""
+    from .progress import progress
+    from .target_workbook import write_targets
+    from .targets import targets
+    from .term import load_term
+    from .tracking import update_tracking
+
+    subjects = [s.strip() for s in (args.subjects or "").replace("，", ",").split(",") if s.strip()]
+    term = load_term(args.file or None, exam=args.exam, grade=args.grade,
+                     roster_file=args.roster, teacher_file=args.teachers,
+                     previous_file=args.previous, subjects=subjects,
+                     full_marks=_full_marks(args.full_marks), school=args.school,
+                     standard=args.standard, mask=False)
+    print(f"{term.school} {term.grade_name} {term.exam}：{term.scores['student_id'].nunique()} 名学生，"
+          f"科目 {'、'.join(term.subjects)}")
+    lists = targets(term.scores, standard=term.standard, teachers=term.teachers,
+                    previous=term.previous)
+    moved = None
+    if term.previous is not None:
+        moved = progress(term.scores, term.previous, standard=term.standard,
+                         teachers=term.teachers)
+        counts = moved.accounting["match"].value_counts()
+        print(f"与上次考试（{term.previous['exam'].iloc[0]}）对比：两次都在 {counts.get('matched', 0)} 人，"
+              f"新来 {counts.get('new', 0)} 人，已离开 {counts.get('left', 0)} 人")
+    out = write_targets(args.out, lists, scores=term.scores, progress=moved,
+                        mask=args.mask_names)
+    names = {"enrichment": "培优", "borderline": "临界", "support": "补差", "lopsided": "偏科"}
+    per_list = lists.groupby("list")["student_id"].nunique()
+    print("名单人数（按学生计）：" + "，".join(f"{cn} {per_list.get(k, 0)}" for k, cn in names.items()))
+    print(f"培优补差名单已保存：{Path(out).resolve()}")
+    if args.tracking:
+        path = Path(args.tracking)
+        if not path.exists() and term.previous is not None:
+            update_tracking(path, term.previous, standard=term.standard)  # start with last time
+        tracking = update_tracking(path, term.scores, lists=lists)
+        status = tracking.archive["status"].value_counts()
+        print(f"学困生档案已更新：{path.resolve()}（{len(tracking.archive)} 人：" +
+              "，".join(f"{k} {v}" for k, v in status.items()) + "）")
+    return 0
+
+
 def cmd_demo(args) -> int:
     """The term report of the bundled sample school, plus its import report."""
     from .importing import check_scores
@@ -157,6 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pdf-engine", choices=("chromium", "weasyprint"),
                    help="PDF 生成方式（默认：有 Chromium/Chrome/Edge 用浏览器，否则 WeasyPrint）")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("targets", help="培优补差名单（每班一页）和学困生档案更新")
+    _add_import_options(p, for_report=True)
+    p.add_argument("--out", default="培优补差.xlsx", help="名单文件（默认 培优补差.xlsx）")
+    p.add_argument("--previous", help="上次考试的成绩表：名单变动、进步之星候选需要它")
+    p.add_argument("--tracking", help="学困生档案 .xlsx：不存在就新建，存在就加入本次考试（教师填写的内容保留）")
+    p.add_argument("--teachers", help="教学编排表：名单上注明任课教师")
+    p.add_argument("--subjects", help="只看这些科目，如 语文,数学")
+    p.add_argument("--mask-names", action="store_true", help="名单中学生姓名显示为“张＊”")
+    p.set_defaults(func=cmd_targets)
     p = sub.add_parser("demo", help="在自带的示例学校数据上运行质量分析报告")
     p.add_argument("--out", default="output/demo", help="输出目录（默认 output/demo）")
     p.add_argument("--exam", default="2025-2026-1 期末")

@@ -37,6 +37,23 @@ VIEWS: dict[str, list[str]] = {
                  "overall_mean_rank", "prev_rank", "rank_change"],
     "counts": ["class_id", "subject", "n_sat", "n_excellent", "n_pass", "n_low"],
     "findings": ["topic", "subject", "class_id", "evidence"],
+    # 培优补差 (staff only: no grade ranks on the lists)
+    "targets": ["class_id", "list", "subject", "student_id", "name", "score", "reason", "line",
+                "distance", "weakest", "teacher", "change"],
+    "target_counts": ["class_id", "subject", "n_sat", "n_enrichment", "n_borderline", "n_support",
+                      "n_lopsided", "n_support_entered"],
+    "improved": ["class_id", "subject", "student_id", "name", "n_subjects", "z_change",
+                 "pct_change", "prev_score", "score"],
+    "transitions": ["class_id", "list", "transition", "subject", "student_id", "name", "teacher",
+                    "prev_score", "score", "prev_rule", "rule"],
+    "transition_summary": ["class_id", "subject", "list", "entered", "stayed", "left",
+                           "new_student", "gone"],
+    "progress": ["class_id", "subject", "student_id", "name", "match", "prev_class_id",
+                 "prev_score", "score", "prev_z", "z", "z_change", "pct_change", "prev_rank",
+                 "rank", "rank_change", "rank_change_coef"],
+    "accounting": ["match", "class_id", "prev_class_id", "student_id", "name", "class_changed"],
+    "tracking": ["class_id", "student_id", "name", "status", "trend", "z_trend", "first_flagged",
+                 "n_flagged", "subjects", "class_history", "measures"],
 }
 _INTERVAL_VIEWS = {"classes", "pairs", "all_pass"}
 

@@ -851,6 +851,8 @@ def _full_marks(full_marks, extra) -> dict[str, float]:
     out = {}
     for key, value in (full_marks or {}).items():
         subject = canonical_subject(key, extra)
+        if subject is None and norm(key) in extra.values():  # a name given by subjects=
+            subject = norm(key)
         if subject is None:
             raise ValueError(f"full_marks 中的科目“{key}”无法识别 (unknown subject)；"
                              "请用科目名称，如 {'语文': 120}。")

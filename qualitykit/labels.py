@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["LABELS", "STATUS_LABELS", "label", "to_display"]
+__all__ = ["LABELS", "STATUS_LABELS", "VALUE_LABELS", "label", "to_display"]
 
 LABELS: dict[str, str] = {
     "student_id": "学号", "name": "姓名", "school": "学校", "grade": "年级", "class_id": "班级",
@@ -37,6 +37,30 @@ LABELS: dict[str, str] = {
     "above_mean_change": "超均率变化", "rank_change": "名次变化（正为上升）",
     "n_matched": "对比人数", "z_change": "平均Z变化", "prev_z_mean": "上次平均Z",
     "prev_pass_rate": "上次及格率", "total": "总分",
+    # 培优补差 and progress
+    "list": "名单", "rule": "依据", "line": "分数线", "distance": "距线(分)", "weakest": "最弱科目",
+    "change": "与上次比", "match": "对比情况", "prev_class_id": "上次班级", "prev_score": "上次成绩",
+    "prev_z": "上次Z", "pct": "百分等级", "prev_pct": "上次百分等级", "pct_change": "百分等级变化",
+    "rank_change_coef": "名次变化系数", "transition": "名单变动", "prev_rule": "上次依据",
+    "class_changed": "转班", "n_enrichment": "培优人数", "n_borderline": "临界人数",
+    "n_support": "补差人数", "n_lopsided": "偏科人数", "n_support_entered": "补差新增人数",
+    "entered": "新列入", "stayed": "连续在列", "left": "出列", "new_student": "新来学生",
+    "gone": "已离开", "class_history": "班级变动", "first_flagged": "首次列入",
+    "n_flagged": "列入次数", "exams_flagged": "列入的考试", "subjects": "科目", "z_trend": "平均Z走势",
+    "trend": "趋势", "last_exam": "最近考试", "measures": "帮扶措施", "attendance": "参加情况",
+    "on_list": "在名单", "mean_z": "平均Z", "mean_rate": "平均得分率", "reason": "原因",
+}
+#: Values of the coded columns, as a teacher reads them.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "list": {"enrichment": "培优", "borderline": "临界", "support": "补差", "lopsided": "偏科"},
+    "rule": {"excellent_line": "达优秀线", "top_share": "年级前列", "near_pass_below": "拟合格",
+             "near_excellent_below": "拟优", "near_pass_above": "刚过及格线",
+             "near_excellent_above": "刚过优秀线", "below_pass": "未及格",
+             "mean_below_pass": "多次平均未及格", "bottom_share": "年级后列", "lopsided": "偏科"},
+    "transition": {"entered": "新列入", "stayed": "连续在列", "left": "出列",
+                   "new_student": "新来学生", "gone": "已离开（转出或未参加）"},
+    "change": {"entered": "新列入", "stayed": "连续在列", "new_student": "新来学生"},
+    "match": {"matched": "两次都在", "new": "新来", "left": "已离开"},
 }
 STATUS_LABELS: dict[str, str] = {
     "sat": "参考", "absent": "缺考", "excused": "请假/免考", "cheated": "作弊",
@@ -45,11 +69,11 @@ STATUS_LABELS: dict[str, str] = {
 }
 PERCENT = {"pass_rate", "excellent_rate", "low_rate", "full_mark_rate", "all_pass_rate",
            "above_mean_rate", "share", "cum_share", "min_pass_rate", "prev_above_mean_rate",
-           "above_mean_change", "prev_pass_rate"}
+           "above_mean_change", "prev_pass_rate", "mean_rate", "rank_change_coef"}
 
 
 FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_squared",
-        "epsilon_squared", "z", "z_mean", "prev_z_mean", "z_change"}  # shown with three decimals
+        "epsilon_squared", "z", "z_mean", "prev_z_mean", "z_change", "prev_z", "mean_z"}  # shown with three decimals
 
 
 def label(identifier: str) -> str:
@@ -97,5 +121,9 @@ def to_display(table: pd.DataFrame, *, digits: int = 1, intervals: bool = False)
             out[col] = out[col].round(3 if base in FINE else digits)
     if "status" in out:
         out["status"] = out["status"].map(STATUS_LABELS).fillna(out["status"])
+    for col, values in VALUE_LABELS.items():
+        if col in out:
+            out[col] = out[col].map(lambda v, values=values: "+".join(
+                values.get(part, part) for part in v.split("+")) if isinstance(v, str) else v)
     return out.rename(columns={c: label(c) + ("(%)" if (_bound_of(c) or c) in PERCENT else "")
                                for c in out.columns})

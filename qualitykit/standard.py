@@ -57,6 +57,21 @@ class Standard:
         student inside the share are included). Keys ``pass`` and ``excellent``.
     double_high_subject, double_high_all : float
         双高普九: every single-subject pass rate ≥ 90 % and the all-subject pass rate ≥ 85 %.
+    enrichment_top : float
+        培优: at or above the excellent line, or in the grade's top share (10 %) of the subject.
+    borderline_points : float
+        临界: within this many points below the pass or excellent line (拟合格, 拟优), or at or
+        above it by less than this (at risk of falling back). Default 5; some schools use 10.
+    support_bottom : float
+        补差: below the pass line, or in the grade's bottom share (20 %) of the subject.
+    support_exams : int
+        Judge 补差 by the mean 得分率 of the student's last n exams (this one included) instead
+        of this exam alone; 1 = this exam only.
+    lopsided_z, lopsided_min_subjects : float, int
+        偏科: a subject's Z at least ``lopsided_z`` below the student's own mean Z over the
+        subjects he sat (at least ``lopsided_min_subjects`` of them).
+    improved_top : int
+        学习进步奖 candidates: the most improved students of each class (by the change in Z).
     """
 
     name: str = "default"
@@ -78,6 +93,13 @@ class Standard:
     rank_lines: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
     double_high_subject: float = 0.90
     double_high_all: float = 0.85
+    enrichment_top: float = 0.10
+    borderline_points: float = 5.0
+    support_bottom: float = 0.20
+    support_exams: int = 1
+    lopsided_z: float = 1.0
+    lopsided_min_subjects: int = 3
+    improved_top: int = 3
 
     def __post_init__(self) -> None:
         for name in ("pass_line", "excellent_line", "low_line", "lower_primary_excellent_line"):
@@ -100,6 +122,16 @@ class Standard:
         if bad:
             raise ValueError("rank_lines 的写法如 {\"excellent\": 0.2}（前 20% 为优秀），"
                              f"键只能是 pass / excellent，比例在 (0, 1]；收到 {bad}。")
+        for name in ("enrichment_top", "support_bottom"):
+            if not 0 <= getattr(self, name) < 1:
+                raise ValueError(f"{name} 应为 [0, 1) 之间的比例，如 0.1 表示 10%（0 表示不用这条规则）；"
+                                 f"收到 {getattr(self, name)!r}。")
+        if self.borderline_points < 0 or self.lopsided_z <= 0:
+            raise ValueError("borderline_points 应 ≥ 0（分），lopsided_z 应 > 0（标准差）；"
+                             f"收到 {self.borderline_points!r}, {self.lopsided_z!r}。")
+        for name in ("support_exams", "lopsided_min_subjects", "improved_top"):
+            if int(getattr(self, name)) != getattr(self, name) or getattr(self, name) < 1:
+                raise ValueError(f"{name} 应为正整数；收到 {getattr(self, name)!r}。")
         object.__setattr__(self, "composite_weights", _frozen(self.composite_weights))
         object.__setattr__(self, "rank_lines", _frozen(self.rank_lines))
         object.__setattr__(self, "full_marks", _frozen(self.full_marks))

@@ -3,6 +3,7 @@
 Reference figures are the organisers' own sheets (联考 平均分) and PROVENANCE.md's pandas checks.
 """
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -168,3 +169,58 @@ def test_uci_pass_rates_with_a_pass_mark_of_10_of_20(file, grade, mean, pass_rat
         by_school = qk.summary(scores, by="school", standard=std).set_index("school")
         assert by_school.loc["GP", "pass_rate"] == pytest.approx(0.6762, abs=5e-5)
         assert by_school.loc["MS", "mean"] == pytest.approx(9.8478, abs=5e-5)
+
+
+def test_zhixin_cohort_transitions_account_for_every_student():
+    # one cohort, 八下期末 → 九上期末; both files are joined to the (current) 学生信息表
+    folder = ("cn-school-exports", "zhixin-g8-g9")
+    roster = qk.read_roster(realdata(*folder, "zx学生信息表.xlsx"))
+    teachers = qk.read_teachers(realdata(*folder, "zx教学编排表.xlsx"))
+    marks = {"语文": 120}
+    before = qk.read_scores(realdata(*folder, "zx八下期末成绩表.xlsx"), roster=roster,
+                            full_marks=marks, exam="八下期末")
+    now = qk.read_scores(realdata(*folder, "zx九上期末成绩表.xlsx"), roster=roster,
+                         full_marks=marks, exam="九上期末")
+    p = qk.progress(now, before, teachers=teachers)
+    ids_now, ids_before = set(now["student_id"]), set(before["student_id"])
+    a = p.accounting.set_index("student_id")["match"]
+    assert a.index.is_unique and set(a.index) == ids_now | ids_before
+    assert (a == "matched").sum() == len(ids_now & ids_before) == 303
+    assert (a == "new").sum() == len(ids_now - ids_before) and (a == "left").sum() == len(ids_before - ids_now)
+    # every student × subject × list of either exam's lists is in exactly one transition
+    lists_now, lists_before = qk.targets(now), qk.targets(before)
+    key = ["student_id", "subject", "list"]
+    t = p.transitions
+    assert not t.duplicated(key).any()
+    counts = t["transition"].value_counts()
+    assert len(lists_now) == counts.get("stayed", 0) + counts.get("entered", 0) + counts.get("new_student", 0)
+    assert len(lists_before) == counts.get("stayed", 0) + counts.get("left", 0) + counts.get("gone", 0)
+    assert set(map(tuple, t[key].to_numpy())) == (set(map(tuple, lists_now[key].to_numpy()))
+                                                  | set(map(tuple, lists_before[key].to_numpy())))
+    # new names are attributed to the current class and its teacher
+    entered = t[t["transition"] == "entered"]
+    assert entered["class_id"].isin(roster["class_id"]).all() and entered["teacher"].notna().all()
+    # an absentee is never on a list for the subject he missed
+    absent = now[now["status"] == "absent"][["student_id", "subject"]]
+    assert absent.merge(lists_now, on=["student_id", "subject"]).empty
+
+
+@pytest.mark.parametrize("sheet, total", [("物理类", "选考总分"), ("历史类", "原始分")])
+def test_high_school_rank_change_reproduces_the_files_jintuibu(sheet, total):
+    # 进退步 = 中考排名 − 校次 on every row. 校次 ranks 选考总分 in 物理类; in 历史类 it ranks
+    # the 原始分 total (before 赋分), which we found by checking both columns.
+    path = realdata("cn-school-exports", "highschool-g10-g11", "高二上期末成绩中考对比.xlsx")
+    d = qk.read_scores(path, sheet=sheet, subjects={total: "本次总分", "中考分": "中考分"},
+                       full_marks={"语文": 150, "数学": 150, "英语": 150, "日语": 150,
+                                   "本次总分": 1000, "中考分": 1000})
+    now = d[d["subject"] == "本次总分"].assign(subject="总分", exam="高二上期末")
+    entry = d[d["subject"] == "中考分"].assign(subject="总分", exam="中考")
+    p = qk.progress(now, entry)
+    raw = pd.read_excel(path, sheet_name=sheet, engine="calamine")
+    raw["source_row"] = raw.index + 2
+    got = p.students.merge(now[["student_id", "source_row"]], on="student_id").merge(
+        raw[["source_row", "校次", "中考排名", "进退步"]], on="source_row")
+    assert len(got) == len(raw) and (p.accounting["match"] == "matched").all()
+    assert (got["rank"] == got["校次"]).all() and (got["prev_rank"] == got["中考排名"]).all()
+    assert (got["rank_change"] == got["进退步"]).all()
+    assert np.allclose(got["rank_change_coef"], got["进退步"] / got["中考排名"])
