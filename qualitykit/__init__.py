@@ -21,7 +21,7 @@ from .schema import ROSTER_COLUMNS, SCORE_COLUMNS, STATUSES, TEACHER_COLUMNS
 from .standard import PRESETS, Standard, get_standard
 from .subjects import SUBJECTS, canonical_subject
 from .progress import TRANSITIONS, Progress, progress
-from .targets import LISTS, RULES, target_counts, targets
+from .targets import LISTS, RULES, target_counts, target_rules, targets
 from .target_workbook import write_targets
 from .teachers import assign_teachers, teacher_table
 from .tracking import Tracking, update_tracking
@@ -41,8 +41,8 @@ __all__ = [
     "compare_classes", "compare_exams", "ClassComparison", "games_howell", "hedges_g",
     "assign_teachers", "teacher_table", "findings",
     # 培优补差
-    "targets", "target_counts", "LISTS", "RULES", "progress", "Progress", "TRANSITIONS",
-    "update_tracking", "Tracking", "write_targets",
+    "targets", "target_counts", "target_rules", "LISTS", "RULES", "progress", "Progress",
+    "TRANSITIONS", "update_tracking", "Tracking", "write_targets",
     # standard
     "Standard", "PRESETS", "get_standard",
     # plots and display

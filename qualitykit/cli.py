@@ -29,6 +29,11 @@ def _full_marks(text: str | None) -> dict[str, float]:
     return out
 
 
+def _subjects(text: str | None) -> list[str]:
+    """Parse ``语文,数学`` (full-width comma accepted)."""
+    return [s.strip() for s in (text or "").replace("，", ",").split(",") if s.strip()]
+
+
 def _import_options(args) -> dict:
     options = {"sheet": args.sheet, "exam": args.exam, "grade": args.grade,
                "school": args.school, "roster": args.roster}
@@ -103,7 +108,7 @@ def cmd_report(args) -> int:
     from .report import run_report
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    subjects = [s.strip() for s in (args.subjects or "").replace("，", ",").split(",") if s.strip()]
+    subjects = _subjects(args.subjects)
     result = run_report(
         args.file, out_dir=args.out, formats=formats, pdf_engine=args.pdf_engine,
         exam=args.exam or "", grade=args.grade or 0, roster_file=args.roster or "",
@@ -122,7 +127,7 @@ def cmd_targets(args) -> int:
     from .term import load_term
     from .tracking import update_tracking
 
-    subjects = [s.strip() for s in (args.subjects or "").replace("，", ",").split(",") if s.strip()]
+    subjects = _subjects(args.subjects)
     term = load_term(args.file or None, exam=args.exam, grade=args.grade,
                      roster_file=args.roster, teacher_file=args.teachers,
                      previous_file=args.previous, subjects=subjects,
@@ -147,9 +152,8 @@ def cmd_targets(args) -> int:
     print(f"培优补差名单已保存：{Path(out).resolve()}")
     if args.tracking:
         path = Path(args.tracking)
-        if not path.exists() and term.previous is not None:
-            update_tracking(path, term.previous, standard=term.standard)  # start with last time
-        tracking = update_tracking(path, term.scores, lists=lists)
+        tracking = update_tracking(path, term.scores, lists=lists, standard=term.standard,
+                                   earlier=term.previous)
         status = tracking.archive["status"].value_counts()
         print(f"学困生档案已更新：{path.resolve()}（{len(tracking.archive)} 人：" +
               "，".join(f"{k} {v}" for k, v in status.items()) + "）")
@@ -170,6 +174,13 @@ def cmd_demo(args) -> int:
     result = run_report(None, out_dir=out, exam=args.exam, grade=args.grade)
     result["files"]["导入报告"] = out / "导入报告.xlsx"
     _print_report_result(result)
+    print("\n培优补差名单和学困生档案：")
+    tracking = out / "学困生档案.xlsx"
+    tracking.unlink(missing_ok=True)  # the demo starts a new file every time
+    cmd_targets(argparse.Namespace(
+        file="", exam=args.exam, grade=args.grade, roster=None, teachers=None, previous=None,
+        subjects=None, full_marks=None, school=None, standard=None, mask_names=False,
+        out=str(out / "培优补差.xlsx"), tracking=str(tracking)))
     print(f"\n输出文件夹：{out.resolve()}")
     return 0
 

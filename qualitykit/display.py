@@ -35,7 +35,6 @@ VIEWS: dict[str, list[str]] = {
     "teachers": ["subject", "teacher", "classes", "n_sat", "mean", "diff_mean", "pass_rate",
                  "excellent_rate", "low_rate", "composite", "rank", "n_teachers",
                  "overall_mean_rank", "prev_rank", "rank_change"],
-    "counts": ["class_id", "subject", "n_sat", "n_excellent", "n_pass", "n_low"],
     "findings": ["topic", "subject", "class_id", "evidence"],
     # 培优补差 (staff only: no grade ranks on the lists)
     "targets": ["class_id", "list", "subject", "student_id", "name", "score", "reason", "line",
@@ -52,6 +51,7 @@ VIEWS: dict[str, list[str]] = {
                  "prev_score", "score", "prev_z", "z", "z_change", "pct_change", "prev_rank",
                  "rank", "rank_change", "rank_change_coef"],
     "accounting": ["match", "class_id", "prev_class_id", "student_id", "name", "class_changed"],
+    "target_rules": ["list", "rule"],
     "tracking": ["class_id", "student_id", "name", "status", "trend", "z_trend", "first_flagged",
                  "n_flagged", "subjects", "class_history", "measures"],
 }

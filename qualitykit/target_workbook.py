@@ -42,7 +42,7 @@ def write_targets(path: str | Path, lists: pd.DataFrame, *, scores: pd.DataFrame
     >>> scores = qk.load_sample(exam="2025-2026-1 期末", grade=5)
     >>> path = qk.write_targets(tempfile.mkdtemp() + "/培优补差.xlsx", qk.targets(scores))
     >>> import pandas as pd
-    >>> list(pd.read_excel(path, sheet_name=None))[:3]
+    >>> list(pd.read_excel(path, sheet_name=None, engine="calamine"))[:3]
     ['汇总', '5-1班', '5-2班']
     """
     from ._excel import write_sheets

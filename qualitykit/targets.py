@@ -33,7 +33,7 @@ from .indicators import _in_teaching_order, _row_lines
 from .standard import Standard, get_standard
 from .subjects import teaching_order
 
-__all__ = ["LISTS", "RULES", "targets", "target_counts"]
+__all__ = ["LISTS", "RULES", "targets", "target_counts", "target_rules"]
 
 #: The lists, in the order teachers read them.
 LISTS = ("enrichment", "borderline", "support", "lopsided")
@@ -273,7 +273,7 @@ def _change(out: pd.DataFrame, scores: pd.DataFrame, previous: pd.DataFrame, std
     earlier = _earlier(previous, scores)
     if earlier.empty:
         return pd.Series("new_student", index=out.index)
-    last = earlier[earlier["exam"] == sorted(earlier["exam"].unique())[-1]]
+    last = earlier[earlier["exam"] == max(earlier["exam"].unique())]
     before = targets(last, standard=std, lists=lists)
     on_before = set(zip(before["student_id"], before["subject"], before["list"]))
     present = set(last["student_id"])
@@ -322,3 +322,26 @@ def target_counts(lists: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd
         counts = counts.join(n_sat, how="outer").fillna(0).astype(int)
         counts = counts[["n_sat"] + [c for c in counts.columns if c != "n_sat"]]
     return _in_teaching_order(counts.reset_index(), keys)
+
+
+def target_rules(standard: Standard | str | None = None) -> pd.DataFrame:
+    """The rules of the lists in words, with this standard's numbers (for the report).
+
+    >>> target_rules()["rule"].tolist()[:2]
+    ['达到优秀线（满分的 85%），或在年级该科前 10%', '及格线、优秀线下方 5 分以内（拟合格、拟优），或刚过线不到 5 分（易滑落）']
+    """
+    std = get_standard(standard)
+    k = _fmt(std.borderline_points)
+    support = (f"最近 {std.support_exams} 次考试平均得分率低于及格线" if std.support_exams > 1
+               else "低于及格线")
+    if std.support_bottom:
+        support += f"，或在年级该科后 {std.support_bottom:.0%}"
+    enrichment = f"达到优秀线（满分的 {std.excellent_line:.0%}）"
+    if std.enrichment_top:
+        enrichment += f"，或在年级该科前 {std.enrichment_top:.0%}"
+    return pd.DataFrame({"list": list(LISTS), "rule": [
+        enrichment,
+        f"及格线、优秀线下方 {k} 分以内（拟合格、拟优），或刚过线不到 {k} 分（易滑落）",
+        support + f"（及格线为满分的 {std.pass_line:.0%}）",
+        f"某科 Z 分数比本人各科平均 Z 低 {_fmt(std.lopsided_z)} 以上（至少 "
+        f"{std.lopsided_min_subjects} 科有成绩）"]})

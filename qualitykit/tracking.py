@@ -130,6 +130,7 @@ def _from_headers(frame: pd.DataFrame, columns: dict[str, str], file: str, sheet
 
 def update_tracking(tracking: Tracking | str | Path | None, scores: pd.DataFrame, *,
                     lists: pd.DataFrame | None = None, standard=None,
+                    earlier: pd.DataFrame | None = None,
                     out: str | Path | None = None) -> Tracking:
     """Add one exam to the 学困生档案.
 
@@ -144,6 +145,9 @@ def update_tracking(tracking: Tracking | str | Path | None, scores: pd.DataFrame
     lists : DataFrame, optional
         :func:`qualitykit.targets` of this exam; computed with ``standard`` when omitted. Its
         ``support`` rows put students on the list.
+    earlier : DataFrame, optional
+        Earlier exams to start a *new* file with (e.g. last term's 期末), so that its first
+        version already shows who was on the list before; ignored when the file exists.
     out : path, optional
         Where to write; by default back to ``tracking`` when it is a path.
 
@@ -164,6 +168,9 @@ def update_tracking(tracking: Tracking | str | Path | None, scores: pd.DataFrame
         current = Tracking.read(path) if path.exists() else Tracking.empty()
     else:
         current = tracking if tracking is not None else Tracking.empty()
+    if earlier is not None and current.history.empty:
+        for _, exam_scores in sorted(earlier.groupby("exam"), key=lambda item: str(item[0])):
+            current = update_tracking(current, exam_scores, standard=standard)
     exams = scores["exam"].dropna().unique()
     if len(exams) != 1:
         raise ValueError(f"update_tracking 每次加入一次考试，表中有 {list(exams)}。")

@@ -29,12 +29,12 @@ TABLES = {  # context key → (table key given to write_outputs, view, note when
     "classes_table": ("classes", "classes", "（无数据）"),
     "change_table": ("change", "change", "未提供上次考试成绩，本节从略。"),
     "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。"),
-    "counts_table": ("counts", "counts", "（无数据）"),
+    "counts_table": ("counts", "target_counts", "（无数据）"),
 }
 SHEETS = {  # table key → (sheet of the workbook, view); every interval is kept in the workbook
     "basic": ("基本情况", "basic"), "summary": ("三率一分", None), "all_pass": ("全科合格率", None),
     "bands": ("分数段", None), "classes": ("班级与年级", None), "omnibus": ("班级差异检验", None),
-    "change": ("与上次对比", None), "teachers": ("教师", None), "counts": ("培优补差人数", "counts"),
+    "change": ("与上次对比", None), "teachers": ("教师", None), "counts": ("培优补差人数", "target_counts"),
 }
 CHARTS = ("rates", "means", "bands", "distributions", "teachers")
 _BODY_FONT = "宋体"
@@ -159,14 +159,20 @@ def _subdoc_table(tpl, table: pd.DataFrame | None, note: str):
 
 
 def _measures(counts: pd.DataFrame | None) -> list[str]:
+    """改进措施 prompts with the 培优补差 numbers (:func:`qualitykit.target_counts`)."""
     if counts is None or counts.empty:
         return ["优生拓展：", "中等生巩固：", "学困生补基础："]
-    total = counts.groupby("subject", sort=False)[["n_sat", "n_excellent", "n_pass", "n_low"]].sum()
-    top = "；".join(f"{s} 优秀 {int(r.n_excellent)} 人" for s, r in total.iterrows())
-    mid = "；".join(f"{s} 及格未优秀 {int(r.n_pass - r.n_excellent)} 人" for s, r in total.iterrows())
-    low = "；".join(f"{s} 不及格 {int(r.n_sat - r.n_pass)} 人（其中低分 {int(r.n_low)} 人）"
-                   for s, r in total.iterrows())
-    return [f"优生拓展（{top}）：", f"中等生巩固（{mid}）：", f"学困生补基础（{low}）："]
+    total = counts.groupby("subject", sort=False).sum(numeric_only=True)
+
+    def per_subject(column: str, word: str) -> str:
+        return "；".join(f"{s} {word} {int(r[column])} 人" for s, r in total.iterrows())
+
+    low = per_subject("n_support", "补差")
+    if "n_support_entered" in total:
+        low += f"；其中本次新进入补差名单 {int(total['n_support_entered'].sum())} 人次"
+    return [f"优生拓展（{per_subject('n_enrichment', '培优')}）：",
+            f"中等生巩固（{per_subject('n_borderline', '临界')}）：",
+            f"学困生补基础（{low}）："]
 
 
 def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFrame],

@@ -19,24 +19,35 @@ def test_notebooks_are_committed_without_outputs_and_orchestrate_only():
         assert "parameters" in code[0].metadata.get("tags", []), path.name
 
 
+def school_csv(tmp_path, rows: str) -> str:
+    """A school's own score sheet as a GBK CSV (as exported by many marking systems)."""
+    csv = tmp_path / "学校成绩.csv"
+    csv.write_bytes(("学号,姓名,班级,语文,数学\n" + rows).encode("gbk"))
+    return str(csv)
+
+
+def execute(tmp_path, notebook: str, params: dict):
+    """Run a notebook with papermill; return it and the text of its HTML outputs."""
+    import papermill as pm
+
+    nb = pm.execute_notebook(str(NOTEBOOKS / notebook), str(tmp_path / "out.ipynb"),
+                             parameters=params, kernel_name="python3", progress_bar=False,
+                             cwd=str(tmp_path))
+    text = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells
+                   for o in c.get("outputs", []))
+    return nb, text
+
+
 @pytest.mark.parametrize("params", [
     {},  # the sample school
     {"exam": "2024-2025-2 期中", "grade": 3},
     {"score_file": "SCHOOL_CSV", "exam": "", "full_marks": {"语文": 120}},
 ])
 def test_check_notebook_parameter_sets(tmp_path, params):
-    import papermill as pm
-
     if params.get("score_file") == "SCHOOL_CSV":
-        csv = tmp_path / "学校成绩.csv"
-        csv.write_bytes("学号,姓名,班级,语文,数学\n1,张三,五(1)班,110,缺考\n2,李四,五(2)班,0,90\n"
-                        .encode("gbk"))
-        params = {**params, "score_file": str(csv)}
-    out = tmp_path / "out.ipynb"
-    nb = pm.execute_notebook(str(NOTEBOOKS / "00-check-scores.ipynb"), str(out), parameters=params,
-                             kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
-    text = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells
-                   for o in c.get("outputs", []))
+        params = {**params, "score_file": school_csv(
+            tmp_path, "1,张三,五(1)班,110,缺考\n2,李四,五(2)班,0,90\n")}
+    nb, text = execute(tmp_path, "00-check-scores.ipynb", params)
     assert "及格率" in text and "导入报告" in text
 
 
@@ -46,22 +57,39 @@ def test_check_notebook_parameter_sets(tmp_path, params):
     {"score_file": "SCHOOL_CSV", "exam": "2025-2026-1 期中", "grade": 0},
 ])
 def test_term_notebook_parameter_sets(tmp_path, params):
-    import papermill as pm
-
     if params.get("score_file") == "SCHOOL_CSV":
-        csv = tmp_path / "学校成绩.csv"
-        rows = "".join(f"{i},学生{i},五({1 + i % 2})班,{50 + i},{40 + 2 * i}\n" for i in range(30))
-        csv.write_bytes(("学号,姓名,班级,语文,数学\n" + rows).encode("gbk"))
-        params = {**params, "score_file": str(csv)}
-    out = tmp_path / "out.ipynb"
-    nb = pm.execute_notebook(str(NOTEBOOKS / "01-term-analysis.ipynb"), str(out),
-                             parameters={**params, "output_dir": str(tmp_path)},
-                             kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
-    text = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells
-                   for o in c.get("outputs", []))
+        params = {**params, "score_file": school_csv(tmp_path, "".join(
+            f"{i},学生{i},五({1 + i % 2})班,{50 + i},{40 + 2 * i}\n" for i in range(30)))}
+    nb, text = execute(tmp_path, "01-term-analysis.ipynb", {**params, "output_dir": str(tmp_path)})
     assert "三率一分" in "".join(c.source for c in nb.cells) and "及格率" in text
     assert list(tmp_path.glob("*.docx")) and list(tmp_path.glob("*.xlsx"))
     if params.get("subjects"):
         assert "英语" not in text  # only 数学 was asked for
     if "score_file" in params:  # no teacher table, no previous exam: the sections say so
         assert "未提供教学编排表" in text and "未提供上次考试成绩" in text
+
+
+@pytest.mark.parametrize("params", [
+    {},  # the sample school: teachers and last term's 期末 come with it
+    {"subjects": ["数"], "mask_names": True, "standard": "pass_focus"},
+    {"score_file": "SCHOOL_CSV", "exam": "2025-2026-1 期中", "grade": 0},
+])
+def test_target_lists_notebook_parameter_sets(tmp_path, params):
+    import pandas as pd
+
+    if params.get("score_file") == "SCHOOL_CSV":
+        params = {**params, "score_file": school_csv(tmp_path, "".join(
+            f"{i},学生{i},五({1 + i % 2})班,{40 + 2 * i},{30 + 2 * i}\n" for i in range(30)))}
+    nb, text = execute(tmp_path, "03-target-lists.ipynb", {**params, "output_dir": str(tmp_path)})
+    assert "补差人数" in text and "原因" in text and "名次" not in text.split("学困生档案")[0]
+    sheets = pd.read_excel(tmp_path / "培优补差.xlsx", sheet_name=None, engine="calamine")
+    assert "汇总" in sheets and any(name.endswith("班") for name in sheets)
+    archive = pd.read_excel(tmp_path / "学困生档案.xlsx", sheet_name="学困生档案", engine="calamine")
+    assert archive["学号"].is_unique and not archive["姓名"].str.contains("＊").any()
+    if params.get("mask_names"):
+        assert all(sheets[n]["姓名"].str.contains("＊").all() for n in sheets if n.endswith("班"))
+        assert "英语" not in text
+    if "score_file" in params:
+        assert "未提供上次考试成绩" in text
+    else:
+        assert "进步之星候选" in sheets and "学习进步奖候选" in text

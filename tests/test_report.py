@@ -85,6 +85,12 @@ def test_docx_has_the_filled_tables_and_editable_sections(report):
     assert len(summary.rows) == len(by_class) + 1
     assert len(doc.inline_shapes) >= 4  # charts
     assert "教师|科目" not in tables and "科目|教师|任教班级" in tables  # the teacher section is filled
+    # 培优补差: counts per class × subject, with the new entries on the 补差 list
+    counts = tables["班级|科目|实考人数"]
+    header = [c.text for c in counts.rows[0].cells]
+    assert header[3:] == ["培优人数", "临界人数", "补差人数", "偏科人数", "补差新增人数"]
+    assert len(counts.rows) == len(by_class) + 1
+    assert "学困生补基础（语文 补差" in text and "新进入补差名单" in text
 
 
 def test_html_hides_the_code(report):
