@@ -12,10 +12,13 @@ from .findings import findings
 from .fonts import cjk_font, set_theme
 from .import_report import ImportReport, ScoreFileError
 from .importing import check_scores, read_roster, read_scores, read_teachers
+from .item_analysis import EBEL, ItemAnalysis, cronbach_alpha, distractors, item_analysis
+from .item_import import ITEM_COLUMNS, check_items, item_table, read_items
+from .knowledge import knowledge_points
 from .indicators import all_pass_rate, cut_lines, double_high_check, summary, wilson_interval
 from .labels import LABELS, label, to_display
-from .plots import (plot_class_means, plot_distributions, plot_rates, plot_score_bands,
-                    plot_teachers)
+from .plots import (plot_class_means, plot_distributions, plot_items, plot_knowledge_points,
+                    plot_rates, plot_score_bands, plot_teachers)
 from .sample import load_sample, sample_files, sample_path
 from .schema import ROSTER_COLUMNS, SCORE_COLUMNS, STATUSES, TEACHER_COLUMNS
 from .standard import PRESETS, Standard, get_standard
@@ -43,11 +46,14 @@ __all__ = [
     # 培优补差
     "targets", "target_counts", "target_rules", "LISTS", "RULES", "progress", "Progress",
     "TRANSITIONS", "update_tracking", "Tracking", "write_targets",
+    # 试卷分析
+    "read_items", "check_items", "item_table", "ITEM_COLUMNS", "item_analysis", "ItemAnalysis",
+    "cronbach_alpha", "distractors", "knowledge_points", "EBEL",
     # standard
     "Standard", "PRESETS", "get_standard",
     # plots and display
     "plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
-    "plot_teachers", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
+    "plot_teachers", "plot_knowledge_points", "plot_items", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
     "title_block", "basic_text", "write_outputs",
     # sample data and vocabulary
     "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",

@@ -52,10 +52,23 @@ VIEWS: dict[str, list[str]] = {
                  "rank", "rank_change", "rank_change_coef"],
     "accounting": ["match", "class_id", "prev_class_id", "student_id", "name", "class_changed"],
     "target_rules": ["list", "rule"],
+    # 试卷分析
+    "paper": ["subject", "n_students", "n_items", "max_total", "mean_total", "sd_total",
+              "difficulty", "alpha", "alpha_low", "alpha_high", "method", "sem", "missing",
+              "note"],
+    "items": ["item_id", "item_type", "knowledge_point", "item_max", "mean", "difficulty",
+              "difficulty_band", "discrimination", "ebel", "rir", "alpha_if_dropped", "flags"],
+    "error_items": ["item_id", "item_type", "knowledge_point", "item_max", "mean",
+                    "error_rate", "discrimination", "reading"],
+    "flagged_items": ["item_id", "item_type", "difficulty", "discrimination", "rir", "reading"],
+    "distractors": ["item_id", "option", "key", "n", "share", "share_upper", "share_middle",
+                    "share_lower", "flag"],
+    "knowledge_points": ["knowledge_point", "class_id", "n_items", "points", "rate",
+                         "grade_rate", "share_losing", "weak"],
     "tracking": ["class_id", "student_id", "name", "status", "trend", "z_trend", "first_flagged",
                  "n_flagged", "subjects", "class_history", "measures"],
 }
-_INTERVAL_VIEWS = {"classes", "pairs", "all_pass"}
+_INTERVAL_VIEWS = {"classes", "pairs", "all_pass", "paper"}
 
 
 class Shown:

@@ -49,6 +49,18 @@ LABELS: dict[str, str] = {
     "n_flagged": "列入次数", "exams_flagged": "列入的考试", "subjects": "科目", "z_trend": "平均Z走势",
     "trend": "趋势", "last_exam": "最近考试", "measures": "帮扶措施", "attendance": "参加情况",
     "on_list": "在名单", "mean_z": "平均Z", "mean_rate": "平均得分率", "reason": "原因",
+    # 试卷分析
+    "item_id": "题号", "item_max": "满分", "item_type": "题型", "knowledge_point": "知识点",
+    "option": "选项", "key": "答案", "n": "人数", "error_rate": "失分率", "full_rate": "满分率",
+    "discrimination": "区分度D", "uli": "ULI", "rit": "题总相关", "rir": "校正题总相关",
+    "alpha_if_dropped": "删题后α", "ebel": "区分度评价", "difficulty_band": "难易",
+    "flags": "提示", "n_items": "题数", "max_total": "卷面满分", "mean_total": "平均总分",
+    "sd_total": "总分标准差", "alpha": "信度α", "method": "信度方法", "sem": "测量标准误",
+    "missing": "缺失处理", "n_missing_cells": "空白小题数", "note": "说明",
+    "is_key": "正确选项", "share_upper": "高分组选择率", "share_middle": "中间组选择率",
+    "share_lower": "低分组选择率", "upper_minus_lower": "高低组之差", "flag": "提示",
+    "points": "分值", "rate": "得分率", "grade_rate": "年级得分率", "share_losing": "未达标学生占比",
+    "weak": "共性弱项",
 }
 #: Values of the coded columns, as a teacher reads them.
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -61,6 +73,14 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
                    "new_student": "新来学生", "gone": "已离开（转出或未参加）"},
     "change": {"entered": "新列入", "stayed": "连续在列", "new_student": "新来学生"},
     "match": {"matched": "两次都在", "new": "新来", "left": "已离开"},
+    "ebel": {"very_good": "优良", "good": "良好", "marginal": "尚可（宜修改）",
+             "poor": "差（应修改）"},
+    "difficulty_band": {"easy": "容易", "medium": "中等", "hard": "较难"},
+    "flags": {"negative_d": "区分度为负", "low_d": "区分度低", "very_easy": "过易",
+              "very_hard": "过难"},
+    "flag": {"key_reversed": "答案选择率高分组反低：核对答案", "attracts_upper": "干扰项吸引高分组",
+             "unused": "干扰项几乎无人选"},
+    "missing": {"zero": "空白计0分", "listwise": "整行删除", "pairwise": "成对删除"},
 }
 STATUS_LABELS: dict[str, str] = {
     "sat": "参考", "absent": "缺考", "excused": "请假/免考", "cheated": "作弊",
@@ -69,11 +89,14 @@ STATUS_LABELS: dict[str, str] = {
 }
 PERCENT = {"pass_rate", "excellent_rate", "low_rate", "full_mark_rate", "all_pass_rate",
            "above_mean_rate", "share", "cum_share", "min_pass_rate", "prev_above_mean_rate",
-           "above_mean_change", "prev_pass_rate", "mean_rate", "rank_change_coef"}
+           "above_mean_change", "prev_pass_rate", "mean_rate", "rank_change_coef",
+           "error_rate", "full_rate", "share_upper", "share_middle", "share_lower",
+           "upper_minus_lower", "rate", "grade_rate", "share_losing"}
 
 
 FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_squared",
-        "epsilon_squared", "z", "z_mean", "prev_z_mean", "z_change", "prev_z", "mean_z"}  # shown with three decimals
+        "epsilon_squared", "z", "z_mean", "prev_z_mean", "z_change", "prev_z", "mean_z",
+        "discrimination", "uli", "rit", "rir", "alpha_if_dropped", "alpha", "sem"}  # shown with three decimals
 
 
 def label(identifier: str) -> str:

@@ -17,7 +17,7 @@ from .fonts import set_theme
 from .labels import label
 
 __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
-           "plot_teachers"]
+           "plot_teachers", "plot_knowledge_points", "plot_items"]
 
 _RATE_COLOURS = {"excellent_rate": "#2f7ebc", "pass_rate": "#5aae61", "low_rate": "#d6604d"}
 
@@ -174,5 +174,65 @@ def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set(ylabel="", xlabel="与年级均分之差（分）", title=subj)
         ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_knowledge_points(kp: pd.DataFrame, *, subject: str | None = None,
+                          group: str = "class_id"):
+    """知识点得分率 heatmap: classes (and the grade) × knowledge points, from
+    :func:`qualitykit.knowledge_points`. Weakest points on the left; 共性弱项 are starred."""
+    subjects = _subjects(kp, subject, "知识点表")
+    if not subjects:
+        return None
+    set_theme()
+    n_rows = kp[group].nunique()
+    n_cols = kp["knowledge_point"].nunique()
+    fig, axes = plt.subplots(len(subjects), 1, squeeze=False,
+                             figsize=(max(6.0, 0.9 * n_cols + 2), (0.45 * n_rows + 1.3) * len(subjects)))
+    for ax, subj in zip(axes[:, 0], subjects):
+        data = kp[kp["subject"] == subj] if "subject" in kp else kp
+        points = list(dict.fromkeys(data["knowledge_point"]))
+        rows = list(dict.fromkeys(data[group]))
+        grid = data.pivot_table(index=group, columns="knowledge_point", values="rate",
+                                aggfunc="first", sort=False).reindex(index=rows, columns=points)
+        weak = data.pivot_table(index=group, columns="knowledge_point", values="weak",
+                                aggfunc="first", sort=False).reindex(index=rows, columns=points)
+        text = (grid * 100).round(0).astype("Int64").astype(str) + np.where(
+            weak.fillna(False).astype(bool), "*", "")
+        sns.heatmap(grid * 100, annot=text, fmt="", cmap="RdYlGn", vmin=30, vmax=100,
+                    linewidths=0.5, cbar_kws={"label": "得分率（%）"}, ax=ax)
+        ax.set(xlabel="知识点", ylabel=label(group),
+               title=f"{subj}：知识点得分率（%，* 为共性弱项）")
+        ax.tick_params(axis="x", labelrotation=30)
+        ax.tick_params(axis="y", labelrotation=0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_items(items: pd.DataFrame, *, subject: str | None = None):
+    """Difficulty × discrimination of each item, from ``item_analysis(...).items``.
+
+    Dashed lines: Ebel's D = 0.20 and 0.40, and the difficulty bands; items below D = 0.20
+    (red) need a look, a negative D first of all.
+    """
+    subjects = _subjects(items, subject, "小题分析表") if "subject" in items else [None]
+    if not subjects or items["discrimination"].isna().all():
+        return None
+    fig, axes = _panels(len(subjects), 4.2, width=10 if len(subjects) > 1 else 6.5)
+    for ax, subj in zip(axes, subjects):
+        data = items[items["subject"] == subj] if subj is not None else items
+        colours = np.where(data["discrimination"] < 0.20, "#d6604d",
+                           np.where(data["discrimination"] < 0.30, "#f4a582", "#4393c3"))
+        ax.scatter(data["difficulty"], data["discrimination"], c=colours, s=40, zorder=3)
+        for r in data.itertuples():
+            ax.annotate(str(r.item_id), (r.difficulty, r.discrimination), fontsize=7,
+                        xytext=(3, 3), textcoords="offset points")
+        for d in (0.2, 0.4):
+            ax.axhline(d, color="#999999", ls="--", lw=0.8)
+        ax.axhline(0, color="#333333", lw=0.8)
+        low = min(-0.1, float(data["discrimination"].min()) - 0.05)
+        ax.set(xlim=(0, 1.02), ylim=(low, 1.0), xlabel="难度 P（得分率，越大越容易）",
+               ylabel="区分度 D", title=f"{subj or ''}：各题难度与区分度（红色 D < 0.20）")
     fig.tight_layout()
     return fig

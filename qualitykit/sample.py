@@ -17,7 +17,11 @@ three school years (2023-2024 … 2025-2026) × two terms × 期中/期末.
   spring term and appears as 转学 in that 期末. Teachers usually keep a class from year to year;
   about one class-subject in six changes teacher each year, and one changes mid-year.
 * In 2025-2026-1 期末, grades 3–6, 数学 is marked item by item (20 小题 with max marks and
-  knowledge points); its total is the sum of the items.
+  knowledge points: 8 选择题 right or wrong, 4 填空题, 8 解答题 with partial credit, each
+  answered as a 2PL item by the pupil's latent); its total is the sum of the items. The file
+  holds the letters chosen on the 选择题 with the key in its 小题信息 sheet, as marking
+  systems export them. 选择题 6 is ambiguous: a distractor draws the stronger pupils, so its
+  discrimination is negative (the kind of item the paper analysis must flag).
 
 The files are written as a school has them: year 1 with one sheet per class and a 填写说明
 sheet; year 2 one sheet per grade with short headers (语/数/英/科), class names like ``5(1)``,
@@ -47,6 +51,7 @@ TERM_CN = {1: "一", 2: "二"}
 LEVEL_ONLY_GRADES = (1, 2)
 ITEM_EXAM = "2025-2026-1 期末"
 ITEM_SUBJECT = "数学"
+FLAWED_ITEM = "6"  # in every grade's item paper: the stronger pupils fall for a distractor
 SAMPLE_DIR = Path(os.environ.get("QUALITYKIT_SAMPLE_DATA",
                                  Path(__file__).resolve().parent.parent / "sample_data"))
 _SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -241,9 +246,45 @@ def _answer_items(rng, info: pd.DataFrame, latent: float) -> list[tuple[str, flo
     out = []
     for it in info.itertuples():
         p = 1 / (1 + np.exp(-it.discrimination * (latent - it.difficulty)))
+        if it.item_id == FLAWED_ITEM:  # an ambiguous 选择题: the stronger pupils pick a trap
+            p = 0.6 - 0.2 * np.tanh(latent)
         pts = float(rng.binomial(int(it.item_max), p))
+        if it.item_type == "选择题":  # all or nothing: right only when every mark is earned
+            pts = it.item_max if pts == it.item_max else 0.0
         out.append((it.item_id, pts))
     return out
+
+
+def _answer_letters(items: pd.DataFrame, info: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, dict]:
+    """The option each pupil chose on the 选择题 (A–D), consistent with the item scores.
+
+    Right answers get the key. Wrong answers pick a distractor: weaker pupils (by the paper
+    total) lean to the first distractor; on the ambiguous item ``FLAWED_ITEM`` the second
+    distractor draws the stronger pupils (the distractor analysis should flag it); 1 % of
+    wrong answers are left blank (未作答).
+    """
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("ABCD"))
+    mc = info[info["item_type"] == "选择题"]
+    keys = {(r.grade, r.item_id): letters[rng.integers(0, 4)] for r in mc.itertuples()}
+    total = items.groupby("student_id")["score"].sum()
+    strength = ((total - total.mean()) / total.std()).clip(-2.5, 2.5)
+    out = items.copy()
+    out["option"] = None
+    for i, r in enumerate(items.itertuples()):
+        key = keys.get((r.grade, r.item_id))
+        if key is None:
+            continue
+        if r.score > 0:
+            out.iat[i, out.columns.get_loc("option")] = key
+            continue
+        others = [x for x in letters if x != key]
+        z = strength[r.student_id]
+        tilt = 2 * z if r.item_id == FLAWED_ITEM else -z
+        weights = np.exp(np.array([-0.8 * z, 0.9 * tilt, 0.0]))
+        choice = "" if rng.random() < 0.01 else others[rng.choice(3, p=weights / weights.sum())]
+        out.iat[i, out.columns.get_loc("option")] = choice
+    return out, keys
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,9 +312,13 @@ def write_sample(school: SampleSchool, out_dir: str | Path = SAMPLE_DIR, seed: i
         "school_year": "学年", "term": "学期", "class_name": "班级名称", "teacher": "教师姓名",
         "subject": "科目"})[["学年", "学期", "班级名称", "科目", "教师姓名"]])
     (out / "items").mkdir(exist_ok=True)
-    for grade, frame in school.items.groupby("grade"):
-        info = school.item_info[school.item_info["grade"] == grade]
-        wide = frame.pivot(index="student_id", columns="item_id", values="score")
+    answered, keys = _answer_letters(school.items, school.item_info, seed + 1)
+    for grade, frame in answered.groupby("grade"):
+        info = school.item_info[school.item_info["grade"] == grade].copy()
+        info["key"] = [keys.get((grade, i), "") for i in info["item_id"]]
+        # 选择题 as the letters chosen (the kit scores them with the key), the rest as points
+        frame = frame.assign(cell=frame["option"].where(frame["option"].notna(), frame["score"]))
+        wide = frame.pivot(index="student_id", columns="item_id", values="cell")
         wide = wide[[c for c in info["item_id"]]]
         names = school.scores[school.scores["exam"] == ITEM_EXAM].drop_duplicates(
             "student_id").set_index("student_id")
@@ -282,8 +327,8 @@ def write_sample(school: SampleSchool, out_dir: str | Path = SAMPLE_DIR, seed: i
         wide = wide.reset_index().rename(columns={"student_id": "学号"})
         wide.columns = [f"第{c}题" if str(c).isdigit() else c for c in wide.columns]
         meta = info.rename(columns={"item_id": "题号", "item_max": "满分",
-                                    "knowledge_point": "知识点", "item_type": "题型"})[
-            ["题号", "满分", "知识点", "题型"]]
+                                    "knowledge_point": "知识点", "item_type": "题型",
+                                    "key": "答案"})[["题号", "满分", "知识点", "题型", "答案"]]
         _write_table(out / "items" / f"{ITEM_EXAM} {GRADE_CN[grade]}年级 {ITEM_SUBJECT} 小题分.xlsx",
                      "小题得分", wide, extra={"小题信息": meta})
     (out / "truth").mkdir(exist_ok=True)

@@ -72,6 +72,21 @@ class Standard:
         subjects he sat (at least ``lopsided_min_subjects`` of them).
     improved_top : int
         学习进步奖 candidates: the most improved students of each class (by the change in Z).
+    item_group_share : float
+        试卷分析: the upper and lower score groups for the discrimination D (27 %, Kelley).
+    item_min_students : int
+        No D, item–total correlation or α for fewer students than this (20).
+    item_easy, item_hard : float
+        难度 bands: P ≥ 0.70 容易, P < 0.40 较难, in between 中等.
+    item_very_easy, item_very_hard : float
+        Flags: P ≥ 0.90 (too easy to tell students apart), P ≤ 0.20 (too hard).
+    item_error_rate : float
+        Items listed for the meeting: 失分率 (1 − P) at or above 40 %.
+    knowledge_weak_rate, knowledge_weak_share : float
+        共性弱项: a knowledge point's 得分率 below 40 % with at least 30 % of the students
+        below the pass share (``pass_line``) on it.
+    distractor_min_share : float
+        A distractor chosen by fewer than 5 % of the students does not work (无效干扰项).
     """
 
     name: str = "default"
@@ -100,6 +115,16 @@ class Standard:
     lopsided_z: float = 1.0
     lopsided_min_subjects: int = 3
     improved_top: int = 3
+    item_group_share: float = 0.27
+    item_min_students: int = 20
+    item_easy: float = 0.70
+    item_hard: float = 0.40
+    item_very_easy: float = 0.90
+    item_very_hard: float = 0.20
+    item_error_rate: float = 0.40
+    knowledge_weak_rate: float = 0.40
+    knowledge_weak_share: float = 0.30
+    distractor_min_share: float = 0.05
 
     def __post_init__(self) -> None:
         for name in ("pass_line", "excellent_line", "low_line", "lower_primary_excellent_line"):
@@ -132,6 +157,17 @@ class Standard:
         for name in ("support_exams", "lopsided_min_subjects", "improved_top"):
             if int(getattr(self, name)) != getattr(self, name) or getattr(self, name) < 1:
                 raise ValueError(f"{name} 应为正整数；收到 {getattr(self, name)!r}。")
+        for name in ("item_group_share", "item_easy", "item_hard", "item_very_easy",
+                     "item_very_hard", "item_error_rate", "knowledge_weak_rate",
+                     "knowledge_weak_share", "distractor_min_share"):
+            if not 0 < getattr(self, name) < 1:
+                raise ValueError(f"{name} 应为 (0, 1) 之间的比例；收到 {getattr(self, name)!r}。")
+        if not (self.item_very_hard <= self.item_hard < self.item_easy <= self.item_very_easy
+                and self.item_group_share <= 0.5):
+            raise ValueError("应满足 item_very_hard ≤ item_hard < item_easy ≤ item_very_easy，"
+                             "且 item_group_share ≤ 0.5。")
+        if int(self.item_min_students) != self.item_min_students or self.item_min_students < 3:
+            raise ValueError(f"item_min_students 应为 ≥ 3 的整数；收到 {self.item_min_students!r}。")
         object.__setattr__(self, "composite_weights", _frozen(self.composite_weights))
         object.__setattr__(self, "rank_lines", _frozen(self.rank_lines))
         object.__setattr__(self, "full_marks", _frozen(self.full_marks))
