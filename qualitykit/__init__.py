@@ -15,6 +15,7 @@ from .importing import check_scores, read_roster, read_scores, read_teachers
 from .item_analysis import EBEL, ItemAnalysis, cronbach_alpha, distractors, item_analysis
 from .item_import import ITEM_COLUMNS, check_items, item_table, read_items
 from .knowledge import knowledge_points
+from .paper import PaperAnalysis, paper_analysis, write_paper
 from .indicators import all_pass_rate, cut_lines, double_high_check, summary, wilson_interval
 from .labels import LABELS, label, to_display
 from .plots import (plot_class_means, plot_distributions, plot_items, plot_knowledge_points,
@@ -48,7 +49,8 @@ __all__ = [
     "TRANSITIONS", "update_tracking", "Tracking", "write_targets",
     # 试卷分析
     "read_items", "check_items", "item_table", "ITEM_COLUMNS", "item_analysis", "ItemAnalysis",
-    "cronbach_alpha", "distractors", "knowledge_points", "EBEL",
+    "cronbach_alpha", "distractors", "knowledge_points", "EBEL", "paper_analysis",
+    "PaperAnalysis", "write_paper",
     # standard
     "Standard", "PRESETS", "get_standard",
     # plots and display

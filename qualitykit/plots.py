@@ -216,8 +216,10 @@ def plot_items(items: pd.DataFrame, *, subject: str | None = None):
     Dashed lines: Ebel's D = 0.20 and 0.40, and the difficulty bands; items below D = 0.20
     (red) need a look, a negative D first of all.
     """
+    if items is None or items.empty or items["discrimination"].isna().all():
+        return None
     subjects = _subjects(items, subject, "小题分析表") if "subject" in items else [None]
-    if not subjects or items["discrimination"].isna().all():
+    if not subjects:
         return None
     fig, axes = _panels(len(subjects), 4.2, width=10 if len(subjects) > 1 else 6.5)
     for ax, subj in zip(axes, subjects):

@@ -43,6 +43,8 @@ class TermData:
         In teaching order.
     source : str
         The score file (or “示例学校”).
+    items : DataFrame or None
+        The item (小题) table of this exam when given (:func:`qualitykit.read_items`).
     """
 
     scores: pd.DataFrame
@@ -56,6 +58,7 @@ class TermData:
     subjects: list[str]
     source: str
     date: str = field(default_factory=lambda: _dt.date.today().isoformat())
+    items: pd.DataFrame | None = None
 
     @property
     def grade_name(self) -> str:
@@ -127,7 +130,7 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
               teacher_file: str | Path | None = None, previous_file: str | Path | None = None,
               subjects: list[str] | None = None, full_marks: dict | None = None,
               school: str | None = None, standard: Standard | str | None = None,
-              mask: bool = False) -> TermData:
+              mask: bool = False, item_file: str | Path | None = None) -> TermData:
     """Read one term's files for the term analysis.
 
     Parameters
@@ -146,6 +149,9 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
     standard : Standard, preset name or TOML path
     mask : bool
         Replace pupils' names by 张＊ for a meeting export.
+    item_file : path, optional
+        The 小题分 file of this exam (试卷分析). The sample school brings its own for
+        2025-2026-1 期末, grades 3–6.
 
     Raises
     ------
@@ -173,6 +179,11 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
         grade = grade or 5
         score_file = sample_path(exam, grade=grade)
         teacher_file = teacher_file or sample_path(exam, grade, kind="teachers")
+        if not item_file:
+            try:
+                item_file = sample_path(exam, grade, kind="items")
+            except FileNotFoundError:
+                item_file = None
         before = previous_sample_exam(exam, grade)
         if not previous_file and before:
             previous_file = sample_path(before[0], grade=before[1])
@@ -193,9 +204,16 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
         if subjects:
             previous = previous[previous["subject"].isin(scores["subject"].unique())]
     teachers = read_teachers(teacher_file) if teacher_file else None
+    items = None
+    if item_file:
+        from .item_import import read_items
+
+        items = read_items(item_file, exam=str(scores["exam"].iloc[0]) if len(scores) else exam,
+                           grade=grade, school=school or None)
     if mask:
         scores, previous = mask_names(scores), mask_names(previous) if previous is not None \
             else None
+        items = mask_names(items) if items is not None else None
     grades = scores["grade"].dropna().unique()
     return TermData(
         scores=scores, report=report, previous=previous, teachers=teachers, standard=std,
@@ -204,4 +222,4 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
         exam=str(scores["exam"].iloc[0]) if len(scores) else (exam or ""),
         grade=int(grades[0]) if len(grades) == 1 else grade,
         subjects=_subject_order(scores["subject"].unique()),
-        source="示例学校（" + SCHOOL + "）" if sample else Path(score_file).name)
+        source="示例学校（" + SCHOOL + "）" if sample else Path(score_file).name, items=items)

@@ -30,13 +30,18 @@ TABLES = {  # context key → (table key given to write_outputs, view, note when
     "change_table": ("change", "change", "未提供上次考试成绩，本节从略。"),
     "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。"),
     "counts_table": ("counts", "target_counts", "（无数据）"),
+    "paper_table": ("paper", "paper", "未提供小题分表，本节从略。"),
+    "items_table": ("items", "items", "未提供小题分表，本节从略。"),
+    "error_items_table": ("error_items", "error_items", "没有失分率 ≥ 40% 的题目。"),
+    "weak_table": ("weak", "knowledge_points", "没有共性弱项。"),
 }
 SHEETS = {  # table key → (sheet of the workbook, view); every interval is kept in the workbook
     "basic": ("基本情况", "basic"), "summary": ("三率一分", None), "all_pass": ("全科合格率", None),
     "bands": ("分数段", None), "classes": ("班级与年级", None), "omnibus": ("班级差异检验", None),
     "change": ("与上次对比", None), "teachers": ("教师", None), "counts": ("培优补差人数", "target_counts"),
+    "paper": ("试卷整体", None), "items": ("小题分析", None), "knowledge": ("知识点得分率", None),
 }
-CHARTS = ("rates", "means", "bands", "distributions", "teachers")
+CHARTS = ("rates", "means", "bands", "distributions", "teachers", "items", "knowledge")
 _BODY_FONT = "宋体"
 
 
@@ -111,19 +116,28 @@ def build_template(path: str | Path = TEMPLATE) -> Path:
     p("{{p omnibus_table }}")
     p("{{p classes_table }}")
     p("{{ chart_means }}")
-    doc.add_heading("三、与上次考试对比", level=1)
+    doc.add_heading("三、试卷分析", level=1)
+    p("{{p paper_table }}")
+    p("{{p items_table }}")
+    p("{{ chart_items }}")
+    p("失分率 ≥ 40% 的题目（讲评重点）：")
+    p("{{p error_items_table }}")
+    p("{{ chart_knowledge }}")
+    p("共性弱项：")
+    p("{{p weak_table }}")
+    doc.add_heading("四、与上次考试对比", level=1)
     p("{{p change_table }}")
-    doc.add_heading("四、教师", level=1)
+    doc.add_heading("五、教师", level=1)
     p("{{p teacher_table }}")
     p("{{ chart_teachers }}")
-    doc.add_heading("五、培优补差", level=1)
+    doc.add_heading("六、培优补差", level=1)
     p("{{p counts_table }}")
-    doc.add_heading("六、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）", level=1)
+    doc.add_heading("七、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）", level=1)
     p("{%p for item in problems %}")
     p("{{ item }}", style="List Bullet")
     p("{%p endfor %}")
     p("（在此补充：命题、教学、管理等方面的问题）")
-    doc.add_heading("七、改进措施（请教研组讨论后填写）", level=1)
+    doc.add_heading("八、改进措施（请教研组讨论后填写）", level=1)
     p("{%p for item in measures %}")
     p("{{ item }}", style="List Bullet")
     p("{%p endfor %}")
@@ -189,10 +203,12 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     tables : dict
         Computed tables by key: ``basic``, ``summary``, ``all_pass``, ``bands`` (already a
         meeting table, e.g. :func:`qualitykit.band_table`), ``omnibus``, ``classes``,
-        ``change``, ``teachers``, ``counts``; missing keys give the section's note.
+        ``change``, ``teachers``, ``counts``, and for 试卷分析 ``paper``, ``items``,
+        ``error_items``, ``weak``, ``knowledge`` (:func:`qualitykit.paper_analysis`);
+        missing keys give the section's note.
     figures : dict, optional
         matplotlib Figures by key: ``rates``, ``means``, ``bands``, ``distributions``,
-        ``teachers``.
+        ``teachers``, ``items``, ``knowledge``.
     findings : DataFrame, optional
         :func:`qualitykit.findings`: its sentences open 存在问题.
     basic_text : str, optional

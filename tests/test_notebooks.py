@@ -93,3 +93,29 @@ def test_target_lists_notebook_parameter_sets(tmp_path, params):
         assert "未提供上次考试成绩" in text
     else:
         assert "进步之星候选" in sheets and "学习进步奖候选" in text
+
+
+@pytest.mark.parametrize("params", [
+    {},  # the sample school's 五年级数学 小题分
+    {"item_file": "RAW", "missing": "listwise"},
+])
+def test_paper_notebook_parameter_sets(tmp_path, params):
+    import pandas as pd
+    from conftest import write_xlsx
+
+    if params.get("item_file") == "RAW":  # a raw export: letters, one info row, no info sheet
+        rows = [["七年级英语月考小题分"], ["考号", "姓名", "班级", "1", "2", "3", "4"],
+                ["满分", None, None, 1, 1, 2, 5]]
+        rows += [[f"{i:03d}", f"生{i}", f"初一{1 + i % 2}班", "AB"[i % 2], "C", i % 3, i % 6]
+                 for i in range(30)]
+        rows += [["答案", None, None, "A", "C", None, None]]
+        params = {**params, "item_file": str(write_xlsx(tmp_path / "小题.xlsx", {"S": rows}))}
+    nb, text = execute(tmp_path, "04-paper-analysis.ipynb", {**params, "output_dir": str(tmp_path)})
+    assert "区分度" in text and "知识点" in text and "导入报告" in text
+    sheets = pd.read_excel(tmp_path / "试卷分析.xlsx", sheet_name=None, engine="calamine")
+    assert {"试卷整体", "小题分析", "各班各题得分率"} <= set(sheets)
+    if "item_file" in params:
+        assert "选项分析" in sheets and len(sheets["小题分析"]) == 4
+        assert sheets["试卷整体"]["缺失处理"].iloc[0] == "整行删除"
+    else:
+        assert len(sheets["小题分析"]) == 20 and "知识点得分率" in sheets

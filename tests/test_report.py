@@ -7,8 +7,8 @@ import pytest
 import qualitykit as qk
 from qualitykit.report import run_report
 
-HEADINGS = ["一、基本情况", "二、成绩分析", "三率一分", "分数段", "班级比较", "三、与上次考试对比",
-            "四、教师", "五、培优补差", "六、存在问题", "七、改进措施"]
+HEADINGS = ["一、基本情况", "二、成绩分析", "三率一分", "分数段", "班级比较", "三、试卷分析",
+            "四、与上次考试对比", "五、教师", "六、培优补差", "七、存在问题", "八、改进措施"]
 
 
 def pdf_text(path) -> str:
@@ -59,6 +59,7 @@ def test_pdf_text_has_the_headings_and_the_numbers_of_the_table(report):
     for heading in HEADINGS:
         assert heading in text, heading
     assert "第1页/共" in text  # page numbers
+    assert "区分度为负" in text and "信度α" in text  # 试卷分析 from the sample's 小题分
     # every row of the 三率一分 table: class, subject, 平均分 and 及格率 as displayed
     for row in by_class.itertuples():
         cells = f"{row.class_id}{row.subject}{row.n_enrolled}{row.n_sat}{round(row.mean, 1):g}"
@@ -73,7 +74,7 @@ def test_docx_has_the_filled_tables_and_editable_sections(report):
     doc = docx.Document(result["files"]["docx"])
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "{{" not in text and "{%" not in text
-    for heading in ("一、基本情况", "六、存在问题", "七、改进措施"):
+    for heading in ("一、基本情况", "三、试卷分析", "七、存在问题", "八、改进措施"):
         assert heading in text
     assert "优生拓展" in text and "学困生补基础" in text
     tables = {"|".join(c.text for c in t.rows[0].cells[:3]): t for t in doc.tables}
@@ -91,6 +92,13 @@ def test_docx_has_the_filled_tables_and_editable_sections(report):
     assert header[3:] == ["培优人数", "临界人数", "补差人数", "偏科人数", "补差新增人数"]
     assert len(counts.rows) == len(by_class) + 1
     assert "学困生补基础（语文 补差" in text and "新进入补差名单" in text
+    # 试卷分析 from the sample's 小题分: every item, the flagged item 6 among 失分率 ≥ 40 %
+    items = [t for t in doc.tables if "区分度评价" in [c.text for c in t.rows[0].cells]]
+    assert len(items) == 1 and len(items[0].rows) == 21
+    error_items = [t for t in doc.tables if "失分率(%)" in [c.text for c in t.rows[0].cells]]
+    assert error_items and any(r.cells[0].text == "6" and "区分度为负" in r.cells[-1].text
+                               for r in error_items[0].rows)
+    assert "科目|学生数|题数" in tables
 
 
 def test_html_hides_the_code(report):
