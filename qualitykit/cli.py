@@ -114,7 +114,8 @@ def cmd_report(args) -> int:
         exam=args.exam or "", grade=args.grade or 0, roster_file=args.roster or "",
         teacher_file=args.teachers or "", previous_file=args.previous or "", subjects=subjects,
         standard=args.standard or "default", school=args.school or "",
-        full_marks=_full_marks(args.full_marks), mask_names=args.mask_names)
+        full_marks=_full_marks(args.full_marks), mask_names=args.mask_names,
+        item_file=args.item_file or "")
     _print_report_result(result)
     return 0
 
@@ -204,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="output/report", help="输出文件夹（默认 output/report）")
     p.add_argument("--teachers", help="教学编排表（教师一节需要）")
     p.add_argument("--previous", help="上次考试的成绩表（纵向对比需要）")
+    p.add_argument("--item-file", help="本次考试的小题分表（试卷分析需要）")
     p.add_argument("--subjects", help="只分析这些科目，如 语文,数学")
     p.add_argument("--mask-names", action="store_true", help="会议用导出：学生姓名显示为“张＊”")
     p.add_argument("--formats", default="html,pdf,docx", help="输出格式，默认 html,pdf,docx")

@@ -158,8 +158,8 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         Another term-analysis notebook with the same parameters.
     **parameters
         The notebook's parameters: ``exam``, ``grade``, ``roster_file``, ``teacher_file``,
-        ``previous_file``, ``subjects``, ``standard``, ``school``, ``mask_names``,
-        ``full_marks``.
+        ``previous_file``, ``item_file``, ``subjects``, ``standard``, ``school``,
+        ``mask_names``, ``full_marks``.
 
     Returns
     -------
@@ -178,7 +178,7 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     timings: dict[str, float] = {}
     params = {"score_file": str(score_file or ""), **{k: v for k, v in parameters.items()
                                                       if v is not None}}
-    for key in ("roster_file", "teacher_file", "previous_file"):
+    for key in ("roster_file", "teacher_file", "previous_file", "item_file"):
         params[key] = str(params.get(key) or "")
 
     t0 = time.perf_counter()
@@ -190,7 +190,8 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
                      previous_file=params["previous_file"] or None,
                      subjects=params.get("subjects") or None,
                      full_marks=params.get("full_marks") or None,
-                     school=params.get("school") or None, standard=params.get("standard") or None)
+                     school=params.get("school") or None, standard=params.get("standard") or None,
+                     item_file=params["item_file"] or None)
     timings["import"] = time.perf_counter() - t0
     progress(f"      {term.title}：{term.scores['student_id'].nunique()} 名学生，"
              f"科目 {'、'.join(term.subjects)}；读取 {term.report.rows_read} 行，"
