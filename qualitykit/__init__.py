@@ -5,11 +5,13 @@ the rest from it. See README.md for the two-command set-up.
 """
 
 from .classes import parse_class, parse_grade
+from .cohorts import CohortComparison, CohortTrack, cohort_compare, track_cohort
 from .compare import ClassComparison, compare_classes, compare_exams, games_howell, hedges_g
 from .display import VIEWS, band_table, basic_text, show, text, title_block
 from .distribution import grade_levels, score_bands, standard_total, standardize, student_totals
 from .findings import findings
 from .fonts import cjk_font, set_theme
+from .growth import Growth, growth_percentiles
 from .import_report import ImportReport, ScoreFileError
 from .importing import check_scores, read_roster, read_scores, read_teachers
 from .item_analysis import EBEL, ItemAnalysis, cronbach_alpha, distractors, item_analysis
@@ -20,6 +22,7 @@ from .indicators import all_pass_rate, cut_lines, double_high_check, summary, wi
 from .labels import LABELS, label, to_display
 from .plots import (plot_class_means, plot_distributions, plot_items, plot_knowledge_points,
                     plot_rates, plot_score_bands, plot_teachers)
+from .plots_growth import plot_cohorts, plot_growth, plot_trend, plot_value_added
 from .sample import load_sample, sample_files, sample_path
 from .schema import ROSTER_COLUMNS, SCORE_COLUMNS, STATUSES, TEACHER_COLUMNS
 from .standard import PRESETS, Standard, get_standard
@@ -30,9 +33,11 @@ from .target_workbook import write_targets
 from .teachers import assign_teachers, teacher_table
 from .tracking import Tracking, update_tracking
 from .term import TermData, load_term, mask_names
+from .trend import Trend, trend
+from .value_added import ValueAdded, value_added
 from .word import write_outputs
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     # reading
@@ -51,11 +56,15 @@ __all__ = [
     "read_items", "check_items", "item_table", "ITEM_COLUMNS", "item_analysis", "ItemAnalysis",
     "cronbach_alpha", "distractors", "knowledge_points", "EBEL", "paper_analysis",
     "PaperAnalysis", "write_paper",
+    # cohorts and growth
+    "cohort_compare", "CohortComparison", "track_cohort", "CohortTrack", "value_added",
+    "ValueAdded", "growth_percentiles", "Growth", "trend", "Trend",
     # standard
     "Standard", "PRESETS", "get_standard",
     # plots and display
     "plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
-    "plot_teachers", "plot_knowledge_points", "plot_items", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
+    "plot_teachers", "plot_knowledge_points", "plot_items", "plot_value_added", "plot_growth",
+    "plot_trend", "plot_cohorts", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
     "title_block", "basic_text", "write_outputs",
     # sample data and vocabulary
     "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",

@@ -57,3 +57,37 @@ def parse_school(text: str) -> str | None:
         return None
     name = _YEARS.split(m[1])[0]
     return name or None
+
+
+_YEAR_TERM = re.compile(r"(20\d\d)-20\d\d-([12])")
+_GRADE_TERM = re.compile(r"([一二三四五六七八九]|初[一二三]|高[一二三])([上下])")
+_GRADE_NUMBER = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {
+    "初一": 7, "初二": 8, "初三": 9, "高一": 10, "高二": 11, "高三": 12}
+_KIND_ORDER = ("开学考", "第一次月考", "月考", "期中", "第二次月考", "第三次月考", "学情检测",
+               "质量检测", "联考", "期末")
+
+
+def order_exams(exams) -> list[str]:
+    """The exams in the order they were sat, read from their names.
+
+    ``2024-2025-2 期末`` (year, term) and ``八下期末`` / ``九上期末`` (grade, term) are read;
+    within a term 开学考 < 月考 < 期中 < 期末. Names that say nothing keep the order given.
+
+    >>> order_exams(["2025-2026-1 期末", "2024-2025-2 期末", "2025-2026-1 期中"])
+    ['2024-2025-2 期末', '2025-2026-1 期中', '2025-2026-1 期末']
+    >>> order_exams(["九上期末", "八下期末"])
+    ['八下期末', '九上期末']
+    """
+    names = list(dict.fromkeys(str(e) for e in exams))
+
+    def key(item):
+        position, name = item
+        s = norm(name)
+        m = _YEAR_TERM.search(s)
+        g = _GRADE_TERM.search(s)
+        when = ((int(m[1]), int(m[2])) if m else
+                (_GRADE_NUMBER[g[1]], 1 if g[2] == "上" else 2) if g else None)
+        kind = next((i for i, k in enumerate(_KIND_ORDER) if k in s), len(_KIND_ORDER))
+        return (0, when, kind, position) if when else (1, (0, 0), 0, position)
+
+    return [name for _, name in sorted(enumerate(names), key=key)]

@@ -193,8 +193,8 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
     >>> import qualitykit as qk
     >>> c = qk.compare_classes(qk.load_sample(exam="2025-2026-1 期末", grade=5))
     >>> c.omnibus[["subject", "n_groups", "reading"]].head(1)
-      subject  n_groups                          reading
-    0      语文         4  各班均分差异不显著：班级名次主要反映偶然波动，不宜排出先后
+      subject  n_groups                              reading
+    0      语文         4  各班之间存在显著差异（η² = 0.058）；两两比较中有 2 对显著
     """
     if posthoc not in ("games-howell", "tukey"):
         raise ValueError(f"posthoc 应为 'games-howell' 或 'tukey'，收到 {posthoc!r}。")

@@ -58,9 +58,9 @@ def score_bands(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", 
     >>> b = qk.score_bands(qk.load_sample(exam="2025-2026-1 期末", grade=5), by="subject")
     >>> b[b.subject == "数学"][["band", "count", "cum_count"]].head(3)
           band  count  cum_count
-    10  90–100     49         49
-    11  80–<90     41         90
-    12  70–<80     38        128
+    10  90–100     39         39
+    11  80–<90     46         85
+    12  70–<80     31        116
     """
     keys = _keys(scores, by)
     sat = scores[scores["status"].eq("sat") & scores["score"].notna()]

@@ -109,9 +109,9 @@ def read_scores(
     >>> scores = qk.read_scores(qk.sample_path("2025-2026-1 期末", grade=5))
     >>> scores[["class_id", "subject", "score", "status"]].head(3)
       class_id subject  score status
-    0      5-1      语文   93.0    sat
-    1      5-1      语文   52.0    sat
-    2      5-1      语文   89.5    sat
+    0      5-1      语文   91.5    sat
+    1      5-1      语文   47.0    sat
+    2      5-1      语文   87.5    sat
     """
     report = check_scores(path, sheet=sheet, exam=exam, grade=grade, school=school,
                           full_marks=full_marks, roster=roster, subjects=subjects,

@@ -248,7 +248,7 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     >>> s = qk.summary(qk.load_sample(exam="2025-2026-1 期末", grade=5))
     >>> s[["class_id", "subject", "n_sat", "pass_rate"]].head(2)
       class_id subject  n_sat  pass_rate
-    0      5-1      语文     38   0.894737
+    0      5-1      语文     38   0.868421
     1      5-1      数学     38   0.868421
     """
     std = get_standard(standard)

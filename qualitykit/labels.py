@@ -61,6 +61,27 @@ LABELS: dict[str, str] = {
     "share_lower": "低分组选择率", "upper_minus_lower": "高低组之差", "flag": "提示",
     "points": "分值", "rate": "得分率", "grade_rate": "年级得分率", "share_losing": "未达标学生占比",
     "weak": "共性弱项",
+    # 增值评价, 成长百分位, 届 comparison, 追踪, 趋势
+    "z_entry": "入口Z", "z_exit": "出口Z", "gain": "平均增值", "ols": "残差均值",
+    "va": "增值（收缩估计）", "va_se": "增值标准误", "estimate": "增值", "low": "区间下限",
+    "high": "区间上限", "method": "估计方法", "small": "人数偏少", "n_units": "单位数",
+    "beta": "入口系数β", "intercept": "截距", "between_sd": "单位间标准差",
+    "within_sd": "学生间标准差", "icc": "组内相关ICC", "converged": "模型收敛",
+    "expected": "预期Z", "residual": "残差", "value_added": "增值",
+    "sgp": "成长百分位", "prior_score": "上次成绩", "prior_score_2": "上上次成绩",
+    "n_priors": "前测次数", "sgp_to_pass": "达及格线所需成长百分位",
+    "sgp_to_excellent": "达优秀线所需成长百分位", "median_sgp": "成长百分位中位数",
+    "mean_sgp": "成长百分位均值", "low_growth": "低成长(<35)占比",
+    "high_growth": "高成长(>65)占比", "baseline": "基准考试", "n_baseline": "基准人数",
+    "ref_mean": "参照均分", "ref_sd": "参照标准差", "ref_position": "相对参照位置",
+    "ref_above_mean_rate": "相对参照超均率", "ref_change": "相对参照位置变化",
+    "comparison": "比较方式", "entry_class": "入口班级", "exit_class": "出口班级",
+    "path": "去向", "n_exams": "参加次数", "first_exam": "首次考试", "matched_by": "匹配方式",
+    "n_entry_class": "入口人数", "n_stayed": "留在本届", "n_left": "转出/离开",
+    "n_joined": "转入/新来", "n_passed_through": "中途来去", "n_exit": "出口人数",
+    "entry_z": "入口Z", "exit_z": "出口Z", "entry_score": "入口成绩", "exit_score": "出口成绩",
+    "joined_to": "合并到学号", "line": "追踪对象", "periods": "连续期数",
+    "exams": "涉及考试", "supported": "区间支持", "name_match": "姓名匹配",
 }
 #: Values of the coded columns, as a teacher reads them.
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -72,15 +93,23 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "transition": {"entered": "新列入", "stayed": "连续在列", "left": "出列",
                    "new_student": "新来学生", "gone": "已离开（转出或未参加）"},
     "change": {"entered": "新列入", "stayed": "连续在列", "new_student": "新来学生"},
-    "match": {"matched": "两次都在", "new": "新来", "left": "已离开"},
+    "match": {"matched": "两次都在", "new": "新来", "left": "已离开", "no_entry": "无入口成绩",
+              "no_exit": "无出口成绩", "no_unit": "无所属单位"},
     "ebel": {"very_good": "优良", "good": "良好", "marginal": "尚可（宜修改）",
              "poor": "差（应修改）"},
     "difficulty_band": {"easy": "容易", "medium": "中等", "hard": "较难"},
     "flags": {"negative_d": "区分度为负", "low_d": "区分度低", "very_easy": "过易",
               "very_hard": "过难"},
     "flag": {"key_reversed": "答案选择率高分组反低：核对答案", "attracts_upper": "干扰项吸引高分组",
-             "unused": "干扰项几乎无人选"},
+             "unused": "干扰项几乎无人选", "decline": "连续增值为负（区间支持）",
+             "bottom": "连续末位且低于年级（区间支持）",
+             "bottom_unsupported": "连续末位，但区间与年级重叠（不足以认定）"},
     "missing": {"zero": "空白计0分", "listwise": "整行删除", "pairwise": "成对删除"},
+    "method": {"mixed": "混合模型（收缩）", "ols": "残差均值（OLS）"},
+    "path": {"stayed": "始终在本届", "joined": "中途转入", "left": "中途离开",
+             "passed_through": "中途来去"},
+    "matched_by": {"student_id": "学号", "name": "姓名+班级（请核对）"},
+    "name_match": {"joined": "已按姓名+班级合并", "ambiguous": "同名多人，未合并"},
 }
 STATUS_LABELS: dict[str, str] = {
     "sat": "参考", "absent": "缺考", "excused": "请假/免考", "cheated": "作弊",
@@ -91,12 +120,15 @@ PERCENT = {"pass_rate", "excellent_rate", "low_rate", "full_mark_rate", "all_pas
            "above_mean_rate", "share", "cum_share", "min_pass_rate", "prev_above_mean_rate",
            "above_mean_change", "prev_pass_rate", "mean_rate", "rank_change_coef",
            "error_rate", "full_rate", "share_upper", "share_middle", "share_lower",
-           "upper_minus_lower", "rate", "grade_rate", "share_losing"}
+           "upper_minus_lower", "rate", "grade_rate", "share_losing", "low_growth",
+           "high_growth", "ref_above_mean_rate"}
 
 
 FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_squared",
         "epsilon_squared", "z", "z_mean", "prev_z_mean", "z_change", "prev_z", "mean_z",
-        "discrimination", "uli", "rit", "rir", "alpha_if_dropped", "alpha", "sem"}  # shown with three decimals
+        "discrimination", "uli", "rit", "rir", "alpha_if_dropped", "alpha", "sem", "z_entry",
+        "z_exit", "gain", "ols", "va", "va_se", "estimate", "low", "high", "beta", "between_sd",
+        "within_sd", "icc", "ref_position", "ref_change", "entry_z", "exit_z"}  # shown with three decimals
 
 
 def label(identifier: str) -> str:

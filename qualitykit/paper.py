@@ -96,7 +96,7 @@ def paper_analysis(items: pd.DataFrame | None, *, standard: Standard | str | Non
     >>> import qualitykit as qk
     >>> paper = qk.paper_analysis(qk.read_items(qk.sample_path(kind="items", grade=5)))
     >>> paper.flagged["item_id"].tolist(), len(paper.error_items)
-    (['6', '20'], 4)
+    (['6', '20'], 6)
     >>> qk.paper_analysis(None).items.empty
     True
     """

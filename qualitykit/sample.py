@@ -8,8 +8,13 @@ three school years (2023-2024 … 2025-2026) × two terms × 期中/期末.
 * Each pupil has an ability ``theta ~ N(0, 1)`` that persists: from one year to the next it
   moves by ``N(0, 0.2)``; each subject adds a pupil-specific ``N(0, 0.5)``.
 * Each cohort (届) has an effect ``N(0, 0.15)``; each class an effect ``N(0, 0.15)``; each
-  teacher (per subject) an effect ``N(0, 0.25)``; each paper (exam × grade × subject) a
-  difficulty ``N(0, 0.2)``; each sitting a noise ``N(0, 0.45)``.
+  paper (exam × grade × subject) a difficulty ``N(0, 0.2)``; each sitting a noise
+  ``N(0, 0.45)``.
+* Each teacher (per subject) has a value-added effect ``N(0, 0.25)``
+  (``sample_data/truth/teacher_effects.csv``): over a school year he adds it to the latent of
+  every pupil he teaches, half in each term (a quarter by 期中), and what is learnt stays
+  with the pupil. So a class's gain from one 期末 to the next is its teacher's effect, which
+  is what value-added models estimate.
 * The score is ``full_mark × sigmoid(1.6 + latent)``, rounded to 0.5. Grades 1–2 sit no paper
   exam (2021 rules): only 等级 优秀/良好/合格/待合格 at 90/80/60 are recorded.
 * Each sitting: 1.2 % absent (缺考), 0.3 % on leave (请假). Between years about 3 % transfer out
@@ -51,7 +56,8 @@ TERM_CN = {1: "一", 2: "二"}
 LEVEL_ONLY_GRADES = (1, 2)
 ITEM_EXAM = "2025-2026-1 期末"
 ITEM_SUBJECT = "数学"
-FLAWED_ITEM = "6"  # in every grade's item paper: the stronger pupils fall for a distractor
+FLAWED_ITEM = "6"
+TAUGHT_BY = {"期中": 0.25, "期末": 0.5}  # share of a teacher's yearly effect taught by the exam  # in every grade's item paper: the stronger pupils fall for a distractor
 SAMPLE_DIR = Path(os.environ.get("QUALITYKIT_SAMPLE_DATA",
                                  Path(__file__).resolve().parent.parent / "sample_data"))
 _SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -96,7 +102,8 @@ def simulate(seed: int = 20240901) -> SampleSchool:
         sid = f"{2023 + entry}{serial:04d}"
         name = rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN, size=int(rng.integers(1, 3))))
         students[sid] = {"name": name, "entry": entry, "class": cls,
-                         "theta": rng.normal(0, 1), "subj": rng.normal(0, 0.5, 4), "active": True}
+                         "theta": rng.normal(0, 1), "subj": rng.normal(0, 0.5, 4), "active": True,
+                         "gain": {}}  # subject -> what the pupil's teachers added so far
         return sid
 
     for e, c in cohorts.items():
@@ -183,8 +190,9 @@ def simulate(seed: int = 20240901) -> SampleSchool:
                         key = (exam, grade, subject)
                         if key not in difficulty:
                             difficulty[key] = rng.normal(0, 0.2)
+                        taught = teacher_effect[teacher][1] * TAUGHT_BY[kind]
                         latent = (0.9 * s["theta"] + s["subj"][si] + cohorts[e]["effect"]
-                                  + class_effect[(e, k)] + teacher_effect[teacher][1]
+                                  + class_effect[(e, k)] + s["gain"].get(subject, 0.0) + taught
                                   + difficulty[key] + rng.normal(0, 0.45))
                         score = float(np.clip(np.round(200 / (1 + np.exp(-(1.6 + latent)))) / 2, 0, 100))
                         status = "sat"
@@ -215,6 +223,12 @@ def simulate(seed: int = 20240901) -> SampleSchool:
                             else np.nan,
                             "status": status, "full_mark": 100.0, "level": level,
                             "teacher": teacher})
+            for sid in enrolled:  # what this term's teachers added stays with the pupil
+                s = students[sid]
+                for subject in _subjects(yi - s["entry"] + 1):
+                    teacher = assignment[(yi, term, s["entry"], s["class"], subject)]
+                    s["gain"][subject] = (s["gain"].get(subject, 0.0)
+                                          + teacher_effect[teacher][1] * TAUGHT_BY["期末"])
         for sid in leaving_mid_year:  # gone from next year on
             students[sid]["active"] = False
     teachers = pd.DataFrame([

@@ -87,6 +87,14 @@ class Standard:
         below the pass share (``pass_line``) on it.
     distractor_min_share : float
         A distractor chosen by fewer than 5 % of the students does not work (无效干扰项).
+    va_min_students : int
+        增值评价: a class or teacher with fewer pupils matched between the two exams than this
+        (10) is marked as too small to read.
+    trend_periods : int
+        趋势: a decline or a bottom position is flagged only when it holds, with intervals that
+        support it, in this many consecutive periods (2; districts escalate at 2–3 years).
+    sgp_min_students : int
+        成长百分位: no growth percentiles for fewer pupils of one grade × subject than this (50).
     """
 
     name: str = "default"
@@ -125,6 +133,9 @@ class Standard:
     knowledge_weak_rate: float = 0.40
     knowledge_weak_share: float = 0.30
     distractor_min_share: float = 0.05
+    va_min_students: int = 10
+    trend_periods: int = 2
+    sgp_min_students: int = 50
 
     def __post_init__(self) -> None:
         for name in ("pass_line", "excellent_line", "low_line", "lower_primary_excellent_line"):
