@@ -27,6 +27,7 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_growth.py
 
 # rebuild the default Word template (templates/质量分析报告模板.docx) from qualitykit/word.py
 template: $(STAMP)

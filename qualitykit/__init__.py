@@ -10,8 +10,10 @@ from .compare import ClassComparison, compare_classes, compare_exams, games_howe
 from .display import VIEWS, band_table, basic_text, show, text, title_block
 from .distribution import grade_levels, score_bands, standard_total, standardize, student_totals
 from .findings import findings
+from .exams import Exams, load_exams, pre_post
 from .fonts import cjk_font, set_theme
 from .growth import Growth, growth_percentiles
+from .growth_workbook import write_growth
 from .import_report import ImportReport, ScoreFileError
 from .importing import check_scores, read_roster, read_scores, read_teachers
 from .item_analysis import EBEL, ItemAnalysis, cronbach_alpha, distractors, item_analysis
@@ -58,7 +60,8 @@ __all__ = [
     "PaperAnalysis", "write_paper",
     # cohorts and growth
     "cohort_compare", "CohortComparison", "track_cohort", "CohortTrack", "value_added",
-    "ValueAdded", "growth_percentiles", "Growth", "trend", "Trend",
+    "ValueAdded", "growth_percentiles", "Growth", "trend", "Trend", "load_exams", "Exams",
+    "pre_post", "write_growth",
     # standard
     "Standard", "PRESETS", "get_standard",
     # plots and display

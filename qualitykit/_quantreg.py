@@ -132,7 +132,7 @@ def quantile_fit(design: np.ndarray, y: np.ndarray, taus=TAUS, *,
     # preprocessing (Portnoy & Koenker 1997; R quantreg's rq.fit.pfn): solve on a sample, glob
     # the students surely above or below the τ-th hyperplane into two pseudo-students, solve
     # the reduced problem and check every glob's sign; exact, and ~20× faster at 100,000
-    m = int(round(np.sqrt(p) * n ** (2 / 3)))
+    m = round(float(np.sqrt(p)) * n ** (2 / 3))
     rng = np.random.default_rng(_SEED)
     sample = rng.choice(n, size=m, replace=False)
     chol = np.linalg.cholesky(design[sample].T @ design[sample])

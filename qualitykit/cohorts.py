@@ -22,7 +22,7 @@ from scipy import stats
 from ._exam import order_exams
 from .compare import hedges_g
 from .indicators import _in_teaching_order, summary
-from .standard import Standard, get_standard
+from .standard import Standard
 
 __all__ = ["CohortComparison", "cohort_compare", "CohortTrack", "track_cohort"]
 
@@ -67,9 +67,10 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
         Which exams and in what order (default: all, in the order they were sat).
     baseline : str, optional
         The exam the others are compared with (default: the first).
-    reference : DataFrame, optional
-        A common reference per exam × subject (``exam``, ``subject``, ``mean``, ``sd``), e.g.
-        the county's results on the same papers. Without it the comparison is of raw scores on
+    reference : DataFrame or path, optional
+        A common reference per exam × subject (``exam``, ``subject``, ``mean``, ``sd``, or
+        考试/科目/均分/标准差; a .csv or .xlsx file), e.g. the county's results on the same
+        papers. Without it the comparison is of raw scores on
         different papers, and the output says so.
     confidence : float
         Of the Hedges g intervals.
@@ -100,6 +101,7 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     ind = summary(scores, by=["exam", "subject"], standard=standard)
     ind = ind[["exam", "subject", "n_sat", "mean", "sd", "pass_rate", "excellent_rate",
                "low_rate"]]
+    reference = _reference(reference)
     if reference is not None:
         ref = reference.rename(columns={"mean": "ref_mean", "sd": "ref_sd"})
         ind = ind.merge(ref[["exam", "subject", "ref_mean", "ref_sd"]], on=["exam", "subject"],
@@ -141,6 +143,24 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     return CohortComparison(indicators=ind, effects=effects, baseline=base)
 
 
+_REFERENCE_HEADERS = {"考试": "exam", "科目": "subject", "均分": "mean", "平均分": "mean",
+                      "标准差": "sd"}
+
+
+def _reference(reference) -> pd.DataFrame | None:
+    if reference is None or isinstance(reference, pd.DataFrame):
+        return reference
+    path = str(reference)
+    table = (pd.read_excel(path, engine="calamine") if path.endswith((".xlsx", ".xls"))
+             else pd.read_csv(path))
+    table = table.rename(columns=lambda c: _REFERENCE_HEADERS.get(str(c).strip(), str(c).strip()))
+    missing = {"exam", "subject", "mean", "sd"} - set(table.columns)
+    if missing:
+        raise ValueError(f"参照表 {path} 缺少列 {sorted(missing)}（需要 考试、科目、均分、标准差；"
+                         "reference needs exam, subject, mean, sd）。")
+    return table
+
+
 @dataclass(frozen=True)
 class CohortTrack:
     """The result of :func:`track_cohort`.
@@ -149,16 +169,16 @@ class CohortTrack:
     ----------
     students : DataFrame
         One row per pupil who appears in any exam: ``student_id``, ``name``, ``entry_class``,
-        ``exit_class``, ``path`` (:data:`PATHS`: ``stayed`` in the first and last exam,
+        ``exit_class`` (the last class he was in), ``unit``, ``path`` (:data:`PATHS`: ``stayed`` in the first and last exam,
         ``joined`` later, ``left`` before the end, ``passed_through`` neither), ``n_exams``,
         ``first_exam``, ``last_exam``, ``matched_by`` (``student_id`` or ``name``), ``class_changed``.
     entry_exit : DataFrame
         Pupils present at entry and exit, per subject: entry and exit score and Z.
     classes : DataFrame
-        Per class (the last class each pupil was in): ``n_stayed``, ``n_left``, ``n_joined``,
-        ``n_passed_through``, ``n_exit`` (stayed + joined), ``n_entry_class`` (pupils whose
-        first class it was, among those present at entry), and the stayers' mean Z at entry
-        and exit.
+        Per class followed through the years (``unit``, e.g. ``3-1→4-1→5-1``; each pupil in
+        the last class he was in): ``n_entry_class`` (pupils in it at the first exam),
+        ``n_stayed``, ``n_left``, ``n_joined``, ``n_passed_through``, ``n_exit`` (stayed +
+        joined), and the stayers' mean Z at entry and exit (over subjects).
     uncertain : DataFrame
         Records joined by name and class instead of ``student_id``, and names that could not
         be joined because several pupils share them: check them in the roster.
@@ -241,7 +261,13 @@ def track_cohort(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
                                   ["class_id", "student_id"]).rename(
         columns={"class_id": "exit_class"}).reset_index(drop=True)
     entry_exit = _entry_exit(scores, students, first, last)
-    classes = _class_account(students, entry_exit)
+    from .trend import _lines
+    lines = _lines(scores, order, "class_id")
+    students.insert(4, "unit", [lines.get((e, c)) for e, c in
+                                zip(students["last_exam"], students["exit_class"])])
+    entry_line = {sid: lines.get((first, c)) for sid, c in
+                  zip(present.index, present[first]) if pd.notna(c)}
+    classes = _class_account(students, entry_exit, entry_line)
     return CohortTrack(students=students, entry_exit=entry_exit, classes=classes,
                        uncertain=uncertain.reset_index(drop=True), exams=order)
 
@@ -287,19 +313,22 @@ def _entry_exit(scores, students, first, last) -> pd.DataFrame:
     return both.reindex(columns=columns).reset_index(drop=True)
 
 
-def _class_account(students: pd.DataFrame, entry_exit: pd.DataFrame) -> pd.DataFrame:
-    s = students.assign(class_id=students["exit_class"])
-    counts = pd.crosstab(s["class_id"], s["path"]).reindex(columns=list(PATHS), fill_value=0) \
-        .rename(columns=lambda c: f"n_{c}")
-    n_entry = students.dropna(subset=["entry_class"]).query("path in ['stayed', 'left']") \
-        .groupby("entry_class").size()
+def _class_account(students: pd.DataFrame, entry_exit: pd.DataFrame,
+                   entry_line: dict[str, str]) -> pd.DataFrame:
+    """One row per class followed through the years (四(2) → 五(2) is one line)."""
+    counts = pd.crosstab(students["unit"], students["path"]).reindex(
+        columns=list(PATHS), fill_value=0).rename(columns=lambda c: f"n_{c}")
     out = counts.reset_index()
-    out["n_entry_class"] = out["class_id"].map(n_entry).fillna(0).astype(int)
+    n_entry = pd.Series(entry_line).value_counts()
+    out["n_entry_class"] = out["unit"].map(n_entry).fillna(0).astype(int)
     out["n_exit"] = out["n_stayed"] + out["n_joined"]
-    z = entry_exit.groupby("exit_class")[["entry_z", "exit_z"]].mean()
-    out["entry_z"] = out["class_id"].map(z["entry_z"])
-    out["exit_z"] = out["class_id"].map(z["exit_z"])
+    line_of = students.set_index("student_id")["unit"]
+    z = entry_exit.assign(unit=entry_exit["student_id"].map(line_of)).groupby("unit")[
+        ["entry_z", "exit_z"]].mean()
+    out["entry_z"] = out["unit"].map(z["entry_z"])
+    out["exit_z"] = out["unit"].map(z["exit_z"])
     out.columns.name = None
-    columns = ["class_id", "n_entry_class", "n_stayed", "n_left", "n_joined", "n_passed_through",
+    columns = ["unit", "n_entry_class", "n_stayed", "n_left", "n_joined", "n_passed_through",
                "n_exit", "entry_z", "exit_z"]
-    return _in_teaching_order(out[columns], ["class_id"]).reset_index(drop=True)
+    return out[columns].sort_values("unit", key=lambda s: s.str.split("→").str[-1]) \
+        .reset_index(drop=True)

@@ -69,7 +69,7 @@ VIEWS: dict[str, list[str]] = {
                  "n_flagged", "subjects", "class_history", "measures"],
     # 增值评价, 成长百分位, 届 comparison, 追踪, 趋势 (staff only)
     "value_added": ["class_id", "teacher", "school", "subject", "n", "z_entry", "z_exit",
-                    "estimate", "low", "high", "method", "rank", "rank_low", "rank_high",
+                    "estimate", "low", "high", "va_method", "rank", "rank_low", "rank_high",
                     "reading"],
     "va_models": ["subject", "n", "n_units", "beta", "between_sd", "within_sd", "icc",
                   "reading"],
@@ -82,14 +82,14 @@ VIEWS: dict[str, list[str]] = {
                           "ref_above_mean_rate"],
     "cohort_effects": ["exam", "subject", "baseline", "n", "n_baseline", "hedges_g",
                        "hedges_g_low", "hedges_g_high", "ref_change", "comparison"],
-    "cohort_classes": ["class_id", "n_entry_class", "n_stayed", "n_left", "n_joined",
+    "cohort_classes": ["unit", "n_entry_class", "n_stayed", "n_left", "n_joined",
                        "n_passed_through", "n_exit", "entry_z", "exit_z"],
-    "cohort_students": ["exit_class", "student_id", "name", "entry_class", "path", "n_exams",
+    "cohort_students": ["exit_class", "student_id", "name", "entry_class", "unit", "path", "n_exams",
                         "first_exam", "last_exam", "matched_by"],
     "name_matches": ["exam", "student_id", "name", "class_id", "joined_to", "name_match"],
-    "trend": ["exam", "line", "class_id", "teacher", "school", "subject", "n", "z_mean",
+    "trend": ["exam", "unit", "class_id", "teacher", "school", "subject", "n", "z_mean",
               "z_low", "z_high", "rank", "n_units", "prev_exam", "estimate", "low", "high"],
-    "trend_flags": ["line", "subject", "flag", "periods", "exams", "evidence"],
+    "trend_flags": ["unit", "subject", "flag", "periods", "exams", "evidence"],
 }
 _INTERVAL_VIEWS = {"classes", "pairs", "all_pass", "paper", "growth", "cohort_effects", "trend"}
 

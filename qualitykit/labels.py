@@ -64,7 +64,7 @@ LABELS: dict[str, str] = {
     # 增值评价, 成长百分位, 届 comparison, 追踪, 趋势
     "z_entry": "入口Z", "z_exit": "出口Z", "gain": "平均增值", "ols": "残差均值",
     "va": "增值（收缩估计）", "va_se": "增值标准误", "estimate": "增值", "low": "区间下限",
-    "high": "区间上限", "method": "估计方法", "small": "人数偏少", "n_units": "单位数",
+    "high": "区间上限", "va_method": "估计方法", "small": "人数偏少", "n_units": "单位数",
     "beta": "入口系数β", "intercept": "截距", "between_sd": "单位间标准差",
     "within_sd": "学生间标准差", "icc": "组内相关ICC", "converged": "模型收敛",
     "expected": "预期Z", "residual": "残差", "value_added": "增值",
@@ -80,7 +80,7 @@ LABELS: dict[str, str] = {
     "n_entry_class": "入口人数", "n_stayed": "留在本届", "n_left": "转出/离开",
     "n_joined": "转入/新来", "n_passed_through": "中途来去", "n_exit": "出口人数",
     "entry_z": "入口Z", "exit_z": "出口Z", "entry_score": "入口成绩", "exit_score": "出口成绩",
-    "joined_to": "合并到学号", "line": "追踪对象", "periods": "连续期数",
+    "joined_to": "合并到学号", "unit": "追踪对象", "periods": "连续期数",
     "exams": "涉及考试", "supported": "区间支持", "name_match": "姓名匹配",
 }
 #: Values of the coded columns, as a teacher reads them.
@@ -105,7 +105,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
              "bottom": "连续末位且低于年级（区间支持）",
              "bottom_unsupported": "连续末位，但区间与年级重叠（不足以认定）"},
     "missing": {"zero": "空白计0分", "listwise": "整行删除", "pairwise": "成对删除"},
-    "method": {"mixed": "混合模型（收缩）", "ols": "残差均值（OLS）"},
+    "va_method": {"mixed": "混合模型（收缩）", "ols": "残差均值（OLS）"},
     "path": {"stayed": "始终在本届", "joined": "中途转入", "left": "中途离开",
              "passed_through": "中途来去"},
     "matched_by": {"student_id": "学号", "name": "姓名+班级（请核对）"},

@@ -6,7 +6,6 @@ Like :mod:`qualitykit.plots`, each takes results already computed, draws one sub
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -55,7 +54,7 @@ def plot_value_added(units: pd.DataFrame, *, subject: str | None = None, by: str
     for ax, subj in zip(axes, subjects):
         data = units[units["subject"] == subj]
         _caterpillar(ax, data, unit, "estimate", "low", "high", 0.0, names)
-        method = "混合模型收缩估计" if data["method"].eq("mixed").all() else "残差均值"
+        method = "混合模型收缩估计" if data["va_method"].eq("mixed").all() else "残差均值"
         ax.set(xlabel=f"增值（Z 分数，{method}）", title=subj)
     fig.suptitle("增值及其置信区间：蓝色高于预期，红色低于预期，灰色与预期无明显差别", fontsize=10)
     fig.tight_layout()
@@ -90,26 +89,29 @@ def plot_trend(trend, *, subject: str | None = None, lines: list[str] | None = N
     """
     pos = trend.positions
     if lines is not None:
-        pos = pos[pos["line"].isin(lines)]
+        pos = pos[pos["unit"].isin(lines)]
     subjects = _subjects(pos, subject, "趋势表")
     if not subjects:
         return None
     order = {e: i for i, e in enumerate(trend.exams)}
     fig, axes = _panels(len(subjects), 3.6, width=11, ncols=1 if len(subjects) == 1 else 2)
-    palette = sns.color_palette("tab10", n_colors=max(pos["line"].nunique(), 3))
-    colour = dict(zip(pd.unique(pos["line"]), palette))
+    palette = sns.color_palette("tab10", n_colors=max(pos["unit"].nunique(), 3))
+    colour = dict(zip(pd.unique(pos["unit"]), palette))
     for ax, subj in zip(axes, subjects):
         data = pos[pos["subject"] == subj]
-        for line, part in data.groupby("line", sort=False):
+        groups = list(data.groupby("unit", sort=False))
+        for i, (line, part) in enumerate(groups):
             part = part.sort_values("exam", key=lambda s: s.map(order))
-            x = part["exam"].map(order).to_numpy()
+            # lines side by side at each exam, so that their intervals do not hide each other
+            x = part["exam"].map(order).to_numpy() + 0.06 * (i - (len(groups) - 1) / 2)
             ax.errorbar(x, part["z_mean"], yerr=[part["z_mean"] - part["z_low"],
                                                  part["z_high"] - part["z_mean"]],
                         color=colour[line], marker="o", ms=4, lw=1.2, capsize=2, label=line)
             if "teacher" in part:
                 changes = part["teacher"].ne(part["teacher"].shift()) & part["teacher"].shift().notna()
                 for r in part[changes].itertuples():
-                    ax.annotate(f"换教师：{r.teacher}", (order[r.exam], r.z_mean), fontsize=7,
+                    ax.annotate(f"换教师：{r.teacher}", (x[part.index.get_loc(r.Index)], r.z_mean),
+                                fontsize=7,
                                 xytext=(4, 10), textcoords="offset points", color=colour[line],
                                 arrowprops={"arrowstyle": "-", "color": colour[line], "lw": 0.6})
         ax.axhline(0, color="#333333", lw=0.8, ls="--")

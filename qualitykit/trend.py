@@ -14,11 +14,12 @@ consecutive periods (the standard; 2 by default). Each flag carries its evidence
 period; raw bottoms that the intervals do not support are listed as not supported.
 
 A class is followed through its school years by its pupils (四(2)班 → 五(2)班): each class
-continues the earlier class that most of its pupils came from (``line``).
+continues the earlier class that most of its pupils came from (``unit``).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,12 +45,12 @@ class Trend:
     Attributes
     ----------
     positions : DataFrame
-        One row per exam × subject × unit: ``line`` (the unit followed over time), ``n``,
+        One row per exam × subject × unit: ``unit`` (the unit followed over time), ``n``,
         ``z_mean`` with ``z_low``/``z_high``, ``rank`` among ``n_units`` (classes among the
         classes of their grade; teachers and schools per subject), ``teacher`` (when known).
     value_added : DataFrame
         One row per period (``prev_exam`` → ``exam``) × subject × unit: the columns of
-        :attr:`qualitykit.ValueAdded.units` and ``line``.
+        :attr:`qualitykit.ValueAdded.units` and ``unit``.
     flags : DataFrame
         One row per line × subject × kind (:data:`FLAGS`): ``periods`` (consecutive), ``exams``,
         ``evidence`` and ``supported``.
@@ -65,12 +66,12 @@ class Trend:
 
     def line(self, line: str, subject: str | None = None) -> pd.DataFrame:
         """One unit's trajectory: position and value added per exam."""
-        p = self.positions[self.positions["line"].eq(line)]
-        v = self.value_added[self.value_added["line"].eq(line)]
+        p = self.positions[self.positions["unit"].eq(line)]
+        v = self.value_added[self.value_added["unit"].eq(line)]
         if subject is not None:
             p, v = p[p["subject"].eq(subject)], v[v["subject"].eq(subject)]
         keys = ["exam", "subject"]
-        cols = ["prev_exam", "estimate", "low", "high", "method"]
+        cols = ["prev_exam", "estimate", "low", "high", "va_method"]
         return p.merge(v[keys + cols], on=keys, how="left").reset_index(drop=True)
 
 
@@ -124,16 +125,16 @@ def trend(scores: pd.DataFrame, *, by: str = "class_id", teachers: pd.DataFrame 
     positions = pd.concat([_positions(scores[scores["exam"].eq(e)], by, confidence, scale)
                            for e in order], ignore_index=True)
     periods = []
-    for prev, cur in zip(order, order[1:]):
+    for prev, cur in itertools.pairwise(order):
         va = value_added(scores[scores["exam"].eq(cur)], scores[scores["exam"].eq(prev)], by=by,
                          confidence=confidence, scale=scale, standard=std)
         if len(va.units):
             periods.append(va.units.assign(exam=cur, prev_exam=prev))
     added = pd.concat(periods, ignore_index=True) if periods else pd.DataFrame(
-        columns=[by, "subject", "exam", "prev_exam", "estimate", "low", "high", "method"])
+        columns=[by, "subject", "exam", "prev_exam", "estimate", "low", "high", "va_method"])
     lines = _lines(scores, order, by)
-    positions["line"] = [lines.get((e, u), u) for e, u in zip(positions["exam"], positions[by])]
-    added["line"] = [lines.get((e, u), u) for e, u in zip(added["exam"], added[by])]
+    positions["unit"] = [lines.get((e, u), u) for e, u in zip(positions["exam"], positions[by])]
+    added["unit"] = [lines.get((e, u), u) for e, u in zip(added["exam"], added[by])]
     flags = _flags(positions, added, order, std.trend_periods)
     return Trend(positions=positions, value_added=added, flags=flags, exams=order, by=by)
 
@@ -205,16 +206,16 @@ def _flags(positions: pd.DataFrame, added: pd.DataFrame, order: list[str],
            periods: int) -> pd.DataFrame:
     rows = []
     rank_of = {e: i for i, e in enumerate(order)}
-    for (line, subject), p in positions.groupby(["line", "subject"], sort=False):
+    for (line, subject), p in positions.groupby(["unit", "subject"], sort=False):
         p = p.sort_values("exam", key=lambda s: s.map(rank_of))
-        v = added[added["line"].eq(line) & added["subject"].eq(subject)].sort_values(
+        v = added[added["unit"].eq(line) & added["subject"].eq(subject)].sort_values(
             "exam", key=lambda s: s.map(rank_of))
         # decline: the value-added interval below 0, period after period
         down = v["high"] < 0 if len(v) else pd.Series(dtype=bool)
         if _runs(down) >= periods:
             ev = "；".join(f"{r.prev_exam}→{r.exam} 增值 {r.estimate:.2f} [{r.low:.2f}, {r.high:.2f}]"
                           for r in v.itertuples())
-            rows.append({"line": line, "subject": subject, "flag": "decline",
+            rows.append({"unit": line, "subject": subject, "flag": "decline",
                          "periods": _runs(down), "exams": "、".join(v.loc[down, "exam"]),
                          "evidence": ev, "supported": True})
         last = p["rank"].eq(p["n_units"]) & p["n_units"].gt(1)
@@ -223,12 +224,12 @@ def _flags(positions: pd.DataFrame, added: pd.DataFrame, order: list[str],
             supported = _runs(below) >= periods
             ev = "；".join(f"{r.exam} 第 {r.rank}/{r.n_units} 名，平均Z {r.z_mean:.2f} "
                           f"[{r.z_low:.2f}, {r.z_high:.2f}]" for r in p.itertuples())
-            rows.append({"line": line, "subject": subject,
+            rows.append({"unit": line, "subject": subject,
                          "flag": "bottom" if supported else "bottom_unsupported",
                          "periods": _runs(below if supported else last),
                          "exams": "、".join(p.loc[below if supported else last, "exam"]),
                          "evidence": ev + ("" if supported else
                                            "。区间与年级均值重叠：末位不足以认定为落后。"),
                          "supported": supported})
-    return pd.DataFrame(rows, columns=["line", "subject", "flag", "periods", "exams",
+    return pd.DataFrame(rows, columns=["unit", "subject", "flag", "periods", "exams",
                                        "evidence", "supported"])

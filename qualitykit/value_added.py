@@ -53,7 +53,7 @@ class ValueAdded:
         ``gain`` (mean 增值), ``ols``/``ols_low``/``ols_high`` (mean residual and interval),
         ``va``/``va_low``/``va_high`` (mixed-model effect and interval; missing when the
         model puts the spread between units at 0), ``estimate``/``low``/``high`` with
-        ``method`` (the mixed-model figures, or the OLS ones when there are none), ``rank`` and
+        ``va_method`` (the mixed-model figures, or the OLS ones when there are none), ``rank`` and
         ``rank_low``/``rank_high`` (1 = most value added), ``small`` (fewer pupils than the
         standard's ``va_min_students``), ``reading``.
     models : DataFrame
@@ -275,7 +275,7 @@ def _fit_subject(part, by, covariates, confidence, std, rng):
     out.loc[fit.index, "value_added"] = fit["z_exit"] - beta * fit["z_entry"]
     units["gain"] = units[by].map(out.loc[fit.index].groupby(by)["value_added"].mean())
     mixed_ok = units["va"].notna().all()
-    units["method"] = "mixed" if mixed_ok else "ols"
+    units["va_method"] = "mixed" if mixed_ok else "ols"
     for column, source in (("estimate", ""), ("low", "_low"), ("high", "_high")):
         units[column] = units[f"va{source}"] if mixed_ok else units[f"ols{source}"]
     units = _ranks(units, rng, confidence)
@@ -284,7 +284,7 @@ def _fit_subject(part, by, covariates, confidence, std, rng):
     units.insert(1, "subject", part["subject"].iloc[0])
     model["reading"] = _subject_reading(part["subject"].iloc[0], units, model, by, confidence)
     columns = [by, "subject", "n", "z_entry", "z_exit", "gain", "ols", "ols_low", "ols_high",
-               "va", "va_low", "va_high", "va_se", "estimate", "low", "high", "method", "rank",
+               "va", "va_low", "va_high", "va_se", "estimate", "low", "high", "va_method", "rank",
                "rank_low", "rank_high", "small", "reading"]
     return out, units[columns], model
 
@@ -316,7 +316,7 @@ def _mixed(fit, x, y, by):
 def _ranks(units: pd.DataFrame, rng, confidence: float, draws: int = 2000) -> pd.DataFrame:
     """Rank 1 = most value added; the interval from draws of every unit's estimate."""
     est = units["estimate"]
-    se = units["va_se"] if units["method"].eq("mixed").all() else (
+    se = units["va_se"] if units["va_method"].eq("mixed").all() else (
         (units["ols_high"] - units["ols"]) / stats.norm.ppf((1 + confidence) / 2))
     units = units.copy()
     units["rank"] = est.rank(ascending=False, method="min").astype("Int64")
@@ -348,7 +348,7 @@ def _subject_reading(subject, units, model, by, confidence) -> str:
     from .labels import label
 
     who = {"class_id": "班", "teacher": "位教师", "school": "所学校"}.get(by, f"个{label(by)}")
-    est = "va" if units["method"].eq("mixed").all() else "ols"
+    est = "va" if units["va_method"].eq("mixed").all() else "ols"
     low, high = units["low"], units["high"]
     above, below = int((low > 0).sum()), int((high < 0).sum())
     n = len(units)

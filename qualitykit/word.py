@@ -34,14 +34,21 @@ TABLES = {  # context key → (table key given to write_outputs, view, note when
     "items_table": ("items", "items", "未提供小题分表，本节从略。"),
     "error_items_table": ("error_items", "error_items", "没有失分率 ≥ 40% 的题目。"),
     "weak_table": ("weak", "knowledge_points", "没有共性弱项。"),
+    "va_models_table": ("va_models", "va_models", "未提供上次考试成绩，增值评价从略。"),
+    "value_added_table": ("value_added", "value_added", "未提供上次考试成绩，增值评价从略。"),
+    "growth_table": ("growth", "growth", "未提供上次考试成绩，成长百分位从略。"),
+    "teacher_va_table": ("teacher_va", "value_added", "需要教学编排表和上次考试成绩，本表从略。"),
 }
 SHEETS = {  # table key → (sheet of the workbook, view); every interval is kept in the workbook
     "basic": ("基本情况", "basic"), "summary": ("三率一分", None), "all_pass": ("全科合格率", None),
     "bands": ("分数段", None), "classes": ("班级与年级", None), "omnibus": ("班级差异检验", None),
     "change": ("与上次对比", None), "teachers": ("教师", None), "counts": ("培优补差人数", "target_counts"),
     "paper": ("试卷整体", None), "items": ("小题分析", None), "knowledge": ("知识点得分率", None),
+    "va_models": ("增值模型", None), "value_added": ("增值-班级", None),
+    "growth": ("成长百分位-班级", None), "teacher_va": ("增值-教师", None),
 }
-CHARTS = ("rates", "means", "bands", "distributions", "teachers", "items", "knowledge")
+CHARTS = ("rates", "means", "bands", "distributions", "teachers", "items", "knowledge",
+          "value_added")
 _BODY_FONT = "宋体"
 
 
@@ -127,9 +134,17 @@ def build_template(path: str | Path = TEMPLATE) -> Path:
     p("{{p weak_table }}")
     doc.add_heading("四、与上次考试对比", level=1)
     p("{{p change_table }}")
+    doc.add_heading("增值评价与成长百分位（以上次考试为入口）", level=2)
+    p("{{p va_models_table }}")
+    p("{{p value_added_table }}")
+    p("{{ chart_value_added }}")
+    p("各班成长百分位中位数（50 为一般成长）：")
+    p("{{p growth_table }}")
     doc.add_heading("五、教师", level=1)
     p("{{p teacher_table }}")
     p("{{ chart_teachers }}")
+    p("各位教师所教学生的增值：")
+    p("{{p teacher_va_table }}")
     doc.add_heading("六、培优补差", level=1)
     p("{{p counts_table }}")
     doc.add_heading("七、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）", level=1)
@@ -204,11 +219,13 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         Computed tables by key: ``basic``, ``summary``, ``all_pass``, ``bands`` (already a
         meeting table, e.g. :func:`qualitykit.band_table`), ``omnibus``, ``classes``,
         ``change``, ``teachers``, ``counts``, and for 试卷分析 ``paper``, ``items``,
-        ``error_items``, ``weak``, ``knowledge`` (:func:`qualitykit.paper_analysis`);
-        missing keys give the section's note.
+        ``error_items``, ``weak``, ``knowledge`` (:func:`qualitykit.paper_analysis`), and for
+        增值评价 ``va_models``, ``value_added``, ``teacher_va`` (:func:`qualitykit.value_added`)
+        and ``growth`` (:func:`qualitykit.growth_percentiles`); missing keys give the
+        section's note.
     figures : dict, optional
         matplotlib Figures by key: ``rates``, ``means``, ``bands``, ``distributions``,
-        ``teachers``, ``items``, ``knowledge``.
+        ``teachers``, ``items``, ``knowledge``, ``value_added``.
     findings : DataFrame, optional
         :func:`qualitykit.findings`: its sentences open 存在问题.
     basic_text : str, optional

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 import qualitykit as qk
-from qualitykit._quantreg import TAUS, bspline_basis, quantile_fit, spline_knots
+from qualitykit._quantreg import bspline_basis, quantile_fit, spline_knots
 
 
 def long(ids, classes, scores, exam, subject="数学", grade=5, **extra):
@@ -66,7 +66,7 @@ def test_mixed_model_effects_are_the_shrunken_means_of_the_textbook_formula():
         assert row["va"] == pytest.approx(su2 / (su2 + se2 / n) * part.mean(), abs=1e-6)
         assert row["va_se"] == pytest.approx(np.sqrt(1 / (1 / su2 + n / se2)), abs=1e-6)
     assert (va.units["va_low"] < va.units["va"]).all() and (va.units["va"] < va.units["va_high"]).all()
-    assert set(va.units["method"]) == {"mixed"}
+    assert set(va.units["va_method"]) == {"mixed"}
 
 
 def test_every_student_is_matched_or_says_why():
@@ -220,8 +220,10 @@ def test_track_cohort_accounts_for_everyone_and_reports_name_matches():
     assert s.loc["a5", "path"] == "stayed" and s.loc["a5", "class_changed"]
     assert s.loc["a4", "path"] == "left" and s.loc["a6", "path"] == "joined"
     assert len(s) == 6 and set(t.uncertain["name_match"]) == {"joined"}
-    c = t.classes.set_index("class_id")
-    assert c["n_exit"].sum() == 5 and c["n_left"].sum() == 1
+    c = t.classes.set_index("unit")
+    assert list(c.index) == ["8-1→9-1", "8-2→9-2"]  # each class followed into grade 9
+    assert c["n_exit"].tolist() == [3, 2] and c["n_left"].tolist() == [0, 1]
+    assert c["n_entry_class"].tolist() == [2, 3]
     assert len(t.entry_exit) == 4
     strict = qk.track_cohort(pd.concat([first, second]), match_names=False)
     assert (strict.students["path"] == "stayed").sum() == 2
@@ -239,10 +241,10 @@ def test_trend_flags_only_what_the_intervals_support():
             scores = 70 + 10 * (base + level[cls] + rng.normal(0, 0.3, 50))
             frames.append(long(ids, cls, scores, exam))
     t = qk.trend(pd.concat(frames))
-    flags = t.flags.set_index(["line", "flag"])
+    flags = t.flags.set_index(["unit", "flag"])
     assert ("5-3", "decline") in flags.index and flags.loc[("5-3", "decline"), "periods"] == 2
-    assert not t.flags["line"].isin(["5-1", "5-2"]).any() or \
-        not t.flags.query("line != '5-3'")["supported"].any()
+    assert not t.flags["unit"].isin(["5-1", "5-2"]).any() or \
+        not t.flags.query("unit != '5-3'")["supported"].any()
     assert "增值" in flags.loc[("5-3", "decline"), "evidence"]
 
 

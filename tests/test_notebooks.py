@@ -119,3 +119,46 @@ def test_paper_notebook_parameter_sets(tmp_path, params):
         assert sheets["试卷整体"]["缺失处理"].iloc[0] == "整行删除"
     else:
         assert len(sheets["小题分析"]) == 20 and "知识点得分率" in sheets
+
+
+def two_exam_csvs(tmp_path) -> list[str]:
+    """Two exams of the same pupils as the school exports them (GBK CSV, one per exam)."""
+    rng = __import__("numpy").random.default_rng(0)
+    paths = []
+    for year, grade in (("2024-2025", "四"), ("2025-2026", "五")):
+        rows = "".join(f"{i},学生{i},{grade}({1 + i % 3})班,{min(100, 55 + i + int(rng.integers(0, 20)))},"
+                       f"{min(100, 50 + i + int(rng.integers(0, 25)))}\n" for i in range(36))
+        path = tmp_path / f"{year}-2 期末.csv"
+        path.write_bytes(("学号,姓名,班级,语文,数学\n" + rows).encode("gbk"))
+        paths.append(str(path))
+    return paths
+
+
+@pytest.mark.parametrize("params", [
+    {},  # the sample school: 五年级 and its three 期末 (三→四→五年级), teachers included
+    {"grade": 4, "subjects": ["数"], "standard": "county_teacher",
+     "exams": ["2024-2025-1 期末", "2024-2025-2 期末", "2025-2026-1 期末"]},
+    {"score_files": "SCHOOL_CSVS", "exams": ["2024-2025-2 期末", "2025-2026-2 期末"]},
+    {"study_file": "EXAM_CSV"},
+])
+def test_cohort_growth_notebook_parameter_sets(tmp_path, params):
+    from conftest import realdata
+
+    if params.get("score_files") == "SCHOOL_CSVS":
+        params = {**params, "score_files": two_exam_csvs(tmp_path)}
+    if params.get("study_file") == "EXAM_CSV":
+        params = {**params, "study_file": str(realdata("multilevel-school-exams", "Exam.csv"))}
+    nb, text = execute(tmp_path, "02-cohort-growth.ipynb", {**params, "output_dir": str(tmp_path)})
+    assert "增值" in text and "成长百分位" in text
+    assert (tmp_path / "纵向分析.xlsx").exists()
+    images = [c for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    if "score_files" in params:  # the school's own two exams: no 届 comparison, no teachers
+        assert "未提供同一年级其他年份的成绩表" in text and "未提供教学编排表" in text
+        assert "示例学校" not in text
+    if "study_file" in params:  # the caterpillar plot of the 65 London schools
+        study = [c for c in nb.cells if "fig_study" in c.source][0]
+        assert any("image/png" in o.get("data", {}) for o in study.outputs)
+        assert "65 所学校" in text
+    else:
+        assert "研究数据" in text
+    assert len(images) >= (2 if "score_files" in params else 4)
