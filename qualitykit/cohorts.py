@@ -233,16 +233,18 @@ def track_cohort(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
                                       "name_match"])
     if match_names and "name" in scores:
         scores, uncertain = _join_by_name(scores, order)
-    present = (scores.drop_duplicates(["student_id", "exam"])
-               .pivot(index="student_id", columns="exam", values="class_id")
-               .reindex(columns=order))
+    once = scores.drop_duplicates(["student_id", "exam"])
+    present = once.pivot(index="student_id", columns="exam", values="class_id").reindex(
+        columns=order)
+    seen_at = (pd.crosstab(once["student_id"], once["exam"]).reindex(
+        index=present.index, columns=order, fill_value=0) > 0)  # present even without a class
     first, last = order[0], order[-1]
-    at_first, at_last = present[first].notna(), present[last].notna()
+    at_first, at_last = seen_at[first], seen_at[last]
     students = pd.DataFrame({"student_id": present.index})
     students["path"] = np.select([(at_first & at_last).to_numpy(), at_last.to_numpy(),
                                   at_first.to_numpy()], ["stayed", "joined", "left"],
                                  "passed_through")
-    seen = present.notna().to_numpy()
+    seen = seen_at.to_numpy()
     students["n_exams"] = seen.sum(axis=1)
     students["first_exam"] = [order[i] for i in seen.argmax(axis=1)]
     students["last_exam"] = [order[len(order) - 1 - i] for i in seen[:, ::-1].argmax(axis=1)]
@@ -279,17 +281,20 @@ def _join_by_name(scores: pd.DataFrame, order: list[str]) -> tuple[pd.DataFrame,
     info = scores.drop_duplicates("student_id").set_index("student_id")[["name", "class_id", "exam"]]
     found = []
     mapping: dict[str, str] = {}
+    used: set[str] = set()
+    by_name = info.reset_index().groupby("name")["student_id"].agg(list).to_dict()
     for sid in ids.index[first_seen > 0]:  # appears only from a later exam on
         name, cls = info.at[sid, "name"], info.at[sid, "class_id"]
         if not isinstance(name, str) or not name:
             continue
         # earlier records of the same name that stop before this one starts
-        earlier = [e for e in ids.index[(last_seen < first_seen[sid])]
-                   if info.at[e, "name"] == name and e not in mapping.values()]
+        earlier = [e for e in by_name.get(name, []) if last_seen[e] < first_seen[sid]
+                   and e not in used]
         same_class = [e for e in earlier if info.at[e, "class_id"] == cls]
         candidates = same_class or (earlier if len(earlier) == 1 else [])
         if len(candidates) == 1:
             mapping[sid] = candidates[0]
+            used.add(candidates[0])
             found.append({"exam": info.at[sid, "exam"], "student_id": sid, "name": name,
                           "class_id": cls, "joined_to": candidates[0], "name_match": "joined"})
         elif len(candidates) > 1 or len(earlier) > 1:

@@ -83,6 +83,10 @@ def load_exams(score_files: Sequence[str | Path] | None = None, *,
     frames = []
     if not score_files:
         names = list(exams) if exams else [f"{y}-2 期末" for y in YEARS]
+        unknown = [n for n in names if n[:9] not in YEARS]
+        if unknown:
+            raise ValueError(f"示例学校没有考试 {unknown}；有 {YEARS} 各学年的 -1/-2 期中、期末，"
+                             "如 2025-2026-1 期末。")
         grade = grade or 5
         last_year = YEARS.index(order_exams(names)[-1][:9])
         for name in names:

@@ -64,8 +64,8 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     Parameters
     ----------
     current : DataFrame
-        The canonical long table of the exam whose growth is measured (may hold several grades
-        and subjects; each grade × subject is one model).
+        The canonical long table of the exam whose growth is measured (may hold several grades,
+        subjects and schools; each grade × subject is one model, its norm group everyone in it).
     previous : DataFrame or list of DataFrames
         The prior exam, or several, most recent first: a pupil with more priors is placed by
         all of them (up to the number given); one with only the latest, by that one.
@@ -121,9 +121,10 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     rows["sgp"] = np.nan
     rows["sgp_to_pass"] = rows["sgp_to_excellent"] = np.nan
     rows["note"] = np.where(rows["n_priors"].eq(0), "无上次成绩", "")
-    scope = [k for k in ("exam", "school", "grade", "subject") if k in rows]
+    # the norm group is everyone passed in (all schools of a 联考), per grade × subject
+    scope = [k for k in ("grade", "subject") if k in rows]
     models = []
-    for key, part in rows.groupby([k for k in scope if k != "exam"], sort=False):
+    for key, part in rows.groupby(scope, sort=False, dropna=False):
         for order in range(len(names), 0, -1):
             use = part[part["n_priors"].eq(order) if order < len(names)
                        else part["n_priors"].ge(order)]
@@ -140,8 +141,7 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
                 for line in ("pass", "excellent"):
                     rows.loc[part.index, f"sgp_to_{line}"] = needs(part["score"],
                                                                    part[f"_{line}"])
-            models.append({**dict(zip([k for k in scope if k != "exam"],
-                                      key if isinstance(key, tuple) else (key,))),
+            models.append({**dict(zip(scope, key if isinstance(key, tuple) else (key,))),
                            "n_priors": order, "n": len(fit), "knots": knots, "solver": solver})
     students = rows.drop(columns=["_pass", "_excellent"])
     students = _in_teaching_order(students, ["class_id", "subject", "student_id"]

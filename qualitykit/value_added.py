@@ -188,6 +188,10 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str = "cla
         rows = rows.merge(current.drop_duplicates(["student_id", "subject"])
                           [["student_id", "subject", *covariates]],
                           on=["student_id", "subject"], how="left")
+    if by not in rows:  # a unit column of the school's own (e.g. 分层, 走班 group)
+        rows = rows.merge(current.drop_duplicates(["student_id", "subject"])
+                          [["student_id", "subject", by]], on=["student_id", "subject"],
+                          how="left")
     no_unit = rows["match"].eq("matched") & rows[by].isna()
     rows.loc[no_unit, "match"] = "no_unit"
     students, units, models = [], [], []

@@ -101,6 +101,13 @@ def test_teacher_units_need_a_teacher_table():
         qk.value_added(pd.concat([now, before]), before)
 
 
+def test_any_column_of_the_current_exam_can_be_the_unit():
+    now, before = two_exams()
+    now["group"] = np.where(now["class_id"].eq("5-1"), "A层", "B层")  # 分层教学 groups
+    va = qk.value_added(now, before, by="group")
+    assert va.units["group"].tolist() == ["A层", "B层"] and va.units["n"].sum() == 120
+
+
 def test_covariates_enter_as_fixed_effects():
     now, before = two_exams()
     now["sex"] = np.where(now.index % 2, "男", "女")
@@ -227,6 +234,10 @@ def test_track_cohort_accounts_for_everyone_and_reports_name_matches():
     assert len(t.entry_exit) == 4
     strict = qk.track_cohort(pd.concat([first, second]), match_names=False)
     assert (strict.students["path"] == "stayed").sum() == 2
+    # a pupil whose class is not known is still present
+    second.loc[second["student_id"] == "a3", "class_id"] = None
+    s = qk.track_cohort(pd.concat([first, second])).students.set_index("student_id")
+    assert s.loc["a3", "path"] == "stayed"
 
 
 def test_trend_flags_only_what_the_intervals_support():
