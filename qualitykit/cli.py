@@ -120,6 +120,22 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_growth(args) -> int:
+    """纵向分析: 届比较, 追踪, 增值评价, 成长百分位, 趋势 (notebook 02) as HTML, PDF and xlsx."""
+    from .growth_report import run_growth_report
+
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    exams = _subjects(args.exams)  # the same comma-separated list
+    result = run_growth_report(
+        args.files, out_dir=args.out, formats=formats, pdf_engine=args.pdf_engine,
+        exams=exams, grade=args.grade or 5, same_grade_files=args.same_grade or [],
+        reference_file=args.reference or "", roster_file=args.roster or "",
+        teacher_file=args.teachers or "", subjects=_subjects(args.subjects),
+        standard=args.standard or "default", full_marks=_full_marks(args.full_marks))
+    _print_report_result(result)
+    return 0
+
+
 def cmd_targets(args) -> int:
     """培优补差.xlsx for the teachers, and the 学困生档案 brought up to date."""
     from .progress import progress
@@ -163,6 +179,7 @@ def cmd_targets(args) -> int:
 
 def cmd_demo(args) -> int:
     """The term report of the bundled sample school, plus its import report."""
+    from .growth_report import run_growth_report
     from .importing import check_scores
     from .report import run_report
     from .sample import sample_path
@@ -182,13 +199,16 @@ def cmd_demo(args) -> int:
         file="", exam=args.exam, grade=args.grade, roster=None, teachers=None, previous=None,
         subjects=None, full_marks=None, school=None, standard=None, mask_names=False,
         out=str(out / "培优补差.xlsx"), tracking=str(tracking)))
+    print("\n纵向分析（五年级这一届的三个学年）：")
+    growth = run_growth_report((), out_dir=out / "纵向分析", grade=args.grade)
+    _print_report_result(growth)
     print(f"\n输出文件夹：{out.resolve()}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="qualitykit", description="教学质量分析工具包：检查成绩表、计算三率一分、生成质量分析报告。")
+        prog="qualitykit", description="教学质量分析工具包：检查成绩表、计算三率一分、生成质量分析报告和纵向分析。")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="检查成绩表：列出每个问题的位置和改法；有错误时返回非零")
     _add_import_options(p)
@@ -221,6 +241,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--subjects", help="只看这些科目，如 语文,数学")
     p.add_argument("--mask-names", action="store_true", help="名单中学生姓名显示为“张＊”")
     p.set_defaults(func=cmd_targets)
+    p = sub.add_parser("growth", help="纵向分析：届比较、追踪、增值评价、成长百分位、趋势（网页版、PDF、Excel）")
+    p.add_argument("files", nargs="*", help="同一届学生历次考试的成绩表，按时间先后（省略则用示例学校）")
+    p.add_argument("--exams", help="各表对应的考试名称，用逗号分开（表中已写明时省略）")
+    p.add_argument("--grade", type=int, help="示例学校：最后一次考试时的年级（默认 5）")
+    p.add_argument("--same-grade", nargs="*", help="届比较：同一年级其他年份的成绩表")
+    p.add_argument("--reference", help="县/区同卷的均分与标准差（列：考试、科目、均分、标准差）")
+    p.add_argument("--teachers", help="教学编排表（按教师的增值和趋势需要）")
+    p.add_argument("--roster", help="学生信息表，按学号补全班级")
+    p.add_argument("--subjects", help="只分析这些科目，如 语文,数学")
+    p.add_argument("--full-marks", help="各科满分，如 语文=120,数学=120（默认 100）")
+    p.add_argument("--standard", help="标准：预设名或学校的 .toml 文件")
+    p.add_argument("--out", default="output/growth", help="输出文件夹（默认 output/growth）")
+    p.add_argument("--formats", default="html,pdf,xlsx", help="输出格式，默认 html,pdf,xlsx")
+    p.add_argument("--pdf-engine", choices=("chromium", "weasyprint"))
+    p.set_defaults(func=cmd_growth)
     p = sub.add_parser("demo", help="在自带的示例学校数据上运行质量分析报告")
     p.add_argument("--out", default="output/demo", help="输出目录（默认 output/demo）")
     p.add_argument("--exam", default="2025-2026-1 期末")

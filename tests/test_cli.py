@@ -39,3 +39,21 @@ def test_demo_writes_real_files(tmp_path, capsys):
     assert table["基本情况"]["实考人数"].gt(100).all()
     assert (tmp_path / "导入报告.xlsx").exists()
     assert len(list(tmp_path.glob("*.pdf"))) == len(list(tmp_path.glob("*.docx"))) == 1
+
+
+def test_growth_command_writes_the_report_and_its_workbook(tmp_path, capsys):
+    assert main(["growth", "--out", str(tmp_path), "--formats", "html,xlsx"]) == 0
+    out = capsys.readouterr().out
+    assert "纵向分析.xlsx" in out and "HTML" in out
+    sheets = pd.read_excel(tmp_path / "纵向分析.xlsx", sheet_name=None, engine="calamine")
+    assert {"届比较-指标", "追踪-各班去向", "增值-班级", "增值-教师", "成长百分位-班级", "趋势",
+            "趋势-提示"} <= set(sheets)
+    import qualitykit as qk
+
+    exams = qk.load_exams(grade=5)
+    va = qk.value_added(exams.last, exams.earlier[0])
+    assert sheets["增值-班级"]["增值"].tolist() == va.units["estimate"].round(3).tolist()  # as shown
+    (page,) = tmp_path.glob("*.html")
+    html = page.read_text(encoding="utf-8")
+    assert "成长百分位" in html and "def " not in html
+    assert main(["growth", str(tmp_path / "missing.xlsx"), "--out", str(tmp_path)]) == 2

@@ -132,3 +132,28 @@ def test_both_pdf_engines_print_chinese_text(report, tmp_path, engine):
     text = pdf_text(pdf)
     assert used == engine
     assert all(h in text for h in HEADINGS) and "第1页/共" in text
+
+
+def test_value_added_and_growth_sections_show_the_librarys_numbers(report):
+    import docx
+    import pandas as pd
+
+    result, _ = report
+    now = qk.load_sample(exam="2025-2026-1 期末", grade=5)
+    before = qk.load_sample(exam="2024-2025-2 期末", grade=4)
+    va = qk.value_added(now, before)
+    growth = qk.growth_percentiles(now, before)
+    doc = docx.Document(result["files"]["docx"])
+    tables = [t for t in doc.tables if "估计方法" in [c.text for c in t.rows[0].cells]]
+    assert len(tables) == 2  # classes (section 四) and teachers (section 五)
+    classes = tables[0]
+    assert len(classes.rows) == len(va.units) + 1
+    for row, unit in zip(classes.rows[1:], va.units.itertuples()):
+        cells = [c.text for c in row.cells]
+        assert cells[:3] == [unit.class_id, unit.subject, str(unit.n)]
+        assert cells[5] == f"{round(unit.estimate, 3):g}"
+    sheets = pd.read_excel(result["files"]["xlsx"], sheet_name=None, engine="calamine")
+    g = sheets["成长百分位-班级"]
+    assert g["成长百分位中位数"].tolist() == growth.groups["median_sgp"].tolist()
+    text = pdf_text(result["files"]["pdf"])
+    assert "增值评价" in text and "成长百分位" in text and "各位教师所教学生的增值" in text

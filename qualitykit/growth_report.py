@@ -1,0 +1,105 @@
+"""``qualitykit growth``: run the cohort-and-growth notebook and export HTML and PDF.
+
+The same steps as ``qualitykit report``: read and check every score sheet first (errors stop
+here), execute ``notebooks/02-cohort-growth.ipynb`` with papermill (it writes 纵向分析.xlsx),
+export HTML without code, print an A4 PDF.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .report import html_to_pdf, notebook_to_html
+
+__all__ = ["run_growth_report", "NOTEBOOK"]
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "02-cohort-growth.ipynb"
+
+
+def run_growth_report(score_files: Sequence[str | Path] = (), *,
+                      out_dir: str | Path = "output/growth",
+                      formats: tuple[str, ...] = ("html", "pdf", "xlsx"),
+                      pdf_engine: str | None = None,
+                      progress: Callable[[str], None] = print, **parameters) -> dict:
+    """纵向分析 of one cohort's exams (and of the same grade in other years).
+
+    Parameters
+    ----------
+    score_files : paths
+        The cohort's score sheets in the order sat (at least two); empty: the sample school.
+    out_dir : path
+        Where the files go (created).
+    formats : tuple
+        Any of ``html``, ``pdf``, ``xlsx`` (纵向分析.xlsx).
+    **parameters
+        The notebook's parameters: ``exams``, ``grade``, ``same_grade_files``,
+        ``reference_file``, ``roster_file``, ``teacher_file``, ``subjects``, ``standard``,
+        ``full_marks``, ``study_file``, ``study_columns``.
+
+    Returns
+    -------
+    dict
+        ``files`` (format → path), ``timings``, ``pdf_engine``, ``title``.
+    """
+    import papermill as pm
+
+    from .exams import load_exams
+
+    unknown = set(formats) - {"html", "pdf", "xlsx"}
+    if unknown:
+        raise ValueError(f"formats 只能包含 html、pdf、xlsx，收到 {sorted(unknown)}。")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    params = {k: v for k, v in parameters.items() if v is not None}
+    params["score_files"] = [str(p) for p in score_files]
+    params["same_grade_files"] = [str(p) for p in params.get("same_grade_files") or []]
+    for key in ("reference_file", "roster_file", "teacher_file", "study_file"):
+        params[key] = str(params.get(key) or "")
+    timings: dict[str, float] = {}
+
+    t0 = time.perf_counter()
+    progress("[1/4] 读取并检查各次考试的成绩表……")
+    series = load_exams(params["score_files"] or None, exams=params.get("exams") or None,
+                        grade=params.get("grade") or None,
+                        roster_file=params["roster_file"] or None,
+                        teacher_file=params["teacher_file"] or None,
+                        subjects=params.get("subjects") or None,
+                        full_marks=params.get("full_marks") or None,
+                        standard=params.get("standard") or None)
+    if len(series.exams) < 2:
+        raise ValueError(f"纵向分析需要同一届学生至少两次考试，只读到 {series.exams}。")
+    school = series.scores["school"].dropna()
+    title = f"{school.iloc[0] if len(school) else ''}纵向分析（{series.exams[0]}—{series.exams[-1]}）"
+    timings["import"] = time.perf_counter() - t0
+    progress(f"      {series.source}：{'、'.join(series.exams)}，"
+             f"{series.scores['student_id'].nunique()} 名学生")
+
+    t0 = time.perf_counter()
+    progress("[2/4] 运行纵向分析笔记本（届比较、追踪、增值、成长百分位、趋势）……")
+    executed = out / f"{title}.ipynb"
+    params["output_dir"] = str(out.resolve()) if "xlsx" in formats else ""
+    pm.execute_notebook(str(NOTEBOOK), str(executed), parameters=params, kernel_name="python3",
+                        progress_bar=False, cwd=str(out.resolve()), log_output=False)
+    timings["execute"] = time.perf_counter() - t0
+
+    files: dict[str, Path] = {}
+    if "xlsx" in formats:
+        files["xlsx"] = out / "纵向分析.xlsx"
+    t0 = time.perf_counter()
+    progress("[3/4] 导出网页版（HTML，隐藏代码）……")
+    html_path = notebook_to_html(executed, out / f"{title}.html", title=title)
+    if "html" in formats:
+        files["html"] = html_path
+    timings["export_html"] = time.perf_counter() - t0
+    engine = None
+    if "pdf" in formats:
+        t0 = time.perf_counter()
+        progress("[4/4] 生成 PDF（A4）……")
+        files["pdf"], engine = html_to_pdf(html_path, out / f"{title}.pdf", engine=pdf_engine)
+        timings["export_pdf"] = time.perf_counter() - t0
+    if "html" not in formats:
+        html_path.unlink()
+    executed.unlink()
+    return {"files": files, "timings": timings, "pdf_engine": engine, "title": title}
