@@ -54,7 +54,7 @@ class CohortComparison:
 
 def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
                    baseline: str | None = None, reference: pd.DataFrame | None = None,
-                   confidence: float = 0.95,
+                   anchor: dict | None = None, confidence: float = 0.95,
                    standard: Standard | str | None = None) -> CohortComparison:
     """届 comparison: one grade's results in several years.
 
@@ -72,6 +72,10 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
         考试/科目/均分/标准差; a .csv or .xlsx file), e.g. the county's results on the same
         papers. Without it the comparison is of raw scores on
         different papers, and the output says so.
+    anchor : dict, optional
+        An anchor group present in every year, as column → value (e.g. ``{"school": "县实验小学"}``
+        in a 联考 table, or ``{"class_id": "5-1"}``): its mean and SD on each paper are the
+        reference, and the anchor's own rows are left out of the comparison.
     confidence : float
         Of the Hedges g intervals.
     standard : Standard, preset name or TOML path
@@ -98,10 +102,25 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     base = baseline or order[0]
     if base not in order:
         raise ValueError(f"基准考试 {base!r} 不在数据中（baseline must be one of {order}）。")
+    reference = _reference(reference)
+    what = "相对共同参照（县/区同卷）的标准化位置：可比"
+    if anchor:
+        if reference is not None:
+            raise ValueError("reference 与 anchor 只能给一个（参照要么是县/区均分，要么是锚定组）。")
+        missing = [c for c in anchor if c not in scores]
+        if missing:
+            raise ValueError(f"锚定组的列 {missing} 不在成绩表中（anchor columns）。")
+        in_anchor = np.logical_and.reduce([scores[c].astype(str).eq(str(v))
+                                           for c, v in anchor.items()])
+        ref_rows = scores[in_anchor & scores["status"].eq("sat")]
+        reference = (ref_rows.groupby(["exam", "subject"])["score"].agg(["mean", "std"])
+                     .rename(columns={"std": "sd"}).reset_index())
+        scores = scores[~in_anchor]
+        what = ("相对锚定组（" + "，".join(f"{c}={v}" for c, v in anchor.items())
+                + "）的标准化位置：锚定组每年都在时可比")
     ind = summary(scores, by=["exam", "subject"], standard=standard)
     ind = ind[["exam", "subject", "n_sat", "mean", "sd", "pass_rate", "excellent_rate",
                "low_rate"]]
-    reference = _reference(reference)
     if reference is not None:
         ref = reference.rename(columns={"mean": "ref_mean", "sd": "ref_sd"})
         ind = ind.merge(ref[["exam", "subject", "ref_mean", "ref_sd"]], on=["exam", "subject"],
@@ -132,7 +151,7 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
             if has_ref:
                 pos = ind.set_index(["exam", "subject"])["ref_position"]
                 row["ref_change"] = pos[(exam, subject)] - pos[(base, subject)]
-                row["comparison"] = "相对共同参照（县/区同卷）的标准化位置：可比"
+                row["comparison"] = what
             else:
                 row["ref_change"] = np.nan
                 row["comparison"] = "原始分效应量：各年试卷不同，差异可能来自试卷难度，仅供参考"

@@ -35,7 +35,7 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
         Any of ``html``, ``pdf``, ``xlsx`` (纵向分析.xlsx).
     **parameters
         The notebook's parameters: ``exams``, ``grade``, ``same_grade_files``,
-        ``reference_file``, ``roster_file``, ``teacher_file``, ``subjects``, ``standard``,
+        ``reference_file``, ``anchor``, ``roster_file``, ``teacher_file``, ``subjects``, ``standard``,
         ``full_marks``, ``study_file``, ``study_columns``.
 
     Returns

@@ -213,6 +213,28 @@ def test_cohort_compare_effect_sizes_and_reference_positions_by_hand():
     assert "试卷不同" in qk.cohort_compare(s).effects["comparison"].iloc[0]
 
 
+def test_cohort_compare_against_an_anchor_school_in_every_year():
+    rng = np.random.default_rng(8)
+    frames = []
+    for exam, shift in (("2023-2024-2 期末", 0.0), ("2024-2025-2 期末", -6.0)):  # a harder paper
+        anchor = rng.normal(75 + shift, 10, 200)
+        ours = rng.normal(78 + shift, 10, 150)
+        frames += [long(range(200), "5-1", anchor, exam, school="县实验小学"),
+                   long(range(1000, 1150), "5-1", ours, exam, school="本校")]
+    s = pd.concat(frames)
+    c = qk.cohort_compare(s, anchor={"school": "县实验小学"})
+    ind = c.indicators.set_index("exam")
+    assert (ind["n_sat"] == 150).all()  # the anchor's own rows are not compared
+    for exam, part in s[s["school"] == "县实验小学"].groupby("exam"):
+        ours = s[(s["school"] == "本校") & (s["exam"] == exam)]["score"]
+        expected = (ours.mean() - part["score"].mean()) / part["score"].std()
+        assert ind.loc[exam, "ref_position"] == pytest.approx(expected)
+    e = c.effects.iloc[0]
+    assert "锚定组" in e["comparison"] and abs(e["ref_change"]) < 0.3 < abs(e["hedges_g"])
+    with pytest.raises(ValueError, match="anchor"):
+        qk.cohort_compare(s, anchor={"district": "x"})
+
+
 def test_track_cohort_accounts_for_everyone_and_reports_name_matches():
     first = long(["a1", "a2", "a3", "a4", "a5"], ["8-1", "8-1", "8-2", "8-2", "8-2"],
                  [60, 70, 80, 90, 50], "八下期末", grade=8, name=["张三", "李四", "王五", "赵六", "刘一"])
