@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .report import html_to_pdf, notebook_to_html
+from .report import export
 
 __all__ = ["run_growth_report", "NOTEBOOK"]
 
@@ -87,19 +87,5 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
     files: dict[str, Path] = {}
     if "xlsx" in formats:
         files["xlsx"] = out / "纵向分析.xlsx"
-    t0 = time.perf_counter()
-    progress("[3/4] 导出网页版（HTML，隐藏代码）……")
-    html_path = notebook_to_html(executed, out / f"{title}.html", title=title)
-    if "html" in formats:
-        files["html"] = html_path
-    timings["export_html"] = time.perf_counter() - t0
-    engine = None
-    if "pdf" in formats:
-        t0 = time.perf_counter()
-        progress("[4/4] 生成 PDF（A4）……")
-        files["pdf"], engine = html_to_pdf(html_path, out / f"{title}.pdf", engine=pdf_engine)
-        timings["export_pdf"] = time.perf_counter() - t0
-    if "html" not in formats:
-        html_path.unlink()
-    executed.unlink()
+    engine = export(executed, out, title, formats, files, timings, pdf_engine, progress)
     return {"files": files, "timings": timings, "pdf_engine": engine, "title": title}

@@ -210,9 +210,17 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     if "docx" in formats:
         files["docx"] = out / f"{term.title}.docx"
         files["xlsx"] = out / f"{term.title}.xlsx"
+    engine = export(executed, out, term.title, formats, files, timings, pdf_engine, progress)
+    return {"files": files, "timings": timings, "pdf_engine": engine, "title": term.title}
+
+
+def export(executed: Path, out: Path, title: str, formats, files: dict, timings: dict,
+           pdf_engine: str | None, progress: Callable[[str], None]) -> str | None:
+    """Steps 3 and 4 of a report: HTML without code, then the A4 PDF; the executed notebook is
+    removed. Fills ``files`` and ``timings``; returns the PDF engine used (None without PDF)."""
     t0 = time.perf_counter()
     progress("[3/4] 导出网页版（HTML，隐藏代码）……")
-    html_path = notebook_to_html(executed, out / f"{term.title}.html", title=term.title)
+    html_path = notebook_to_html(executed, out / f"{title}.html", title=title)
     if "html" in formats:
         files["html"] = html_path
     timings["export_html"] = time.perf_counter() - t0
@@ -220,9 +228,9 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     if "pdf" in formats:
         t0 = time.perf_counter()
         progress("[4/4] 生成 PDF（A4）……")
-        files["pdf"], engine = html_to_pdf(html_path, out / f"{term.title}.pdf", engine=pdf_engine)
+        files["pdf"], engine = html_to_pdf(html_path, out / f"{title}.pdf", engine=pdf_engine)
         timings["export_pdf"] = time.perf_counter() - t0
     if "html" not in formats:
         html_path.unlink()
     executed.unlink()
-    return {"files": files, "timings": timings, "pdf_engine": engine, "title": term.title}
+    return engine
