@@ -75,11 +75,10 @@ def load_exams(score_files: Sequence[str | Path] | None = None, *,
     from .importing import read_scores, read_teachers
     from .sample import SCHOOL, YEARS, sample_path
     from .subjects import canonical_subject
+    from .term import read_options
 
     std = get_standard(standard or None)
-    marks = {**std.full_marks, **(full_marks or {})}
-    options = {k: v for k, v in {"full_marks": marks, "school": school or None,
-                                 "roster": roster_file or None}.items() if v}
+    options = read_options(std, full_marks, school, roster_file)
     frames = []
     if not score_files:
         names = list(exams) if exams else [f"{y}-2 期末" for y in YEARS]

@@ -125,20 +125,23 @@ def _wide(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return wide, maxima
 
 
+def _row_rank(total: np.ndarray) -> np.ndarray:
+    """0 … n−1 from the lowest total; ties keep the order of the rows."""
+    rank = np.empty(len(total), dtype=int)
+    rank[np.argsort(total, kind="stable")] = np.arange(len(total))
+    return rank
+
+
 def _groups(total: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper group masks: round(share·n) students each, ties by row order."""
     n = len(total)
-    rank = np.empty(n, dtype=int)
-    rank[np.argsort(total, kind="stable")] = np.arange(n)
+    rank = _row_rank(total)
     g = int(np.floor(share * n + 0.5))
     return rank < g, rank >= n - g
 
 
 def _thirds(total: np.ndarray, k: int) -> np.ndarray:
-    n = len(total)
-    rank = np.empty(n, dtype=int)
-    rank[np.argsort(total, kind="stable")] = np.arange(n)
-    return np.floor(k * rank / n).astype(int)
+    return np.floor(k * _row_rank(total) / len(total)).astype(int)
 
 
 def _corr(x: np.ndarray, y: np.ndarray) -> float:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import _headers as H
-from ._cells import MARKERS
+from ._cells import _NUMBER, MARKERS
 from ._exam import parse_exam, parse_school
 from ._grid import read_grids
 from ._text import norm
@@ -55,7 +55,6 @@ _ITEM_RE = re.compile(
 _TYPED_ITEM_RE = re.compile(r"^(选择|单选|多选|填空|判断|解答|计算|应用|作图|简答|阅读|作文)题?"
                             r"(\d{1,3})(?:\((\d{1,2})\))?(?:\((\d+(?:\.\d+)?)分\))?$")
 _OPTION_RE = re.compile(r"^[A-Ga-g]{1,7}$")
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)分?$")
 #: Words that start an info row under the header, or head an info sheet's columns.
 INFO_WORDS = {
     "item_max": ("满分", "分值", "题分", "本题满分", "满分值", "item_max"),
@@ -375,7 +374,7 @@ def _number(value: object) -> float | None:
     if isinstance(value, (int, float, np.integer, np.floating)):
         return None if np.isnan(value) else float(value)
     s = norm(value)
-    return float(s.rstrip("分")) if _NUMBER_RE.match(s) else None
+    return float(s.rstrip("分")) if _NUMBER.match(s) else None
 
 
 def _subject_from(text: str) -> str | None:

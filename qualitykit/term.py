@@ -119,6 +119,15 @@ def previous_sample_exam(exam: str, grade: int) -> tuple[str, int] | None:
     return f"{YEARS[i - 1]}-2 期末", grade - 1
 
 
+def read_options(std: Standard, full_marks: dict | None, school: str | None,
+                 roster_file: str | Path | None) -> dict:
+    """``read_scores`` options from notebook parameters: the standard's full marks under the
+    given ones; empty parameters ("" or {}) left out."""
+    marks = {**std.full_marks, **(full_marks or {})}
+    return {k: v for k, v in {"full_marks": marks, "school": school or None,
+                              "roster": roster_file or None}.items() if v}
+
+
 def _subject_order(subjects) -> list[str]:
     from .subjects import teaching_order
 
@@ -170,9 +179,7 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
 
     std = get_standard(standard or None)
     grade = grade or None  # 0 / "" from a notebook parameter means "as the sheet says"
-    marks = {**std.full_marks, **(full_marks or {})}
-    options = {k: v for k, v in {"full_marks": marks, "school": school or None,
-                                 "roster": roster_file or None}.items() if v}
+    options = read_options(std, full_marks, school, roster_file)
     sample = not score_file
     if sample:
         exam = exam or "2025-2026-1 期末"

@@ -17,6 +17,20 @@ def realdata(*parts: str) -> Path:
     return path
 
 
+def zhixin_exams():
+    """The zhixin cohort's 八下期末 and 九上期末, joined to the (current) 学生信息表."""
+    import qualitykit as qk
+
+    folder = ("cn-school-exports", "zhixin-g8-g9")
+    roster = qk.read_roster(realdata(*folder, "zx学生信息表.xlsx"))
+    marks = {"语文": 120}
+    before = qk.read_scores(realdata(*folder, "zx八下期末成绩表.xlsx"), roster=roster,
+                            full_marks=marks, exam="八下期末")
+    now = qk.read_scores(realdata(*folder, "zx九上期末成绩表.xlsx"), roster=roster,
+                         full_marks=marks, exam="九上期末")
+    return before, now
+
+
 def write_xlsx(path: Path, sheets: dict[str, list[list[object]]], merges=None) -> Path:
     """Write a small workbook: {sheet: rows}; merges = {sheet: [(r0, c0, r1, c1, text)]}."""
     import xlsxwriter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from conftest import realdata
+from conftest import realdata, zhixin_exams
 
 import qualitykit as qk
 
@@ -55,13 +55,7 @@ def test_reading_growth_percentiles_are_uniform_with_median_50():
 
 
 def test_zhixin_cohort_tracking_accounts_for_every_student():
-    folder = ("cn-school-exports", "zhixin-g8-g9")
-    roster = qk.read_roster(realdata(*folder, "zx学生信息表.xlsx"))
-    marks = {"语文": 120}
-    before = qk.read_scores(realdata(*folder, "zx八下期末成绩表.xlsx"), roster=roster,
-                            full_marks=marks, exam="八下期末")
-    now = qk.read_scores(realdata(*folder, "zx九上期末成绩表.xlsx"), roster=roster,
-                         full_marks=marks, exam="九上期末")
+    before, now = zhixin_exams()
     t = qk.track_cohort(pd.concat([now, before]))
     assert t.exams == ["八下期末", "九上期末"]
     ids = set(now["student_id"].astype(str)) | set(before["student_id"].astype(str))

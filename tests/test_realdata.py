@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import qualitykit as qk
-from conftest import realdata
+from conftest import realdata, zhixin_exams
 
 LEAGUE_MARKS = {"语文": 150, "数学": 150, "英语": 150, "日语": 150}
 
@@ -173,14 +173,10 @@ def test_uci_pass_rates_with_a_pass_mark_of_10_of_20(file, grade, mean, pass_rat
 
 def test_zhixin_cohort_transitions_account_for_every_student():
     # one cohort, 八下期末 → 九上期末; both files are joined to the (current) 学生信息表
+    before, now = zhixin_exams()
     folder = ("cn-school-exports", "zhixin-g8-g9")
     roster = qk.read_roster(realdata(*folder, "zx学生信息表.xlsx"))
     teachers = qk.read_teachers(realdata(*folder, "zx教学编排表.xlsx"))
-    marks = {"语文": 120}
-    before = qk.read_scores(realdata(*folder, "zx八下期末成绩表.xlsx"), roster=roster,
-                            full_marks=marks, exam="八下期末")
-    now = qk.read_scores(realdata(*folder, "zx九上期末成绩表.xlsx"), roster=roster,
-                         full_marks=marks, exam="九上期末")
     p = qk.progress(now, before, teachers=teachers)
     ids_now, ids_before = set(now["student_id"]), set(before["student_id"])
     a = p.accounting.set_index("student_id")["match"]
