@@ -45,6 +45,43 @@ class Cell(NamedTuple):
     status: str  # a STATUSES value, or "blank"
     level: str | None
     problem: str | None  # set when the cell could not be read
+    fix: str | None = None  # how to fix the sheet, when the usual hint does not fit
+
+
+class SpecialCell:
+    """A cell whose stored value is not its content: an Excel error or a formula never calculated.
+
+    Spreadsheet readers show both as blanks; the grid reader puts one of these in their place so
+    that the import reports them instead of counting the pupil as absent.
+    """
+
+    __slots__ = ("kind", "text")
+
+    def __init__(self, kind: str, text: str):
+        self.kind = kind  # "error" or "formula"
+        self.text = text  # "#N/A", or the formula "=SUM(C3:E3)"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"SpecialCell({self.kind!r}, {self.text!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SpecialCell) and (self.kind, self.text) == (other.kind, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.text))
+
+    @property
+    def cell(self) -> Cell:
+        if self.kind == "error":
+            return Cell(None, "invalid", None,
+                        f"是 Excel 错误值 {self.text} (error cell)",
+                        "请在 Excel 中改正该单元格的公式或填入分数（缺考写“缺考”）后再导入")
+        return Cell(None, "invalid", None,
+                    "是没有计算结果的公式 (formula without a cached value)",
+                    "公式没有计算结果：请在 Excel（或 WPS）中打开并保存该文件后再导入")
 
 
 BLANK = Cell(None, "blank", None, None)
@@ -53,15 +90,17 @@ BLANK = Cell(None, "blank", None, None)
 def parse_cell(value: object) -> Cell:
     """Read one score cell.
 
-    >>> parse_cell(85.5), parse_cell("８５")
-    (Cell(score=85.5, status='sat', level=None, problem=None), Cell(score=85.0, status='sat', level=None, problem=None))
-    >>> parse_cell("缺考，不计排名").status, parse_cell("Q").status, parse_cell("36，剔除")
-    ('absent', 'absent', Cell(score=36.0, status='excluded', level=None, problem=None))
+    >>> parse_cell(85.5)[:2], parse_cell("８５")[:2]
+    ((85.5, 'sat'), (85.0, 'sat'))
+    >>> parse_cell("缺考，不计排名").status, parse_cell("Q").status, parse_cell("36，剔除")[:2]
+    ('absent', 'absent', (36.0, 'excluded'))
     >>> parse_cell(0).score, parse_cell("良好").level, parse_cell("A+").level
     (0.0, '良好', 'A+')
     """
     if value is None:
         return BLANK
+    if isinstance(value, SpecialCell):
+        return value.cell
     if isinstance(value, bool):
         return Cell(None, "invalid", None, "布尔值不是分数 (boolean is not a score)")
     if isinstance(value, (int, float)):
@@ -84,6 +123,9 @@ def _parse_text(text: str) -> Cell:
     low = s.lower()
     if low in MARKERS:
         return Cell(None, MARKERS[low], None, None)
+    if s.endswith("%") and _NUMBER.match(s[:-1]):
+        return Cell(None, "invalid", None, "是百分数（得分率），不是分数 (percentage is not a score)",
+                    "请填写原始分数；如果整列是得分率，请换成分数列后再导入")
     if s in LEVELS:
         return Cell(None, "sat", LEVELS[s], None)
     if _LETTER_LEVEL.match(s.upper()) and len(s) <= 2:

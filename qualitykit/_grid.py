@@ -1,67 +1,347 @@
-"""Read a workbook or CSV into raw grids of cells, one per sheet (private).
+"""Read a workbook or a text export into raw grids of cells, one per sheet (private).
 
 Row ``i`` of a grid is Excel row ``i + 1``: leading empty rows are kept so that every row
 number in the import report is the one a teacher sees in Excel.
+
+What a file *is* is read from its content, not its name: the marking systems' "Excel" exports
+are often HTML tables or Excel 2003 XML saved as ``.xls``, CSV files get named ``.xlsx`` and
+text exports come in GBK, GB18030 or UTF-16. Three things spreadsheet readers hide are put
+back: merged ranges fill every cell they cover (a class written once per block), hidden
+sheets are marked, and Excel error cells and formulas never calculated become
+:class:`~qualitykit._cells.SpecialCell` instead of blanks.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import html
+import re
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import _textfiles
+from ._cells import SpecialCell
 from .import_report import ScoreFileError
 
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads plain UTF-8; gb18030 ⊃ GBK
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SAVE_AS = "用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再导入"
 
 
-def read_grids(path: Path) -> tuple[list[tuple[str, list[list[object]]]], str | None]:
-    """Return ``[(sheet_name, rows), ...]`` and the CSV encoding used (None for workbooks)."""
-    if not path.exists():
-        raise ScoreFileError(
-            f"找不到文件 (file not found)：{path}。请检查路径和文件名是否正确。",
-            file=str(path))
+@dataclass
+class Sheet:
+    """One sheet as a grid of raw cell values.
+
+    ``state`` is ``"visible"``, ``"hidden"`` or ``"veryhidden"``; ``merged_from`` maps every
+    cell filled from a merged range to the range's top-left cell (0-based row, column).
+    """
+
+    name: str
+    rows: list[list[object]]
+    state: str = "visible"
+    merged_from: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def hidden(self) -> bool:
+        return self.state != "visible"
+
+
+def read_grids(path: Path) -> tuple[list[Sheet], list[str]]:
+    """Return the sheets of a file and notes on how it was read (its real format, encoding)."""
+    path = Path(path)
+    _check_path(path)
+    kind = sniff(path)
+    notes = []
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return _read_workbook(path), None
-    if suffix in {".csv", ".txt", ".tsv"}:
-        return _read_csv(path)
-    raise ScoreFileError(
-        f"不支持的文件类型 (unsupported file type) “{path.suffix}”：{path.name}。"
-        "请另存为 .xlsx、.xls 或 .csv 后再导入。", file=str(path))
+    if kind in ("xlsx", "ole", "ods", "xlsb"):
+        if suffix not in EXCEL_SUFFIXES:
+            notes.append(f"文件内容是 Excel 工作簿，扩展名却是“{path.suffix}”，已按工作簿读取")
+        elif _mismatch(kind, suffix):
+            notes.append(f"文件内容是 {_KIND_NAMES[kind]}，扩展名却是“{path.suffix}”，已按实际格式读取")
+        return _read_workbook(path, kind), notes
+    if kind in ("html", "mhtml", "spreadsheetml", "text"):
+        sheets, how = _textfiles.read_text_file(path, kind)
+        if suffix in EXCEL_SUFFIXES:
+            notes.append(f"文件扩展名是“{path.suffix}”，内容实际是{how}，已按实际格式读取")
+        else:
+            notes.append(f"文件格式：{how}")
+        return sheets, notes
+    raise ScoreFileError(_not_a_sheet_message(path, kind), file=str(path))
 
 
-def _read_workbook(path: Path) -> list[tuple[str, list[list[object]]]]:
+def _check_path(path: Path) -> None:
+    if path.is_dir():
+        raise ScoreFileError(f"“{path}”是一个文件夹，不是成绩表文件 (is a directory)。"
+                             "请给出文件夹里的成绩表文件，如 五年级期末.xlsx。", file=str(path))
+    if not path.exists():
+        raise ScoreFileError(f"找不到文件 (file not found)：{path}。请检查路径和文件名是否正确。",
+                             file=str(path))
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise ScoreFileError(f"无法读取文件 (cannot read file) {path}：{exc.strerror}。"
+                             "请检查文件是否被其他程序占用或没有读取权限。", file=str(path)) from exc
+
+
+_KIND_NAMES = {"xlsx": "Excel 工作簿（.xlsx）", "ole": "Excel 97-2003 工作簿（.xls）",
+               "ods": "OpenDocument 表格（.ods）", "xlsb": "Excel 二进制工作簿（.xlsb）"}
+
+
+def _mismatch(kind: str, suffix: str) -> bool:
+    expected = {"xlsx": {".xlsx", ".xlsm"}, "ole": {".xls", ".et"}, "ods": {".ods"},
+                "xlsb": {".xlsb"}}
+    return suffix not in expected[kind]
+
+
+def sniff(path: Path) -> str:
+    """What the file is, from its first bytes: xlsx, xlsb, ods, ole (.xls/.et, also encrypted
+    workbooks and Word .doc), html, mhtml, spreadsheetml, text, or pdf/docx/pptx/zip/image/
+    empty/binary."""
+    with open(path, "rb") as f:
+        head = f.read(8192)
+    if not head.strip(b"\x00 \t\r\n"):
+        return "empty"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(path)
+    if head.startswith(_OLE):
+        return "ole"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        return "image"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    return _textfiles.text_kind(head)
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype") if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError):
+        return "broken_zip"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if b"spreadsheet" in mimetype:
+        return "ods"
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.startswith("ppt/") for n in names):
+        return "pptx"
+    return "zip"
+
+
+def _not_a_sheet_message(path: Path, kind: str) -> str:
+    what = {
+        "empty": "是空文件（0 字节或没有内容）",
+        "pdf": "是 PDF 文档",
+        "docx": "是 Word 文档（.docx）",
+        "pptx": "是 PowerPoint 演示文稿",
+        "zip": "是 ZIP 压缩包",
+        "broken_zip": "是损坏的 Excel 文件或压缩包（无法解压）",
+        "image": "是图片",
+        "rtf": "是 RTF 文档",
+        "binary": "不是表格文件（无法识别的二进制内容）",
+    }.get(kind, "不是可以读取的表格文件")
+    return (f"文件 {path.name} {what}，不是成绩表 (unsupported file type: {kind})。"
+            f"请从原来的系统重新导出成绩表，或{_SAVE_AS}。")
+
+
+# --------------------------------------------------------------------------------------------
+# workbooks (calamine), with hidden sheets, merged ranges and special cells
+# --------------------------------------------------------------------------------------------
+def _open_workbook(path: Path, kind: str):
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if _mismatch(kind, path.suffix.lower()) or path.suffix.lower() == ".et":
+            with open(path, "rb") as f:  # calamine picks its reader by extension; this sniffs
+                return CalamineWorkbook.from_filelike(f)
+        return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types
-        raise ScoreFileError(
-            f"无法打开工作簿 (cannot open workbook) {path.name}：{exc}。"
-            "文件可能已损坏或有密码保护；请用 Excel 打开后另存为 .xlsx 再试。",
-            file=str(path)) from exc
-    grids = []
+        raise ScoreFileError(_unopenable_message(path, kind, exc), file=str(path)) from exc
+
+
+def _unopenable_message(path: Path, kind: str, exc: Exception) -> str:
+    if kind == "ole":
+        raw = path.read_bytes()[:1 << 20]
+        if "EncryptedPackage".encode("utf-16-le") in raw:
+            return (f"文件 {path.name} 设有打开密码 (password-protected)，无法读取。"
+                    "请在 Excel 中打开，取消密码（文件 → 信息 → 保护工作簿），保存后再导入。")
+        if "WordDocument".encode("utf-16-le") in raw:
+            return f"文件 {path.name} 是 Word 文档（.doc），不是成绩表。请导入 Excel 成绩表。"
+    return (f"无法打开工作簿 (cannot open workbook) {path.name}：{exc}。"
+            f"文件可能已损坏；请{_SAVE_AS}。")
+
+
+def _read_workbook(path: Path, kind: str) -> list[Sheet]:
+    wb = _open_workbook(path, kind)
+    states = {m.name: str(m.visible).rsplit(".", 1)[-1].lower() for m in wb.sheets_metadata}
+    specials = _special_cells(path, kind, wb.sheet_names)
+    sheets = []
     for name in wb.sheet_names:
-        sheet = wb.get_sheet_by_name(name)
-        rows = sheet.to_python(skip_empty_area=False)
-        grids.append((name, rows))
-    return grids
-
-
-def _read_csv(path: Path) -> tuple[list[tuple[str, list[list[object]]]], str]:
-    raw = path.read_bytes()
-    for encoding in CSV_ENCODINGS:
         try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
+            sheet = wb.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+        except Exception:  # a chart sheet or a damaged sheet: nothing to read in it
+            sheets.append(Sheet(name, [], _state(states.get(name))))
             continue
-        break
-    else:
-        raise ScoreFileError(
-            f"无法识别 CSV 文件的编码 (unknown text encoding)：{path.name}。"
-            "请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入。", file=str(path))
-    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect=dialect)]
-    return [(path.stem, rows)], encoding
+        for (r, c), value in specials.get(name, {}).items():
+            if r < len(rows) and c < len(rows[r]) and _blankish(rows[r][c], value):
+                rows[r][c] = value
+        merged = fill_merged(rows, sheet.merged_cell_ranges or ())
+        sheets.append(Sheet(name, rows, _state(states.get(name)), merged))
+    return sheets
+
+
+def _state(text: str | None) -> str:
+    return {"hidden": "hidden", "veryhidden": "veryhidden"}.get(text or "", "visible")
+
+
+def _blankish(read: object, special: SpecialCell) -> bool:
+    """calamine shows an error or an uncached formula as ''; a stale cached 0 (a formula in a
+    workbook marked "recalculate on open") is replaced too."""
+    return read in ("", None) or (special.kind == "formula" and read == 0)
+
+
+def fill_merged(rows: list[list[object]], ranges) -> dict[tuple[int, int], tuple[int, int]]:
+    """Write the value of each merged range's top-left cell into every cell of the range.
+
+    ``ranges`` are ``((first_row, first_col), (last_row, last_col))``, 0-based and inclusive.
+    Returns the filled cells, each mapped to its range's top-left cell.
+    """
+    filled = {}
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if (r, c) != (r0, c0):
+                    row[c] = value
+                    filled[(r, c)] = (r0, c0)
+    return filled
+
+
+def _special_cells(path: Path, kind: str, names) -> dict[str, dict[tuple[int, int], SpecialCell]]:
+    """Error cells and formulas without a calculated value, by sheet name and (row, col)."""
+    try:
+        if kind == "xlsx":
+            return _xlsx_special_cells(path)
+        if kind == "ole":
+            return _xls_error_cells(path)
+    except Exception:  # the cell types are a check on top of calamine; never a reason to fail
+        return {}
+    return {}
+
+
+_CELL_REF = re.compile(rb'\br\s*=\s*["\']([A-Z]+)(\d+)["\']')
+_ERROR_TYPE = re.compile(rb'\bt\s*=\s*["\']e["\']')
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>(.*?)</(?:\w+:)?f>", re.S)
+
+
+def _xlsx_special_cells(path: Path) -> dict[str, dict[tuple[int, int], SpecialCell]]:
+    out: dict[str, dict[tuple[int, int], SpecialCell]] = {}
+    with zipfile.ZipFile(path) as z:
+        workbook = z.read("xl/workbook.xml")
+        recalc = re.search(rb'fullCalcOnLoad\s*=\s*["\'](1|true)["\']', workbook) is not None
+        for name, member in _xlsx_sheet_files(z, workbook).items():
+            data = z.read(member)
+            if b"<f" not in data and not _ERROR_TYPE.search(data):
+                continue
+            cells = {}
+            for start in _cell_starts(data):
+                found = _special_cell(data, start, recalc)
+                if found:
+                    cells[found[0]] = found[1]
+            if cells:
+                out[name] = cells
+    return out
+
+
+def _xlsx_sheet_files(z: zipfile.ZipFile, workbook: bytes) -> dict[str, str]:
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    targets = dict(re.findall(r'Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets |= {i: t for t, i in re.findall(r'Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
+    out = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\s[^>]*>", workbook.decode("utf-8")):
+        name = re.search(r'\bname="([^"]*)"', tag)
+        rid = re.search(r'\br:id="([^"]+)"', tag) or re.search(r'\bid="([^"]+)"', tag)
+        if not (name and rid and rid[1] in targets):
+            continue
+        target = targets[rid[1]]
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        out[html.unescape(name[1])] = member
+    return out
+
+
+def _cell_starts(data: bytes):
+    """Start offsets of the <c> elements holding a formula or an error type."""
+    seen = set()
+    for m in _FORMULA.finditer(data):
+        start = data.rfind(b"<c ", 0, m.start())
+        if start >= 0 and start not in seen:
+            seen.add(start)
+            yield start
+    for m in _ERROR_TYPE.finditer(data):
+        start = data.rfind(b"<c ", 0, m.start())
+        if start >= 0 and start not in seen:
+            seen.add(start)
+            yield start
+
+
+def _special_cell(data: bytes, start: int, recalc: bool):
+    head_end = data.find(b">", start)
+    head = data[start:head_end + 1]
+    ref = _CELL_REF.search(head)
+    if not ref:
+        return None
+    end = len(head) + start if head.endswith(b"/>") else data.find(b"</c>", head_end)
+    body = data[head_end + 1:end]
+    value = _VALUE.search(body)
+    cached = value[1].strip() if value else b""
+    where = (int(ref[2]) - 1, _column_index(ref[1].decode()))
+    if _ERROR_TYPE.search(head):
+        return where, SpecialCell("error", cached.decode("utf-8", "replace") or "#VALUE!")
+    formula = _FORMULA_TEXT.search(body)
+    if formula is None and not _FORMULA.search(body):
+        return None
+    if not cached or (recalc and cached == b"0"):
+        text = html.unescape(formula[1].decode("utf-8", "replace")) if formula else ""
+        return where, SpecialCell("formula", f"={text}" if text else "（共享公式）")
+    return None
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _xls_error_cells(path: Path) -> dict[str, dict[tuple[int, int], SpecialCell]]:
+    raw = path.read_bytes()
+    if b"\x05\x02" not in raw:  # no BOOLERR record: no error cell anywhere
+        return {}
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=raw, on_demand=True)
+    out = {}
+    for i, name in enumerate(book.sheet_names()):
+        sheet = book.sheet_by_index(i)
+        cells = {}
+        for c in range(sheet.ncols):
+            for r, ctype in enumerate(sheet.col_types(c)):
+                if ctype == xlrd.XL_CELL_ERROR:
+                    text = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#VALUE!")
+                    cells[(r, c)] = SpecialCell("error", text)
+        if cells:
+            out[name] = cells
+    return out

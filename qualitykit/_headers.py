@@ -14,22 +14,28 @@ from .subjects import canonical_subject
 
 # id columns, most preferred first (学号 is what rosters use)
 ID_ALIASES = ("学号", "学生学号", "学籍号", "考号", "考生号", "准考证号", "自定义考号",
-              "学生编号", "考籍号", "学生id", "id")
-NAME_ALIASES = ("姓名", "学生姓名", "名字", "学生")
+              "学生编号", "考籍号", "学生id", "id", "studentid", "studentno", "studentnumber",
+              "examno", "candidateno", "学籍辅号", "全国学籍号")
+NAME_ALIASES = ("姓名", "学生姓名", "名字", "学生", "name", "studentname", "fullname")
 CLASS_ALIASES = ("班级", "班级名称", "行政班级", "行政班", "新班级", "现班级", "现班", "班别",
-                 "所在班级", "班名称", "班")
+                 "所在班级", "班名称", "班", "class", "classname", "form")
 CLASS_CODE_ALIASES = ("班级代码", "班级编号", "班号", "班级号")
-SCHOOL_ALIASES = ("学校", "学校名称", "校名", "学校简称", "单位", "学校全称")
+SCHOOL_ALIASES = ("学校", "学校名称", "校名", "学校简称", "单位", "学校全称", "school",
+                  "schoolname", "考点", "考点学校")
 OTHER = {
     "学校代码": "school_code", "学校编码": "school_code", "年级": "grade", "序号": "seq",
     "序": "seq", "编号": "seq", "no": "seq", "性别": "gender", "备注": "remark",
     "教师姓名": "teacher", "任课教师": "teacher", "教师": "teacher", "老师": "teacher",
     "教师工号": "teacher_id", "工号": "teacher_id", "科目": "subject_name", "学科": "subject_name",
     "是否选课": "elective_flag", "学年": "school_year", "学期": "term",
+    "no.": "seq", "rank": "rank", "gender": "gender", "sex": "gender", "remark": "remark",
+    "remarks": "remark", "note": "remark", "total": "total", "totalscore": "total",
 }
 COMBINATION_ALIASES = ("科类", "选科", "选科组合", "所选组合", "组合", "选考科目", "选考组合")
-SCORE_SUFFIXES = ("分数", "得分", "成绩", "卷面分", "分")
-SUB_SCORE = {"得分", "分数", "成绩", "卷面分", "赋分", "分"}
+SCORE_SUFFIXES = ("分数", "得分", "成绩", "卷面分", "卷面", "分")
+_FULL_MARK_RE = re.compile(r"^(.+?)\(?(?:满分|总分)?[:：=]?(\d{2,3})分?\)?$")
+SCALED_SUFFIXES = ("赋分", "等级赋分", "赋分成绩", "转换分", "标准分赋分")
+SUB_SCORE = {"得分", "分数", "成绩", "卷面分", "赋分", "分", "等级赋分", "转换分"}
 SUB_RAW = {"原始分", "原分"}
 RANK_WORDS = ("名次", "排名", "排位", "班次", "校次", "级次", "位次", "班名", "校名", "级名",
               "区名", "县名", "联盟排名", "进退步", "名")
@@ -70,6 +76,7 @@ class Column:
     role: str  # student_id, name, class, class_code, school, score, level, or an aside role
     subject: str | None = None
     priority: int = 0
+    full_mark: float | None = None  # written in the header: 语文(120分), 数学（满分150）
 
 
 def _strip_header(text: str) -> str:
@@ -89,7 +96,8 @@ def classify(top: object, sub: object = "", extra_subjects: dict[str, str] | Non
         subject = canonical_subject(t, extra_subjects)
         if subject:
             if b in SUB_SCORE:
-                return Column(index, header, "score", subject)
+                scaled = b in SCALED_SUFFIXES or b == "转换分"
+                return Column(index, header, "score", subject, priority=-1 if scaled else 0)
             if b in SUB_RAW:
                 return Column(index, header, "raw", subject)
             if b in LEVEL_WORDS:
@@ -124,6 +132,10 @@ def _classify_single(t: str, header: str, extra: dict[str, str] | None, index: i
         return Column(index, header, "score", subject)
     if t in SUB_RAW:
         return Column(index, header, "raw")
+    m = _FULL_MARK_RE.match(t)
+    if m and canonical_subject(m[1], extra) and (m[0] != m[1] + m[2] or len(m[2]) == 3):
+        return Column(index, header, "score", canonical_subject(m[1], extra),
+                      full_mark=float(m[2]))
     # subject + suffix: 语文分数, 数学等级, 英语班名, 物理原始分
     for n in (4, 3, 2, 1):
         head, tail = t[:n], t[n:]
@@ -132,6 +144,8 @@ def _classify_single(t: str, header: str, extra: dict[str, str] | None, index: i
             continue
         if tail in SCORE_SUFFIXES:
             return Column(index, header, "score", subject)
+        if tail in SCALED_SUFFIXES:
+            return Column(index, header, "score", subject, priority=-1)
         if tail in LEVEL_WORDS:
             return Column(index, header, "level", subject)
         if tail in SUB_RAW:
@@ -151,6 +165,42 @@ def _classify_single(t: str, header: str, extra: dict[str, str] | None, index: i
     if t.startswith("unnamed"):
         return Column(index, header, "unnamed")
     return Column(index, header, "unknown")
+
+
+HEADER_SEARCH_ROWS = 30
+
+
+def find_header(sheet, accept, extra_subjects=None):
+    """The header of a sheet: ``(row, depth, columns)`` with the 0-based row of its first line,
+    1 or 2 lines, and each column classified; None when no row in the first
+    ``HEADER_SEARCH_ROWS`` is accepted by ``accept(columns)``.
+
+    A second line of sub-headings (得分/校次/班次 under each subject) is merged into the first;
+    header cells merged down over both lines count once.
+    """
+    rows = sheet.rows
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cols = [classify(v, "", extra_subjects, j) for j, v in enumerate(row)]
+        if not accept(cols):
+            continue
+        nxt = rows[i + 1] if i + 1 < len(rows) else []
+        below = [("" if sheet.merged_from.get((i + 1, j), (i + 1, j))[0] <= i else v)
+                 for j, v in enumerate(nxt)]  # a cell merged down from the first line is no sub
+        if below and looks_like_subheader(below):
+            top, last = [], ""
+            for j, v in enumerate(row):
+                t = norm(v)
+                sub = norm(below[j]) if j < len(below) else ""
+                if t:
+                    last = t
+                elif sub:
+                    t = last
+                top.append(t)
+            cols = [classify(top[j], below[j] if j < len(below) else "", extra_subjects, j)
+                    for j in range(len(row))]
+            return i, 2, cols
+        return i, 1, cols
+    return None
 
 
 def looks_like_subheader(cells: list[object]) -> bool:

@@ -36,9 +36,16 @@ from ._grid import read_grids
 from ._text import norm
 from .classes import parse_grade
 from .import_report import ImportReport, ScoreFileError
-from .importing import (HEADER_SEARCH_ROWS, SUMMARY_ROW_WORDS, _blank, _check_grade,
-                        _error_message, _grade_and_class_id, _parse_class_cached, _pick,
-                        _Problems, _sheet_info, _where)
+from ._headers import HEADER_SEARCH_ROWS
+from ._rows import is_footer_text, is_stats_text
+from ._scoresheet import Problems as _Problems
+from ._scoresheet import blank as _blank
+from ._scoresheet import check_grade as _check_grade
+from ._scoresheet import grade_and_class_id as _grade_and_class_id
+from ._scoresheet import pick as _pick
+from ._scoresheet import where as _where
+from .classes import parse_class
+from .importing import _error_message, select_sheets, sheet_info as _sheet_info
 from .subjects import SUBJECT_ALIASES, canonical_subject
 
 __all__ = ["read_items", "check_items", "item_table", "ITEM_COLUMNS"]
@@ -292,7 +299,7 @@ def _info_frame(info) -> pd.DataFrame:
     if not isinstance(info, pd.DataFrame):
         path = Path(info)
         grids, _ = read_grids(path)
-        for name, rows in grids:
+        for name, rows in ((g.name, g.rows) for g in grids if not g.hidden):
             found = _find_info_header(rows)
             if found is not None:
                 return _info_from_rows(rows, found, path.name, name, None)[0]
@@ -380,7 +387,7 @@ def _number(value: object) -> float | None:
 def _subject_from(text: str) -> str | None:
     s = norm(text)
     for alias in sorted(SUBJECT_ALIASES, key=len, reverse=True):
-        if len(alias) >= 2 and alias in s:
+        if len(alias) >= 2 and not alias.isascii() and alias in s:
             return SUBJECT_ALIASES[alias]
     return None
 
@@ -413,12 +420,10 @@ class _ItemImport:
         self.problems = _Problems(self.file)
 
     def run(self) -> ImportReport:
-        from .importing import _select_sheets
-
         grids, _ = read_grids(self.path)
         P = self.problems
         sheets, info_parts, data_sheets = [], [], []
-        for name, rows in grids:
+        for name, rows in ((g.name, g.rows) for g in grids if not g.hidden or self.sheet):
             found = _find_info_header(rows)
             student = self._student_header(rows)
             if found is not None and (student is None or found[0] <= student[0]):
@@ -431,8 +436,10 @@ class _ItemImport:
             else:
                 data_sheets.append((name, rows, student))
         if self.sheet is not None:
-            chosen = {n for n, _ in _select_sheets([(n, r) for n, r, _ in data_sheets],
-                                                   self.sheet, self.file)}
+            from ._grid import Sheet
+
+            chosen = {g.name for g in select_sheets([Sheet(n, r) for n, r, _ in data_sheets],
+                                                    self.sheet, self.file)}
             data_sheets = [d for d in data_sheets if d[0] in chosen]
         info = pd.concat(info_parts, ignore_index=True) if info_parts else pd.DataFrame(
             columns=["item_id"])
@@ -536,7 +543,8 @@ class _ItemImport:
             sid = norm(row[id_col.index]) if id_col is not None and id_col.index < len(row) else ""
             name = norm(row[name_col.index]) if name_col is not None and name_col.index < len(row) \
                 else ""
-            if any(w in (name or sid) for w in SUMMARY_ROW_WORDS) and not (sid and name):
+            label = name or sid
+            if (is_stats_text(label) or is_footer_text(label)) and not (sid and name):
                 P.add(sheet, excel_row, None, "", name or sid, "不是学生行 (not a student row)",
                       "已跳过此行", "info")
                 counts["skipped"] += 1
@@ -552,7 +560,7 @@ class _ItemImport:
             raw_class = row[class_col.index] if class_col is not None and \
                 class_col.index < len(row) else ""
             g, class_id = _grade_and_class_id(
-                _parse_class_cached(raw_class, grade_hint) if not _blank(raw_class) else None,
+                parse_class(raw_class, grade_hint) if not _blank(raw_class) else None,
                 grade_hint)
             base = {"student_id": sid, "name": name, "grade": g, "class_id": class_id,
                     "class_name": norm(raw_class), "exam": exam, "subject": subject,

@@ -10,7 +10,7 @@ __all__ = ["SUBJECTS", "SUBJECT_ALIASES", "canonical_subject", "teaching_order"]
 SUBJECTS: tuple[str, ...] = (
     "语文", "数学", "英语", "日语", "俄语", "外语", "科学", "道德与法治", "物理", "化学",
     "生物", "历史", "地理", "政治", "技术", "信息科技", "音乐", "美术", "体育与健康",
-    "劳动", "综合实践", "书法",
+    "劳动", "综合实践", "书法", "理科综合", "文科综合", "心理健康",
 )
 
 #: Alias (as written on a sheet, after normalisation) -> canonical name.
@@ -23,7 +23,16 @@ SUBJECT_ALIASES: dict[str, str] = {
     "物": "物理", "化": "化学", "生": "生物", "生物学": "生物", "史": "历史",
     "地": "地理", "政": "政治", "思想政治": "政治", "思政": "政治",
     "信息技术": "技术", "通用技术": "技术", "信息": "信息科技", "体育": "体育与健康",
-    "音": "音乐", "美": "美术", "劳技": "劳动",
+    "音": "音乐", "美": "美术", "劳技": "劳动", "理综": "理科综合", "文综": "文科综合",
+    "心理": "心理健康", "写字": "书法",
+    # English headers (matched in lower case, spaces removed)
+    "chinese": "语文", "yuwen": "语文", "math": "数学", "maths": "数学", "mathematics": "数学",
+    "english": "英语", "japanese": "日语", "russian": "俄语", "science": "科学",
+    "physics": "物理", "chemistry": "化学", "biology": "生物", "history": "历史",
+    "geography": "地理", "politics": "政治", "morality": "道德与法治",
+    "moralityandlaw": "道德与法治", "ethics": "道德与法治", "music": "音乐", "art": "美术",
+    "arts": "美术", "fineart": "美术", "pe": "体育与健康", "physicaleducation": "体育与健康",
+    "it": "信息科技", "informationtechnology": "信息科技", "technology": "技术",
 }
 
 #: First characters used in 选科组合 strings such as "物化生" or "物化生政历地".
@@ -38,13 +47,16 @@ def canonical_subject(name: object, extra: dict[str, str] | None = None) -> str 
 
     >>> canonical_subject("道法"), canonical_subject("数"), canonical_subject(" 英 语 ")
     ('道德与法治', '数学', '英语')
-    >>> canonical_subject("总分") is None
-    True
+    >>> canonical_subject("总分") is None, canonical_subject("Math"), canonical_subject("P E")
+    (True, '数学', '体育与健康')
     """
     s = norm(name)
     if extra and s in extra:
         return extra[s]
-    return SUBJECT_ALIASES.get(s)
+    found = SUBJECT_ALIASES.get(s)
+    if found is None and s.isascii():
+        found = SUBJECT_ALIASES.get(s.lower())
+    return found
 
 
 def teaching_order(subject: object) -> int:

@@ -1,0 +1,101 @@
+"""What a row under the header of a score sheet is (private).
+
+Below the pupils, school sheets carry statistics (平均分, 合计, 及格率 …), footers (制表人,
+打印日期, 第1页，共1页) and, above each class block, heading rows ("五年级（2）班"). None of these
+is a pupil. Each is recognised here from its words, so that the importer skips it and says so,
+or, for a heading, takes the class of the rows below from it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ._cells import SpecialCell
+from ._text import norm
+from .classes import ClassName, parse_class
+
+#: Words of a statistics row (checked in the id, name, class and other non-score cells).
+STATS_RE = re.compile(
+    r"平均|均分|均值|合计|总计|小计|标准差|方差|及格率|合格率|优秀率|优良率|低分率|得分率|满分率|"
+    r"最高分|最低分|中位数|众数|人数|统计|分数段|分段|全距|极差|难度|区分度|标准分|超均率|"
+    r"^总分$|^average$|^mean$|^total$|^sum$|^max$|^min$", re.M)
+#: Words of a footer or note row.
+FOOTER_RE = re.compile(
+    r"^注[:：]|^注$|^注意|备注|制表|填表|审核|审批|签字|签名|盖章|打印|导出时间|^日期[:：]|"
+    r"^时间[:：]|第\d+页|共\d+页|页码|^说明[:：]|^说明$|统计人|负责人|^班主任[:：]|^任课教师[:：]|"
+    r"^教师[:：]|^校长[:：]|教导处|教务处|数据来源|以上成绩|本表|"
+    r"^\d{4}[年./-]\d{1,2}[月./-]\d{1,2}日?$", re.M)
+#: Labels of score-band tables (90-100, 60分以下, <60 …).
+BAND_RE = re.compile(r"^\d{1,3}(\.\d+)?分?[-~～—–至到]\d{1,3}(\.\d+)?分?$|"
+                     r"^\d{1,3}分?(以上|以下|及以上|及以下)$|^[<>≤≥＜＞]=?\d{1,3}|^\[\d{1,3}", re.M)
+
+
+def is_stats_text(text: str, bands: bool = True) -> bool:
+    """True for the label of a statistics row (with ``bands``, also a score band: 90-100).
+
+    >>> [is_stats_text(t) for t in ["平均分", "及格率(%)", "参考人数", "90-100", "张三", "总分"]]
+    [True, True, True, True, False, True]
+    >>> is_stats_text("5-12", bands=False), is_stats_text("2025-2026")
+    (False, False)
+    """
+    return bool(text) and bool(STATS_RE.search(text.lower()) or (bands and BAND_RE.match(text)))
+
+
+def is_footer_text(text: str) -> bool:
+    """True for a footer or note.
+
+    >>> [is_footer_text(t) for t in ["制表人：王老师", "第1页，共1页", "注：缺考不计", "李注"]]
+    [True, True, True, False]
+    """
+    return bool(text) and bool(FOOTER_RE.search(text))
+
+
+def heading_class(row: list[object], grade_hint: int | None) -> ClassName | None:
+    """The class a heading row names ("五年级（2）班" alone on its row, possibly merged across).
+
+    >>> heading_class(["五年级（2）班", "五年级（2）班", None], None).class_id
+    '5-2'
+    >>> heading_class(["五年级（2）班期末成绩统计表"], None).class_id
+    '5-2'
+    >>> heading_class(["五年级（2）班", "张三", 88], None) is None
+    True
+    """
+    texts = {norm(v) for v in row if isinstance(v, str) and norm(v)}
+    numbers = [v for v in row if isinstance(v, (int, float)) and v == v]
+    if len(texts) != 1 or numbers:
+        return None
+    text = texts.pop()
+    if "班" not in text or text.count("班") > 1 or is_footer_text(text):
+        return None
+    parsed = parse_class(text, grade_hint)
+    return parsed if parsed.number is not None else None
+
+
+_SCIENTIFIC = re.compile(r"^[+]?\d(\.\d+)?[eE]\+?\d{1,2}$")
+
+
+def normalise_id(value: object) -> tuple[str, str | None]:
+    """A student id as text, and a note when it had to be repaired.
+
+    Ids that Excel turned into numbers in scientific notation (``1.0051E+05``) are written out
+    in full; a leading apostrophe (``'00123``, typed to keep the zeros) is dropped.
+
+    >>> normalise_id("1.0051E+05"), normalise_id("'00123"), normalise_id(202301.0)
+    (('100510', 'scientific'), ('00123', None), ('202301', None))
+    """
+    if isinstance(value, SpecialCell):
+        return str(value), "special"
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e15:
+        return str(int(value)), "long_number"
+    text = norm(value)
+    if text.startswith(("'", "‘", "’")):
+        text = text[1:]
+    if re.fullmatch(r"\d+\.0+", text):  # 2025001.0 from a program that wrote ids as floats
+        return text.split(".")[0], None
+    if _SCIENTIFIC.match(text):
+        try:
+            return str(int(Decimal(text))), "scientific"
+        except (InvalidOperation, ValueError):
+            return text, None
+    return text, None

@@ -1,0 +1,1071 @@
+"""Read one school score sheet into the canonical long table (private; see ``importing``).
+
+The steps, each a method of :class:`ScoreImport`: find the header; give every column a role
+(:meth:`~ScoreImport._layout`); read the pupils row by row, telling pupils from statistics,
+footers and class headings (:meth:`~ScoreImport._read_students`); read every score cell
+(:meth:`~ScoreImport._read_cells`); check the sheet's own 总分 against the subjects
+(:meth:`~ScoreImport._check_totals`). Whatever is not a pupil's score goes to the problem list
+with its place and what was done.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _headers as H
+from . import _rows
+from ._cells import STATUSES, Cell, SpecialCell, parse_cell
+from ._exam import parse_exam, parse_school
+from ._grid import Sheet, read_grids
+from ._text import norm, norm_all
+from .classes import parse_class, parse_grade
+from .import_report import ImportReport, ScoreFileError, column_letter
+from .subjects import COMBINATION_CHARS, canonical_subject
+
+DEFAULT_FULL_MARK = 100.0
+TOTAL = "总分"
+FOREIGN_LANGUAGES = ("英语", "日语", "俄语", "外语")
+SEVERE_STATUS_NOTES = {
+    "not_scanned": "试卷未扫描（not_scanned），不计入统计；请与阅卷系统核实该生是否参考",
+    "cheated": "作弊（cheated），不计入统计",
+    "excluded": "表中注明剔除/不计（excluded），不计入统计",
+}
+STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}  # "sat" is 0
+STATUSES_ARRAY = np.array(STATUSES, dtype=object)
+_CELL_FIX = "请改为数字分数，或缺考写“缺考”、请假写“请假”、未选考写“N”"
+
+
+@dataclass
+class Layout:
+    """What the columns of one sheet hold."""
+
+    id: H.Column | None
+    name: H.Column | None
+    klass: H.Column | None
+    school: H.Column | None
+    combination: H.Column | None
+    total: H.Column | None
+    subjects: dict[str, H.Column]
+    levels: dict[str, H.Column]
+    header_texts: set[str]
+
+    @property
+    def identity_indexes(self) -> list[int]:
+        """Columns whose words tell a pupil row from a statistics or footer row: every column
+        left of the first subject, and the id, name and class columns wherever they are."""
+        first = min((c.index for c in self.subjects.values()), default=0)
+        own = [c.index for c in (self.id, self.name, self.klass) if c is not None]
+        return sorted(set(range(first)) | set(own))
+
+
+@dataclass
+class Students:
+    """The pupil rows of one sheet (positions into the data rows) and their identity."""
+
+    pos: list[int] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    schools: list[str] = field(default_factory=list)
+    grades: list[int | None] = field(default_factory=list)
+    class_ids: list[str] = field(default_factory=list)
+    class_names: list[str] = field(default_factory=list)
+    excel_rows: list[int] = field(default_factory=list)
+    empty: int = 0
+    skipped: int = 0
+
+    def add(self, pos, sid, name, school, klass, excel_row) -> None:
+        class_name, _, grade, class_id = klass
+        for values, v in ((self.pos, pos), (self.ids, sid), (self.names, name),
+                          (self.schools, school), (self.grades, grade),
+                          (self.class_ids, class_id), (self.class_names, class_name),
+                          (self.excel_rows, excel_row)):
+            values.append(v)
+
+
+@dataclass
+class Context:
+    """What the sheet's title, name and the options say about all its rows."""
+
+    exam: str
+    school: str
+    grade_hint: int | None
+    no_class: tuple  # (class_name, parsed, grade, class_id) for rows without a class of their own
+
+
+class Problems:
+    """The problem list of one import (rows of ``ImportReport.problems``)."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.rows: list[dict] = []
+
+    def add(self, sheet: str, row: int | None, col: int | None, header: str, value: object,
+            problem: str, action: str, severity: str) -> None:
+        self.rows.append({
+            "file": self.file, "sheet": sheet, "row": row,
+            "column": column_letter(col) if col is not None else "",
+            "header": header, "value": "" if value is None else str(value),
+            "problem": problem, "action": action, "severity": severity})
+
+    def frame(self) -> pd.DataFrame:
+        from .import_report import PROBLEM_COLUMNS
+
+        return pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
+
+
+def where(file: str, sheet: str, row: int | None, col: int | None = None, header: str = "") -> str:
+    """“文件 x，工作表「s」，第 n 行，C 列「语文」” for messages."""
+    place = f"文件 {file}，工作表「{sheet}」"
+    if row is not None:
+        place += f"，第 {row} 行"
+    if col is not None:
+        place += f"，{column_letter(col)} 列"
+        if header:
+            place += f"「{header}」"
+    return place
+
+
+def blank(v: object) -> bool:
+    """True for an empty cell (None, '', spaces, NaN)."""
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return not v.strip()
+    if isinstance(v, float):
+        return v != v
+    return False
+
+
+def title_text(rows, header_row: int) -> str:
+    """The words above the header (title rows), once each."""
+    parts: list[str] = []
+    for row in rows[:header_row]:
+        for v in row:
+            t = norm(v)
+            if t and t not in parts:
+                parts.append(t)
+    return " ".join(parts)
+
+
+def pick(cols: list[H.Column], role: str) -> H.Column | None:
+    """The preferred column of a role (lowest priority number, then leftmost)."""
+    found = [c for c in cols if c.role == role]
+    return min(found, key=lambda c: (c.priority, c.index)) if found else None
+
+
+def grade_and_class_id(parsed, grade_hint: int | None) -> tuple[int | None, str]:
+    """The grade and class id of a parsed class name (the hint fills a missing grade)."""
+    if parsed is None:
+        return grade_hint, ""
+    g = parsed.grade if parsed.grade is not None else grade_hint
+    class_id = parsed.class_id
+    if parsed.grade is None and g is not None and parsed.number:
+        class_id = f"{g}-{parsed.number}"
+    return g, class_id
+
+
+def class_info(raw, grade_hint) -> tuple:
+    """(class_name, parsed, grade, class_id) of a class cell.
+
+    A class typed as 5-1 that Excel turned into a date (5月1日) is read as 5-1."""
+    if isinstance(raw, (_dt.date, _dt.datetime)):
+        raw = f"{raw.month}-{raw.day}"
+    parsed = parse_class(raw, grade_hint)
+    return (norm(raw), parsed, *grade_and_class_id(parsed, grade_hint))
+
+
+def check_grade(grade) -> int | None:
+    """A grade option as an int 1–12 (五年级 → 5); a clear error otherwise."""
+    if grade is None:
+        return None
+    if isinstance(grade, str):
+        grade = parse_grade(grade) or (int(grade) if grade.isdigit() else None)
+    if not isinstance(grade, (int, np.integer)) or not 1 <= int(grade) <= 12:
+        raise ValueError(f"年级 grade 应为 1–12 的整数（如五年级 grade=5，初一 grade=7），收到 {grade!r}。")
+    return int(grade)
+
+
+def parse_full_marks(full_marks, extra) -> dict[str, float]:
+    """The ``full_marks`` option with canonical subject names; a clear error for a bad entry."""
+    out = {}
+    for key, value in (full_marks or {}).items():
+        subject = canonical_subject(key, extra)
+        if subject is None and norm(key) in extra.values():  # a name given by subjects=
+            subject = norm(key)
+        if subject is None:
+            raise ValueError(f"full_marks 中的科目“{key}”无法识别 (unknown subject)；"
+                             "请用科目名称，如 {'语文': 120}。")
+        try:
+            mark = float(value)
+        except (TypeError, ValueError):
+            mark = -1.0
+        if not mark > 0:
+            raise ValueError(f"full_marks 中 {key} 的满分应为正数 (full mark must be > 0)，收到 {value!r}。")
+        out[subject] = mark
+    return out
+
+
+def _combination(value: object) -> set[str] | None:
+    text = norm(value)
+    if not text:
+        return None
+    chosen = {COMBINATION_CHARS[ch] for ch in text if ch in COMBINATION_CHARS}
+    return chosen or None
+
+
+class ScoreImport:
+    """One score file → the canonical table and its :class:`ImportReport`."""
+
+    def __init__(self, path: Path, *, sheet=None, exam=None, grade=None, school=None,
+                 full_marks=None, roster: pd.DataFrame | None = None, subjects=None,
+                 electives=None):
+        self.path = path
+        self.file = path.name
+        self.sheet = sheet
+        self.exam = exam
+        self.grade = check_grade(grade)
+        self.school = school
+        self.extra = {norm(k): canonical_subject(v) or norm(v) for k, v in (subjects or {}).items()}
+        self.full_marks = parse_full_marks(full_marks, self.extra)
+        self.roster = roster
+        self.electives = {canonical_subject(e, self.extra) or norm(e) for e in (electives or ())}
+        self.problems = Problems(self.file)
+        self.seen_ids: dict[str, tuple[str, int]] = {}
+        self.notes: list[str] = []
+
+    # ---- the file ---------------------------------------------------------------------------
+    def run(self) -> ImportReport:
+        from .importing import select_sheets, sheet_info
+
+        sheets, notes = read_grids(self.path)
+        self.notes.extend(notes)
+        sheets = select_sheets(sheets, self.sheet, self.file)
+        frames, sheet_rows, column_rows = [], [], []
+        for sheet in sheets:
+            info = sheet_info(self.file, sheet.name)
+            skip = self._skip_reason(sheet)
+            found = None if skip else H.find_header(sheet, accept_scores, self.extra)
+            if found is None:
+                info["note"] = skip or "未找到成绩表头 (no score header: 学号/姓名 + 科目列)"
+                sheet_rows.append(info)
+                continue
+            frame, counts, cols = self._read_sheet(sheet, found)
+            info.update(counts, used=True)
+            sheet_rows.append(info)
+            column_rows.extend({"file": self.file, "sheet": sheet.name,
+                                "column": column_letter(c.index), "header": c.header,
+                                "role": c.role, "subject": c.subject or ""} for c in cols)
+            frames.append(frame)
+        if not frames:
+            raise ScoreFileError(self._no_sheet_message(sheets), file=self.file)
+        data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return ImportReport(problems=self.problems.frame(), sheets=pd.DataFrame(sheet_rows),
+                            columns=pd.DataFrame(column_rows), notes=self.notes,
+                            data=finish_scores(data))
+
+    def _skip_reason(self, sheet: Sheet) -> str | None:
+        from .importing import is_instruction_sheet
+
+        if self.sheet is None and sheet.hidden:
+            self.problems.add(sheet.name, None, None, "", sheet.name,
+                              f"工作表「{sheet.name}」是隐藏的工作表 (hidden sheet)",
+                              f"已跳过；如确需读取，请用 sheet='{sheet.name}'（命令行 --sheet "
+                              f"{sheet.name}）指定", "info")
+            return "隐藏的工作表 (hidden sheet)，已跳过"
+        if self.sheet is None and is_instruction_sheet(sheet.name):
+            return "说明类工作表 (instruction sheet)，已跳过"
+        return None
+
+    def _no_sheet_message(self, sheets: list[Sheet]) -> str:
+        names = "、".join(f"「{s.name}」" for s in sheets) or "（无）"
+        hidden = [s.name for s in sheets if s.hidden]
+        extra = (f"隐藏的工作表 {'、'.join(hidden)} 未读取（需要时用 sheet= 指定）。" if hidden
+                 and self.sheet is None else "")
+        return (f"文件 {self.file} 中没有找到成绩表 (no score sheet found)。已查看工作表 {names} "
+                f"的前 {H.HEADER_SEARCH_ROWS} 行：成绩表需要一行表头，含“学号”或“姓名”列 "
+                "(student_id / name) 和至少一个科目列（如“语文”“数学” (subject)）。" + extra +
+                "请检查表头文字，或用 sheet= 指定工作表。")
+
+    # ---- one sheet --------------------------------------------------------------------------
+    def _read_sheet(self, sheet: Sheet, found):
+        hdr, depth, cols = found
+        first_excel_row = hdr + depth + 1
+        data_rows = _padded(sheet.rows[hdr + depth:], cols)
+        context = self._context(sheet, hdr)
+        layout = self._layout(sheet.name, cols, data_rows, hdr + 1)
+        students = self._read_students(sheet.name, data_rows, first_excel_row, layout, context)
+        if not students.ids:
+            self._no_pupils(sheet.name, hdr + 1, students)
+        frames, scores = self._read_cells(sheet.name, data_rows, layout, students)
+        self._check_totals(sheet.name, data_rows, layout, students, scores)
+        out = _assemble(students, frames, context.exam, self.file, sheet.name)
+        counts = {"header_row": hdr + 1, "rows_read": len(data_rows) - students.empty,
+                  "rows_imported": len(students.ids), "rows_skipped": students.skipped,
+                  "empty_rows": students.empty}
+        return out, counts, cols
+
+    def _context(self, sheet: Sheet, hdr: int) -> Context:
+        title = title_text(sheet.rows, hdr)
+        exam = self.exam or parse_exam(title) or parse_exam(self.path.stem) or self.path.stem
+        grade_hint = (self.grade or parse_grade(sheet.name) or parse_grade(title)
+                      or parse_grade(self.path.stem))
+        no_class = ("", None, grade_hint, "")
+        named = parse_class(sheet.name, grade_hint)
+        if named.number is not None:  # one sheet per class: the sheet name is the class
+            no_class = (norm(sheet.name), named, *grade_and_class_id(named, grade_hint))
+        else:
+            for row in reversed(sheet.rows[:hdr]):  # a title naming one class
+                heading = _rows.heading_class(row, grade_hint)
+                if heading is not None:
+                    no_class = (heading.written, heading, *grade_and_class_id(heading, grade_hint))
+                    break
+        school = self.school or parse_school(title) or parse_school(sheet.name) or ""
+        return Context(exam, school, grade_hint, no_class)
+
+    def _no_pupils(self, sheet: str, header_row: int, students: Students) -> None:
+        what = ("表头下面没有任何学生行" if not students.skipped else
+                f"表头下面的 {students.skipped} 行都不是可导入的学生行（见上面各条）")
+        self.problems.add(
+            sheet, header_row, None, "", "",
+            f"{where(self.file, sheet, header_row)}：工作表有成绩表头，但{what} "
+            "(no pupils under the header)。请填入学生成绩，或删除这个工作表、用 sheet= 指定要读的工作表。",
+            "该工作表没有导入任何学生", "error")
+
+    # ---- columns ----------------------------------------------------------------------------
+    def _layout(self, sheet: str, cols: list[H.Column], data_rows, header_row: int) -> Layout:
+        P = self.problems
+        picked = {role: pick(cols, role) for role in ("student_id", "name", "school", "combination")}
+        klass = pick(cols, "class") or pick(cols, "class_code")
+        used = {c.index for c in (picked["student_id"], picked["name"], klass, picked["school"])
+                if c is not None}
+        cols = _raw_partners(cols)
+        subjects, levels, aside = _assign_subjects(cols, used, data_rows)
+        subjects, aside = self._resolve_duplicates(sheet, subjects, aside, data_rows, header_row)
+        if not subjects:  # a sheet of totals only (e.g. 中考总分 as entry score)
+            total = next(c for c, reason in aside if reason in ("total", "entry"))  # accept_scores
+            aside = [(c, r) for c, r in aside if c is not total]
+            subjects[TOTAL] = H.Column(total.index, total.header, "score", TOTAL)
+            P.add(sheet, header_row, total.index, total.header, total.header,
+                  f"表中没有单科成绩列，只有“{total.header}”(total only)",
+                  f"按科目“{TOTAL}”导入该列" + ("" if TOTAL in self.full_marks else
+                                               "；满分未知，未检查上限（可用 full_marks={'总分': 满分}）"),
+                  "info")
+        self._report_aside(sheet, aside, data_rows, header_row)
+        layout = Layout(picked["student_id"], picked["name"], klass, picked["school"],
+                        picked["combination"], _sum_column(aside), subjects, levels,
+                        {norm(c.header) for c in cols if c.header})
+        if layout.id is None:
+            P.add(sheet, header_row, None, "", "", "表中没有学号/考号列 (no student_id column)",
+                  "用学校+班级+姓名生成代用编号 (surrogate id)，见每行的提醒；建议补上学号列", "warning")
+        return layout
+
+    def _resolve_duplicates(self, sheet, subjects: dict[str, list[H.Column]], aside, data_rows,
+                            header_row):
+        """One column per subject. A 赋分 column wins over its 原始分/得分 partner; an empty or
+        identical copy is set aside; two different columns of one subject are an error."""
+        chosen: dict[str, H.Column] = {}
+        for subject, columns in subjects.items():
+            columns = [c for c in columns if not _empty_column(data_rows, c)]
+            aside += [(c, "empty_subject") for c in subjects[subject] if c not in columns]
+            if not columns:  # e.g. 技术 that nobody sat
+                continue
+            scaled = [c for c in columns if c.priority < 0]
+            if scaled and len(columns) > 1:
+                columns = scaled + [c for c in columns if c.priority >= 0]
+                aside += [(c, "raw") for c in columns[1:]]
+            else:
+                same = [c for c in columns[1:] if _same_values(data_rows, columns[0], c)]
+                aside += [(c, "duplicate_subject") for c in same]
+                others = [c for c in columns[1:] if c not in same]
+                if others:
+                    self._duplicate_error(sheet, subject, [columns[0], *others], header_row)
+            chosen[subject] = columns[0]
+        return chosen, aside
+
+    def _duplicate_error(self, sheet, subject, columns, header_row) -> None:
+        listed = "、".join(f"{column_letter(c.index)} 列“{c.header}”" for c in columns)
+        for c in columns[1:]:
+            self.problems.add(
+                sheet, header_row, c.index, c.header, c.header,
+                f"{where(self.file, sheet, header_row, c.index, c.header)}：表中有 {len(columns)} 列都是"
+                f"「{subject}」（{listed}），内容不同，无法确定用哪一列 (duplicate subject column)。"
+                "请删除多余的列，或把表头改成能区分的名字（如“数学原始分”与“数学赋分”）。",
+                f"暂按 {column_letter(columns[0].index)} 列导入", "error")
+
+    def _report_aside(self, sheet, aside, data_rows, header_row) -> None:
+        for c, reason in aside:
+            if reason == "unnamed" and _empty_column(data_rows, c):
+                continue  # an empty formatted column: nothing to set aside
+            numbers = 0
+            if reason in ("unknown", "unnamed"):
+                numbers = sum(isinstance(r[c.index], (int, float)) and r[c.index] == r[c.index]
+                              or parse_cell(r[c.index]).score is not None for r in data_rows)
+            if numbers >= max(3, len(data_rows) // 2):
+                self.problems.add(
+                    sheet, header_row, c.index, c.header, c.header,
+                    f"{where(self.file, sheet, header_row, c.index, c.header)}：无法识别的列 "
+                    f"“{c.header or '（无表头）'}”，其中有 {numbers} 个数字 (unknown column with numbers)",
+                    "未导入；如果这是一门科目，请把表头改为科目名，或用 subjects={'表头': '科目'} 说明",
+                    "warning")
+                continue
+            self.problems.add(sheet, header_row, c.index, c.header, c.header,
+                              f"非成绩列：{c.header or '（无表头）'}",
+                              f"已搁置：{H.ASIDE_REASONS[reason]}", "info")
+
+    # ---- pupils -----------------------------------------------------------------------------
+    def _read_students(self, sheet, data_rows, first_excel_row, layout: Layout,
+                       context: Context) -> Students:
+        n = len(data_rows)
+        column = (lambda c: [None] * n if c is None else [r[c.index] for r in data_rows])
+        raw_ids, raw_names = column(layout.id), column(layout.name)
+        self._special_identity(sheet, raw_ids, layout.id, first_excel_row)
+        self._special_identity(sheet, raw_names, layout.name, first_excel_row)
+        sids = self._student_ids(sheet, raw_ids, first_excel_row, layout.id)
+        names = [name.lstrip("'‘’") for name in norm_all(raw_names)]
+        raw_classes = column(layout.klass)
+        schools = norm_all(column(layout.school)) if layout.school is not None else [""] * n
+        classes = {raw: class_info(raw, context.grade_hint)
+                   for raw in set(raw_classes) if not blank(raw)}
+        self._date_classes(sheet, raw_classes, classes, layout.klass, first_excel_row)
+        students = Students()
+        if self._clean(sids, names, raw_classes, classes, layout, context):
+            for pos in range(n):
+                students.add(pos, sids[pos], names[pos], schools[pos] or context.school,
+                             classes.get(raw_classes[pos], context.no_class), first_excel_row + pos)
+            self.seen_ids.update(zip(sids, zip(repeat(sheet), students.excel_rows)))
+            return students
+        heading = None
+        unclassed: list[int] = []  # positions in students of pupils with no class yet
+        for pos, row in enumerate(data_rows):
+            excel_row = first_excel_row + pos
+            kind = self._row_kind(sheet, row, excel_row, sids[pos], names[pos], layout, context)
+            if kind == "empty":
+                students.empty += 1
+                continue
+            if isinstance(kind, tuple):  # a class heading
+                heading = kind
+            if kind != "pupil":
+                students.skipped += 1
+                continue
+            klass = classes.get(raw_classes[pos]) or heading or context.no_class
+            school = schools[pos] or context.school
+            klass, school = self._roster_class(sheet, excel_row, sids[pos], klass, school, layout,
+                                               context)
+            sid = self._identity(sheet, excel_row, sids[pos], names[pos], school, klass, layout)
+            if sid is None:
+                students.skipped += 1
+                continue
+            if not klass[3]:
+                unclassed.append(len(students.ids))
+            students.add(pos, sid, names[pos], school, klass, excel_row)
+        self._fill_classes(sheet, students, unclassed, layout, context)
+        return students
+
+    def _date_classes(self, sheet, raw_classes, classes, col, first_excel_row) -> None:
+        for raw, info in classes.items():
+            if isinstance(raw, (_dt.date, _dt.datetime)):
+                r = first_excel_row + raw_classes.index(raw)
+                self.problems.add(
+                    sheet, r, col.index, col.header, str(raw),
+                    f"{where(self.file, sheet, r, col.index, col.header)} 等行的班级被 Excel 识别成了日期"
+                    f"（{raw.month}月{raw.day}日）(class stored as a date)",
+                    f"已按班级 {info[0]} 读取；请把班级列设为“文本”格式", "warning")
+
+    def _special_identity(self, sheet, raw: list, col, first_excel_row: int) -> None:
+        """An error cell or an uncalculated formula in the id or name column: an error, and
+        the cell is read as blank."""
+        for i, value in enumerate(raw):
+            if isinstance(value, SpecialCell):
+                r = first_excel_row + i
+                cell = value.cell
+                self.problems.add(
+                    sheet, r, col.index, col.header, value.text,
+                    f"{where(self.file, sheet, r, col.index, col.header)}：单元格“{value.text}”"
+                    f"{cell.problem}。{cell.fix}。", "按空白处理", "error")
+                raw[i] = None
+
+    def _student_ids(self, sheet, raw: list, first_excel_row: int, col) -> list[str]:
+        """Ids as text; ids Excel turned into numbers or scientific notation are written out
+        in full, and the sheet says so (they may have lost their last digits)."""
+        sids = norm_all(raw)
+        odd = [i for i, s in enumerate(sids) if s[:1] in "'‘’" or "E+" in s or "e+" in s
+               or s.endswith(".0") or isinstance(raw[i], float)]
+        repaired: dict[str, list[int]] = {}
+        for i in odd:
+            sids[i], note = _rows.normalise_id(raw[i])
+            if note in ("scientific", "long_number"):
+                repaired.setdefault(note, []).append(first_excel_row + i)
+        for note, rows in repaired.items():
+            example = rows[0]
+            text = ("以科学计数法保存（如 1.0051E+05）" if note == "scientific"
+                    else "是超过 15 位的数字（Excel 只保留 15 位有效数字）")
+            self.problems.add(
+                sheet, example, col.index, col.header, sids[example - first_excel_row],
+                f"{where(self.file, sheet, example, col.index, col.header)} 等 {len(rows)} 行的学号"
+                f"{text} (student_id stored as a number)",
+                "已还原为完整数字；如果学号的位数多于显示的有效数字，末几位已经丢失，"
+                "请把学号列设为“文本”格式后重新导出", "warning")
+        return sids
+
+    def _clean(self, sids, names, raw_classes, classes, layout, context) -> bool:
+        """A sheet whose every row is a pupil with an id, a name and a recognised class (or none
+        at all), nothing to join, no statistics: take the columns whole, skip the row loop."""
+        if self.roster is not None or not all(sids) or not all(names):
+            return False
+        if len(set(sids)) != len(sids) or not self.seen_ids.keys().isdisjoint(sids):
+            return False
+        if not layout.header_texts.isdisjoint(sids) or not layout.header_texts.isdisjoint(names):
+            return False
+        if any(isinstance(v, SpecialCell) for v in raw_classes):
+            return False
+        if layout.klass is not None and any(blank(v) for v in raw_classes):
+            return False
+        if any(info[1].number is None for info in classes.values()):
+            return False
+        if not all(any(ch.isalpha() for ch in name) for name in names):
+            return False
+        words = "\n".join(sids + names)
+        return not (_rows.STATS_RE.search(words.lower()) or _rows.FOOTER_RE.search(words))
+
+    def _row_kind(self, sheet, row, excel_row, sid, name, layout: Layout, context: Context):
+        """"pupil", "empty", "skip" (reported), or a class heading (its class info)."""
+        if all(blank(v) for v in row):
+            return "empty"
+        P = self.problems
+        texts = [norm(v) for v in row if isinstance(v, str) and norm(v)]
+        header_hits = sum(t in layout.header_texts for t in texts[:8])
+        if header_hits >= 2 and (sid in layout.header_texts or name in layout.header_texts):
+            P.add(sheet, excel_row, None, "", " ".join(texts[:4]), "重复的表头行 (repeated header)",
+                  "已跳过此行", "info")
+            return "skip"
+        heading = _rows.heading_class(row, context.grade_hint)
+        if heading is not None and not (sid and name and sid != name):
+            klass = (heading.written, heading, *grade_and_class_id(heading, context.grade_hint))
+            P.add(sheet, excel_row, None, "", heading.written,
+                  f"班级标题行「{heading.written}」(class heading)",
+                  f"已跳过此行；以下各行记为 {klass[3]} 班，直到下一个班级标题", "info")
+            return klass
+        label = self._non_pupil_label(row, sid, name, layout)
+        if label is not None:
+            kind, text = label
+            what = ("统计行（如平均分、合计、及格率）" if kind == "stats"
+                    else "表尾或备注行（如制表人、打印日期、页码）")
+            P.add(sheet, excel_row, None, "", text, f"不是学生成绩行 (not a student row)：{what}",
+                  "已跳过此行", "info")
+            return "skip"
+        if sid and name:
+            return "pupil"
+        return self._incomplete_row(sheet, row, excel_row, sid, name, texts, layout)
+
+    def _non_pupil_label(self, row, sid, name, layout: Layout):
+        """("stats" | "footer", the words) when the row is a statistics or footer row.
+
+        Score-band labels (90-100) count only where the row has no real name: ids and class
+        names such as 5-12 look the same."""
+        real = bool(sid) and any(ch.isalpha() for ch in name)
+        indexes = layout.identity_indexes if real else range(len(row))
+        for j in indexes:
+            if j >= len(row) or not isinstance(row[j], str):
+                continue
+            text = norm(row[j])
+            if _rows.is_footer_text(text):
+                return "footer", text
+            if _rows.is_stats_text(text, bands=not real):
+                return "stats", text
+        return None
+
+    def _incomplete_row(self, sheet, row, excel_row, sid, name, texts, layout):
+        P = self.problems
+        has_values = any(not blank(row[c.index]) for c in layout.subjects.values())
+        filled = {norm(v) for v in row if not blank(v)}
+        if len(filled) == 1 and not has_values:
+            P.add(sheet, excel_row, None, "", next(iter(filled)),
+                  "不是学生成绩行 (not a student row)：整行只有一项内容（如标题、日期、说明）",
+                  "已跳过此行", "info")
+            return "skip"
+        if not sid and not name:
+            if not has_values:
+                P.add(sheet, excel_row, None, "", " ".join(texts[:4]),
+                      "不是学生成绩行（没有学号、姓名和成绩，如标题或说明）(not a student row)",
+                      "已跳过此行", "info")
+                return "skip"
+            col = layout.id or layout.name
+            P.add(sheet, excel_row, col.index, col.header, "",
+                  f"{where(self.file, sheet, excel_row, col.index, col.header)}："
+                  "有成绩但没有学号和姓名 (missing student_id and name)。请补上该生的学号或姓名；"
+                  "如果这是统计行，请删除它。", "已跳过此行", "error")
+            return "skip"
+        if not name and layout.name is not None:
+            P.add(sheet, excel_row, layout.name.index, layout.name.header, sid,
+                  f"{where(self.file, sheet, excel_row, layout.name.index, layout.name.header)}："
+                  f"学号 {sid} 没有姓名 (missing name)", "保留该生成绩；请补上姓名", "warning")
+        return "pupil"
+
+    def _roster_class(self, sheet, excel_row, sid, klass, school, layout, context):
+        """The roster's class (and school) for a pupil whose row has none."""
+        if self.roster is None or not sid:
+            return klass, school
+        index = self._roster_index()
+        if sid not in index.index:
+            P = self.problems
+            P.add(sheet, excel_row, layout.id.index if layout.id else None,
+                  layout.id.header if layout.id else "", sid,
+                  f"学号 {sid} 不在学生信息表中 (student_id not in roster)",
+                  "保留成绩，班级按成绩表（如有）；请核对学号或更新学生信息表", "warning")
+            return klass, school
+        r = index.loc[sid]
+        if not klass[3]:
+            raw = r["class_name"]
+            grade = pd.to_numeric(r["grade"], errors="coerce")
+            hint = int(grade) if pd.notna(grade) else context.grade_hint
+            klass = class_info(raw, hint)
+        return klass, school or (r.get("school", "") or "")
+
+    def _roster_index(self) -> pd.DataFrame:
+        if not hasattr(self, "_roster_by_id"):
+            self._roster_by_id = self.roster.drop_duplicates("student_id").set_index("student_id")
+        return self._roster_by_id
+
+    def _identity(self, sheet, excel_row, sid, name, school, klass, layout) -> str | None:
+        """The pupil's id (a surrogate when the sheet has none); None for a duplicate."""
+        P = self.problems
+        col = layout.id or layout.name
+        class_name, parsed, _, class_id = klass
+        if parsed is not None and parsed.number is None and class_name:
+            P.add(sheet, excel_row, layout.klass.index if layout.klass else None,
+                  layout.klass.header if layout.klass else "", class_name,
+                  f"无法识别的班级名称 (unrecognised class name)「{class_name}」",
+                  "class_id 按原文保留；建议写成“五(1)班”或“5-1”", "warning")
+        if not sid:
+            sid = _surrogate_id(school, class_id, name)
+            P.add(sheet, excel_row, col.index, col.header, name, "该行没有学号 (missing student_id)",
+                  f"用学校+班级+姓名生成代用编号 {sid} (surrogate id)", "warning")
+        if sid in self.seen_ids:
+            first_sheet, first_row = self.seen_ids[sid]
+            P.add(sheet, excel_row, col.index, col.header, sid,
+                  f"{where(self.file, sheet, excel_row, col.index, col.header)}：学号 {sid} 重复 "
+                  f"(duplicated student_id)，与工作表「{first_sheet}」第 {first_row} 行相同。"
+                  "请核对学号，同一学生只保留一行。", "已跳过此行（保留第一次出现的行）", "error")
+            return None
+        self.seen_ids[sid] = (sheet, excel_row)
+        return sid
+
+    def _fill_classes(self, sheet, students: Students, unclassed: list[int], layout, context):
+        """Pupils with no class: in a sheet ordered by class (each class one block), a blank
+        class cell continues the class above (written once per block); where other pupils have
+        a class and this cannot be known, an error; no class anywhere, one warning."""
+        if not unclassed:
+            return
+        col = layout.klass
+        index, header = (col.index, col.header) if col is not None else (None, "班级")
+        written = [c for c in students.class_ids if c]
+        if not written:
+            self.problems.add(sheet, None, index, header, "",
+                              "表中没有班级 (no class column)，工作表名和标题也不是班级名",
+                              "class_id 留空；请补上“班级”列，或用 roster= 指定学生信息表按学号匹配班级",
+                              "warning")
+            return
+        runs = [c for i, c in enumerate(written) if i == 0 or c != written[i - 1]]
+        blocks = col is not None and len(runs) == len(set(runs))
+        missing = set(unclassed)
+        run_start = None
+        for i in range(len(students.ids) + 1):
+            if i in missing and blocks and i > 0 and students.class_ids[i - 1]:
+                for values in (students.class_ids, students.class_names, students.grades):
+                    values[i] = values[i - 1]
+                run_start = i if run_start is None else run_start
+                continue
+            if run_start is not None:
+                self._report_fill(sheet, students, run_start, i - 1, col)
+                run_start = None
+            if i in missing:
+                r = students.excel_rows[i]
+                self.problems.add(
+                    sheet, r, index, header, "",
+                    f"{where(self.file, sheet, r, index, header)}：没有班级 (missing class)，"
+                    "而表中其他学生都有班级。请填写该生的班级。", "class_id 留空", "error")
+
+    def _report_fill(self, sheet, students: Students, first: int, last: int, col) -> None:
+        rows = students.excel_rows
+        span = f"第 {rows[first]} 行" if first == last else f"第 {rows[first]}–{rows[last]} 行"
+        self.problems.add(
+            sheet, rows[first], col.index, col.header, "",
+            f"{span}的班级为空 (class written once per block)",
+            f"已按上方最近的班级「{students.class_names[first]}」填写；请核对", "warning")
+
+    # ---- cells ------------------------------------------------------------------------------
+    def _read_cells(self, sheet, data_rows, layout: Layout, students: Students):
+        """Per subject: the kept pupils, scores, statuses and levels; and the score of every
+        pupil × subject (NaN unless sat) for the 总分 check."""
+        kept = students.pos
+        columns = {s: [data_rows[p][c.index] for p in kept] for s, c in layout.subjects.items()}
+        parsed = {s: _Parsed(values) for s, values in columns.items()}
+        has_value = {s: p.filled for s, p in parsed.items()}
+        any_value = np.zeros(len(kept), dtype=bool)
+        for filled in has_value.values():
+            any_value |= filled
+        combos = None
+        if layout.combination is not None:
+            combos = [_combination(data_rows[p][layout.combination.index]) for p in kept]
+        context = _BlankContext(combos, self.electives, layout.subjects, has_value, any_value)
+        frames, scores = [], {}
+        for subject, c in layout.subjects.items():
+            frame, score = self._read_subject(sheet, subject, c, columns[subject], parsed[subject],
+                                              layout, data_rows, students, context)
+            frames.append(frame)
+            scores[subject] = score
+        no_value = int((~any_value).sum())
+        if no_value:
+            self.problems.add(sheet, None, None, "", "",
+                              f"{no_value} 名学生在所有科目都没有成绩 (no score in any subject)",
+                              "各科记为缺考（absent），计入应考人数、不计入实考人数", "info")
+        return frames, scores
+
+    def _read_subject(self, sheet, subject, c, values, parsed: _Parsed, layout, data_rows,
+                      students: Students, blanks: _BlankContext):
+        full = self.full_marks.get(subject) or c.full_mark or (
+            np.inf if subject == TOTAL else DEFAULT_FULL_MARK)
+        level_c = layout.levels.get(subject)
+        odd = self._odd_cells(sheet, subject, c, parsed, full, students)
+        number = parsed.number
+        with np.errstate(invalid="ignore"):  # NaN compares False: not the common case
+            common = (number >= 0) & (number <= full) & (level_c is None) & ~odd
+        score = np.where(common, number, np.nan)
+        status = np.zeros(len(values), dtype=np.int8)  # codes into STATUSES; 0 is "sat"
+        level = np.full(len(values), None, dtype=object)
+        keep = np.ones(len(values), dtype=bool)
+        for i in np.flatnonzero(~common).tolist():
+            cell = parsed.cell(i)
+            st = cell.status
+            if st == "blank":
+                st = blanks.status(subject, i)
+            if st == "not_taken":
+                keep[i] = False
+                continue
+            st = self._check_cell(sheet, subject, c, values[i], cell, st, full,
+                                  students.excel_rows[i])
+            status[i] = STATUS_CODE[st]
+            if st == "sat":
+                if cell.score is not None:
+                    score[i] = cell.score
+                level[i] = cell.level
+            if level_c is not None and st == "sat":
+                lv = parse_cell(data_rows[students.pos[i]][level_c.index])
+                if lv.level is not None:
+                    level[i] = lv.level
+        sat_scores = np.where(status == 0, score, np.nan)
+        idx = np.flatnonzero(keep)
+        frame = (idx, subject, score[idx], status[idx],
+                 float(full) if np.isfinite(full) else np.nan, level[idx])
+        return frame, sat_scores
+
+    def _check_cell(self, sheet, subject, c, value, cell: Cell, st, full, excel_row) -> str:
+        """Report a cell that cannot be read or is out of range; returns its status."""
+        P = self.problems
+        if cell.problem:
+            place = where(self.file, sheet, excel_row, c.index, c.header)
+            shown = str(value) if not isinstance(value, SpecialCell) else value.text
+            P.add(sheet, excel_row, c.index, c.header, shown,
+                  f"{place}：{subject} 成绩“{shown}”{cell.problem}。{cell.fix or _CELL_FIX}。",
+                  "记为无效（invalid），不计入统计", "error")
+            return "invalid"
+        if cell.score is not None and (cell.score < 0 or cell.score > full):
+            place = where(self.file, sheet, excel_row, c.index, c.header)
+            if cell.score < 0:
+                msg = f"{place}：{subject} 成绩 {cell.score:g} 是负数 (negative score)。请核对该单元格。"
+            else:
+                msg = (f"{place}：{subject} 成绩 {cell.score:g} 超过满分 {full:g} "
+                       f"(score > full_mark)。请核对该单元格；如果{subject}满分不是 {full:g}，"
+                       f"请用 full_marks={{'{subject}': 满分}} 指定（命令行 --full-marks {subject}=满分）。")
+            P.add(sheet, excel_row, c.index, c.header, value, msg,
+                  "记为无效（invalid），不计入统计", "error")
+            return "invalid"
+        if st in SEVERE_STATUS_NOTES:
+            P.add(sheet, excel_row, c.index, c.header, value,
+                  f"{subject}：{SEVERE_STATUS_NOTES[st]}", "status 记为 " + st, "warning")
+        return st
+
+    def _odd_cells(self, sheet, subject, c, parsed: _Parsed, full, students) -> np.ndarray:
+        """Cells that are valid alone but wrong in their column: level words among scores (or
+        scores among levels), and a column of shares (every value ≤ 1) where the full mark is
+        more than 1. Returns the mask of those cells (reported here as errors)."""
+        odd = np.zeros(len(parsed.number), dtype=bool)
+        scores = parsed.score_mask
+        levels = parsed.level_mask
+        n_scores, n_levels = int(scores.sum()), int(levels.sum())
+        if n_scores and n_levels:
+            wrong = levels if n_levels <= n_scores else scores
+            kind = "等级" if n_levels <= n_scores else "分数"
+            other = "分数" if kind == "等级" else "等级"
+            for i in np.flatnonzero(wrong).tolist():
+                parsed.replace(i, Cell(None, "invalid", None,
+                                       f"是{kind}，而这一列其他单元格是{other} (mixed scores and levels)",
+                                       "请统一：这一列要么都填分数，要么都填等级（优秀/良好/合格/待合格）"))
+            return wrong
+        values = parsed.number[scores & ~np.isnan(parsed.number)]
+        if full > 1 and len(values) >= 2 and values.max() <= 1 and values.max() > 0:
+            self._share_column(sheet, subject, c, len(values), students)
+            odd |= scores
+            for i in np.flatnonzero(scores).tolist():  # reported once, for the column
+                parsed.replace(i, Cell(None, "invalid", None, None))
+        return odd
+
+    def _share_column(self, sheet, subject, c, n, students) -> None:
+        self.problems.add(
+            sheet, students.excel_rows[0] if students.excel_rows else None, c.index, c.header, "",
+            f"{where(self.file, sheet, None, c.index, c.header)}：{subject} 这一列的 {n} 个数值都不超过 1"
+            f"（如 0.485），像是得分率或百分比格式，不是分数 (values look like shares, full mark "
+            f"is not 1)。请换成原始分数后再导入。", "整列记为无效（invalid），不计入统计", "error")
+
+    # ---- the sheet's own 总分 --------------------------------------------------------------
+    def _check_totals(self, sheet, data_rows, layout: Layout, students: Students, scores) -> None:
+        """Warn where the sheet's 总分 differs from the sum of the subjects read (rows where
+        every subject has a score); many differing rows are one warning for the column."""
+        col = layout.total
+        if col is None or not scores or TOTAL in scores:
+            return
+        table = np.column_stack(list(scores.values()))
+        complete = ~np.isnan(table).any(axis=1)
+        sums = np.nansum(table, axis=1)
+        cells = [parse_cell(data_rows[p][col.index]) for p in students.pos]
+        totals = np.array([c.score if c.status == "sat" else None for c in cells], dtype=float)
+        check = complete & ~np.isnan(totals)
+        diff = np.abs(totals - sums)
+        rounding = (np.mod(totals, 1) == 0) & (np.mod(sums, 1) != 0) & (diff <= 0.5 + 1e-9)
+        wrong = check & (diff > 0.01) & ~rounding
+        if not wrong.any():
+            return
+        n_check, n_wrong = int(check.sum()), int(wrong.sum())
+        if n_check >= 5 and n_wrong > n_check / 2:
+            self.problems.add(
+                sheet, None, col.index, col.header, "",
+                f"{where(self.file, sheet, None, col.index, col.header)}：{n_wrong} / {n_check} 行的"
+                f"“{col.header}”与表中各科成绩之和不同 (total differs from the sum of subjects)："
+                "总分可能包含表中没有的科目，或按赋分/折算计算", "以各科成绩为准（总分列不导入）", "warning")
+            return
+        for i in np.flatnonzero(wrong).tolist():
+            r = students.excel_rows[i]
+            self.problems.add(
+                sheet, r, col.index, col.header, f"{totals[i]:g}",
+                f"{where(self.file, sheet, r, col.index, col.header)}：总分 {totals[i]:g} 与各科成绩之和 "
+                f"{sums[i]:g} 不同 (total differs from the sum of subjects)。请核对该行的各科成绩和总分。",
+                "以各科成绩为准（总分列不导入）", "warning")
+
+
+# --------------------------------------------------------------------------------------------
+# cells of one column
+# --------------------------------------------------------------------------------------------
+class _Parsed:
+    """One subject column read in bulk: numbers as typed are taken as they are; every other
+    cell (markers, text, blanks, errors) goes through :func:`parse_cell` once."""
+
+    def __init__(self, values: list):
+        n = len(values)
+        types = list(map(type, values))
+        typed = np.fromiter(map(is_, types, repeat(float)), bool, n)
+        if int in set(types):
+            typed |= np.fromiter(map(is_, types, repeat(int)), bool, n)
+        self.number = np.full(n, np.nan)
+        self.number[typed] = np.fromiter(compress(values, typed), float)
+        is_number = ~np.isnan(self.number)
+        self.other: dict[int, Cell] = {int(i): parse_cell(values[i])
+                                       for i in np.flatnonzero(~is_number)}
+        self.filled = is_number.copy()
+        self.score_mask = is_number.copy()
+        self.level_mask = np.zeros(n, dtype=bool)
+        for i, cell in self.other.items():
+            self.filled[i] = cell.status != "blank"
+            self.score_mask[i] = cell.score is not None and cell.status == "sat"
+            self.level_mask[i] = cell.level is not None
+            if self.score_mask[i]:
+                self.number[i] = cell.score
+
+    def replace(self, i: int, cell: Cell) -> None:
+        self.other[i] = cell
+
+    def cell(self, i: int) -> Cell:
+        """Cell ``i`` parsed (numbers typed as numbers are parsed here, when needed)."""
+        cell = self.other.get(i)
+        return cell if cell is not None else parse_cell(float(self.number[i]))
+
+
+@dataclass
+class _BlankContext:
+    """What a blank score cell means: absent, or a subject the pupil does not take."""
+
+    combos: list | None
+    electives: set[str]
+    subjects: dict
+    has_value: dict[str, np.ndarray]
+    any_value: np.ndarray
+
+    def __post_init__(self):
+        self.languages = [s for s in self.subjects if s in FOREIGN_LANGUAGES]
+        self.elective_subjects = set(self.electives)
+        if self.combos is not None:
+            self.elective_subjects |= set(COMBINATION_CHARS.values())
+
+    def status(self, subject: str, i: int) -> str:
+        if subject in self.languages and len(self.languages) > 1:
+            if any(self.has_value[s][i] for s in self.languages if s != subject):
+                return "not_taken"
+            if subject != self.languages[0]:
+                return "not_taken"
+        if not self.any_value[i]:
+            return "absent"
+        if subject in self.elective_subjects:
+            if self.combos is not None and self.combos[i]:
+                return "absent" if subject in self.combos[i] else "not_taken"
+            if subject in self.electives:
+                return "not_taken"
+        return "absent"
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+def accept_scores(cols: list[H.Column]) -> bool:
+    """A score header: an id or name column and a subject (or total) column."""
+    has_person = any(c.role in ("student_id", "name") for c in cols)
+    return has_person and any(
+        (c.role in ("score", "level") and c.subject) or c.role in ("total", "entry") for c in cols)
+
+
+def _padded(rows: list[list[object]], cols: list[H.Column]) -> list[list[object]]:
+    """Rows of one width (CSV rows are ragged), so that columns line up."""
+    lengths = set(map(len, rows))
+    width = max(lengths | {c.index + 1 for c in cols})
+    if min(lengths, default=width) < width:
+        return [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in rows]
+    return rows
+
+
+def _empty_column(rows, c: H.Column) -> bool:
+    return all(blank(r[c.index]) if c.index < len(r) else True for r in rows)
+
+
+def _same_values(rows, a: H.Column, b: H.Column) -> bool:
+    return all(norm(r[a.index]) == norm(r[b.index]) for r in rows)
+
+
+def _raw_partners(cols: list[H.Column]) -> list[H.Column]:
+    """A bare 原始分 column right of a subject's score column is that subject's raw score
+    (新高考 exports: 政治 (赋分), 原始分, 历史, 地理 (赋分), 原始分), even when ``subjects=``
+    names 原始分 as a subject of its own elsewhere in the sheet."""
+    out = list(cols)
+    for k, c in enumerate(cols):
+        left = cols[k - 1] if k else None
+        if (c.role == "score" and norm(c.header) in H.SUB_RAW and left is not None
+                and left.role == "score" and left.subject != c.subject):
+            out[k] = H.Column(c.index, c.header, "raw", left.subject)
+    return out
+
+
+def _assign_subjects(cols, used: set[int], data_rows):
+    """Subject columns (all candidates per subject), level columns, and the columns set aside."""
+    subjects: dict[str, list[H.Column]] = {}
+    levels: dict[str, H.Column] = {}
+    aside: list[tuple[H.Column, str]] = []
+    for c in cols:
+        if c.index in used:
+            continue
+        if c.role == "score":
+            subjects.setdefault(c.subject, []).append(c)
+        elif c.role == "level" and c.subject and c.subject not in levels:
+            levels[c.subject] = c
+        elif c.role == "level":
+            aside.append((c, "other"))
+        elif c.role == "student_id":
+            aside.append((c, "extra_id"))
+        elif c.role in ("class", "class_code"):
+            aside.append((c, "class_code"))
+        elif c.role in ("name", "school"):
+            aside.append((c, "other"))
+        else:
+            aside.append((c, c.role if c.role in H.ASIDE_REASONS else "other"))
+    # a level column with no score column is the subject's value column (grades 1–2)
+    for subject, c in list(levels.items()):
+        if subject not in subjects:
+            subjects[subject] = [c]
+            del levels[subject]
+    return subjects, levels, aside
+
+
+_PARTIAL_TOTAL = ("语数英", "三科", "主科", "选考", "7选3", "赋分", "原始", "名", "次")
+
+
+def _sum_column(aside) -> H.Column | None:
+    """The sheet's 总分 of all its subjects (not 语数英 or 三科 partial totals)."""
+    for c, reason in aside:
+        header = norm(c.header).lower()
+        if reason == "total" and ("总分" in header or "总成绩" in header or header in ("合计", "total",
+                                                                                "totalscore")):
+            if not any(w in header for w in _PARTIAL_TOTAL):
+                return c
+    return None
+
+
+def _surrogate_id(school: str, class_id: str, name: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha1(f"{school}|{class_id}|{name}".encode()).hexdigest()[:10]
+    return f"X{digest}"
+
+
+def _assemble(students: Students, frames, exam, file, sheet) -> pd.DataFrame:
+    """The long table of one sheet from the pupils and the per-subject cells."""
+    pos = np.concatenate([f[0] for f in frames]) if frames else np.zeros(0, dtype=int)
+    sizes = [len(f[0]) for f in frames]
+
+    def repeat_students(values: list) -> pd.Series:
+        # an object Series with its dtype given: pandas skips its type inference over 0.5 M cells
+        return pd.Series(np.asarray(values, dtype=object)[pos], dtype=object, copy=False)
+
+    def repeat_subjects(k: int, dtype) -> np.ndarray:
+        return np.repeat(np.asarray([f[k] for f in frames], dtype=dtype), sizes)
+
+    def stack(k: int, dtype) -> np.ndarray:
+        return np.concatenate([f[k] for f in frames]) if frames else np.zeros(0, dtype=dtype)
+
+    out = pd.DataFrame({
+        "student_id": repeat_students(students.ids), "name": repeat_students(students.names),
+        "school": repeat_students(students.schools),
+        "grade": pd.array(students.grades, dtype="Int64")[pos],
+        "class_id": repeat_students(students.class_ids),
+        "class_name": repeat_students(students.class_names),
+        "source_row": np.asarray(students.excel_rows, dtype=np.int64)[pos],
+        "subject": pd.Series(repeat_subjects(1, object), dtype=object, copy=False),
+        "score": stack(2, float),
+        "status": pd.Series(STATUSES_ARRAY[stack(3, np.int8)], dtype=object, copy=False),
+        "full_mark": repeat_subjects(4, float),
+        "level": pd.Series(stack(5, object), dtype=object, copy=False),
+    }, copy=False)
+    out["exam"] = exam
+    out["source_file"] = file
+    out["source_sheet"] = sheet
+    return out
+
+
+def finish_scores(data: pd.DataFrame) -> pd.DataFrame:
+    """The canonical column order and dtypes."""
+    from .schema import SCORE_COLUMNS
+
+    data = data.reindex(columns=SCORE_COLUMNS)
+    data["score"] = data["score"].astype(float)
+    data["full_mark"] = data["full_mark"].astype(float)
+    data["grade"] = data["grade"].astype("Int64")
+    data["source_row"] = data["source_row"].astype("Int64")
+    for col in ("student_id", "name", "school", "class_id", "class_name", "subject", "exam",
+                "status", "source_file", "source_sheet"):
+        data[col] = data[col].astype("str")
+    levels = data["level"].notna()
+    if levels.any():
+        data.loc[levels, "level"] = data.loc[levels, "level"].astype("str")
+    return data

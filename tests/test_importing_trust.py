@@ -1,0 +1,357 @@
+"""The importer on the files schools really have: each case was seen giving a wrong table
+without a word (merged classes, statistics rows, error cells, misnamed formats …).
+
+Expected values are written by hand from the rows each test builds.
+"""
+
+import numpy as np
+import pytest
+
+import qualitykit as qk
+
+
+def table(report):
+    """{(class_id, subject): (n_sat, mean)} of an import."""
+    d = report.data
+    sat = d[d["status"] == "sat"]
+    out = {}
+    for (c, s), g in d.groupby(["class_id", "subject"]):
+        x = sat[(sat["class_id"] == c) & (sat["subject"] == s)]["score"]
+        out[(c, s)] = (len(x), round(float(x.mean()), 6) if len(x) else None)
+    return out
+
+
+def errors(report):
+    return report.problems[report.problems["severity"] == "error"]
+
+
+def accounted(report):
+    return report.rows_read == report.rows_imported + report.rows_skipped
+
+
+# ---- merged cells ----------------------------------------------------------------------------
+def test_class_merged_down_fills_every_pupil(xlsx):
+    rows = [["五年级期末成绩"], ["班级", "学号", "姓名", "语文"]]
+    rows += [[None, f"a{k}", f"甲{k}", 80 + k] for k in range(3)]
+    rows += [[None, f"b{k}", f"乙{k}", 60 + k] for k in range(3)]
+    merges = [(0, 0, 0, 3, "五年级期末成绩"), (2, 0, 4, 0, "五(1)班"), (5, 0, 7, 0, "五(2)班")]
+    report = qk.check_scores(xlsx({"成绩": rows}, {"成绩": merges}))
+    assert report.ok and accounted(report)
+    assert table(report) == {("5-1", "语文"): (3, 81.0), ("5-2", "语文"): (3, 61.0)}
+
+
+def test_xls_merged_class_and_error_cell(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("s")
+    for c, v in enumerate(["班级", "学号", "姓名", "数学"]):
+        ws.write(0, c, v)
+    ws.write_merge(1, 3, 0, 0, "五(1)班")
+    for i in range(3):
+        ws.write(1 + i, 1, f"{i}")
+        ws.write(1 + i, 2, f"丙{i}")
+    ws.write(1, 3, 70)
+    ws.write(2, 3, 80)
+    ws.row(3).set_cell_error(3, 0x2A)  # #N/A
+    hidden = wb.add_sheet("旧模板")
+    hidden.write(0, 0, "学号")
+    hidden.visibility = 1
+    path = tmp_path / "成绩.xls"
+    wb.save(str(path))
+    report = qk.check_scores(path)
+    assert set(report.data["class_id"]) == {"5-1"}
+    e = errors(report)
+    assert e[["row", "column"]].values.tolist() == [[4, "D"]]
+    assert "#N/A" in e["problem"].iloc[0] and "第 4 行" in e["problem"].iloc[0]
+    with pytest.raises(qk.ScoreFileError, match="#N/A"):
+        qk.read_scores(path)
+
+
+def test_vertically_merged_header_cells_and_a_two_row_header(xlsx):
+    rows = [["学号", "姓名", "语文", None, "数学", None],
+            [None, None, "得分", "班次", "得分", "班次"],
+            ["1", "甲", 90, 1, 70, 2], ["2", "乙", 80, 2, 75, 1]]
+    merges = [(0, 0, 1, 0, "学号"), (0, 1, 1, 1, "姓名"), (0, 2, 0, 3, "语文"),
+              (0, 4, 0, 5, "数学")]
+    report = qk.check_scores(xlsx({"s": rows}, {"s": merges}), grade=5)
+    assert report.ok
+    assert sorted(report.data["subject"].unique()) == ["数学", "语文"]
+    assert report.data.groupby("subject")["score"].mean().to_dict() == {"数学": 72.5, "语文": 85.0}
+
+
+# ---- statistics, footers, class headings ---------------------------------------------------
+def test_statistics_footers_and_class_headings_are_not_pupils(xlsx):
+    rows = [["实验小学五年级期末成绩"], ["学号", "姓名", "语文", "数学"],
+            ["五年级（1）班"],
+            ["a1", "张一", 90, 80], ["a2", "张二", 70, 60],
+            [None, "平均分", 80, 70], ["", "及格率", "100%", "100%"], ["999", "均分", 80, 70],
+            ["五年级（2）班"], ["学号", "姓名", "语文", "数学"],
+            ["b1", "李一", 50, 40], ["b2", "李二", 100, 90],
+            ["—", "最高分", 100, 90], ["参考人数", None, 2, 2], ["90-100", "1", "50%", None],
+            ["制表人：王老师"], ["打印日期：2025-01-10"], ["第1页，共1页"]]
+    report = qk.check_scores(xlsx({"s": rows}, {"s": [(15, 0, 15, 3, "制表人：王老师")]}))
+    assert report.ok and accounted(report)
+    assert table(report) == {("5-1", "语文"): (2, 80.0), ("5-1", "数学"): (2, 70.0),
+                             ("5-2", "语文"): (2, 75.0), ("5-2", "数学"): (2, 65.0)}
+    skipped = report.problems[report.problems["action"].str.startswith("已跳过")]
+    # Excel rows: headings 3 and 9, statistics 6–8 and 13–15, repeated header 10, footers 16–18
+    assert sorted(skipped["row"].tolist()) == [3, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18]
+
+
+def test_stacked_class_tables_each_with_its_title(xlsx):
+    rows = [["五年级（1）班期末成绩统计表"], ["学号", "姓名", "语文"], ["a1", "甲", 90],
+            [None], ["五年级（2）班期末成绩统计表"], ["学号", "姓名", "语文"], ["b1", "乙", 60],
+            ["b2", "丙", 70]]
+    report = qk.check_scores(xlsx({"s": rows}))
+    assert table(report) == {("5-1", "语文"): (1, 90.0), ("5-2", "语文"): (2, 65.0)}
+
+
+def test_class_written_once_per_block_without_merging_is_filled_and_said(xlsx):
+    rows = [["班级", "学号", "姓名", "语文"], ["五(1)班", "1", "甲", 90], [None, "2", "乙", 80],
+            [None, "3", "丙", 70], ["五(2)班", "4", "丁", 60], [None, "5", "戊", 50]]
+    report = qk.check_scores(xlsx({"s": rows}))
+    assert report.ok
+    assert table(report) == {("5-1", "语文"): (3, 80.0), ("5-2", "语文"): (2, 55.0)}
+    filled = report.problems[report.problems["problem"].str.contains("once per block")]
+    assert filled["row"].tolist() == [3, 6] and (filled["severity"] == "warning").all()
+
+
+def test_a_blank_class_in_a_sheet_not_ordered_by_class_is_an_error(xlsx):
+    rows = [["班级", "学号", "姓名", "语文"], ["五(1)班", "1", "甲", 90], ["五(2)班", "2", "乙", 80],
+            [None, "3", "丙", 70], ["五(1)班", "4", "丁", 60]]
+    report = qk.check_scores(xlsx({"s": rows}))
+    assert errors(report)[["row", "column"]].values.tolist() == [[4, "A"]]
+
+
+# ---- cells that are not what they show -------------------------------------------------------
+def test_uncached_formulas_and_error_cells_are_errors_naming_the_cell(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "成绩"
+    ws.append(["学号", "姓名", "班级", "语文", "数学", "总分"])
+    ws.append(["1", "甲", "五(1)班", 80, "#N/A", "=D2+E2"])
+    ws.append(["2", "乙", "五(1)班", "=40+40", 70, "=SUM(D3:E3)"])
+    ws.append(["3", "丙", "五(1)班", "#DIV/0!", 60, "=SUM(D4:E4)"])
+    path = tmp_path / "公式.xlsx"
+    wb.save(path)
+    report = qk.check_scores(path)
+    e = errors(report).sort_values("row")
+    assert e[["row", "column"]].values.tolist() == [[2, "E"], [3, "D"], [4, "D"]]
+    assert "公式" in e["problem"].iloc[1] and "打开并保存" in e["problem"].iloc[1]
+    assert "#DIV/0!" in e["problem"].iloc[2]
+    assert not e["header"].eq("总分").any()  # uncached 总分 formulas: a column not imported
+
+
+def test_xlsxwriter_formulas_with_a_stale_zero_are_not_zero_scores(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "生成.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("s")
+    ws.write_row(0, 0, ["学号", "姓名", "班级", "语文"])
+    ws.write_row(1, 0, ["1", "甲", "五(1)班"])
+    ws.write_formula(1, 3, "=50+40")  # cached value 0; Excel would recalculate on opening
+    wb.close()
+    report = qk.check_scores(path)
+    assert errors(report)[["row", "column"]].values.tolist() == [[2, "D"]]
+
+
+def test_level_words_among_numbers_are_errors_a_level_column_is_levels(xlsx):
+    mixed = qk.check_scores(xlsx({"s": [["学号", "姓名", "班级", "语文"], ["1", "甲", "一(1)班", 90],
+                                        ["2", "乙", "一(1)班", "优"], ["3", "丙", "一(1)班", 80]]}))
+    assert errors(mixed)[["row", "column"]].values.tolist() == [[3, "D"]]
+    levels = qk.check_scores(xlsx({"s": [["学号", "姓名", "班级", "语文"], ["1", "甲", "一(1)班", "优秀"],
+                                         ["2", "乙", "一(1)班", "良好"], ["3", "丙", "一(1)班", "缺考"]]},
+                                  name="等级.xlsx"))
+    assert levels.ok
+    d = levels.data.set_index("student_id")
+    assert d["level"].tolist()[:2] == ["优秀", "良好"] and d.loc["3", "status"] == "absent"
+
+
+def test_a_column_of_shares_is_refused(xlsx):
+    report = qk.check_scores(xlsx({"s": [["学号", "姓名", "班级", "语文", "数学"],
+                                         ["1", "甲", "五(1)班", 0.485, 80], ["2", "乙", "五(1)班", 0.9, 70],
+                                         ["3", "丙", "五(1)班", 0.75, 70]]}))
+    e = errors(report)
+    assert e["column"].tolist() == ["D"] and "0.485" in e["problem"].iloc[0]
+    assert table(report)[("5-1", "数学")] == (3, round(220 / 3, 6))
+
+
+# ---- sheets, columns and ids ---------------------------------------------------------------
+def test_hidden_sheets_are_skipped_unless_named(xlsx, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "隐藏.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("五(1)班")
+    ws.write_row(0, 0, ["学号", "姓名", "语文"])
+    ws.write_row(1, 0, ["1", "甲", 90])
+    old = wb.add_worksheet("模板")
+    old.write_row(0, 0, ["学号", "姓名", "语文"])
+    old.write_row(1, 0, ["x1", "张三", 99])
+    old.hide()
+    wb.close()
+    report = qk.check_scores(path)
+    assert report.data["student_id"].tolist() == ["1"]
+    assert report.problems["problem"].str.contains("hidden sheet").any()
+    named = qk.read_scores(path, sheet="模板", grade=5)
+    assert named["student_id"].tolist() == ["x1"]
+
+
+def test_a_sheet_with_a_header_and_no_pupils_is_an_error(xlsx):
+    with pytest.raises(qk.ScoreFileError, match="no pupils under the header"):
+        qk.read_scores(xlsx({"s": [["学号", "姓名", "班级", "语文"]]}))
+
+
+def test_duplicate_subject_columns_error_and_raw_scaled_pairs(xlsx):
+    dup = qk.check_scores(xlsx({"s": [["学号", "姓名", "班级", "数学", "语文", "数学"],
+                                      ["1", "甲", "五(1)班", 90, 80, 70]]}))
+    e = errors(dup)
+    assert e["column"].tolist() == ["F"] and "D 列" in e["problem"].iloc[0]
+    pair = qk.read_scores(xlsx({"s": [["学号", "姓名", "班级", "物理原始分", "物理赋分"],
+                                      ["1", "甲", "高二(1)班", 60, 75]]}, name="赋分.xlsx"))
+    assert pair[["subject", "score"]].values.tolist() == [["物理", 75.0]]
+
+
+def test_english_headers(xlsx):
+    report = qk.check_scores(xlsx({"s": [["Student ID", "Name", "Class", "Chinese", "Math", "Total"],
+                                         ["1", "A", "5-1", 90, 80, 170]]}))
+    assert report.ok
+    assert report.data[["subject", "score"]].values.tolist() == [["语文", 90.0], ["数学", 80.0]]
+
+
+def test_ids_in_scientific_notation_and_with_an_apostrophe(xlsx):
+    report = qk.check_scores(xlsx({"s": [["学号", "姓名", "班级", "语文"],
+                                         ["1.0051E+05", "甲", "五(1)班", 80],
+                                         ["'00123", "乙", "五(1)班", 70]]}))
+    assert sorted(report.data["student_id"]) == ["00123", "100510"]
+    assert report.problems["problem"].str.contains("stored as a number").any()
+    collapsed = qk.check_scores(xlsx({"s": [["学号", "姓名", "班级", "语文"],
+                                            ["2.00801E+11", "甲", "五(1)班", 80],
+                                            ["2.00801E+11", "乙", "五(1)班", 70]]}, name="b.xlsx"))
+    assert errors(collapsed)["row"].tolist() == [3]
+
+
+def test_total_that_differs_from_the_subjects_is_a_warning_per_row(xlsx):
+    rows = [["学号", "姓名", "班级", "语文", "数学", "总分"]]
+    rows += [[str(i), f"生{i}", "五(1)班", 60, 70, 130] for i in range(6)]
+    rows[3][5] = 140
+    report = qk.check_scores(xlsx({"s": rows}))
+    w = report.problems[report.problems["problem"].str.contains("total differs")]
+    assert w["row"].tolist() == [4] and (w["severity"] == "warning").all() and report.ok
+
+
+# ---- formats read from the content ---------------------------------------------------------
+TEXT = "学号,姓名,班级,语文\n001,甲,五(1)班,80\n002,乙,五(1)班,缺考\n"
+
+
+@pytest.mark.parametrize("name, data", [
+    ("gb18030_bom.csv", b"\x84\x31\x95\x33" + TEXT.encode("gb18030")),
+    ("utf16.csv", TEXT.replace(",", "\t").encode("utf-16")),
+    ("tab.csv", TEXT.replace(",", "\t").encode("utf-8")),
+    ("gbk_named.xlsx", TEXT.encode("gbk")),
+    ("quoted.csv", TEXT.replace("001", '="001"').replace("002", "'002").encode("utf-8-sig")),
+])
+def test_text_files_whatever_their_name(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    report = qk.check_scores(path)
+    assert report.ok
+    assert sorted(report.data["student_id"]) == ["001", "002"]
+    assert table(report) == {("5-1", "语文"): (1, 80.0)}
+
+
+def test_html_table_saved_as_xls_with_spans(tmp_path):
+    page = """<html><head><meta charset="gbk"><style>td {mso-number-format:"\\@";}</style></head>
+    <body><table><tr><td colspan="4">五年级期末成绩</td></tr>
+    <tr><th>班级</th><th>学号</th><th>姓名</th><th>语文</th></tr>
+    <tr><td rowspan="2">五(1)班</td><td>001</td><td>张三</td><td>85</td></tr>
+    <tr><td>002</td><td>李四</td><td>缺考</td></tr>
+    <tr><td rowspan="1">五(2)班</td><td>003</td><td>王五</td><td x:num="77.5">77.50</td></tr>
+    </table></body></html>"""
+    path = tmp_path / "阅卷导出.xls"
+    path.write_bytes(page.encode("gbk"))
+    report = qk.check_scores(path)
+    assert report.ok and any("HTML" in n for n in report.notes)
+    assert table(report) == {("5-1", "语文"): (1, 85.0), ("5-2", "语文"): (1, 77.5)}
+    assert sorted(report.data["student_id"].unique()) == ["001", "002", "003"]
+
+
+def test_spreadsheetml_saved_as_xls(tmp_path):
+    ss = "urn:schemas-microsoft-com:office:spreadsheet"
+
+    def cell(v, t="String", extra=""):
+        return f'<Cell{extra}><Data ss:Type="{t}">{v}</Data></Cell>'
+
+    across, down = ' ss:MergeAcross="3"', ' ss:MergeDown="1"'
+    xml = (f'<?xml version="1.0"?><Workbook xmlns="{ss}" xmlns:ss="{ss}">'
+           '<Worksheet ss:Name="成绩"><Table>'
+           f'<Row>{cell("五年级期末", extra=across)}</Row>'
+           f'<Row>{cell("班级")}{cell("学号")}{cell("姓名")}{cell("语文")}</Row>'
+           f'<Row>{cell("五(2)班", extra=down)}{cell("007")}{cell("王五")}'
+           f'{cell(77.5, "Number")}</Row>'
+           f'<Row><Cell ss:Index="2"><Data ss:Type="String">008</Data></Cell>{cell("赵六")}'
+           f'{cell("#DIV/0!", "Error")}</Row>'
+           '</Table></Worksheet></Workbook>')
+    path = tmp_path / "xml.xls"
+    path.write_text(xml, encoding="utf-8")
+    report = qk.check_scores(path)
+    assert set(report.data["class_id"]) == {"5-2"}
+    assert errors(report)[["row", "column"]].values.tolist() == [[4, "D"]]
+
+
+def test_xlsx_named_xls_is_read(xlsx, tmp_path):
+    src = xlsx({"s": [["学号", "姓名", "班级", "语文"], ["1", "甲", "五(1)班", 88]]})
+    path = tmp_path / "renamed.xls"
+    path.write_bytes(src.read_bytes())
+    report = qk.check_scores(path)
+    assert report.ok and report.data["score"].tolist() == [88.0]
+    assert any("扩展名" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("empty.xlsx", b"", "空文件"),
+    ("doc.xlsx", b"%PDF-1.4 ...", "PDF"),
+    ("noise.xlsx", bytes(range(256)) * 8, "不是表格文件"),
+])
+def test_files_that_are_not_sheets_say_what_they_are(tmp_path, name, data, words):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(qk.ScoreFileError, match=words):
+        qk.check_scores(path)
+
+
+def test_a_directory_and_a_missing_file(tmp_path):
+    with pytest.raises(qk.ScoreFileError, match="文件夹"):
+        qk.check_scores(tmp_path)
+    with pytest.raises(qk.ScoreFileError, match="找不到文件"):
+        qk.check_scores(tmp_path / "无.xlsx")
+
+
+def test_word_document_renamed_xlsx(tmp_path):
+    import zipfile
+
+    path = tmp_path / "成绩.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("[Content_Types].xml", "<Types/>")
+    with pytest.raises(qk.ScoreFileError, match="Word"):
+        qk.check_scores(path)
+
+
+def test_no_score_lost_on_a_messy_sheet(xlsx):
+    """Every row read is a pupil or a reported skip; numbers equal a hand computation."""
+    rows = [["XX小学2024—2025学年第一学期五年级期末检测成绩统计表"],
+            ["序号", "班级", "学号", "姓名", "语文", "数学", "总分", "班名次"],
+            [1, "五(1)班", "001", "张 三", "９５", "缺考", 95, 2],
+            [2, None, "002", "李四", 0, "88分", 88, 3],
+            [3, "五（2）班", "003", "王五", "请假", 90.5, 90.5, 1],
+            [None, None, None, None, None, None, None, None],
+            ["合计", None, None, None, 95, 178.5, None, None],
+            ["注：缺考不计入平均分"]]
+    report = qk.check_scores(xlsx({"s": rows}))
+    assert accounted(report) and report.rows_imported == 3
+    assert table(report) == {("5-1", "语文"): (2, 47.5), ("5-1", "数学"): (1, 88.0),
+                             ("5-2", "语文"): (0, None), ("5-2", "数学"): (1, 90.5)}
+    assert np.isnan(report.data.set_index(["student_id", "subject"]).loc[("001", "数学"), "score"])
