@@ -348,8 +348,18 @@ class ScoreImport:
         cols = _raw_partners(cols)
         subjects, levels, aside = _assign_subjects(cols, used, data_rows)
         subjects, aside = self._resolve_duplicates(sheet, subjects, aside, data_rows, header_row)
+        totals = [c for c, reason in aside if reason in ("total", "entry")]
+        if not subjects and not totals:  # every subject column is empty
+            empty = [c for c, reason in aside if reason == "empty_subject"]
+            subjects = {c.subject: c for c in reversed(empty)}
+            aside = [(c, r) for c, r in aside if c not in empty]
+            if any(not blank(v) for row in data_rows for v in row):
+                P.add(sheet, header_row, None, "", "",
+                      f"{where(self.file, sheet, header_row)}：工作表有学生，但所有科目列都是空的 "
+                      "(no scores in any subject column)。请填入成绩，或删除这个工作表、用 sheet= 指定要读的工作表。",
+                      "各科记为缺考", "error")
         if not subjects:  # a sheet of totals only (e.g. 中考总分 as entry score)
-            total = next(c for c, reason in aside if reason in ("total", "entry"))  # accept_scores
+            total = totals[0]
             aside = [(c, r) for c, r in aside if c is not total]
             subjects[TOTAL] = H.Column(total.index, total.header, "score", TOTAL)
             P.add(sheet, header_row, total.index, total.header, total.header,
