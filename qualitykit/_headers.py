@@ -28,6 +28,8 @@ OTHER = {
     "教师姓名": "teacher", "任课教师": "teacher", "教师": "teacher", "老师": "teacher",
     "教师工号": "teacher_id", "工号": "teacher_id", "科目": "subject_name", "学科": "subject_name",
     "是否选课": "elective_flag", "学年": "school_year", "学期": "term",
+    "成绩": "value", "分数": "value", "得分": "value", "考试成绩": "value", "score": "value",
+    "满分": "full_mark", "满分值": "full_mark", "卷面满分": "full_mark",
     "no.": "seq", "rank": "rank", "gender": "gender", "sex": "gender", "remark": "remark",
     "remarks": "remark", "note": "remark", "total": "total", "totalscore": "total",
 }
@@ -66,6 +68,9 @@ ASIDE_REASONS = {
     "remark": "备注列（remark），不导入",
     "grade": "年级列（grade），仅用于确定年级",
     "other": "非成绩列，不导入",
+    "value": "成绩列（没有写明科目），不导入；如是某科成绩，请在表头写上科目名",
+    "subject_name": "科目名称列，不导入",
+    "full_mark": "满分列，不导入",
 }
 
 

@@ -238,6 +238,7 @@ class ScoreImport:
         self.electives = {canonical_subject(e, self.extra) or norm(e) for e in (electives or ())}
         self.problems = Problems(self.file)
         self.seen_ids: dict[str, tuple[str, int]] = {}
+        self.seen_pairs: dict[tuple[str, str], tuple[str, int]] = {}  # long sheets
         self.notes: list[str] = []
 
     # ---- the file ---------------------------------------------------------------------------
@@ -251,12 +252,20 @@ class ScoreImport:
         for sheet in sheets:
             info = sheet_info(self.file, sheet.name)
             skip = self._skip_reason(sheet)
-            found = None if skip else H.find_header(sheet, accept_scores, self.extra)
+            from ._longsheet import is_long, read_long
+
+            accept = (lambda cols, name=sheet.name: accept_scores(cols)
+                      or is_long(cols, name, self.extra))
+            found = None if skip else H.find_header(sheet, accept, self.extra)
             if found is None:
                 info["note"] = skip or "未找到成绩表头 (no score header: 学号/姓名 + 科目列)"
                 sheet_rows.append(info)
                 continue
-            frame, counts, cols = self._read_sheet(sheet, found)
+            cols = found[2]
+            if is_long(cols, sheet.name, self.extra):
+                frame, counts = read_long(self, sheet, found)
+            else:
+                frame, counts, cols = self._read_sheet(sheet, found)
             info.update(counts, used=True)
             sheet_rows.append(info)
             column_rows.extend({"file": self.file, "sheet": sheet.name,
@@ -302,7 +311,7 @@ class ScoreImport:
         layout = self._layout(sheet.name, cols, data_rows, hdr + 1)
         students = self._read_students(sheet.name, data_rows, first_excel_row, layout, context)
         if not students.ids:
-            self._no_pupils(sheet.name, hdr + 1, students)
+            self._no_pupils(sheet.name, hdr + 1, students.skipped)
         frames, scores = self._read_cells(sheet.name, data_rows, layout, students)
         self._check_totals(sheet.name, data_rows, layout, students, scores)
         out = _assemble(students, frames, context.exam, self.file, sheet.name)
@@ -329,9 +338,9 @@ class ScoreImport:
         school = self.school or parse_school(title) or parse_school(sheet.name) or ""
         return Context(exam, school, grade_hint, no_class)
 
-    def _no_pupils(self, sheet: str, header_row: int, students: Students) -> None:
-        what = ("表头下面没有任何学生行" if not students.skipped else
-                f"表头下面的 {students.skipped} 行都不是可导入的学生行（见上面各条）")
+    def _no_pupils(self, sheet: str, header_row: int, skipped: int) -> None:
+        what = ("表头下面没有任何学生行" if not skipped else
+                f"表头下面的 {skipped} 行都不是可导入的学生行（见上面各条）")
         self.problems.add(
             sheet, header_row, None, "", "",
             f"{where(self.file, sheet, header_row)}：工作表有成绩表头，但{what} "

@@ -355,3 +355,33 @@ def test_no_score_lost_on_a_messy_sheet(xlsx):
     assert table(report) == {("5-1", "语文"): (2, 47.5), ("5-1", "数学"): (1, 88.0),
                              ("5-2", "语文"): (0, None), ("5-2", "数学"): (1, 90.5)}
     assert np.isnan(report.data.set_index(["student_id", "subject"]).loc[("001", "数学"), "score"])
+
+
+# ---- long sheets ------------------------------------------------------------------------------
+def test_long_sheet_one_row_per_pupil_and_subject(xlsx):
+    rows = [["学号", "姓名", "班级", "科目", "成绩", "满分"],
+            ["1", "甲", "五(1)班", "语文", 100, 120], ["1", "甲", "五(1)班", "数学", 80, 100],
+            ["2", "乙", "五(1)班", "语文", "缺考", 120], ["2", "乙", "五(1)班", "数学", 90, 100],
+            ["2", "乙", "五(1)班", "数学", 91, 100],  # the same pupil and subject again
+            [None, "平均分", None, "数学", 85, None]]
+    report = qk.check_scores(xlsx({"明细": rows}))
+    assert accounted(report) and report.rows_imported == 4
+    assert table(report) == {("5-1", "语文"): (1, 100.0), ("5-1", "数学"): (2, 85.0)}
+    assert report.data.set_index(["student_id", "subject"]).loc[("1", "语文"), "full_mark"] == 120
+    assert errors(report)["row"].tolist() == [6]
+
+
+def test_one_sheet_per_subject(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "分科.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for subject, values in (("语文", [90, 80]), ("数学", [70, "缺考"])):
+        ws = wb.add_worksheet(subject)
+        ws.write_row(0, 0, ["学号", "姓名", "班级", "成绩"])
+        for i, v in enumerate(values):
+            ws.write_row(i + 1, 0, [str(i), f"生{i}", "五(2)班", v])
+    wb.close()
+    report = qk.check_scores(path)
+    assert report.ok
+    assert table(report) == {("5-2", "语文"): (2, 85.0), ("5-2", "数学"): (1, 70.0)}
