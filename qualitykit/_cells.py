@@ -58,7 +58,7 @@ class SpecialCell:
     __slots__ = ("kind", "text")
 
     def __init__(self, kind: str, text: str):
-        self.kind = kind  # "error" or "formula"
+        self.kind = kind  # "error", "formula", or "empty_formula" (a .xls formula whose result is "")
         self.text = text  # "#N/A", or the formula "=SUM(C3:E3)"
 
     def __str__(self) -> str:
@@ -79,6 +79,11 @@ class SpecialCell:
             return Cell(None, "invalid", None,
                         f"是 Excel 错误值 {self.text} (error cell)",
                         "请在 Excel 中改正该单元格的公式或填入分数（缺考写“缺考”）后再导入")
+        if self.kind == "empty_formula":
+            return Cell(None, "invalid", None,
+                        "是公式，结果为空或从未计算 (formula with an empty result)",
+                        "请把该格改为分数（缺考写“缺考”）；如果是程序生成的表，请在 Excel（或 WPS）中"
+                        "打开并保存后再导入")
         return Cell(None, "invalid", None,
                     "是没有计算结果的公式 (formula without a cached value)",
                     "公式没有计算结果：请在 Excel（或 WPS）中打开并保存该文件后再导入")

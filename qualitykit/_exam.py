@@ -11,7 +11,8 @@ _TERM = re.compile(r"第?([一二12上下])学期|([上下])学期|([七八九]|
 _OWN_TERM = re.compile(r"[-_—]([12])(?!\d)")
 _KIND = re.compile(r"期中|期末|月考|一模|二模|三模|联考|学情检测|质量检测|单元检测|中考|模拟|"
                    r"第[一二三四五六七八九十\d]+次月考|开学考|学业水平")
-_SCHOOL = re.compile(r"^(.*?(?:小学|中学|学校|一中|二中|三中|实验校|附中|附小))")
+_SCHOOL = re.compile(r"^(.*?(?:小学|中学|学校|实验校|附中|附小))")
+_SCHOOL_SHORT = re.compile(r"^(.*?(?:一中|二中|三中|四中|五中|六中|七中|八中|九中|十中))")
 
 
 def parse_exam(text: str) -> str | None:
@@ -51,8 +52,10 @@ def parse_school(text: str) -> str | None:
 
     >>> parse_school("实验小学2024—2025学年第一学期五年级期末检测成绩统计表")
     '实验小学'
+    >>> parse_school("城关第一中学"), parse_school("瑞安一中九年级")
+    ('城关第一中学', '瑞安一中')
     """
-    m = _SCHOOL.match(norm(text))
+    m = _SCHOOL.match(norm(text)) or _SCHOOL_SHORT.match(norm(text))
     if not m:
         return None
     name = _YEARS.split(m[1])[0]

@@ -313,6 +313,8 @@ def _special_cell(data: bytes, start: int, recalc: bool):
     formula = _FORMULA_TEXT.search(body)
     if formula is None and not _FORMULA.search(body):
         return None
+    if not cached and re.search(rb'\bt\s*=\s*["\'](str|s|inlineStr)["\']', head):
+        return None  # a formula Excel calculated to "" (=IF(C5="","",…)): a blank
     if not cached or (recalc and cached == b"0"):
         text = html.unescape(formula[1].decode("utf-8", "replace")) if formula else ""
         return where, SpecialCell("formula", f"={text}" if text else "（共享公式）")
@@ -327,21 +329,24 @@ def _column_index(letters: str) -> int:
 
 
 def _xls_error_cells(path: Path) -> dict[str, dict[tuple[int, int], SpecialCell]]:
-    raw = path.read_bytes()
-    if b"\x05\x02" not in raw:  # no BOOLERR record: no error cell anywhere
-        return {}
+    """Error cells of a .xls, and formulas whose stored result is empty text: a formula never
+    calculated (written by a program) or one that returns "" — a blank to calamine either way."""
     import xlrd
 
-    book = xlrd.open_workbook(file_contents=raw, on_demand=True)
+    book = xlrd.open_workbook(file_contents=path.read_bytes(), on_demand=True)
     out = {}
     for i, name in enumerate(book.sheet_names()):
         sheet = book.sheet_by_index(i)
         cells = {}
         for c in range(sheet.ncols):
+            values = sheet.col_values(c)
             for r, ctype in enumerate(sheet.col_types(c)):
                 if ctype == xlrd.XL_CELL_ERROR:
-                    text = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#VALUE!")
+                    text = xlrd.error_text_from_code.get(values[r], "#VALUE!")
                     cells[(r, c)] = SpecialCell("error", text)
+                elif ctype == xlrd.XL_CELL_TEXT and values[r] == "":
+                    cells[(r, c)] = SpecialCell("empty_formula", "（公式，结果为空）")
         if cells:
             out[name] = cells
+        book.unload_sheet(i)
     return out

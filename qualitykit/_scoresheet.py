@@ -133,14 +133,14 @@ def where(file: str, sheet: str, row: int | None, col: int | None = None, header
 
 
 def blank(v: object) -> bool:
-    """True for an empty cell (None, '', spaces, NaN)."""
+    """True for an empty cell (None, '', spaces, NaN, a .xls formula whose result is "")."""
     if v is None:
         return True
     if isinstance(v, str):
         return not v.strip()
     if isinstance(v, float):
         return v != v
-    return False
+    return isinstance(v, SpecialCell) and v.kind == "empty_formula"
 
 
 def title_text(rows, header_row: int) -> str:
@@ -444,11 +444,11 @@ class ScoreImport:
         n = len(data_rows)
         column = (lambda c: [None] * n if c is None else [r[c.index] for r in data_rows])
         raw_ids, raw_names = column(layout.id), column(layout.name)
-        self._special_identity(sheet, raw_ids, layout.id, first_excel_row)
-        self._special_identity(sheet, raw_names, layout.name, first_excel_row)
+        raw_classes = column(layout.klass)
+        for raw, col in ((raw_ids, layout.id), (raw_names, layout.name), (raw_classes, layout.klass)):
+            self._special_identity(sheet, raw, col, first_excel_row, data_rows)
         sids = self._student_ids(sheet, raw_ids, first_excel_row, layout.id)
         names = [name.lstrip("'‘’") for name in norm_all(raw_names)]
-        raw_classes = column(layout.klass)
         schools = norm_all(column(layout.school)) if layout.school is not None else [""] * n
         classes = {raw: class_info(raw, context.grade_hint)
                    for raw in set(raw_classes) if not blank(raw)}
@@ -497,11 +497,11 @@ class ScoreImport:
                     f"（{raw.month}月{raw.day}日）(class stored as a date)",
                     f"已按班级 {info[0]} 读取；请把班级列设为“文本”格式", "warning")
 
-    def _special_identity(self, sheet, raw: list, col, first_excel_row: int) -> None:
-        """An error cell or an uncalculated formula in the id or name column: an error, and
-        the cell is read as blank."""
+    def _special_identity(self, sheet, raw: list, col, first_excel_row: int, rows) -> None:
+        """An error cell or an uncalculated formula in the id, name or class column of a row
+        that is not empty: an error, and the cell is read as blank."""
         for i, value in enumerate(raw):
-            if isinstance(value, SpecialCell):
+            if isinstance(value, SpecialCell) and not all(blank(v) for v in rows[i]):
                 r = first_excel_row + i
                 cell = value.cell
                 self.problems.add(
