@@ -29,9 +29,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_growth.py
 
-# rebuild the default Word template (templates/质量分析报告模板.docx) from qualitykit/word.py
+# rebuild the Word templates (templates/质量分析报告模板.docx, 等级分析报告模板.docx) from qualitykit/word.py
 template: $(STAMP)
-	$(BIN)/python -c "from qualitykit.word import build_template; print(build_template())"
+	$(BIN)/python -c "from qualitykit.word import build_template, build_level_template; print(build_template(), build_level_template())"
 
 clean:
 	rm -rf $(VENV) output .pytest_cache

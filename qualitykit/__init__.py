@@ -7,7 +7,7 @@ the rest from it. See README.md for the two-command set-up.
 from .classes import parse_class, parse_grade
 from .cohorts import CohortComparison, CohortTrack, cohort_compare, track_cohort
 from .compare import ClassComparison, compare_classes, compare_exams, games_howell, hedges_g
-from .display import VIEWS, band_table, basic_text, show, text, title_block
+from .display import VIEWS, band_table, basic_text, level_text, show, text, title_block
 from .distribution import grade_levels, score_bands, standard_total, standardize, student_totals
 from .findings import findings
 from .exams import Exams, load_exams, pre_post
@@ -22,8 +22,10 @@ from .knowledge import knowledge_points
 from .paper import PaperAnalysis, paper_analysis, write_paper
 from .indicators import all_pass_rate, cut_lines, double_high_check, summary, wilson_interval
 from .labels import LABELS, label, to_display
+from .levels import (LEVEL_IDS, LevelComparison, compare_level_exams, compare_levels, level_codes,
+                     level_findings, level_measures, level_subjects, level_summary, to_levels)
 from .plots import (plot_class_means, plot_distributions, plot_items, plot_knowledge_points,
-                    plot_rates, plot_score_bands, plot_teachers)
+                    plot_levels, plot_rates, plot_score_bands, plot_teachers)
 from .plots_growth import plot_cohorts, plot_growth, plot_trend, plot_value_added
 from .sample import load_sample, sample_files, sample_path
 from .schema import ROSTER_COLUMNS, SCORE_COLUMNS, STATUSES, TEACHER_COLUMNS
@@ -48,6 +50,9 @@ __all__ = [
     # indicators
     "summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval",
     "score_bands", "standardize", "standard_total", "grade_levels", "student_totals",
+    # 等级 (grades graded in levels)
+    "level_summary", "to_levels", "level_codes", "level_subjects", "compare_levels",
+    "LevelComparison", "compare_level_exams", "level_findings", "level_measures", "LEVEL_IDS",
     # comparison
     "compare_classes", "compare_exams", "ClassComparison", "games_howell", "hedges_g",
     "assign_teachers", "teacher_table", "findings",
@@ -68,7 +73,7 @@ __all__ = [
     "plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
     "plot_teachers", "plot_knowledge_points", "plot_items", "plot_value_added", "plot_growth",
     "plot_trend", "plot_cohorts", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
-    "title_block", "basic_text", "write_outputs",
+    "title_block", "basic_text", "write_outputs", "plot_levels", "level_text",
     # sample data and vocabulary
     "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",
     "canonical_subject", "SUBJECTS", "SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS",

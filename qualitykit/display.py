@@ -12,7 +12,7 @@ import pandas as pd
 
 from .labels import to_display
 
-__all__ = ["VIEWS", "show", "text", "band_table", "title_block", "basic_text"]
+__all__ = ["VIEWS", "show", "text", "band_table", "title_block", "basic_text", "level_text"]
 
 VIEWS: dict[str, list[str]] = {
     "basic": ["subject", "full_mark", "n_enrolled", "n_sat", "n_absent", "mean", "sd", "median",
@@ -90,8 +90,25 @@ VIEWS: dict[str, list[str]] = {
     "trend": ["exam", "unit", "class_id", "teacher", "school", "subject", "n", "z_mean",
               "z_low", "z_high", "rank", "n_units", "prev_exam", "estimate", "low", "high"],
     "trend_flags": ["unit", "subject", "flag", "periods", "exams", "evidence"],
+    # 等级 (level-graded subjects; shares only, no pupil ranks)
+    "level_basic": ["subject", "n_enrolled", "n_sat", "n_absent", "n_excellent", "n_good",
+                    "n_satisfactory", "n_unsatisfactory", "excellent_rate", "good_rate",
+                    "satisfactory_rate", "basis"],
+    "levels": ["class_id", "subject", "n_enrolled", "n_sat", "n_excellent", "share_excellent",
+               "n_good", "share_good", "n_satisfactory", "share_satisfactory",
+               "n_unsatisfactory", "share_unsatisfactory", "satisfactory_rate"],
+    "level_omnibus": ["subject", "n_groups", "n_sat", "kruskal_h", "kruskal_p", "chi2",
+                      "chi2_df", "chi2_p", "cramers_v", "reading"],
+    "level_classes": ["subject", "class_id", "n_sat", "satisfactory_rate",
+                      "satisfactory_rate_low", "satisfactory_rate_high",
+                      "grade_satisfactory_rate", "excellent_rate", "excellent_rate_low",
+                      "excellent_rate_high", "grade_excellent_rate", "reading"],
+    "level_change": ["class_id", "subject", "n_matched", "prev_satisfactory_rate",
+                     "satisfactory_rate", "satisfactory_change", "prev_excellent_rate",
+                     "excellent_rate", "excellent_change", "n_up", "n_same", "n_down"],
 }
-_INTERVAL_VIEWS = {"classes", "pairs", "all_pass", "paper", "growth", "cohort_effects", "trend"}
+_INTERVAL_VIEWS = {"classes", "pairs", "all_pass", "paper", "growth", "cohort_effects", "trend",
+                   "level_classes"}
 
 
 class Shown:
@@ -101,6 +118,8 @@ class Shown:
         self.table, self.note, self.caption = table, note, caption
 
     def _repr_html_(self) -> str:
+        if (self.table is None or self.table.empty) and not self.note:
+            return ""  # a section that does not apply to this sheet shows nothing
         parts = [f"<p class='qk-caption'>{html.escape(self.caption)}</p>"] if self.caption else []
         if self.table is None or self.table.empty:
             parts.append(f"<p class='qk-note'>{html.escape(self.note)}</p>")
@@ -212,6 +231,36 @@ def basic_text(term, basic: pd.DataFrame) -> Shown:
             f"{counts.get('info', 0)} 条（详见导入报告）。")
 
 
-def text(message: str) -> Shown:
-    """A paragraph of plain text for the report."""
-    return Shown(None, note=message)
+def text(message: str | list[str]) -> Shown:
+    """A paragraph of plain text for the report; a list gives one paragraph per item."""
+    if isinstance(message, str):
+        return Shown(None, note=message)
+    return _Lines(list(message))
+
+
+class _Lines(Shown):
+    def __init__(self, lines: list[str]):
+        super().__init__(None, note="\n".join(lines))
+        self.lines = lines
+
+    def _repr_html_(self) -> str:
+        return "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in self.lines) + "</ul>"
+
+
+def level_text(term, by_subject: pd.DataFrame) -> Shown:
+    """基本情况 of a sheet graded in levels: classes, pupils, who has a level, how levels are read.
+
+    ``by_subject`` is ``level_summary(term.levels, by="subject")``.
+    """
+    scores = term.levels
+    subjects = "、".join(f"{r.subject} {int(r.n_sat)}/{int(r.n_enrolled)}"
+                         for r in by_subject.itertuples())
+    letters = "、".join(f"{k}→{v}" for k, v in term.standard.level_letters.items())
+    report = term.report
+    return Shown(None, note=(
+        f"本次{term.exam}，{term.grade_name}共 {scores['class_id'].nunique()} 个班、"
+        f"{scores['student_id'].nunique()} 名学生。按规定一、二年级不用分数，只记等级"
+        f"（{'、'.join(term.standard.level_names)}），本报告只统计各等级的人数和占比，不排学生名次。"
+        f"各科有等级/应考人数：{subjects}；缺考、请假等不计入。字母等级按评价标准换算：{letters}。"
+        f"成绩表共读取 {report.rows_read} 行，导入 {report.rows_imported} 行，跳过 "
+        f"{report.rows_skipped} 行（详见导入报告）。"))

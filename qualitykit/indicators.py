@@ -185,7 +185,8 @@ def double_high_check(scores: pd.DataFrame, *, by: Sequence[str] | str = ("schoo
     keys = _keys(scores, by)
     judged = scores[scores["full_mark"].notna()]
     per_subject = summary(judged, by=[k for k in keys if k != "exam"] + ["subject"], standard=std)
-    per_subject = per_subject[per_subject["pass_rate"].notna()]
+    per_subject = per_subject[per_subject["pass_rate"].notna()
+                              & per_subject["basis"].eq("score")]
     rows = []
     for unit, grp in per_subject.groupby(keys, dropna=False, sort=True):
         unit = unit if isinstance(unit, tuple) else (unit,)
@@ -240,7 +241,12 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
         ``full_mark_rate``; ``cv`` (sd/mean); ``difficulty`` (mean/full mark);
         ``above_mean_rate`` (超均率, variant from the standard, against the same exam × subject
         over all rows passed in); ``composite`` (综合分, 0–100); ``rank`` (competition rank of
-        ``composite`` within the same exam × subject, 1 = best). Rates are fractions 0–1.
+        ``composite`` within the same exam × subject, 1 = best); ``basis``: ``score``, or
+        ``level`` for a group whose sitters have a 等级 and no score (一、二年级): there
+        ``n_sat`` counts the pupils with a level, ``pass_rate`` is the share at 合格 or better
+        and ``excellent_rate`` the share at 优秀 (letters by ``standard.level_letters``), and
+        ``mean``, ``low_rate``, ``full_mark_rate``, ``composite`` and ``rank`` are empty;
+        :func:`qualitykit.level_summary` gives every level's share. Rates are fractions 0–1.
 
     Examples
     --------
@@ -254,7 +260,7 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     std = get_standard(standard)
     keys = _keys(scores, by)
     flags = _flags(scores, std)
-    data = scores[keys + ["score", "full_mark"]].assign(**flags)
+    data = scores[keys + ["score", "full_mark"]].assign(**flags, **_level_flags(scores, std))
     data["x"] = data["score"].where(data["sat"])
     groups = data.groupby(keys, dropna=False, sort=True)
     full = groups["full_mark"].agg(["min", "max"])
@@ -265,9 +271,10 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     out = groups.agg(n_enrolled=("sat", "size"), n_sat=("sat", "sum"), mean=("x", "mean"),
                      sd=("x", "std"), median=("x", "median"), min=("x", "min"), max=("x", "max"),
                      n_pass=("passed", "sum"), n_excellent=("excellent", "sum"),
-                     n_low=("low", "sum"), n_full=("full", "sum"))
+                     n_low=("low", "sum"), n_full=("full", "sum"), lv_sat=("lv_sat", "sum"),
+                     lv_pass=("lv_pass", "sum"), lv_excellent=("lv_excellent", "sum"))
     out.insert(0, "full_mark", full["min"])
-    out = out.reset_index()
+    out = _rates_from_levels(out.reset_index())
     out["n_absent"] = out["n_enrolled"] - out["n_sat"]
     n = out["n_sat"].where(out["n_sat"] > 0)
     for rate, count in zip(RATES, ("n_pass", "n_excellent", "n_low")):
@@ -295,8 +302,35 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
         columns += [rate, f"{rate}_low", f"{rate}_high"]
     columns += ["full_mark_rate", "cv", "difficulty", "above_mean_rate"]
     columns += ["all_pass_rate"] if "all_pass_rate" in out else []
-    columns += ["composite", "rank"]
+    columns += ["composite", "rank", "basis"]
     return out[columns]
+
+
+def _level_flags(scores: pd.DataFrame, std: Standard) -> dict[str, np.ndarray]:
+    """Per-row flags of sitters with a 等级 and no score: has a level, 合格 or better, 优秀."""
+    none = np.zeros(len(scores), bool)
+    if "level" not in scores:
+        return {"lv_sat": none, "lv_pass": none, "lv_excellent": none}
+    from .levels import level_codes
+
+    only = scores["status"].eq("sat") & scores["score"].isna() & scores["level"].notna()
+    code = level_codes(scores["level"].where(only), std).to_numpy()
+    return {"lv_sat": ~np.isnan(code), "lv_pass": code <= 2, "lv_excellent": code == 0}
+
+
+def _rates_from_levels(out: pd.DataFrame) -> pd.DataFrame:
+    """Groups whose sitters have levels and no scores (一、二年级): 实考 = pupils with a level,
+    合格率 = share 合格 or better, 优秀率 = share 优秀; no mean, 低分率 or 满分率. ``basis`` says
+    which groups these are."""
+    level = (out["n_sat"] == 0) & (out["lv_sat"] > 0)
+    out["basis"] = np.where(level, "level", "score")
+    if level.any():
+        out[["n_low", "n_full"]] = out[["n_low", "n_full"]].astype(float)
+        out.loc[level, ["n_low", "n_full"]] = np.nan
+        for count, lv in (("n_sat", "lv_sat"), ("n_pass", "lv_pass"),
+                          ("n_excellent", "lv_excellent")):
+            out[count] = out[count].where(~level, out[lv])
+    return out.drop(columns=["lv_sat", "lv_pass", "lv_excellent"])
 
 
 def _in_teaching_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

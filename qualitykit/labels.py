@@ -80,6 +80,16 @@ LABELS: dict[str, str] = {
     "n_entry_class": "入口人数", "n_stayed": "留在本届", "n_left": "转出/离开",
     "n_joined": "转入/新来", "n_passed_through": "中途来去", "n_exit": "出口人数",
     "entry_z": "入口Z", "exit_z": "出口Z", "entry_score": "入口成绩", "exit_score": "出口成绩",
+    # 等级 (level-graded subjects)
+    "n_good": "良好人数", "n_satisfactory": "合格人数", "n_unsatisfactory": "待合格人数",
+    "share_excellent": "优秀占比", "share_good": "良好占比", "share_satisfactory": "合格占比",
+    "share_unsatisfactory": "待合格占比", "good_rate": "良好及以上", "satisfactory_rate": "合格率",
+    "basis": "依据", "level_basis": "等级依据", "grade_satisfactory_rate": "年级合格率",
+    "grade_excellent_rate": "年级优秀率", "chi2": "卡方χ²", "chi2_df": "自由度",
+    "chi2_p": "卡方检验p", "cramers_v": "Cramér V", "sparse": "期望人数偏少",
+    "prev_satisfactory_rate": "上次合格率", "prev_excellent_rate": "上次优秀率",
+    "satisfactory_change": "合格率变化", "excellent_change": "优秀率变化",
+    "n_up": "等级上升人数", "n_same": "等级不变人数", "n_down": "等级下降人数",
     "joined_to": "合并到学号", "unit": "追踪对象", "periods": "连续期数",
     "exams": "涉及考试", "supported": "区间支持", "name_match": "姓名匹配",
 }
@@ -110,6 +120,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
              "passed_through": "中途来去"},
     "matched_by": {"student_id": "学号", "name": "姓名+班级（请核对）"},
     "name_match": {"joined": "已按姓名+班级合并", "ambiguous": "同名多人，未合并"},
+    "basis": {"level": "成绩表上的等级", "score": "按分数折算"},
+    "level_basis": {"level": "成绩表上的等级", "score": "按分数折算"},
 }
 STATUS_LABELS: dict[str, str] = {
     "sat": "参考", "absent": "缺考", "excused": "请假/免考", "cheated": "作弊",
@@ -121,14 +133,18 @@ PERCENT = {"pass_rate", "excellent_rate", "low_rate", "full_mark_rate", "all_pas
            "above_mean_change", "prev_pass_rate", "mean_rate", "rank_change_coef",
            "error_rate", "full_rate", "share_upper", "share_middle", "share_lower",
            "upper_minus_lower", "rate", "grade_rate", "share_losing", "low_growth",
-           "high_growth", "ref_above_mean_rate"}
+           "high_growth", "ref_above_mean_rate", "share_excellent", "share_good",
+           "share_satisfactory", "share_unsatisfactory", "good_rate", "satisfactory_rate",
+           "grade_satisfactory_rate", "grade_excellent_rate", "prev_satisfactory_rate",
+           "prev_excellent_rate", "satisfactory_change", "excellent_change"}
 
 
 FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_squared",
         "epsilon_squared", "z", "z_mean", "prev_z_mean", "z_change", "prev_z", "mean_z",
         "discrimination", "uli", "rit", "rir", "alpha_if_dropped", "alpha", "sem", "z_entry",
         "z_exit", "gain", "ols", "va", "va_se", "estimate", "low", "high", "beta", "between_sd",
-        "within_sd", "icc", "ref_position", "ref_change", "entry_z", "exit_z"}  # shown with three decimals
+        "within_sd", "icc", "ref_position", "ref_change", "entry_z", "exit_z",
+        "chi2_p", "cramers_v"}  # shown with three decimals
 
 
 def label(identifier: str) -> str:

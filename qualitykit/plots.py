@@ -17,9 +17,11 @@ from .fonts import set_theme
 from .labels import label
 
 __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
-           "plot_teachers", "plot_knowledge_points", "plot_items"]
+           "plot_teachers", "plot_knowledge_points", "plot_items", "plot_levels"]
 
 _RATE_COLOURS = {"excellent_rate": "#2f7ebc", "pass_rate": "#5aae61", "low_rate": "#d6604d"}
+_LEVEL_COLOURS = {"excellent": "#2166ac", "good": "#67a9cf", "satisfactory": "#a6dba0",
+                  "unsatisfactory": "#ef8a62"}
 
 
 def _subjects(table: pd.DataFrame | None, subject: str | None, what: str) -> list[str]:
@@ -237,4 +239,44 @@ def plot_items(items: pd.DataFrame, *, subject: str | None = None):
         ax.set(xlim=(0, 1.02), ylim=(low, 1.0), xlabel="难度 P（得分率，越大越容易）",
                ylabel="区分度 D", title=f"{subj or ''}：各题难度与区分度（红色 D < 0.20）")
     fig.tight_layout()
+    return fig
+
+
+def plot_levels(levels: pd.DataFrame, *, subject: str | None = None, group: str = "class_id"):
+    """等级分布: stacked bars of the share of each level per class, one panel per subject.
+
+    Takes :func:`qualitykit.level_summary` by ``group`` × subject; each bar is one class's
+    pupils with a level (100 %), from 优秀 on the left to 待合格 on the right, with the share
+    written in every segment of 6 % or more and the number of pupils at the bar's end.
+    """
+    from .levels import LEVEL_IDS
+
+    subjects = _subjects(levels, subject, "等级表")
+    if not subjects:
+        return None
+    n_rows = max(int((levels["subject"] == s).sum()) for s in subjects)
+    fig, axes = _panels(len(subjects), 0.42 * n_rows + 1.2)
+    for ax, subj in zip(axes, subjects):
+        data = levels[(levels["subject"] == subj) & (levels["n_sat"] > 0)].iloc[::-1]
+        y = np.arange(len(data))
+        left = np.zeros(len(data))
+        for lid in LEVEL_IDS:
+            share = data[f"share_{lid}"].to_numpy(float) * 100
+            ax.barh(y, share, left=left, color=_LEVEL_COLOURS[lid], edgecolor="white",
+                    label=label(f"n_{lid}").removesuffix("人数"))
+            for yi, (x0, w) in enumerate(zip(left, share)):
+                if w >= 6:
+                    ax.text(x0 + w / 2, yi, f"{w:.0f}", ha="center", va="center", fontsize=7.5,
+                            color="white" if lid == "excellent" else "#222")
+            left += share
+        for yi, n in enumerate(data["n_sat"]):
+            ax.text(101, yi, f"{int(n)}人", va="center", fontsize=7.5, color="#555")
+        ax.set_yticks(y, data[group])
+        ax.set(xlim=(0, 110), xlabel="占有等级学生的百分比（%）", ylabel=label(group),
+               title=f"{subj}：各{label(group)}等级分布")
+    handles, names = axes[0].get_legend_handles_labels()
+    top = 1 - 0.45 / fig.get_figheight()
+    fig.legend(handles, names, ncols=4, loc="upper center", bbox_to_anchor=(0.5, 1.0),
+               fontsize=8.5, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, top))
     return fig

@@ -18,9 +18,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["run_report", "notebook_to_html", "html_to_pdf", "find_browser", "NOTEBOOK"]
+__all__ = ["run_report", "notebook_to_html", "html_to_pdf", "find_browser", "NOTEBOOK",
+           "LEVEL_NOTEBOOK"]
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "01-term-analysis.ipynb"
+#: The 等级分析 notebook, chosen when every subject of the sheet is graded in levels (一、二年级).
+LEVEL_NOTEBOOK = NOTEBOOK.with_name("05-level-analysis.ipynb")
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
              "msedge", "microsoft-edge")
 _WINDOWS_BROWSERS = (r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
@@ -155,7 +158,10 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     formats : tuple
         Any of ``html``, ``pdf``, ``docx`` (the workbook of tables comes with ``docx``).
     notebook : path, optional
-        Another term-analysis notebook with the same parameters.
+        Another term-analysis notebook with the same parameters. By default
+        ``notebooks/01-term-analysis.ipynb``, or ``notebooks/05-level-analysis.ipynb`` when
+        every subject of the sheet is graded in levels only (一、二年级: 等级分布, 班级比较 and
+        与上次对比 on levels; a sheet mixing both gets the term report with a 等级 table).
     **parameters
         The notebook's parameters: ``exam``, ``grade``, ``roster_file``, ``teacher_file``,
         ``previous_file``, ``item_file``, ``subjects``, ``standard``, ``school``,
@@ -193,7 +199,7 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
                      school=params.get("school") or None, standard=params.get("standard") or None,
                      item_file=params["item_file"] or None)
     timings["import"] = time.perf_counter() - t0
-    progress(f"      {term.title}：{term.scores['student_id'].nunique()} 名学生，"
+    progress(f"      {term.title}：{term.n_students} 名学生，"
              f"科目 {'、'.join(term.subjects)}；读取 {term.report.rows_read} 行，"
              f"跳过 {term.report.rows_skipped} 行（见导入报告）")
 
@@ -201,6 +207,9 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     progress("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图）……")
     executed = out / f"{term.title}.ipynb"
     params["output_dir"] = str(out.resolve()) if "docx" in formats else ""
+    if notebook is None and term.levels_only:
+        notebook = LEVEL_NOTEBOOK
+        progress("      各科都只记等级（一、二年级）：生成等级分析报告")
     pm.execute_notebook(str(notebook or NOTEBOOK), str(executed), parameters=params,
                         kernel_name="python3", progress_bar=False, cwd=str(out.resolve()),
                         log_output=False)

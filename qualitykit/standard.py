@@ -7,6 +7,7 @@ source; a school can keep its own rules in a TOML file (see ``templates/standard
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -46,6 +47,11 @@ class Standard:
         等级 bands from the top: a score at or above ``share × full_mark`` gets ``label``.
     lower_primary_grades, lower_primary_excellent_line, lower_primary_level_bands
         Grades 1–2 often use 90 % for 优秀 and 90/80/60 for 等级.
+    level_letters : mapping
+        Letter grades written on 等级-only sheets → the level they mean: A→优秀, B→良好,
+        C→合格, D and E→待合格 by default. A key with a sign (``"A+"``) is looked up first,
+        then its letter (A+, A, A- are all 优秀 unless ``"A-"`` is given its own level).
+        The levels are the labels of ``level_bands`` (four, from the top).
     above_mean_variant : {"relative_mean", "relative_rate", "share_above"}
         超均率: (unit mean − reference mean) / reference mean (default); the same on the pass
         rate; or the share of students at or above the reference mean.
@@ -111,6 +117,8 @@ class Standard:
     lower_primary_excellent_line: float = 0.90
     lower_primary_level_bands: tuple[tuple[str, float], ...] = (
         ("优秀", 0.90), ("良好", 0.80), ("合格", 0.60), ("待合格", 0.0))
+    level_letters: Mapping[str, str] = field(default_factory=lambda: _frozen(
+        {"A": "优秀", "B": "良好", "C": "合格", "D": "待合格", "E": "待合格"}))
     above_mean_variant: str = "relative_mean"
     full_marks: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
     rank_lines: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
@@ -179,12 +187,32 @@ class Standard:
                              "且 item_group_share ≤ 0.5。")
         if int(self.item_min_students) != self.item_min_students or self.item_min_students < 3:
             raise ValueError(f"item_min_students 应为 ≥ 3 的整数；收到 {self.item_min_students!r}。")
+        self._check_level_letters()
         object.__setattr__(self, "composite_weights", _frozen(self.composite_weights))
         object.__setattr__(self, "rank_lines", _frozen(self.rank_lines))
         object.__setattr__(self, "full_marks", _frozen(self.full_marks))
         object.__setattr__(self, "level_bands", tuple(tuple(b) for b in self.level_bands))
         object.__setattr__(self, "lower_primary_level_bands",
                            tuple(tuple(b) for b in self.lower_primary_level_bands))
+        object.__setattr__(self, "level_letters",
+                           _frozen({str(k).upper(): v for k, v in self.level_letters.items()}))
+
+    def _check_level_letters(self) -> None:
+        names = [label for label, _ in self.level_bands]
+        bad = {k: v for k, v in self.level_letters.items()
+               if v not in names or not re.fullmatch(r"[A-Ea-e][+-]?", str(k))}
+        if bad:
+            raise ValueError("level_letters 的写法如 {\"A\": \"优秀\", \"B\": \"良好\"}：键是等级字母 A–E"
+                             f"（可带 + 或 -），值是 level_bands 中的等级 {names}；收到 {bad}。")
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        """The 等级 from the top, as ``level_bands`` names them.
+
+        >>> Standard().level_names
+        ('优秀', '良好', '合格', '待合格')
+        """
+        return tuple(label for label, _ in self.level_bands)
 
     # ---- cut lines --------------------------------------------------------------------------
     def line(self, which: str, full_mark: float, grade: int | None = None) -> float:

@@ -29,7 +29,8 @@ class TermData:
     Attributes
     ----------
     scores : DataFrame
-        The canonical long table of this exam (one grade).
+        The canonical long table of this exam (one grade), subjects with scores. Subjects
+        graded in levels only (一、二年级) are in ``levels`` instead.
     report : ImportReport
         How the score file was read (every skipped row is in it).
     previous : DataFrame or None
@@ -45,6 +46,9 @@ class TermData:
         The score file (or “示例学校”).
     items : DataFrame or None
         The item (小题) table of this exam when given (:func:`qualitykit.read_items`).
+    levels : DataFrame or None
+        The rows of the subjects graded in levels only (:func:`qualitykit.level_subjects`),
+        None when there are none.
     """
 
     scores: pd.DataFrame
@@ -59,6 +63,18 @@ class TermData:
     source: str
     date: str = field(default_factory=lambda: _dt.date.today().isoformat())
     items: pd.DataFrame | None = None
+    levels: pd.DataFrame | None = None
+
+    @property
+    def n_students(self) -> int:
+        """Pupils on the sheet, in subjects with scores or levels."""
+        ids = set(self.scores["student_id"])
+        return len(ids | set(self.levels["student_id"]) if self.levels is not None else ids)
+
+    @property
+    def levels_only(self) -> bool:
+        """Every subject of the sheet is graded in levels (the 等级分析 report applies)."""
+        return self.levels is not None and self.scores.empty
 
     @property
     def grade_name(self) -> str:
@@ -217,16 +233,30 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
 
         items = read_items(item_file, exam=str(scores["exam"].iloc[0]) if len(scores) else exam,
                            grade=grade, school=school or None)
+    scores, levels = _split_levels(scores)
     if mask:
         scores, previous = mask_names(scores), mask_names(previous) if previous is not None \
             else None
+        levels = mask_names(levels) if levels is not None else None
         items = mask_names(items) if items is not None else None
-    grades = scores["grade"].dropna().unique()
+    everything = scores if levels is None else pd.concat([scores, levels], ignore_index=True)
+    grades = everything["grade"].dropna().unique()
     return TermData(
         scores=scores, report=report, previous=previous, teachers=teachers, standard=std,
-        school=school or (scores["school"].dropna().iloc[0] if scores["school"].notna().any()
-                          else ""),
-        exam=str(scores["exam"].iloc[0]) if len(scores) else (exam or ""),
+        school=school or (everything["school"].dropna().iloc[0]
+                          if everything["school"].notna().any() else ""),
+        exam=str(everything["exam"].iloc[0]) if len(everything) else (exam or ""),
         grade=int(grades[0]) if len(grades) == 1 else grade,
-        subjects=_subject_order(scores["subject"].unique()),
-        source="示例学校（" + SCHOOL + "）" if sample else Path(score_file).name, items=items)
+        subjects=_subject_order(everything["subject"].unique()),
+        source="示例学校（" + SCHOOL + "）" if sample else Path(score_file).name, items=items,
+        levels=levels)
+
+
+def _split_levels(scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(rows of subjects with scores, rows of subjects graded in levels only or None)."""
+    from .levels import level_subjects
+
+    graded = scores["subject"].isin(level_subjects(scores))
+    if not graded.any():
+        return scores, None
+    return (scores[~graded].reset_index(drop=True), scores[graded].reset_index(drop=True))

@@ -17,9 +17,12 @@ import pandas as pd
 
 from .labels import to_display
 
-__all__ = ["write_outputs", "build_template", "TEMPLATE"]
+__all__ = ["write_outputs", "build_template", "build_level_template", "TEMPLATE",
+           "LEVEL_TEMPLATE"]
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "质量分析报告模板.docx"
+#: The template of the 等级分析 (a sheet whose every subject is graded in levels).
+LEVEL_TEMPLATE = TEMPLATE.with_name("等级分析报告模板.docx")
 TABLES = {  # context key → (table key given to write_outputs, view, note when missing)
     "basic_table": ("basic", "basic", "（无数据）"),
     "summary_table": ("summary", "summary", "（无数据）"),
@@ -38,6 +41,11 @@ TABLES = {  # context key → (table key given to write_outputs, view, note when
     "value_added_table": ("value_added", "value_added", "未提供上次考试成绩，增值评价从略。"),
     "growth_table": ("growth", "growth", "未提供上次考试成绩，成长百分位从略。"),
     "teacher_va_table": ("teacher_va", "value_added", "需要教学编排表和上次考试成绩，本表从略。"),
+    "levels_table": ("levels", "levels", ""),
+    "level_basic_table": ("level_basic", "level_basic", "（无数据）"),
+    "level_omnibus_table": ("level_omnibus", "level_omnibus", "（无数据）"),
+    "level_classes_table": ("level_classes", "level_classes", "（无数据）"),
+    "level_change_table": ("level_change", "level_change", "未提供上次考试成绩，本节从略。"),
 }
 SHEETS = {  # table key → (sheet of the workbook, view); every interval is kept in the workbook
     "basic": ("基本情况", "basic"), "summary": ("三率一分", None), "all_pass": ("全科合格率", None),
@@ -46,9 +54,12 @@ SHEETS = {  # table key → (sheet of the workbook, view); every interval is kep
     "paper": ("试卷整体", None), "items": ("小题分析", None), "knowledge": ("知识点得分率", None),
     "va_models": ("增值模型", None), "value_added": ("增值-班级", None),
     "growth": ("成长百分位-班级", None), "teacher_va": ("增值-教师", None),
+    "level_basic": ("等级-全年级", None), "levels": ("等级分布", None),
+    "level_omnibus": ("等级-班级差异检验", None), "level_classes": ("等级-班级与年级", None),
+    "level_change": ("等级-与上次对比", None),
 }
 CHARTS = ("rates", "means", "bands", "distributions", "teachers", "items", "knowledge",
-          "value_added")
+          "value_added", "levels")
 _BODY_FONT = "宋体"
 
 
@@ -67,8 +78,8 @@ def _east_asian(style, font: str, size_pt: float | None = None) -> None:
         style.font.size = Pt(size_pt)
 
 
-def build_template(path: str | Path = TEMPLATE) -> Path:
-    """Write the default Word template (A4, 宋体/黑体, page numbers in the footer)."""
+def _new_document():
+    """An empty A4 document: 宋体/黑体, page numbers in the footer, the title block tags."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -98,13 +109,44 @@ def build_template(path: str | Path = TEMPLATE) -> Path:
             el.text = text
         run._r.append(el)
     para.add_run(" 页")
+    doc.add_paragraph("{{ title }}", style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("学校：{{ school }}　　年级：{{ grade }}　　考试：{{ exam }}　　"
+                      "分析日期：{{ date }}")
+    doc.add_paragraph("成绩来源：{{ source }}　　评价标准：{{ standard }}")
+    return doc
+
+
+def _closing_sections(doc, problems: str, measures: str) -> None:
+    """存在问题 and 改进措施: the evidence as editable bullets, then room for the 教研组."""
+    def p(text: str, style: str | None = None) -> None:
+        doc.add_paragraph(text, style=style)
+
+    doc.add_heading(problems, level=1)
+    p("{%p for item in problems %}")
+    p("{{ item }}", style="List Bullet")
+    p("{%p endfor %}")
+    p("（在此补充：命题、教学、管理等方面的问题）")
+    doc.add_heading(measures, level=1)
+    p("{%p for item in measures %}")
+    p("{{ item }}", style="List Bullet")
+    p("{%p endfor %}")
+    p("（在此填写具体措施、责任人和时间）")
+
+
+def _save(doc, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    return path
+
+
+def build_template(path: str | Path = TEMPLATE) -> Path:
+    """Write the default Word template (A4, 宋体/黑体, page numbers in the footer)."""
+    doc = _new_document()
 
     def p(text: str, style: str | None = None) -> None:
         doc.add_paragraph(text, style=style)
 
-    doc.add_paragraph("{{ title }}", style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p("学校：{{ school }}　　年级：{{ grade }}　　考试：{{ exam }}　　分析日期：{{ date }}")
-    p("成绩来源：{{ source }}　　评价标准：{{ standard }}")
     doc.add_heading("一、基本情况", level=1)
     p("{{ basic_text }}")
     p("{{p basic_table }}")
@@ -123,6 +165,9 @@ def build_template(path: str | Path = TEMPLATE) -> Path:
     p("{{p omnibus_table }}")
     p("{{p classes_table }}")
     p("{{ chart_means }}")
+    p("{{ levels_caption }}")
+    p("{{p levels_table }}")
+    p("{{ chart_levels }}")
     doc.add_heading("三、试卷分析", level=1)
     p("{{p paper_table }}")
     p("{{p items_table }}")
@@ -147,20 +192,32 @@ def build_template(path: str | Path = TEMPLATE) -> Path:
     p("{{p teacher_va_table }}")
     doc.add_heading("六、培优补差", level=1)
     p("{{p counts_table }}")
-    doc.add_heading("七、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）", level=1)
-    p("{%p for item in problems %}")
-    p("{{ item }}", style="List Bullet")
-    p("{%p endfor %}")
-    p("（在此补充：命题、教学、管理等方面的问题）")
-    doc.add_heading("八、改进措施（请教研组讨论后填写）", level=1)
-    p("{%p for item in measures %}")
-    p("{{ item }}", style="List Bullet")
-    p("{%p endfor %}")
-    p("（在此填写具体措施、责任人和时间）")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    _closing_sections(doc, "七、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
+                      "八、改进措施（请教研组讨论后填写）")
+    return _save(doc, path)
+
+
+def build_level_template(path: str | Path = LEVEL_TEMPLATE) -> Path:
+    """Write the Word template of the 等级分析 (grades graded in levels only, 一、二年级)."""
+    doc = _new_document()
+
+    def p(text: str, style: str | None = None) -> None:
+        doc.add_paragraph(text, style=style)
+
+    doc.add_heading("一、基本情况", level=1)
+    p("{{ basic_text }}")
+    p("{{p level_basic_table }}")
+    doc.add_heading("二、等级分布（班级 × 科目）", level=1)
+    p("{{p levels_table }}")
+    p("{{ chart_levels }}")
+    doc.add_heading("三、班级比较", level=1)
+    p("{{p level_omnibus_table }}")
+    p("{{p level_classes_table }}")
+    doc.add_heading("四、与上次考试对比", level=1)
+    p("{{p level_change_table }}")
+    _closing_sections(doc, "五、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
+                      "六、改进措施（请教研组讨论后填写）")
+    return _save(doc, path)
 
 
 def _subdoc_table(tpl, table: pd.DataFrame | None, note: str):
@@ -206,7 +263,8 @@ def _measures(counts: pd.DataFrame | None) -> list[str]:
 
 def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFrame],
                   figures: dict | None = None, findings: pd.DataFrame | None = None,
-                  basic_text=None, template: str | Path | None = None) -> dict[str, Path]:
+                  basic_text=None, template: str | Path | None = None,
+                  measures: list[str] | None = None) -> dict[str, Path]:
     """Write the Word report and the workbook of all tables into ``output_dir``.
 
     Parameters
@@ -230,8 +288,14 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         :func:`qualitykit.findings`: its sentences open 存在问题.
     basic_text : str, optional
         The paragraph of 基本情况 (:func:`qualitykit.basic_text`).
-    template : path, optional
-        A school's own template (default ``templates/质量分析报告模板.docx``).
+        For the 等级 sections: ``levels``, ``level_basic``, ``level_omnibus``,
+        ``level_classes``, ``level_change`` (:mod:`qualitykit.levels`); figure ``levels``.
+    template : path or ``"levels"``, optional
+        A school's own template (default ``templates/质量分析报告模板.docx``); ``"levels"``
+        is the 等级分析 template (``templates/等级分析报告模板.docx``).
+    measures : list of str, optional
+        The 改进措施 prompts (default: from the 培优补差 ``counts``;
+        :func:`qualitykit.level_measures` for levels).
 
     Returns
     -------
@@ -248,7 +312,7 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    template = Path(template) if template else TEMPLATE
+    template = LEVEL_TEMPLATE if template == "levels" else Path(template) if template else TEMPLATE
     if not template.exists():
         raise FileNotFoundError(f"找不到 Word 模板 {template}；可用 qualitykit.word.build_template() 重新生成。")
     tpl = DocxTemplate(str(template))
@@ -260,7 +324,9 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         "basic_text": getattr(basic_text, "note", basic_text or ""),
         "problems": list(findings["evidence"]) if findings is not None and len(findings) else
         ["（数据未显示明显问题）"],
-        "measures": _measures(tables.get("counts")),
+        "measures": measures if measures is not None else _measures(tables.get("counts")),
+        "levels_caption": "" if tables.get("levels") is None or tables["levels"].empty else
+        "（五）等级科目（只记等级、没有分数的科目）：",
     }
     for name, (key, view, note) in TABLES.items():
         context[name] = _subdoc_table(tpl, show(tables.get(key), view).table, note)
