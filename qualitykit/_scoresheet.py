@@ -239,6 +239,7 @@ class ScoreImport:
         self.problems = Problems(self.file)
         self.seen_ids: dict[str, tuple[str, int]] = {}
         self.seen_pairs: dict[tuple[str, str], tuple[str, int]] = {}  # long sheets
+        self.cross: list[tuple] = []  # pupils met again in another sheet
         self.notes: list[str] = []
 
     # ---- the file ---------------------------------------------------------------------------
@@ -275,9 +276,51 @@ class ScoreImport:
         if not frames:
             raise ScoreFileError(self._no_sheet_message(sheets), file=self.file)
         data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if self.cross:
+            data = self._copies_and_duplicates(data, sheet_rows)
         return ImportReport(problems=self.problems.frame(), sheets=pd.DataFrame(sheet_rows),
                             columns=pd.DataFrame(column_rows), notes=self.notes,
                             data=finish_scores(data))
+
+    def _copies_and_duplicates(self, data: pd.DataFrame, sheet_rows: list[dict]) -> pd.DataFrame:
+        """Pupils met in two sheets. A sheet all of whose pupils are in other sheets with the
+        same scores is a copy (a 汇总 sheet beside the class sheets, or the reverse): it is
+        not read twice, and its classes fill classes the kept rows lack. Any other repeat is an
+        error, the first row kept."""
+        cross = pd.DataFrame(self.cross, columns=["sheet", "row", "sid", "first_sheet",
+                                                  "first_row", "col", "header"])
+        info = {r["sheet"]: r for r in sheet_rows}
+        for sheet, dups in cross.groupby("sheet", sort=False):
+            rows = data[data["source_sheet"] == sheet]
+            if not set(rows["student_id"]) <= set(dups["sid"]):
+                continue  # the sheet has pupils of its own
+            others = data[(data["source_sheet"] != sheet) & data["student_id"].isin(dups["sid"])]
+            first = others.drop_duplicates(["student_id", "subject"])
+            m = rows.merge(first, on=["student_id", "subject"], how="left",
+                           suffixes=("", "_first"), indicator=True)
+            same = (m["_merge"] == "both") & (m["status"] == m["status_first"]) & (
+                (m["score"] == m["score_first"]) | (m["score"].isna() & m["score_first"].isna()))
+            if not same.all():
+                continue
+            data = _adopt_classes(data[data["source_sheet"] != sheet], rows)
+            n = rows["student_id"].nunique()
+            info[sheet].update(rows_imported=0, rows_skipped=info[sheet]["rows_skipped"] + n,
+                               note=f"与其他工作表重复（{n} 名学生、成绩相同），未重复读取")
+            self.problems.add(sheet, None, None, "", sheet,
+                              f"工作表「{sheet}」的 {n} 名学生都已在其他工作表中，成绩完全相同：是汇总表或副本 "
+                              "(copy of other sheets)", "未重复读取", "info")
+            cross = cross[cross["sheet"] != sheet]
+        for d in cross.itertuples():
+            self.problems.add(
+                d.sheet, d.row, d.col, d.header, d.sid,
+                f"{where(self.file, d.sheet, d.row, d.col, d.header)}：学号 {d.sid} 重复 "
+                f"(duplicated student_id)，与工作表「{d.first_sheet}」第 {d.first_row} 行相同。"
+                "请核对学号，同一学生只保留一行。", "已跳过此行（保留第一次出现的行）", "error")
+            drop = (data["source_sheet"] == d.sheet) & (data["source_row"] == d.row)
+            data = data[~drop]
+            info[d.sheet].update(rows_imported=info[d.sheet]["rows_imported"] - 1,
+                                 rows_skipped=info[d.sheet]["rows_skipped"] + 1)
+        return data.reset_index(drop=True)
 
     def _skip_reason(self, sheet: Sheet) -> str | None:
         from .importing import is_instruction_sheet
@@ -668,6 +711,10 @@ class ScoreImport:
                   f"用学校+班级+姓名生成代用编号 {sid} (surrogate id)", "warning")
         if sid in self.seen_ids:
             first_sheet, first_row = self.seen_ids[sid]
+            if first_sheet != sheet:  # decided once every sheet is read: a copy, or an error
+                self.cross.append((sheet, excel_row, sid, first_sheet, first_row, col.index,
+                                   col.header))
+                return sid
             P.add(sheet, excel_row, col.index, col.header, sid,
                   f"{where(self.file, sheet, excel_row, col.index, col.header)}：学号 {sid} 重复 "
                   f"(duplicated student_id)，与工作表「{first_sheet}」第 {first_row} 行相同。"
@@ -1029,6 +1076,20 @@ def _sum_column(aside) -> H.Column | None:
             if not any(w in header for w in _PARTIAL_TOTAL):
                 return c
     return None
+
+
+def _adopt_classes(kept: pd.DataFrame, copy: pd.DataFrame) -> pd.DataFrame:
+    """Kept rows without a class take the class of the same pupil in a copy sheet."""
+    missing = kept["class_id"].isin(["", None]) | kept["class_id"].isna()
+    if not missing.any():
+        return kept
+    classes = copy.drop_duplicates("student_id").set_index("student_id")
+    kept = kept.copy()
+    ids = kept.loc[missing, "student_id"]
+    for col in ("class_id", "class_name", "grade"):
+        kept.loc[missing, col] = ids.map(classes[col]).where(ids.isin(classes.index),
+                                                             kept.loc[missing, col])
+    return kept
 
 
 def _surrogate_id(school: str, class_id: str, name: str) -> str:

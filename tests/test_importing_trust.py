@@ -385,3 +385,20 @@ def test_one_sheet_per_subject(tmp_path):
     report = qk.check_scores(path)
     assert report.ok
     assert table(report) == {("5-2", "语文"): (2, 85.0), ("5-2", "数学"): (1, 70.0)}
+
+
+def test_a_summary_sheet_beside_the_class_sheets_is_read_once(xlsx):
+    head = ["学号", "姓名", "语文"]
+    c1, c2 = [["1", "甲", 90], ["2", "乙", 80]], [["3", "丙", 70]]
+    report = qk.check_scores(xlsx({"五(1)班": [head, *c1], "五(2)班": [head, *c2],
+                                   "年级汇总": [head, *c1, *c2]}))
+    assert report.ok and len(report.data) == 3
+    assert table(report) == {("5-1", "语文"): (2, 85.0), ("5-2", "语文"): (1, 70.0)}
+    assert report.problems["problem"].str.contains("copy of other sheets").any()
+    assert accounted(report)
+    summary_first = qk.check_scores(xlsx({"年级汇总": [head, *c1, *c2], "五(1)班": [head, *c1],
+                                          "五(2)班": [head, *c2]}, name="b.xlsx"), grade=5)
+    assert summary_first.ok and table(summary_first) == table(report)
+    differs = qk.check_scores(xlsx({"五(1)班": [head, *c1],
+                                    "年级汇总": [head, ["1", "甲", 91], *c2]}, name="c.xlsx"))
+    assert errors(differs)[["sheet", "row"]].values.tolist() == [["年级汇总", 2]]
