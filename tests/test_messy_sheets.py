@@ -57,7 +57,8 @@ def test_every_case_says_what_it_imitates_and_what_to_expect():
 # --------------------------------------------------------------------------------------------
 def _sheet_xml(path, index=1):
     with zipfile.ZipFile(path) as z:
-        return z.read(f"xl/worksheets/sheet{index}.xml").decode(), z.read("xl/workbook.xml").decode()
+        sheet = z.read(f"xl/worksheets/sheet{index}.xml").decode()
+        return sheet, z.read("xl/workbook.xml").decode()
 
 
 def _xml_cell(xml, ref):
@@ -66,12 +67,16 @@ def _xml_cell(xml, ref):
     return m.group(0)
 
 
-def test_openpyxl_formulas_have_no_cached_value(files):
+def test_openpyxl_and_xlwt_formulas_have_no_cached_value(files):
     c = BY_NAME["uncached_formula_scores_xlsx"]
     xml, _ = _sheet_xml(files[c.name])
     for ref in c.refusal.cells:
         cell = _xml_cell(xml, ref)
         assert "<f>" in cell and not re.search(r"<v>[^<]+</v>", cell), cell  # no value cached
+    c = BY_NAME["uncached_formula_scores_xls"]
+    sheet = xlrd.open_workbook(files[c.name]).sheet_by_name("成绩")
+    values = [sheet.cell_value(int(ref[1:]) - 1, ord(ref[0]) - 65) for ref in c.refusal.cells]
+    assert values == [""] * 3
 
 
 def test_xlsxwriter_formulas_cache_zero_and_ask_for_recalculation(files):
@@ -207,7 +212,8 @@ def _rows(path, fmt, sheet):
 @pytest.mark.parametrize("case", [c for c in CASES if c.truth is not None],
                          ids=lambda c: c.name)
 def test_each_pupil_is_on_his_excel_row(case, files):
-    sheets = {s: _rows(files[case.name], case.format, s) for s in {p.sheet for p in case.truth.pupils}}
+    names = {p.sheet for p in case.truth.pupils}
+    sheets = {s: _rows(files[case.name], case.format, s) for s in names}
     for p in case.truth.pupils:
         rows = sheets[p.sheet]
         text = "".join("" if v is None else str(v) for v in rows[p.row - 1]).replace(" ", "")
@@ -263,7 +269,7 @@ def _as_imported(truth):
         for s, r in p.results.items():
             rows.append({"student_id": p.student_id, "name": p.name, "school": p.school,
                          "class_id": p.class_id, "subject": s,
-                         "score": r.score if r.status == "sat" and r.score is not None else math.nan,
+                         "score": math.nan if r.status != "sat" or r.score is None else r.score,
                          "status": r.status, "full_mark": truth.full_marks[s], "level": r.level,
                          "source_row": p.row, "source_sheet": p.sheet})
     return pd.DataFrame(rows)

@@ -4,11 +4,11 @@ and 教务 systems export that could fool a reader (kind 10)."""
 from __future__ import annotations
 
 from .grid import Column, SheetBuilder, letter
-from .model import Refusal, Result
-from .people import CN_GRADE, SCHOOL, Cohort, Writing, make_pupils, plant, rng_for
+from .model import Refusal, Reported
+from .people import Cohort, Writing, make_pupils, plant, rng_for
 from .registry import case, make_case, plain_sheet, title
-from .tables import (class_col, id_col, name_col, rank_col, school_col, seq_col, subject_col,
-                     total_col)
+from .tables import (class_col, id_col, name_col, rank_col, school_col, seq_col, stat_row,
+                     subject_col, total_col)
 from .writers import (csv_gbk, csv_utf8, csv_utf8_bom, docx_file, empty_file, html_writer,
                       misnamed, pdf_file, random_bytes, spreadsheetml, tab_gbk, tab_utf8,
                       utf16_tab, xls_xlwt, xlsx_openpyxl)
@@ -60,7 +60,8 @@ def html_table_gbk_xls():
     name = "html_table_gbk_xls"
     cohort, pupils, b = _exported(name)
     return make_case(name, "an HTML table in GBK (meta charset=gbk) named .xls, with a title row",
-                     (7,), "学生成绩.xls", html_writer("gbk", short_meta=True), [b.done()], pupils, cohort)
+                     (7,), "学生成绩.xls", html_writer("gbk", short_meta=True), [b.done()], pupils,
+                     cohort)
 
 
 @case
@@ -160,6 +161,28 @@ def league_five_schools_xlsx():
     return make_case(name, "联考: five schools in one sheet with a 学校 column, each with classes "
                      "初三(1)班–初三(3)班", (8,), "九年级联考成绩.xlsx", xlsx_openpyxl,
                      [b.done()], pupils, cohort, school_option=False)
+
+
+@case
+def league_school_subtotals_xlsx():
+    name = "league_school_subtotals_xlsx"
+    rng = rng_for(name)
+    subjects = ("语文", "数学", "英语")
+    cohort, pupils = _league_pupils(rng, LEAGUE[3:7], (1, 2), (5, 8), subjects)
+    b = SheetBuilder("联考", [school_col(), class_col("初三(7)班"), id_col("考号"), name_col(),
+                             *[subject_col(s, rng) for s in subjects]])
+    b.banner("九年级第一次联考成绩")
+    b.header()
+    rows = []
+    for school in LEAGUE[3:7]:
+        block = [p for p in pupils if p.school == school]
+        b.pupils(block)
+        rows += [stat_row(b, block, f"{school}平均分", "mean", label_role="school"),
+                 stat_row(b, block, "小计", "count", label_role="school")]
+    return make_case(name, "联考 with a '<school>平均分' and a 小计 row under each school's "
+                     "block, the label in the 学校 column", (8, 2), "联考成绩.xlsx",
+                     xlsx_openpyxl, [b.done()], pupils, cohort, school_option=False,
+                     checks=(Reported(tuple(rows)),))
 
 
 @case
@@ -370,7 +393,8 @@ def class_local_ids_xlsx():
     cohort = Cohort(grade=3, classes=(1, 2), subjects=("语文", "数学"),
                     id_of=lambda s, g, c, k: f"{c}-{k}")
     pupils = make_pupils(rng, cohort)
-    b = SheetBuilder("成绩", [class_col("五(1)班"), id_col(form=lambda p: int(p.student_id.split("-")[1])),
+    number = id_col(form=lambda p: int(p.student_id.split("-")[1]))
+    b = SheetBuilder("成绩", [class_col("五(1)班"), number,
                              name_col(), *[subject_col(s, rng) for s in cohort.subjects]])
     b.header()
     b.pupils(pupils)
@@ -425,7 +449,8 @@ def _two_exams(name, sheet):
                     *[Column(s, lambda p, k, s=s: midterm[p.student_id][s], subject=s,
                              role="subject") for s in cohort.subjects]]
         else:
-            cols = [id_col(), name_col(), class_col(), *[subject_col(s, rng) for s in cohort.subjects]]
+            cols = [id_col(), name_col(), class_col(),
+                    *[subject_col(s, rng) for s in cohort.subjects]]
         b = SheetBuilder(exam, cols)
         b.banner(title(5, exam=exam))
         b.header()

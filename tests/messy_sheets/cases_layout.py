@@ -7,8 +7,7 @@ import datetime as dt
 
 from .grid import Column, ErrorCell, Formula, SheetBuilder, letter
 from .model import Pupil, Refusal, Reported, Result, SheetNoted
-from .people import (CN_GRADE, SCHOOL, Cohort, Writing, make_pupils, plant, rng_for,
-                     set_score)
+from .people import CN_GRADE, SCHOOL, Cohort, Writing, make_pupils, plant, rng_for
 from .registry import case, make_case, plain_sheet, title, variants
 from .tables import (FOOTERS, class_col, formulas_in_column, id_col, name_col, rank_col,
                      seq_col, stat_row, subject_col, total_col)
@@ -66,6 +65,47 @@ def two_row_header_ranks(name, writer, ext):
     return make_case(name, "two-row merged header (科目 over 得分/班次/校次), 考号/姓名/班级 merged "
                      "down over both header rows, 120-point subjects", (1,),
                      f"八年级期中成绩.{ext}", writer, [b.done()], pupils, cohort)
+
+
+@case
+def marker_merged_across_subjects_xlsx():
+    name = "marker_merged_across_subjects_xlsx"
+    subjects = ("语文", "数学", "英语", "科学")
+    rng, cohort, pupils, b = plain_sheet(name, 5, subjects=subjects)
+    chosen = [pupils[i] for i in sorted(rng.choice(len(pupils), size=3, replace=False))]
+    for p, status in zip(chosen, ("transferred", "excused", "absent")):
+        for s in subjects:
+            p.results[s] = Result(status)
+    b.pupils(pupils)
+    first, last = b.column_index(subjects[0]), b.column_index(subjects[-1])
+    for p, word in zip(chosen, ("转学", "病假", "缺考")):
+        row = b.grid.rows[p.row - 1]
+        row[first:last + 1] = [word] + [None] * (last - first)
+        b.merge(p.row - 1, first, p.row - 1, last)
+    return make_case(name, "a pupil away for the whole exam: 转学/病假/缺考 written once in a cell "
+                     "merged across all his subjects", (1, 10), "五年级成绩.xlsx", xlsx_openpyxl,
+                     [b.done()], pupils, cohort)
+
+
+@case
+def category_row_over_header_xlsx():
+    name = "category_row_over_header_xlsx"
+    rng = rng_for(name)
+    subjects = ("语文", "数学", "英语", "科学")
+    cohort = Cohort(grade=6, classes=(1, 2), subjects=subjects)
+    pupils = make_pupils(rng, cohort)
+    plant(rng, pupils, "科学", "absent", 1)
+    b = SheetBuilder("成绩", [id_col(("学生信息", "学号")), name_col(("学生信息", "姓名")),
+                             class_col("五(1)班", ("学生信息", "班级")),
+                             *[subject_col(s, rng, header=("考试成绩", s)) for s in subjects],
+                             total_col(subjects, ("统计", "总分")),
+                             rank_col(pupils, subjects, ("统计", "班名次"))])
+    b.banner(title(6))
+    b.header()
+    b.pupils(pupils)
+    return make_case(name, "a category row (学生信息 / 考试成绩 / 统计, merged across) above the "
+                     "real header row", (1, 10), "六年级成绩.xlsx", xlsx_openpyxl, [b.done()],
+                     pupils, cohort)
 
 
 # --------------------------------------------------------------------------------------------
@@ -242,12 +282,12 @@ def _formula_cells(name, subject):
     return cohort, pupils, b, refs
 
 
-@case
-def uncached_formula_scores_xlsx():
-    name = "uncached_formula_scores_xlsx"
+@variants(*BOTH)
+def uncached_formula_scores(name, writer, ext):
     cohort, pupils, b, refs = _formula_cells(name, "数学")
-    return make_case(name, "三个数学 cells are formulas (=45+41) saved by a program without a "
-                     "cached value", (3,), "五年级成绩.xlsx", xlsx_openpyxl, [b.done()], pupils,
+    who = "openpyxl" if ext == "xlsx" else "xlwt"
+    return make_case(name, f"three 数学 cells are formulas (=45+41) saved by {who} without a "
+                     "cached value", (3,), f"五年级成绩.{ext}", writer, [b.done()], pupils,
                      cohort, expect="refuse", refusal=Refusal(sheet="成绩", cells=tuple(refs)))
 
 
@@ -277,7 +317,7 @@ def error_cells(name, writer, ext):
                      expect="refuse", refusal=Refusal(sheet="成绩", cells=tuple(refs)))
 
 
-@variants(("xlsx", xlsx_openpyxl), ("xlsxwriter_xlsx", xlsx_xlsxwriter))
+@variants(("xlsx", xlsx_openpyxl), ("xlsxwriter_xlsx", xlsx_xlsxwriter), ("xls", xls_xlwt))
 def formula_total_column(name, writer, ext):
     subjects = ("语文", "数学", "英语")
     rng = rng_for(name)
@@ -291,10 +331,11 @@ def formula_total_column(name, writer, ext):
     rows = b.pupils(pupils)
     total = b.role_index("total")
     formulas_in_column(b, rows, total, subjects)
-    how = "without cached values (openpyxl)" if writer is xlsx_openpyxl else \
-        "cached as 0 (xlsxwriter, fullCalcOnLoad)"
+    how = {"xlsx": "without cached values (openpyxl)", "xls": "without cached values (xlwt)",
+           "xlsxwriter_xlsx": "cached as 0 (xlsxwriter, fullCalcOnLoad)"}[ext]
     return make_case(name, f"总分 column of =SUM() formulas {how}; the subjects are plain numbers",
-                     (3,), "五年级成绩.xlsx", writer, [b.done()], pupils, cohort, expect="either",
+                     (3,), f"五年级成绩.{ext.split('_')[-1]}", writer, [b.done()], pupils, cohort,
+                     expect="either",
                      refusal=Refusal(sheet="成绩", columns=(letter(total),)))
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from .grid import Column, SheetBuilder, letter
 from .model import Refusal, Result, Warned
-from .people import (SCHOOL, SPELLINGS, Cohort, Writing, class_number, make_pupils, plant,
-                     rng_for, set_score, spell)
+from .people import SCHOOL, Cohort, Writing, make_pupils, plant, rng_for, set_score, spell
 from .registry import case, make_case, plain_sheet, title, variants
 from .tables import (class_col, extra_col, id_col, name_col, rank_col, seq_col, subject_col,
                      total_col, total_of)
@@ -301,9 +300,9 @@ def _mixed_spellings(name, writer, filename, grade, classes, styles, description
     rng = rng_for(name)
     cohort = Cohort(grade=grade, classes=classes, subjects=("语文", "数学", "英语"))
     pupils = make_pupils(rng, cohort)
-    b = SheetBuilder("成绩", [id_col(), name_col(),
-                             Column("班级", lambda p, k: spell(p, styles[int(rng.integers(len(styles)))]),
-                                    role="class"),
+    def any_spelling(p, k):
+        return spell(p, styles[int(rng.integers(len(styles)))])
+    b = SheetBuilder("成绩", [id_col(), name_col(), Column("班级", any_spelling, role="class"),
                              *[subject_col(s, rng) for s in cohort.subjects]])
     b.header()
     b.pupils(pupils)

@@ -63,14 +63,17 @@ def judge(case: Case, path: Path) -> Outcome:
         return Outcome("wrong", ["imported a file that must be refused (no error raised); "
                                  f"{len(data)} rows returned", *_refusal_spec(case.refusal)],
                        silent=True)
+    if not isinstance(data, pd.DataFrame):
+        return Outcome("wrong", [f"read_scores returned {type(data).__name__}, not a DataFrame"],
+                       silent=True)
     differences = compare(case.truth, data)
     if differences:
         return Outcome("wrong", differences, silent=True)
     try:
-        report = qk.check_scores(path, **case.options)
+        gaps = report_gaps(case, qk.check_scores(path, **case.options))
     except Exception as exc:  # noqa: BLE001
-        return Outcome("unclear", [f"check_scores raised {type(exc).__name__}: {exc}"])
-    gaps = report_gaps(case, report)
+        return Outcome("unclear", [f"check_scores or its report failed: {type(exc).__name__}: "
+                                   f"{exc}"])
     return Outcome("wrong", gaps) if gaps else Outcome("correct")
 
 
@@ -125,6 +128,7 @@ def refusal_gaps(refusal: Refusal, file_name: str, message: str) -> list[str]:
 
 
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
+_ROW_LIST = re.compile(r"((?:\d+\s*[、,，和及]\s*)*\d+)\s*行")
 
 
 def names_cell(message: str, ref: str) -> bool:
@@ -141,7 +145,7 @@ def names_cell(message: str, ref: str) -> bool:
     col, row = _REF.match(ref).groups()
     if re.search(rf"(?<![A-Z]){col}{row}(?!\d)", message):
         return True
-    for m in re.finditer(r"((?:\d+\s*[、,，和及]\s*)*\d+)\s*行", message):
+    for m in _ROW_LIST.finditer(message):
         if row in re.findall(r"\d+", m.group(1)):
             window = message[max(0, m.start() - 24):m.end() + 24]
             if re.search(rf"(?<![A-Z]){col}\s*列|列\s*{col}(?![A-Z])", window):
@@ -157,8 +161,16 @@ def names_row(message: str, row: int) -> bool:
     """
     if re.search(rf"(?<![A-Z])[A-Z]{{1,2}}{row}(?!\d)", message):
         return True
-    return any(str(row) in re.findall(r"\d+", m.group(1))
-               for m in re.finditer(r"((?:\d+\s*[、,，和及]\s*)*\d+)\s*行", message))
+    return row in rows_in_text(message)
+
+
+def rows_in_text(text: str) -> set[int]:
+    """Excel rows a text names as "第 7 行" or "第 5、7 行".
+
+    >>> sorted(rows_in_text("总分与各科之和不符：第 4、13 行；第 7 行"))
+    [4, 7, 13]
+    """
+    return {int(n) for m in _ROW_LIST.finditer(text) for n in re.findall(r"\d+", m.group(1))}
 
 
 def names_column(message: str, col: str) -> bool:
@@ -237,7 +249,8 @@ def compare(truth: Truth, data: pd.DataFrame) -> list[str]:
     for k in sorted(set(expected) | set(got), key=str):
         place = f"{k[0] or '(no school)'} {k[1] or '(no class)'} {k[2]}"
         if k not in got:
-            diffs.append(f"{place}: missing from the import ({len(expected[k].ids)} pupils expected)")
+            diffs.append(f"{place}: missing from the import "
+                         f"({len(expected[k].ids)} pupils expected)")
             continue
         if k not in expected:
             sample = sorted(got[k].ids)[:5]
@@ -263,7 +276,8 @@ def group_differences(place: str, e: GroupStats, g: GroupStats) -> list[str]:
     if not e.full_marks and e.levels != g.levels:  # levels of level-graded subjects only
         out.append(f"{place}: levels expected {dict(e.levels)}, got {dict(g.levels)}")
     if e.full_marks != g.full_marks:
-        out.append(f"{place}: full_mark expected {sorted(e.full_marks)}, got {sorted(g.full_marks)}")
+        out.append(f"{place}: full_mark expected {sorted(e.full_marks)}, "
+                   f"got {sorted(g.full_marks)}")
     return out
 
 
@@ -322,7 +336,7 @@ def report_gaps(case: Case, report) -> list[str]:
         elif isinstance(check, Warned):
             text = problems["header"].astype(str) + " " + problems["problem"].astype(str)
             hits = problems[(problems["severity"] == "warning") & text.str.contains(check.word)]
-            rows = {int(r) for r in hits["row"].dropna()}
+            rows = {int(r) for r in hits["row"].dropna()} | rows_in_text(" ".join(hits["problem"]))
             if rows != set(check.rows):
                 gaps.append(f"warnings about {check.word} name Excel rows {sorted(rows)}, "
                             f"expected exactly {sorted(check.rows)}")

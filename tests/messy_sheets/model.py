@@ -106,7 +106,8 @@ class Warned:
 
 @dataclass(frozen=True)
 class SheetNoted:
-    """The sheet must be named in ``report.sheets`` or ``report.problems`` (e.g. a skipped hidden sheet)."""
+    """The sheet must be named in ``report.sheets`` or ``report.problems`` (a skipped hidden
+    sheet, for instance)."""
 
     sheet: str
 

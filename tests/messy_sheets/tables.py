@@ -132,15 +132,16 @@ def stat_row(builder: SheetBuilder, pupils: Sequence[Pupil], label: str, kind: s
     subjects = [c.subject for c in cols if c.subject]
     for i, c in enumerate(cols):
         if c.subject:
-            values[i] = _stat(kind, sat_scores(pupils, c.subject), (full_marks or {}).get(c.subject, 100))
+            full = (full_marks or {}).get(c.subject, 100)
+            values[i] = _stat(kind, sat_scores(pupils, c.subject), full)
         elif c.role == "total":
             totals = [t for t in (total_of(p, subjects) for p in pupils) if t is not None]
             values[i] = _stat(kind, totals, 100 * len(subjects))
     excel_row = builder.row(values)
     if merge_label:
         end = at
-        while end + 1 < len(cols) and cols[end + 1].role in ("id", "name", "class", "seq", "other") \
-                and values[end + 1] is None:
+        spanned = ("id", "name", "class", "seq", "other")
+        while end + 1 < len(cols) and cols[end + 1].role in spanned and values[end + 1] is None:
             end += 1
         if end > at:
             builder.merge(excel_row - 1, at, excel_row - 1, end)

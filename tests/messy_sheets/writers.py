@@ -76,14 +76,15 @@ def xlsx_xlsxwriter(path: Path, grids: Sequence[Grid]) -> None:
         for r, c, v in _cells(g):
             fmt = None
             if (r, c) in g.formats:
-                fmt = formats.setdefault(g.formats[(r, c)], wb.add_format({"num_format": g.formats[(r, c)]}))
+                text = g.formats[(r, c)]
+                fmt = formats.setdefault(text, wb.add_format({"num_format": text}))
             if (r, c) in merged:
                 r1, c1 = merged.pop((r, c))
                 ws.merge_range(r, c, r1, c1, v if not isinstance(v, Formula) else "", fmt)
             elif isinstance(v, Formula):
                 ws.write_formula(r, c, v.text, fmt)
             elif isinstance(v, ErrorCell):
-                ws.write_formula(r, c, "=" + v.code, fmt, v.code)
+                raise TypeError("error cells are written with openpyxl or xlwt")
             elif isinstance(v, str):
                 ws.write_string(r, c, v, fmt)
             else:
@@ -93,7 +94,8 @@ def xlsx_xlsxwriter(path: Path, grids: Sequence[Grid]) -> None:
         filled = {(r, c) for r, c, _ in _cells(g)}
         for (r, c), fmt in g.formats.items():
             if (r, c) not in filled:
-                ws.write_blank(r, c, None, formats.setdefault(fmt, wb.add_format({"num_format": fmt})))
+                style = formats.setdefault(fmt, wb.add_format({"num_format": fmt}))
+                ws.write_blank(r, c, None, style)
         if g.state == "hidden":
             ws.hide()
         elif g.state == "veryHidden":
@@ -110,7 +112,8 @@ XLS_ERROR_CODES = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x
 
 @_labelled("xls (xlwt)")
 def xls_xlwt(path: Path, grids: Sequence[Grid]) -> None:
-    """xlwt: merges with ``write_merge``, errors with ``set_cell_error``, ``visibility`` for hidden."""
+    """xlwt: merges with ``write_merge``, errors with ``set_cell_error``, ``visibility`` for
+    hidden; a formula is saved without a computed value."""
     import xlwt
 
     wb = xlwt.Workbook(encoding="utf-8")
@@ -253,7 +256,8 @@ def spreadsheetml(path: Path, grids: Sequence[Grid]) -> None:
                 else:
                     expect = c + 1
                 kind = "Number" if isinstance(v, (int, float)) else "String"
-                cells.append(f'<Cell{attrs}><Data ss:Type="{kind}">{html.escape(_text(v))}</Data></Cell>')
+                data = f'<Data ss:Type="{kind}">{html.escape(_text(v))}</Data>'
+                cells.append(f"<Cell{attrs}>{data}</Cell>")
             if not cells:
                 skipped_row = True  # Excel leaves an empty row out and numbers the next one
                 continue
@@ -283,7 +287,8 @@ def pdf_file(path: Path, grids: Sequence[Grid]) -> None:
     xref = len(body)
     body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     body += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    body += b"startxref\n%d\n%%%%EOF\n" % xref
     path.write_bytes(body)
 
 
