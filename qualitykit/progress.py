@@ -261,13 +261,13 @@ def _transitions(current, previous, std, teachers, lists, accounting, ids, units
     rows = rows.drop(columns="_merge")
     # a student who left the list but is still here is counted in his current unit
     pupils = pd.MultiIndex.from_frame(rows[ids])
-    for u in own:
-        if u not in rows:
-            continue
-        missing = rows[u].isna().to_numpy()
-        current_unit = here[u].reindex(pupils).to_numpy() if u in here else np.full(len(rows), None)
-        rows.loc[missing, u] = pd.Series(current_unit[missing], index=rows.index[missing]) \
-            .fillna(rows.loc[missing, _prev(u)])
+    for u in own:  # (the lists carry the class; another unit comes from the accounting)
+        now_unit = pd.Series(here[u].reindex(pupils).to_numpy(), index=rows.index)
+        before_unit = rows[_prev(u)] if _prev(u) in rows else pd.Series(
+            here[_prev(u)].reindex(pupils).to_numpy() if _prev(u) in here else None,
+            index=rows.index)
+        rows[u] = (rows[u] if u in rows else pd.Series(None, index=rows.index, dtype=object)) \
+            .fillna(now_unit).fillna(before_unit)
     if "name" in rows and "name" in here:
         names = pd.Series(here["name"].reindex(pupils).to_numpy(), index=rows.index)
         rows["name"] = rows["name"].fillna(names)
