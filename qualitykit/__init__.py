@@ -71,6 +71,7 @@ __all__ = [
     "title_block", "basic_text", "write_outputs",
     # sample data and vocabulary
     "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",
-    "canonical_subject", "SUBJECTS", "unit_keys", "SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS",
+    "canonical_subject", "SUBJECTS", "unit_keys", "SCORE_COLUMNS", "ROSTER_COLUMNS",
+    "TEACHER_COLUMNS",
     "STATUSES", "LABELS", "label", "to_display", "__version__",
 ]

@@ -326,3 +326,13 @@ def test_cli_report_and_targets_on_a_league_file_say_how_to_choose(xlsx, tmp_pat
     assert main(["targets", str(path), "--exam", "2025-2026-1 期末", "--school", "丙中",
                  "--out", str(tmp_path / "名单.xlsx")]) == 0
     assert "丙中" in capsys.readouterr().out
+
+
+def test_target_workbook_has_one_sheet_per_class_of_each_school(tmp_path):
+    lists = qk.targets(NOW)
+    path = qk.write_targets(tmp_path / "培优补差.xlsx", lists, scores=NOW)
+    sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
+    assert {f"{s} {c}班" for s, c in UNITS} <= set(sheets)
+    one = sheets["乙中 9-1班"]
+    hand = lists[(lists["school"] == "乙中") & (lists["class_id"] == "9-1")]
+    assert len(one) == len(hand)
