@@ -28,7 +28,7 @@ from .plots import (plot_class_means, plot_distributions, plot_items, plot_knowl
                     plot_levels, plot_rates, plot_score_bands, plot_teachers)
 from .plots_growth import plot_cohorts, plot_growth, plot_trend, plot_value_added
 from .sample import load_sample, sample_files, sample_path
-from .schema import ROSTER_COLUMNS, SCORE_COLUMNS, STATUSES, TEACHER_COLUMNS
+from .schema import ROSTER_COLUMNS, SCORE_COLUMNS, STATUSES, TEACHER_COLUMNS, unit_keys
 from .standard import PRESETS, Standard, get_standard
 from .subjects import SUBJECTS, canonical_subject
 from .progress import TRANSITIONS, Progress, progress
@@ -76,6 +76,7 @@ __all__ = [
     "title_block", "basic_text", "write_outputs", "plot_levels", "level_text",
     # sample data and vocabulary
     "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",
-    "canonical_subject", "SUBJECTS", "SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS",
+    "canonical_subject", "SUBJECTS", "unit_keys", "SCORE_COLUMNS", "ROSTER_COLUMNS",
+    "TEACHER_COLUMNS",
     "STATUSES", "LABELS", "label", "to_display", "__version__",
 ]

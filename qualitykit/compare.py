@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from .indicators import _in_teaching_order
+from .schema import check_unique_students, default_unit, student_keys, unit_keys
 
 __all__ = ["compare_classes", "compare_exams", "ClassComparison", "hedges_g", "games_howell"]
 
@@ -109,7 +110,7 @@ class ClassComparison:
     def _repr_html_(self) -> str:
         from .labels import to_display
 
-        cols = [c for c in ("subject", "class_id", "n_sat", "mean", "diff", "diff_low",
+        cols = [c for c in ("subject", "school", "class_id", "n_sat", "mean", "diff", "diff_low",
                             "diff_high", "hedges_g", "reading") if c in self.classes]
         return to_display(self.classes[cols], intervals=True).to_html(index=False)
 
@@ -159,7 +160,9 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
       Hedges' g.
 
     Only sitters count. Classes with fewer than ``min_n`` sitters are flagged (``small_group``)
-    and their reading says so.
+    and their reading says so. A class is identified within its school: with several schools
+    (a 联考 file) ``classes`` has a ``school`` column before ``group`` and the pairs are named
+    "学校 班级"; "the grade" is then everyone of the file who sat the exam × subject.
 
     Parameters
     ----------
@@ -203,6 +206,7 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
     within = [within] if isinstance(within, str) else list(within)
     within = [k for k in within if k in scores.columns]
     alpha = 1 - confidence
+    units = unit_keys(scores, group)
     sat = scores[scores["status"].eq("sat") & scores["score"].notna()]
     class_rows, omni_rows, pair_frames = [], [], []
     for key, grp in sat.groupby(within, dropna=False, sort=True) if within else [((), sat)]:
@@ -210,8 +214,11 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
         ident = dict(zip(within, key))
         x_all = grp["score"].astype(float).to_numpy()
         groups = {g: d["score"].astype(float).to_numpy()
-                  for g, d in grp.groupby(group, sort=True, dropna=False)}
-        class_rows += _against_grade(groups, x_all, ident, group, confidence)
+                  for g, d in grp.groupby(units if len(units) > 1 else group, sort=True,
+                                          dropna=False)}
+        class_rows += _against_grade(groups, x_all, ident, units, confidence)
+        if len(units) > 1:  # pairs are named "学校 班级"
+            groups = {" ".join(map(str, g)): x for g, x in groups.items()}
         omni, pairs = _between_classes(groups, posthoc, confidence, alpha)
         omni_rows.append({**ident, **omni})
         if len(pairs):
@@ -232,7 +239,7 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
                            _in_teaching_order(omnibus, within), _in_teaching_order(pairs, within))
 
 
-def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, group: str,
+def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, units: list[str],
                    confidence: float) -> list[dict]:
     rows = []
     n_all, grade_mean = len(x_all), x_all.mean()
@@ -242,7 +249,7 @@ def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, group: str,
         rest = np.concatenate([v for h, v in groups.items() if h != g]) if len(groups) > 1 \
             else np.array([])
         n = len(x)
-        row = {**ident, group: g, "n_sat": n, "mean": x.mean(), "mean_low": np.nan,
+        row = {**ident, **dict(zip(units, g if isinstance(g, tuple) else (g,))), "n_sat": n, "mean": x.mean(), "mean_low": np.nan,
                "mean_high": np.nan, "grade_mean": grade_mean, "diff": x.mean() - grade_mean,
                "diff_low": np.nan, "diff_high": np.nan, "p_value": np.nan,
                "hedges_g": np.nan}
@@ -288,7 +295,7 @@ def _between_classes(groups: dict, posthoc: str, confidence: float, alpha: float
 
 
 def compare_exams(current: pd.DataFrame, previous: pd.DataFrame | None, *,
-                  by: Sequence[str] | str = ("class_id", "subject"),
+                  by: Sequence[str] | str | None = None,
                   standard=None) -> pd.DataFrame:
     """与上次考试对比: each class now and at an earlier exam, on the same pupils.
 
@@ -297,6 +304,12 @@ def compare_exams(current: pd.DataFrame, previous: pd.DataFrame | None, *,
     (四(1)班 last year → 五(1)班). Papers differ between exams, so besides raw means the change
     is given on scales that do not depend on the paper: 超均率 against each exam's own grade
     mean, the mean Z score of the class, and its rank.
+
+    Pupils are identified within their school when the tables hold several schools, and a class
+    too (``school`` is then added before ``class_id``). A pupil with two rows for the same exam ×
+    subject stops the comparison with a message naming the rows (:class:`ScoreFileError`).
+
+    ``by`` defaults to class × subject (for a :func:`qualitykit.pre_post` pair: its unit × subject).
 
     Returns
     -------
@@ -321,18 +334,22 @@ def compare_exams(current: pd.DataFrame, previous: pd.DataFrame | None, *,
     from .distribution import standardize
     from .indicators import summary
 
-    keys = [by] if isinstance(by, str) else list(by)
+    if by is None:  # the class, or the unit of a pre_post pair
+        by = [u for u in (default_unit(current), "subject") if u is not None]
+    keys = unit_keys(current, by)
     cols = keys + ["n_sat", "n_matched", "mean", "prev_mean", "above_mean_rate",
                    "prev_above_mean_rate", "above_mean_change", "pass_rate", "prev_pass_rate",
                    "z_mean", "prev_z_mean", "z_change", "rank", "prev_rank", "rank_change",
                    "prev_exam"]
     if previous is None or previous.empty:
         return pd.DataFrame(columns=cols)
-    now_class = (current.drop_duplicates("student_id").set_index("student_id")
-                 [[k for k in keys if k != "subject"]])
-    prev = previous[previous["student_id"].isin(now_class.index)].drop(
-        columns=[k for k in keys if k != "subject"])
-    prev = prev.merge(now_class, left_on="student_id", right_index=True, how="left")
+    ids = student_keys(current, previous)
+    for table, what in ((current, "本次考试（current）"), (previous, "上次考试（previous）")):
+        check_unique_students(table, what=what, function="compare_exams", keys=ids)
+    units = [k for k in keys if k != "subject" and k not in ids]
+    now_units = current.drop_duplicates(ids)[ids + units]
+    # earlier results of today's pupils, counted in the class they are in now
+    prev = previous.drop(columns=units, errors="ignore").merge(now_units, on=ids, how="inner")
     s_now = summary(current, by=keys, standard=standard)
     s_prev = summary(prev, by=keys, standard=standard)
     # 超均率 of the earlier exam against that exam's whole grade, not the matched pupils only
@@ -343,8 +360,8 @@ def compare_exams(current: pd.DataFrame, previous: pd.DataFrame | None, *,
         if "subject" in keys else s_prev.assign(_grade=prev_grade["mean"].iloc[0])
     s_prev["above_mean_rate"] = (s_prev["mean"] - s_prev["_grade"]) / s_prev["_grade"]
     z_now = standardize(current)
-    z_prev = standardize(previous)[["student_id", "subject", "z"]].rename(columns={"z": "z_prev"})
-    z = z_now.merge(z_prev, on=["student_id", "subject"], how="inner").dropna(subset=["z", "z_prev"])
+    z_prev = standardize(previous)[[*ids, "subject", "z"]].rename(columns={"z": "z_prev"})
+    z = z_now.merge(z_prev, on=[*ids, "subject"], how="inner").dropna(subset=["z", "z_prev"])
     zs = z.groupby(keys).agg(n_matched=("z", "size"), z_mean=("z", "mean"),
                              prev_z_mean=("z_prev", "mean")).reset_index()
     out = s_now[keys + ["n_sat", "mean", "above_mean_rate", "pass_rate", "rank"]].merge(

@@ -11,6 +11,7 @@ import html
 import pandas as pd
 
 from .labels import to_display
+from .schema import unit_keys
 
 __all__ = ["VIEWS", "show", "text", "band_table", "title_block", "basic_text", "level_text"]
 
@@ -162,8 +163,21 @@ def show(table: pd.DataFrame | None, view: str | None = None, *, empty: str = "�
 
 
 def in_view(table: pd.DataFrame, view: str | None) -> pd.DataFrame:
-    """The columns of ``view`` that the table has, in the view's order (all when None)."""
-    return table[[c for c in VIEWS[view] if c in table.columns]] if view else table
+    """The columns of ``view`` that the table has, in the view's order (all when None).
+
+    Where the table holds several schools, a class or teacher is shown with its school: the
+    学校 column comes just before it (the view's own columns stay as they are otherwise).
+
+    >>> t = pd.DataFrame({"school": ["甲中", "乙中"], "class_id": ["9-3", "9-3"], "mean": [80, 81]})
+    >>> in_view(t, "summary").columns.tolist(), in_view(t.iloc[:1], "summary").columns.tolist()
+    (['school', 'class_id', 'mean'], ['class_id', 'mean'])
+    """
+    if not view:
+        return table
+    columns = [c for c in VIEWS[view] if c in table.columns]
+    if "school" not in columns:
+        columns = unit_keys(table, columns)
+    return table[columns]
 
 
 def band_table(bands: pd.DataFrame, *, group: str = "subject") -> pd.DataFrame:

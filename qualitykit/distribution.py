@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .indicators import _in_teaching_order, _keys
+from .schema import student_keys
 from .standard import Standard, get_standard
 
 __all__ = ["score_bands", "standardize", "standard_total", "grade_levels", "student_totals"]
@@ -203,12 +204,18 @@ def grade_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None
 
 
 def student_totals(scores: pd.DataFrame, *, rank_within: Sequence[str] | str = (),
-                   subjects: Sequence[str] | None = None) -> pd.DataFrame:
+                   subjects: Sequence[str] | None = None,
+                   rank_among: str = "complete") -> pd.DataFrame:
     """总分 of each student (sum of the subjects he sat) and its competition rank.
 
     For staff only: under the 2021 rules ranks are not shown to students or parents. A student
     who sat no subject gets no total and no rank. Rows without a full mark (a 总分 column the
     sheet already had) are left out of the sum.
+
+    By default, as schools' own exports do (“缺考，不计排名”), 总分 is ranked among the students
+    who sat every subject they have a row for (``complete``): a partial 总分 is not comparable,
+    so an incomplete student keeps his total but gets no rank, and does not push anyone down.
+    ``rank_among="all"`` ranks every student with a total, as some 联考 organisers do.
 
     Parameters
     ----------
@@ -217,12 +224,17 @@ def student_totals(scores: pd.DataFrame, *, rank_within: Sequence[str] | str = (
         (年级 / 联考排名). ``exam`` is always a group.
     subjects : list of str, optional
         Only these subjects (e.g. 语数英).
+    rank_among : {"complete", "all"}
+        Who is ranked: students who sat every subject (default) or everyone with a total.
 
     Returns
     -------
     DataFrame
-        ``exam``, ``student_id``, ``name``, ``school``, ``class_id`` (those present),
-        ``n_subjects``, ``total``, ``rank`` (1 = highest; ties share the best rank: 1, 2, 2, 4).
+        ``exam``, ``school``, ``student_id``, ``name``, ``class_id`` (those present; ``school``
+        comes first when the table holds several schools: a pupil is identified within his
+        school), ``n_subjects`` (subjects sat), ``complete`` (sat every subject he has a row
+        for: 全科参考), ``total``, ``rank`` (1 = highest; ties share the best rank: 1, 2, 2, 4;
+        empty for an incomplete student unless ``rank_among="all"``).
 
     Examples
     --------
@@ -230,18 +242,28 @@ def student_totals(scores: pd.DataFrame, *, rank_within: Sequence[str] | str = (
     >>> t = qk.student_totals(qk.load_sample(exam="2025-2026-1 期末", grade=5))
     >>> t.sort_values("rank")[["n_subjects", "rank"]].iloc[0].tolist()
     [4, 1]
+    >>> int(t["rank"].isna().sum()) == int((~t["complete"]).sum())
+    True
     """
-    rows = scores[scores["full_mark"].notna() & scores["status"].eq("sat")
-                  & scores["score"].notna()]
+    if rank_among not in ("complete", "all"):
+        raise ValueError(f"rank_among 应为 'complete'（只在全科参考的学生中排名）或 'all'"
+                         f"（所有有总分的学生），收到 {rank_among!r}。")
+    rows = scores[scores["full_mark"].notna()]
     if subjects:
         rows = rows[rows["subject"].isin(list(subjects))]
-    keys = [k for k in ("exam", "student_id") if k in rows.columns]
-    info = [k for k in ("name", "school", "class_id") if k in rows.columns]
-    out = rows.groupby(keys, sort=True, dropna=False).agg(
+    taken = rows["status"].eq("sat") & rows["score"].notna()
+    keys = [k for k in ("exam", *student_keys(rows)) if k in rows.columns]
+    info = [k for k in ("name", "school", "class_id") if k in rows.columns and k not in keys]
+    complete = taken.groupby([rows[k] for k in keys], sort=True, dropna=False).all()
+    out = rows[taken].groupby(keys, sort=True, dropna=False).agg(
         **{k: (k, "first") for k in info}, n_subjects=("score", "size"),
         total=("score", "sum")).reset_index()
+    out.insert(len(out.columns) - 1, "complete",
+               complete.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy(bool)
+               if len(keys) > 1 else complete.reindex(out[keys[0]]).to_numpy(bool))
     within = [rank_within] if isinstance(rank_within, str) else list(rank_within)
     groups = [k for k in ["exam", *within] if k in out.columns]
-    ranked = out.groupby(groups, dropna=False)["total"] if groups else out["total"]
+    ranked = out["total"].where(out["complete"] | (rank_among == "all"))
+    ranked = ranked.groupby([out[k] for k in groups], dropna=False) if groups else ranked
     out["rank"] = ranked.rank(ascending=False, method="min").astype("Int64")
     return out

@@ -119,9 +119,18 @@ def pre_post(data: pd.DataFrame, *, entry: str, exit: str, by: str,
              entry_exam: str = "entry", exit_exam: str = "exit") -> tuple[pd.DataFrame, pd.DataFrame]:
     """A researcher's table (one row per pupil, an entry and an exit score) as two exams.
 
-    Returns ``(current, previous)`` canonical long tables for :func:`qualitykit.value_added`
-    and :func:`qualitykit.growth_percentiles`; ``by`` (school, class …) is kept as a column of
-    the same name. Rows without a score are kept with status ``absent``.
+    Returns ``(current, previous)`` canonical long tables for :func:`qualitykit.value_added`,
+    :func:`qualitykit.growth_percentiles`, :func:`qualitykit.progress` and
+    :func:`qualitykit.compare_exams`; ``by`` (school, class …) is kept as a column of the same
+    name and recorded as the tables' unit (``attrs["unit"]``, the default unit of
+    :func:`qualitykit.progress`); a ``school`` column of ``data`` is kept too, and pupils are
+    then identified within their school. Rows without a score are kept with status ``absent``.
+
+    Raises
+    ------
+    ScoreFileError
+        When a pupil id appears on two rows (within one school when there is a school column):
+        the message names the ids and their rows.
 
     Examples
     --------
@@ -130,13 +139,21 @@ def pre_post(data: pd.DataFrame, *, entry: str, exit: str, by: str,
     >>> now[["student_id", "school", "exam", "score", "status"]].values.tolist()
     [['1', 'A', 'exit', 0.2, 'sat'], ['2', 'B', 'exit', 0.0, 'sat']]
     """
+    from .schema import check_unique_students, student_keys
+
     ids = (data[student_id] if student_id else pd.Series(np.arange(len(data)), index=data.index))
-    base = pd.DataFrame({"student_id": ids.astype(str).to_numpy(), by: data[by].astype(str).to_numpy(),
-                         "subject": subject, "full_mark": np.nan})
+    columns = {"student_id": ids.astype(str).to_numpy(), by: data[by].astype(str).to_numpy()}
+    if "school" in data and by != "school":
+        columns["school"] = data["school"].astype(str).to_numpy()
+    base = pd.DataFrame({**columns, "subject": subject, "full_mark": np.nan})
+    check_unique_students(base, what=f"研究数据（data，学号列 {student_id or '行号'}）",
+                          function="pre_post", keys=student_keys(base))
 
     def exam(column: str, name: str) -> pd.DataFrame:
         score = pd.to_numeric(data[column], errors="coerce").to_numpy()
-        return base.assign(exam=name, score=score,
-                           status=np.where(np.isnan(score), "absent", "sat"))
+        table = base.assign(exam=name, score=score,
+                            status=np.where(np.isnan(score), "absent", "sat"))
+        table.attrs["unit"] = by
+        return table
 
     return exam(exit, exit_exam), exam(entry, entry_exam)

@@ -27,6 +27,7 @@ from scipy import stats
 
 from ._quantreg import TAUS, bspline_basis, quantile_fit, spline_knots
 from .indicators import _in_teaching_order
+from .schema import check_unique_students, default_unit, student_keys, unit_keys
 from .standard import Standard, get_standard
 
 __all__ = ["Growth", "growth_percentiles"]
@@ -57,7 +58,7 @@ class Growth:
 
 
 def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[pd.DataFrame], *,
-                       by: str = "class_id", standard: Standard | str | None = None,
+                       by: str | None = None, standard: Standard | str | None = None,
                        confidence: float = 0.95, solver: str = "fn") -> Growth:
     """成长百分位: each pupil's growth against pupils with the same prior scores.
 
@@ -69,8 +70,11 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     previous : DataFrame or list of DataFrames
         The prior exam, or several, most recent first: a pupil with more priors is placed by
         all of them (up to the number given); one with only the latest, by that one.
-    by : str
-        Groups for the median SGP (``class_id``, ``teacher`` when ``current`` has it, ``school``).
+    by : str, optional
+        Groups for the median SGP (``class_id`` by default, ``teacher`` when ``current`` has
+        it, ``school``; for a :func:`qualitykit.pre_post` pair, its unit). With several schools
+        a class or teacher is identified within its school (``groups`` has a ``school``
+        column) and so is a pupil.
     standard : Standard, preset name or TOML path
         ``sgp_min_students`` and the lines for ``sgp_to_pass`` / ``sgp_to_excellent``.
     confidence : float
@@ -82,6 +86,11 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     Returns
     -------
     Growth
+
+    Raises
+    ------
+    ScoreFileError
+        When a pupil has two rows for the same exam × subject (the message names them).
 
     Examples
     --------
@@ -102,17 +111,24 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     priors = [previous] if isinstance(previous, pd.DataFrame) else list(previous)
     if not priors:
         raise ValueError("growth_percentiles 需要至少一次之前的考试（previous）。")
-    now = _sat(current)
-    if by not in now:
+    by = default_unit(current, by)
+    if by is None or by not in current:
         raise ValueError(f"成绩表没有 {by} 列，无法按它汇总成长百分位。")
+    ids = student_keys(current, *priors)
+    check_unique_students(current, what="本次考试（current）", function="growth_percentiles",
+                          keys=ids)
+    for i, table in enumerate(priors):
+        check_unique_students(table, what=f"第 {i + 1} 次前测（previous）",
+                              function="growth_percentiles", keys=ids)
+    now = _sat(current)
     info = [c for c in ("name", "school", "grade", "class_id", by) if c in now]
-    rows = now[list(dict.fromkeys(["student_id", "subject", *info, "score", "full_mark"]))]
+    rows = now[list(dict.fromkeys([*ids, "subject", *info, "score", "full_mark"]))]
     names = []
     for i, table in enumerate(priors):
         name = "prior_score" if i == 0 else f"prior_score_{i + 1}"
         names.append(name)
-        before = _sat(table)[["student_id", "subject", "score"]].rename(columns={"score": name})
-        rows = rows.merge(before, on=["student_id", "subject"], how="left")
+        before = _sat(table)[[*ids, "subject", "score"]].rename(columns={"score": name})
+        rows = rows.merge(before, on=[*ids, "subject"], how="left")
     # the number of consecutive priors, most recent first
     have = rows[names].notna().to_numpy()
     rows["n_priors"] = np.cumprod(have, axis=1).sum(axis=1)
@@ -144,7 +160,8 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
             models.append({**dict(zip(scope, key if isinstance(key, tuple) else (key,))),
                            "n_priors": order, "n": len(fit), "knots": knots, "solver": solver})
     students = rows.drop(columns=["_pass", "_excellent"])
-    students = _in_teaching_order(students, ["class_id", "subject", "student_id"]
+    students = _in_teaching_order(students, unit_keys(students, ["class_id", "subject",
+                                                                 "student_id"])
                                   if "class_id" in students else ["subject", "student_id"])
     groups = _groups(students, by, confidence)
     return Growth(students=students.reset_index(drop=True), groups=groups,
@@ -152,8 +169,7 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
 
 
 def _sat(scores: pd.DataFrame) -> pd.DataFrame:
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()]
-    return sat.drop_duplicates(["student_id", "subject"])
+    return scores[scores["status"].eq("sat") & scores["score"].notna()]
 
 
 def _fit(fit: pd.DataFrame, use: pd.DataFrame, names: list[str], solver: str):
@@ -183,7 +199,7 @@ def _fit(fit: pd.DataFrame, use: pd.DataFrame, names: list[str], solver: str):
 
 
 def _groups(students: pd.DataFrame, by: str, confidence: float) -> pd.DataFrame:
-    keys = [by, "subject"] if by == "class_id" else ["subject", by]
+    keys = unit_keys(students, [by, "subject"] if by == "class_id" else ["subject", by])
     have = students.dropna(subset=["sgp"])
     rows = []
     for key, part in have.groupby(keys, sort=False):

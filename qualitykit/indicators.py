@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .schema import student_keys, unit_keys
 from .standard import Standard, get_standard
 from .subjects import teaching_order
 
@@ -132,10 +133,13 @@ def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
     A student counts when they sat at least one subject of the exam; absent subjects are
     neither passed nor failed. Rows without a full mark (a 总分 column) are left out.
 
+    A class is identified within its school: with several schools ``school`` is added before
+    ``class_id`` (:func:`qualitykit.schema.unit_keys`).
+
     Returns
     -------
     DataFrame
-        ``by`` columns (and ``exam``), ``n_students``, ``n_all_pass``, ``all_pass_rate``,
+        ``by`` columns (and ``exam``, ``school``), ``n_students``, ``n_all_pass``, ``all_pass_rate``,
         ``all_pass_rate_low``, ``all_pass_rate_high``.
 
     Examples
@@ -148,9 +152,10 @@ def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
     std = get_standard(standard)
     keys = _keys(scores, by)
     flags = _flags(scores, std)
-    per_student = (scores[keys + ["student_id"]].assign(sat=flags["sat"], passed=flags["passed"])
+    pupil = keys + [k for k in student_keys(scores) if k not in keys]
+    per_student = (scores[pupil].assign(sat=flags["sat"], passed=flags["passed"])
                    [lambda d: d["sat"] & scores["full_mark"].notna()]
-                   .groupby(keys + ["student_id"], dropna=False, sort=True)["passed"].all())
+                   .groupby(pupil, dropna=False, sort=True)["passed"].all())
     out = per_student.groupby(level=keys, dropna=False).agg(n_students="size", n_all_pass="sum")
     out = out.reset_index()
     out["all_pass_rate"] = out["n_all_pass"] / out["n_students"]
@@ -210,6 +215,7 @@ def _keys(scores: pd.DataFrame, by: Sequence[str] | str) -> list[str]:
     missing = [k for k in keys if k not in scores.columns]
     if missing:
         raise ValueError(f"by= 中的列 {missing} 不在成绩表中 (not in scores)；可用的列：{list(scores.columns)}。")
+    keys = unit_keys(scores, keys)
     if "exam" in scores.columns and "exam" not in keys and scores["exam"].nunique() > 1:
         keys = ["exam"] + keys
     return keys
@@ -225,7 +231,8 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
         The canonical long table (:func:`qualitykit.read_scores`).
     by : column names
         Groups, e.g. ``("class_id", "subject")``. ``exam`` is added in front when the table
-        holds several exams.
+        holds several exams, and ``school`` before ``class_id`` when it holds several schools
+        (a class is identified within its school: :func:`qualitykit.schema.unit_keys`).
     standard : Standard, preset name or TOML path, optional
         Cut lines, 超均率 variant and 综合分 weights (default: :data:`PRESETS["default"]`).
     confidence : float
@@ -264,7 +271,7 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     data["x"] = data["score"].where(data["sat"])
     groups = data.groupby(keys, dropna=False, sort=True)
     full = groups["full_mark"].agg(["min", "max"])
-    mixed = full[full["min"] != full["max"]]
+    mixed = full[groups["full_mark"].nunique(dropna=False) > 1]  # no full mark (NaN) is one
     if len(mixed):
         raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{mixed.index[0]}；"
                          "请按科目分组（by 中加入 subject）。")
@@ -277,10 +284,14 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     out = _rates_from_levels(out.reset_index())
     out["n_absent"] = out["n_enrolled"] - out["n_sat"]
     n = out["n_sat"].where(out["n_sat"] > 0)
-    for rate, count in zip(RATES, ("n_pass", "n_excellent", "n_low")):
-        out[rate] = out[count] / n
-        out[f"{rate}_low"], out[f"{rate}_high"] = wilson_interval(out[count], out["n_sat"], confidence)
-    out["full_mark_rate"] = out["n_full"] / n
+    for rate, count, line in zip(RATES, ("n_pass", "n_excellent", "n_low"),
+                                 ("pass", "excellent", "low")):
+        # without a full mark (a researcher's Z scores) a share-of-full-mark line does not exist
+        judged = n.where(out["full_mark"].notna() | (line in std.rank_lines))
+        out[rate] = out[count] / judged
+        out[f"{rate}_low"], out[f"{rate}_high"] = wilson_interval(
+            out[count], judged.fillna(0), confidence)
+    out["full_mark_rate"] = out["n_full"] / n.where(out["full_mark"].notna())
     out["cv"] = out["sd"] / out["mean"]
     out["difficulty"] = out["mean"] / out["full_mark"]
     ref_keys = [k for k in ("exam", "subject") if k in keys]

@@ -36,7 +36,7 @@ LABELS: dict[str, str] = {
     "prev_above_mean_rate": "上次超均率", "prev_rank": "上次名次",
     "above_mean_change": "超均率变化", "rank_change": "名次变化（正为上升）",
     "n_matched": "对比人数", "z_change": "平均Z变化", "prev_z_mean": "上次平均Z",
-    "prev_pass_rate": "上次及格率", "total": "总分",
+    "prev_pass_rate": "上次及格率", "total": "总分", "complete": "全科参考",
     # 培优补差 and progress
     "list": "名单", "rule": "依据", "line": "分数线", "distance": "距线(分)", "weakest": "最弱科目",
     "change": "与上次比", "match": "对比情况", "prev_class_id": "上次班级", "prev_score": "上次成绩",

@@ -1,7 +1,8 @@
 """Charts of a term analysis. Each takes results already computed and never recomputes them.
 
 Every function draws one subject (``subject="数学"``) or, by default, every subject of the
-table, one row of panels per subject, and returns a matplotlib Figure with Chinese labels
+table, one row of panels per subject (units are labelled "学校 班级" where the table holds
+several schools: :func:`qualitykit.schema.unit_labels`), and returns a matplotlib Figure with Chinese labels
 (see :mod:`qualitykit.fonts`). An empty table (a section without data, e.g. no teacher table)
 draws nothing and returns None.
 """
@@ -15,6 +16,7 @@ import seaborn as sns
 
 from .fonts import set_theme
 from .labels import label
+from .schema import unit_labels
 
 __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
            "plot_teachers", "plot_knowledge_points", "plot_items", "plot_levels"]
@@ -69,9 +71,10 @@ def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
     fig, axes = _panels(len(subjects), 3.3)
     for ax, subj in zip(axes, subjects):
         data = sat[sat["subject"] == subj]
-        order = sorted(data[group].unique())
+        data = data.assign(_unit=unit_labels(data, group))
+        order = sorted(data["_unit"].unique())
         full = float(data["full_mark"].max())
-        sns.violinplot(data=data, x=group, y="score", order=order, ax=ax, color="#c6dbef",
+        sns.violinplot(data=data, x="_unit", y="score", order=order, ax=ax, color="#c6dbef",
                        inner="box", cut=0, density_norm="width", linewidth=0.8)
         ax.set(xlabel=label(group), ylabel="成绩", ylim=(0, full * 1.02),
                title=f"{subj}：各{label(group)}成绩分布")
@@ -92,7 +95,9 @@ def plot_score_bands(bands: pd.DataFrame, *, subject: str | None = None,
     for ax, subj in zip(axes, subjects):
         data = bands[bands["subject"] == subj]
         order = list(dict.fromkeys(data.sort_values("lower")["band"]))
-        hue = group if group in data else None
+        hue = "_unit" if group in data else None
+        if hue:
+            data = data.assign(_unit=unit_labels(data, group))
         sns.barplot(data=data, x="band", y="count", hue=hue, order=order, ax=ax,
                     palette="Blues" if hue else None)
         ax.set(xlabel="", ylabel="人数", title=f"{subj}：分数段人数")
@@ -121,7 +126,8 @@ def plot_rates(summary: pd.DataFrame, *, subject: str | None = None, group: str 
                              data[f"{rate}_high"].to_numpy(float) * 100 - values])
             ax.bar(x + (i - 1) * width, values, width, yerr=err, capsize=3, label=label(rate),
                    color=_RATE_COLOURS[rate], error_kw={"elinewidth": 0.8, "alpha": 0.7})
-        ax.set_xticks(x, data[group])
+        ax.set_xticks(x, unit_labels(data, group),
+                      rotation=30 if len(data) > 8 else 0, ha="right" if len(data) > 8 else "center")
         ax.set(xlabel=label(group), ylabel="百分比（%）", ylim=(0, 115),
                title=f"{subj}：三率（误差线为 95% 置信区间）")
     axes[0].legend(ncols=3, loc="upper center", fontsize=8, framealpha=0.9)
@@ -140,7 +146,7 @@ def plot_class_means(classes: pd.DataFrame, *, subject: str | None = None,
     subjects = _subjects(classes, subject, "班级比较表")
     if not subjects:
         return None
-    n = classes.groupby("subject")[group].nunique().max()
+    n = classes.groupby("subject").size().max()
     fig, axes = _panels(len(subjects), 0.42 * n + 1.5)
     for ax, subj in zip(axes, subjects):
         data = classes[classes["subject"] == subj]
@@ -152,7 +158,7 @@ def plot_class_means(classes: pd.DataFrame, *, subject: str | None = None,
         ax.scatter(data["mean"], y, c=colours, s=55, zorder=3)
         grade_mean = float(data["grade_mean"].iloc[0])
         ax.axvline(grade_mean, color="#d6604d", ls="--", lw=1)
-        ax.set_yticks(y, data[group])
+        ax.set_yticks(y, unit_labels(data, group))
         ax.set(ylabel=label(group), xlabel="平均分", ylim=(-0.7, y.max() + 0.7),
                title=f"{subj}（红线：年级均分 {grade_mean:.1f}）")
     fig.suptitle("各班均分：横线为与年级均分之差的置信区间（已按班级数校正），深色为差异显著",
@@ -166,12 +172,12 @@ def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
     subjects = _subjects(teachers, subject, "教师表")
     if not subjects:
         return None
-    n = teachers.groupby("subject")["teacher"].nunique().max()
+    n = teachers.groupby("subject").size().max()
     fig, axes = _panels(len(subjects), 0.4 * n + 1.4)
     for ax, subj in zip(axes, subjects):
         data = teachers[teachers["subject"] == subj].sort_values("diff_mean")
         colours = np.where(data["diff_mean"] >= 0, "#4393c3", "#d6604d")
-        ax.barh(data["teacher"] + "（" + data["classes"] + "）", data["diff_mean"],
+        ax.barh(unit_labels(data, "teacher") + "（" + data["classes"] + "）", data["diff_mean"],
                 color=colours)
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set(ylabel="", xlabel="与年级均分之差（分）", title=subj)

@@ -13,6 +13,7 @@ import seaborn as sns
 from .fonts import set_theme
 from .labels import label
 from .plots import _panels, _subjects
+from .schema import unit_labels
 
 __all__ = ["plot_value_added", "plot_growth", "plot_trend", "plot_cohorts"]
 
@@ -28,7 +29,7 @@ def _caterpillar(ax, data: pd.DataFrame, unit: str, est: str, low: str, high: st
     ax.scatter(data[est], y, c=colours, s=18, zorder=3)
     ax.axvline(centre, color="#333333", lw=0.8, ls="--")
     if names:
-        ax.set_yticks(y, data[unit].astype(str))
+        ax.set_yticks(y, unit_labels(data, unit))
         ax.tick_params(axis="y", labelsize=8)
     else:
         ax.set_yticks([])
@@ -47,7 +48,7 @@ def plot_value_added(units: pd.DataFrame, *, subject: str | None = None, by: str
     if not subjects:
         return None
     unit = by or next(c for c in ("class_id", "teacher", "school") if c in units)
-    n = units.groupby("subject")[unit].nunique().max()
+    n = units.groupby("subject").size().max()
     names = n <= 30
     fig, axes = _panels(len(subjects), max(2.6, 0.32 * n + 1.2) if names else 4.5,
                         ncols=1 if len(subjects) == 1 else 2)
@@ -70,7 +71,7 @@ def plot_growth(groups: pd.DataFrame, *, subject: str | None = None, by: str | N
     if not subjects:
         return None
     unit = by or next(c for c in ("class_id", "teacher", "school") if c in groups)
-    n = groups.groupby("subject")[unit].nunique().max()
+    n = groups.groupby("subject").size().max()
     fig, axes = _panels(len(subjects), max(2.4, 0.32 * n + 1.2))
     for ax, subj in zip(axes, subjects):
         data = groups[groups["subject"] == subj]

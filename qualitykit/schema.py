@@ -31,13 +31,26 @@ Counting rules: 应考人数 (``n_enrolled``) counts every row; 实考人数 (``
 Roster (学生信息表): ``student_id``, ``name``, ``school``, ``grade``, ``class_id``,
 ``class_name``. Teacher assignment (教学编排表): ``teacher``, ``teacher_id``, ``school``,
 ``school_year``, ``term``, ``grade``, ``class_id``, ``class_name``, ``subject``.
+
+Identity across schools: a class (and a teacher) is named within its school. In a table that
+holds more than one school (a 联考 / 区县统测 file) every school has a "9-3", so a class is the
+pair (``school``, ``class_id``): :func:`unit_keys` turns a requested grouping into the keys to
+group by, and every analysis that groups by class uses it. Pupils are likewise
+(``school``, ``student_id``) there (:func:`student_keys`). A table of one school keeps the plain
+keys, so its outputs have no ``school`` column unless asked for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import pandas as pd
+
 from ._cells import STATUSES
 
-__all__ = ["SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS", "STATUSES"]
+__all__ = ["SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS", "STATUSES", "UNIT_COLUMNS",
+           "schools_in", "several_schools", "unit_keys", "student_keys", "default_unit", "unit_labels",
+           "check_unique_students"]
 
 SCORE_COLUMNS = ["student_id", "name", "school", "grade", "class_id", "class_name", "subject",
                  "exam", "score", "status", "full_mark", "level", "source_file", "source_sheet",
@@ -45,3 +58,149 @@ SCORE_COLUMNS = ["student_id", "name", "school", "grade", "class_id", "class_nam
 ROSTER_COLUMNS = ["student_id", "name", "school", "grade", "class_id", "class_name"]
 TEACHER_COLUMNS = ["teacher", "teacher_id", "school", "school_year", "term", "grade", "class_id",
                    "class_name", "subject"]
+
+#: Columns whose values are names within a school: a class, a teacher.
+UNIT_COLUMNS = ("class_id", "teacher")
+
+
+def schools_in(table: pd.DataFrame | None) -> list[str]:
+    """The school names a table holds (non-empty, in order of appearance).
+
+    >>> schools_in(pd.DataFrame({"school": ["乙中", "甲中", "乙中", ""]}))
+    ['乙中', '甲中']
+    """
+    if table is None or "school" not in table:
+        return []
+    names = table["school"].dropna().astype(str)
+    return list(dict.fromkeys(names[names.str.strip() != ""]))
+
+
+def several_schools(*tables: pd.DataFrame | None) -> bool:
+    """True when any of the tables holds more than one school (a 联考 file)."""
+    return any(len(schools_in(t)) > 1 for t in tables)
+
+
+def unit_keys(table: pd.DataFrame, by: Sequence[str] | str, *,
+              schools: bool | None = None) -> list[str]:
+    """The keys to group by for a requested grouping: a class is identified within its school.
+
+    ``school`` is put just before the first of :data:`UNIT_COLUMNS` (``class_id``, ``teacher``)
+    in ``by`` when the table holds more than one school; otherwise ``by`` is returned as it is.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The table to be grouped.
+    by : column name or names
+        The grouping asked for, e.g. ``("class_id", "subject")``.
+    schools : bool, optional
+        Force the decision (e.g. when the school count comes from another table).
+
+    Examples
+    --------
+    >>> two = pd.DataFrame({"school": ["甲中", "乙中"], "class_id": ["9-3", "9-3"]})
+    >>> unit_keys(two, ("class_id", "subject")), unit_keys(two.iloc[:1], "class_id")
+    (['school', 'class_id', 'subject'], ['class_id'])
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    several = several_schools(table) if schools is None else schools
+    if "school" in keys or not several or "school" not in table:
+        return keys
+    pos = next((i for i, k in enumerate(keys) if k in UNIT_COLUMNS), None)
+    return keys if pos is None else keys[:pos] + ["school"] + keys[pos:]
+
+
+def student_keys(*tables: pd.DataFrame | None) -> list[str]:
+    """How pupils are identified: ``[school, student_id]`` when the tables hold several schools
+    (school-local 学号 repeat across schools) and all have a school column, else ``[student_id]``.
+
+    >>> two = pd.DataFrame({"school": ["甲中", "乙中"], "student_id": ["1", "1"]})
+    >>> student_keys(two), student_keys(two.iloc[:1])
+    (['school', 'student_id'], ['student_id'])
+    """
+    present = [t for t in tables if t is not None]
+    if several_schools(*present) and all("school" in t for t in present):
+        return ["school", "student_id"]
+    return ["student_id"]
+
+
+def default_unit(table: pd.DataFrame, by: str | None = None) -> str | None:
+    """The unit an analysis groups by when none is given: ``class_id`` when the table has it,
+    else the unit :func:`qualitykit.pre_post` recorded (``attrs["unit"]``), else None.
+
+    >>> default_unit(pd.DataFrame({"class_id": []})), default_unit(pd.DataFrame()) is None
+    ('class_id', True)
+    """
+    if by is not None:
+        return by
+    return "class_id" if "class_id" in table else table.attrs.get("unit")
+
+
+def unit_labels(table: pd.DataFrame, column: str = "class_id") -> pd.Series:
+    """The unit as people read it: "学校 班级" where the table holds several schools.
+
+    >>> t = pd.DataFrame({"school": ["甲中", "乙中"], "class_id": ["9-3", "9-3"]})
+    >>> unit_labels(t).tolist(), unit_labels(t.iloc[:1]).tolist()
+    (['甲中 9-3', '乙中 9-3'], ['9-3'])
+    """
+    values = table[column].astype(str)
+    if column in UNIT_COLUMNS and several_schools(table):
+        return table["school"].astype(str) + " " + values
+    return values
+
+
+def check_unique_students(table: pd.DataFrame, *, what: str, function: str,
+                          keys: Sequence[str] | None = None) -> None:
+    """Stop with a clear message when a pupil has two rows for the same exam × subject.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A canonical long table (or the output of :func:`qualitykit.pre_post`).
+    what : str
+        Which input this is, in Chinese with its argument name, e.g. "本次考试（current）".
+    function : str
+        The public function that was called (named in the message).
+    keys : column names, optional
+        Pupil identity (default: :func:`student_keys` of the table).
+
+    Raises
+    ------
+    ScoreFileError
+        Naming the duplicated ids, the exam and their source rows, and how to fix it.
+    """
+    ids = list(keys) if keys is not None else student_keys(table)
+    scope = [k for k in ("exam", "subject") if k in table]
+    key = [*scope, *ids]
+    mask = table.duplicated(key, keep=False).to_numpy()
+    dup = table[mask].assign(_position=mask.nonzero()[0] + 1)
+    if dup.empty:
+        return
+    from .import_report import ScoreFileError
+
+    groups = list(dup.groupby(key, sort=False, dropna=False))
+    shown = [_duplicate_text(dict(zip(key, k if isinstance(k, tuple) else (k,))), rows)
+             for k, rows in groups[:5]]
+    more = f"等 {len(groups)} 处" if len(groups) > 5 else f"共 {len(groups)} 处"
+    exams = "、".join(map(str, pd.unique(dup["exam"]))) if "exam" in dup else ""
+    raise ScoreFileError(
+        f"{function}：{what}{('（考试 ' + exams + '）') if exams else ''}中有学生重复出现 "
+        f"(duplicated student_id)，{more}：" + "；".join(shown) + "。同一个学生在同一次考试、"
+        "同一科目只能有一行，否则无法判断用哪一个成绩：请在成绩表中删除重复的行，或改正其中一人的"
+        "学号，然后重新读取。")
+
+
+def _duplicate_text(ident: dict, rows: pd.DataFrame) -> str:
+    who = f"学号 {ident['student_id']}"
+    if "school" in ident:
+        who = f"学校 {ident['school']}、{who}"
+    if "subject" in ident:
+        who += f"（{ident['subject']}）"
+    if "source_row" in rows and rows["source_row"].notna().all():
+        places = []
+        for r in rows.itertuples():
+            where = [str(v) for v in (getattr(r, "source_file", ""), getattr(r, "source_sheet", ""))
+                     if isinstance(v, str) and v]
+            places.append(f"{' 工作表 '.join(where)} 第 {r.source_row} 行".strip())
+        return f"{who}：{'，'.join(places)}"
+    return f"{who}：表中第 {'、'.join(map(str, rows['_position']))} 行（从 1 数起）"

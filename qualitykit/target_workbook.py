@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .display import in_view
+from .schema import unit_keys
 from .labels import to_display
 from .progress import Progress
 from .targets import target_counts
@@ -57,6 +58,7 @@ def write_targets(path: str | Path, lists: pd.DataFrame, *, scores: pd.DataFrame
         sheets["名单变动"] = shown(progress.transitions[
             progress.transitions["transition"] != "stayed"], "transitions")
         sheets["名单变动汇总"] = shown(progress.summary, "transition_summary")
-    for class_id, rows in lists.groupby("class_id", sort=True):
-        sheets[f"{class_id}班"] = shown(rows.drop(columns="class_id"), "targets")
+    keys = unit_keys(lists, ["class_id"])  # one sheet per class of each school (联考 lists)
+    for unit, rows in lists.groupby(keys, sort=True):
+        sheets[f"{' '.join(map(str, unit))}班"] = shown(rows.drop(columns=keys), "targets")
     return write_sheets(path, sheets)

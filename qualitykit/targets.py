@@ -30,6 +30,7 @@ import pandas as pd
 
 from .distribution import standardize
 from .indicators import _in_teaching_order, _row_lines
+from .schema import check_unique_students, several_schools, student_keys, unit_keys
 from .standard import Standard, get_standard
 from .subjects import teaching_order
 
@@ -134,6 +135,10 @@ def targets(scores: pd.DataFrame, *, standard: Standard | str | None = None,
         raise ValueError(f"targets 一次处理一次考试，表中有 {len(exams)} 次：{list(exams)}。"
                          "请先筛选，如 scores[scores['exam'] == '2025-2026-1 期末']；"
                          "更早的考试用 previous= 传入。")
+    check_unique_students(scores, what="成绩表（scores）", function="targets")
+    if previous is not None:
+        check_unique_students(previous, what="之前的考试（previous）", function="targets",
+                              keys=student_keys(scores, previous))
     sat = _sat(scores, std)
     if teachers is not None:
         from .teachers import assign_teachers
@@ -194,14 +199,14 @@ def _weakest(sat: pd.DataFrame) -> pd.Series:
     z = sat.dropna(subset=["z"])
     if z.empty:
         return pd.Series(None, index=sat.index, dtype=object)
-    keys = [k for k in ("exam", "student_id") if k in z]
+    keys = [k for k in ("exam", *student_keys(sat)) if k in z]
     idx = z.groupby(keys, dropna=False)["z"].idxmin()
     weakest = z.loc[idx, keys + ["subject"]]
     return sat[keys].merge(weakest, on=keys, how="left")["subject"].set_axis(sat.index)
 
 
 def _own_mean_z(sat: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    keys = [k for k in ("exam", "student_id") if k in sat]
+    keys = [k for k in ("exam", *student_keys(sat)) if k in sat]
     grouped = sat.groupby(keys, dropna=False)["z"]
     return grouped.transform("mean"), grouped.transform("count")
 
@@ -216,11 +221,12 @@ def _history_rate(sat: pd.DataFrame, previous: pd.DataFrame | None, n: int):
     before = _earlier(before, sat)
     earlier = sorted(before["exam"].unique())[-(n - 1):]
     before = before[before["exam"].isin(earlier)]
-    rates = pd.concat([before[["student_id", "subject", "score", "full_mark"]],
-                       sat[["student_id", "subject", "score", "full_mark"]]])
+    ids = student_keys(sat, previous)
+    rates = pd.concat([before[[*ids, "subject", "score", "full_mark"]],
+                       sat[[*ids, "subject", "score", "full_mark"]]])
     rates = rates.assign(rate=rates["score"] / rates["full_mark"]).groupby(
-        ["student_id", "subject"])["rate"].agg(["mean", "size"])
-    joined = sat[["student_id", "subject"]].join(rates, on=["student_id", "subject"])
+        [*ids, "subject"])["rate"].agg(["mean", "size"])
+    joined = sat[[*ids, "subject"]].join(rates, on=[*ids, "subject"])
     return joined["mean"], joined["size"]
 
 
@@ -249,7 +255,7 @@ def _rows(sat: pd.DataFrame, hits) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=_COLUMNS)
     rows = pd.concat(frames).sort_values("_order", kind="stable")
-    keys = [k for k in ("exam", "student_id", "subject", "list") if k in rows]
+    keys = [k for k in ("exam", *student_keys(sat), "subject", "list") if k in rows]
     grouped = rows.groupby(keys, sort=False, dropna=False)
     first = grouped.head(1).set_index(keys)
     first["rule"] = grouped["rule"].agg("+".join)
@@ -259,7 +265,8 @@ def _rows(sat: pd.DataFrame, hits) -> pd.DataFrame:
                      for subject, score, reason in zip(out["subject"], out["score"], out["reason"])]
     out["list"] = pd.Categorical(out["list"], categories=LISTS, ordered=True)
     out["_neg_score"] = -out["score"]
-    out = out.sort_values(["class_id", "list", "subject", "_neg_score", "student_id"],
+    order = [k for k in unit_keys(out, "class_id") if k in out]
+    out = out.sort_values([*order, "list", "subject", "_neg_score", "student_id"],
                           key=lambda s: s.map(teaching_order) if s.name == "subject" else s,
                           kind="stable")
     out["list"] = out["list"].astype(str)
@@ -275,12 +282,13 @@ def _change(out: pd.DataFrame, scores: pd.DataFrame, previous: pd.DataFrame, std
         return pd.Series("new_student", index=out.index)
     last = earlier[earlier["exam"] == max(earlier["exam"].unique())]
     before = targets(last, standard=std, lists=lists)
-    on_before = set(zip(before["student_id"], before["subject"], before["list"]))
-    present = set(last["student_id"])
+    ids = student_keys(out, last)
+    on_before = set(before[[*ids, "subject", "list"]].itertuples(index=False, name=None))
+    present = set(last[ids].itertuples(index=False, name=None))
     return pd.Series([
-        "new_student" if sid not in present else
-        "stayed" if (sid, subject, name) in on_before else "entered"
-        for sid, subject, name in zip(out["student_id"], out["subject"], out["list"])],
+        "new_student" if pupil[:len(ids)] not in present else
+        "stayed" if pupil in on_before else "entered"
+        for pupil in out[[*ids, "subject", "list"]].itertuples(index=False, name=None)],
         index=out.index)
 
 
@@ -297,6 +305,7 @@ def target_counts(lists: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd
     Returns
     -------
     DataFrame
+        (``school`` when there are several: a class is counted within its school),
         ``class_id``, ``subject``, (``n_sat``), ``n_enrichment``, ``n_borderline``,
         ``n_support``, ``n_lopsided``, and ``n_support_entered`` (new names on the 补差 list,
         which count against the class) when the lists carry ``change``.
@@ -309,7 +318,8 @@ def target_counts(lists: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd
     >>> counts.columns.tolist()[:4]
     ['class_id', 'subject', 'n_sat', 'n_enrichment']
     """
-    keys = ["class_id", "subject"]
+    keys = unit_keys(lists, ["class_id", "subject"],
+                     schools=several_schools(lists, scores))
     counts = lists.groupby(keys + ["list"]).size().unstack("list")
     counts = counts.reindex(columns=list(LISTS)).fillna(0).astype(int)
     counts.columns = [f"n_{c}" for c in counts.columns]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .indicators import _in_teaching_order, summary
+from .schema import schools_in, several_schools, unit_keys
 from .standard import Standard, get_standard
 
 __all__ = ["assign_teachers", "teacher_table"]
@@ -37,6 +38,9 @@ def assign_teachers(scores: pd.DataFrame, teachers: pd.DataFrame) -> pd.DataFram
         A copy of ``scores`` with ``teacher`` (missing when the table has no teacher for that
         class × subject).
 
+    When either table holds several schools and the teacher table has a 学校 column, rows are
+    matched on the school too: every school of a 联考 has its own 9-3.
+
     Raises
     ------
     ValueError
@@ -59,6 +63,8 @@ def assign_teachers(scores: pd.DataFrame, teachers: pd.DataFrame) -> pd.DataFram
     t["_year"] = t["school_year"].replace("", None) if "school_year" in t else None
     t["_term"] = t["term"].astype(str).replace({"": None, "<NA>": None}) if "term" in t else None
     keys = ["grade", "class_id", "subject"]
+    if _by_school(out, t):  # a class is identified within its school
+        keys = ["school"] + keys
     dated = t["_year"].notna().all() and t["_term"].notna().all() and out["_year"].notna().all()
     if dated:
         keys = ["_year", "_term"] + keys
@@ -67,7 +73,8 @@ def assign_teachers(scores: pd.DataFrame, teachers: pd.DataFrame) -> pd.DataFram
     dupes = dupes[dupes.groupby(keys)["teacher"].transform("nunique") > 1]
     if len(dupes):
         row = dupes.iloc[0]
-        raise ValueError(f"教学编排表中 {row['class_id']} 班 {row['subject']} 有两位教师："
+        where = f"{row['school']} " if "school" in keys else ""
+        raise ValueError(f"教学编排表中 {where}{row['class_id']} 班 {row['subject']} 有两位教师："
                          f"{'、'.join(dupes.loc[(dupes[keys] == row[keys]).all(axis=1), 'teacher'])}"
                          "（teacher table lists two teachers）；请只保留一位，或按学期分开填写。")
     t = t.drop_duplicates(keys)
@@ -75,6 +82,12 @@ def assign_teachers(scores: pd.DataFrame, teachers: pd.DataFrame) -> pd.DataFram
         t[keys + ["teacher"]].astype({"grade": out["grade"].dtype}), on=keys, how="left")
     merged.index = out.index
     return merged.drop(columns=["_year", "_term"])
+
+
+def _by_school(scores: pd.DataFrame, teachers: pd.DataFrame) -> bool:
+    """Join on school when the teacher table names schools and either table holds several."""
+    return ("school" in scores and bool(schools_in(teachers))
+            and several_schools(scores, teachers))
 
 
 def teacher_table(scores: pd.DataFrame, teachers: pd.DataFrame | None, *,
@@ -102,7 +115,8 @@ def teacher_table(scores: pd.DataFrame, teachers: pd.DataFrame | None, *,
     Returns
     -------
     DataFrame
-        ``subject``, ``teacher``, ``classes`` (“5-1、5-2”), ``n_classes``, ``n_sat``, ``mean``,
+        ``subject``, (``school`` when the scores hold several schools: the same name in two
+        schools is two people), ``teacher``, ``classes`` (“5-1、5-2”), ``n_classes``, ``n_sat``, ``mean``,
         ``pass_rate``, ``excellent_rate``, ``low_rate``, ``composite``, ``grade_mean``,
         ``diff_mean`` (teacher − grade), ``above_mean_rate``, ``rank`` (among teachers of the
         subject, 1 = best), ``n_teachers``, ``mean_class_rank``, ``overall_mean_rank``; with
@@ -126,10 +140,11 @@ def teacher_table(scores: pd.DataFrame, teachers: pd.DataFrame | None, *,
     current = _teacher_rows(scores, teachers, std)
     if previous is not None:
         before = _teacher_rows(previous, teachers, std)
-        before = before[["subject", "teacher", "mean", "above_mean_rate", "rank"]].rename(
+        who = [k for k in ("school", "teacher") if k in current and k in before]
+        before = before[["subject", *who, "mean", "above_mean_rate", "rank"]].rename(
             columns={"mean": "prev_mean", "above_mean_rate": "prev_above_mean_rate",
                      "rank": "prev_rank"})
-        current = current.merge(before, on=["subject", "teacher"], how="left")
+        current = current.merge(before, on=["subject", *who], how="left")
         current.insert(current.columns.get_loc("prev_mean"), "prev_exam",
                        ", ".join(map(str, pd.unique(previous["exam"]))) if "exam" in previous
                        else "")
@@ -146,20 +161,22 @@ def _teacher_rows(scores: pd.DataFrame, teachers: pd.DataFrame, std: Standard) -
     if len(missing) and len(missing) == len(with_t):
         raise ValueError("教学编排表中找不到这次考试任何班级的教师 (no teacher matched)："
                          "请检查编排表的学年、学期、班级与科目是否与成绩表一致。")
-    per_teacher = summary(with_t, by=["subject", "teacher"], standard=std)
-    per_class = summary(with_t, by=["subject", "class_id"], standard=std)
+    who = unit_keys(with_t, ["teacher"])  # the same name in two schools is two people
+    cls = unit_keys(with_t, ["class_id"])
+    per_teacher = summary(with_t, by=["subject", *who], standard=std)
+    per_class = summary(with_t, by=["subject", *cls], standard=std)
     grade = summary(with_t, by=["subject"], standard=std)[["subject", "mean"]].rename(
         columns={"mean": "grade_mean"})
-    classes = (with_t.drop_duplicates(["subject", "teacher", "class_id"])
-               .merge(per_class[["subject", "class_id", "rank"]], on=["subject", "class_id"])
-               .groupby(["subject", "teacher"])
+    classes = (with_t.drop_duplicates(["subject", *who, "class_id"])
+               .merge(per_class[["subject", *cls, "rank"]], on=["subject", *cls])
+               .groupby(["subject", *who])
                .agg(classes=("class_id", lambda c: "、".join(sorted(c))),
                     n_classes=("class_id", "size"),
                     mean_class_rank=("rank", lambda r: float(np.mean(r)))).reset_index())
-    out = per_teacher.merge(classes, on=["subject", "teacher"]).merge(grade, on="subject")
+    out = per_teacher.merge(classes, on=["subject", *who]).merge(grade, on="subject")
     out["diff_mean"] = out["mean"] - out["grade_mean"]
     out["n_teachers"] = out.groupby("subject")["teacher"].transform("size")
-    out["overall_mean_rank"] = out.groupby("teacher")["rank"].transform(
+    out["overall_mean_rank"] = out.groupby(who)["rank"].transform(
         lambda r: float(np.mean(r.astype(float))))
-    out = out[_COLUMNS]
-    return _in_teaching_order(out.sort_values(["subject", "teacher"]), ["subject", "teacher"])
+    out = out[unit_keys(out, _COLUMNS)]
+    return _in_teaching_order(out.sort_values(["subject", *who]), ["subject", *who])

@@ -144,6 +144,51 @@ def read_options(std: Standard, full_marks: dict | None, school: str | None,
                               "roster": roster_file or None}.items() if v}
 
 
+def _schools_text(names: list[str]) -> str:
+    shown = "、".join(names[:6])
+    return shown + (f" 等 {len(names)} 所" if len(names) > 6 else "")
+
+
+def one_school(scores: pd.DataFrame, school: str | None, source: str) -> pd.DataFrame:
+    """The rows of one school: a term report is about one school.
+
+    A file of one school (or without a 学校 column) is returned as it is: ``school`` then only
+    names it where the sheet does not. A 联考 file of several schools needs ``school`` to pick
+    one of them.
+
+    Raises
+    ------
+    ScoreFileError
+        Several schools and no ``school``, or a ``school`` the file does not hold; the message
+        lists the schools and says how to choose.
+    """
+    from .import_report import ScoreFileError
+    from .schema import schools_in
+
+    names = schools_in(scores)
+    if len(names) <= 1:
+        return scores
+    how = ("命令行加 --school 学校名，笔记本第一格填 school = \"学校名\""
+           f"（如 --school {names[0]}）")
+    if not school:
+        raise ScoreFileError(
+            f"成绩表 {source} 中有 {len(names)} 所学校（{_schools_text(names)}），是多校联考的"
+            f"成绩 (several schools in one file)。质量分析报告一次分析一所学校：请{how}。"
+            "把各校放在一起比较的联考视图是以后的功能。", file=source)
+    if school not in names:
+        raise ScoreFileError(
+            f"成绩表 {source} 中没有学校“{school}” (school not in file)；表中的学校有："
+            f"{'、'.join(names)}。请照表中的写法填写 --school / school=。", file=source)
+    return scores[scores["school"].astype(str) == school].reset_index(drop=True)
+
+
+def _only_school(scores: pd.DataFrame) -> str | None:
+    from .schema import schools_in
+
+    names = schools_in(scores)
+    return names[0] if len(names) == 1 else None
+
+
 def _subject_order(subjects) -> list[str]:
     from .subjects import teaching_order
 
@@ -163,8 +208,13 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
     score_file : path, optional
         The school's score sheet. Empty: the bundled sample school (``exam`` and ``grade``
         choose the file; its teacher table and last term's 期末 come with it).
-    exam, grade, school : optional
+    exam, grade : optional
         When the sheet does not say.
+    school : str, optional
+        The school's name where the sheet does not say it. In a 联考 file of several schools
+        (a 学校 column) it chooses the school to analyse (its rows only; the earlier exam's
+        file is cut to the same school): the term report is about one school, and such a file
+        without ``school`` stops with a message listing its schools.
     roster_file, teacher_file, previous_file : path, optional
         学生信息表, 教学编排表, and the earlier exam's score sheet.
     subjects : list of str, optional
@@ -181,7 +231,8 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
     Raises
     ------
     ScoreFileError
-        When the score sheet has errors (the message says where and how to fix them).
+        When the score sheet has errors (the message says where and how to fix them), or holds
+        several schools and ``school`` does not choose one of them.
 
     Examples
     --------
@@ -212,7 +263,7 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
             previous_file = sample_path(before[0], grade=before[1])
     report = check_scores(score_file, exam=exam or None, grade=grade, **options)
     _raise_if_errors(report, score_file, strict=True)
-    scores = report.data
+    scores = one_school(report.data, school, Path(score_file).name)
     if subjects:
         wanted = [canonical_subject(s) or s for s in subjects]
         missing = [s for s in wanted if s not in set(scores["subject"])]
@@ -224,6 +275,7 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
     if previous_file:
         previous = read_scores(previous_file, **{k: v for k, v in options.items()
                                                  if k != "roster"})
+        previous = one_school(previous, school or _only_school(scores), Path(previous_file).name)
         if subjects:
             previous = previous[previous["subject"].isin(scores["subject"].unique())]
     teachers = read_teachers(teacher_file) if teacher_file else None

@@ -29,6 +29,7 @@ from scipy import stats
 
 from ._exam import order_exams
 from .indicators import _in_teaching_order
+from .schema import unit_keys, unit_labels
 from .standard import Standard, get_standard
 from .value_added import _sat_z, value_added
 
@@ -132,9 +133,10 @@ def trend(scores: pd.DataFrame, *, by: str = "class_id", teachers: pd.DataFrame 
             periods.append(va.units.assign(exam=cur, prev_exam=prev))
     added = pd.concat(periods, ignore_index=True) if periods else pd.DataFrame(
         columns=[by, "subject", "exam", "prev_exam", "estimate", "low", "high", "va_method"])
-    lines = _lines(scores, order, by)
-    positions["unit"] = [lines.get((e, u), u) for e, u in zip(positions["exam"], positions[by])]
-    added["unit"] = [lines.get((e, u), u) for e, u in zip(added["exam"], added[by])]
+    keys = unit_keys(scores, [by])
+    lines = _school_lines(scores, order, by) if len(keys) > 1 else _lines(scores, order, by)
+    positions["unit"] = _line_names(positions, keys, lines)
+    added["unit"] = _line_names(added, keys, lines)
     flags = _flags(positions, added, order, std.trend_periods)
     return Trend(positions=positions, value_added=added, flags=flags, exams=order, by=by)
 
@@ -143,7 +145,7 @@ def _positions(exam: pd.DataFrame, by: str, confidence: float, scale: str) -> pd
     sat = _sat_z(exam, scale)
     # classes are ranked among the classes of their grade; teachers and schools per subject
     peers = ["exam", "subject"] + (["grade"] if by == "class_id" and "grade" in sat else [])
-    keys = list(dict.fromkeys(peers + [by]))
+    keys = list(dict.fromkeys(peers + unit_keys(sat, [by])))
     extra = ["teacher"] if "teacher" in sat and by != "teacher" else []
     g = sat.groupby(keys, sort=False)
     out = g.agg(n=("z", "size"), z_mean=("z", "mean"), _sd=("z", "std")).reset_index()
@@ -156,8 +158,26 @@ def _positions(exam: pd.DataFrame, by: str, confidence: float, scale: str) -> pd
     out["rank"] = out.groupby(peers)["z_mean"].rank(ascending=False, method="min").astype(int)
     out["n_units"] = out.groupby(peers)[by].transform("size")
     columns = [*keys, *extra, "n", "z_mean", "z_low", "z_high", "rank", "n_units"]
-    return _in_teaching_order(out[columns], [by, "subject"] if by == "class_id"
-                              else ["subject", by])
+    return _in_teaching_order(out[columns], unit_keys(out, [by, "subject"] if by == "class_id"
+                                                      else ["subject", by]))
+
+
+def _school_lines(scores: pd.DataFrame, order: list[str], by: str) -> dict[tuple, str]:
+    """(exam, school, unit) → its line, named "学校 4-2→5-2": each school's classes are
+    followed within the school (every school of a 联考 has its own 4-2)."""
+    lines = {}
+    for school, part in scores.groupby("school", sort=False):
+        for (exam, unit), name in _lines(part, order, by).items():
+            lines[(exam, school, unit)] = f"{school} {name}"
+    return lines
+
+
+def _line_names(table: pd.DataFrame, keys: list[str], lines: dict) -> list[str]:
+    if table.empty:
+        return []
+    fallback = unit_labels(table, keys[-1]).tolist()
+    return [lines.get(key, name) for key, name in
+            zip(table[["exam", *keys]].itertuples(index=False, name=None), fallback)]
 
 
 def _lines(scores: pd.DataFrame, order: list[str], by: str) -> dict[tuple[str, str], str]:

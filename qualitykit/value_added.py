@@ -30,6 +30,7 @@ from scipy import stats
 
 from .distribution import standardize
 from .indicators import _in_teaching_order
+from .schema import check_unique_students, default_unit, student_keys, unit_keys
 from .standard import Standard, get_standard
 
 __all__ = ["ValueAdded", "value_added", "match_exams"]
@@ -91,9 +92,11 @@ def match_exams(current: pd.DataFrame, previous: pd.DataFrame, *,
     """
     keys = list(keys)
     now, before = _sat_z(current, scale), _sat_z(previous, scale)
-    info = [c for c in ("name", "school", "grade", "class_id", "teacher") if c in now]
+    info = [c for c in ("name", "school", "grade", "class_id", "teacher")
+            if c in now and c not in keys]
     left = now[keys + info + ["score", "z"]].rename(columns={"z": "z_exit"})
-    right = before[keys + [c for c in ("name", "class_id") if c in before] + ["score", "z"]]
+    right = before[keys + [c for c in ("name", "class_id") if c in before and c not in keys]
+                   + ["score", "z"]]
     right = right.rename(columns={"score": "prev_score", "z": "z_entry", "name": "prev_name",
                                   "class_id": "prev_class_id"})
     rows = left.merge(right, on=keys, how="outer", indicator=True)
@@ -119,10 +122,10 @@ def _sat_z(scores: pd.DataFrame, scale: str = "z") -> pd.DataFrame:
         sat = standardize(sat, within=scope)
     else:
         raise ValueError(f"scale 应为 'z'（标准分）或 'normal'（正态化等级分），收到 {scale!r}。")
-    return sat[sat["z"].notna()].drop_duplicates(["student_id", "subject"])
+    return sat[sat["z"].notna()].drop_duplicates([*student_keys(sat), "subject"])
 
 
-def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str = "class_id",
+def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str | None = None,
                 teachers: pd.DataFrame | None = None, covariates: Sequence[str] = (),
                 scale: str = "z", confidence: float = 0.95,
                 standard: Standard | str | None = None, seed: int = 0) -> ValueAdded:
@@ -134,10 +137,13 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str = "cla
         Canonical long tables of the exit exam and the entry exam (each may hold several
         grades; Z is taken within each exam × grade × subject). Pupils are matched by
         ``student_id`` and subject.
-    by : str
-        The unit: ``class_id`` (the pupil's class at the exit exam), ``teacher`` (from
-        ``teachers``, the 教学编排表 of the exit exam's term, or a ``teacher`` column of
-        ``current``), ``school``, or any column of ``current``.
+    by : str, optional
+        The unit: ``class_id`` (the pupil's class at the exit exam; the default), ``teacher``
+        (from ``teachers``, the 教学编排表 of the exit exam's term, or a ``teacher`` column of
+        ``current``), ``school``, or any column of ``current``; for a
+        :func:`qualitykit.pre_post` pair the default is the unit it was made with. With several
+        schools a class or teacher is identified within its school (``units`` then has a
+        ``school`` column) and so is a pupil.
     teachers : DataFrame, optional
         Needed for ``by="teacher"`` unless ``current`` has a ``teacher`` column.
     covariates : column names of ``current``
@@ -156,6 +162,11 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str = "cla
     Returns
     -------
     ValueAdded
+
+    Raises
+    ------
+    ScoreFileError
+        When a pupil has two rows for the same exam × subject (the message names them).
 
     Examples
     --------
@@ -177,41 +188,59 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str = "cla
         if table["exam"].nunique() > 1:
             raise ValueError(f"{name} 中有多次考试 {list(table['exam'].unique())}；value_added "
                              "比较两次考试（入口与出口），每个表只放一次。多次考试请用 trend。")
+    by = default_unit(current, by)
     current = _with_unit(current, by, teachers)
     missing = [c for c in covariates if c not in current]
     if missing:
         raise ValueError(f"协变量 {missing} 不在成绩表中（covariates must be columns of "
                          "current）。")
+    ids = [*student_keys(current, previous), "subject"]
+    check_unique_students(current, what="出口考试（current）", function="value_added", keys=ids[:-1])
+    check_unique_students(previous, what="入口考试（previous）", function="value_added",
+                          keys=ids[:-1])
     rows = match_exams(current[[c for c in current if c not in covariates]], previous,
-                       scale=scale)
+                       keys=ids, scale=scale)
     if covariates:
-        rows = rows.merge(current.drop_duplicates(["student_id", "subject"])
-                          [["student_id", "subject", *covariates]],
-                          on=["student_id", "subject"], how="left")
+        rows = rows.merge(current.drop_duplicates(ids)[[*ids, *covariates]], on=ids, how="left")
     if by not in rows:  # a unit column of the school's own (e.g. 分层, 走班 group)
-        rows = rows.merge(current.drop_duplicates(["student_id", "subject"])
-                          [["student_id", "subject", by]], on=["student_id", "subject"],
-                          how="left")
-    no_unit = rows["match"].eq("matched") & rows[by].isna()
+        rows = rows.merge(current.drop_duplicates(ids)[[*ids, by]], on=ids, how="left")
+    keys = unit_keys(current, [by])
+    unit = _unit_column(rows, keys)
+    no_unit = rows["match"].eq("matched") & rows[unit].isna()
     rows.loc[no_unit, "match"] = "no_unit"
     students, units, models = [], [], []
     rng = np.random.default_rng(seed)
     for subject, part in rows.groupby("subject", sort=False):
-        s, u, m = _fit_subject(part, by, list(covariates), confidence, std, rng)
+        s, u, m = _fit_subject(part, unit, list(covariates), confidence, std, rng, by)
         students.append(s)
         units.append(u)
         models.append({"subject": subject, **m})
     students = pd.concat(students, ignore_index=True) if students else rows
     units = pd.concat(units, ignore_index=True) if units else pd.DataFrame()
-    keys = [by, "subject"] if by == "class_id" else ["subject", by]
-    units = _in_teaching_order(units, keys) if len(units) else units
-    columns = ["student_id", "name", "class_id", "prev_class_id", by, "subject", "match",
-               "prev_score", "score", "z_entry", "z_exit", "expected", "residual", "value_added"]
+    if unit != by and len(units):  # back to the school and the class (or teacher)
+        names = rows.dropna(subset=[unit]).drop_duplicates(unit)[[unit, *keys]]
+        units = names.merge(units, on=unit, how="right").drop(columns=unit)
+    order = [by, "subject"] if by == "class_id" else ["subject", by]
+    units = _in_teaching_order(units, unit_keys(units, order)) if len(units) else units
+    columns = [*[k for k in keys if k != by], "student_id", "name", "class_id", "prev_class_id",
+               by, "subject", "match", "prev_score", "score", "z_entry", "z_exit", "expected",
+               "residual", "value_added"]
     students = students.reindex(columns=list(dict.fromkeys(columns)))
-    students = _in_teaching_order(students, ["class_id", "subject", "student_id"])
+    students = _in_teaching_order(students, unit_keys(students, ["class_id", "subject",
+                                                                 "student_id"]))
     models = _in_teaching_order(pd.DataFrame(models), ["subject"])
     return ValueAdded(students=students, units=units, models=models, by=by,
                       confidence=confidence)
+
+
+def _unit_column(rows: pd.DataFrame, keys: list[str]) -> str:
+    """The column the models group by: the unit itself, or "学校 班级" when a class (or
+    teacher) is named within its school."""
+    if len(keys) == 1:
+        return keys[0]
+    have = rows[keys].notna().all(axis=1)
+    rows["_unit"] = rows[keys].astype(str).agg(" ".join, axis=1).where(have)
+    return "_unit"
 
 
 def _with_unit(current: pd.DataFrame, by: str, teachers: pd.DataFrame | None) -> pd.DataFrame:
@@ -235,7 +264,7 @@ def _design(part: pd.DataFrame, covariates: list[str]) -> pd.DataFrame:
     return x
 
 
-def _fit_subject(part, by, covariates, confidence, std, rng):
+def _fit_subject(part, by, covariates, confidence, std, rng, unit_name=None):
     import statsmodels.api as sm
 
     fit = part[part["match"].eq("matched")].dropna(subset=["z_entry", "z_exit", *covariates])
@@ -286,7 +315,8 @@ def _fit_subject(part, by, covariates, confidence, std, rng):
     units["small"] = units["n"] < std.va_min_students
     units["reading"] = [_unit_reading(r, std.va_min_students) for r in units.itertuples()]
     units.insert(1, "subject", part["subject"].iloc[0])
-    model["reading"] = _subject_reading(part["subject"].iloc[0], units, model, by, confidence)
+    model["reading"] = _subject_reading(part["subject"].iloc[0], units, model, by, confidence,
+                                        unit_name or by)
     columns = [by, "subject", "n", "z_entry", "z_exit", "gain", "ols", "ols_low", "ols_high",
                "va", "va_low", "va_high", "va_se", "estimate", "low", "high", "va_method", "rank",
                "rank_low", "rank_high", "small", "reading"]
@@ -348,10 +378,11 @@ def _unit_reading(r, min_n: int) -> str:
     return text
 
 
-def _subject_reading(subject, units, model, by, confidence) -> str:
+def _subject_reading(subject, units, model, by, confidence, unit_name) -> str:
     from .labels import label
 
-    who = {"class_id": "班", "teacher": "位教师", "school": "所学校"}.get(by, f"个{label(by)}")
+    who = {"class_id": "班", "teacher": "位教师", "school": "所学校"}.get(
+        unit_name, f"个{label(unit_name)}")
     est = "va" if units["va_method"].eq("mixed").all() else "ols"
     low, high = units["low"], units["high"]
     above, below = int((low > 0).sum()), int((high < 0).sum())

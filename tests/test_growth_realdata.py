@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import realdata, zhixin_exams
 
 import qualitykit as qk
@@ -33,6 +34,28 @@ def test_london_school_value_added_agrees_with_an_independent_mixed_model():
     assert 0.12 < va.models["icc"].iloc[0] < 0.17
     # the reading gives how many schools differ and does not rank the rest
     assert "高于预期" in va.reading[0] and "名次" in va.reading[0]
+
+
+def test_london_pre_post_chains_by_school_and_reports_duplicated_pupils():
+    d = pd.read_csv(realdata("multilevel-school-exams", "Exam.csv"))
+    # ``student`` is an id within the school, and four (school, student) pairs occur twice
+    with pytest.raises(qk.ScoreFileError) as err:
+        qk.pre_post(d, entry="standLRT", exit="normexam", by="school", student_id="student")
+    dup = d[d.duplicated(["school", "student"], keep=False)]
+    assert "共 4 处" in str(err.value)
+    for school, student in dup[["school", "student"]].drop_duplicates().itertuples(index=False):
+        assert f"学校 {school}、学号 {student}" in str(err.value)
+    now, before = qk.pre_post(d, entry="standLRT", exit="normexam", by="school",
+                              student_id="rownames")
+    p = qk.progress(now, before)
+    assert (p.accounting["match"] == "matched").sum() == 4059
+    # positions are within the school: rank 1 is each school's best normexam
+    best = d.groupby("school")["normexam"].transform("max").eq(d["normexam"])
+    top = p.students[p.students["rank"] == 1]
+    assert set(top["student_id"]) == set(d.loc[best, "rownames"].astype(str))
+    assert p.improved["school"].nunique() == 65
+    assert qk.compare_exams(now, before)["school"].nunique() == 65
+    assert len(qk.value_added(now, before).units) == 65
 
 
 def test_reading_growth_percentiles_are_uniform_with_median_50():

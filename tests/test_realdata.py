@@ -141,12 +141,58 @@ def test_league_totals_and_ranks_equal_the_organisers_columns(league):
     raw["source_row"] = raw.index + 2
     row_of = report.data.groupby("student_id")["source_row"].first()
     for within, column in (((), "联盟排名"), ("school", "总分校排名")):
-        totals = qk.student_totals(report.data, rank_within=within)
+        # this organiser ranks every sitter, also the 11 who missed a subject (rank_among="all")
+        totals = qk.student_totals(report.data, rank_within=within, rank_among="all")
         merged = totals.assign(source_row=totals["student_id"].map(row_of)).merge(
             raw[["source_row", "总分", column]], on="source_row")
         assert len(merged) == len(totals) == 6015
         assert (merged["total"] - merged["总分"]).abs().max() < 1e-9
         assert (merged["rank"] == merged[column]).all()
+
+
+def test_league_default_ranks_only_pupils_who_sat_every_subject(league):
+    # 11 sitters missed a subject they have a row for: no rank by default, and the others are
+    # ranked among themselves (checked against pandas' competition rank of the complete ones)
+    scores = league[1].data
+    totals = qk.student_totals(scores)
+    incomplete = scores[scores["status"] != "sat"].groupby("student_id")["status"].size()
+    sat_any = set(scores.loc[scores["status"] == "sat", "student_id"])
+    assert (~totals["complete"]).sum() == len(set(incomplete.index) & sat_any) == 11
+    assert totals.loc[~totals["complete"], "rank"].isna().all()
+    complete = totals[totals["complete"]]
+    hand = complete["total"].rank(ascending=False, method="min").astype(int)
+    assert (complete["rank"] == hand).all() and complete["rank"].max() <= 6015 - 11
+
+
+def test_league_classes_are_counted_within_their_school(league):
+    _, report = league
+    scores = report.data
+    pairs = scores[["school", "class_id"]].drop_duplicates()
+    assert scores["class_id"].nunique() < len(pairs) == 127  # "5" exists in several schools
+    s = qk.summary(scores)
+    assert s.groupby("subject").size().max() == 127
+    assert len(s[["school", "class_id"]].drop_duplicates()) == len(pairs)
+    # the classes still add up to the organiser's school means (平均分 sheet, checked above)
+    by_class = s.assign(points=s["mean"] * s["n_sat"]).groupby(["school", "subject"])[
+        ["points", "n_sat"]].sum()
+    school = qk.summary(scores, by=["school", "subject"]).set_index(["school", "subject"])
+    assert np.allclose(by_class["points"] / by_class["n_sat"], school.loc[by_class.index, "mean"])
+    sheet = pd.read_excel(league[0], sheet_name="平均分", header=None, engine="calamine")
+    names = sheet.iloc[1, 2:12].tolist()
+    row = next(i for i in range(2, len(sheet)) if sheet.iloc[i, 0] == "数学"
+               and sheet.iloc[i, 1] == "平均分")
+    for j, name in enumerate(names):
+        got = by_class.loc[(name, "数学")]
+        assert got["points"] / got["n_sat"] == pytest.approx(sheet.iloc[row, 2 + j], abs=5e-7)
+    lists = qk.targets(scores)
+    counts = qk.target_counts(lists, scores)
+    assert len(counts[["school", "class_id"]].drop_duplicates()) == 127
+    assert counts["n_sat"].sum() == (scores["status"] == "sat").sum()
+    # compare_classes on two schools (the Games–Howell pairs of all 127 classes take hours)
+    two = scores[scores["school"].isin(["鳌江中学", "塘下中学"]) & scores["subject"].eq("语文")]
+    c = qk.compare_classes(two)
+    assert len(c.classes) == len(two[["school", "class_id"]].drop_duplicates())
+    assert c.omnibus["n_groups"].iloc[0] == len(c.classes)
 
 
 @pytest.mark.parametrize("file, grade, mean, pass_rate, excellent, low", [
