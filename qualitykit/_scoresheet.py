@@ -11,6 +11,7 @@ with its place and what was done.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import is_
@@ -25,13 +26,14 @@ from ._cells import STATUSES, Cell, SpecialCell, parse_cell
 from ._exam import parse_exam, parse_school
 from ._grid import Sheet, read_grids
 from ._text import norm, norm_all
-from .classes import parse_class, parse_grade
+from .classes import ClassName, parse_class, parse_grade
 from .import_report import ImportReport, ScoreFileError, column_letter
 from .subjects import COMBINATION_CHARS, canonical_subject
 
 DEFAULT_FULL_MARK = 100.0
 TOTAL = "总分"
 FOREIGN_LANGUAGES = ("英语", "日语", "俄语", "外语")
+SECONDARY_SUBJECTS = {"物理", "化学", "生物", "历史", "地理", "政治"}
 SEVERE_STATUS_NOTES = {
     "not_scanned": "试卷未扫描（not_scanned），不计入统计；请与阅卷系统核实该生是否参考",
     "cheated": "作弊（cheated），不计入统计",
@@ -496,6 +498,7 @@ class ScoreImport:
         classes = {raw: class_info(raw, context.grade_hint)
                    for raw in set(raw_classes) if not blank(raw)}
         self._date_classes(sheet, raw_classes, classes, layout.klass, first_excel_row)
+        self._coded_classes(sheet, classes, layout, context)
         students = Students()
         if self._clean(sids, names, raw_classes, classes, layout, context):
             for pos in range(n):
@@ -529,6 +532,27 @@ class ScoreImport:
             students.add(pos, sid, names[pos], school, klass, excel_row)
         self._fill_classes(sheet, students, unclassed, layout, context)
         return students
+
+    def _coded_classes(self, sheet, classes: dict, layout: Layout, context: Context) -> None:
+        """Class codes like 101–312 with no grade in the file name, title or options: in a
+        primary sheet 301 is 三年级1班, but in a sheet with 物理/化学/历史… 101 may be 初一 or
+        高一. There the grade is left empty (never grade 1) and the sheet says so."""
+        if context.grade_hint is not None or not SECONDARY_SUBJECTS & set(layout.subjects):
+            return
+        coded = [raw for raw, info in classes.items()
+                 if info[1] is not None and info[1].grade in (1, 2, 3)
+                 and re.fullmatch(r"\d{3,4}", info[0] or "")]
+        for raw in coded:
+            parsed = ClassName(None, int(classes[raw][0]), classes[raw][0])
+            classes[raw] = (classes[raw][0], parsed, None, parsed.class_id)
+        if coded:
+            col = layout.klass
+            names = sorted(classes[raw][0] for raw in coded)
+            self.problems.add(
+                sheet, None, col.index, col.header, "、".join(names[:3]),
+                f"班级写成 {names[0]} 这样的编号，而表中有物理、化学等科目：年级无法确定"
+                "（初一还是高一？）(grade unknown from class code)",
+                "按编号读取班级，年级留空；请用 grade=（命令行 --grade）指定年级", "warning")
 
     def _date_classes(self, sheet, raw_classes, classes, col, first_excel_row) -> None:
         for raw, info in classes.items():

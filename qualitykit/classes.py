@@ -83,13 +83,20 @@ def parse_class(text: object, grade: int | None = None) -> ClassName:
     ['7-12', '7-12', '10-1', '5-1']
     >>> parse_class("二班", grade=5).class_id, parse_class(3.0).class_id
     ('5-2', '3')
+    >>> parse_class("101", grade=10).class_id, parse_class("703", grade=7).class_id
+    ('10-1', '7-3')
     """
     written = norm(text)
     s = written.replace("（", "(").replace("）", ")")
     if not s:
         return ClassName(grade, None, "")
-    if s.isdigit() and len(s) in (3, 4):  # 501, 1203
+    if s.isdigit() and len(s) in (3, 4):  # 501, 1203; 101 = 高一1班 when the grade is 10
         g, c = (int(s[0]), int(s[1:])) if len(s) == 3 else (int(s[:2]), int(s[2:]))
+        if grade is not None and g != grade:
+            stage_first = (grade >= 10 and g == grade - 9) or (7 <= grade <= 9 and g == grade - 6)
+            if not stage_first:
+                return ClassName(grade, None, written)  # 305 in a grade-5 sheet: not a class code
+            g = grade
         if 1 <= g <= 12 and c >= 1:
             return ClassName(g, c, written)
     m = _ONLY_CLASS_RE.match(s)
