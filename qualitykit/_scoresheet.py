@@ -500,7 +500,10 @@ class ScoreImport:
         self._date_classes(sheet, raw_classes, classes, layout.klass, first_excel_row)
         self._coded_classes(sheet, classes, layout, context)
         students = Students()
-        if self._clean(sids, names, raw_classes, classes, layout, context):
+        school_column = layout.school is not None and any(schools)
+        schoolless: list[int] = []
+        if self._clean(sids, names, raw_classes, classes, layout, context) and not (
+                school_column and not all(schools)):
             for pos in range(n):
                 students.add(pos, sids[pos], names[pos], schools[pos] or context.school,
                              classes.get(raw_classes[pos], context.no_class), first_excel_row + pos)
@@ -520,7 +523,7 @@ class ScoreImport:
                 students.skipped += 1
                 continue
             klass = classes.get(raw_classes[pos]) or heading or context.no_class
-            school = schools[pos] or context.school
+            school = schools[pos] or ("" if school_column else context.school)
             klass, school = self._roster_class(sheet, excel_row, sids[pos], klass, school, layout,
                                                context)
             sid = self._identity(sheet, excel_row, sids[pos], names[pos], school, klass, layout)
@@ -529,9 +532,34 @@ class ScoreImport:
                 continue
             if not klass[3]:
                 unclassed.append(len(students.ids))
+            if not school and school_column:
+                schoolless.append(len(students.ids))
             students.add(pos, sid, names[pos], school, klass, excel_row)
         self._fill_classes(sheet, students, unclassed, layout, context)
+        self._fill_schools(sheet, students, schoolless, layout)
         return students
+
+    def _fill_schools(self, sheet, students: Students, missing: list[int], layout) -> None:
+        """Pupils with a blank 学校 cell in a sheet whose other pupils have one (a 联考 file):
+        the school above in a sheet ordered by school, else an error — never the school=
+        option, which picks one school of such a file."""
+        col = layout.school
+        sources = fill_down(students.schools, missing)
+        for i, source in sources.items():
+            r = students.excel_rows[i]
+            if source is None:
+                self.problems.add(
+                    sheet, r, col.index, col.header, "",
+                    f"{where(self.file, sheet, r, col.index, col.header)}：没有学校 (missing school)，"
+                    "而表中其他学生都有学校。请填写该生的学校。", "school 留空", "error")
+            else:
+                students.schools[i] = students.schools[source]
+        filled = [i for i, source in sources.items() if source is not None]
+        if filled:
+            rows = [students.excel_rows[i] for i in filled]
+            self.problems.add(sheet, rows[0], col.index, col.header, "",
+                              f"{len(rows)} 名学生的学校为空（第 {rows[0]} 行等）(school written once "
+                              "per block)", "已按上方最近的学校填写；请核对", "warning")
 
     def _coded_classes(self, sheet, classes: dict, layout: Layout, context: Context) -> None:
         """Class codes like 101–312 with no grade in the file name, title or options: in a
@@ -755,27 +783,26 @@ class ScoreImport:
             return
         col = layout.klass
         index, header = (col.index, col.header) if col is not None else (None, "班级")
-        written = [c for c in students.class_ids if c]
-        if not written:
+        if not any(students.class_ids):
             self.problems.add(sheet, None, index, header, "",
                               "表中没有班级 (no class column)，工作表名和标题也不是班级名",
                               "class_id 留空；请补上“班级”列，或用 roster= 指定学生信息表按学号匹配班级",
                               "warning")
             return
-        runs = [c for i, c in enumerate(written) if i == 0 or c != written[i - 1]]
-        blocks = col is not None and len(runs) == len(set(runs))
-        missing = set(unclassed)
+        sources = fill_down(students.class_ids, unclassed) if col is not None else \
+            dict.fromkeys(unclassed)
         run_start = None
         for i in range(len(students.ids) + 1):
-            if i in missing and blocks and i > 0 and students.class_ids[i - 1]:
+            source = sources.get(i)
+            if source is not None:
                 for values in (students.class_ids, students.class_names, students.grades):
-                    values[i] = values[i - 1]
+                    values[i] = values[source]
                 run_start = i if run_start is None else run_start
                 continue
             if run_start is not None:
                 self._report_fill(sheet, students, run_start, i - 1, col)
                 run_start = None
-            if i in missing:
+            if i in sources:
                 r = students.excel_rows[i]
                 self.problems.add(
                     sheet, r, index, header, "",
@@ -1100,6 +1127,27 @@ def _sum_column(aside) -> H.Column | None:
             if not any(w in header for w in _PARTIAL_TOTAL):
                 return c
     return None
+
+
+def fill_down(values: list[str], missing: list[int]) -> dict[int, int | None]:
+    """For each blank position, the position whose value it continues, or None.
+
+    A blank continues the value above only in a column ordered in blocks (every value one
+    unbroken run), as when a class or school is written once per block.
+
+    >>> fill_down(["a", "", "b", ""], [1, 3])
+    {1: 0, 3: 2}
+    >>> fill_down(["a", "b", "", "a"], [2])
+    {2: None}
+    """
+    written = [v for v in values if v]
+    runs = [v for i, v in enumerate(written) if i == 0 or v != written[i - 1]]
+    blocks = len(runs) == len(set(runs))
+    out: dict[int, int | None] = {}
+    for i in sorted(missing):
+        source = out.get(i - 1, i - 1) if i - 1 in out else i - 1
+        out[i] = source if blocks and i > 0 and source is not None and values[source] else None
+    return out
 
 
 def _adopt_classes(kept: pd.DataFrame, copy: pd.DataFrame) -> pd.DataFrame:

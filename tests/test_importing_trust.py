@@ -402,3 +402,17 @@ def test_a_summary_sheet_beside_the_class_sheets_is_read_once(xlsx):
     differs = qk.check_scores(xlsx({"五(1)班": [head, *c1],
                                     "年级汇总": [head, ["1", "甲", 91], *c2]}, name="c.xlsx"))
     assert errors(differs)[["sheet", "row"]].values.tolist() == [["年级汇总", 2]]
+
+
+def test_league_file_blank_school_cells(xlsx):
+    head = ["学校", "学号", "姓名", "班级", "语文"]
+    ordered = [head, ["一中", "1", "甲", "9-1", 90], [None, "2", "乙", "9-1", 80],
+               ["二中", "3", "丙", "9-1", 70]]
+    report = qk.check_scores(xlsx({"s": ordered}), school="二中")  # school= never fills a cell
+    assert report.ok
+    assert report.data.groupby("school")["student_id"].apply(sorted).to_dict() == {
+        "一中": ["1", "2"], "二中": ["3"]}
+    mixed = [head, ["一中", "1", "甲", "9-1", 90], ["二中", "3", "丙", "9-1", 70],
+             [None, "2", "乙", "9-1", 80], ["一中", "4", "丁", "9-1", 60]]
+    report = qk.check_scores(xlsx({"s": mixed}, name="b.xlsx"))
+    assert errors(report)[["row", "column"]].values.tolist() == [[4, "A"]]
