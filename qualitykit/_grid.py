@@ -40,6 +40,7 @@ class Sheet:
     rows: list[list[object]]
     state: str = "visible"
     merged_from: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    specials: int = 0  # error cells and uncalculated formulas put into ``rows``
 
     @property
     def hidden(self) -> bool:
@@ -190,11 +191,13 @@ def _read_workbook(path: Path, kind: str) -> list[Sheet]:
         except Exception:  # a chart sheet or a damaged sheet: nothing to read in it
             sheets.append(Sheet(name, [], _state(states.get(name))))
             continue
+        placed = 0
         for (r, c), value in specials.get(name, {}).items():
             if r < len(rows) and c < len(rows[r]) and _blankish(rows[r][c], value):
                 rows[r][c] = value
+                placed += 1
         merged = fill_merged(rows, sheet.merged_cell_ranges or ())
-        sheets.append(Sheet(name, rows, _state(states.get(name)), merged))
+        sheets.append(Sheet(name, rows, _state(states.get(name)), merged, placed))
     return sheets
 
 
@@ -254,8 +257,8 @@ def _xlsx_special_cells(path: Path) -> dict[str, dict[tuple[int, int], SpecialCe
         recalc = re.search(rb'fullCalcOnLoad\s*=\s*["\'](1|true)["\']', workbook) is not None
         for name, member in _xlsx_sheet_files(z, workbook).items():
             data = z.read(member)
-            if b"<f" not in data and not _ERROR_TYPE.search(data):
-                continue
+            if b"<f" not in data and b't="e"' not in data and b"t='e'" not in data:
+                continue  # no formula and no error cell: the common case
             cells = {}
             for start in _cell_starts(data):
                 found = _special_cell(data, start, recalc)

@@ -31,6 +31,35 @@ BAND_RE = re.compile(r"^\d{1,3}(\.\d+)?分?[-~～—–至到]\d{1,3}(\.\d+)?分
                      r"^\d{1,3}分?(以上|以下|及以上|及以下)$|^[<>≤≥＜＞]=?\d{1,3}|^\[\d{1,3}", re.M)
 
 
+def _split(pattern: re.Pattern) -> tuple[tuple[str, ...], str]:
+    """The plain words of an alternation, and its other alternatives as one pattern."""
+    parts = pattern.pattern.split("|")
+    words = tuple(w for w in parts if w.isalpha() and not w.isascii())
+    return words, "|".join(p for p in parts if p not in words)
+
+
+_STATS_WORDS, _STATS_REST = _split(STATS_RE)
+_FOOTER_WORDS, _FOOTER_REST = _split(FOOTER_RE)
+_ANCHORED = [p[1:] for p in f"{_STATS_REST}|{_FOOTER_REST}".split("|") if p.startswith("^")]
+_ANCHORED_RE = re.compile("^(?:" + "|".join(_ANCHORED) + ")", re.M)
+_PAGE_RE = re.compile(r"[第共]\d+页")
+
+
+def any_non_pupil_text(texts: list[str]) -> bool:
+    """True when any text could be a statistics or footer label, fast over whole columns
+    (substring tests for the plain words; the anchored patterns once over all lines).
+
+    >>> any_non_pupil_text(["张三", "李四"]), any_non_pupil_text(["张三", "第1页"])
+    (False, True)
+    """
+    joined = "\n".join(texts)
+    if any(w in joined for w in _STATS_WORDS + _FOOTER_WORDS):
+        return True
+    if "页" in joined and _PAGE_RE.search(joined):
+        return True
+    return _ANCHORED_RE.search(joined.lower()) is not None
+
+
 def is_stats_text(text: str, bands: bool = True) -> bool:
     """True for the label of a statistics row (with ``bands``, also a score band: 90-100).
 

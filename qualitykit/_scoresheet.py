@@ -354,7 +354,8 @@ class ScoreImport:
         data_rows = _padded(sheet.rows[hdr + depth:], cols)
         context = self._context(sheet, hdr)
         layout = self._layout(sheet.name, cols, data_rows, hdr + 1)
-        students = self._read_students(sheet.name, data_rows, first_excel_row, layout, context)
+        students = self._read_students(sheet.name, data_rows, first_excel_row, layout, context,
+                                       sheet.specials)
         if not students.ids:
             self._no_pupils(sheet.name, hdr + 1, students.skipped)
         frames, scores = self._read_cells(sheet.name, data_rows, layout, students)
@@ -485,13 +486,14 @@ class ScoreImport:
 
     # ---- pupils -----------------------------------------------------------------------------
     def _read_students(self, sheet, data_rows, first_excel_row, layout: Layout,
-                       context: Context) -> Students:
+                       context: Context, specials: int = 1) -> Students:
         n = len(data_rows)
         column = (lambda c: [None] * n if c is None else [r[c.index] for r in data_rows])
         raw_ids, raw_names = column(layout.id), column(layout.name)
         raw_classes = column(layout.klass)
         for raw, col in ((raw_ids, layout.id), (raw_names, layout.name), (raw_classes, layout.klass)):
-            self._special_identity(sheet, raw, col, first_excel_row, data_rows)
+            if specials:
+                self._special_identity(sheet, raw, col, first_excel_row, data_rows)
         sids = self._student_ids(sheet, raw_ids, first_excel_row, layout.id)
         names = [name.lstrip("'‘’") for name in norm_all(raw_names)]
         schools = norm_all(column(layout.school)) if layout.school is not None else [""] * n
@@ -504,9 +506,13 @@ class ScoreImport:
         schoolless: list[int] = []
         if self._clean(sids, names, raw_classes, classes, layout, context) and not (
                 school_column and not all(schools)):
-            for pos in range(n):
-                students.add(pos, sids[pos], names[pos], schools[pos] or context.school,
-                             classes.get(raw_classes[pos], context.no_class), first_excel_row + pos)
+            infos = [classes.get(raw, context.no_class) for raw in raw_classes]
+            students.pos, students.ids, students.names = list(range(n)), sids, names
+            students.schools = [school or context.school for school in schools]
+            students.class_names = [info[0] for info in infos]
+            students.grades = [info[2] for info in infos]
+            students.class_ids = [info[3] for info in infos]
+            students.excel_rows = list(range(first_excel_row, first_excel_row + n))
             self.seen_ids.update(zip(sids, zip(repeat(sheet), students.excel_rows)))
             return students
         heading = None
@@ -645,8 +651,7 @@ class ScoreImport:
             return False
         if not all(any(ch.isalpha() for ch in name) for name in names):
             return False
-        words = "\n".join(sids + names)
-        return not (_rows.STATS_RE.search(words.lower()) or _rows.FOOTER_RE.search(words))
+        return not _rows.any_non_pupil_text(sids + names)
 
     def _row_kind(self, sheet, row, excel_row, sid, name, layout: Layout, context: Context):
         """"pupil", "empty", "skip" (reported), or a class heading (its class info)."""
@@ -822,7 +827,12 @@ class ScoreImport:
         """Per subject: the kept pupils, scores, statuses and levels; and the score of every
         pupil × subject (NaN unless sat) for the 总分 check."""
         kept = students.pos
-        columns = {s: [data_rows[p][c.index] for p in kept] for s, c in layout.subjects.items()}
+        if len(kept) == len(data_rows):  # every row a pupil: one transpose, then whole columns
+            transposed = list(zip(*data_rows)) if data_rows else []
+            columns = {s: list(transposed[c.index]) for s, c in layout.subjects.items()}
+        else:
+            columns = {s: [data_rows[p][c.index] for p in kept]
+                       for s, c in layout.subjects.items()}
         parsed = {s: _Parsed(values) for s, values in columns.items()}
         has_value = {s: p.filled for s, p in parsed.items()}
         any_value = np.zeros(len(kept), dtype=bool)

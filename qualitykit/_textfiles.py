@@ -296,7 +296,9 @@ def parse_spreadsheetml(raw: bytes, file: str):
             visible.strip().lower(), "visible")
         table = ws.find(f"{{{_SS}}}Table")
         grid, merged, n_rows = _spreadsheetml_grid(table) if table is not None else ({}, {}, 0)
-        sheets.append(Sheet(name, _to_rows(grid, n_rows), state, merged))
+        rows = _to_rows(grid, n_rows)
+        specials = sum(isinstance(v, SpecialCell) for row in rows for v in row)
+        sheets.append(Sheet(name, rows, state, merged, specials))
     return sheets
 
 
