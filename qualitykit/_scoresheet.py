@@ -827,8 +827,8 @@ class ScoreImport:
         """Per subject: the kept pupils, scores, statuses and levels; and the score of every
         pupil × subject (NaN unless sat) for the 总分 check."""
         kept = students.pos
-        if len(kept) == len(data_rows):  # every row a pupil: one transpose, then whole columns
-            transposed = list(zip(*data_rows)) if data_rows else []
+        if kept and len(kept) == len(data_rows):  # every row a pupil: one transpose, whole columns
+            transposed = list(zip(*data_rows))
             columns = {s: list(transposed[c.index]) for s, c in layout.subjects.items()}
         else:
             columns = {s: [data_rows[p][c.index] for p in kept]
