@@ -15,7 +15,7 @@ from .subjects import canonical_subject
 # id columns, most preferred first (学号 is what rosters use)
 ID_ALIASES = ("学号", "学生学号", "学籍号", "考号", "考生号", "准考证号", "自定义考号",
               "学生编号", "考籍号", "学生id", "id", "studentid", "studentno", "studentnumber",
-              "examno", "candidateno", "学籍辅号", "全国学籍号")
+              "examno", "candidateno", "学籍辅号", "全国学籍号", "身份证号", "身份证号码", "证件号")
 NAME_ALIASES = ("姓名", "学生姓名", "名字", "学生", "name", "studentname", "fullname")
 CLASS_ALIASES = ("班级", "班级名称", "行政班级", "行政班", "新班级", "现班级", "现班", "班别",
                  "所在班级", "班名称", "班", "class", "classname", "form")
@@ -40,9 +40,14 @@ SCALED_SUFFIXES = ("赋分", "等级赋分", "赋分成绩", "转换分", "标�
 SUB_SCORE = {"得分", "分数", "成绩", "卷面分", "赋分", "分", "等级赋分", "转换分"}
 SUB_RAW = {"原始分", "原分"}
 RANK_WORDS = ("名次", "排名", "排位", "班次", "校次", "级次", "位次", "班名", "校名", "级名",
-              "区名", "县名", "联盟排名", "进退步", "名")
+              "区名", "县名", "联盟排名", "进退步", "班排", "校排", "级排", "年排", "区排", "县排",
+              "排", "名")
 LEVEL_WORDS = ("等级", "等第", "等次")
-SUB_HEADER_WORDS = SUB_SCORE | SUB_RAW | set(RANK_WORDS) | set(LEVEL_WORDS)
+#: Parts of a subject's paper under its name in a two-row header (the score is the 总分 beside them)
+PART_WORDS = {"客观题", "主观题", "客观", "主观", "选择题", "非选择题", "卷一", "卷二", "卷i", "卷ii",
+              "i卷", "ii卷", "笔试", "听力", "口语", "附加题", "客观分", "主观分"}
+SUB_TOTAL = {"总分", "合计", "总成绩", "小计"}
+SUB_HEADER_WORDS = SUB_SCORE | SUB_RAW | set(RANK_WORDS) | set(LEVEL_WORDS) | PART_WORDS | SUB_TOTAL
 _TOTAL_RE = re.compile(r"总分|总成绩|合计|^语数英|^7选3$|^选考$|三科|^主科")
 _COUNT_RE = re.compile(r"门数|人数|科数")
 _ENTRY_RE = re.compile(r"中考|入口|入学")
@@ -68,6 +73,7 @@ ASIDE_REASONS = {
     "remark": "备注列（remark），不导入",
     "grade": "年级列（grade），仅用于确定年级",
     "other": "非成绩列，不导入",
+    "part": "分卷或题型得分（客观题、主观题等），已取该科总分，不导入",
     "value": "成绩列（没有写明科目），不导入；如是某科成绩，请在表头写上科目名",
     "subject_name": "科目名称列，不导入",
     "full_mark": "满分列，不导入",
@@ -103,6 +109,10 @@ def classify(top: object, sub: object = "", extra_subjects: dict[str, str] | Non
             if b in SUB_SCORE:
                 scaled = b in SCALED_SUFFIXES or b == "转换分"
                 return Column(index, header, "score", subject, priority=-1 if scaled else 0)
+            if b in SUB_TOTAL:
+                return Column(index, header, "score", subject)
+            if b in PART_WORDS:
+                return Column(index, header, "part", subject)
             if b in SUB_RAW:
                 return Column(index, header, "raw", subject)
             if b in LEVEL_WORDS:
@@ -172,7 +182,7 @@ def _classify_single(t: str, header: str, extra: dict[str, str] | None, index: i
     return Column(index, header, "unknown")
 
 
-HEADER_SEARCH_ROWS = 30
+HEADER_SEARCH_ROWS = 100
 
 
 def find_header(sheet, accept, extra_subjects=None):
@@ -183,29 +193,37 @@ def find_header(sheet, accept, extra_subjects=None):
     A second line of sub-headings (得分/校次/班次 under each subject) is merged into the first;
     header cells merged down over both lines count once.
     """
-    rows = sheet.rows
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cols = [classify(v, "", extra_subjects, j) for j, v in enumerate(row)]
-        if not accept(cols):
-            continue
-        nxt = rows[i + 1] if i + 1 < len(rows) else []
-        below = [("" if sheet.merged_from.get((i + 1, j), (i + 1, j))[0] <= i else v)
-                 for j, v in enumerate(nxt)]  # a cell merged down from the first line is no sub
-        if below and looks_like_subheader(below):
-            top, last = [], ""
-            for j, v in enumerate(row):
-                t = norm(v)
-                sub = norm(below[j]) if j < len(below) else ""
-                if t:
-                    last = t
-                elif sub:
-                    t = last
-                top.append(t)
-            cols = [classify(top[j], below[j] if j < len(below) else "", extra_subjects, j)
-                    for j in range(len(row))]
-            return i, 2, cols
-        return i, 1, cols
+    for i in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
+        found = header_at(sheet, i, accept, extra_subjects)
+        if found is not None:
+            return found
     return None
+
+
+def header_at(sheet, i: int, accept, extra_subjects=None):
+    """The header starting at row ``i`` (0-based) as in :func:`find_header`, or None."""
+    rows = sheet.rows
+    row = rows[i]
+    cols = [classify(v, "", extra_subjects, j) for j, v in enumerate(row)]
+    if not accept(cols):
+        return None
+    nxt = rows[i + 1] if i + 1 < len(rows) else []
+    below = [("" if sheet.merged_from.get((i + 1, j), (i + 1, j))[0] <= i else v)
+             for j, v in enumerate(nxt)]  # a cell merged down from the first line is no sub
+    if not (below and looks_like_subheader(below)):
+        return i, 1, cols
+    top, last = [], ""
+    for j, v in enumerate(row):
+        t = norm(v)
+        sub = norm(below[j]) if j < len(below) else ""
+        if t:
+            last = t
+        elif sub:
+            t = last
+        top.append(t)
+    cols = [classify(top[j], below[j] if j < len(below) else "", extra_subjects, j)
+            for j in range(len(row))]
+    return i, 2, cols
 
 
 def looks_like_subheader(cells: list[object]) -> bool:

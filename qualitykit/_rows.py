@@ -19,12 +19,13 @@ from .classes import ClassName, parse_class
 STATS_RE = re.compile(
     r"平均|均分|均值|合计|总计|小计|标准差|方差|及格率|合格率|优秀率|优良率|低分率|得分率|满分率|"
     r"最高分|最低分|中位数|众数|人数|统计|分数段|分段|全距|极差|难度|区分度|标准分|超均率|"
-    r"^总分$|^average$|^mean$|^total$|^sum$|^max$|^min$", re.M)
+    r"汇总|计数|求和|得分|名次|排名|三率|"
+    r"^总分$|^满分$|^满分值$|^average$|^mean$|^total$|^sum$|^max$|^min$|^count$", re.M)
 #: Words of a footer or note row.
 FOOTER_RE = re.compile(
     r"^注[:：]|^注$|^注意|备注|制表|填表|审核|审批|签字|签名|盖章|打印|导出时间|^日期[:：]|"
     r"^时间[:：]|第\d+页|共\d+页|页码|^说明[:：]|^说明$|统计人|负责人|^班主任[:：]|^任课教师[:：]|"
-    r"^教师[:：]|^校长[:：]|教导处|教务处|数据来源|以上成绩|本表|"
+    r"^教师[:：]|^校长[:：]|教导处|教务处|数据来源|以上成绩|本表|^任课教师$|^科任教师$|^任课老师$|"
     r"^\d{4}[年./-]\d{1,2}[月./-]\d{1,2}日?$", re.M)
 #: Labels of score-band tables (90-100, 60分以下, <60 …).
 BAND_RE = re.compile(r"^\d{1,3}(\.\d+)?分?[-~～—–至到]\d{1,3}(\.\d+)?分?$|"
@@ -80,24 +81,35 @@ def is_footer_text(text: str) -> bool:
     return bool(text) and bool(FOOTER_RE.search(text))
 
 
+#: A class named inside a text: 五年级（2）班, 3班, 初一12班 (not 班主任, 班长).
+CLASS_MENTION = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]?班(?!主任|长|委|会)")
+
+
 def heading_class(row: list[object], grade_hint: int | None) -> ClassName | None:
-    """The class a heading row names ("五年级（2）班" alone on its row, possibly merged across).
+    """The class a heading row names ("五年级（2）班" alone on its row, possibly merged across,
+    or followed by labels such as 班主任：王敏、人数：22).
 
     >>> heading_class(["五年级（2）班", "五年级（2）班", None], None).class_id
     '5-2'
     >>> heading_class(["五年级（2）班期末成绩统计表"], None).class_id
     '5-2'
+    >>> heading_class(["五年级（1）班 班主任：李华 人数：40"], None).class_id
+    '5-1'
+    >>> heading_class(["五年级（2）班", "班主任：王敏", "人数：22"], None).class_id
+    '5-2'
     >>> heading_class(["五年级（2）班", "张三", 88], None) is None
     True
     """
-    texts = {norm(v) for v in row if isinstance(v, str) and norm(v)}
+    texts = list(dict.fromkeys(norm(v) for v in row if isinstance(v, str) and norm(v)))
     numbers = [v for v in row if isinstance(v, (int, float)) and v == v]
-    if len(texts) != 1 or numbers:
+    if not texts or numbers:
         return None
-    text = texts.pop()
-    if "班" not in text or text.count("班") > 1 or is_footer_text(text):
+    named = [t for t in texts if CLASS_MENTION.search(t)]
+    if len(named) != 1 or len(CLASS_MENTION.findall(named[0])) != 1 or is_footer_text(named[0]):
         return None
-    parsed = parse_class(text, grade_hint)
+    if any(t != named[0] and ":" not in t and "：" not in t for t in texts):
+        return None
+    parsed = parse_class(named[0], grade_hint)
     return parsed if parsed.number is not None else None
 
 

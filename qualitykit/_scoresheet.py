@@ -349,10 +349,29 @@ class ScoreImport:
 
     # ---- one sheet --------------------------------------------------------------------------
     def _read_sheet(self, sheet: Sheet, found):
+        """A sheet, block by block: a header row that differs from the one above (columns in
+        another order, one column fewer) starts a block read with its own header."""
+        blocks = self._blocks(sheet, found)
+        first = self._context(sheet, found[0])
+        frames, all_cols = [], []
+        counts = dict.fromkeys(("rows_read", "rows_imported", "rows_skipped", "empty_rows"), 0)
+        for k, (block, end) in enumerate(blocks):
+            context = first if k == 0 else self._block_context(sheet, block[0], first)
+            out, block_counts = self._read_block(sheet, block, end, context)
+            frames.append(out)
+            all_cols += block[2]
+            for key in counts:
+                counts[key] += block_counts[key]
+            counts["rows_read"] += k > 0  # the header row of a later block
+            counts["rows_skipped"] += k > 0
+        counts["header_row"] = found[0] + 1
+        out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return out, counts, all_cols
+
+    def _read_block(self, sheet: Sheet, found, end: int, context: Context):
         hdr, depth, cols = found
         first_excel_row = hdr + depth + 1
-        data_rows = _padded(sheet.rows[hdr + depth:], cols)
-        context = self._context(sheet, hdr)
+        data_rows = _padded(sheet.rows[hdr + depth:end], cols)
         layout = self._layout(sheet.name, cols, data_rows, hdr + 1)
         students = self._read_students(sheet.name, data_rows, first_excel_row, layout, context,
                                        sheet.specials)
@@ -361,26 +380,56 @@ class ScoreImport:
         frames, scores = self._read_cells(sheet.name, data_rows, layout, students)
         self._check_totals(sheet.name, data_rows, layout, students, scores)
         out = _assemble(students, frames, context.exam, self.file, sheet.name)
-        counts = {"header_row": hdr + 1, "rows_read": len(data_rows) - students.empty,
+        counts = {"rows_read": len(data_rows) - students.empty,
                   "rows_imported": len(students.ids), "rows_skipped": students.skipped,
                   "empty_rows": students.empty}
-        return out, counts, cols
+        return out, counts
+
+    def _blocks(self, sheet: Sheet, found) -> list[tuple[tuple, int]]:
+        """(header, end row) of each block of the sheet."""
+        headers = [found]
+        hdr, depth, cols = found
+        signature = _signature(cols)
+        for i in range(hdr + depth, len(sheet.rows)):
+            row = sheet.rows[i]
+            positions = _identity_positions(headers[-1][2])
+            if not any(_maybe_header_word(row[j]) and sheet.merged_from.get((i, j), (i,))[0] == i
+                       for j in positions if j < len(row)):
+                continue  # no 学号/姓名 word of its own (a cell merged down from a header is not)
+            header = H.header_at(sheet, i, accept_scores, self.extra)
+            if header is None or _signature(header[2]) == signature:
+                continue  # a repeated header: skipped by the row reader
+            headers.append(header)
+            signature = _signature(header[2])
+            self.problems.add(sheet.name, i + 1, None, "", "",
+                              f"第 {i + 1} 行是另一个表头，列的顺序或科目与上面的表头不同 (new header)",
+                              "以下各行按这个表头读取", "info")
+        ends = [h[0] for h in headers[1:]] + [len(sheet.rows)]
+        return list(zip(headers, ends))
+
+    def _block_context(self, sheet: Sheet, hdr: int, first: Context) -> Context:
+        """A later block: the exam and school of the sheet; the class of its own title rows."""
+        no_class = ("", None, first.grade_hint, "")
+        heading = _title_class(sheet.rows, hdr, first.grade_hint, stop_at_data=True)
+        if heading is not None:
+            no_class = (heading.written, heading, *grade_and_class_id(heading, first.grade_hint))
+        elif first.no_class[1] is not None and parse_class(sheet.name).number is not None:
+            no_class = first.no_class
+        return Context(first.exam, first.school, first.grade_hint, no_class)
 
     def _context(self, sheet: Sheet, hdr: int) -> Context:
         title = title_text(sheet.rows, hdr)
         exam = self.exam or parse_exam(title) or parse_exam(self.path.stem) or self.path.stem
-        grade_hint = (self.grade or parse_grade(sheet.name) or parse_grade(title)
-                      or parse_grade(self.path.stem))
+        grade_hint = (self.grade or parse_grade(sheet.name) or _labelled_grade(title)
+                      or parse_grade(title) or parse_grade(self.path.stem))
         no_class = ("", None, grade_hint, "")
         named = parse_class(sheet.name, grade_hint)
+        heading = None if named.number is not None else (
+            _title_class(sheet.rows, hdr, grade_hint) or _file_class(self.path.stem, grade_hint))
         if named.number is not None:  # one sheet per class: the sheet name is the class
             no_class = (norm(sheet.name), named, *grade_and_class_id(named, grade_hint))
-        else:
-            for row in reversed(sheet.rows[:hdr]):  # a title naming one class
-                heading = _rows.heading_class(row, grade_hint)
-                if heading is not None:
-                    no_class = (heading.written, heading, *grade_and_class_id(heading, grade_hint))
-                    break
+        elif heading is not None:  # a title or a file name naming one class
+            no_class = (heading.written, heading, *grade_and_class_id(heading, grade_hint))
         school = self.school or parse_school(title) or parse_school(sheet.name) or ""
         return Context(exam, school, grade_hint, no_class)
 
@@ -688,11 +737,16 @@ class ScoreImport:
 
         Score-band labels (90-100) count only where the row has no real name: ids and class
         names such as 5-12 look the same."""
-        real = bool(sid) and any(ch.isalpha() for ch in name)
+        real = (bool(sid) or layout.id is None) and any(ch.isalpha() for ch in name)
+        if not sid and name and _rows.CLASS_MENTION.search(name):
+            return "stats", name  # 五(1)班 in the name column: the class's own summary row
         indexes = layout.identity_indexes if real else range(len(row))
+        scores = {c.index for c in layout.subjects.values()}
         for j in indexes:
             if j >= len(row) or not isinstance(row[j], str):
                 continue
+            if j in scores and parse_cell(row[j]).status != "invalid":
+                continue  # a marker such as 缺考，不计排名 in a score cell
             text = norm(row[j])
             if _rows.is_footer_text(text):
                 return "footer", text
@@ -762,10 +816,19 @@ class ScoreImport:
                   layout.klass.header if layout.klass else "", class_name,
                   f"无法识别的班级名称 (unrecognised class name)「{class_name}」",
                   "class_id 按原文保留；建议写成“五(1)班”或“5-1”", "warning")
-        if not sid:
+        surrogate = not sid
+        if surrogate:
             sid = _surrogate_id(school, class_id, name)
             P.add(sheet, excel_row, col.index, col.header, name, "该行没有学号 (missing student_id)",
-                  f"用学校+班级+姓名生成代用编号 {sid} (surrogate id)", "warning")
+                  f"用学校+班级+姓名生成代用编号 {sid} (surrogate id)；如果这是统计或说明行，请删除它",
+                  "warning")
+        if surrogate and sid in self.seen_ids:
+            first_sheet, first_row = self.seen_ids[sid]
+            P.add(sheet, excel_row, col.index, col.header, name,
+                  f"{where(self.file, sheet, excel_row, col.index, col.header)}：同一班有两个同名学生「{name}」"
+                  f"（另一个在工作表「{first_sheet}」第 {first_row} 行），表中没有学号，无法区分 "
+                  "(same name, no student_id)。请加上学号列。", "已跳过此行", "error")
+            return None
         if sid in self.seen_ids:
             first_sheet, first_row = self.seen_ids[sid]
             if first_sheet != sheet:  # decided once every sheet is read: a copy, or an error
@@ -1137,6 +1200,61 @@ def _sum_column(aside) -> H.Column | None:
             if not any(w in header for w in _PARTIAL_TOTAL):
                 return c
     return None
+
+
+def _signature(cols: list[H.Column]) -> tuple:
+    return tuple((c.index, c.role, c.subject) for c in cols if c.role != "unnamed")
+
+
+_HEADER_WORDS = set(H.ID_ALIASES) | set(H.NAME_ALIASES) | set(H.CLASS_ALIASES) | {"序号"}
+
+
+def _maybe_header_word(v) -> bool:
+    return isinstance(v, str) and (v in _HEADER_WORDS or norm(v).lower() in _HEADER_WORDS)
+
+
+def _identity_positions(cols: list[H.Column]) -> list[int]:
+    """Where a repeated header shows its 学号/姓名/班级 words."""
+    own = {c.index for c in cols if c.role in ("student_id", "name", "class", "seq")}
+    return sorted(own | set(range(min(4, len(cols)))))
+
+
+_CLASS_LABEL = re.compile(r"班级[:：]\s*([^\s,，;；]*?班(?!主任|长)|[^\s,，;；]+)")
+_GRADE_LABEL = re.compile(r"年级[:：]\s*([^\s,，;；]*?年级|[^\s,，;；]+)")
+
+
+def _labelled_grade(title: str) -> int | None:
+    m = _GRADE_LABEL.search(title)
+    return parse_grade(m[1]) or parse_grade(m[1] + "年级") if m else None
+
+
+def _title_class(rows, hdr: int, grade_hint, stop_at_data: bool = False):
+    """The class a title row above the header names: a heading (五年级（2）班, also with
+    班主任/人数 after it) or a label (班级：3班)."""
+    for row in reversed(rows[:hdr]):
+        texts = [norm(v) for v in row if isinstance(v, str) and norm(v)]
+        numbers = [v for v in row if isinstance(v, (int, float)) and v == v]
+        if stop_at_data and (numbers or len(set(texts)) > 2):
+            return None
+        for text in dict.fromkeys(texts):
+            m = _CLASS_LABEL.search(text)
+            if m:
+                parsed = parse_class(m[1], grade_hint)
+                if parsed.number is not None:
+                    return parsed
+        heading = _rows.heading_class(row, grade_hint)
+        if heading is not None:
+            return heading
+    return None
+
+
+def _file_class(stem: str, grade_hint):
+    """The class a file name names (五(1)班数学成绩), when it names exactly one."""
+    text = norm(stem)
+    if len(_rows.CLASS_MENTION.findall(text)) != 1:
+        return None
+    parsed = parse_class(text, grade_hint)
+    return parsed if parsed.number is not None else None
 
 
 def fill_down(values: list[str], missing: list[int]) -> dict[int, int | None]:
