@@ -99,6 +99,7 @@ class Context:
     school: str
     grade_hint: int | None
     no_class: tuple  # (class_name, parsed, grade, class_id) for rows without a class of their own
+    sheet_class: str | None = None  # the class_id the sheet's name gives
 
 
 class Problems:
@@ -415,7 +416,7 @@ class ScoreImport:
             no_class = (heading.written, heading, *grade_and_class_id(heading, first.grade_hint))
         elif first.no_class[1] is not None and parse_class(sheet.name).number is not None:
             no_class = first.no_class
-        return Context(first.exam, first.school, first.grade_hint, no_class)
+        return Context(first.exam, first.school, first.grade_hint, no_class, first.sheet_class)
 
     def _context(self, sheet: Sheet, hdr: int) -> Context:
         title = title_text(sheet.rows, hdr)
@@ -431,7 +432,8 @@ class ScoreImport:
         elif heading is not None:  # a title or a file name naming one class
             no_class = (heading.written, heading, *grade_and_class_id(heading, grade_hint))
         school = self.school or parse_school(title) or parse_school(sheet.name) or ""
-        return Context(exam, school, grade_hint, no_class)
+        return Context(exam, school, grade_hint, no_class,
+                       no_class[3] if named.number is not None else None)
 
     def _no_pupils(self, sheet: str, header_row: int, skipped: int) -> None:
         what = ("表头下面没有任何学生行" if not skipped else
@@ -563,20 +565,28 @@ class ScoreImport:
             students.class_ids = [info[3] for info in infos]
             students.excel_rows = list(range(first_excel_row, first_excel_row + n))
             self.seen_ids.update(zip(sids, zip(repeat(sheet), students.excel_rows)))
+            self._decimal_classes(sheet, raw_classes, students, layout)
             return students
         heading = None
         unclassed: list[int] = []  # positions in students of pupils with no class yet
+        breaks: set[int] = set()  # pupils right after a blank, statistics or heading row
+        after_break = False
         for pos, row in enumerate(data_rows):
             excel_row = first_excel_row + pos
             kind = self._row_kind(sheet, row, excel_row, sids[pos], names[pos], layout, context)
             if kind == "empty":
                 students.empty += 1
+                after_break = True
                 continue
             if isinstance(kind, tuple):  # a class heading
                 heading = kind
             if kind != "pupil":
                 students.skipped += 1
+                after_break = True
                 continue
+            if after_break:
+                breaks.add(len(students.ids))
+                after_break = False
             klass = classes.get(raw_classes[pos]) or heading or context.no_class
             school = schools[pos] or ("" if school_column else context.school)
             klass, school = self._roster_class(sheet, excel_row, sids[pos], klass, school, layout,
@@ -590,16 +600,66 @@ class ScoreImport:
             if not school and school_column:
                 schoolless.append(len(students.ids))
             students.add(pos, sid, names[pos], school, klass, excel_row)
-        self._fill_classes(sheet, students, unclassed, layout, context)
-        self._fill_schools(sheet, students, schoolless, layout)
+        self._fill_classes(sheet, students, unclassed, layout, context, breaks)
+        self._fill_schools(sheet, students, schoolless, layout, breaks)
+        self._decimal_classes(sheet, raw_classes, students, layout)
+        self._sheet_class_conflict(sheet, students, layout, context)
         return students
 
-    def _fill_schools(self, sheet, students: Students, missing: list[int], layout) -> None:
+    def _sheet_class_conflict(self, sheet, students: Students, layout, context) -> None:
+        """A sheet named after a class whose class column names another class (a copied sheet
+        whose classes were not changed) is an error: which class is it?"""
+        named = context.sheet_class
+        if named is None or layout.klass is None:
+            return
+        col = layout.klass
+        for i, class_id in enumerate(students.class_ids):
+            if class_id and class_id != named:
+                r = students.excel_rows[i]
+                self.problems.add(
+                    sheet, r, col.index, col.header, students.class_names[i],
+                    f"{where(self.file, sheet, r, col.index, col.header)}：工作表名是「{sheet}」，"
+                    f"班级列却写「{students.class_names[i]}」(class differs from the sheet name)。"
+                    "请核对：复制工作表后没有改班级？请改正班级列或工作表名。", "无法确定班级", "error")
+                return
+
+    def _decimal_classes(self, sheet, raw_classes, students: Students, layout) -> None:
+        """Classes typed as numbers 7.1 … 7.10: Excel keeps 7.10 as 7.1, so class 10 and class
+        1 may be one. Certain only when the sheet is ordered by class and 7.1 comes back after
+        other classes (an error); otherwise a warning."""
+        decimals = {raw for raw in raw_classes if isinstance(raw, float) and not raw.is_integer()}
+        if not decimals:
+            return
+        col = layout.klass
+        ids = [students.class_ids[i] for i, p in enumerate(students.pos)
+               if raw_classes[p] in decimals]
+        rows = [students.excel_rows[i] for i, p in enumerate(students.pos)
+                if raw_classes[p] in decimals]
+        runs = [(c, r) for k, (c, r) in enumerate(zip(ids, rows)) if k == 0 or c != ids[k - 1]]
+        seen, again = set(), []
+        for c, r in runs:
+            if c in seen:
+                again.append((c, r))
+            seen.add(c)
+        for c, r in again:
+            self.problems.add(
+                sheet, r, col.index, col.header, c,
+                f"{where(self.file, sheet, r, col.index, col.header)}：班级写成小数（如 7.1），而 {c} 在前面已经"
+                "出现过：Excel 会把 7.10 存成 7.1，1 班和 10 班无法区分 (class typed as a decimal)。"
+                "请把班级列设为“文本”格式并写成“7-10”或“初一10班”。", "无法确定班级", "error")
+        if not again:
+            self.problems.add(sheet, rows[0], col.index, col.header, ids[0],
+                              "班级写成小数（如 7.1）(class typed as a decimal)：Excel 会把 7.10 存成 7.1",
+                              "已按 7.1 → 7-1 读取；如有 10 班、20 班，请把班级改成文本“7-10”后重新导入",
+                              "warning")
+
+    def _fill_schools(self, sheet, students: Students, missing: list[int], layout,
+                      breaks: set[int] = frozenset()) -> None:
         """Pupils with a blank 学校 cell in a sheet whose other pupils have one (a 联考 file):
         the school above in a sheet ordered by school, else an error — never the school=
         option, which picks one school of such a file."""
         col = layout.school
-        sources = fill_down(students.schools, missing)
+        sources = fill_down(students.schools, missing, breaks)
         for i, source in sources.items():
             r = students.excel_rows[i]
             if source is None:
@@ -843,7 +903,8 @@ class ScoreImport:
         self.seen_ids[sid] = (sheet, excel_row)
         return sid
 
-    def _fill_classes(self, sheet, students: Students, unclassed: list[int], layout, context):
+    def _fill_classes(self, sheet, students: Students, unclassed: list[int], layout, context,
+                      breaks: set[int] = frozenset()):
         """Pupils with no class: in a sheet ordered by class (each class one block), a blank
         class cell continues the class above (written once per block); where other pupils have
         a class and this cannot be known, an error; no class anywhere, one warning."""
@@ -857,7 +918,7 @@ class ScoreImport:
                               "class_id 留空；请补上“班级”列，或用 roster= 指定学生信息表按学号匹配班级",
                               "warning")
             return
-        sources = fill_down(students.class_ids, unclassed) if col is not None else \
+        sources = fill_down(students.class_ids, unclassed, breaks) if col is not None else \
             dict.fromkeys(unclassed)
         run_start = None
         for i in range(len(students.ids) + 1):
@@ -1000,6 +1061,17 @@ class ScoreImport:
                                        "请统一：这一列要么都填分数，要么都填等级（优秀/良好/合格/待合格）"))
             return wrong
         values = parsed.number[scores & ~np.isnan(parsed.number)]
+        with np.errstate(invalid="ignore"):
+            # 0.85 typed as 85% (a usual score read as a percentage); real fractional scores
+            # (0.1, 0.5 in the exports we have seen) stay scores
+            fraction = scores & (parsed.number >= 0.6) & (parsed.number < 1) & (
+                np.mod(parsed.number * 4, 1) != 0)
+        if full > 1 and len(values) and values.max() > 1 and fraction.any():
+            for i in np.flatnonzero(fraction).tolist():
+                parsed.replace(i, Cell(None, "invalid", None,
+                                       "小于 1，像是百分数（如 85% 存成了 0.85）或得分率 (share, not a score)",
+                                       "请改为分数"))
+            return fraction
         if full > 1 and len(values) >= 2 and values.max() <= 1 and values.max() > 0:
             self._share_column(sheet, subject, c, len(values), students)
             odd |= scores
@@ -1257,16 +1329,18 @@ def _file_class(stem: str, grade_hint):
     return parsed if parsed.number is not None else None
 
 
-def fill_down(values: list[str], missing: list[int]) -> dict[int, int | None]:
+def fill_down(values: list[str], missing: list[int],
+              breaks: set[int] = frozenset()) -> dict[int, int | None]:
     """For each blank position, the position whose value it continues, or None.
 
     A blank continues the value above only in a column ordered in blocks (every value one
-    unbroken run), as when a class or school is written once per block.
+    unbroken run), as when a class or school is written once per block, and never across a
+    break (a blank, statistics or heading row between the two pupils).
 
     >>> fill_down(["a", "", "b", ""], [1, 3])
     {1: 0, 3: 2}
-    >>> fill_down(["a", "b", "", "a"], [2])
-    {2: None}
+    >>> fill_down(["a", "b", "", "a"], [2]), fill_down(["a", "", "b"], [1], breaks={1})
+    ({2: None}, {1: None})
     """
     written = [v for v in values if v]
     runs = [v for i, v in enumerate(written) if i == 0 or v != written[i - 1]]
@@ -1274,7 +1348,8 @@ def fill_down(values: list[str], missing: list[int]) -> dict[int, int | None]:
     out: dict[int, int | None] = {}
     for i in sorted(missing):
         source = out.get(i - 1, i - 1) if i - 1 in out else i - 1
-        out[i] = source if blocks and i > 0 and source is not None and values[source] else None
+        out[i] = (source if blocks and i > 0 and i not in breaks and source is not None
+                  and values[source] else None)
     return out
 
 

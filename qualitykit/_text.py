@@ -16,8 +16,8 @@ def norm(value: object) -> str:
     '五(1)班'
     >>> norm(None)
     ''
-    >>> norm(202301001.0)
-    '202301001'
+    >>> norm(202301001.0), norm("\u200b78")
+    ('202301001', '78')
     """
     if type(value) is str and value.isascii():  # NFKC is the identity on ASCII
         return "".join(value.split())
@@ -29,11 +29,14 @@ def norm(value: object) -> str:
         if value.is_integer():
             return str(int(value))
         return repr(value)
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split())
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
 _SEPARATOR = "\x00"  # never in a cell; NFKC leaves it alone and nothing composes across it
 _WHITESPACE = re.compile(r"\s+")
+#: zero-width spaces and joiners, the byte-order mark, soft hyphens: invisible in Excel
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 
 
 def norm_all(values) -> list[str]:
@@ -48,6 +51,8 @@ def norm_all(values) -> list[str]:
         if joined.count(_SEPARATOR) == len(values) - 1:
             if not joined.isascii():
                 joined = unicodedata.normalize("NFKC", joined)
+                if _INVISIBLE.search(joined):
+                    joined = _INVISIBLE.sub("", joined)
             return _WHITESPACE.sub("", joined).split(_SEPARATOR) if values else []
     return list(map(norm, values))
 
