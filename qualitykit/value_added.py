@@ -36,6 +36,11 @@ __all__ = ["ValueAdded", "value_added", "match_exams"]
 
 #: What happened to a student × subject between entry and exit.
 MATCHES = ("matched", "no_entry", "no_exit", "no_unit")
+_UNIT_COLUMNS = ["subject", "n", "z_entry", "z_exit", "gain", "ols", "ols_low", "ols_high", "va",
+                 "va_low", "va_high", "va_se", "estimate", "low", "high", "va_method", "rank",
+                 "rank_low", "rank_high", "small", "reading"]  # after the unit column
+_MODEL_COLUMNS = ["subject", "n", "n_units", "beta", "intercept", "between_sd", "within_sd", "icc",
+                  "converged", "reading"]
 
 
 @dataclass(frozen=True)
@@ -201,15 +206,18 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str = "cla
         students.append(s)
         units.append(u)
         models.append({"subject": subject, **m})
+    seen = {m["subject"] for m in models}  # a subject nobody sat twice still gets its reading
+    models += [_model_row(s) for s in pd.unique(current["subject"]) if s not in seen]
     students = pd.concat(students, ignore_index=True) if students else rows
-    units = pd.concat(units, ignore_index=True) if units else pd.DataFrame()
+    units = pd.concat(units, ignore_index=True) if units else pd.DataFrame(
+        columns=[by, *_UNIT_COLUMNS])
     keys = [by, "subject"] if by == "class_id" else ["subject", by]
     units = _in_teaching_order(units, keys) if len(units) else units
     columns = ["student_id", "name", "class_id", "prev_class_id", by, "subject", "match",
                "prev_score", "score", "z_entry", "z_exit", "expected", "residual", "value_added"]
     students = students.reindex(columns=list(dict.fromkeys(columns)))
     students = _in_teaching_order(students, ["class_id", "subject", "student_id"])
-    models = _in_teaching_order(pd.DataFrame(models), ["subject"])
+    models = _in_teaching_order(pd.DataFrame(models, columns=_MODEL_COLUMNS), ["subject"])
     return ValueAdded(students=students, units=units, models=models, by=by,
                       confidence=confidence)
 
@@ -235,16 +243,23 @@ def _design(part: pd.DataFrame, covariates: list[str]) -> pd.DataFrame:
     return x
 
 
+def _model_row(subject: str, n: int = 0, n_units: int = 0) -> dict:
+    """A subject's model before fitting; its reading says why when it cannot be fitted."""
+    return {"subject": subject, "n": n, "n_units": n_units, "beta": np.nan,
+            "intercept": np.nan, "between_sd": np.nan, "within_sd": np.nan, "icc": np.nan,
+            "converged": False,
+            "reading": f"{subject}：两次都参加（且成绩有差异）的学生不足 3 人，无法计算增值。"}
+
+
 def _fit_subject(part, by, covariates, confidence, std, rng):
     import statsmodels.api as sm
 
     fit = part[part["match"].eq("matched")].dropna(subset=["z_entry", "z_exit", *covariates])
     out = part.copy()
     n_units = fit[by].nunique()
-    model = {"n": len(fit), "n_units": n_units, "beta": np.nan, "intercept": np.nan,
-             "between_sd": np.nan, "within_sd": np.nan, "icc": np.nan, "converged": False}
+    model = _model_row(part["subject"].iloc[0], len(fit), n_units)
+    del model["subject"]
     if len(fit) < 3 or n_units < 1:
-        model["reading"] = f"{part['subject'].iloc[0]}：两次都参加的学生不足，无法计算增值。"
         return out, pd.DataFrame(), model
     x = _design(fit, covariates)
     y = fit["z_exit"].astype(float)
@@ -287,10 +302,7 @@ def _fit_subject(part, by, covariates, confidence, std, rng):
     units["reading"] = [_unit_reading(r, std.va_min_students) for r in units.itertuples()]
     units.insert(1, "subject", part["subject"].iloc[0])
     model["reading"] = _subject_reading(part["subject"].iloc[0], units, model, by, confidence)
-    columns = [by, "subject", "n", "z_entry", "z_exit", "gain", "ols", "ols_low", "ols_high",
-               "va", "va_low", "va_high", "va_se", "estimate", "low", "high", "va_method", "rank",
-               "rank_low", "rank_high", "small", "reading"]
-    return out, units[columns], model
+    return out, units[[by, *_UNIT_COLUMNS]], model
 
 
 def _mixed(fit, x, y, by):
