@@ -330,18 +330,28 @@ def _mixed(fit, x, y, by):
 
 
 def _ranks(units: pd.DataFrame, rng, confidence: float, draws: int = 2000) -> pd.DataFrame:
-    """Rank 1 = most value added; the interval from draws of every unit's estimate."""
+    """Rank 1 = most value added; the interval from draws of every unit's estimate.
+
+    A unit without an interval (one pupil) could be anywhere: it is drawn with a spread far
+    wider than any other, so its own rank interval runs from 1 to the last and the others
+    allow for it. Ties share the best rank in the draws as in ``rank``, and the interval is
+    held to contain ``rank``.
+    """
     est = units["estimate"]
     se = units["va_se"] if units["va_method"].eq("mixed").all() else (
         (units["ols_high"] - units["ols"]) / stats.norm.ppf((1 + confidence) / 2))
     units = units.copy()
     units["rank"] = est.rank(ascending=False, method="min").astype("Int64")
-    se = se.fillna(0).to_numpy()
+    se = se.to_numpy(float)
+    known = se[np.isfinite(se)]
+    unknown_spread = 1e3 * max(float(known.max()) if len(known) else 1.0, 1.0)
+    se = np.where(np.isfinite(se), se, unknown_spread)
     sims = est.to_numpy()[None, :] + rng.standard_normal((draws, len(units))) * se[None, :]
-    ranks = (-sims).argsort(axis=1).argsort(axis=1) + 1
+    ranks = stats.rankdata(-sims, method="min", axis=1)
     lo, hi = (1 - confidence) / 2, (1 + confidence) / 2
-    units["rank_low"] = np.floor(np.quantile(ranks, lo, axis=0)).astype(int)
-    units["rank_high"] = np.ceil(np.quantile(ranks, hi, axis=0)).astype(int)
+    point = units["rank"].to_numpy(float)
+    units["rank_low"] = np.minimum(np.floor(np.quantile(ranks, lo, axis=0)), point).astype(int)
+    units["rank_high"] = np.maximum(np.ceil(np.quantile(ranks, hi, axis=0)), point).astype(int)
     return units
 
 

@@ -168,6 +168,37 @@ def test_the_charts_of_the_term_report_draw(scores):
         plt.close("all")
 
 
+def earlier(scores: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Last term for the same pupils: the score moved by up to a fifth of the paper, some of
+    last term's absentees sat this time and the other way round."""
+    rng = np.random.default_rng(seed)
+    full = scores["full_mark"].to_numpy(float)
+    moved = scores["score"] + rng.integers(-4, 5, len(scores)) * full / 20
+    prior = scores.assign(exam="2024-2025-2 期末", score=moved.clip(0, full))
+    absent = rng.random(len(prior)) < 0.05
+    prior.loc[absent, "score"] = np.nan
+    prior["status"] = np.where(prior["score"].isna(), "absent", "sat")
+    return prior
+
+
+@examples(20)
+@given(grades(), st.integers(0, 2**32 - 1))
+def test_value_added_and_growth_intervals_hold_their_estimates(scores, seed):
+    before = earlier(scores, seed)
+    va = qk.value_added(scores, before)
+    u = va.units
+    assert set(va.models["subject"]) == set(scores["subject"])  # every subject has a reading
+    _in_order(u["low"], u["estimate"], u["high"])
+    _in_order(u["ols_low"], u["ols"], u["ols_high"])
+    if len(u):
+        n_units = u.groupby("subject")["class_id"].transform("size")
+        assert (1 <= u["rank_low"]).all() and (u["rank_high"] <= n_units).all()
+        _in_order(u["rank_low"], u["rank"].astype(float), u["rank_high"])
+    g = qk.growth_percentiles(scores, before, standard=qk.Standard(sgp_min_students=20))
+    _in_order(g.groups["median_low"], g.groups["median_sgp"], g.groups["median_high"])
+    assert g.students["sgp"].dropna().between(1, 99).all()
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 500), st.integers(0, 500), st.sampled_from([0.8, 0.9, 0.95, 0.99]))
 def test_wilson_interval_holds_its_rate(k, extra, confidence):
