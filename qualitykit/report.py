@@ -54,7 +54,8 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
     try:
         pm.execute_notebook(str(notebook), str(executed), parameters=params,
                             kernel_name="python3", progress_bar=False, cwd=str(out),
-                            log_output=False)
+                            log_output=False,  # the kernel's English start-up warnings: not
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # for teachers
     except pm.PapermillExecutionError as exc:
         raise NotebookError(
             f"分析笔记本运行到第 {exc.exec_count} 格时出错：{exc.ename}：{exc.evalue}"
