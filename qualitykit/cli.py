@@ -366,13 +366,14 @@ class _Parser(argparse.ArgumentParser):
         (r"argument (\S+): invalid \w+ value: (.*)", "{0} 的取值 {1} 无效"),
         (r"argument (\S+): (.*)", "{0}：{1}"),
     )
+    _NAMES = {"file": "成绩表文件", "files": "成绩表文件", "command": "命令"}  # positional names
 
     def error(self, message: str):
         for pattern, chinese in self._PATTERNS:
             m = re.fullmatch(pattern, message)
             if m:
-                message = chinese.format(*m.groups())
-                message = re.sub(r"\bcommand\b", "命令", re.sub(r"\bfiles?\b", "成绩表文件", message))
+                first = "、".join(self._NAMES.get(n, n) for n in m[1].split(", "))
+                message = chinese.format(first, *m.groups()[1:])
                 break
         self.exit(2, f"命令行参数有误：{message}。运行 {self.prog} -h 查看用法。\n")
 
