@@ -1,18 +1,52 @@
-"""The ``qualitykit`` command: check a score sheet, print 三率一分, write the term report."""
+"""The ``qualitykit`` command: check a score sheet, print 三率一分, write the term report.
+
+What a teacher sees when something is wrong is one Chinese line on stderr that names the
+option, the file and what to do, and exit code 2 — never a traceback (``QUALITYKIT_DEBUG=1``
+shows it for developers). Every path is made absolute and checked before any slow step.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from ._files import InputFileError, input_file, output_file, output_folder, standard_file
 from .import_report import ScoreFileError
+
+#: Path options of each command: (attribute, option as typed, role). Roles: ``in`` an existing
+#: file, ``folder`` an output folder, ``out`` an output file, ``track`` a file that is created
+#: when missing (an existing one must be readable).
+PATH_OPTIONS = {
+    "check": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "out")],
+    "summary": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "out")],
+    "report": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
+               ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
+               ("item_file", "--item-file", "in"), ("out", "--out", "folder")],
+    "targets": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
+                ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
+                ("tracking", "--tracking", "track"), ("out", "--out", "out")],
+    "growth": [("files", "成绩表文件", "in"), ("same_grade", "--same-grade", "in"),
+               ("reference", "--reference", "in"), ("teachers", "--teachers", "in"),
+               ("roster", "--roster", "in"), ("out", "--out", "folder")],
+    "demo": [("out", "--out", "folder")],
+}
+
+
+class OptionError(ValueError):
+    """A command-line option with a value that cannot be used (one Chinese sentence)."""
 
 
 def _full_marks(text: str | None) -> dict[str, float]:
-    """Parse ``语文=120,数学=120`` (full-width punctuation accepted)."""
+    """Parse ``语文=120,数学=120`` (full-width punctuation accepted).
+
+    >>> _full_marks("语文＝120，数学=150")
+    {'语文': 120.0, '数学': 150.0}
+    """
     if not text:
         return {}
     out = {}
@@ -21,12 +55,35 @@ def _full_marks(text: str | None) -> dict[str, float]:
             continue
         subject, sep, value = part.partition("=")
         if not sep:
-            raise SystemExit(f"--full-marks 的写法应为 科目=满分，如 语文=120,数学=120；收到“{part}”。")
+            raise OptionError(f"--full-marks 的写法应为 科目=满分，如 语文=120,数学=120；收到“{part}”。")
         try:
-            out[subject.strip()] = float(value)
+            mark = float(value)
         except ValueError:
-            raise SystemExit(f"--full-marks 中 {subject} 的满分“{value}”不是数字。") from None
+            raise OptionError(f"--full-marks 中 {subject} 的满分“{value}”不是数字；"
+                              "请写成 语文=120 这样的形式。") from None
+        if not mark > 0:
+            raise OptionError(f"--full-marks 中 {subject} 的满分应大于 0，收到“{value}”。")
+        out[subject.strip()] = mark
     return out
+
+
+def _grade(text: str) -> int:
+    """``--grade``: a whole number 1–12."""
+    try:
+        grade = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年级应为 1–12 的整数（五年级写 5），收到“{text}”") \
+            from None
+    if not 1 <= grade <= 12:
+        raise argparse.ArgumentTypeError(f"年级应为 1–12 的整数（五年级写 5），收到“{text}”")
+    return grade
+
+
+def _count(text: str) -> int:
+    """A whole number ≥ 0 (``--max-rows``)."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"应为不小于 0 的整数，收到“{text}”")
+    return int(text)
 
 
 def _subjects(text: str | None) -> list[str]:
@@ -53,7 +110,7 @@ def _add_import_options(p: argparse.ArgumentParser, *, for_report: bool = False)
         p.add_argument("file", help="成绩表文件（.xlsx/.xls/.csv）")
         p.add_argument("--sheet", help="只读这个工作表（名称）")
     p.add_argument("--exam", help="考试名称，如 “2025-2026-1 期末”（默认取自表头标题或文件名）")
-    p.add_argument("--grade", type=int, help="年级 1–12（表中没有写明时）")
+    p.add_argument("--grade", type=_grade, help="年级 1–12（表中没有写明时）")
     p.add_argument("--school", help="学校名称（表中没有写明时）")
     p.add_argument("--full-marks", help="各科满分，如 语文=120,数学=120（默认 100）")
     p.add_argument("--roster", help="学生信息表，按学号补全班级")
@@ -145,6 +202,8 @@ def cmd_targets(args) -> int:
     from .tracking import update_tracking
 
     subjects = _subjects(args.subjects)
+    if args.tracking and Path(args.tracking).exists():  # a broken file stops before any work
+        _check_tracking(args.tracking)
     term = load_term(args.file or None, exam=args.exam, grade=args.grade,
                      roster_file=args.roster, teacher_file=args.teachers,
                      previous_file=args.previous, subjects=subjects,
@@ -177,6 +236,16 @@ def cmd_targets(args) -> int:
     return 0
 
 
+def _check_tracking(path: str) -> None:
+    """An existing 学困生档案 must be one the kit wrote (read it now, not after the lists)."""
+    from .tracking import Tracking
+
+    try:
+        Tracking.read(path)
+    except ValueError as exc:
+        raise InputFileError("--tracking", path, str(exc)) from exc
+
+
 def cmd_demo(args) -> int:
     """The term report of the bundled sample school, plus its import report."""
     from .growth_report import run_growth_report
@@ -207,13 +276,34 @@ def cmd_demo(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    """Run one ``qualitykit`` command; returns the exit code (0 ok, 1 sheet has errors, 2 stop).
+
+    Every error a person can cause is one Chinese line on stderr with exit code 2;
+    ``QUALITYKIT_DEBUG=1`` adds the traceback.
+    """
+    parser = _build_parser()
+    args = parser.parse_args(argv)  # a wrong option: one line, exit 2 (_Parser.error)
+    given: dict[str, str] = {}
+    try:
+        given = _check_paths(args)
+        return args.func(args)
+    except (Exception, KeyboardInterrupt) as exc:  # the last resort: never a traceback
+        if os.environ.get("QUALITYKIT_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        print(_message(exc, given), file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 2
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
         prog="qualitykit", description="教学质量分析工具包：检查成绩表、计算三率一分、生成质量分析报告和纵向分析。")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="检查成绩表：列出每个问题的位置和改法；有错误时返回非零")
     _add_import_options(p)
     p.add_argument("--out", help="把完整的导入报告保存为 .xlsx")
-    p.add_argument("--max-rows", type=int, default=40, help="屏幕上最多显示多少条问题")
+    p.add_argument("--max-rows", type=_count, default=40, help="屏幕上最多显示多少条问题")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("summary", help="三率一分（实考人数、平均分、及格率、优秀率、低分率…）")
     _add_import_options(p)
@@ -244,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("growth", help="纵向分析：届比较、追踪、增值评价、成长百分位、趋势（网页版、PDF、Excel）")
     p.add_argument("files", nargs="*", help="同一届学生历次考试的成绩表，按时间先后（省略则用示例学校）")
     p.add_argument("--exams", help="各表对应的考试名称，用逗号分开（表中已写明时省略）")
-    p.add_argument("--grade", type=int, help="示例学校：最后一次考试时的年级（默认 5）")
+    p.add_argument("--grade", type=_grade, help="示例学校：最后一次考试时的年级（默认 5）")
     p.add_argument("--same-grade", nargs="*", help="届比较：同一年级其他年份的成绩表")
     p.add_argument("--reference", help="县/区同卷的均分与标准差（列：考试、科目、均分、标准差）")
     p.add_argument("--teachers", help="教学编排表（按教师的增值和趋势需要）")
@@ -259,17 +349,93 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("demo", help="在自带的示例学校数据上运行质量分析报告")
     p.add_argument("--out", default="output/demo", help="输出目录（默认 output/demo）")
     p.add_argument("--exam", default="2025-2026-1 期末")
-    p.add_argument("--grade", type=int, default=5)
+    p.add_argument("--grade", type=_grade, default=5)
     p.set_defaults(func=cmd_demo)
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except ScoreFileError as exc:
-        print(f"\n{exc}", file=sys.stderr)
-        return 2
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
-        print(f"\n出错了：{exc}", file=sys.stderr)
-        return 2
+    return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its complaints in one Chinese line (exit code 2, as argparse's own)."""
+
+    _PATTERNS = (
+        (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
+        (r"unrecognized arguments: (.*)", "不认识的参数：{0}（选项名请查看帮助）"),
+        (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", "{0} 的取值 {1} 无效，可选：{2}"),
+        (r"argument (\S+): expected one argument", "{0} 后面需要写一个值"),
+        (r"argument (\S+): expected at least one argument", "{0} 后面至少要写一个值"),
+        (r"argument (\S+): invalid \w+ value: (.*)", "{0} 的取值 {1} 无效"),
+        (r"argument (\S+): (.*)", "{0}：{1}"),
+    )
+    _NAMES = {"file": "成绩表文件", "files": "成绩表文件", "command": "命令"}  # positional names
+
+    def error(self, message: str):
+        for pattern, chinese in self._PATTERNS:
+            m = re.fullmatch(pattern, message)
+            if m:
+                first = "、".join(self._NAMES.get(n, n) for n in m[1].split(", "))
+                message = chinese.format(first, *m.groups()[1:])
+                break
+        self.exit(2, f"命令行参数有误：{message}。运行 {self.prog} -h 查看用法。\n")
+
+
+def _check_paths(args) -> dict[str, str]:
+    """Make every path option absolute and check it (before any slow step).
+
+    Returns the absolute path → the option as typed, to name the option in later messages.
+    """
+    given: dict[str, str] = {}
+    for attribute, option, role in PATH_OPTIONS.get(args.command, []):
+        value = getattr(args, attribute, None)
+        if not value:
+            continue
+        paths = [_checked(v, option, role) for v in (value if isinstance(value, list) else [value])]
+        for raw, path in zip(value if isinstance(value, list) else [value], paths):
+            given[path] = f"{option} {raw}"
+        setattr(args, attribute, paths if isinstance(value, list) else paths[0])
+    if getattr(args, "standard", None):
+        args.standard = standard_file(args.standard, "--standard")
+        _check_preset(args.standard)
+    return given
+
+
+def _check_preset(standard: str) -> None:
+    from .standard import PRESETS
+
+    if not standard.lower().endswith(".toml") and standard not in PRESETS:
+        raise OptionError(f"--standard 的取值“{standard}”无效：应为预设名（{'、'.join(PRESETS)}）"
+                          "或学校的 .toml 文件（模板见 templates/standard.toml）。")
+
+
+def _checked(path: str, option: str, role: str) -> str:
+    if role == "folder":
+        return str(output_folder(path, option))
+    if role == "out":
+        return str(output_file(path, option))
+    if role == "track":
+        full = output_file(path, option)
+        return str(input_file(path, option)) if full.exists() else str(full)
+    return str(input_file(path, option))
+
+
+def _message(exc: BaseException, given: dict[str, str]) -> str:
+    """The one line (or, for a sheet's list of errors, the one message) a person reads."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "已中断 (interrupted)。"
+    text = str(exc).strip()
+    if isinstance(exc, ScoreFileError):
+        where = given.get(str(exc.file or ""))
+        return f"{where}：{text}" if where and "\n" not in text else text
+    if isinstance(exc, InputFileError):  # from a runner: named as the option was typed
+        return f"{given[exc.path]}：{exc.reason}" if exc.path in given else text
+    if isinstance(exc, OptionError):
+        return text
+    if isinstance(exc, PermissionError):
+        return (f"无法读写文件 {exc.filename}（权限不足，或文件正在 Excel/WPS 中打开）。"
+                "请关闭该文件，或换一个文件名、文件夹后再试。")
+    line = " ".join(text.split())
+    if isinstance(exc, (ValueError, RuntimeError, OSError)) and re.search(r"[\u4e00-\u9fff]", line):
+        return f"出错了：{line}"  # the kit's own messages say what to do
+    return f"出错了：{line or '（无说明）'}（{type(exc).__name__}）；请把这行信息和所用文件发给维护者。"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,7 +24,7 @@ from .compare import hedges_g
 from .indicators import _in_teaching_order, summary
 from .standard import Standard
 
-__all__ = ["CohortComparison", "cohort_compare", "CohortTrack", "track_cohort"]
+__all__ = ["CohortComparison", "cohort_compare", "CohortTrack", "track_cohort", "read_reference"]
 
 #: What a pupil's record over a cohort's exams is.
 PATHS = ("stayed", "joined", "left", "passed_through")
@@ -102,7 +102,7 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     base = baseline or order[0]
     if base not in order:
         raise ValueError(f"基准考试 {base!r} 不在数据中（baseline must be one of {order}）。")
-    reference = _reference(reference)
+    reference = read_reference(reference)
     what = "相对共同参照（县/区同卷）的标准化位置：可比"
     if anchor:
         if reference is not None:
@@ -166,7 +166,16 @@ _REFERENCE_HEADERS = {"考试": "exam", "科目": "subject", "均分": "mean", "
                       "标准差": "sd"}
 
 
-def _reference(reference) -> pd.DataFrame | None:
+def read_reference(reference) -> pd.DataFrame | None:
+    """The 县/区 reference of a 届 comparison: a table, or a .xlsx/.xls/.csv file to read.
+
+    Columns ``考试``, ``科目``, ``均分`` (or ``平均分``), ``标准差`` (or exam, subject, mean, sd).
+
+    Raises
+    ------
+    ValueError
+        When a column is missing.
+    """
     if reference is None or isinstance(reference, pd.DataFrame):
         return reference
     path = str(reference)

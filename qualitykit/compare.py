@@ -22,6 +22,12 @@ from .schema import check_unique_students, default_unit, student_keys, unit_keys
 __all__ = ["compare_classes", "compare_exams", "ClassComparison", "hedges_g", "games_howell"]
 
 MIN_N = 20
+# columns after ``within`` (and the group column), also when nobody sat
+_CLASS_COLUMNS = ["n_sat", "mean", "mean_low", "mean_high", "grade_mean", "diff", "diff_low",
+                  "diff_high", "p_value", "hedges_g", "significant", "small_group", "reading"]
+_OMNIBUS_COLUMNS = ["n_groups", "n_sat", "anova_f", "anova_df1", "anova_df2", "anova_p",
+                    "eta_squared", "kruskal_h", "kruskal_p", "epsilon_squared", "posthoc",
+                    "n_pairs_significant", "reading"]
 
 
 def hedges_g(a, b) -> float:
@@ -54,7 +60,8 @@ def games_howell(groups: dict, confidence: float = 0.95) -> pd.DataFrame:
     DataFrame
         ``a``, ``b``, ``mean_a``, ``mean_b``, ``diff`` (a − b), ``diff_low``, ``diff_high``,
         ``se``, ``df``, ``p_value`` (adjusted for all pairs by the studentized range),
-        ``hedges_g``.
+        ``hedges_g``. The interval and p value are NaN for two groups without any spread (every
+        score the same in both). Each group needs at least two scores.
     """
     labels = list(groups)
     k = len(labels)
@@ -63,14 +70,17 @@ def games_howell(groups: dict, confidence: float = 0.95) -> pd.DataFrame:
         xa, xb = np.asarray(groups[a], float), np.asarray(groups[b], float)
         va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
         se = np.sqrt(va + vb)
-        df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
         diff = xa.mean() - xb.mean()
-        q = abs(diff) / se * np.sqrt(2)
-        half = stats.studentized_range.ppf(confidence, k, df) / np.sqrt(2) * se
+        half = p_value = np.nan  # both classes without any spread: nothing to test
+        if se > 0:
+            q = abs(diff) / se * np.sqrt(2)
+            half = stats.studentized_range.ppf(confidence, k, df) / np.sqrt(2) * se
+            p_value = float(min(1.0, stats.studentized_range.sf(q, k, df)))
         rows.append({"a": a, "b": b, "mean_a": xa.mean(), "mean_b": xb.mean(), "diff": diff,
                      "diff_low": diff - half, "diff_high": diff + half, "se": se, "df": df,
-                     "p_value": float(min(1.0, stats.studentized_range.sf(q, k, df))),
-                     "hedges_g": hedges_g(xa, xb)})
+                     "p_value": p_value, "hedges_g": hedges_g(xa, xb)})
     return pd.DataFrame(rows)
 
 
@@ -223,12 +233,12 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
         omni_rows.append({**ident, **omni})
         if len(pairs):
             pair_frames.append(pairs.assign(**ident))
-    classes = pd.DataFrame(class_rows)
+    classes = pd.DataFrame(class_rows, columns=within + [group] + _CLASS_COLUMNS)
     if len(classes):
         classes["significant"] = classes["p_value"] < alpha
         classes["small_group"] = classes["n_sat"] < min_n
         classes["reading"] = classes.apply(_reading_vs_grade, axis=1)
-    omnibus = pd.DataFrame(omni_rows)
+    omnibus = pd.DataFrame(omni_rows, columns=within + _OMNIBUS_COLUMNS)
     if len(omnibus):
         omnibus["reading"] = omnibus.apply(_reading_omnibus, axis=1)
     pair_cols = within + ["a", "b", "mean_a", "mean_b", "diff", "diff_low", "diff_high",
@@ -244,7 +254,6 @@ def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, units: list[str
     rows = []
     n_all, grade_mean = len(x_all), x_all.mean()
     k = max(1, sum(len(x) >= 2 for x in groups.values()))
-    adjusted = 1 - (1 - confidence) / k
     for g, x in groups.items():
         rest = np.concatenate([v for h, v in groups.items() if h != g]) if len(groups) > 1 \
             else np.array([])
@@ -253,17 +262,30 @@ def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, units: list[str
                "mean_high": np.nan, "grade_mean": grade_mean, "diff": x.mean() - grade_mean,
                "diff_low": np.nan, "diff_high": np.nan, "p_value": np.nan,
                "hedges_g": np.nan}
-        if n >= 2:
-            row["mean_low"], row["mean_high"] = stats.t.interval(
-                confidence, n - 1, loc=x.mean(), scale=x.std(ddof=1) / np.sqrt(n))
-        if n >= 2 and len(rest) >= 2:
-            test = stats.ttest_ind(x, rest, equal_var=False)
-            ci = test.confidence_interval(adjusted)
-            share = len(rest) / n_all
-            row.update(diff_low=share * ci.low, diff_high=share * ci.high,
-                       p_value=min(1.0, float(test.pvalue) * k), hedges_g=hedges_g(x, rest))
+        sd = x.std(ddof=1) if n >= 2 else np.nan
+        if sd > 0:  # one pupil, or every score the same: no interval of the mean
+            half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
+            row["mean_low"], row["mean_high"] = row["mean"] - half, row["mean"] + half
+        if n >= 2 and len(rest) >= 2 and (sd > 0 or rest.std() > 0):
+            row.update(_class_vs_rest(x, rest, row["diff"], n_all, k, confidence))
         rows.append(row)
     return rows
+
+
+def _class_vs_rest(x: np.ndarray, rest: np.ndarray, diff: float, n_all: int, k: int,
+                   confidence: float) -> dict:
+    """Welch's test of a class against the rest of the grade, Bonferroni over ``k`` classes."""
+    import warnings
+
+    with warnings.catch_warnings():  # a class whose scores are all equal is fine for Welch
+        warnings.filterwarnings("ignore", message=".*[Pp]recision loss.*")
+        test = stats.ttest_ind(x, rest, equal_var=False)
+    ci = test.confidence_interval(1 - (1 - confidence) / k)
+    # Welch's interval is symmetric about the class − rest difference; scaled by the rest's
+    # share it is symmetric about ``diff``, and put there exactly
+    half = len(rest) / n_all * (ci.high - ci.low) / 2
+    return {"diff_low": diff - half, "diff_high": diff + half,
+            "p_value": min(1.0, float(test.pvalue) * k), "hedges_g": hedges_g(x, rest)}
 
 
 def _between_classes(groups: dict, posthoc: str, confidence: float, alpha: float):

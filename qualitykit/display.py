@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 
-from .labels import to_display
+from .labels import MISSING, to_display
 from .schema import unit_keys
 
 __all__ = ["VIEWS", "show", "text", "band_table", "title_block", "basic_text", "level_text"]
@@ -125,7 +126,7 @@ class Shown:
         if self.table is None or self.table.empty:
             parts.append(f"<p class='qk-note'>{html.escape(self.note)}</p>")
         else:
-            shown = self.table.astype(object).where(self.table.notna(), "")
+            shown = self.table.astype(object).where(self.table.notna(), MISSING)
             parts.append(shown.to_html(index=False, classes="qk-table", border=0,
                                        float_format=lambda x: f"{x:g}"))
         return "\n".join(parts)
@@ -200,6 +201,11 @@ def band_table(bands: pd.DataFrame, *, group: str = "subject") -> pd.DataFrame:
                                     "cum_share": f"{g} 累计%"})
         part[f"{g} 累计%"] = (part[f"{g} 累计%"] * 100).round(1)
         out = part if out is None else out.merge(part, on="分数段", how="outer", sort=False)
+    # an outer merge sorts the labels as text ("100–<110" before "20–<30" when one paper has
+    # 120 points): put the bands back from the top down
+    edges = bands.drop_duplicates("band").set_index("band")[["lower", "upper"]]
+    order = edges.loc[out["分数段"]].to_numpy()
+    out = out.iloc[np.lexsort((-order[:, 1], -order[:, 0]))]
     return out.reset_index(drop=True)
 
 

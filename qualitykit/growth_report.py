@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .report import export
+from ._files import InputFileError, input_file, output_folder, standard_file
+from .report import execute_notebook, export
 
 __all__ = ["run_growth_report", "NOTEBOOK"]
 
@@ -42,21 +43,35 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
     -------
     dict
         ``files`` (format → path), ``timings``, ``pdf_engine``, ``title``.
-    """
-    import papermill as pm
 
+    Raises
+    ------
+    InputFileError
+        A file parameter that is missing, a folder, empty or unreadable (before anything runs).
+    ScoreFileError
+        A sheet with errors (step 1, before the notebook runs; the same-grade sheets too).
+    NotebookError
+        The notebook stopped with an error.
+
+    Notes
+    -----
+    Relative paths are taken from the current folder (the notebook runs in ``out_dir``).
+    """
     from .exams import load_exams
 
     unknown = set(formats) - {"html", "pdf", "xlsx"}
     if unknown:
         raise ValueError(f"formats 只能包含 html、pdf、xlsx，收到 {sorted(unknown)}。")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     params = {k: v for k, v in parameters.items() if v is not None}
-    params["score_files"] = [str(p) for p in score_files]
-    params["same_grade_files"] = [str(p) for p in params.get("same_grade_files") or []]
+    params["score_files"] = [str(input_file(p, "score_files")) for p in score_files]
+    params["same_grade_files"] = [str(input_file(p, "same_grade_files"))
+                                  for p in params.get("same_grade_files") or []]
     for key in ("reference_file", "roster_file", "teacher_file", "study_file"):
-        params[key] = str(params.get(key) or "")
+        params[key] = str(input_file(params[key], key)) if params.get(key) else ""
+    if params.get("standard"):
+        params["standard"] = standard_file(params["standard"], "standard")
+    out = output_folder(out_dir, "out_dir")
+    out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
 
     t0 = time.perf_counter()
@@ -70,6 +85,15 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
                         standard=params.get("standard") or None)
     if len(series.exams) < 2:
         raise ValueError(f"纵向分析需要同一届学生至少两次考试，只读到 {series.exams}。")
+    if params["reference_file"]:
+        _check_reference(params["reference_file"])
+    if params["same_grade_files"]:  # read here too, so that a broken sheet stops before step 2
+        load_exams(params["same_grade_files"], grade=params.get("grade") or None, cohort=False,
+                   roster_file=params["roster_file"] or None,
+                   teacher_file=params["teacher_file"] or None,
+                   subjects=params.get("subjects") or None,
+                   full_marks=params.get("full_marks") or None,
+                   standard=params.get("standard") or None)
     school = series.scores["school"].dropna()
     title = f"{school.iloc[0] if len(school) else ''}纵向分析（{series.exams[0]}—{series.exams[-1]}）"
     timings["import"] = time.perf_counter() - t0
@@ -79,9 +103,8 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
     t0 = time.perf_counter()
     progress("[2/4] 运行纵向分析笔记本（届比较、追踪、增值、成长百分位、趋势）……")
     executed = out / f"{title}.ipynb"
-    params["output_dir"] = str(out.resolve()) if "xlsx" in formats else ""
-    pm.execute_notebook(str(NOTEBOOK), str(executed), parameters=params, kernel_name="python3",
-                        progress_bar=False, cwd=str(out.resolve()), log_output=False)
+    params["output_dir"] = str(out) if "xlsx" in formats else ""
+    execute_notebook(NOTEBOOK, executed, params, out)
     timings["execute"] = time.perf_counter() - t0
 
     files: dict[str, Path] = {}
@@ -89,3 +112,14 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
         files["xlsx"] = out / "纵向分析.xlsx"
     engine = export(executed, out, title, formats, files, timings, pdf_engine, progress)
     return {"files": files, "timings": timings, "pdf_engine": engine, "title": title}
+
+
+def _check_reference(path: str) -> None:
+    """Read the 县/区 reference now, so that a broken file stops before the notebook runs."""
+    from .cohorts import read_reference
+
+    try:
+        read_reference(path)
+    except Exception as exc:  # pandas and calamine raise their own types
+        raise InputFileError("reference_file", path, f"无法读取参照表（{' '.join(str(exc).split())}）。"
+                             "请用 .xlsx 或 .csv，列为 考试、科目、均分、标准差。") from exc

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .schema import student_keys, unit_keys
 from .standard import Standard, get_standard
@@ -21,20 +20,42 @@ RATES = ("pass_rate", "excellent_rate", "low_rate")
 def wilson_interval(successes, n, confidence: float = 0.95):
     """Wilson score interval for a proportion (vectorised); NaN where ``n == 0``.
 
+    The bounds are statsmodels' ``proportion_confint(method="wilson")``, held to
+    ``0 <= low <= p <= high <= 1`` (p = successes / n): at p = 0 or 1 the formula's rounding
+    leaves a bound a hair past the rate (1e-17), which a reader cannot see but an error bar
+    cannot draw.
+
+    Parameters
+    ----------
+    successes, n : array-like
+        Counts (broadcast together).
+    confidence : float
+        Level of the interval.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(low, high)``.
+
+    Examples
+    --------
     >>> lo, hi = wilson_interval(8, 10)
     >>> round(float(lo), 4), round(float(hi), 4)
     (0.4902, 0.9433)
+    >>> lo, hi = wilson_interval([0, 28], [28, 28])  # 0 % and 100 % of a class of 28
+    >>> float(lo[0]), float(hi[1])
+    (0.0, 1.0)
     """
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(n, dtype=float)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    lo, hi = centre - half, centre + half
-    bad = n <= 0
+    from statsmodels.stats.proportion import proportion_confint
+
+    k, n = np.broadcast_arrays(np.asarray(successes, dtype=float), np.asarray(n, dtype=float))
+    bad = ~(n > 0)
+    safe_n = np.where(bad, 1.0, n)
+    safe_k = np.where(bad, 0.0, k)
+    lo, hi = proportion_confint(safe_k, safe_n, alpha=1 - confidence, method="wilson")
+    p = safe_k / safe_n
+    lo = np.clip(np.asarray(lo, dtype=float), 0.0, p)
+    hi = np.clip(np.asarray(hi, dtype=float), p, 1.0)
     return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
 
 

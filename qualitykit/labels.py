@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["LABELS", "STATUS_LABELS", "VALUE_LABELS", "label", "to_display"]
+__all__ = ["LABELS", "STATUS_LABELS", "VALUE_LABELS", "MISSING", "label", "to_display"]
+
+#: What a report shows for a number that cannot be computed (a class of one has no SD).
+MISSING = "—"
 
 LABELS: dict[str, str] = {
     "student_id": "学号", "name": "姓名", "school": "学校", "grade": "年级", "class_id": "班级",

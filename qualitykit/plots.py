@@ -19,7 +19,8 @@ from .labels import label
 from .schema import unit_labels
 
 __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
-           "plot_teachers", "plot_knowledge_points", "plot_items", "plot_levels"]
+           "plot_teachers", "plot_knowledge_points", "plot_items", "plot_levels",
+           "error_extent"]
 
 _RATE_COLOURS = {"excellent_rate": "#2f7ebc", "pass_rate": "#5aae61", "low_rate": "#d6604d"}
 _LEVEL_COLOURS = {"excellent": "#2166ac", "good": "#67a9cf", "satisfactory": "#a6dba0",
@@ -35,6 +36,24 @@ def _subjects(table: pd.DataFrame | None, subject: str | None, what: str) -> lis
     if subject not in present:
         raise ValueError(f"{what}中没有科目 {subject!r}；有：{present}。")
     return [subject]
+
+
+def error_extent(centre, low, high) -> np.ndarray:
+    """Lengths of error bars below and above ``centre`` (2 × n), never negative.
+
+    A bound that sits a rounding error past its estimate (a rate of 100 % whose upper bound is
+    0.9999999999999999) becomes a bar of length 0, which matplotlib draws; an unknown bound
+    (NaN, e.g. a class of one) stays NaN and no bar is drawn.
+
+    >>> error_extent([1.0, 0.5], [0.8, float("nan")], [1.0 - 1e-16, 0.7]).round(3).tolist()
+    [[0.2, nan], [0.0, 0.2]]
+    """
+    centre, low, high = (np.asarray(v, dtype=float) for v in (centre, low, high))
+    with np.errstate(invalid="ignore"):
+        below, above = np.fmax(centre - low, 0.0), np.fmax(high - centre, 0.0)
+    below[np.isnan(centre - low)] = np.nan
+    above[np.isnan(high - centre)] = np.nan
+    return np.vstack([below, above])
 
 
 def _panels(n: int, row_height: float, width: float = 10, ncols: int = 2):
@@ -111,7 +130,11 @@ def plot_score_bands(bands: pd.DataFrame, *, subject: str | None = None,
 
 
 def plot_rates(summary: pd.DataFrame, *, subject: str | None = None, group: str = "class_id"):
-    """优秀率, 及格率 and 低分率 per class from :func:`qualitykit.summary`, with Wilson intervals."""
+    """优秀率, 及格率 and 低分率 per class from :func:`qualitykit.summary`, with Wilson intervals.
+
+    A rate of 0 % has no bar but keeps its interval (how high it could be); a class where
+    nobody sat the subject is marked 无人实考.
+    """
     subjects = _subjects(summary, subject, "三率一分表")
     if not subjects:
         return None
@@ -122,16 +145,19 @@ def plot_rates(summary: pd.DataFrame, *, subject: str | None = None, group: str 
         x = np.arange(len(data))
         for i, rate in enumerate(("excellent_rate", "pass_rate", "low_rate")):
             values = data[rate].to_numpy(float) * 100
-            err = np.vstack([values - data[f"{rate}_low"].to_numpy(float) * 100,
-                             data[f"{rate}_high"].to_numpy(float) * 100 - values])
+            err = error_extent(values, data[f"{rate}_low"].to_numpy(float) * 100,
+                               data[f"{rate}_high"].to_numpy(float) * 100)
             ax.bar(x + (i - 1) * width, values, width, yerr=err, capsize=3, label=label(rate),
                    color=_RATE_COLOURS[rate], error_kw={"elinewidth": 0.8, "alpha": 0.7})
+        for xi in x[data["n_sat"].to_numpy() == 0]:
+            ax.text(xi, 50, "无人\n实考", ha="center", va="center", fontsize=8, color="#555555")
         ax.set_xticks(x, unit_labels(data, group),
                       rotation=30 if len(data) > 8 else 0, ha="right" if len(data) > 8 else "center")
-        ax.set(xlabel=label(group), ylabel="百分比（%）", ylim=(0, 115),
+        ax.set(xlabel=label(group), ylabel="百分比（%）", ylim=(0, 105),
                title=f"{subj}：三率（误差线为 95% 置信区间）")
-    axes[0].legend(ncols=3, loc="upper center", fontsize=8, framealpha=0.9)
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, ncols=3, loc="upper center", fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return fig
 
 
@@ -152,19 +178,37 @@ def plot_class_means(classes: pd.DataFrame, *, subject: str | None = None,
         data = classes[classes["subject"] == subj]
         y = np.arange(len(data))[::-1]
         colours = np.where(data["significant"].to_numpy(bool), "#08519c", "#9ecae1")
-        ax.errorbar(data["mean"], y, xerr=[data["diff"] - data["diff_low"],
-                                           data["diff_high"] - data["diff"]],
+        ax.errorbar(data["mean"], y, xerr=error_extent(data["diff"], data["diff_low"],
+                                                       data["diff_high"]),
                     fmt="none", ecolor="#6b6b6b", capsize=3)
         ax.scatter(data["mean"], y, c=colours, s=55, zorder=3)
         grade_mean = float(data["grade_mean"].iloc[0])
         ax.axvline(grade_mean, color="#d6604d", ls="--", lw=1)
-        ax.set_yticks(y, unit_labels(data, group))
+        small = data["small_group"].to_numpy(bool) if "small_group" in data else np.zeros(len(y), bool)
+        ax.set_yticks(y, [f"{g}（{k} 人）" if tiny else str(g)
+                          for g, k, tiny in zip(unit_labels(data, group), data["n_sat"], small)])
         ax.set(ylabel=label(group), xlabel="平均分", ylim=(-0.7, y.max() + 0.7),
-               title=f"{subj}（红线：年级均分 {grade_mean:.1f}）")
+               xlim=_mean_axis(data, small), title=f"{subj}（红线：年级均分 {grade_mean:.1f}）")
     fig.suptitle("各班均分：横线为与年级均分之差的置信区间（已按班级数校正），深色为差异显著",
                  fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def _mean_axis(data: pd.DataFrame, small: np.ndarray) -> tuple[float, float]:
+    """The mean axis: every class mean, and the intervals of the classes that are not small.
+
+    The interval of a class of two or three pupils can run hundreds of points past the paper;
+    it is cut at the edge of the panel instead of squeezing every other class into a dot.
+    """
+    shown = data.loc[~small] if (~small).any() else data.iloc[0:0]
+    values = np.concatenate([data["mean"].to_numpy(float), data["grade_mean"].to_numpy(float),
+                             (shown["grade_mean"] + shown["diff_low"]).to_numpy(float),
+                             (shown["grade_mean"] + shown["diff_high"]).to_numpy(float)])
+    values = values[np.isfinite(values)]
+    lo, hi = float(values.min()), float(values.max())
+    pad = max(0.08 * (hi - lo), 2.0)
+    return lo - pad, hi + pad
 
 
 def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):

@@ -12,7 +12,7 @@ import seaborn as sns
 
 from .fonts import set_theme
 from .labels import label
-from .plots import _panels, _subjects
+from .plots import _panels, _subjects, error_extent
 from .schema import unit_labels
 
 __all__ = ["plot_value_added", "plot_growth", "plot_trend", "plot_cohorts"]
@@ -105,8 +105,8 @@ def plot_trend(trend, *, subject: str | None = None, lines: list[str] | None = N
             part = part.sort_values("exam", key=lambda s: s.map(order))
             # lines side by side at each exam, so that their intervals do not hide each other
             x = part["exam"].map(order).to_numpy() + 0.06 * (i - (len(groups) - 1) / 2)
-            ax.errorbar(x, part["z_mean"], yerr=[part["z_mean"] - part["z_low"],
-                                                 part["z_high"] - part["z_mean"]],
+            ax.errorbar(x, part["z_mean"], yerr=error_extent(part["z_mean"], part["z_low"],
+                                                             part["z_high"]),
                         color=colour[line], marker="o", ms=4, lw=1.2, capsize=2, label=line)
             if "teacher" in part:
                 changes = part["teacher"].ne(part["teacher"].shift()) & part["teacher"].shift().notna()

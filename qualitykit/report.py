@@ -18,8 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ._files import input_file, output_folder, standard_file
+
 __all__ = ["run_report", "notebook_to_html", "html_to_pdf", "find_browser", "NOTEBOOK",
-           "LEVEL_NOTEBOOK"]
+           "LEVEL_NOTEBOOK", "NotebookError", "execute_notebook"]
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "01-term-analysis.ipynb"
 #: The 等级分析 notebook, chosen when every subject of the sheet is graded in levels (一、二年级).
@@ -30,6 +32,40 @@ _WINDOWS_BROWSERS = (r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.
                      r"C:\Program Files\Google\Chrome\Application\chrome.exe")
 _MAC_BROWSERS = ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
                  "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge")
+
+
+class NotebookError(RuntimeError):
+    """The analysis notebook stopped with an error; the message is one Chinese sentence with
+    the original error's type and text (the executed notebook is kept for a maintainer)."""
+
+
+def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Path) -> None:
+    """Run ``notebook`` with papermill in the folder ``out``, writing ``executed``.
+
+    Every path in ``params`` must already be absolute: the kernel's current folder is ``out``.
+
+    Raises
+    ------
+    NotebookError
+        When a cell fails (papermill's ``PapermillExecutionError``) or the Jupyter kernel is
+        missing.
+    """
+    import papermill as pm
+    from jupyter_client.kernelspec import NoSuchKernel
+
+    try:
+        pm.execute_notebook(str(notebook), str(executed), parameters=params,
+                            kernel_name="python3", progress_bar=False, cwd=str(out),
+                            log_output=False,  # the kernel's English start-up warnings: not
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # for teachers
+    except pm.PapermillExecutionError as exc:
+        raise NotebookError(
+            f"分析笔记本运行到第 {exc.exec_count} 格时出错：{exc.ename}：{exc.evalue}"
+            f"（已运行的部分保存在 {executed}，可用 Jupyter 打开查看；如需帮助，请把这段信息和"
+            "所用文件发给维护者）") from exc
+    except NoSuchKernel as exc:
+        raise NotebookError("找不到 Jupyter 的 python3 内核 (no kernel)：请在项目文件夹运行 make "
+                            "重新安装，或运行 python -m ipykernel install --user。") from exc
 
 
 def find_browser() -> str | None:
@@ -171,21 +207,35 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     -------
     dict
         ``files`` (format → path), ``timings`` (step → seconds) and ``pdf_engine``.
-    """
-    import papermill as pm
 
+    Raises
+    ------
+    InputFileError
+        A file parameter that is missing, a folder, empty or unreadable (before anything runs).
+    ScoreFileError
+        A sheet with errors (step 1, before the notebook runs).
+    NotebookError
+        The notebook stopped with an error.
+
+    Notes
+    -----
+    Relative paths are taken from the current folder (the notebook runs in ``out_dir``).
+    """
     from .term import load_term
 
     unknown = set(formats) - {"html", "pdf", "docx"}
     if unknown:
         raise ValueError(f"formats 只能包含 html、pdf、docx，收到 {sorted(unknown)}。")
-    out = Path(out_dir)
+    # what is not given is "as the sheet says", not the notebook's sample-school defaults
+    params = {"exam": "", "grade": 0, **{k: v for k, v in parameters.items() if v is not None}}
+    params["score_file"] = str(input_file(score_file, "score_file")) if score_file else ""
+    for key in ("roster_file", "teacher_file", "previous_file", "item_file"):
+        params[key] = str(input_file(params[key], key)) if params.get(key) else ""
+    if params.get("standard"):
+        params["standard"] = standard_file(params["standard"], "standard")
+    out = output_folder(out_dir, "out_dir")
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
-    params = {"score_file": str(score_file or ""), **{k: v for k, v in parameters.items()
-                                                      if v is not None}}
-    for key in ("roster_file", "teacher_file", "previous_file", "item_file"):
-        params[key] = str(params.get(key) or "")
 
     t0 = time.perf_counter()
     progress("[1/4] 读取并检查成绩表、学生信息表、教学编排表……")
@@ -206,13 +256,11 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     t0 = time.perf_counter()
     progress("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图）……")
     executed = out / f"{term.title}.ipynb"
-    params["output_dir"] = str(out.resolve()) if "docx" in formats else ""
+    params["output_dir"] = str(out) if "docx" in formats else ""
     if notebook is None and term.levels_only:
         notebook = LEVEL_NOTEBOOK
         progress("      各科都只记等级（一、二年级）：生成等级分析报告")
-    pm.execute_notebook(str(notebook or NOTEBOOK), str(executed), parameters=params,
-                        kernel_name="python3", progress_bar=False, cwd=str(out.resolve()),
-                        log_output=False)
+    execute_notebook(notebook or NOTEBOOK, executed, params, out)
     timings["execute"] = time.perf_counter() - t0
 
     files: dict[str, Path] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from .indicators import _in_teaching_order, summary
@@ -122,7 +121,8 @@ def teacher_table(scores: pd.DataFrame, teachers: pd.DataFrame | None, *,
         subject, 1 = best), ``n_teachers``, ``mean_class_rank``, ``overall_mean_rank``; with
         ``previous`` also ``prev_exam``, ``prev_mean``, ``prev_above_mean_rate``,
         ``prev_rank``, ``above_mean_change`` and ``rank_change`` (previous − current: positive
-        is a rise).
+        is a rise). These are empty when the 教学编排表 names no teacher for the earlier
+        exam's classes (e.g. a table of this term only).
 
     Examples
     --------
@@ -139,11 +139,13 @@ def teacher_table(scores: pd.DataFrame, teachers: pd.DataFrame | None, *,
         return pd.DataFrame(columns=_COLUMNS)
     current = _teacher_rows(scores, teachers, std)
     if previous is not None:
-        before = _teacher_rows(previous, teachers, std)
-        who = [k for k in ("school", "teacher") if k in current and k in before]
-        before = before[["subject", *who, "mean", "above_mean_rate", "rank"]].rename(
-            columns={"mean": "prev_mean", "above_mean_rate": "prev_above_mean_rate",
-                     "rank": "prev_rank"})
+        before = _teacher_rows(previous, teachers, std, required=False)
+        who = ["school", "teacher"] if before is not None and "school" in before \
+            and "school" in current else ["teacher"]
+        columns = ["subject", *who, "mean", "above_mean_rate", "rank"]
+        before = pd.DataFrame(columns=columns) if before is None else before[columns]
+        before = before.rename(columns={"mean": "prev_mean", "above_mean_rate": "prev_above_mean_rate",
+                                        "rank": "prev_rank"}).astype({"prev_rank": "Int64"})
         current = current.merge(before, on=["subject", *who], how="left")
         current.insert(current.columns.get_loc("prev_mean"), "prev_exam",
                        ", ".join(map(str, pd.unique(previous["exam"]))) if "exam" in previous
@@ -153,12 +155,21 @@ def teacher_table(scores: pd.DataFrame, teachers: pd.DataFrame | None, *,
     return current
 
 
-def _teacher_rows(scores: pd.DataFrame, teachers: pd.DataFrame, std: Standard) -> pd.DataFrame:
+def _mean_rank(ranks: pd.Series) -> float:
+    """Mean of the ranks there are: a class where nobody sat (all absent) has none."""
+    return float(ranks.astype(float).mean())
+
+
+def _teacher_rows(scores: pd.DataFrame, teachers: pd.DataFrame, std: Standard, *,
+                  required: bool = True) -> pd.DataFrame | None:
+    """Per teacher × subject; None (instead of an error) when nobody matched and not required."""
     with_t = assign_teachers(scores, teachers)
     with_t = with_t[with_t["full_mark"].notna()]
     missing = with_t[with_t["teacher"].isna()]
     with_t = with_t.assign(teacher=with_t["teacher"].fillna("（未编排）"))
     if len(missing) and len(missing) == len(with_t):
+        if not required:
+            return None
         raise ValueError("教学编排表中找不到这次考试任何班级的教师 (no teacher matched)："
                          "请检查编排表的学年、学期、班级与科目是否与成绩表一致。")
     who = unit_keys(with_t, ["teacher"])  # the same name in two schools is two people
@@ -172,11 +183,10 @@ def _teacher_rows(scores: pd.DataFrame, teachers: pd.DataFrame, std: Standard) -
                .groupby(["subject", *who])
                .agg(classes=("class_id", lambda c: "、".join(sorted(c))),
                     n_classes=("class_id", "size"),
-                    mean_class_rank=("rank", lambda r: float(np.mean(r)))).reset_index())
+                    mean_class_rank=("rank", _mean_rank)).reset_index())
     out = per_teacher.merge(classes, on=["subject", *who]).merge(grade, on="subject")
     out["diff_mean"] = out["mean"] - out["grade_mean"]
     out["n_teachers"] = out.groupby("subject")["teacher"].transform("size")
-    out["overall_mean_rank"] = out.groupby(who)["rank"].transform(
-        lambda r: float(np.mean(r.astype(float))))
+    out["overall_mean_rank"] = out.groupby(who)["rank"].transform(_mean_rank)
     out = out[unit_keys(out, _COLUMNS)]
     return _in_teaching_order(out.sort_values(["subject", *who]), ["subject", *who])

@@ -37,6 +37,11 @@ __all__ = ["ValueAdded", "value_added", "match_exams"]
 
 #: What happened to a student × subject between entry and exit.
 MATCHES = ("matched", "no_entry", "no_exit", "no_unit")
+_UNIT_COLUMNS = ["subject", "n", "z_entry", "z_exit", "gain", "ols", "ols_low", "ols_high", "va",
+                 "va_low", "va_high", "va_se", "estimate", "low", "high", "va_method", "rank",
+                 "rank_low", "rank_high", "small", "reading"]  # after the unit column
+_MODEL_COLUMNS = ["subject", "n", "n_units", "beta", "intercept", "between_sd", "within_sd", "icc",
+                  "converged", "reading"]
 
 
 @dataclass(frozen=True)
@@ -215,11 +220,16 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str | None
         students.append(s)
         units.append(u)
         models.append({"subject": subject, **m})
+    seen = {m["subject"] for m in models}  # a subject nobody sat twice still gets its reading
+    models += [_model_row(s) for s in pd.unique(current["subject"]) if s not in seen]
     students = pd.concat(students, ignore_index=True) if students else rows
-    units = pd.concat(units, ignore_index=True) if units else pd.DataFrame()
+    units = pd.concat(units, ignore_index=True) if units else pd.DataFrame(
+        columns=[unit, *_UNIT_COLUMNS])
     if unit != by and len(units):  # back to the school and the class (or teacher)
         names = rows.dropna(subset=[unit]).drop_duplicates(unit)[[unit, *keys]]
         units = names.merge(units, on=unit, how="right").drop(columns=unit)
+    elif unit != by:
+        units = units.rename(columns={unit: by})
     order = [by, "subject"] if by == "class_id" else ["subject", by]
     units = _in_teaching_order(units, unit_keys(units, order)) if len(units) else units
     columns = [*[k for k in keys if k != by], "student_id", "name", "class_id", "prev_class_id",
@@ -228,7 +238,7 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str | None
     students = students.reindex(columns=list(dict.fromkeys(columns)))
     students = _in_teaching_order(students, unit_keys(students, ["class_id", "subject",
                                                                  "student_id"]))
-    models = _in_teaching_order(pd.DataFrame(models), ["subject"])
+    models = _in_teaching_order(pd.DataFrame(models, columns=_MODEL_COLUMNS), ["subject"])
     return ValueAdded(students=students, units=units, models=models, by=by,
                       confidence=confidence)
 
@@ -264,16 +274,23 @@ def _design(part: pd.DataFrame, covariates: list[str]) -> pd.DataFrame:
     return x
 
 
+def _model_row(subject: str, n: int = 0, n_units: int = 0) -> dict:
+    """A subject's model before fitting; its reading says why when it cannot be fitted."""
+    return {"subject": subject, "n": n, "n_units": n_units, "beta": np.nan,
+            "intercept": np.nan, "between_sd": np.nan, "within_sd": np.nan, "icc": np.nan,
+            "converged": False,
+            "reading": f"{subject}：两次都参加（且成绩有差异）的学生不足 3 人，无法计算增值。"}
+
+
 def _fit_subject(part, by, covariates, confidence, std, rng, unit_name=None):
     import statsmodels.api as sm
 
     fit = part[part["match"].eq("matched")].dropna(subset=["z_entry", "z_exit", *covariates])
     out = part.copy()
     n_units = fit[by].nunique()
-    model = {"n": len(fit), "n_units": n_units, "beta": np.nan, "intercept": np.nan,
-             "between_sd": np.nan, "within_sd": np.nan, "icc": np.nan, "converged": False}
+    model = _model_row(part["subject"].iloc[0], len(fit), n_units)
+    del model["subject"]
     if len(fit) < 3 or n_units < 1:
-        model["reading"] = f"{part['subject'].iloc[0]}：两次都参加的学生不足，无法计算增值。"
         return out, pd.DataFrame(), model
     x = _design(fit, covariates)
     y = fit["z_exit"].astype(float)
@@ -317,10 +334,7 @@ def _fit_subject(part, by, covariates, confidence, std, rng, unit_name=None):
     units.insert(1, "subject", part["subject"].iloc[0])
     model["reading"] = _subject_reading(part["subject"].iloc[0], units, model, by, confidence,
                                         unit_name or by)
-    columns = [by, "subject", "n", "z_entry", "z_exit", "gain", "ols", "ols_low", "ols_high",
-               "va", "va_low", "va_high", "va_se", "estimate", "low", "high", "va_method", "rank",
-               "rank_low", "rank_high", "small", "reading"]
-    return out, units[columns], model
+    return out, units[[by, *_UNIT_COLUMNS]], model
 
 
 def _mixed(fit, x, y, by):
@@ -348,18 +362,28 @@ def _mixed(fit, x, y, by):
 
 
 def _ranks(units: pd.DataFrame, rng, confidence: float, draws: int = 2000) -> pd.DataFrame:
-    """Rank 1 = most value added; the interval from draws of every unit's estimate."""
+    """Rank 1 = most value added; the interval from draws of every unit's estimate.
+
+    A unit without an interval (one pupil) could be anywhere: it is drawn with a spread far
+    wider than any other, so its own rank interval runs from 1 to the last and the others
+    allow for it. Ties share the best rank in the draws as in ``rank``, and the interval is
+    held to contain ``rank``.
+    """
     est = units["estimate"]
     se = units["va_se"] if units["va_method"].eq("mixed").all() else (
         (units["ols_high"] - units["ols"]) / stats.norm.ppf((1 + confidence) / 2))
     units = units.copy()
     units["rank"] = est.rank(ascending=False, method="min").astype("Int64")
-    se = se.fillna(0).to_numpy()
+    se = se.to_numpy(float)
+    known = se[np.isfinite(se)]
+    unknown_spread = 1e3 * max(float(known.max()) if len(known) else 1.0, 1.0)
+    se = np.where(np.isfinite(se), se, unknown_spread)
     sims = est.to_numpy()[None, :] + rng.standard_normal((draws, len(units))) * se[None, :]
-    ranks = (-sims).argsort(axis=1).argsort(axis=1) + 1
+    ranks = stats.rankdata(-sims, method="min", axis=1)
     lo, hi = (1 - confidence) / 2, (1 + confidence) / 2
-    units["rank_low"] = np.floor(np.quantile(ranks, lo, axis=0)).astype(int)
-    units["rank_high"] = np.ceil(np.quantile(ranks, hi, axis=0)).astype(int)
+    point = units["rank"].to_numpy(float)
+    units["rank_low"] = np.minimum(np.floor(np.quantile(ranks, lo, axis=0)), point).astype(int)
+    units["rank_high"] = np.maximum(np.ceil(np.quantile(ranks, hi, axis=0)), point).astype(int)
     return units
 
 

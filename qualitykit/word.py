@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .labels import to_display
+from .labels import MISSING, to_display
 
 __all__ = ["write_outputs", "build_template", "build_level_template", "TEMPLATE",
            "LEVEL_TEMPLATE"]
@@ -234,7 +234,7 @@ def _subdoc_table(tpl, table: pd.DataFrame | None, note: str):
     for row in table.itertuples(index=False):
         cells = t.add_row().cells
         for cell, value in zip(cells, row):
-            cell.text = "" if pd.isna(value) else f"{value:g}" if isinstance(value, float) \
+            cell.text = MISSING if pd.isna(value) else f"{value:g}" if isinstance(value, float) \
                 else str(value)
     for row in t.rows:
         for cell in row.cells:

@@ -26,7 +26,7 @@ def test_summary_prints_and_saves(tmp_path, capsys, xlsx):
 
 def test_unreadable_file_is_a_clear_message(tmp_path, capsys):
     assert main(["summary", str(tmp_path / "none.xlsx")]) == 2
-    assert "找不到文件" in capsys.readouterr().err
+    assert "找不到这个文件" in capsys.readouterr().err
 
 
 def test_demo_writes_real_files(tmp_path, capsys):
@@ -57,3 +57,214 @@ def test_growth_command_writes_the_report_and_its_workbook(tmp_path, capsys):
     html = page.read_text(encoding="utf-8")
     assert "成长百分位" in html and "def " not in html
     assert main(["growth", str(tmp_path / "missing.xlsx"), "--out", str(tmp_path)]) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Run as a teacher does: from her own folder, with relative paths; and what she sees when a
+# path is wrong (one Chinese line, exit code 2, never a traceback).
+
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+import qualitykit as qk  # noqa: E402
+import qualitykit.report as report_module  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW, BEFORE = "2025-2026-1 期末", "2024-2025-2 期末"
+
+
+def run_cli(args: list[str], cwd: Path, **env) -> subprocess.CompletedProcess:
+    """The installed ``qualitykit`` command (this worktree first on PYTHONPATH), in ``cwd``."""
+    script = Path(sys.executable).with_name("qualitykit")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "qualitykit.cli"]
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return subprocess.run(command + args, cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": path, **env})
+
+
+@pytest.fixture
+def school(tmp_path) -> Path:
+    """A teacher's folder with the sample school's files under the names she gives them."""
+    files = {"五年级期末.xlsx": qk.sample_path(NOW, 5), "四年级期末.xlsx": qk.sample_path(BEFORE, 4),
+             "教学编排表.xlsx": qk.sample_path(NOW, 5, kind="teachers"),
+             "学生信息表.xlsx": qk.sample_path(NOW, 5, kind="roster"),
+             "数学小题分.xlsx": qk.sample_path(NOW, 5, kind="items")}
+    folder = tmp_path / "教研组"
+    folder.mkdir()
+    for name, source in files.items():
+        shutil.copy(source, folder / name)
+    return folder
+
+
+def test_report_from_the_teachers_folder_with_relative_paths(school):
+    done = run_cli(["report", "五年级期末.xlsx", "--teachers", "教学编排表.xlsx", "--previous",
+                    "四年级期末.xlsx", "--item-file", "数学小题分.xlsx", "--roster",
+                    "学生信息表.xlsx", "--out", "报告/", "--formats", "pdf"], cwd=school)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    (pdf,) = (school / "报告").glob("*.pdf")
+    assert pdf.stat().st_size > 10_000 and not list((school / "报告").glob("*.ipynb"))
+
+
+def test_growth_from_the_teachers_folder_with_relative_paths(school):
+    for exam, grade, name in (("2023-2024-2 期末", 3, "2024届三年级.xlsx"),
+                              ("2024-2025-2 期末", 4, "2025届四年级.xlsx"),
+                              ("2025-2026-2 期末", 5, "2026届五年级.xlsx"),
+                              ("2023-2024-2 期末", 5, "2024五年级.xlsx"),
+                              ("2024-2025-2 期末", 5, "2025五年级.xlsx")):
+        shutil.copy(qk.sample_path(exam, grade), school / name)
+    # a 县均分 reference for the 届 comparison, from the same-grade sheets themselves
+    years = qk.load_exams([school / "2024五年级.xlsx", school / "2025五年级.xlsx"], cohort=False)
+    sat = years.scores[years.scores["status"].eq("sat")]
+    ref = sat.groupby(["exam", "subject"])["score"].agg(["mean", "std"]).reset_index()
+    ref.set_axis(["考试", "科目", "均分", "标准差"], axis=1).to_csv(school / "县均分.csv", index=False)
+    done = run_cli(["growth", "2024届三年级.xlsx", "2025届四年级.xlsx", "2026届五年级.xlsx",
+                    "--same-grade", "2024五年级.xlsx", "2025五年级.xlsx", "--reference",
+                    "县均分.csv", "--teachers", "教学编排表.xlsx", "--roster", "学生信息表.xlsx",
+                    "--out", "纵向", "--formats", "pdf,xlsx"], cwd=school)
+    assert done.returncode == 0, done.stderr
+    assert len(list((school / "纵向").glob("*.pdf"))) == 1
+    sheets = pd.read_excel(school / "纵向" / "纵向分析.xlsx", sheet_name=None, engine="calamine")
+    assert sheets["届比较-指标"]["考试"].nunique() == 2
+
+
+def test_targets_and_tracking_with_relative_paths(school, monkeypatch, capsys):
+    monkeypatch.chdir(school)
+    args = ["targets", "五年级期末.xlsx", "--previous", "四年级期末.xlsx", "--teachers",
+            "教学编排表.xlsx", "--roster", "学生信息表.xlsx", "--tracking", "档案/学困生档案.xlsx",
+            "--out", "名单/培优补差.xlsx"]
+    assert main(args) == 0
+    assert (school / "名单" / "培优补差.xlsx").exists()
+    archive = pd.read_excel(school / "档案" / "学困生档案.xlsx", sheet_name=None, engine="calamine")
+    assert len(archive) >= 2
+    assert main(args) == 0  # the second time the existing file is read and brought up to date
+    assert "学困生档案已更新" in capsys.readouterr().out
+
+
+def _bad_paths(folder: Path) -> dict[str, str]:
+    """A folder, a missing file and unreadable files, as relative names in ``folder``."""
+    (folder / "一个文件夹.xlsx").mkdir()
+    (folder / "乱码.xlsx").write_bytes(os.urandom(2000))
+    (folder / "空文件.xlsx").write_bytes(b"")
+    return {"folder": "一个文件夹.xlsx", "missing": "没有这个文件.xlsx", "random": "乱码.xlsx",
+            "empty": "空文件.xlsx"}
+
+
+# (command, the option that gets the bad path; "" is the score file, other arguments)
+BAD_PATH_CASES = [
+    ("check", "", []), ("summary", "", []), ("report", "", []),
+    ("report", "--teachers", ["五年级期末.xlsx"]), ("report", "--previous", ["五年级期末.xlsx"]),
+    ("report", "--item-file", ["五年级期末.xlsx"]), ("report", "--roster", ["五年级期末.xlsx"]),
+    ("targets", "", []), ("targets", "--previous", ["五年级期末.xlsx"]),
+    ("targets", "--tracking", ["五年级期末.xlsx"]), ("growth", "", ["四年级期末.xlsx"]),
+    ("growth", "--same-grade", []), ("growth", "--reference", []),
+    ("growth", "--teachers", ["四年级期末.xlsx", "五年级期末.xlsx"]),
+]
+
+
+@pytest.mark.parametrize("command,option,rest", BAD_PATH_CASES)
+def test_a_bad_path_is_one_chinese_line_and_exit_code_2(school, monkeypatch, capsys, command,
+                                                        option, rest):
+    monkeypatch.chdir(school)
+    for kind, path in _bad_paths(school).items():
+        if option == "--tracking" and kind == "missing":
+            continue  # a missing 学困生档案 is created
+        args = [command, *rest, path] if not option else [command, *rest, option, path]
+        if command in ("report", "growth"):
+            args += ["--out", "out"]
+        assert main(args) == 2, (kind, args)
+        err = capsys.readouterr().err.strip()
+        assert "Traceback" not in err and len(err.splitlines()) == 1, (kind, err)
+        assert path in err and (option or "成绩表文件") in err, (kind, err)
+        assert not (school / "out").exists() or not any((school / "out").iterdir())
+
+
+def test_an_unreadable_file_says_so(school, monkeypatch, capsys):
+    # the machine runs as root, who reads every file: the refusal is simulated at the open
+    monkeypatch.chdir(school)
+    real_open = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self.name == "教学编排表.xlsx":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert main(["report", "--teachers", "教学编排表.xlsx", "--out", "out"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("--teachers 教学编排表.xlsx：文件无法读取（Permission denied）")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
+def test_a_file_without_read_permission(school, monkeypatch, capsys):
+    monkeypatch.chdir(school)
+    (school / "五年级期末.xlsx").chmod(0)
+    assert main(["check", "五年级期末.xlsx"]) == 2
+    assert "无法读取" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args,says", [
+    (["report", "--grade", "五"], "--grade"), (["report", "--grade", "13"], "1–12"),
+    (["report", "--pdf-engine", "word"], "--pdf-engine"), (["summary"], "成绩表文件"),
+    (["check", "a.xlsx", "--bogus"], "--bogus"), (["report", "--standard", "最严"], "--standard"),
+    (["report", "--formats", "pdf,ppt"], "formats"),
+    (["check", "五年级期末.xlsx", "--full-marks", "语文120"], "--full-marks"),
+    (["report", "--out", "五年级期末.xlsx"], "输出文件夹"),
+    (["check", "五年级期末.xlsx", "--out", "."], "--out"),
+])
+def test_a_wrong_option_value_is_one_chinese_line(school, monkeypatch, capsys, args, says):
+    monkeypatch.chdir(school)
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse's own exit, with our message
+        code = exc.code
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and says in err and len(err.splitlines()) == 1, err
+    assert "Traceback" not in err and "usage" not in err
+
+
+def test_the_command_itself_shows_no_traceback(tmp_path):
+    done = run_cli(["report", "不存在的成绩表.xlsx", "--teachers", "x.xlsx"], cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith("成绩表文件 不存在的成绩表.xlsx：找不到这个文件")
+
+
+def test_the_last_resort_is_one_line_and_debug_shows_the_traceback(school, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise KeyError("n_sat")
+
+    monkeypatch.chdir(school)
+    monkeypatch.setattr(qk.indicators, "summary", broken)
+    assert main(["summary", "五年级期末.xlsx"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "出错了：'n_sat'（KeyError）；请把这行信息和所用文件发给维护者。"
+    monkeypatch.setenv("QUALITYKIT_DEBUG", "1")
+    assert main(["summary", "五年级期末.xlsx"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.strip().endswith("请把这行信息和所用文件发给维护者。")
+
+
+def test_an_error_inside_the_notebook_is_one_message(school, monkeypatch, capsys, tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}})
+    parameters = nbformat.v4.new_code_cell('score_file = ""')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, nbformat.v4.new_code_cell("raise ValueError('算不出来')")]
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nb, broken)
+    monkeypatch.setattr(report_module, "NOTEBOOK", broken)
+    monkeypatch.chdir(school)
+    assert main(["report", "五年级期末.xlsx", "--out", "报告", "--formats", "html"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert re.match(r"出错了：分析笔记本运行到第 \d+ 格时出错：ValueError：算不出来（已运行的部分保存在 .+"
+                    r"报告.+\.ipynb", err), err
+    assert "Traceback" not in err and len(err.splitlines()) == 1

@@ -51,6 +51,23 @@ def test_ols_residual_means_equal_a_hand_regression():
     assert (s["value_added"] - (s["z_exit"] - va.models["beta"].iloc[0] * s["z_entry"])).abs().max() < 1e-12
 
 
+def test_a_class_of_one_pupil_has_no_interval_and_could_rank_anywhere():
+    # two classes (residual means, no mixed model): 5-2 holds one pupil, so its mean residual
+    # has no t interval, and its rank interval is every rank, not the false certainty [k, k]
+    now, before = two_exams(effects=(0.0, 0.0), n_per=30)
+    keep = now["class_id"].eq("5-1") | now["student_id"].eq(now.loc[now["class_id"].eq("5-2"),
+                                                                    "student_id"].iloc[0])
+    va = qk.value_added(now[keep], before)
+    units = va.units.set_index("class_id")
+    assert units.loc["5-2", "n"] == 1 and np.isnan(units.loc["5-2", "low"])
+    assert (units.loc["5-2", "rank_low"], units.loc["5-2", "rank_high"]) == (1, 2)
+    for r in units.itertuples():
+        assert r.rank_low <= r.rank <= r.rank_high
+    # nobody sat twice in a subject: no units, but the subject's reading says why
+    alone = qk.value_added(now.head(1), before)
+    assert alone.units.empty and "不足 3 人" in alone.models["reading"].iloc[0]
+
+
 def test_mixed_model_effects_are_the_shrunken_means_of_the_textbook_formula():
     # BLUP of a random intercept: σu² / (σu² + σe²/n) × mean of (y − Xβ) in the unit; its
     # conditional variance (1/σu² + n/σe²)⁻¹

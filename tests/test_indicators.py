@@ -53,6 +53,29 @@ def test_wilson_interval_matches_the_textbook_value():
         assert (lo, hi) == pytest.approx(proportion_confint(k, n, method="wilson"))
 
 
+def test_wilson_bounds_are_statsmodels_held_to_their_rate_for_every_class_size():
+    # every k of every class of 1–60 pupils: statsmodels' Wilson bounds wherever they already
+    # contain p = k/n, and always 0 <= low <= p <= high <= 1 exactly (0 % and 100 % included:
+    # statsmodels gives 1.4e-17 for 0/28 and 0.9999999999999999 for 28/28)
+    from statsmodels.stats.proportion import proportion_confint
+
+    n = np.concatenate([np.full(m + 1, m) for m in range(1, 61)])
+    k = np.concatenate([np.arange(m + 1) for m in range(1, 61)])
+    lo, hi = qk.wilson_interval(k, n)
+    ref_lo, ref_hi = proportion_confint(k, n, method="wilson")
+    p = k / n
+    assert ((0 <= lo) & (lo <= p) & (p <= hi) & (hi <= 1)).all()
+    inside = (ref_lo <= p) & (p <= ref_hi)
+    assert np.abs(lo - ref_lo)[inside].max() <= 1e-12
+    assert np.abs(hi - ref_hi)[inside].max() <= 1e-12
+    crossed = ~inside  # only a rounding hair at 0 % and 100 %, held at the rate
+    assert set(k[crossed & (ref_lo > p)]) <= {0} and set((n - k)[crossed & (ref_hi < p)]) <= {0}
+    assert (lo[k == 0] == 0).all() and (hi[k == n] == 1).all()
+    assert np.abs(np.concatenate([lo - ref_lo, hi - ref_hi])).max() < 1e-15
+    lo0, hi0 = qk.wilson_interval([0, 3], [0, 0])  # nobody sat: no interval
+    assert np.isnan(lo0).all() and np.isnan(hi0).all()
+
+
 def test_line_of_a_150_point_paper_and_lower_primary_excellence():
     s = qk.summary(frame([("1", "a", "语文", 90, "sat", 150, 7), ("2", "a", "语文", 89.5, "sat", 150, 7)]))
     assert s.pass_rate[0] == 0.5  # 60 % of 150 = 90 exactly (no binary rounding loss)

@@ -157,3 +157,46 @@ def test_value_added_and_growth_sections_show_the_librarys_numbers(report):
     assert g["成长百分位中位数"].tolist() == growth.groups["median_sgp"].tolist()
     text = pdf_text(result["files"]["pdf"])
     assert "增值评价" in text and "成长百分位" in text and "各位教师所教学生的增值" in text
+
+
+def test_report_on_ordinary_classes_of_every_size(tmp_path):
+    # classes of 1, 2, 28, 38, 41, 42 and 60 pupils; 五(3)班 passes everything and has nobody
+    # low (100 % / 0 %: the Wilson bound used to come out 1e-17 past the rate and stop the 三率
+    # chart), nobody in 五(5)班 passes 数学, 五(6)班 is entirely absent from 英语; with the
+    # teacher table, last term and a 小题分 file, every section runs and the Word file too
+    import docx
+
+    from generated import ABSENT, ALL_PASS, FULL_MARKS, NONE_PASS, write_grade
+
+    files = write_grade(tmp_path / "in")
+    result = run_report(files["scores"], out_dir=tmp_path / "out", teacher_file=files["teachers"],
+                        previous_file=files["previous"], item_file=files["items"],
+                        full_marks=FULL_MARKS, progress=lambda _: None)
+    assert set(result["files"]) == {"html", "pdf", "docx", "xlsx"}
+    scores = qk.read_scores(files["scores"], full_marks=FULL_MARKS)
+    table = qk.summary(scores).set_index(["class_id", "subject"])
+    assert (table.loc[f"5-{ALL_PASS}", ["pass_rate", "pass_rate_high"]] == 1).all().all()
+    assert (table.loc[f"5-{ALL_PASS}", ["low_rate", "low_rate_low"]] == 0).all().all()
+    assert table.loc[(f"5-{NONE_PASS}", "数学"), "pass_rate"] == 0
+    assert table.loc[(f"5-{ABSENT[0]}", ABSENT[1]), "n_sat"] == 0
+    text = pdf_text(result["files"]["pdf"])
+    for heading in HEADINGS:
+        assert heading in text, heading
+    # the absent class: 应考 42, 实考 0, and a dash for every number that cannot exist
+    assert f"5-{ABSENT[0]}{ABSENT[1]}420——" in text
+    # the class of one pupil against the grade: no interval, no g, and why (text is NFKC)
+    assert re.search(r"5-11[\d.]+[\d.]+-?[\d.]+———人数太少,无法比较", text)
+    doc = docx.Document(result["files"]["docx"])
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    assert "—" in cells and "nan" not in cells and "<NA>" not in cells
+
+
+def test_report_on_a_grade_of_one_class(tmp_path):
+    from generated import FULL_MARKS, write_grade
+
+    files = write_grade(tmp_path / "in", sizes=(35,))
+    result = run_report(files["scores"], out_dir=tmp_path / "out", formats=("pdf",),
+                        teacher_file=files["teachers"], previous_file=files["previous"],
+                        full_marks=FULL_MARKS, progress=lambda _: None)
+    text = pdf_text(result["files"]["pdf"])
+    assert "只有一个班,无需比较" in text and "五、教师" in text
