@@ -233,7 +233,7 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
         omni_rows.append({**ident, **omni})
         if len(pairs):
             pair_frames.append(pairs.assign(**ident))
-    classes = pd.DataFrame(class_rows, columns=within + [group] + _CLASS_COLUMNS)
+    classes = pd.DataFrame(class_rows, columns=within + units + _CLASS_COLUMNS)
     if len(classes):
         classes["significant"] = classes["p_value"] < alpha
         classes["small_group"] = classes["n_sat"] < min_n
