@@ -183,6 +183,7 @@ def _read_workbook(path: Path, kind: str) -> list[Sheet]:
     wb = _open_workbook(path, kind)
     states = {m.name: str(m.visible).rsplit(".", 1)[-1].lower() for m in wb.sheets_metadata}
     specials = _special_cells(path, kind, wb.sheet_names)
+    padded = _zero_padded_cells(path) if kind == "xlsx" else {}
     sheets = []
     for name in wb.sheet_names:
         try:
@@ -191,6 +192,10 @@ def _read_workbook(path: Path, kind: str) -> list[Sheet]:
         except Exception:  # a chart sheet or a damaged sheet: nothing to read in it
             sheets.append(Sheet(name, [], _state(states.get(name))))
             continue
+        for (r, c), width in padded.get(name, {}).items():  # 0501001 shown, 501001 stored
+            if r < len(rows) and c < len(rows[r]) and isinstance(rows[r][c], float) \
+                    and rows[r][c].is_integer():
+                rows[r][c] = str(int(rows[r][c])).zfill(width)
         placed = 0
         for (r, c), value in specials.get(name, {}).items():
             if r < len(rows) and c < len(rows[r]) and _blankish(rows[r][c], value):
@@ -353,3 +358,80 @@ def _xls_error_cells(path: Path) -> dict[str, dict[tuple[int, int], SpecialCell]
             out[name] = cells
         book.unload_sheet(i)
     return out
+
+
+def filled_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
+    """Cells of an .xlsx sheet with a background fill (0-based row, column → colour), for
+    sheets whose notes say a colour marks a status. Empty for other formats."""
+    path = Path(path)
+    try:
+        if sniff(path) != "xlsx":
+            return {}
+        with zipfile.ZipFile(path) as z:
+            member = _xlsx_sheet_files(z, z.read("xl/workbook.xml")).get(sheet_name)
+            if member is None:
+                return {}
+            fills = _filled_styles(z.read("xl/styles.xml"))
+            data = z.read(member)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    out = {}
+    for m in re.finditer(rb"<c\s([^>]*)>", data):
+        attrs = m[1]
+        ref, style = _CELL_REF.search(attrs), re.search(rb'\bs\s*=\s*["\'](\d+)["\']', attrs)
+        if ref and style and int(style[1]) in fills:
+            out[(int(ref[2]) - 1, _column_index(ref[1].decode()))] = fills[int(style[1])]
+    return out
+
+
+def _filled_styles(styles: bytes) -> dict[int, str]:
+    """Cell style index → fill colour, for the styles with a solid background."""
+    fills_xml = re.search(rb"<fills[^>]*>(.*?)</fills>", styles, re.S)
+    xfs_xml = re.search(rb"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S)
+    if not (fills_xml and xfs_xml):
+        return {}
+    colours = []
+    for fill in re.findall(rb"<fill>(.*?)</fill>|<fill/>", fills_xml[1], re.S):
+        solid = re.search(rb'patternType\s*=\s*["\']solid["\']', fill or b"")
+        rgb = re.search(rb'<fgColor[^>]*(?:rgb|theme|indexed)\s*=\s*["\']([^"\']+)["\']', fill or b"")
+        colours.append((rgb[1].decode() if rgb else "solid") if solid else None)
+    out = {}
+    for k, xf in enumerate(re.findall(rb"<xf\b([^>]*)/?>", xfs_xml[1])):
+        fill_id = re.search(rb'fillId\s*=\s*["\'](\d+)["\']', xf)
+        if fill_id and int(fill_id[1]) < len(colours) and colours[int(fill_id[1])]:
+            out[k] = colours[int(fill_id[1])]
+    return out
+
+
+def _zero_padded_cells(path: Path) -> dict[str, dict[tuple[int, int], int]]:
+    """Numbers shown with leading zeros by a custom format such as 0000000 (an id 0501001
+    stored as 501001): (row, col) → width, by sheet. Empty when no such format exists."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            styles = z.read("xl/styles.xml")
+            formats = {int(i): len(code) for i, code in re.findall(
+                rb'<numFmt\s[^>]*numFmtId\s*=\s*["\'](\d+)["\'][^>]*formatCode\s*=\s*["\'](0{2,})["\']',
+                styles)}
+            if not formats:
+                return {}
+            xfs = re.search(rb"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S)
+            widths = {}
+            for k, xf in enumerate(re.findall(rb"<xf\b([^>]*)/?>", xfs[1] if xfs else b"")):
+                fmt = re.search(rb'numFmtId\s*=\s*["\'](\d+)["\']', xf)
+                if fmt and int(fmt[1]) in formats:
+                    widths[k] = formats[int(fmt[1])]
+            if not widths:
+                return {}
+            out = {}
+            for name, member in _xlsx_sheet_files(z, z.read("xl/workbook.xml")).items():
+                cells = {}
+                for m in re.finditer(rb"<c\s([^>]*)>", z.read(member)):
+                    ref = _CELL_REF.search(m[1])
+                    style = re.search(rb'\bs\s*=\s*["\'](\d+)["\']', m[1])
+                    if ref and style and int(style[1]) in widths:
+                        cells[(int(ref[2]) - 1, _column_index(ref[1].decode()))] = widths[int(style[1])]
+                if cells:
+                    out[name] = cells
+            return out
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return {}

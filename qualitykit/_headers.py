@@ -28,6 +28,11 @@ OTHER = {
     "教师姓名": "teacher", "任课教师": "teacher", "教师": "teacher", "老师": "teacher",
     "教师工号": "teacher_id", "工号": "teacher_id", "科目": "subject_name", "学科": "subject_name",
     "是否选课": "elective_flag", "学年": "school_year", "学期": "term",
+    "考试名称": "exam", "考试": "exam", "考试类型": "exam", "考次": "exam", "考试项目": "exam",
+    "exam": "exam", "examname": "exam",
+    "考试状态": "exam_status", "考生状态": "exam_status", "状态": "exam_status",
+    "参考状态": "exam_status", "考试情况": "exam_status", "参考情况": "exam_status",
+    "缺考标记": "exam_status", "缺考情况": "exam_status", "说明": "remark", "备注说明": "remark",
     "成绩": "value", "分数": "value", "得分": "value", "考试成绩": "value", "score": "value",
     "满分": "full_mark", "满分值": "full_mark", "卷面满分": "full_mark",
     "no.": "seq", "rank": "rank", "gender": "gender", "sex": "gender", "remark": "remark",
@@ -35,6 +40,7 @@ OTHER = {
 }
 COMBINATION_ALIASES = ("科类", "选科", "选科组合", "所选组合", "组合", "选考科目", "选考组合")
 SCORE_SUFFIXES = ("分数", "得分", "成绩", "卷面分", "卷面", "分")
+_VARIANTS = {"(文)", "(理)", "(文科)", "(理科)", "文", "理", "(a卷)", "(b卷)", "a卷", "b卷"}
 _FULL_MARK_RE = re.compile(r"^(.+?)\(?(?:满分|总分)?[:：=]?(\d{2,3})分?\)?$")
 SCALED_SUFFIXES = ("赋分", "等级赋分", "赋分成绩", "转换分", "标准分赋分")
 SUB_SCORE = {"得分", "分数", "成绩", "卷面分", "赋分", "分", "等级赋分", "转换分"}
@@ -73,6 +79,8 @@ ASIDE_REASONS = {
     "remark": "备注列（remark），不导入",
     "grade": "年级列（grade），仅用于确定年级",
     "other": "非成绩列，不导入",
+    "exam_status": "考试状态列，用于判断缺考、请假等，不作为成绩导入",
+    "exam": "考试名称列，用于确定考试",
     "part": "分卷或题型得分（客观题、主观题等），已取该科总分，不导入",
     "value": "成绩列（没有写明科目），不导入；如是某科成绩，请在表头写上科目名",
     "subject_name": "科目名称列，不导入",
@@ -161,6 +169,8 @@ def _classify_single(t: str, header: str, extra: dict[str, str] | None, index: i
             return Column(index, header, "score", subject)
         if tail in SCALED_SUFFIXES:
             return Column(index, header, "score", subject, priority=-1)
+        if tail in _VARIANTS:  # 数学(文) / 数学(理): one paper per pupil
+            return Column(index, header, "score", subject)
         if tail in LEVEL_WORDS:
             return Column(index, header, "level", subject)
         if tail in SUB_RAW:

@@ -42,11 +42,13 @@ def read_long(imp: ScoreImport, sheet: Sheet, found) -> tuple[pd.DataFrame, dict
                     pick(cols, "class") or pick(cols, "class_code"), pick(cols, "school"),
                     None, None, {"": value}, {}, {norm(c.header) for c in cols if c.header})
     subject_col, full_col = pick(cols, "subject_name"), pick(cols, "full_mark")
+    exam_col = pick(cols, "exam")
     fixed = None if subject_col else canonical_subject(sheet.name, imp.extra)
     n = len(rows)
     sids = imp._student_ids(sheet.name, [r[layout.id.index] for r in rows] if layout.id
                             else [None] * n, first, layout.id)
     records, empty, skipped, heading = [], 0, 0, None
+    other_exams: set[str] = set()
     for pos, row in enumerate(rows):
         excel_row = first + pos
         name = norm(row[layout.name.index]) if layout.name else ""
@@ -59,18 +61,32 @@ def read_long(imp: ScoreImport, sheet: Sheet, found) -> tuple[pd.DataFrame, dict
         if kind != "pupil":
             skipped += 1
             continue
+        exam = _exam(row, exam_col, context.exam)
+        if imp.exam and exam_col is not None and not _same_exam(exam, imp.exam):
+            skipped += 1  # another exam of the file (exam= picks one)
+            other_exams.add(exam)
+            continue
         record = _record(imp, sheet.name, row, excel_row, sids[pos], name, layout, context,
                          heading, fixed or _subject(imp, sheet.name, row, excel_row, subject_col),
-                         full_col)
+                         full_col, exam)
         if record is None:
             skipped += 1
         else:
             records.append(record)
     frame = pd.DataFrame(records, columns=["student_id", "name", "school", "grade", "class_id",
                                            "class_name", "subject", "score", "status",
-                                           "full_mark", "level", "source_row"])
-    frame["exam"], frame["source_file"], frame["source_sheet"] = (context.exam, imp.file,
-                                                                   sheet.name)
+                                           "full_mark", "level", "source_row", "exam"])
+    frame["source_file"], frame["source_sheet"] = imp.file, sheet.name
+    if other_exams:
+        imp.problems.add(sheet.name, None, exam_col.index, exam_col.header, "、".join(other_exams),
+                         f"表中还有其他考试的成绩：{'、'.join(sorted(other_exams))} (other exams)",
+                         f"按 exam={imp.exam!r} 只读取这次考试；其他考试的行已跳过", "info")
+    exams = sorted(set(frame["exam"]))
+    if len(exams) > 1:
+        imp.problems.add(sheet.name, None, exam_col.index, exam_col.header, "、".join(exams),
+                         f"表中有 {len(exams)} 次考试的成绩：{'、'.join(exams)} (several exams)",
+                         "按考试分别导入（exam 列）；只分析其中一次时请用 exam=（命令行 --exam）指定",
+                         "info")
     if frame.empty:
         imp._no_pupils(sheet.name, hdr + 1, skipped)
     counts = {"header_row": hdr + 1, "rows_read": n - empty, "rows_imported": len(records),
@@ -93,8 +109,24 @@ def _subject(imp: ScoreImport, sheet, row, excel_row, col) -> str | None:
     return subject
 
 
+def _exam(row, col, default: str) -> str:
+    """The exam a row belongs to: its 考试名称 cell (as a canonical name when it reads as one)."""
+    if col is None or blank(row[col.index]):
+        return default
+    from ._exam import parse_exam
+
+    text = norm(row[col.index])
+    return parse_exam(text) or text
+
+
+def _same_exam(exam: str, wanted: str) -> bool:
+    from ._exam import parse_exam
+
+    return norm(exam) == norm(wanted) or norm(exam) == norm(parse_exam(wanted) or wanted)
+
+
 def _record(imp: ScoreImport, sheet, row, excel_row, sid, name, layout: Layout, context,
-            heading, subject, full_col) -> dict | None:
+            heading, subject, full_col, exam) -> dict | None:
     """One pupil × subject row of the canonical table; None (reported) when it cannot be."""
     if subject is None:
         return None
@@ -104,7 +136,7 @@ def _record(imp: ScoreImport, sheet, row, excel_row, sid, name, layout: Layout, 
     school = (norm(row[layout.school.index]) if layout.school else "") or context.school
     klass, school = imp._roster_class(sheet, excel_row, sid, klass, school, layout, context)
     sid = sid or _surrogate_id(school, klass[3], name)
-    key = (sid, subject)
+    key = (sid, subject, exam)
     seen = imp.seen_pairs
     col = layout.subjects[""]
     if key in seen:
@@ -123,7 +155,8 @@ def _record(imp: ScoreImport, sheet, row, excel_row, sid, name, layout: Layout, 
             "class_id": klass[3], "class_name": klass[0], "subject": subject,
             "score": cell.score if status == "sat" and cell.score is not None else np.nan,
             "status": status, "full_mark": float(full),
-            "level": cell.level if status == "sat" else None, "source_row": excel_row}
+            "level": cell.level if status == "sat" else None, "source_row": excel_row,
+            "exam": exam}
 
 
 def _full_mark(row, col) -> float | None:

@@ -113,6 +113,45 @@ def heading_class(row: list[object], grade_hint: int | None) -> ClassName | None
     return parsed if parsed.number is not None else None
 
 
+_HINT_WORDS = {
+    "absent": ("缺考", "缺席", "未考", "未参加", "旷考", "没考"),
+    "excused": ("请假", "病假", "事假", "免考", "缓考", "休学"),
+    "transferred": ("转学", "转出", "已转走", "离校"),
+    "cheated": ("作弊", "违纪", "舞弊"),
+    "excluded": ("随班就读", "不计入", "不计", "剔除", "不参与统计", "不参加统计"),
+}
+_NAME_MARK = re.compile(r"^(.+?)[(（\[【](缺考|缺|请假|病假|免考|转学|转出|休学|作弊|随班就读|"
+                        r"不计|缓考)[)）\]】]$")
+COLOUR_RE = re.compile(r"颜色|底纹|底色|背景色|填充色|标红|标黄|标绿|标蓝|涂色|[红黄绿蓝橙紫灰]色")
+
+
+def status_hint(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """What a 备注 or 考试状态 cell says about the pupil's sitting: a status and the subjects it
+    names (none named: every subject).
+
+    >>> status_hint("语文缺考"), status_hint("随班就读，不计入统计"), status_hint("正常")
+    (('absent', ('语文',)), ('excluded', ()), None)
+    """
+    from .subjects import SUBJECT_ALIASES
+
+    s = norm(text)
+    if not s:
+        return None
+    status = next((st for st, words in _HINT_WORDS.items() if any(w in s for w in words)), None)
+    if status is None:
+        return None
+    subjects = tuple(dict.fromkeys(
+        SUBJECT_ALIASES[a] for a in sorted(SUBJECT_ALIASES, key=len, reverse=True)
+        if len(a) >= 2 and not a.isascii() and a in s))
+    return status, subjects
+
+
+def name_mark(name: str) -> tuple[str, str] | None:
+    """A status written after the name: ``张三(缺考)`` → ("张三", "缺考")."""
+    m = _NAME_MARK.match(name)
+    return (m[1], m[2]) if m else None
+
+
 _SCIENTIFIC = re.compile(r"^[+]?\d(\.\d+)?[eE]\+?\d{1,2}$")
 
 

@@ -34,6 +34,8 @@ DEFAULT_FULL_MARK = 100.0
 TOTAL = "总分"
 FOREIGN_LANGUAGES = ("英语", "日语", "俄语", "外语")
 SECONDARY_SUBJECTS = {"物理", "化学", "生物", "历史", "地理", "政治"}
+#: Subjects of which a pupil takes only some: 7选3 / 3+1+2 electives, 理综 or 文综
+ELECTIVE_GROUPS = (("物理", "化学", "生物", "政治", "历史", "地理", "技术"), ("理科综合", "文科综合"))
 SEVERE_STATUS_NOTES = {
     "not_scanned": "试卷未扫描（not_scanned），不计入统计；请与阅卷系统核实该生是否参考",
     "cheated": "作弊（cheated），不计入统计",
@@ -41,6 +43,8 @@ SEVERE_STATUS_NOTES = {
 }
 STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}  # "sat" is 0
 STATUSES_ARRAY = np.array(STATUSES, dtype=object)
+STATUS_LABELS = {"absent": "缺考", "excused": "请假/免考", "transferred": "转学", "cheated": "作弊",
+                 "excluded": "不计入统计"}
 _CELL_FIX = "请改为数字分数，或缺考写“缺考”、请假写“请假”、未选考写“N”"
 
 
@@ -57,6 +61,7 @@ class Layout:
     subjects: dict[str, H.Column]
     levels: dict[str, H.Column]
     header_texts: set[str]
+    notes: list[H.Column] = field(default_factory=list)  # 备注 and 考试状态 columns
 
     @property
     def identity_indexes(self) -> list[int]:
@@ -81,6 +86,7 @@ class Students:
     excel_rows: list[int] = field(default_factory=list)
     empty: int = 0
     skipped: int = 0
+    hints: dict[int, list[tuple]] = field(default_factory=dict)  # pupil → (text, column, header)
 
     def add(self, pos, sid, name, school, klass, excel_row) -> None:
         class_name, _, grade, class_id = klass
@@ -243,6 +249,8 @@ class ScoreImport:
         self.seen_ids: dict[str, tuple[str, int]] = {}
         self.seen_pairs: dict[tuple[str, str], tuple[str, int]] = {}  # long sheets
         self.cross: list[tuple] = []  # pupils met again in another sheet
+        self.subject_columns: dict[tuple[str, str], tuple[int, str]] = {}  # (sheet, subject) → column
+        self.colour_noted: dict[str, tuple] = {}  # sheet → (row, note) saying a colour marks a status
         self.notes: list[str] = []
 
     # ---- the file ---------------------------------------------------------------------------
@@ -303,8 +311,12 @@ class ScoreImport:
                            suffixes=("", "_first"), indicator=True)
             same = (m["_merge"] == "both") & (m["status"] == m["status_first"]) & (
                 (m["score"] == m["score_first"]) | (m["score"].isna() & m["score_first"].isna()))
-            if not same.all():
-                continue
+            if (m["_merge"] != "both").any():
+                continue  # subjects of its own
+            if not same.all():  # a copy with some cells changed: name those cells
+                if (~same).sum() > len(m) / 2:
+                    continue
+                self._differing_copy(sheet, m[~same])
             data = _adopt_classes(data[data["source_sheet"] != sheet], rows)
             n = rows["student_id"].nunique()
             info[sheet].update(rows_imported=0, rows_skipped=info[sheet]["rows_skipped"] + n,
@@ -324,6 +336,19 @@ class ScoreImport:
             info[d.sheet].update(rows_imported=info[d.sheet]["rows_imported"] - 1,
                                  rows_skipped=info[d.sheet]["rows_skipped"] + 1)
         return data.reset_index(drop=True)
+
+    def _differing_copy(self, sheet: str, cells: pd.DataFrame) -> None:
+        """Cells where a copy sheet (汇总) differs from the sheet it repeats: which is right?"""
+        for c in cells.itertuples():
+            index, header = self.subject_columns.get((sheet, c.subject), (None, c.subject))
+            shown = f"{c.score:g}" if c.score == c.score else c.status
+            first = f"{c.score_first:g}" if c.score_first == c.score_first else c.status_first
+            self.problems.add(
+                sheet, c.source_row, index, header, shown,
+                f"{where(self.file, sheet, c.source_row, index, header)}：{c.name}的{c.subject}是 {shown}，"
+                f"而工作表「{c.source_sheet_first}」第 {c.source_row_first} 行是 {first} "
+                "(a copy sheet differs)。请核对哪一个是对的，两处改成一样后再导入。",
+                f"暂按工作表「{c.source_sheet_first}」读取", "error")
 
     def _skip_reason(self, sheet: Sheet) -> str | None:
         from .importing import is_instruction_sheet
@@ -374,11 +399,18 @@ class ScoreImport:
         first_excel_row = hdr + depth + 1
         data_rows = _padded(sheet.rows[hdr + depth:end], cols)
         layout = self._layout(sheet.name, cols, data_rows, hdr + 1)
+        context = self._exam_column(sheet.name, cols, data_rows, hdr + 1, context)
         students = self._read_students(sheet.name, data_rows, first_excel_row, layout, context,
                                        sheet.specials)
         if not students.ids:
             self._no_pupils(sheet.name, hdr + 1, students.skipped)
         frames, scores = self._read_cells(sheet.name, data_rows, layout, students)
+        self.subject_columns.update({(sheet.name, s): (c.index, c.header)
+                                     for s, c in layout.subjects.items()})
+        if students.hints:
+            self._apply_hints(sheet.name, frames, scores, students)
+        if sheet.name in self.colour_noted:
+            self._coloured_cells(sheet.name, data_rows, layout, students, first_excel_row)
         self._check_totals(sheet.name, data_rows, layout, students, scores)
         out = _assemble(students, frames, context.exam, self.file, sheet.name)
         counts = {"rows_read": len(data_rows) - students.empty,
@@ -431,9 +463,31 @@ class ScoreImport:
             no_class = (norm(sheet.name), named, *grade_and_class_id(named, grade_hint))
         elif heading is not None:  # a title or a file name naming one class
             no_class = (heading.written, heading, *grade_and_class_id(heading, grade_hint))
+        self._colour_note(sheet.name, None, [title])
         school = self.school or parse_school(title) or parse_school(sheet.name) or ""
         return Context(exam, school, grade_hint, no_class,
                        no_class[3] if named.number is not None else None)
+
+    def _exam_column(self, sheet, cols, data_rows, header_row, context: Context) -> Context:
+        """A 考试名称 column in a wide sheet: one exam names the exam; several are refused
+        (one pupil's rows per exam cannot share one table row)."""
+        col = pick(cols, "exam")
+        if col is None:
+            return context
+        from ._exam import parse_exam
+
+        exams = list(dict.fromkeys(parse_exam(norm(r[col.index])) or norm(r[col.index])
+                                   for r in data_rows if not blank(r[col.index])))
+        if len(exams) == 1 and not self.exam:
+            return Context(exams[0], context.school, context.grade_hint, context.no_class,
+                           context.sheet_class)
+        if len(exams) > 1:
+            self.problems.add(
+                sheet, header_row, col.index, col.header, "、".join(exams[:4]),
+                f"{where(self.file, sheet, header_row, col.index, col.header)}：这个工作表有 {len(exams)} "
+                f"次考试的成绩（{'、'.join(exams[:4])}）(several exams in one sheet)。请把每次考试分开"
+                "（每次一个文件或工作表）后再导入。", "无法按一次考试读取", "error")
+        return context
 
     def _no_pupils(self, sheet: str, header_row: int, skipped: int) -> None:
         what = ("表头下面没有任何学生行" if not skipped else
@@ -474,9 +528,10 @@ class ScoreImport:
                                                "；满分未知，未检查上限（可用 full_marks={'总分': 满分}）"),
                   "info")
         self._report_aside(sheet, aside, data_rows, header_row)
+        notes = [c for c, reason in aside if reason in ("remark", "exam_status")]
         layout = Layout(picked["student_id"], picked["name"], klass, picked["school"],
                         picked["combination"], _sum_column(aside), subjects, levels,
-                        {norm(c.header) for c in cols if c.header})
+                        {norm(c.header) for c in cols if c.header}, notes)
         if layout.id is None:
             P.add(sheet, header_row, None, "", "", "表中没有学号/考号列 (no student_id column)",
                   "用学校+班级+姓名生成代用编号 (surrogate id)，见每行的提醒；建议补上学号列", "warning")
@@ -500,10 +555,27 @@ class ScoreImport:
                 same = [c for c in columns[1:] if _same_values(data_rows, columns[0], c)]
                 aside += [(c, "duplicate_subject") for c in same]
                 others = [c for c in columns[1:] if c not in same]
-                if others:
+                if others and _complementary(data_rows, [columns[0], *others]):
+                    columns = [self._coalesce(sheet, subject, [columns[0], *others], data_rows,
+                                              header_row)]
+                elif others:
                     self._duplicate_error(sheet, subject, [columns[0], *others], header_row)
             chosen[subject] = columns[0]
         return chosen, aside
+
+    def _coalesce(self, sheet, subject, columns, data_rows, header_row) -> H.Column:
+        """Columns of one subject of which every pupil has at most one (数学(文) / 数学(理)):
+        one column holding each pupil's value, added at the right of the rows."""
+        index = len(data_rows[0]) if data_rows else max(c.index for c in columns) + 1
+        for row in data_rows:
+            row.append(next((row[c.index] for c in columns if not blank(row[c.index])), None))
+        headers = "、".join(f"{column_letter(c.index)} 列“{c.header}”" for c in columns)
+        self.problems.add(sheet, header_row, columns[0].index, columns[0].header, "",
+                          f"{headers}都是{subject}，每个学生只在其中一列有成绩 (one of several "
+                          f"{subject} columns)", f"合并为一科“{subject}”读取", "info")
+        full = next((c.full_mark for c in columns if c.full_mark), None)
+        return H.Column(index, "/".join(c.header for c in columns), "score", subject,
+                        full_mark=full)
 
     def _duplicate_error(self, sheet, subject, columns, header_row) -> None:
         listed = "、".join(f"{column_letter(c.index)} 列“{c.header}”" for c in columns)
@@ -565,7 +637,9 @@ class ScoreImport:
             students.class_ids = [info[3] for info in infos]
             students.excel_rows = list(range(first_excel_row, first_excel_row + n))
             self.seen_ids.update(zip(sids, zip(repeat(sheet), students.excel_rows)))
-            self._decimal_classes(sheet, raw_classes, students, layout)
+            if not any(students.class_ids):
+                self._fill_classes(sheet, students, list(range(n)), layout, context)
+            self._check_students(sheet, data_rows, raw_classes, students, layout, context)
             return students
         heading = None
         unclassed: list[int] = []  # positions in students of pupils with no class yet
@@ -602,9 +676,79 @@ class ScoreImport:
             students.add(pos, sid, names[pos], school, klass, excel_row)
         self._fill_classes(sheet, students, unclassed, layout, context, breaks)
         self._fill_schools(sheet, students, schoolless, layout, breaks)
+        self._check_students(sheet, data_rows, raw_classes, students, layout, context)
+        return students
+
+    def _check_students(self, sheet, data_rows, raw_classes, students, layout, context) -> None:
+        """Checks on the pupils as read: classes typed as decimals, a class column that
+        contradicts the sheet's name, statuses written in 备注 or after the name."""
         self._decimal_classes(sheet, raw_classes, students, layout)
         self._sheet_class_conflict(sheet, students, layout, context)
-        return students
+        self._collect_hints(data_rows, students, layout)
+
+    def _collect_hints(self, data_rows, students: Students, layout: Layout) -> None:
+        """What 备注/考试状态 cells and a mark after the name (张三(缺考)) say about a pupil's
+        sitting; the name keeps only the name."""
+        for i, pos in enumerate(students.pos):
+            mark = _rows.name_mark(students.names[i])
+            if mark is not None:
+                students.names[i] = mark[0]
+                col = layout.name
+                students.hints.setdefault(i, []).append((mark[1], col.index, col.header))
+            for col in layout.notes:
+                value = data_rows[pos][col.index]
+                if isinstance(value, str) and _rows.status_hint(value) is not None:
+                    students.hints.setdefault(i, []).append((norm(value), col.index, col.header))
+
+    def _apply_hints(self, sheet, frames: list, scores: dict, students: Students) -> None:
+        """A pupil whose 备注 (or 考试状态, or a mark after the name) says 缺考/请假/…: a 0 or a
+        blank in the subjects it names (all, when it names none) takes that status; a score
+        above 0 in a named subject is an error; 随班就读/不计入统计 excludes every score."""
+        where_in = [{int(i): k for k, i in enumerate(f[0])} for f in frames]
+        for i, hints in students.hints.items():
+            for text, col, header in hints:
+                status, named = _rows.status_hint(text)
+                changed, conflicts = self._hint_cells(frames, where_in, scores, i, status, named)
+                r = students.excel_rows[i]
+                place = where(self.file, sheet, r, col, header)
+                for subject, value in conflicts:
+                    self.problems.add(
+                        sheet, r, col, header, text,
+                        f"{place}：写明“{text}”，但{subject}成绩是 {value:g} (status note contradicts the "
+                        "score)。请核对：是缺考就把成绩格改成“缺考”，参加了考试就改正备注。",
+                        "成绩保留", "error")
+                if changed:
+                    self.problems.add(
+                        sheet, r, col, header, text,
+                        f"{place}：写明“{text}” (status note)",
+                        f"{'、'.join(changed)}记为{STATUS_LABELS[status]}（{status}），不计入统计",
+                        "warning")
+
+    def _hint_cells(self, frames, where_in, scores, i, status, named):
+        changed, conflicts = [], []
+        code = STATUS_CODE[status]
+        for f, positions in zip(frames, where_in):
+            subject = f[1]
+            k = positions.get(i)
+            if k is None or (named and subject not in named):
+                continue
+            score, st = f[2][k], int(f[3][k])
+            if status == "excluded":
+                if st == 0:
+                    f[3][k] = code
+                    scores[subject][i] = np.nan
+                    changed.append(subject)
+                continue
+            if st == 0 and score == score and score > 0:
+                if named:
+                    conflicts.append((subject, float(score)))
+                continue
+            if st in (0, STATUS_CODE["absent"]):
+                f[2][k] = np.nan
+                f[3][k] = code
+                scores[subject][i] = np.nan
+                changed.append(subject)
+        return changed, conflicts
 
     def _sheet_class_conflict(self, sheet, students: Students, layout, context) -> None:
         """A sheet named after a class whose class column names another class (a copied sheet
@@ -787,10 +931,44 @@ class ScoreImport:
                     else "表尾或备注行（如制表人、打印日期、页码）")
             P.add(sheet, excel_row, None, "", text, f"不是学生成绩行 (not a student row)：{what}",
                   "已跳过此行", "info")
+            self._colour_note(sheet, excel_row, texts)
             return "skip"
         if sid and name:
             return "pupil"
         return self._incomplete_row(sheet, row, excel_row, sid, name, texts, layout)
+
+    def _colour_note(self, sheet, excel_row, texts) -> None:
+        """A note saying a colour marks a status (黄色表示缺考): colours are not read, so such a
+        sheet would count those pupils with their 0 — an error, once per sheet."""
+        for text in texts:
+            if (_rows.COLOUR_RE.search(text) and _rows.status_hint(text) is not None
+                    and sheet not in self.colour_noted):
+                self.colour_noted[sheet] = (excel_row, text)
+
+    def _coloured_cells(self, sheet, data_rows, layout: Layout, students: Students,
+                        first_excel_row: int) -> None:
+        """The sheet says a colour marks a status: name the coloured score cells (from the
+        .xlsx styles) so that the teacher writes the status into them."""
+        excel_row, text = self.colour_noted[sheet]
+        from ._grid import filled_cells
+
+        fills = filled_cells(self.path, sheet)
+        subjects = {c.index: c for c in layout.subjects.values()}
+        rows = set(students.excel_rows)
+        cells = sorted((r + 1, c) for (r, c) in fills if c in subjects and r + 1 in rows)
+        fix = ("请在这些单元格里写上“缺考”“请假”等（不要只用颜色）后再导入。")
+        for r, c in cells:
+            col = subjects[c]
+            self.problems.add(
+                sheet, r, c, col.header, "",
+                f"{where(self.file, sheet, r, c, col.header)}：单元格有底色，而表中说明“{text}” "
+                f"(status marked by colour)：导入时读不到颜色。{fix}", "无法确定该生是否参考", "error")
+        if not cells:
+            self.problems.add(
+                sheet, excel_row, None, "", text,
+                f"{where(self.file, sheet, excel_row)}：表中说明“{text}”(status marked by colour)："
+                f"导入时读不到单元格的颜色，用颜色标出的缺考等会被当成分数。{fix}",
+                "无法区分颜色标记的学生", "error")
 
     def _non_pupil_label(self, row, sid, name, layout: Layout):
         """("stats" | "footer", the words) when the row is a statistics or footer row.
@@ -819,6 +997,7 @@ class ScoreImport:
         has_values = any(not blank(row[c.index]) for c in layout.subjects.values())
         filled = {norm(v) for v in row if not blank(v)}
         if len(filled) == 1 and not has_values:
+            self._colour_note(sheet, excel_row, list(filled))
             P.add(sheet, excel_row, None, "", next(iter(filled)),
                   "不是学生成绩行 (not a student row)：整行只有一项内容（如标题、日期、说明）",
                   "已跳过此行", "info")
@@ -965,7 +1144,10 @@ class ScoreImport:
         combos = None
         if layout.combination is not None:
             combos = [_combination(data_rows[p][layout.combination.index]) for p in kept]
-        context = _BlankContext(combos, self.electives, layout.subjects, has_value, any_value)
+        electives = set(self.electives)
+        if combos is None and not electives:
+            electives = self._elective_pattern(sheet, has_value, any_value)
+        context = _BlankContext(combos, electives, layout.subjects, has_value, any_value)
         frames, scores = [], {}
         for subject, c in layout.subjects.items():
             frame, score = self._read_subject(sheet, subject, c, columns[subject], parsed[subject],
@@ -978,6 +1160,27 @@ class ScoreImport:
                               f"{no_value} 名学生在所有科目都没有成绩 (no score in any subject)",
                               "各科记为缺考（absent），计入应考人数、不计入实考人数", "info")
         return frames, scores
+
+    def _elective_pattern(self, sheet, has_value, any_value) -> set[str]:
+        """Subjects of which each pupil takes some (7选3, 3+1+2, 理综 or 文综), seen in the sheet
+        itself: nearly every pupil has the same number of them filled, fewer than there are.
+        A blank there is a subject not taken, not an absence (said in the report)."""
+        found: set[str] = set()
+        for group in ELECTIVE_GROUPS:
+            present = [s for s in group if s in has_value]
+            if len(present) < 2 or any_value.sum() < 5:
+                continue
+            counts = sum(has_value[s].astype(int) for s in present)[any_value]
+            values, freq = np.unique(counts, return_counts=True)
+            mode = int(values[np.argmax(freq)])
+            if 1 <= mode < len(present) and freq.max() >= 0.8 * len(counts):
+                found |= set(present)
+                self.problems.add(
+                    sheet, None, None, "", "、".join(present),
+                    f"{'、'.join(present)}：几乎每个学生只有其中 {mode} 科有成绩，按选考科目处理 "
+                    "(electives detected)", "空白记为未选考（not_taken），不算缺考；选了却缺考的请写“缺考”",
+                    "info")
+        return found
 
     def _read_subject(self, sheet, subject, c, values, parsed: _Parsed, layout, data_rows,
                       students: Students, blanks: _BlankContext):
@@ -1211,6 +1414,11 @@ def _padded(rows: list[list[object]], cols: list[H.Column]) -> list[list[object]
 
 def _empty_column(rows, c: H.Column) -> bool:
     return all(blank(r[c.index]) if c.index < len(r) else True for r in rows)
+
+
+def _complementary(rows, columns: list[H.Column]) -> bool:
+    """No row has a value in two of the columns (and every column has some)."""
+    return all(sum(not blank(r[c.index]) for c in columns) <= 1 for r in rows)
 
 
 def _same_values(rows, a: H.Column, b: H.Column) -> bool:

@@ -416,3 +416,144 @@ def test_league_file_blank_school_cells(xlsx):
              [None, "2", "乙", "9-1", 80], ["一中", "4", "丁", "9-1", 60]]
     report = qk.check_scores(xlsx({"s": mixed}, name="b.xlsx"))
     assert errors(report)[["row", "column"]].values.tolist() == [[4, "A"]]
+
+
+# ---- what a sheet says around the scores ---------------------------------------------------
+def test_status_written_in_remarks_a_status_column_or_after_the_name(xlsx):
+    rows = [["班级", "学号", "姓名", "语文", "数学", "备注"],
+            ["五(1)班", "1", "甲", 0, 80, "语文缺考"],          # 0 with 语文缺考: absent
+            ["五(1)班", "2", "乙(请假)", 0, 0, None],            # a mark after the name
+            ["五(1)班", "3", "丙", 70, 90, "随班就读，不计入统计"],  # excluded, scores kept aside
+            ["五(1)班", "4", "丁", 60, 60, "数学缺考"],          # a score although 缺考: error
+            ["五(1)班", "5", "戊", 50, 40, None]]
+    report = qk.check_scores(xlsx({"s": rows}))
+    d = report.data.set_index(["student_id", "subject"])
+    assert d.loc[("1", "语文"), "status"] == "absent" and d.loc[("1", "数学"), "status"] == "sat"
+    assert d.loc[("2", "语文"), "status"] == d.loc[("2", "数学"), "status"] == "excused"
+    assert set(d.loc["2", "name"]) == {"乙"}
+    assert set(d.loc["3", "status"]) == {"excluded"}
+    assert errors(report)[["row", "column"]].values.tolist() == [[5, "F"]]
+    status = qk.check_scores(xlsx({"s": [["考号", "姓名", "班级", "考试状态", "语文"],
+                                         ["1", "甲", "八(1)班", "正常", 80],
+                                         ["2", "乙", "八(1)班", "缺考", 0]]}, name="b.xlsx"))
+    assert table(status) == {("8-1", "语文"): (1, 80.0)}
+
+
+def test_a_note_that_colour_marks_absence_names_the_coloured_cells(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.styles import PatternFill
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["班级", "学号", "姓名", "语文"])
+    for i, v in enumerate([80, 0, 70]):
+        ws.append(["五(1)班", str(i), f"生{i}", v])
+    ws["D3"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws.append([])
+    ws.append(["注：黄色底纹表示缺考"])
+    path = tmp_path / "颜色.xlsx"
+    wb.save(path)
+    e = errors(qk.check_scores(path))
+    assert e[["row", "column"]].values.tolist() == [[3, "D"]] and "颜色" in e["problem"].iloc[0]
+
+
+def test_electives_seen_in_the_sheet_are_not_absences(xlsx):
+    rows = [["学号", "姓名", "班级", "语文", "物理", "化学", "生物", "政治", "历史", "地理"]]
+    choices = ["物理化学生物", "物理化学地理", "政治历史地理", "物理生物地理", "化学政治历史"]
+    for i, pick in enumerate(choices):
+        row = [str(i), f"生{i}", "高二(1)班", 100]
+        row += [70 + i if s in pick else None for s in ("物理", "化学", "生物", "政治", "历史", "地理")]
+        rows.append(row)
+    report = qk.check_scores(xlsx({"s": rows}), full_marks={"语文": 150})
+    assert report.ok and set(report.data["status"]) == {"sat"}
+    assert report.data.groupby("subject").size().to_dict() == {
+        "语文": 5, "物理": 3, "化学": 3, "生物": 2, "政治": 2, "历史": 2, "地理": 3}
+    assert report.problems["problem"].str.contains("electives detected").any()
+
+
+def test_one_of_two_columns_of_a_subject(xlsx):
+    rows = [["学号", "姓名", "班级", "数学(文)", "数学(理)"], ["1", "甲", "高三(1)班", 90, None],
+            ["2", "乙", "高三(2)班", None, 120]]
+    report = qk.check_scores(xlsx({"s": rows}), full_marks={"数学": 150})
+    assert report.ok and table(report) == {("12-1", "数学"): (1, 90.0), ("12-2", "数学"): (1, 120.0)}
+
+
+def test_a_copy_sheet_with_one_changed_score_names_the_cell(xlsx):
+    head = ["学号", "姓名", "语文", "数学"]
+    c1 = [["1", "甲", 90, 85], ["2", "乙", 80, 70]]
+    changed = [["1", "甲", 90, 95], ["2", "乙", 80, 70]]
+    e = errors(qk.check_scores(xlsx({"五(1)班": [head, *c1], "汇总": [head, *changed]})))
+    assert e[["sheet", "row", "column"]].values.tolist() == [["汇总", 2, "D"]]
+    assert "85" in e["problem"].iloc[0] and "95" in e["problem"].iloc[0]
+
+
+def test_an_exam_column(xlsx):
+    rows = [["考试名称", "学号", "姓名", "班级", "科目", "分数"],
+            ["2024-2025学年第一学期期中", "1", "甲", "五(1)班", "语文", 80],
+            ["2024-2025学年第一学期期末", "1", "甲", "五(1)班", "语文", 90]]
+    report = qk.check_scores(xlsx({"s": rows}))
+    assert report.ok and sorted(report.data["exam"]) == ["2024-2025-1 期中", "2024-2025-1 期末"]
+    one = qk.read_scores(xlsx({"s": rows}, name="b.xlsx"), exam="2024-2025-1 期末")
+    assert one["score"].tolist() == [90.0]
+    wide = [["考试", "学号", "姓名", "班级", "语文"], ["期中", "1", "甲", "五(1)班", 80],
+            ["期末", "1", "甲", "五(1)班", 90]]
+    assert "several exams" in errors(qk.check_scores(xlsx({"s": wide}, name="c.xlsx")))[
+        "problem"].iloc[0]
+
+
+def test_ids_shown_with_leading_zeros_by_a_number_format(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["考号", "姓名", "班级", "语文"])
+    ws.append([501001, "甲", "五(1)班", 90])
+    ws["A2"].number_format = "0000000"
+    path = tmp_path / "考号.xlsx"
+    wb.save(path)
+    assert qk.read_scores(path)["student_id"].tolist() == ["0501001"]
+
+
+def test_class_from_a_label_above_the_header_and_from_the_file_name(xlsx):
+    rows = [["2024-2025学年第一学期期末成绩登记表"], ["年级：五年级    班级：3班    班主任：李华"],
+            ["学号", "姓名", "语文"], ["1", "甲", 90]]
+    assert set(qk.read_scores(xlsx({"Sheet1": rows}))["class_id"]) == {"5-3"}
+    named = xlsx({"Sheet1": [["学号", "姓名", "语文"], ["1", "甲", 90]]}, name="五(1)班数学成绩.xlsx")
+    assert set(qk.read_scores(named)["class_id"]) == {"5-1"}
+
+
+def test_a_header_that_differs_starts_a_new_block(xlsx):
+    rows = [["班级", "学号", "姓名", "语文", "数学"], ["五(1)班", "01", "甲", 90, 60],
+            ["班级", "学号", "姓名", "数学", "语文"], ["五(2)班", "02", "乙", 50, 80]]
+    d = qk.read_scores(xlsx({"s": rows})).set_index(["student_id", "subject"])["score"]
+    assert d.to_dict() == {("01", "语文"): 90.0, ("01", "数学"): 60.0,
+                           ("02", "数学"): 50.0, ("02", "语文"): 80.0}
+
+
+def test_headings_with_teacher_and_count_and_decimal_classes(xlsx):
+    rows = [["五年级（1）班    班主任：李华    人数：1"], ["学号", "姓名", "语文"], ["01", "甲", 90],
+            ["五年级（2）班    班主任：王敏    人数：1"], ["学号", "姓名", "语文"], ["02", "乙", 80]]
+    assert table(qk.check_scores(xlsx({"s": rows}))) == {("5-1", "语文"): (1, 90.0),
+                                                          ("5-2", "语文"): (1, 80.0)}
+    decimals = [["班级", "学号", "姓名", "语文"], [7.1, "1", "甲", 90], [7.2, "2", "乙", 80],
+                [7.1, "3", "丙", 70]]  # the last is 7.10 as Excel stores it
+    e = errors(qk.check_scores(xlsx({"s": decimals}, name="b.xlsx")))
+    assert e[["row", "column"]].values.tolist() == [[4, "A"]]
+
+
+def test_sheet_named_after_another_class_and_fill_down_across_a_statistics_row(xlsx):
+    head = ["班级", "学号", "姓名", "语文"]
+    copied = qk.check_scores(xlsx({"五(1)班": [head, ["五(1)班", "1", "甲", 90]],
+                                   "五(2)班": [head, ["五(1)班", "2", "乙", 80]]}))
+    assert errors(copied)[["sheet", "row"]].values.tolist() == [["五(2)班", 2]]
+    rows = [head, ["五(1)班", "1", "甲", 90], [None, "2", "乙", 80], [None, "平均分", None, 85],
+            [None, "3", "丙", 70], ["五(2)班", "4", "丁", 60]]
+    e = errors(qk.check_scores(xlsx({"s": rows}, name="b.xlsx")))
+    assert e[["row", "column"]].values.tolist() == [[5, "A"]]
+
+
+def test_one_percentage_among_scores_and_invisible_characters(xlsx):
+    report = qk.check_scores(xlsx({"s": [["学号", "姓名", "班级", "数学"], ["1", "甲", "五(1)班", 90],
+                                         ["2", "乙", "五(1)班", 0.85], ["3", "丙", "五(1)班", 0.5],
+                                         ["4", "丁", "五(1)班", "\u200b78"]]}))
+    assert errors(report)[["row", "column"]].values.tolist() == [[3, "D"]]
+    assert report.data.set_index("student_id").loc[["3", "4"], "score"].tolist() == [0.5, 78.0]
