@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks/
 
 sample: $(STAMP)
-	$(BIN)/python -c "from qualitykit.sample import simulate, write_sample; print(write_sample(simulate()))"
+	$(BIN)/python -c "from qualitykit.io.sample import simulate, write_sample; print(write_sample(simulate()))"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
@@ -31,7 +31,7 @@ bench: $(STAMP)
 
 # rebuild the Word templates (templates/质量分析报告模板.docx, 等级分析报告模板.docx) from qualitykit/word.py
 template: $(STAMP)
-	$(BIN)/python -c "from qualitykit.word import build_template, build_level_template; print(build_template(), build_level_template())"
+	$(BIN)/python -c "from qualitykit.report.word import build_template, build_level_template; print(build_template(), build_level_template())"
 
 clean:
 	rm -rf $(VENV) output .pytest_cache

@@ -2,46 +2,80 @@
 
 Read the school's own score sheets into one canonical long table, then compute 三率一分 and
 the rest from it. See README.md for the two-command set-up.
+
+The package has three parts, each a folder: ``io`` (reading score, roster, teacher and item
+sheets; the import report; the sample school), the analysis families (``term`` 期中/期末质量分析,
+``lists`` 培优补差, ``items`` 试卷分析, ``growth`` 纵向分析) and ``report`` (tables, charts,
+Word, HTML and PDF). The shared concepts sit at the top: ``schema``, ``standard``,
+``subjects``, ``classes``, ``labels``. Every public name below is imported on first use, so
+``import qualitykit`` is quick and a command pays only for what it uses.
 """
 
-from .classes import parse_class, parse_grade
-from .cohorts import CohortComparison, CohortTrack, cohort_compare, track_cohort
-from .compare import ClassComparison, compare_classes, compare_exams, games_howell, hedges_g
-from .display import VIEWS, band_table, basic_text, level_text, show, text, title_block
-from .distribution import grade_levels, score_bands, standard_total, standardize, student_totals
-from .findings import findings
-from .exams import Exams, load_exams, pre_post
-from .fonts import cjk_font, set_theme
-from .growth import Growth, growth_percentiles
-from .growth_workbook import write_growth
-from .import_report import ImportReport, ScoreFileError
-from .importing import check_scores, read_roster, read_scores, read_teachers
-from .item_analysis import EBEL, ItemAnalysis, cronbach_alpha, distractors, item_analysis
-from .item_import import ITEM_COLUMNS, check_items, item_table, read_items
-from .knowledge import knowledge_points
-from .paper import PaperAnalysis, paper_analysis, write_paper
-from .indicators import all_pass_rate, cut_lines, double_high_check, summary, wilson_interval
-from .labels import LABELS, label, to_display
-from .levels import (LEVEL_IDS, LevelComparison, compare_level_exams, compare_levels, level_codes,
-                     level_findings, level_measures, level_subjects, level_summary, to_levels)
-from .plots import (plot_class_means, plot_distributions, plot_items, plot_knowledge_points,
-                    plot_levels, plot_rates, plot_score_bands, plot_teachers)
-from .plots_growth import plot_cohorts, plot_growth, plot_trend, plot_value_added
-from .sample import load_sample, sample_files, sample_path
-from .schema import ROSTER_COLUMNS, SCORE_COLUMNS, STATUSES, TEACHER_COLUMNS, unit_keys
-from .standard import PRESETS, Standard, get_standard
-from .subjects import SUBJECTS, canonical_subject
-from .progress import TRANSITIONS, Progress, progress
-from .targets import LISTS, RULES, target_counts, target_rules, targets
-from .target_workbook import write_targets
-from .teachers import assign_teachers, teacher_table
-from .tracking import Tracking, update_tracking
-from .term import TermData, load_term, mask_names
-from .trend import Trend, trend
-from .value_added import ValueAdded, value_added
-from .word import write_outputs
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.3.0"
+
+#: public name -> the module that defines it
+_PUBLIC = {
+    **dict.fromkeys(('check_items', 'ITEM_COLUMNS', 'item_table', 'read_items',), "io.items"),
+    **dict.fromkeys(('ImportReport', 'ScoreFileError',), "io.problems"),
+    **dict.fromkeys(('load_sample', 'sample_files', 'sample_path',), "io.sample"),
+    **dict.fromkeys(('check_scores', 'read_roster', 'read_scores', 'read_teachers',), "io.scores"),
+    **dict.fromkeys(('parse_class', 'parse_grade',), "classes"),
+    **dict.fromkeys(('cohort_compare', 'CohortComparison', 'CohortTrack', 'track_cohort',), "growth.cohorts"),
+    **dict.fromkeys(('Exams', 'load_exams', 'pre_post',), "growth.exams"),
+    **dict.fromkeys(('Growth', 'growth_percentiles',), "growth.sgp"),
+    **dict.fromkeys(('Trend', 'trend',), "growth.trend"),
+    **dict.fromkeys(('value_added', 'ValueAdded',), "growth.value_added"),
+    **dict.fromkeys(('cronbach_alpha', 'distractors', 'EBEL', 'item_analysis', 'ItemAnalysis',), "items.analysis"),
+    **dict.fromkeys(('knowledge_points',), "items.knowledge"),
+    **dict.fromkeys(('paper_analysis', 'PaperAnalysis', 'write_paper',), "items.paper"),
+    **dict.fromkeys(('label', 'LABELS', 'to_display',), "labels"),
+    **dict.fromkeys(('Progress', 'progress', 'TRANSITIONS',), "lists.progress"),
+    **dict.fromkeys(('LISTS', 'RULES', 'target_counts', 'target_rules', 'targets',), "lists.targets"),
+    **dict.fromkeys(('Tracking', 'update_tracking',), "lists.tracking"),
+    **dict.fromkeys(('band_table', 'basic_text', 'level_text', 'show', 'text', 'title_block', 'VIEWS',), "report.display"),
+    **dict.fromkeys(('cjk_font', 'set_theme',), "report.fonts"),
+    **dict.fromkeys(('write_growth',), "report.growth_workbook"),
+    **dict.fromkeys(('plot_class_means', 'plot_distributions', 'plot_items', 'plot_knowledge_points', 'plot_levels', 'plot_rates', 'plot_score_bands', 'plot_teachers',), "report.plots"),
+    **dict.fromkeys(('plot_cohorts', 'plot_growth', 'plot_trend', 'plot_value_added',), "report.plots_growth"),
+    **dict.fromkeys(('write_targets',), "report.target_workbook"),
+    **dict.fromkeys(('write_outputs',), "report.word"),
+    **dict.fromkeys(('ROSTER_COLUMNS', 'SCORE_COLUMNS', 'STATUSES', 'TEACHER_COLUMNS', 'unit_keys',), "schema"),
+    **dict.fromkeys(('get_standard', 'PRESETS', 'Standard',), "standard"),
+    **dict.fromkeys(('canonical_subject', 'SUBJECTS',), "subjects"),
+    **dict.fromkeys(('ClassComparison', 'compare_classes', 'compare_exams', 'games_howell', 'hedges_g',), "term.compare"),
+    **dict.fromkeys(('grade_levels', 'score_bands', 'standard_total', 'standardize', 'student_totals',), "term.distribution"),
+    **dict.fromkeys(('findings',), "term.findings"),
+    **dict.fromkeys(('all_pass_rate', 'cut_lines', 'double_high_check', 'summary', 'wilson_interval',), "term.indicators"),
+    **dict.fromkeys(('compare_level_exams', 'compare_levels', 'level_codes', 'level_findings', 'LEVEL_IDS', 'level_measures', 'level_subjects', 'level_summary', 'LevelComparison', 'to_levels',), "term.levels"),
+    **dict.fromkeys(('load_term', 'mask_names', 'TermData',), "term.load"),
+    **dict.fromkeys(('assign_teachers', 'teacher_table',), "term.teachers"),
+}
+
+
+#: the parts, importable as attributes (``qualitykit.report``)
+_PARTS = {"io", "term", "lists", "items", "growth", "report", "external", "schema", "standard",
+          "subjects", "classes", "labels", "paths", "cli"}
+
+
+def __getattr__(name: str):
+    if name in _PARTS:
+        return importlib.import_module(f".{name}", __name__)
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qualitykit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))
+
+
 
 __all__ = [
     # reading

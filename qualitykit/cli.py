@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._files import InputFileError, input_file, output_file, output_folder, standard_file
-from .import_report import ScoreFileError
+from .io.files import InputFileError, input_file, output_file, output_folder, standard_file
+from .io.problems import ScoreFileError
 
 #: Path options of each command: (attribute, option as typed, role). Roles: ``in`` an existing
 #: file, ``folder`` an output folder, ``out`` an output file, ``track`` a file that is created
@@ -118,7 +118,7 @@ def _add_import_options(p: argparse.ArgumentParser, *, for_report: bool = False)
 
 
 def cmd_check(args) -> int:
-    from .importing import check_scores
+    from .io.scores import check_scores
 
     report = check_scores(args.file, **_import_options(args))
     print(report.to_text(max_rows=args.max_rows))
@@ -132,8 +132,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from .importing import read_scores
-    from .indicators import summary
+    from .io.scores import read_scores
+    from .term.indicators import summary
     from .labels import to_display
 
     scores = read_scores(args.file, **_import_options(args))
@@ -144,7 +144,7 @@ def cmd_summary(args) -> int:
                            "display.unicode.east_asian_width", True):
         print(shown.to_string(index=False))
     if args.out:
-        from ._excel import write_sheets
+        from .report.excel import write_sheets
 
         write_sheets(args.out, {"三率一分": shown})
         print(f"\n已保存：{Path(args.out).resolve()}")
@@ -162,7 +162,7 @@ def _print_report_result(result: dict) -> None:
 
 
 def cmd_report(args) -> int:
-    from .report import run_report
+    from .report.term_report import run_report
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     subjects = _subjects(args.subjects)
@@ -179,7 +179,7 @@ def cmd_report(args) -> int:
 
 def cmd_growth(args) -> int:
     """纵向分析: 届比较, 追踪, 增值评价, 成长百分位, 趋势 (notebook 02) as HTML, PDF and xlsx."""
-    from .growth_report import run_growth_report
+    from .report.growth_report import run_growth_report
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     exams = _subjects(args.exams)  # the same comma-separated list
@@ -195,11 +195,11 @@ def cmd_growth(args) -> int:
 
 def cmd_targets(args) -> int:
     """培优补差.xlsx for the teachers, and the 学困生档案 brought up to date."""
-    from .progress import progress
-    from .target_workbook import write_targets
-    from .targets import targets
-    from .term import load_term
-    from .tracking import update_tracking
+    from .lists.progress import progress
+    from .report.target_workbook import write_targets
+    from .lists.targets import targets
+    from .term.load import load_term
+    from .lists.tracking import update_tracking
 
     subjects = _subjects(args.subjects)
     if args.tracking and Path(args.tracking).exists():  # a broken file stops before any work
@@ -238,7 +238,7 @@ def cmd_targets(args) -> int:
 
 def _check_tracking(path: str) -> None:
     """An existing 学困生档案 must be one the kit wrote (read it now, not after the lists)."""
-    from .tracking import Tracking
+    from .lists.tracking import Tracking
 
     try:
         Tracking.read(path)
@@ -248,10 +248,10 @@ def _check_tracking(path: str) -> None:
 
 def cmd_demo(args) -> int:
     """The term report of the bundled sample school, plus its import report."""
-    from .growth_report import run_growth_report
-    from .importing import check_scores
-    from .report import run_report
-    from .sample import sample_path
+    from .report.growth_report import run_growth_report
+    from .io.scores import check_scores
+    from .report.term_report import run_report
+    from .io.sample import sample_path
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

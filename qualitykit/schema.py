@@ -46,7 +46,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ._cells import STATUSES
+from .io._cells import STATUSES
 
 __all__ = ["SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS", "STATUSES", "UNIT_COLUMNS",
            "schools_in", "several_schools", "unit_keys", "student_keys", "default_unit", "unit_labels",
@@ -176,7 +176,7 @@ def check_unique_students(table: pd.DataFrame, *, what: str, function: str,
     dup = table[mask].assign(_position=mask.nonzero()[0] + 1)
     if dup.empty:
         return
-    from .import_report import ScoreFileError
+    from .io.problems import ScoreFileError
 
     groups = list(dup.groupby(key, sort=False, dropna=False))
     shown = [_duplicate_text(dict(zip(key, k if isinstance(k, tuple) else (k,))), rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._text import norm
+from .io._text import norm
 
 __all__ = ["SUBJECTS", "SUBJECT_ALIASES", "canonical_subject", "teaching_order"]
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from qualitykit._cells import parse_cell
+from qualitykit.io._cells import parse_cell
 
 
 @pytest.mark.parametrize("value, status", [

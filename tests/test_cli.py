@@ -73,7 +73,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 import qualitykit as qk  # noqa: E402
-import qualitykit.report as report_module  # noqa: E402
+import qualitykit.report.term_report as report_module  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW, BEFORE = "2025-2026-1 期末", "2024-2025-2 期末"
@@ -240,7 +240,7 @@ def test_the_last_resort_is_one_line_and_debug_shows_the_traceback(school, monke
         raise KeyError("n_sat")
 
     monkeypatch.chdir(school)
-    monkeypatch.setattr(qk.indicators, "summary", broken)
+    monkeypatch.setattr(qk.term.indicators, "summary", broken)
     assert main(["summary", "五年级期末.xlsx"]) == 2
     err = capsys.readouterr().err.strip()
     assert err == "出错了：'n_sat'（KeyError）；请把这行信息和所用文件发给维护者。"

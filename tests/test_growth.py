@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 import qualitykit as qk
-from qualitykit._quantreg import bspline_basis, quantile_fit, spline_knots
+from qualitykit.external.quantreg_fn import bspline_basis, quantile_fit, spline_knots
 
 
 def long(ids, classes, scores, exam, subject="数学", grade=5, **extra):
@@ -195,7 +195,7 @@ def test_growth_needed_and_the_median_interval():
     reach = g.students.dropna(subset=["sgp_to_excellent"])
     assert g.students["sgp_to_excellent"].isna().sum() > 60 and reach["score"].min() > 60
     # the median's interval: binomial order statistics; for n = 10, the 2nd and 9th values
-    from qualitykit.growth import _median_interval
+    from qualitykit.growth.sgp import _median_interval
     assert _median_interval(10, 0.95) == (1, 8)
     assert 1 - 2 * stats.binom.cdf(1, 10, 0.5) >= 0.95
     g_row = g.groups.iloc[0]

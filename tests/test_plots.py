@@ -10,7 +10,7 @@ import pandas as pd  # noqa: E402
 from statsmodels.stats.proportion import proportion_confint  # noqa: E402
 
 import qualitykit as qk  # noqa: E402
-from qualitykit.plots import error_extent  # noqa: E402
+from qualitykit.report.plots import error_extent  # noqa: E402
 
 
 def test_error_bars_are_never_negative_and_unknown_bounds_draw_nothing():

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import qualitykit as qk
-from qualitykit.sample import exam_names, simulate
+from qualitykit.io.sample import exam_names, simulate
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,1 @@
+"""Numerical code ported from published algorithms, each module with its citation."""

@@ -1,0 +1,159 @@
+"""Several exams in one table, for cohorts and growth: one 届 over the years, or one grade in
+different years, read from the school's files (or the bundled sample school)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..io.titles import order_exams
+from ..standard import Standard, get_standard
+
+__all__ = ["Exams", "load_exams", "pre_post"]
+
+
+@dataclass
+class Exams:
+    """Several exams read and checked: ``scores`` (one canonical long table), ``exams`` (in
+    the order they were sat), ``teachers`` (教学编排表 or None), ``standard``, ``source``."""
+
+    scores: pd.DataFrame
+    exams: list[str]
+    teachers: pd.DataFrame | None
+    standard: Standard
+    source: str
+
+    def exam(self, name: str) -> pd.DataFrame:
+        """The rows of one exam."""
+        return self.scores[self.scores["exam"].eq(name)]
+
+    @property
+    def last(self) -> pd.DataFrame:
+        return self.exam(self.exams[-1])
+
+    @property
+    def earlier(self) -> list[pd.DataFrame]:
+        """The exams before the last, most recent first (priors for growth percentiles)."""
+        return [self.exam(e) for e in self.exams[-2::-1]]
+
+
+def load_exams(score_files: Sequence[str | Path] | None = None, *,
+               exams: Sequence[str] | None = None, grade: int | None = None,
+               cohort: bool = True, roster_file: str | Path | None = None,
+               teacher_file: str | Path | None = None, subjects: Sequence[str] | None = None,
+               full_marks: dict | None = None, school: str | None = None,
+               standard: Standard | str | None = None) -> Exams:
+    """Read several exams into one table.
+
+    Parameters
+    ----------
+    score_files : paths, optional
+        One score sheet per exam. Empty: the bundled sample school.
+    exams : names, optional
+        The exams' names, one per file when the sheets do not say; for the sample school, which
+        exams (default: the 期末 of the spring term of each year).
+    grade : int, optional
+        Sample school: the grade at the *last* exam. With ``cohort=True`` earlier exams are of
+        the same pupils (a grade lower per school year: 三年级 → 四年级 → 五年级); with
+        ``cohort=False`` every exam is of this grade (届 comparison).
+    roster_file, teacher_file : path, optional
+    subjects : names, optional
+        Keep these subjects; subjects missing from any exam are dropped.
+    full_marks, school, standard : optional
+        As for :func:`qualitykit.load_term`.
+
+    Examples
+    --------
+    >>> e = load_exams(grade=5)
+    >>> e.exams, sorted(e.scores.groupby("exam")["grade"].first().tolist())
+    (['2023-2024-2 期末', '2024-2025-2 期末', '2025-2026-2 期末'], [3, 4, 5])
+    """
+    from ..io.scores import read_scores, read_teachers
+    from ..io.sample import SCHOOL, YEARS, sample_path
+    from ..subjects import canonical_subject
+    from ..term.load import read_options
+
+    std = get_standard(standard or None)
+    options = read_options(std, full_marks, school, roster_file)
+    frames = []
+    if not score_files:
+        names = list(exams) if exams else [f"{y}-2 期末" for y in YEARS]
+        unknown = [n for n in names if n[:9] not in YEARS]
+        if unknown:
+            raise ValueError(f"示例学校没有考试 {unknown}；有 {YEARS} 各学年的 -1/-2 期中、期末，"
+                             "如 2025-2026-1 期末。")
+        grade = grade or 5
+        last_year = YEARS.index(order_exams(names)[-1][:9])
+        for name in names:
+            g = grade - (last_year - YEARS.index(name[:9])) if cohort else grade
+            if g < 1:
+                continue
+            frames.append(read_scores(sample_path(name, grade=g)))
+        teacher_file = teacher_file or sample_path(names[-1], grade, kind="teachers")
+        source = f"示例学校（{SCHOOL}）"
+    else:
+        names = list(exams or [])
+        if names and len(names) != len(score_files):
+            raise ValueError(f"exams 给了 {len(names)} 个名称，成绩表有 {len(score_files)} 个；"
+                             "请一一对应，或留空（按表中写明的考试）。")
+        for i, path in enumerate(score_files):
+            frames.append(read_scores(path, exam=names[i] if names else None, **options))
+        source = "、".join(Path(p).name for p in score_files)
+    scores = pd.concat(frames, ignore_index=True)
+    if subjects:
+        wanted = [canonical_subject(s) or s for s in subjects]
+        scores = scores[scores["subject"].isin(wanted)]
+    in_all = set.intersection(*(set(g["subject"]) for _, g in scores.groupby("exam")))
+    scores = scores[scores["subject"].isin(in_all)].reset_index(drop=True)
+    teachers = read_teachers(teacher_file) if teacher_file else None
+    return Exams(scores=scores, exams=order_exams(scores["exam"].unique()), teachers=teachers,
+                 standard=std, source=source)
+
+
+def pre_post(data: pd.DataFrame, *, entry: str, exit: str, by: str,
+             student_id: str | None = None, subject: str = "成绩",
+             entry_exam: str = "entry", exit_exam: str = "exit") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A researcher's table (one row per pupil, an entry and an exit score) as two exams.
+
+    Returns ``(current, previous)`` canonical long tables for :func:`qualitykit.value_added`,
+    :func:`qualitykit.growth_percentiles`, :func:`qualitykit.progress` and
+    :func:`qualitykit.compare_exams`; ``by`` (school, class …) is kept as a column of the same
+    name and recorded as the tables' unit (``attrs["unit"]``, the default unit of
+    :func:`qualitykit.progress`); a ``school`` column of ``data`` is kept too, and pupils are
+    then identified within their school. Rows without a score are kept with status ``absent``.
+
+    Raises
+    ------
+    ScoreFileError
+        When a pupil id appears on two rows (within one school when there is a school column):
+        the message names the ids and their rows.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"id": [1, 2], "school": ["A", "B"], "pre": [0.1, -0.3], "post": [0.2, 0.0]})
+    >>> now, before = pre_post(d, entry="pre", exit="post", by="school", student_id="id")
+    >>> now[["student_id", "school", "exam", "score", "status"]].values.tolist()
+    [['1', 'A', 'exit', 0.2, 'sat'], ['2', 'B', 'exit', 0.0, 'sat']]
+    """
+    from ..schema import check_unique_students, student_keys
+
+    ids = (data[student_id] if student_id else pd.Series(np.arange(len(data)), index=data.index))
+    columns = {"student_id": ids.astype(str).to_numpy(), by: data[by].astype(str).to_numpy()}
+    if "school" in data and by != "school":
+        columns["school"] = data["school"].astype(str).to_numpy()
+    base = pd.DataFrame({**columns, "subject": subject, "full_mark": np.nan})
+    check_unique_students(base, what=f"研究数据（data，学号列 {student_id or '行号'}）",
+                          function="pre_post", keys=student_keys(base))
+
+    def exam(column: str, name: str) -> pd.DataFrame:
+        score = pd.to_numeric(data[column], errors="coerce").to_numpy()
+        table = base.assign(exam=name, score=score,
+                            status=np.where(np.isnan(score), "absent", "sat"))
+        table.attrs["unit"] = by
+        return table
+
+    return exam(exit, exit_exam), exam(entry, entry_exam)

@@ -1,0 +1,385 @@
+"""试卷分析: classical item statistics, reliability and distractors (compute only).
+
+Definitions (each checked in the tests against a published table or a hand computation)
+------------------------------------------------------------------------------------------
+* 难度 P = mean item score / item full mark; 失分率 = 1 − P. Paper difficulty = mean total /
+  sum of the items' full marks (weighted by item max).
+* 区分度 D = (mean of the upper group − mean of the lower group) / item full mark, the groups
+  being the top and bottom ``item_group_share`` (27 %) of students by total score. Group size
+  = round(share × n). **Ties** at a cut are broken by the order of the rows (the order of the
+  sheet), so that both groups have exactly that size; this is the rule of ShinyItemAnalysis /
+  R ``rank(ties.method = "first")`` and it reproduces the published ULI.
+* ULI = the same with the students cut into ``uli_groups`` (3) equal groups by rank.
+* RIT = correlation of the item with the total; RIR = with the total of the *other* items
+  (corrected item–total correlation). α if dropped = Cronbach α without the item.
+* Cronbach α = k/(k − 1)·(1 − Σ var(item) / var(total)), sample variances (ddof 1); for 0/1
+  items this is KR-20. 95 % interval by Feldt: 1 − (1 − α)·F(0.025 | 0.975; n − 1,
+  (n − 1)(k − 1)). SEM = SD(total)·√(1 − α).
+* Ebel's bands for D: ≥ .40 优良, .30–.39 良好, .20–.29 尚可（宜修改）, < .20 差; a negative D
+  means the strong students do worse than the weak ones: check the key.
+* Fewer than ``item_min_students`` (20) students: no D, ULI, RIT, RIR, α — too few for them
+  to mean anything; the paper table says so.
+
+Missing item scores (``missing=``), chosen deliberately
+-------------------------------------------------------
+A student is in the analysis when he has at least one item score (absentees never reach the
+item table). A blank cell of such a student is, by default, a question he did not answer:
+``"zero"`` scores it 0, as the marking system does for the total. ``"listwise"`` keeps only
+students with every item (n in the Feldt interval = the students kept); ``"pairwise"`` keeps
+every score, computing each item's statistics on the students who have it and α from the
+pairwise covariance matrix (as R ``psych::alpha(use = "pairwise")``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..standard import Standard, get_standard
+
+__all__ = ["item_analysis", "distractors", "cronbach_alpha", "ItemAnalysis", "EBEL", "MISSING"]
+
+PAPER_KEYS = ("exam", "subject", "grade")
+MISSING = ("zero", "listwise", "pairwise")
+#: Ebel's bands for the discrimination D, from the top.
+EBEL = (("very_good", 0.40), ("good", 0.30), ("marginal", 0.20), ("poor", -np.inf))
+ITEM_FLAGS = ("negative_d", "low_d", "very_easy", "very_hard")
+
+
+@dataclass
+class ItemAnalysis:
+    """What :func:`item_analysis` found.
+
+    Attributes
+    ----------
+    items : DataFrame
+        One row per item (per group when ``by`` is given).
+    paper : DataFrame
+        One row per paper (per group): n, total, difficulty, α with its interval, SEM.
+    """
+
+    items: pd.DataFrame
+    paper: pd.DataFrame
+
+
+def cronbach_alpha(wide: pd.DataFrame | np.ndarray, *, missing: str = "listwise",
+                   confidence: float = 0.95) -> tuple[float, float, float, int]:
+    """Cronbach α of a students × items table, its Feldt interval, and the n used.
+
+    Parameters
+    ----------
+    wide : DataFrame or array
+        One row per student, one column per item.
+    missing : {"listwise", "pairwise", "zero"}
+        Drop students with a missing item; use pairwise covariances; or score blanks 0.
+
+    Examples
+    --------
+    >>> a, low, high, n = cronbach_alpha([[1, 1, 1], [1, 0, 1], [0, 0, 1], [0, 0, 0]])
+    >>> round(a, 4), n
+    (0.75, 4)
+    """
+    X = np.asarray(wide, dtype=float)
+    if missing not in MISSING:
+        raise ValueError(f"missing 应为 {MISSING} 之一，收到 {missing!r}。")
+    if missing == "zero":
+        X = np.nan_to_num(X, nan=0.0)
+    elif missing == "listwise":
+        X = X[~np.isnan(X).any(axis=1)]
+    n, k = X.shape
+    if missing == "pairwise":
+        C = pd.DataFrame(X).cov().to_numpy()
+        alpha = k / (k - 1) * (1 - np.trace(C) / C.sum())
+    else:
+        alpha = _alpha(X.var(axis=0, ddof=1).sum(), X.sum(axis=1).var(ddof=1), k)
+    low, high = _feldt(alpha, n, k, confidence)
+    return float(alpha), low, high, int(n)
+
+
+def _alpha(sum_item_var: float, total_var: float, k: int) -> float:
+    if k < 2 or not total_var > 0:
+        return np.nan
+    return k / (k - 1) * (1 - sum_item_var / total_var)
+
+
+def _feldt(alpha: float, n: int, k: int, confidence: float = 0.95) -> tuple[float, float]:
+    if not np.isfinite(alpha) or n < 2 or k < 2:
+        return np.nan, np.nan
+    tail = (1 - confidence) / 2
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    return (float(1 - (1 - alpha) * stats.f.isf(tail, df1, df2)),
+            float(1 - (1 - alpha) * stats.f.isf(1 - tail, df1, df2)))
+
+
+def _wide(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Students × items (rows and columns in the order they first appear) and item maxima."""
+    order_items = pd.unique(items["item_id"])
+    order_students = pd.unique(items["student_id"])
+    wide = items.pivot_table(index="student_id", columns="item_id", values="score",
+                             aggfunc="first", dropna=False, sort=False)
+    wide = wide.reindex(index=order_students, columns=order_items)
+    maxima = items.groupby("item_id", sort=False)["item_max"].first().reindex(order_items)
+    return wide, maxima
+
+
+def _row_rank(total: np.ndarray) -> np.ndarray:
+    """0 … n−1 from the lowest total; ties keep the order of the rows."""
+    rank = np.empty(len(total), dtype=int)
+    rank[np.argsort(total, kind="stable")] = np.arange(len(total))
+    return rank
+
+
+def _groups(total: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper group masks: round(share·n) students each, ties by row order."""
+    n = len(total)
+    rank = _row_rank(total)
+    g = int(np.floor(share * n + 0.5))
+    return rank < g, rank >= n - g
+
+
+def _thirds(total: np.ndarray, k: int) -> np.ndarray:
+    return np.floor(k * _row_rank(total) / len(total)).astype(int)
+
+
+def _corr(x: np.ndarray, y: np.ndarray) -> float:
+    ok = ~(np.isnan(x) | np.isnan(y))
+    if ok.sum() < 3 or np.std(x[ok]) == 0 or np.std(y[ok]) == 0:
+        return np.nan
+    return float(np.corrcoef(x[ok], y[ok])[0, 1])
+
+
+def _paper(wide: pd.DataFrame, maxima: pd.Series, std: Standard, missing: str,
+           uli_groups: int) -> tuple[pd.DataFrame, dict]:
+    X = wide.to_numpy(dtype=float)
+    n_missing = int(np.isnan(X).sum())
+    if missing == "zero":
+        X = np.nan_to_num(X, nan=0.0)
+    elif missing == "listwise":
+        X = X[~np.isnan(X).any(axis=1)]
+    n, k = X.shape
+    m = maxima.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nanmean(X, axis=0) if n else np.full(k, np.nan)
+        sd = np.nanstd(X, axis=0, ddof=1) if n > 1 else np.full(k, np.nan)
+    out = pd.DataFrame({"item_id": wide.columns, "item_max": m,
+                        "n": (~np.isnan(X)).sum(axis=0), "mean": mean, "sd": sd,
+                        "difficulty": mean / m})
+    out["error_rate"] = 1 - out["difficulty"]
+    out["full_rate"] = np.nanmean(np.where(np.isnan(X), np.nan, X >= m), axis=0) if n else np.nan
+    total = np.nansum(X, axis=1)
+    enough = n >= std.item_min_students
+    for col in ("discrimination", "uli", "rit", "rir", "alpha_if_dropped"):
+        out[col] = np.nan
+    alpha = low = high = np.nan
+    if enough:
+        lower, upper = _groups(total, std.item_group_share)
+        third = _thirds(total, uli_groups)
+        with np.errstate(invalid="ignore"):
+            out["discrimination"] = (np.nanmean(X[upper], axis=0)
+                                     - np.nanmean(X[lower], axis=0)) / m
+            out["uli"] = (np.nanmean(X[third == uli_groups - 1], axis=0)
+                          - np.nanmean(X[third == 0], axis=0)) / m
+        out["rit"] = [_corr(X[:, i], total) for i in range(k)]
+        out["rir"] = [_corr(X[:, i], total - np.nan_to_num(X[:, i])) for i in range(k)]
+        if missing == "pairwise":
+            C = pd.DataFrame(X).cov().to_numpy()
+            alpha = k / (k - 1) * (1 - np.trace(C) / C.sum()) if k > 1 else np.nan
+            keep = [np.arange(k) != i for i in range(k)]
+            out["alpha_if_dropped"] = [
+                (k - 1) / (k - 2) * (1 - np.trace(C[np.ix_(s, s)]) / C[np.ix_(s, s)].sum())
+                if k > 2 else np.nan for s in keep]
+        else:
+            var = X.var(axis=0, ddof=1)
+            alpha = _alpha(var.sum(), total.var(ddof=1), k)
+            out["alpha_if_dropped"] = [_alpha(var.sum() - var[i], (total - X[:, i]).var(ddof=1),
+                                              k - 1) for i in range(k)]
+        low, high = _feldt(alpha, n, k)
+    binary = bool(np.all(m == 1) and np.isin(X[~np.isnan(X)], (0.0, 1.0)).all())
+    sd_total = float(total.std(ddof=1)) if n > 1 else np.nan
+    paper = {
+        "n_students": n, "n_items": k, "max_total": float(m.sum()),
+        "mean_total": float(total.mean()) if n else np.nan, "sd_total": sd_total,
+        "difficulty": float(total.mean() / m.sum()) if n else np.nan,
+        "alpha": alpha, "alpha_low": low, "alpha_high": high,
+        "method": "KR-20" if binary else "Cronbach α",
+        "sem": sd_total * np.sqrt(1 - alpha) if np.isfinite(alpha) and alpha <= 1 else np.nan,
+        "missing": missing, "n_missing_cells": n_missing,
+        "note": "" if enough else (f"仅 {n} 名学生，少于 {std.item_min_students} 人，不计算区分度、"
+                                   "题总相关和信度（人数太少，这些指标不稳定）"),
+    }
+    return out, paper
+
+
+def _band(value: float, std: Standard) -> str | None:
+    if pd.isna(value):
+        return None
+    return "easy" if value >= std.item_easy else "hard" if value < std.item_hard else "medium"
+
+
+def _ebel(d: float) -> str | None:
+    if pd.isna(d):
+        return None
+    return next(name for name, cut in EBEL if d >= cut)
+
+
+def _reading(r, std: Standard) -> str:
+    parts = []
+    if pd.notna(r.discrimination) and r.discrimination < 0:
+        parts.append(f"区分度为负（{r.discrimination:.2f}）：高分组得分率反而低于低分组，请核对答案或题目表述")
+    elif pd.notna(r.discrimination) and r.discrimination < 0.20:
+        parts.append(f"区分度低（{r.discrimination:.2f}），不能区分学生，宜修改")
+    if pd.notna(r.difficulty) and r.difficulty >= std.item_very_easy:
+        parts.append(f"过易（难度 {r.difficulty:.2f}）")
+    elif pd.notna(r.difficulty) and r.difficulty <= std.item_very_hard:
+        parts.append(f"过难（难度 {r.difficulty:.2f}）")
+    if pd.notna(r.error_rate) and r.error_rate >= std.item_error_rate:
+        parts.append(f"失分率 {r.error_rate:.0%}")
+    return "；".join(parts)
+
+
+def item_analysis(items: pd.DataFrame, *, by: str | list[str] | None = None,
+                  standard: Standard | str | None = None, missing: str = "zero",
+                  uli_groups: int = 3) -> ItemAnalysis:
+    """Item difficulty, discrimination and reliability of each paper.
+
+    Parameters
+    ----------
+    items : DataFrame
+        The canonical item table (:func:`qualitykit.read_items` or
+        :func:`qualitykit.item_table`): ``student_id``, ``item_id``, ``score``, ``item_max``
+        and, when present, ``exam``, ``subject``, ``grade`` (one paper per combination).
+    by : str or list, optional
+        Also per group, e.g. ``"class_id"`` (each class's P and D on the same paper; groups
+        under ``item_min_students`` get no D or α).
+    standard : Standard, preset name or TOML path
+        ``item_group_share``, ``item_min_students`` and the flag thresholds.
+    missing : {"zero", "listwise", "pairwise"}
+        How a blank item score of a student who sat the paper is treated (see the module
+        notes). Default ``"zero"``: an unanswered question scores 0.
+    uli_groups : int
+        Number of equal groups for ULI (upper minus lower), default 3.
+
+    Returns
+    -------
+    ItemAnalysis
+        ``items``: one row per item: ``item_max``, ``n``, ``mean``, ``sd``, ``difficulty``,
+        ``error_rate``, ``full_rate``, ``discrimination`` (D), ``uli``, ``rit``, ``rir``,
+        ``alpha_if_dropped``, ``ebel``, ``difficulty_band``, ``flags`` (``+``-joined
+        :data:`ITEM_FLAGS`), ``reading``. ``paper``: ``n_students``, ``n_items``,
+        ``max_total``, ``mean_total``, ``sd_total``, ``difficulty``, ``alpha``,
+        ``alpha_low``, ``alpha_high``, ``method`` (KR-20 for 0/1 items), ``sem``,
+        ``missing``, ``n_missing_cells``, ``note``.
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> result = qk.item_analysis(qk.read_items(qk.sample_path(kind="items", grade=5)))
+    >>> result.paper[["n_students", "n_items", "method"]]
+       n_students  n_items      method
+    0         167       20  Cronbach α
+    """
+    std = get_standard(standard)
+    if missing not in MISSING:
+        raise ValueError(f"missing 应为 {MISSING} 之一（缺失的小题分按 0 分、整行删除或成对删除），"
+                         f"收到 {missing!r}。")
+    need = {"student_id", "item_id", "score", "item_max"} - set(items.columns)
+    if need:
+        raise ValueError(f"items 缺少列 {sorted(need)}；请用 qualitykit.read_items 或 item_table 得到小题表。")
+    keys = [k for k in PAPER_KEYS if k in items.columns]
+    extra = [by] if isinstance(by, str) else list(by or [])
+    item_rows, paper_rows = [], []
+    meta_cols = [c for c in ("item_type", "knowledge_point") if c in items.columns]
+    groups = items.groupby(keys + extra, sort=False, dropna=False) if keys + extra else [((), items)]
+    for values, part in groups:
+        values = values if isinstance(values, tuple) else (values,)
+        label = dict(zip(keys + extra, values))
+        wide, maxima = _wide(part)
+        table, paper = _paper(wide, maxima, std, missing, uli_groups)
+        info = part.drop_duplicates("item_id").set_index("item_id")[meta_cols]
+        table = table.join(info, on="item_id")
+        item_rows.append(table.assign(**label))
+        paper_rows.append({**label, **paper})
+    out = pd.concat(item_rows, ignore_index=True)
+    out["ebel"] = out["discrimination"].map(_ebel)
+    out["difficulty_band"] = out["difficulty"].map(lambda v: _band(v, std))
+    flags = pd.DataFrame({
+        "negative_d": out["discrimination"] < 0,
+        "low_d": (out["discrimination"] >= 0) & (out["discrimination"] < 0.20),
+        "very_easy": out["difficulty"] >= std.item_very_easy,
+        "very_hard": out["difficulty"] <= std.item_very_hard})
+    out["flags"] = flags.apply(lambda r: "+".join(c for c in ITEM_FLAGS if r[c]), axis=1)
+    out["reading"] = [_reading(r, std) for r in out.itertuples()]
+    front = [*keys, *extra, "item_id", *meta_cols]
+    out = out[front + [c for c in out.columns if c not in front]]
+    paper = pd.DataFrame(paper_rows)
+    return ItemAnalysis(items=out, paper=paper)
+
+
+def distractors(items: pd.DataFrame, *, standard: Standard | str | None = None) -> pd.DataFrame:
+    """How the options of each multiple-choice item were chosen, by score group.
+
+    The upper and lower groups are those of the discrimination D (top and bottom
+    ``item_group_share`` by total score, ties by row order); the rest is the middle group.
+
+    Returns
+    -------
+    DataFrame
+        One row per paper × item × option (the key, each distractor, and ``""`` for 未作答):
+        ``key``, ``is_key``, ``n``, ``share``, ``share_upper``, ``share_middle``,
+        ``share_lower``, ``upper_minus_lower`` and ``flag``: ``key_reversed`` (the key is
+        chosen less by the upper group than the lower: check the key), ``attracts_upper``
+        (a distractor chosen more by the upper group than the lower), ``unused`` (a
+        distractor chosen by fewer than ``distractor_min_share``).
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> table = qk.distractors(qk.read_items(qk.sample_path(kind="items", grade=5)))
+    >>> sorted(table["option"].unique())[:5]
+    ['', 'A', 'B', 'C', 'D']
+    """
+    std = get_standard(standard)
+    if "option" not in items.columns or items["option"].isna().all():
+        return pd.DataFrame(columns=["item_id", "option", "key", "is_key", "n", "share",
+                                     "share_upper", "share_middle", "share_lower",
+                                     "upper_minus_lower", "flag"])
+    keys = [k for k in PAPER_KEYS if k in items.columns]
+    rows = []
+    for values, part in (items.groupby(keys, sort=False, dropna=False) if keys else [((), items)]):
+        values = values if isinstance(values, tuple) else (values,)
+        label = dict(zip(keys, values))
+        total = part.groupby("student_id", sort=False)["score"].sum(min_count=1).fillna(0)
+        lower, upper = _groups(total.to_numpy(), std.item_group_share)
+        group_of = pd.Series(np.where(upper, "upper", np.where(lower, "lower", "middle")),
+                             index=total.index)
+        mc = part[part["option"].notna()]
+        mc = mc.assign(group=mc["student_id"].map(group_of))
+        for item, answers in mc.groupby("item_id", sort=False):
+            key = answers["key"].dropna().iloc[0] if answers["key"].notna().any() else None
+            seen = set(answers["option"]) | ({key} if key else set())
+            single = [o for o in seen if len(o) == 1]
+            last = max([ord(o) - 64 for o in single] + [1])  # up to the last letter anyone chose
+            options = [chr(65 + i) for i in range(last)] + sorted(
+                o for o in seen if len(o) > 1) + ([""] if "" in seen else [])
+            size = answers["group"].value_counts()
+            counts = answers.groupby(["option", "group"]).size()
+            for option in options:
+                n = int((answers["option"] == option).sum())
+                share_of = {g: (counts.get((option, g), 0) / size[g]) if size.get(g, 0) else np.nan
+                            for g in ("upper", "middle", "lower")}
+                rows.append({**label, "item_id": item, "option": option, "key": key,
+                             "is_key": option == key, "n": n, "share": n / len(answers),
+                             "share_upper": share_of["upper"], "share_middle": share_of["middle"],
+                             "share_lower": share_of["lower"]})
+    out = pd.DataFrame(rows)
+    out["upper_minus_lower"] = out["share_upper"] - out["share_lower"]
+    real = out["option"] != ""
+    out["flag"] = np.select(
+        [out["is_key"] & (out["upper_minus_lower"] < 0),
+         ~out["is_key"] & real & (out["upper_minus_lower"] > 0),
+         ~out["is_key"] & real & (out["share"] < std.distractor_min_share)],
+        ["key_reversed", "attracts_upper", "unused"], default="")
+    return out

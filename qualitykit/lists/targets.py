@@ -1,0 +1,357 @@
+"""培优补差 lists: enrichment, borderline, support and lopsided students, with the reason.
+
+Every rule and cut-off comes from the :class:`~qualitykit.Standard` (defaults in DOMAIN.md):
+
+========================  ====================================================================
+list (名单)               rule (依据)
+========================  ====================================================================
+``enrichment`` 培优       ``excellent_line``: score ≥ the excellent line;
+                          ``top_share``: in the grade's top ``enrichment_top`` (10 %)
+``borderline`` 临界       ``near_pass_below`` 拟合格: pass − k ≤ score < pass;
+                          ``near_excellent_below`` 拟优: excellent − k ≤ score < excellent;
+                          ``near_pass_above`` / ``near_excellent_above``: line ≤ score < line + k
+                          (just over the line, at risk); k = ``borderline_points`` (5)
+``support`` 补差          ``below_pass``: score < the pass line (or ``mean_below_pass``: the mean
+                          得分率 of the last ``support_exams`` exams < the pass share);
+                          ``bottom_share``: in the grade's bottom ``support_bottom`` (20 %)
+``lopsided`` 偏科         ``lopsided``: Z − the student's own mean Z ≤ −``lopsided_z`` (1.0)
+========================  ====================================================================
+
+Only scores a student actually sat count: an absent student is never on a list because of a
+missing score. "The grade" is everyone who sat the same exam × subject (× school × grade when
+the table has several); shares include students tied with the last one inside (1, 2, 2, 4).
+Lists are for staff (teachers, 班主任); they carry scores and distances to lines, never ranks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..term.distribution import standardize
+from ..term.indicators import _in_teaching_order, _row_lines
+from ..schema import check_unique_students, several_schools, student_keys, unit_keys
+from ..standard import Standard, get_standard
+from ..subjects import teaching_order
+
+__all__ = ["LISTS", "RULES", "targets", "target_counts", "target_rules"]
+
+#: The lists, in the order teachers read them.
+LISTS = ("enrichment", "borderline", "support", "lopsided")
+#: Every rule, in priority order within its list (the first one gives ``line`` and ``distance``).
+RULES = {
+    "enrichment": ("excellent_line", "top_share"),
+    "borderline": ("near_pass_below", "near_excellent_below", "near_pass_above",
+                   "near_excellent_above"),
+    "support": ("below_pass", "mean_below_pass", "bottom_share"),
+    "lopsided": ("lopsided",),
+}
+_COLUMNS = ["exam", "school", "grade", "class_id", "student_id", "name", "subject", "teacher",
+            "list", "rule", "score", "full_mark", "line", "distance", "z", "weakest", "reason"]
+
+
+def _scope(scores: pd.DataFrame) -> list[str]:
+    """Who "the grade" is for shares and Z: the same exam × school × grade × subject."""
+    return [k for k in ("exam", "school", "grade", "subject") if k in scores.columns]
+
+
+def _sat(scores: pd.DataFrame, std: Standard) -> pd.DataFrame:
+    """Rows with a score the student sat, with lines, Z, and ranks from both ends."""
+    sat = scores[scores["status"].eq("sat") & scores["score"].notna()
+                 & scores["full_mark"].notna()].copy()
+    lines = _row_lines(sat, std)
+    sat["pass_line"], sat["excellent_line"] = lines["pass"], lines["excellent"]
+    scope = _scope(sat)
+    sat["z"] = standardize(sat, within=scope)["z"]
+    grouped = sat.groupby(scope, dropna=False)["score"]
+    sat["_n"] = grouped.transform("size")
+    sat["_rank_top"] = grouped.rank(ascending=False, method="min")
+    sat["_rank_bottom"] = grouped.rank(ascending=True, method="min")
+    return sat
+
+
+def _share_cut(sat: pd.DataFrame, share: float, top: bool) -> tuple[pd.Series, pd.Series]:
+    """Who is inside the top (or bottom) share, and the score of the last student inside."""
+    k = np.maximum(1, np.ceil(share * sat["_n"] - 1e-9))
+    inside = (sat["_rank_top" if top else "_rank_bottom"] <= k) & (share > 0)
+    scope = _scope(sat)
+    cut = sat["score"].where(inside).groupby([sat[c] for c in scope], dropna=False).transform(
+        "min" if top else "max")
+    return inside, cut
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def targets(scores: pd.DataFrame, *, standard: Standard | str | None = None,
+            teachers: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
+            lists: tuple[str, ...] | list[str] = LISTS) -> pd.DataFrame:
+    """The 培优补差 lists of one exam: one row per student × subject × list, with the reason.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        The canonical long table of one exam (see :func:`qualitykit.read_scores`).
+    standard : Standard, preset name or TOML path
+        Lines and every cut-off of the lists (``enrichment_top``, ``borderline_points``,
+        ``support_bottom``, ``support_exams``, ``lopsided_z``, ``lopsided_min_subjects``).
+    teachers : DataFrame, optional
+        The 教学编排表 (:func:`qualitykit.read_teachers`): each row gets the subject teacher.
+    previous : DataFrame, optional
+        Earlier exams of the same students. With ``support_exams`` > 1 the 补差 rule uses the
+        mean 得分率 of the last n exams (exams in the order of their names, e.g.
+        ``2024-2025-2 期末`` < ``2025-2026-1 期中``). The latest earlier exam also gives
+        ``change``: ``entered`` (new on this list: counts against the class), ``stayed``, or
+        ``new_student`` (not in that exam).
+    lists : names
+        Which of :data:`LISTS` to build.
+
+    Returns
+    -------
+    DataFrame
+        ``exam``, ``school``, ``grade``, ``class_id``, ``student_id``, ``name``, ``subject``,
+        ``teacher``, ``list``, ``rule`` (the rules that apply, ``+``-joined, see :data:`RULES`),
+        ``score``, ``full_mark``, ``line`` (the line of the first rule, in points), ``distance``
+        (score − line), ``z``, ``weakest`` (the student's subject with the lowest Z),
+        ``reason`` (in Chinese), and ``change`` when ``previous`` is given.
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> lists = qk.targets(qk.load_sample(exam="2025-2026-1 期末", grade=5))
+    >>> lists["list"].value_counts().reindex(qk.LISTS).index.tolist()
+    ['enrichment', 'borderline', 'support', 'lopsided']
+    >>> row = lists[lists["rule"] == "near_pass_below"].iloc[0]
+    >>> bool(row.line - 5 <= row.score < row.line)
+    True
+    """
+    std = get_standard(standard)
+    unknown = set(lists) - set(LISTS)
+    if unknown:
+        raise ValueError(f"lists 中有未知的名单 {sorted(unknown)}；可用：{list(LISTS)}。")
+    exams = scores["exam"].dropna().unique() if "exam" in scores else []
+    if len(exams) > 1:
+        raise ValueError(f"targets 一次处理一次考试，表中有 {len(exams)} 次：{list(exams)}。"
+                         "请先筛选，如 scores[scores['exam'] == '2025-2026-1 期末']；"
+                         "更早的考试用 previous= 传入。")
+    check_unique_students(scores, what="成绩表（scores）", function="targets")
+    if previous is not None:
+        check_unique_students(previous, what="之前的考试（previous）", function="targets",
+                              keys=student_keys(scores, previous))
+    sat = _sat(scores, std)
+    if teachers is not None:
+        from ..term.teachers import assign_teachers
+        sat = assign_teachers(sat, teachers)
+    elif "teacher" not in sat:
+        sat["teacher"] = None
+    sat["weakest"] = _weakest(sat)
+    hits = []  # (mask, list, rule, line, reason)
+    k = std.borderline_points
+    if "enrichment" in lists:
+        hits.append((sat["score"] >= sat["excellent_line"], "enrichment", "excellent_line",
+                     sat["excellent_line"], lambda r: f"达到优秀线 {_fmt(r.line)} 分"))
+        inside, cut = _share_cut(sat, std.enrichment_top, top=True)
+        hits.append((inside, "enrichment", "top_share", cut,
+                     lambda r: f"在年级该科前 {std.enrichment_top:.0%}（≥ {_fmt(r.line)} 分）"))
+    if "borderline" in lists:
+        for which, cn in (("pass", "及格"), ("excellent", "优秀")):
+            line = sat[f"{which}_line"]
+            hits.append(((sat["score"] < line) & (sat["score"] >= line - k), "borderline",
+                         f"near_{which}_below", line,
+                         lambda r, cn=cn: f"差 {_fmt(round(r.line - r.score, 6))} 分达{cn}线 "
+                         f"{_fmt(r.line)} 分"))
+            hits.append(((sat["score"] >= line) & (sat["score"] < line + k), "borderline",
+                         f"near_{which}_above", line,
+                         lambda r, cn=cn: f"只比{cn}线 {_fmt(r.line)} 分高 "
+                         f"{_fmt(round(r.score - r.line, 6))} 分，易滑落"))
+    if "support" in lists:
+        history = _history_rate(sat, previous, std.support_exams)
+        if history is None:
+            hits.append((sat["score"] < sat["pass_line"], "support", "below_pass",
+                         sat["pass_line"], lambda r: f"低于及格线 {_fmt(r.line)} 分"))
+        else:
+            sat["mean_rate"], sat["n_exams"] = history
+            share = sat["pass_line"] / sat["full_mark"]
+            hits.append((sat["mean_rate"] < share - 1e-12, "support", "mean_below_pass",
+                         sat["pass_line"],
+                         lambda r: f"最近 {int(r.n_exams)} 次考试平均得分率 {r.mean_rate:.1%}，"
+                         f"低于及格线 {r.pass_line / r.full_mark:.0%}"))
+        inside, cut = _share_cut(sat, std.support_bottom, top=False)
+        hits.append((inside, "support", "bottom_share", cut,
+                     lambda r: f"在年级该科后 {std.support_bottom:.0%}（≤ {_fmt(r.line)} 分）"))
+    if "lopsided" in lists:
+        z_mean, n_z = _own_mean_z(sat)
+        gap = sat["z"] - z_mean
+        sat["own_z"] = z_mean
+        hits.append(((gap <= -std.lopsided_z) & (n_z >= std.lopsided_min_subjects), "lopsided",
+                     "lopsided", pd.Series(np.nan, index=sat.index),
+                     lambda r: f"Z = {r.z:.2f}，比本人各科平均 Z（{r.own_z:.2f}）"
+                     f"低 {r.own_z - r.z:.2f}"))
+    out = _rows(sat, hits)
+    if previous is not None and len(out):
+        out["change"] = _change(out, scores, previous, std, lists)
+    return out
+
+
+def _weakest(sat: pd.DataFrame) -> pd.Series:
+    """Each student's subject with the lowest Z (the one to work on first)."""
+    z = sat.dropna(subset=["z"])
+    if z.empty:
+        return pd.Series(None, index=sat.index, dtype=object)
+    keys = [k for k in ("exam", *student_keys(sat)) if k in z]
+    idx = z.groupby(keys, dropna=False)["z"].idxmin()
+    weakest = z.loc[idx, keys + ["subject"]]
+    return sat[keys].merge(weakest, on=keys, how="left")["subject"].set_axis(sat.index)
+
+
+def _own_mean_z(sat: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    keys = [k for k in ("exam", *student_keys(sat)) if k in sat]
+    grouped = sat.groupby(keys, dropna=False)["z"]
+    return grouped.transform("mean"), grouped.transform("count")
+
+
+def _history_rate(sat: pd.DataFrame, previous: pd.DataFrame | None, n: int):
+    """Mean 得分率 of each student × subject over his last n sat exams (this one included),
+    and how many exams that is; None when the rule is this exam alone."""
+    if n <= 1 or previous is None or previous.empty:
+        return None
+    before = previous[previous["status"].eq("sat") & previous["score"].notna()
+                      & previous["full_mark"].notna()]
+    before = _earlier(before, sat)
+    earlier = sorted(before["exam"].unique())[-(n - 1):]
+    before = before[before["exam"].isin(earlier)]
+    ids = student_keys(sat, previous)
+    rates = pd.concat([before[[*ids, "subject", "score", "full_mark"]],
+                       sat[[*ids, "subject", "score", "full_mark"]]])
+    rates = rates.assign(rate=rates["score"] / rates["full_mark"]).groupby(
+        [*ids, "subject"])["rate"].agg(["mean", "size"])
+    joined = sat[[*ids, "subject"]].join(rates, on=[*ids, "subject"])
+    return joined["mean"], joined["size"]
+
+
+def _earlier(previous: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """The earlier exams: all of ``previous`` when it holds one exam (even one named like the
+    current, e.g. two files both called 期末); otherwise the ones not named as the current."""
+    if previous["exam"].nunique() <= 1:
+        return previous
+    current = scores["exam"].iloc[0] if len(scores) else None
+    return previous[previous["exam"] != current]
+
+
+def _rows(sat: pd.DataFrame, hits) -> pd.DataFrame:
+    """One row per student × subject × list; rules joined in priority order."""
+    frames = []
+    for mask, name, rule, line, reason in hits:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            continue
+        rows = sat[mask].copy()
+        rows["list"], rows["rule"], rows["line"] = name, rule, line[mask].astype(float)
+        rows["distance"] = rows["score"] - rows["line"]
+        rows["reason"] = [reason(r) for r in rows.itertuples()]
+        rows["_order"] = RULES[name].index(rule)
+        frames.append(rows)
+    if not frames:
+        return pd.DataFrame(columns=_COLUMNS)
+    rows = pd.concat(frames).sort_values("_order", kind="stable")
+    keys = [k for k in ("exam", *student_keys(sat), "subject", "list") if k in rows]
+    grouped = rows.groupby(keys, sort=False, dropna=False)
+    first = grouped.head(1).set_index(keys)
+    first["rule"] = grouped["rule"].agg("+".join)
+    first["reason"] = grouped["reason"].agg("；".join)
+    out = first.reset_index()
+    out["reason"] = [f"{subject} {_fmt(score)} 分：{reason}"
+                     for subject, score, reason in zip(out["subject"], out["score"], out["reason"])]
+    out["list"] = pd.Categorical(out["list"], categories=LISTS, ordered=True)
+    out["_neg_score"] = -out["score"]
+    order = [k for k in unit_keys(out, "class_id") if k in out]
+    out = out.sort_values([*order, "list", "subject", "_neg_score", "student_id"],
+                          key=lambda s: s.map(teaching_order) if s.name == "subject" else s,
+                          kind="stable")
+    out["list"] = out["list"].astype(str)
+    return out.reindex(columns=[c for c in _COLUMNS if c in out or c in ("teacher",)]) \
+        .reset_index(drop=True)
+
+
+def _change(out: pd.DataFrame, scores: pd.DataFrame, previous: pd.DataFrame, std: Standard,
+            lists) -> pd.Series:
+    """Against the latest earlier exam: entered, stayed, or new_student."""
+    earlier = _earlier(previous, scores)
+    if earlier.empty:
+        return pd.Series("new_student", index=out.index)
+    last = earlier[earlier["exam"] == max(earlier["exam"].unique())]
+    before = targets(last, standard=std, lists=lists)
+    ids = student_keys(out, last)
+    on_before = set(before[[*ids, "subject", "list"]].itertuples(index=False, name=None))
+    present = set(last[ids].itertuples(index=False, name=None))
+    return pd.Series([
+        "new_student" if pupil[:len(ids)] not in present else
+        "stayed" if pupil in on_before else "entered"
+        for pupil in out[[*ids, "subject", "list"]].itertuples(index=False, name=None)],
+        index=out.index)
+
+
+def target_counts(lists: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How many students each class has on each list, by subject (for the meeting).
+
+    Parameters
+    ----------
+    lists : DataFrame
+        From :func:`targets`.
+    scores : DataFrame, optional
+        The exam's scores, to add the number of sitters ``n_sat``.
+
+    Returns
+    -------
+    DataFrame
+        (``school`` when there are several: a class is counted within its school),
+        ``class_id``, ``subject``, (``n_sat``), ``n_enrichment``, ``n_borderline``,
+        ``n_support``, ``n_lopsided``, and ``n_support_entered`` (new names on the 补差 list,
+        which count against the class) when the lists carry ``change``.
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> scores = qk.load_sample(exam="2025-2026-1 期末", grade=5)
+    >>> counts = qk.target_counts(qk.targets(scores), scores)
+    >>> counts.columns.tolist()[:4]
+    ['class_id', 'subject', 'n_sat', 'n_enrichment']
+    """
+    keys = unit_keys(lists, ["class_id", "subject"],
+                     schools=several_schools(lists, scores))
+    counts = lists.groupby(keys + ["list"]).size().unstack("list")
+    counts = counts.reindex(columns=list(LISTS)).fillna(0).astype(int)
+    counts.columns = [f"n_{c}" for c in counts.columns]
+    if "change" in lists:
+        entered = lists[(lists["list"] == "support") & (lists["change"] == "entered")]
+        counts["n_support_entered"] = entered.groupby(keys).size().reindex(counts.index) \
+            .fillna(0).astype(int)
+    if scores is not None:
+        n_sat = scores[scores["status"].eq("sat")].groupby(keys).size().rename("n_sat")
+        counts = counts.join(n_sat, how="outer").fillna(0).astype(int)
+        counts = counts[["n_sat"] + [c for c in counts.columns if c != "n_sat"]]
+    return _in_teaching_order(counts.reset_index(), keys)
+
+
+def target_rules(standard: Standard | str | None = None) -> pd.DataFrame:
+    """The rules of the lists in words, with this standard's numbers (for the report).
+
+    >>> target_rules()["rule"].tolist()[:2]
+    ['达到优秀线（满分的 85%），或在年级该科前 10%', '及格线、优秀线下方 5 分以内（拟合格、拟优），或刚过线不到 5 分（易滑落）']
+    """
+    std = get_standard(standard)
+    k = _fmt(std.borderline_points)
+    support = (f"最近 {std.support_exams} 次考试平均得分率低于及格线" if std.support_exams > 1
+               else "低于及格线")
+    if std.support_bottom:
+        support += f"，或在年级该科后 {std.support_bottom:.0%}"
+    enrichment = f"达到优秀线（满分的 {std.excellent_line:.0%}）"
+    if std.enrichment_top:
+        enrichment += f"，或在年级该科前 {std.enrichment_top:.0%}"
+    return pd.DataFrame({"list": list(LISTS), "rule": [
+        enrichment,
+        f"及格线、优秀线下方 {k} 分以内（拟合格、拟优），或刚过线不到 {k} 分（易滑落）",
+        support + f"（及格线为满分的 {std.pass_line:.0%}）",
+        f"某科 Z 分数比本人各科平均 Z 低 {_fmt(std.lopsided_z)} 以上（至少 "
+        f"{std.lopsided_min_subjects} 科有成绩）"]})

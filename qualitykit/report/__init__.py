@@ -1,0 +1,23 @@
+"""Reports: how results are shown (tables, charts, fonts), the workbooks, the Word report,
+and the runners that execute the notebooks and export HTML and PDF (``term_report``,
+``growth_report``).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+#: names of the report runners, importable as ``from qualitykit.report import run_report``
+_RUNNERS = {"run_report": "term_report", "notebook_to_html": "term_report",
+            "html_to_pdf": "term_report", "find_browser": "term_report",
+            "execute_notebook": "term_report", "NotebookError": "term_report",
+            "NOTEBOOK": "term_report", "LEVEL_NOTEBOOK": "term_report",
+            "run_growth_report": "growth_report"}
+
+__all__ = list(_RUNNERS)
+
+
+def __getattr__(name: str):
+    if name not in _RUNNERS:
+        raise AttributeError(f"module 'qualitykit.report' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_RUNNERS[name]}", __name__), name)

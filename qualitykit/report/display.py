@@ -1,0 +1,286 @@
+"""How results are shown in the notebook and the exported reports (presentation only).
+
+Views name the columns a person reads for each table; :func:`show` turns a computed table into
+Chinese HTML, or says plainly why a section is empty. Nothing here computes a statistic.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from ..labels import MISSING, to_display
+from ..schema import unit_keys
+
+__all__ = ["VIEWS", "show", "text", "band_table", "title_block", "basic_text", "level_text"]
+
+VIEWS: dict[str, list[str]] = {
+    "basic": ["subject", "full_mark", "n_enrolled", "n_sat", "n_absent", "mean", "sd", "median",
+              "max", "min", "pass_rate", "excellent_rate", "low_rate", "difficulty"],
+    "lines": ["subject", "full_mark", "pass_line", "excellent_line", "low_line"],
+    "summary": ["class_id", "subject", "n_enrolled", "n_sat", "mean", "pass_rate",
+                "excellent_rate", "low_rate", "full_mark_rate", "above_mean_rate", "cv",
+                "composite", "rank"],
+    "all_pass": ["class_id", "n_students", "n_all_pass", "all_pass_rate", "all_pass_rate_low",
+                 "all_pass_rate_high"],
+    "double_high": ["school", "n_subjects", "min_pass_rate", "weakest_subject", "subjects_below",
+                    "all_pass_rate", "meets_subject", "meets_all", "meets"],
+    "omnibus": ["subject", "n_groups", "n_sat", "anova_f", "anova_p", "eta_squared", "kruskal_h",
+                "kruskal_p", "reading"],
+    "classes": ["subject", "class_id", "n_sat", "mean", "grade_mean", "diff", "diff_low",
+                "diff_high", "hedges_g", "reading"],
+    "pairs": ["subject", "a", "b", "diff", "diff_low", "diff_high", "p_value", "hedges_g"],
+    "change": ["class_id", "subject", "n_matched", "mean", "prev_mean", "above_mean_rate",
+               "prev_above_mean_rate", "z_change", "rank", "prev_rank", "rank_change"],
+    "teachers": ["subject", "teacher", "classes", "n_sat", "mean", "diff_mean", "pass_rate",
+                 "excellent_rate", "low_rate", "composite", "rank", "n_teachers",
+                 "overall_mean_rank", "prev_rank", "rank_change"],
+    "findings": ["topic", "subject", "class_id", "evidence"],
+    # 培优补差 (staff only: no grade ranks on the lists)
+    "targets": ["class_id", "list", "subject", "student_id", "name", "score", "reason", "line",
+                "distance", "weakest", "teacher", "change"],
+    "target_counts": ["class_id", "subject", "n_sat", "n_enrichment", "n_borderline", "n_support",
+                      "n_lopsided", "n_support_entered"],
+    "improved": ["class_id", "subject", "student_id", "name", "n_subjects", "z_change",
+                 "pct_change", "prev_score", "score"],
+    "transitions": ["class_id", "list", "transition", "subject", "student_id", "name", "teacher",
+                    "prev_score", "score", "prev_rule", "rule"],
+    "transition_summary": ["class_id", "subject", "list", "entered", "stayed", "left",
+                           "new_student", "gone"],
+    "progress": ["class_id", "subject", "student_id", "name", "match", "prev_class_id",
+                 "prev_score", "score", "prev_z", "z", "z_change", "pct_change", "prev_rank",
+                 "rank", "rank_change", "rank_change_coef"],
+    "accounting": ["match", "class_id", "prev_class_id", "student_id", "name", "class_changed"],
+    "target_rules": ["list", "rule"],
+    # 试卷分析
+    "paper": ["subject", "n_students", "n_items", "max_total", "mean_total", "sd_total",
+              "difficulty", "alpha", "alpha_low", "alpha_high", "method", "sem", "missing",
+              "note"],
+    "items": ["item_id", "item_type", "knowledge_point", "item_max", "mean", "difficulty",
+              "difficulty_band", "discrimination", "ebel", "rir", "alpha_if_dropped", "flags"],
+    "error_items": ["item_id", "item_type", "knowledge_point", "item_max", "mean",
+                    "error_rate", "discrimination", "reading"],
+    "flagged_items": ["item_id", "item_type", "difficulty", "discrimination", "rir", "reading"],
+    "distractors": ["item_id", "option", "key", "n", "share", "share_upper", "share_middle",
+                    "share_lower", "flag"],
+    "knowledge_points": ["knowledge_point", "class_id", "n_items", "points", "rate",
+                         "grade_rate", "share_losing", "weak"],
+    "tracking": ["class_id", "student_id", "name", "status", "trend", "z_trend", "first_flagged",
+                 "n_flagged", "subjects", "class_history", "measures"],
+    # 增值评价, 成长百分位, 届 comparison, 追踪, 趋势 (staff only)
+    "value_added": ["class_id", "teacher", "school", "subject", "n", "z_entry", "z_exit",
+                    "estimate", "low", "high", "va_method", "rank", "rank_low", "rank_high",
+                    "reading"],
+    "va_models": ["subject", "n", "n_units", "beta", "between_sd", "within_sd", "icc",
+                  "reading"],
+    "growth": ["class_id", "teacher", "school", "subject", "n", "median_sgp", "median_low",
+               "median_high", "low_growth", "high_growth"],
+    "growth_students": ["class_id", "subject", "student_id", "name", "prior_score", "score",
+                        "sgp", "sgp_to_pass", "sgp_to_excellent", "note"],
+    "cohort_indicators": ["exam", "subject", "n_sat", "mean", "sd", "pass_rate",
+                          "excellent_rate", "low_rate", "ref_mean", "ref_position",
+                          "ref_above_mean_rate"],
+    "cohort_effects": ["exam", "subject", "baseline", "n", "n_baseline", "hedges_g",
+                       "hedges_g_low", "hedges_g_high", "ref_change", "comparison"],
+    "cohort_classes": ["unit", "n_entry_class", "n_stayed", "n_left", "n_joined",
+                       "n_passed_through", "n_exit", "entry_z", "exit_z"],
+    "cohort_students": ["exit_class", "student_id", "name", "entry_class", "unit", "path", "n_exams",
+                        "first_exam", "last_exam", "matched_by"],
+    "name_matches": ["exam", "student_id", "name", "class_id", "joined_to", "name_match"],
+    "trend": ["exam", "unit", "class_id", "teacher", "school", "subject", "n", "z_mean",
+              "z_low", "z_high", "rank", "n_units", "prev_exam", "estimate", "low", "high"],
+    "trend_flags": ["unit", "subject", "flag", "periods", "exams", "evidence"],
+    # 等级 (level-graded subjects; shares only, no pupil ranks)
+    "level_basic": ["subject", "n_enrolled", "n_sat", "n_absent", "n_excellent", "n_good",
+                    "n_satisfactory", "n_unsatisfactory", "excellent_rate", "good_rate",
+                    "satisfactory_rate", "basis"],
+    "levels": ["class_id", "subject", "n_enrolled", "n_sat", "n_excellent", "share_excellent",
+               "n_good", "share_good", "n_satisfactory", "share_satisfactory",
+               "n_unsatisfactory", "share_unsatisfactory", "satisfactory_rate"],
+    "level_omnibus": ["subject", "n_groups", "n_sat", "kruskal_h", "kruskal_p", "chi2",
+                      "chi2_df", "chi2_p", "cramers_v", "reading"],
+    "level_classes": ["subject", "class_id", "n_sat", "satisfactory_rate",
+                      "satisfactory_rate_low", "satisfactory_rate_high",
+                      "grade_satisfactory_rate", "excellent_rate", "excellent_rate_low",
+                      "excellent_rate_high", "grade_excellent_rate", "reading"],
+    "level_change": ["class_id", "subject", "n_matched", "prev_satisfactory_rate",
+                     "satisfactory_rate", "satisfactory_change", "prev_excellent_rate",
+                     "excellent_rate", "excellent_change", "n_up", "n_same", "n_down"],
+}
+_INTERVAL_VIEWS = {"classes", "pairs", "all_pass", "paper", "growth", "cohort_effects", "trend",
+                   "level_classes"}
+
+
+class Shown:
+    """A table (or a note) ready for the notebook: HTML in Jupyter, text elsewhere."""
+
+    def __init__(self, table: pd.DataFrame | None, note: str = "", caption: str = ""):
+        self.table, self.note, self.caption = table, note, caption
+
+    def _repr_html_(self) -> str:
+        if (self.table is None or self.table.empty) and not self.note:
+            return ""  # a section that does not apply to this sheet shows nothing
+        parts = [f"<p class='qk-caption'>{html.escape(self.caption)}</p>"] if self.caption else []
+        if self.table is None or self.table.empty:
+            parts.append(f"<p class='qk-note'>{html.escape(self.note)}</p>")
+        else:
+            shown = self.table.astype(object).where(self.table.notna(), MISSING)
+            parts.append(shown.to_html(index=False, classes="qk-table", border=0,
+                                       float_format=lambda x: f"{x:g}"))
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        if self.table is None or self.table.empty:
+            return self.note
+        return self.table.to_string(index=False)
+
+
+def show(table: pd.DataFrame | None, view: str | None = None, *, empty: str = "（无数据）",
+         caption: str = "") -> Shown:
+    """A computed table for people: the view's columns, Chinese labels, rounded numbers.
+
+    Parameters
+    ----------
+    table : DataFrame or None
+        Any table the kit computed. None or empty shows the ``empty`` note instead.
+    view : str, optional
+        One of :data:`VIEWS` (columns to show, in order); all columns when omitted.
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> s = qk.summary(qk.load_sample(exam="2025-2026-1 期末", grade=5), by="subject")
+    >>> print(qk.show(s, "basic").table.columns[:4].tolist())
+    ['科目', '满分', '应考人数', '实考人数']
+    """
+    if view is not None and view not in VIEWS:
+        raise ValueError(f"view 应为 {sorted(VIEWS)} 之一，收到 {view!r}。")
+    if table is None or table.empty:
+        return Shown(None, empty, caption)
+    return Shown(to_display(in_view(table, view), intervals=view in _INTERVAL_VIEWS),
+                 caption=caption)
+
+
+def in_view(table: pd.DataFrame, view: str | None) -> pd.DataFrame:
+    """The columns of ``view`` that the table has, in the view's order (all when None).
+
+    Where the table holds several schools, a class or teacher is shown with its school: the
+    学校 column comes just before it (the view's own columns stay as they are otherwise).
+
+    >>> t = pd.DataFrame({"school": ["甲中", "乙中"], "class_id": ["9-3", "9-3"], "mean": [80, 81]})
+    >>> in_view(t, "summary").columns.tolist(), in_view(t.iloc[:1], "summary").columns.tolist()
+    (['school', 'class_id', 'mean'], ['class_id', 'mean'])
+    """
+    if not view:
+        return table
+    columns = [c for c in VIEWS[view] if c in table.columns]
+    if "school" not in columns:
+        columns = unit_keys(table, columns)
+    return table[columns]
+
+
+def band_table(bands: pd.DataFrame, *, group: str = "subject") -> pd.DataFrame:
+    """分数段 as a meeting table: one row per band (top first), 人数 and 累计% per subject.
+
+    Takes :func:`qualitykit.score_bands` output (grouped by ``subject``).
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> b = qk.score_bands(qk.load_sample(exam="2025-2026-1 期末", grade=5), by="subject")
+    >>> band_table(b).columns[:3].tolist()
+    ['分数段', '语文 人数', '语文 累计%']
+    """
+    order = list(dict.fromkeys(bands[group]))
+    out = None
+    for g in order:
+        part = bands[bands[group] == g][["band", "count", "cum_share"]]
+        part = part.rename(columns={"band": "分数段", "count": f"{g} 人数",
+                                    "cum_share": f"{g} 累计%"})
+        part[f"{g} 累计%"] = (part[f"{g} 累计%"] * 100).round(1)
+        out = part if out is None else out.merge(part, on="分数段", how="outer", sort=False)
+    # an outer merge sorts the labels as text ("100–<110" before "20–<30" when one paper has
+    # 120 points): put the bands back from the top down
+    edges = bands.drop_duplicates("band").set_index("band")[["lower", "upper"]]
+    order = edges.loc[out["分数段"]].to_numpy()
+    out = out.iloc[np.lexsort((-order[:, 1], -order[:, 0]))]
+    return out.reset_index(drop=True)
+
+
+def title_block(term) -> Shown:
+    """The report's title block: school, grade, exam, date, source file and standard."""
+    rows = pd.DataFrame({"项目": ["学校", "年级", "考试", "科目", "成绩来源", "评价标准", "分析日期"],
+                         "内容": [term.school, term.grade_name,
+                                term.exam, "、".join(term.subjects), term.source,
+                                f"{term.standard.name}（{term.standard.source}）", term.date]})
+    return _Title(term.title, rows)
+
+
+class _Title(Shown):
+    def __init__(self, title: str, rows: pd.DataFrame):
+        super().__init__(rows)
+        self.title = title
+
+    def _repr_html_(self) -> str:
+        body = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+                       for k, v in zip(self.table["项目"], self.table["内容"]))
+        return (f"<div class='qk-title'><h1>{html.escape(self.title)}</h1>"
+                f"<table class='qk-titletable'>{body}</table></div>")
+
+    def __repr__(self) -> str:
+        return self.title + "\n" + self.table.to_string(index=False)
+
+
+def basic_text(term, basic: pd.DataFrame) -> Shown:
+    """基本情况 in one paragraph: enrolled, sat, absent, problems found at import.
+
+    ``basic`` is ``summary(term.scores, by="subject")``.
+    """
+    report = term.report
+    counts = report.problems["severity"].value_counts()
+    subjects = "、".join(f"{r.subject} {int(r.n_sat)}/{int(r.n_enrolled)}"
+                         for r in basic.itertuples())
+    n_students = term.scores["student_id"].nunique()
+    n_classes = term.scores["class_id"].nunique()
+    return Shown(None, note=f"本次{term.exam}，{term.grade_name}共 {n_classes} 个班、{n_students} 名学生。"
+            f"各科实考/应考人数：{subjects}。缺考、请假、转学等不计入实考，也不参与各率的计算。"
+            f"成绩表共读取 {report.rows_read} 行，导入 {report.rows_imported} 行，跳过 "
+            f"{report.rows_skipped} 行；导入时记录提醒 {counts.get('warning', 0)} 条、说明 "
+            f"{counts.get('info', 0)} 条（详见导入报告）。")
+
+
+def text(message: str | list[str]) -> Shown:
+    """A paragraph of plain text for the report; a list gives one paragraph per item."""
+    if isinstance(message, str):
+        return Shown(None, note=message)
+    return _Lines(list(message))
+
+
+class _Lines(Shown):
+    def __init__(self, lines: list[str]):
+        super().__init__(None, note="\n".join(lines))
+        self.lines = lines
+
+    def _repr_html_(self) -> str:
+        return "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in self.lines) + "</ul>"
+
+
+def level_text(term, by_subject: pd.DataFrame) -> Shown:
+    """基本情况 of a sheet graded in levels: classes, pupils, who has a level, how levels are read.
+
+    ``by_subject`` is ``level_summary(term.levels, by="subject")``.
+    """
+    scores = term.levels
+    subjects = "、".join(f"{r.subject} {int(r.n_sat)}/{int(r.n_enrolled)}"
+                         for r in by_subject.itertuples())
+    letters = "、".join(f"{k}→{v}" for k, v in term.standard.level_letters.items())
+    report = term.report
+    return Shown(None, note=(
+        f"本次{term.exam}，{term.grade_name}共 {scores['class_id'].nunique()} 个班、"
+        f"{scores['student_id'].nunique()} 名学生。按规定一、二年级不用分数，只记等级"
+        f"（{'、'.join(term.standard.level_names)}），本报告只统计各等级的人数和占比，不排学生名次。"
+        f"各科有等级/应考人数：{subjects}；缺考、请假等不计入。字母等级按评价标准换算：{letters}。"
+        f"成绩表共读取 {report.rows_read} 行，导入 {report.rows_imported} 行，跳过 "
+        f"{report.rows_skipped} 行（详见导入报告）。"))

@@ -1,0 +1,332 @@
+"""Charts of a term analysis. Each takes results already computed and never recomputes them.
+
+Every function draws one subject (``subject="数学"``) or, by default, every subject of the
+table, one row of panels per subject (units are labelled "学校 班级" where the table holds
+several schools: :func:`qualitykit.schema.unit_labels`), and returns a matplotlib Figure with Chinese labels
+(see :mod:`qualitykit.fonts`). An empty table (a section without data, e.g. no teacher table)
+draws nothing and returns None.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from .fonts import set_theme
+from ..labels import label
+from ..schema import unit_labels
+
+__all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
+           "plot_teachers", "plot_knowledge_points", "plot_items", "plot_levels",
+           "error_extent"]
+
+_RATE_COLOURS = {"excellent_rate": "#2f7ebc", "pass_rate": "#5aae61", "low_rate": "#d6604d"}
+_LEVEL_COLOURS = {"excellent": "#2166ac", "good": "#67a9cf", "satisfactory": "#a6dba0",
+                  "unsatisfactory": "#ef8a62"}
+
+
+def _subjects(table: pd.DataFrame | None, subject: str | None, what: str) -> list[str]:
+    if table is None or table.empty:
+        return []
+    present = list(dict.fromkeys(table["subject"]))
+    if subject is None:
+        return present
+    if subject not in present:
+        raise ValueError(f"{what}中没有科目 {subject!r}；有：{present}。")
+    return [subject]
+
+
+def error_extent(centre, low, high) -> np.ndarray:
+    """Lengths of error bars below and above ``centre`` (2 × n), never negative.
+
+    A bound that sits a rounding error past its estimate (a rate of 100 % whose upper bound is
+    0.9999999999999999) becomes a bar of length 0, which matplotlib draws; an unknown bound
+    (NaN, e.g. a class of one) stays NaN and no bar is drawn.
+
+    >>> error_extent([1.0, 0.5], [0.8, float("nan")], [1.0 - 1e-16, 0.7]).round(3).tolist()
+    [[0.2, nan], [0.0, 0.2]]
+    """
+    centre, low, high = (np.asarray(v, dtype=float) for v in (centre, low, high))
+    with np.errstate(invalid="ignore"):
+        below, above = np.fmax(centre - low, 0.0), np.fmax(high - centre, 0.0)
+    below[np.isnan(centre - low)] = np.nan
+    above[np.isnan(high - centre)] = np.nan
+    return np.vstack([below, above])
+
+
+def _panels(n: int, row_height: float, width: float = 10, ncols: int = 2):
+    """One panel per subject, two per row; unused panels are hidden."""
+    set_theme()
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, row_height * nrows + 0.4),
+                             squeeze=False)
+    flat = list(axes.ravel())
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
+
+
+def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
+                       group: str = "class_id"):
+    """Distribution of scores per class: violins (the density, KDE) with a box inside.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        The canonical long table (sitters are plotted).
+    subject : str, optional
+        One subject; all subjects when omitted.
+    group : str
+        Column whose values get one violin each (default ``class_id``).
+    """
+    sat = scores[scores["status"].eq("sat") & scores["score"].notna()
+                 & scores["full_mark"].notna()]
+    subjects = _subjects(sat, subject, "成绩表")
+    if not subjects:
+        return None
+    fig, axes = _panels(len(subjects), 3.3)
+    for ax, subj in zip(axes, subjects):
+        data = sat[sat["subject"] == subj]
+        data = data.assign(_unit=unit_labels(data, group))
+        order = sorted(data["_unit"].unique())
+        full = float(data["full_mark"].max())
+        sns.violinplot(data=data, x="_unit", y="score", order=order, ax=ax, color="#c6dbef",
+                       inner="box", cut=0, density_norm="width", linewidth=0.8)
+        ax.set(xlabel=label(group), ylabel="成绩", ylim=(0, full * 1.02),
+               title=f"{subj}：各{label(group)}成绩分布")
+    fig.tight_layout()
+    return fig
+
+
+def plot_score_bands(bands: pd.DataFrame, *, subject: str | None = None,
+                     group: str = "class_id"):
+    """分数段 bars from :func:`qualitykit.score_bands`, bands from low to high.
+
+    With bands by ``group`` × subject, each group gets its own colour.
+    """
+    subjects = _subjects(bands, subject, "分数段表")
+    if not subjects:
+        return None
+    fig, axes = _panels(len(subjects), 3.0)
+    for ax, subj in zip(axes, subjects):
+        data = bands[bands["subject"] == subj]
+        order = list(dict.fromkeys(data.sort_values("lower")["band"]))
+        hue = "_unit" if group in data else None
+        if hue:
+            data = data.assign(_unit=unit_labels(data, group))
+        sns.barplot(data=data, x="band", y="count", hue=hue, order=order, ax=ax,
+                    palette="Blues" if hue else None)
+        ax.set(xlabel="", ylabel="人数", title=f"{subj}：分数段人数")
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+        if ax.get_legend() is not None:
+            ax.get_legend().set_title(label(group))
+            if ax is not axes[0]:
+                ax.get_legend().remove()
+    fig.tight_layout()
+    return fig
+
+
+def plot_rates(summary: pd.DataFrame, *, subject: str | None = None, group: str = "class_id"):
+    """优秀率, 及格率 and 低分率 per class from :func:`qualitykit.summary`, with Wilson intervals.
+
+    A rate of 0 % has no bar but keeps its interval (how high it could be); a class where
+    nobody sat the subject is marked 无人实考.
+    """
+    subjects = _subjects(summary, subject, "三率一分表")
+    if not subjects:
+        return None
+    fig, axes = _panels(len(subjects), 3.0)
+    width = 0.26
+    for ax, subj in zip(axes, subjects):
+        data = summary[summary["subject"] == subj]
+        x = np.arange(len(data))
+        for i, rate in enumerate(("excellent_rate", "pass_rate", "low_rate")):
+            values = data[rate].to_numpy(float) * 100
+            err = error_extent(values, data[f"{rate}_low"].to_numpy(float) * 100,
+                               data[f"{rate}_high"].to_numpy(float) * 100)
+            ax.bar(x + (i - 1) * width, values, width, yerr=err, capsize=3, label=label(rate),
+                   color=_RATE_COLOURS[rate], error_kw={"elinewidth": 0.8, "alpha": 0.7})
+        for xi in x[data["n_sat"].to_numpy() == 0]:
+            ax.text(xi, 50, "无人\n实考", ha="center", va="center", fontsize=8, color="#555555")
+        ax.set_xticks(x, unit_labels(data, group),
+                      rotation=30 if len(data) > 8 else 0, ha="right" if len(data) > 8 else "center")
+        ax.set(xlabel=label(group), ylabel="百分比（%）", ylim=(0, 105),
+               title=f"{subj}：三率（误差线为 95% 置信区间）")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, ncols=3, loc="upper center", fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
+    return fig
+
+
+def plot_class_means(classes: pd.DataFrame, *, subject: str | None = None,
+                     group: str = "class_id"):
+    """Class means against the grade mean, from ``compare_classes(...).classes``.
+
+    The bar around each class mean is the interval of its difference from the grade mean
+    (grade mean + ``diff_low`` … ``diff_high``): where it crosses the grade line, the class is
+    not shown to differ from the grade (drawn light).
+    """
+    subjects = _subjects(classes, subject, "班级比较表")
+    if not subjects:
+        return None
+    n = classes.groupby("subject").size().max()
+    fig, axes = _panels(len(subjects), 0.42 * n + 1.5)
+    for ax, subj in zip(axes, subjects):
+        data = classes[classes["subject"] == subj]
+        y = np.arange(len(data))[::-1]
+        colours = np.where(data["significant"].to_numpy(bool), "#08519c", "#9ecae1")
+        ax.errorbar(data["mean"], y, xerr=error_extent(data["diff"], data["diff_low"],
+                                                       data["diff_high"]),
+                    fmt="none", ecolor="#6b6b6b", capsize=3)
+        ax.scatter(data["mean"], y, c=colours, s=55, zorder=3)
+        grade_mean = float(data["grade_mean"].iloc[0])
+        ax.axvline(grade_mean, color="#d6604d", ls="--", lw=1)
+        small = data["small_group"].to_numpy(bool) if "small_group" in data else np.zeros(len(y), bool)
+        ax.set_yticks(y, [f"{g}（{k} 人）" if tiny else str(g)
+                          for g, k, tiny in zip(unit_labels(data, group), data["n_sat"], small)])
+        ax.set(ylabel=label(group), xlabel="平均分", ylim=(-0.7, y.max() + 0.7),
+               xlim=_mean_axis(data, small), title=f"{subj}（红线：年级均分 {grade_mean:.1f}）")
+    fig.suptitle("各班均分：横线为与年级均分之差的置信区间（已按班级数校正），深色为差异显著",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _mean_axis(data: pd.DataFrame, small: np.ndarray) -> tuple[float, float]:
+    """The mean axis: every class mean, and the intervals of the classes that are not small.
+
+    The interval of a class of two or three pupils can run hundreds of points past the paper;
+    it is cut at the edge of the panel instead of squeezing every other class into a dot.
+    """
+    shown = data.loc[~small] if (~small).any() else data.iloc[0:0]
+    values = np.concatenate([data["mean"].to_numpy(float), data["grade_mean"].to_numpy(float),
+                             (shown["grade_mean"] + shown["diff_low"]).to_numpy(float),
+                             (shown["grade_mean"] + shown["diff_high"]).to_numpy(float)])
+    values = values[np.isfinite(values)]
+    lo, hi = float(values.min()), float(values.max())
+    pad = max(0.08 * (hi - lo), 2.0)
+    return lo - pad, hi + pad
+
+
+def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
+    """Each teacher's students against the grade mean, from :func:`qualitykit.teacher_table`."""
+    subjects = _subjects(teachers, subject, "教师表")
+    if not subjects:
+        return None
+    n = teachers.groupby("subject").size().max()
+    fig, axes = _panels(len(subjects), 0.4 * n + 1.4)
+    for ax, subj in zip(axes, subjects):
+        data = teachers[teachers["subject"] == subj].sort_values("diff_mean")
+        colours = np.where(data["diff_mean"] >= 0, "#4393c3", "#d6604d")
+        ax.barh(unit_labels(data, "teacher") + "（" + data["classes"] + "）", data["diff_mean"],
+                color=colours)
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.set(ylabel="", xlabel="与年级均分之差（分）", title=subj)
+        ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_knowledge_points(kp: pd.DataFrame, *, subject: str | None = None,
+                          group: str = "class_id"):
+    """知识点得分率 heatmap: classes (and the grade) × knowledge points, from
+    :func:`qualitykit.knowledge_points`. Weakest points on the left; 共性弱项 are starred."""
+    subjects = _subjects(kp, subject, "知识点表")
+    if not subjects:
+        return None
+    set_theme()
+    n_rows = kp[group].nunique()
+    n_cols = kp["knowledge_point"].nunique()
+    fig, axes = plt.subplots(len(subjects), 1, squeeze=False,
+                             figsize=(max(6.0, 0.9 * n_cols + 2), (0.45 * n_rows + 1.3) * len(subjects)))
+    for ax, subj in zip(axes[:, 0], subjects):
+        data = kp[kp["subject"] == subj] if "subject" in kp else kp
+        points = list(dict.fromkeys(data["knowledge_point"]))
+        rows = list(dict.fromkeys(data[group]))
+        grid = data.pivot_table(index=group, columns="knowledge_point", values="rate",
+                                aggfunc="first", sort=False).reindex(index=rows, columns=points)
+        weak = data.pivot_table(index=group, columns="knowledge_point", values="weak",
+                                aggfunc="first", sort=False).reindex(index=rows, columns=points)
+        text = (grid * 100).round(0).astype("Int64").astype(str) + np.where(
+            weak.fillna(False).astype(bool), "*", "")
+        sns.heatmap(grid * 100, annot=text, fmt="", cmap="RdYlGn", vmin=30, vmax=100,
+                    linewidths=0.5, cbar_kws={"label": "得分率（%）"}, ax=ax)
+        ax.set(xlabel="知识点", ylabel=label(group),
+               title=f"{subj}：知识点得分率（%，* 为共性弱项）")
+        ax.tick_params(axis="x", labelrotation=30)
+        ax.tick_params(axis="y", labelrotation=0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_items(items: pd.DataFrame, *, subject: str | None = None):
+    """Difficulty × discrimination of each item, from ``item_analysis(...).items``.
+
+    Dashed lines: Ebel's D = 0.20 and 0.40, and the difficulty bands; items below D = 0.20
+    (red) need a look, a negative D first of all.
+    """
+    if items is None or items.empty or items["discrimination"].isna().all():
+        return None
+    subjects = _subjects(items, subject, "小题分析表") if "subject" in items else [None]
+    if not subjects:
+        return None
+    fig, axes = _panels(len(subjects), 4.2, width=10 if len(subjects) > 1 else 6.5)
+    for ax, subj in zip(axes, subjects):
+        data = items[items["subject"] == subj] if subj is not None else items
+        colours = np.where(data["discrimination"] < 0.20, "#d6604d",
+                           np.where(data["discrimination"] < 0.30, "#f4a582", "#4393c3"))
+        ax.scatter(data["difficulty"], data["discrimination"], c=colours, s=40, zorder=3)
+        for r in data.itertuples():
+            ax.annotate(str(r.item_id), (r.difficulty, r.discrimination), fontsize=7,
+                        xytext=(3, 3), textcoords="offset points")
+        for d in (0.2, 0.4):
+            ax.axhline(d, color="#999999", ls="--", lw=0.8)
+        ax.axhline(0, color="#333333", lw=0.8)
+        low = min(-0.1, float(data["discrimination"].min()) - 0.05)
+        ax.set(xlim=(0, 1.02), ylim=(low, 1.0), xlabel="难度 P（得分率，越大越容易）",
+               ylabel="区分度 D", title=f"{subj or ''}：各题难度与区分度（红色 D < 0.20）")
+    fig.tight_layout()
+    return fig
+
+
+def plot_levels(levels: pd.DataFrame, *, subject: str | None = None, group: str = "class_id"):
+    """等级分布: stacked bars of the share of each level per class, one panel per subject.
+
+    Takes :func:`qualitykit.level_summary` by ``group`` × subject; each bar is one class's
+    pupils with a level (100 %), from 优秀 on the left to 待合格 on the right, with the share
+    written in every segment of 6 % or more and the number of pupils at the bar's end.
+    """
+    from ..term.levels import LEVEL_IDS
+
+    subjects = _subjects(levels, subject, "等级表")
+    if not subjects:
+        return None
+    n_rows = max(int((levels["subject"] == s).sum()) for s in subjects)
+    fig, axes = _panels(len(subjects), 0.42 * n_rows + 1.2)
+    for ax, subj in zip(axes, subjects):
+        data = levels[(levels["subject"] == subj) & (levels["n_sat"] > 0)].iloc[::-1]
+        y = np.arange(len(data))
+        left = np.zeros(len(data))
+        for lid in LEVEL_IDS:
+            share = data[f"share_{lid}"].to_numpy(float) * 100
+            ax.barh(y, share, left=left, color=_LEVEL_COLOURS[lid], edgecolor="white",
+                    label=label(f"n_{lid}").removesuffix("人数"))
+            for yi, (x0, w) in enumerate(zip(left, share)):
+                if w >= 6:
+                    ax.text(x0 + w / 2, yi, f"{w:.0f}", ha="center", va="center", fontsize=7.5,
+                            color="white" if lid == "excellent" else "#222")
+            left += share
+        for yi, n in enumerate(data["n_sat"]):
+            ax.text(101, yi, f"{int(n)}人", va="center", fontsize=7.5, color="#555")
+        ax.set_yticks(y, data[group])
+        ax.set(xlim=(0, 110), xlabel="占有等级学生的百分比（%）", ylabel=label(group),
+               title=f"{subj}：各{label(group)}等级分布")
+    handles, names = axes[0].get_legend_handles_labels()
+    top = 1 - 0.45 / fig.get_figheight()
+    fig.legend(handles, names, ncols=4, loc="upper center", bbox_to_anchor=(0.5, 1.0),
+               fontsize=8.5, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, top))
+    return fig

@@ -1,0 +1,88 @@
+"""存在问题 evidence: the facts a 教研组 should discuss, picked from results already computed.
+
+The 存在问题 and 改进措施 sections of a 质量分析 are written by people. This module only
+gathers the evidence they start from (which classes and subjects have the highest 低分率,
+which are below the grade beyond chance, which miss the 双高 line), each as one sentence with
+the numbers behind it. It never computes a statistic itself.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..standard import Standard, get_standard
+
+__all__ = ["findings"]
+
+COLUMNS = ["topic", "subject", "class_id", "value", "evidence"]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def findings(by_class: pd.DataFrame, by_subject: pd.DataFrame, *, comparison=None,
+             standard: Standard | str | None = None) -> pd.DataFrame:
+    """Evidence for 存在问题, one sentence per finding.
+
+    Parameters
+    ----------
+    by_class : DataFrame
+        ``summary(scores, by=["class_id", "subject"])``.
+    by_subject : DataFrame
+        ``summary(scores, by=["subject"])`` (the grade).
+    comparison : ClassComparison, optional
+        ``compare_classes(scores)``: classes below the grade beyond chance are listed.
+    standard : Standard, preset name or TOML path, optional
+        For the 双高 single-subject line.
+
+    Returns
+    -------
+    DataFrame
+        ``topic`` (低分率 / 班级差异 / 合格率 / 优秀率), ``subject``, ``class_id`` (empty for a
+        finding about the grade), ``value`` and ``evidence`` (Chinese sentence).
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> s = qk.load_sample(exam="2025-2026-1 期末", grade=5)
+    >>> f = qk.findings(qk.summary(s), qk.summary(s, by="subject"))
+    >>> f.loc[0, "evidence"]
+    '语文低分率最高的是 5-2 班：4.9%（2 人），年级为 2.4%。'
+    """
+    std = get_standard(standard)
+    rows = []
+    grade = by_subject.set_index("subject")
+    for subject, part in by_class.groupby("subject", sort=False):
+        g = grade.loc[subject] if subject in grade.index else None
+        part = part[part["n_sat"] > 0]
+        if part.empty or g is None:
+            continue
+        worst = part.loc[part["low_rate"].idxmax()]
+        if worst["low_rate"] > 0 and worst["low_rate"] > g["low_rate"]:
+            rows.append(("低分率", subject, worst["class_id"], worst["low_rate"],
+                         f"{subject}低分率最高的是 {worst['class_id']} 班：{_pct(worst['low_rate'])}"
+                         f"（{int(worst['n_low'])} 人），年级为 {_pct(g['low_rate'])}。"))
+        if g["pass_rate"] < std.double_high_subject:
+            rows.append(("合格率", subject, "", g["pass_rate"],
+                         f"{subject}年级合格率 {_pct(g['pass_rate'])}，低于双高普九要求的 "
+                         f"{_pct(std.double_high_subject)}；不及格 {int(g['n_sat'] - g['n_pass'])} 人。"))
+        weakest = part.loc[part["excellent_rate"].idxmin()]
+        if weakest["excellent_rate"] < g["excellent_rate"] - 0.10:
+            rows.append(("优秀率", subject, weakest["class_id"], weakest["excellent_rate"],
+                         f"{subject} {weakest['class_id']} 班优秀率 {_pct(weakest['excellent_rate'])}，"
+                         f"比年级（{_pct(g['excellent_rate'])}）低 10 个百分点以上。"))
+    if comparison is not None:
+        table = comparison.classes
+        unit = table.columns[table.columns.get_loc("n_sat") - 1]  # class_id, or teacher
+        for _, r in table[table["significant"] & (table["diff"] < 0)].iterrows():
+            rows.append(("班级差异", r["subject"], r[unit], r["diff"],
+                f"{r['subject']} {r[unit]} 班均分 {r['mean']:.1f}，低于年级 {-r['diff']:.1f} 分，差异超出偶然波动"
+                f"（区间 {r['diff_low']:.1f} 至 {r['diff_high']:.1f}）。"))
+        if not comparison.omnibus.empty:
+            calm = comparison.omnibus[comparison.omnibus["anova_p"] >= 0.05]
+            if len(calm):
+                rows.append(("班级差异", "、".join(calm["subject"]), "", float("nan"),
+                             f"{'、'.join(calm['subject'])}各班均分差异不显著：这些科目的班级名次"
+                             "主要是偶然波动，不宜据此排队。"))
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,314 @@
+"""One term's data for the term analysis: the scores, the earlier exam, the teachers.
+
+:func:`load_term` is what the term-analysis notebook calls first: it reads the school's files
+(or the bundled sample school when no file is given), applies the standard's full marks,
+keeps the chosen subjects and masks names when asked.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..io.problems import ImportReport
+from ..standard import Standard, get_standard
+
+__all__ = ["TermData", "load_term", "mask_names", "previous_sample_exam"]
+
+_GRADE_CN = dict(enumerate("一二三四五六七八九", start=1)) | {10: "高一", 11: "高二", 12: "高三"}
+
+
+@dataclass
+class TermData:
+    """Everything the term analysis needs, read and checked once.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        The canonical long table of this exam (one grade), subjects with scores. Subjects
+        graded in levels only (一、二年级) are in ``levels`` instead.
+    report : ImportReport
+        How the score file was read (every skipped row is in it).
+    previous : DataFrame or None
+        The earlier exam for 纵向 comparison.
+    teachers : DataFrame or None
+        The 教学编排表.
+    standard : Standard
+    school, exam : str
+    grade : int or None
+    subjects : list of str
+        In teaching order.
+    source : str
+        The score file (or “示例学校”).
+    items : DataFrame or None
+        The item (小题) table of this exam when given (:func:`qualitykit.read_items`).
+    levels : DataFrame or None
+        The rows of the subjects graded in levels only (:func:`qualitykit.level_subjects`),
+        None when there are none.
+    """
+
+    scores: pd.DataFrame
+    report: ImportReport
+    previous: pd.DataFrame | None
+    teachers: pd.DataFrame | None
+    standard: Standard
+    school: str
+    exam: str
+    grade: int | None
+    subjects: list[str]
+    source: str
+    date: str = field(default_factory=lambda: _dt.date.today().isoformat())
+    items: pd.DataFrame | None = None
+    levels: pd.DataFrame | None = None
+
+    @property
+    def n_students(self) -> int:
+        """Pupils on the sheet, in subjects with scores or levels."""
+        ids = set(self.scores["student_id"])
+        return len(ids | set(self.levels["student_id"]) if self.levels is not None else ids)
+
+    @property
+    def levels_only(self) -> bool:
+        """Every subject of the sheet is graded in levels (the 等级分析 report applies)."""
+        return self.levels is not None and self.scores.empty
+
+    @property
+    def grade_name(self) -> str:
+        """五年级, 高一 …"""
+        if not self.grade:
+            return ""
+        name = _GRADE_CN.get(self.grade, str(self.grade))
+        return name if name.startswith("高") else f"{name}年级"
+
+    @property
+    def title(self) -> str:
+        """青禾实验小学五年级2025—2026学年第一学期期末教学质量分析"""
+        return f"{self.school}{self.grade_name}{exam_title(self.exam)}教学质量分析"
+
+
+def exam_title(exam: str) -> str:
+    """The exam as a title says it.
+
+    >>> exam_title("2025-2026-1 期末"), exam_title("月考")
+    ('2025—2026学年第一学期期末', '月考')
+    """
+    m = re.match(r"(20\d\d)-(20\d\d)(?:-([12]))?\s*(.*)", str(exam))
+    if not m:
+        return str(exam)
+    term = {"1": "第一学期", "2": "第二学期"}.get(m[3] or "", "")
+    return f"{m[1]}—{m[2]}学年{term}{m[4]}"
+
+
+def mask_names(table: pd.DataFrame, column: str = "name") -> pd.DataFrame:
+    """Names for a meeting export: the surname and one ＊ per other character (张三 → 张＊).
+
+    >>> mask_names(pd.DataFrame({"name": ["张三", "欧阳娜娜"]}))["name"].tolist()
+    ['张＊', '欧＊＊＊']
+    """
+    out = table.copy()
+    if column in out:
+        out[column] = out[column].map(
+            lambda n: n[0] + "＊" * (len(n) - 1) if isinstance(n, str) and n else n)
+    return out
+
+
+def previous_sample_exam(exam: str, grade: int) -> tuple[str, int] | None:
+    """The sample school's exam before ``exam`` for the same pupils: last term's 期末.
+
+    >>> previous_sample_exam("2025-2026-1 期末", 5)
+    ('2024-2025-2 期末', 4)
+    >>> previous_sample_exam("2025-2026-2 期中", 5)
+    ('2025-2026-1 期末', 5)
+    """
+    from ..io.sample import YEARS
+
+    year, term = exam[:9], exam[10:11]
+    if term == "2":
+        return f"{year}-1 期末", grade
+    i = YEARS.index(year) if year in YEARS else -1
+    if i <= 0 or grade <= 1:
+        return None
+    return f"{YEARS[i - 1]}-2 期末", grade - 1
+
+
+def read_options(std: Standard, full_marks: dict | None, school: str | None,
+                 roster_file: str | Path | None) -> dict:
+    """``read_scores`` options from notebook parameters: the standard's full marks under the
+    given ones; empty parameters ("" or {}) left out."""
+    marks = {**std.full_marks, **(full_marks or {})}
+    return {k: v for k, v in {"full_marks": marks, "school": school or None,
+                              "roster": roster_file or None}.items() if v}
+
+
+def _schools_text(names: list[str]) -> str:
+    shown = "、".join(names[:6])
+    return shown + (f" 等 {len(names)} 所" if len(names) > 6 else "")
+
+
+def one_school(scores: pd.DataFrame, school: str | None, source: str) -> pd.DataFrame:
+    """The rows of one school: a term report is about one school.
+
+    A file of one school (or without a 学校 column) is returned as it is: ``school`` then only
+    names it where the sheet does not. A 联考 file of several schools needs ``school`` to pick
+    one of them.
+
+    Raises
+    ------
+    ScoreFileError
+        Several schools and no ``school``, or a ``school`` the file does not hold; the message
+        lists the schools and says how to choose.
+    """
+    from ..io.problems import ScoreFileError
+    from ..schema import schools_in
+
+    names = schools_in(scores)
+    if len(names) <= 1:
+        return scores
+    how = ("命令行加 --school 学校名，笔记本第一格填 school = \"学校名\""
+           f"（如 --school {names[0]}）")
+    if not school:
+        raise ScoreFileError(
+            f"成绩表 {source} 中有 {len(names)} 所学校（{_schools_text(names)}），是多校联考的"
+            f"成绩 (several schools in one file)。质量分析报告一次分析一所学校：请{how}。"
+            "把各校放在一起比较的联考视图是以后的功能。", file=source)
+    if school not in names:
+        raise ScoreFileError(
+            f"成绩表 {source} 中没有学校“{school}” (school not in file)；表中的学校有："
+            f"{'、'.join(names)}。请照表中的写法填写 --school / school=。", file=source)
+    return scores[scores["school"].astype(str) == school].reset_index(drop=True)
+
+
+def _only_school(scores: pd.DataFrame) -> str | None:
+    from ..schema import schools_in
+
+    names = schools_in(scores)
+    return names[0] if len(names) == 1 else None
+
+
+def _subject_order(subjects) -> list[str]:
+    from ..subjects import teaching_order
+
+    return sorted(subjects, key=lambda s: (teaching_order(s), s))
+
+
+def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
+              grade: int | None = None, roster_file: str | Path | None = None,
+              teacher_file: str | Path | None = None, previous_file: str | Path | None = None,
+              subjects: list[str] | None = None, full_marks: dict | None = None,
+              school: str | None = None, standard: Standard | str | None = None,
+              mask: bool = False, item_file: str | Path | None = None) -> TermData:
+    """Read one term's files for the term analysis.
+
+    Parameters
+    ----------
+    score_file : path, optional
+        The school's score sheet. Empty: the bundled sample school (``exam`` and ``grade``
+        choose the file; its teacher table and last term's 期末 come with it).
+    exam, grade : optional
+        When the sheet does not say.
+    school : str, optional
+        The school's name where the sheet does not say it. In a 联考 file of several schools
+        (a 学校 column) it chooses the school to analyse (its rows only; the earlier exam's
+        file is cut to the same school): the term report is about one school, and such a file
+        without ``school`` stops with a message listing its schools.
+    roster_file, teacher_file, previous_file : path, optional
+        学生信息表, 教学编排表, and the earlier exam's score sheet.
+    subjects : list of str, optional
+        Keep these subjects (aliases accepted: 语, 数 …); empty keeps all.
+    full_marks : dict, optional
+        Subject → full mark, over the standard's ``full_marks``.
+    standard : Standard, preset name or TOML path
+    mask : bool
+        Replace pupils' names by 张＊ for a meeting export.
+    item_file : path, optional
+        The 小题分 file of this exam (试卷分析). The sample school brings its own for
+        2025-2026-1 期末, grades 3–6.
+
+    Raises
+    ------
+    ScoreFileError
+        When the score sheet has errors (the message says where and how to fix them), or holds
+        several schools and ``school`` does not choose one of them.
+
+    Examples
+    --------
+    >>> term = load_term(exam="2025-2026-1 期末", grade=5)
+    >>> term.title, term.subjects, term.previous["exam"].iloc[0]
+    ('青禾实验小学五年级2025—2026学年第一学期期末教学质量分析', ['语文', '数学', '英语', '科学'], '2024-2025-2 期末')
+    """
+    from ..io.scores import _raise_if_errors, check_scores, read_scores, read_teachers
+    from ..io.sample import SCHOOL, sample_path
+    from ..subjects import canonical_subject
+
+    std = get_standard(standard or None)
+    grade = grade or None  # 0 / "" from a notebook parameter means "as the sheet says"
+    options = read_options(std, full_marks, school, roster_file)
+    sample = not score_file
+    if sample:
+        exam = exam or "2025-2026-1 期末"
+        grade = grade or 5
+        score_file = sample_path(exam, grade=grade)
+        teacher_file = teacher_file or sample_path(exam, grade, kind="teachers")
+        if not item_file:
+            try:
+                item_file = sample_path(exam, grade, kind="items")
+            except FileNotFoundError:
+                item_file = None
+        before = previous_sample_exam(exam, grade)
+        if not previous_file and before:
+            previous_file = sample_path(before[0], grade=before[1])
+    report = check_scores(score_file, exam=exam or None, grade=grade, **options)
+    _raise_if_errors(report, score_file, strict=True)
+    scores = one_school(report.data, school, Path(score_file).name)
+    if subjects:
+        wanted = [canonical_subject(s) or s for s in subjects]
+        missing = [s for s in wanted if s not in set(scores["subject"])]
+        if missing:
+            raise ValueError(f"subjects 中的科目 {missing} 不在成绩表中；表中有："
+                             f"{_subject_order(scores['subject'].unique())}。")
+        scores = scores[scores["subject"].isin(wanted)].reset_index(drop=True)
+    previous = None
+    if previous_file:
+        previous = read_scores(previous_file, **{k: v for k, v in options.items()
+                                                 if k != "roster"})
+        previous = one_school(previous, school or _only_school(scores), Path(previous_file).name)
+        if subjects:
+            previous = previous[previous["subject"].isin(scores["subject"].unique())]
+    teachers = read_teachers(teacher_file) if teacher_file else None
+    items = None
+    if item_file:
+        from ..io.items import read_items
+
+        items = read_items(item_file, exam=str(scores["exam"].iloc[0]) if len(scores) else exam,
+                           grade=grade, school=school or None)
+    scores, levels = _split_levels(scores)
+    if mask:
+        scores, previous = mask_names(scores), mask_names(previous) if previous is not None \
+            else None
+        levels = mask_names(levels) if levels is not None else None
+        items = mask_names(items) if items is not None else None
+    everything = scores if levels is None else pd.concat([scores, levels], ignore_index=True)
+    grades = everything["grade"].dropna().unique()
+    return TermData(
+        scores=scores, report=report, previous=previous, teachers=teachers, standard=std,
+        school=school or (everything["school"].dropna().iloc[0]
+                          if everything["school"].notna().any() else ""),
+        exam=str(everything["exam"].iloc[0]) if len(everything) else (exam or ""),
+        grade=int(grades[0]) if len(grades) == 1 else grade,
+        subjects=_subject_order(everything["subject"].unique()),
+        source="示例学校（" + SCHOOL + "）" if sample else Path(score_file).name, items=items,
+        levels=levels)
+
+
+def _split_levels(scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(rows of subjects with scores, rows of subjects graded in levels only or None)."""
+    from .levels import level_subjects
+
+    graded = scores["subject"].isin(level_subjects(scores))
+    if not graded.any():
+        return scores, None
+    return (scores[~graded].reset_index(drop=True), scores[graded].reset_index(drop=True))
