@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .io._text import cn_number, norm
+from ._text import cn_number, norm
 
 __all__ = ["ClassName", "parse_class", "parse_grade", "make_class_id"]
 

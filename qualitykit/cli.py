@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .io.files import InputFileError, input_file, output_file, output_folder, standard_file
+from .io.files import (
+    InputFileError,
+    input_file,
+    output_file,
+    output_folder,
+    standard_file,
+)
 from .io.problems import ScoreFileError
 
 #: Path options of each command: (attribute, option as typed, role). Roles: ``in`` an existing
@@ -98,7 +104,7 @@ def _import_options(args) -> dict:
     if args.standard:
         from .standard import get_standard
 
-        marks = {**get_standard(args.standard).full_marks, **marks}
+        marks = get_standard(args.standard).full_marks_with(marks)
     options["full_marks"] = marks
     return {k: v for k, v in options.items() if v not in (None, {})}
 
@@ -133,8 +139,8 @@ def cmd_check(args) -> int:
 
 def cmd_summary(args) -> int:
     from .io.scores import read_scores
-    from .term.indicators import summary
     from .labels import to_display
+    from .term.indicators import summary
 
     scores = read_scores(args.file, **_import_options(args))
     by = [b.strip() for b in args.by.split(",") if b.strip()]
@@ -196,10 +202,10 @@ def cmd_growth(args) -> int:
 def cmd_targets(args) -> int:
     """培优补差.xlsx for the teachers, and the 学困生档案 brought up to date."""
     from .lists.progress import progress
-    from .report.target_workbook import write_targets
     from .lists.targets import targets
-    from .term.load import load_term
     from .lists.tracking import update_tracking
+    from .report.target_workbook import write_targets
+    from .term.load import load_term
 
     subjects = _subjects(args.subjects)
     if args.tracking and Path(args.tracking).exists():  # a broken file stops before any work
@@ -248,10 +254,10 @@ def _check_tracking(path: str) -> None:
 
 def cmd_demo(args) -> int:
     """The term report of the bundled sample school, plus its import report."""
-    from .report.growth_report import run_growth_report
-    from .io.scores import check_scores
-    from .report.term_report import run_report
     from .io.sample import sample_path
+    from .io.scores import check_scores
+    from .report.growth_report import run_growth_report
+    from .report.term_report import run_report
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -204,3 +204,27 @@ def _duplicate_text(ident: dict, rows: pd.DataFrame) -> str:
             places.append(f"{' 工作表 '.join(where)} 第 {r.source_row} 行".strip())
         return f"{who}：{'，'.join(places)}"
     return f"{who}：表中第 {'、'.join(map(str, rows['_position']))} 行（从 1 数起）"
+
+
+def group_keys(scores: pd.DataFrame, by: Sequence[str] | str) -> list[str]:
+    """The columns to group by for ``by=``: a class within its school (:func:`unit_keys`), and
+    the exam first when the table holds several; a clear error naming a missing column."""
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [k for k in keys if k not in scores.columns]
+    if missing:
+        raise ValueError(f"by= 中的列 {missing} 不在成绩表中 (not in scores)；可用的列：{list(scores.columns)}。")
+    keys = unit_keys(scores, keys)
+    if "exam" in scores.columns and "exam" not in keys and scores["exam"].nunique() > 1:
+        keys = ["exam"] + keys
+    return keys
+
+
+def sat_mask(scores: pd.DataFrame) -> pd.Series:
+    """True for the rows of pupils who sat with a score (实考): ``status == "sat"`` and a
+    score (level-only rows of 一、二年级 have no score and are not in it)."""
+    return scores["status"].eq("sat") & scores["score"].notna()
+
+
+def sat_rows(scores: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`sat_mask`."""
+    return scores[sat_mask(scores)]

@@ -241,6 +241,15 @@ class Standard:
         return self.level_bands
 
     # ---- construction -----------------------------------------------------------------------
+
+    def full_marks_with(self, given: Mapping[str, float] | None = None) -> dict[str, float]:
+        """The standard's full marks with the ones given for this sheet on top.
+
+        >>> Standard(full_marks={"语文": 120, "数学": 120}).full_marks_with({"数学": 150})
+        {'语文': 120, '数学': 150}
+        """
+        return {**self.full_marks, **(given or {})}
+
     @classmethod
     def from_toml(cls, path: str | Path) -> Standard:
         """Read a school's standard from a TOML file (``preset = "…"`` starts from a preset)."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from .io._text import norm
+from typing import TYPE_CHECKING
 
-__all__ = ["SUBJECTS", "SUBJECT_ALIASES", "canonical_subject", "teaching_order"]
+from ._text import norm
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SUBJECTS", "SUBJECT_ALIASES", "canonical_subject", "teaching_order", "in_teaching_order"]
 
 #: Canonical subject names (Chinese, as in the 课程方案), in display order.
 SUBJECTS: tuple[str, ...] = (
@@ -69,3 +74,11 @@ def teaching_order(subject: object) -> int:
 
 
 _ORDER = {s: i for i, s in enumerate(SUBJECTS)}
+
+
+def in_teaching_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Subjects in the order of the 课程方案 (语文, 数学, 英语, …), not by character code."""
+    if "subject" not in keys:
+        return table
+    return table.sort_values(keys, kind="stable", key=lambda col: col.map(teaching_order)
+                             if col.name == "subject" else col).reset_index(drop=True)

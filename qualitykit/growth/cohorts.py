@@ -20,9 +20,11 @@ import pandas as pd
 from scipy import stats
 
 from ..io.titles import order_exams
-from ..term.compare import hedges_g
-from ..term.indicators import _in_teaching_order, summary
+from ..schema import sat_mask, sat_rows
 from ..standard import Standard
+from ..subjects import in_teaching_order
+from ..term.compare import hedges_g
+from ..term.indicators import summary
 
 __all__ = ["CohortComparison", "cohort_compare", "CohortTrack", "track_cohort", "read_reference"]
 
@@ -112,7 +114,7 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
             raise ValueError(f"锚定组的列 {missing} 不在成绩表中（anchor columns）。")
         in_anchor = np.logical_and.reduce([scores[c].astype(str).eq(str(v))
                                            for c, v in anchor.items()])
-        ref_rows = scores[in_anchor & scores["status"].eq("sat")]
+        ref_rows = scores[in_anchor & sat_mask(scores)]
         reference = (ref_rows.groupby(["exam", "subject"])["score"].agg(["mean", "std"])
                      .rename(columns={"std": "sd"}).reset_index())
         scores = scores[~in_anchor]
@@ -128,9 +130,9 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
         ind["ref_position"] = (ind["mean"] - ind["ref_mean"]) / ind["ref_sd"]
         ind["ref_above_mean_rate"] = (ind["mean"] - ind["ref_mean"]) / ind["ref_mean"]
     ind["_order"] = ind["exam"].map({e: i for i, e in enumerate(order)})
-    ind = _in_teaching_order(ind.sort_values("_order", kind="stable"), ["subject"]) \
+    ind = in_teaching_order(ind.sort_values("_order", kind="stable"), ["subject"]) \
         .sort_values(["_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()]
+    sat = sat_rows(scores)
     rows = []
     q = stats.norm.ppf((1 + confidence) / 2)
     for exam in order:
@@ -287,7 +289,7 @@ def track_cohort(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     students["matched_by"] = np.where(students["student_id"].isin(joined), "name", "student_id")
     students = students[["student_id", "name", "entry_class", "exit_class", "path", "n_exams",
                          "first_exam", "last_exam", "matched_by", "class_changed"]]
-    students = _in_teaching_order(students.rename(columns={"exit_class": "class_id"}),
+    students = in_teaching_order(students.rename(columns={"exit_class": "class_id"}),
                                   ["class_id", "student_id"]).rename(
         columns={"class_id": "exit_class"}).reset_index(drop=True)
     entry_exit = _entry_exit(scores, students, first, last)

@@ -72,8 +72,8 @@ def load_exams(score_files: Sequence[str | Path] | None = None, *,
     >>> e.exams, sorted(e.scores.groupby("exam")["grade"].first().tolist())
     (['2023-2024-2 期末', '2024-2025-2 期末', '2025-2026-2 期末'], [3, 4, 5])
     """
-    from ..io.scores import read_scores, read_teachers
     from ..io.sample import SCHOOL, YEARS, sample_path
+    from ..io.scores import read_scores, read_teachers
     from ..subjects import canonical_subject
     from ..term.load import read_options
 

@@ -26,9 +26,15 @@ import pandas as pd
 from scipy import stats
 
 from ..external.quantreg_fn import TAUS, bspline_basis, quantile_fit, spline_knots
-from ..term.indicators import _in_teaching_order
-from ..schema import check_unique_students, default_unit, student_keys, unit_keys
+from ..schema import (
+    check_unique_students,
+    default_unit,
+    sat_rows,
+    student_keys,
+    unit_keys,
+)
 from ..standard import Standard, get_standard
+from ..subjects import in_teaching_order
 
 __all__ = ["Growth", "growth_percentiles"]
 
@@ -105,7 +111,7 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     9       5-3  41        39.0        23.0         68.0
     13      5-4  44        39.0        30.0         55.0
     """
-    from ..term.indicators import _row_lines
+    from ..term.indicators import row_lines
 
     std = get_standard(standard)
     priors = [previous] if isinstance(previous, pd.DataFrame) else list(previous)
@@ -132,7 +138,7 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     # the number of consecutive priors, most recent first
     have = rows[names].notna().to_numpy()
     rows["n_priors"] = np.cumprod(have, axis=1).sum(axis=1)
-    lines = _row_lines(rows.assign(status="sat"), std)
+    lines = row_lines(rows.assign(status="sat"), std)
     rows["_pass"], rows["_excellent"] = np.asarray(lines["pass"]), np.asarray(lines["excellent"])
     rows["sgp"] = np.nan
     rows["sgp_to_pass"] = rows["sgp_to_excellent"] = np.nan
@@ -160,7 +166,7 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
             models.append({**dict(zip(scope, key if isinstance(key, tuple) else (key,))),
                            "n_priors": order, "n": len(fit), "knots": knots, "solver": solver})
     students = rows.drop(columns=["_pass", "_excellent"])
-    students = _in_teaching_order(students, unit_keys(students, ["class_id", "subject",
+    students = in_teaching_order(students, unit_keys(students, ["class_id", "subject",
                                                                  "student_id"])
                                   if "class_id" in students else ["subject", "student_id"])
     groups = _groups(students, by, confidence)
@@ -169,7 +175,7 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
 
 
 def _sat(scores: pd.DataFrame) -> pd.DataFrame:
-    return scores[scores["status"].eq("sat") & scores["score"].notna()]
+    return sat_rows(scores)
 
 
 def _fit(fit: pd.DataFrame, use: pd.DataFrame, names: list[str], solver: str):
@@ -214,7 +220,7 @@ def _groups(students: pd.DataFrame, by: str, confidence: float) -> pd.DataFrame:
     columns = keys + ["n", "median_sgp", "median_low", "median_high", "mean_sgp", "low_growth",
                       "high_growth"]
     out = pd.DataFrame(rows, columns=columns)
-    return _in_teaching_order(out, keys) if len(out) else out
+    return in_teaching_order(out, keys) if len(out) else out
 
 
 def _median_interval(n: int, confidence: float) -> tuple[int | None, int | None]:

@@ -28,10 +28,10 @@ import pandas as pd
 from scipy import stats
 
 from ..io.titles import order_exams
-from ..term.indicators import _in_teaching_order
 from ..schema import unit_keys, unit_labels
 from ..standard import Standard, get_standard
-from .value_added import _sat_z, value_added
+from ..subjects import in_teaching_order
+from .value_added import sat_z, value_added
 
 __all__ = ["Trend", "trend", "FLAGS"]
 
@@ -142,7 +142,7 @@ def trend(scores: pd.DataFrame, *, by: str = "class_id", teachers: pd.DataFrame 
 
 
 def _positions(exam: pd.DataFrame, by: str, confidence: float, scale: str) -> pd.DataFrame:
-    sat = _sat_z(exam, scale)
+    sat = sat_z(exam, scale)
     # classes are ranked among the classes of their grade; teachers and schools per subject
     peers = ["exam", "subject"] + (["grade"] if by == "class_id" and "grade" in sat else [])
     keys = list(dict.fromkeys(peers + unit_keys(sat, [by])))
@@ -158,7 +158,7 @@ def _positions(exam: pd.DataFrame, by: str, confidence: float, scale: str) -> pd
     out["rank"] = out.groupby(peers)["z_mean"].rank(ascending=False, method="min").astype(int)
     out["n_units"] = out.groupby(peers)[by].transform("size")
     columns = [*keys, *extra, "n", "z_mean", "z_low", "z_high", "rank", "n_units"]
-    return _in_teaching_order(out[columns], unit_keys(out, [by, "subject"] if by == "class_id"
+    return in_teaching_order(out[columns], unit_keys(out, [by, "subject"] if by == "class_id"
                                                       else ["subject", by]))
 
 

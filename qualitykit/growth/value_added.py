@@ -28,10 +28,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..term.distribution import standardize
-from ..term.indicators import _in_teaching_order
-from ..schema import check_unique_students, default_unit, student_keys, unit_keys
+from ..schema import (
+    check_unique_students,
+    default_unit,
+    sat_rows,
+    student_keys,
+    unit_keys,
+)
 from ..standard import Standard, get_standard
+from ..subjects import in_teaching_order
+from ..term.distribution import standardize
 
 __all__ = ["ValueAdded", "value_added", "match_exams"]
 
@@ -96,7 +102,7 @@ def match_exams(current: pd.DataFrame, previous: pd.DataFrame, *,
     Students are counted in their current class; those who left keep their earlier class.
     """
     keys = list(keys)
-    now, before = _sat_z(current, scale), _sat_z(previous, scale)
+    now, before = sat_z(current, scale), sat_z(previous, scale)
     info = [c for c in ("name", "school", "grade", "class_id", "teacher")
             if c in now and c not in keys]
     left = now[keys + info + ["score", "z"]].rename(columns={"z": "z_exit"})
@@ -115,8 +121,8 @@ def match_exams(current: pd.DataFrame, previous: pd.DataFrame, *,
     return rows
 
 
-def _sat_z(scores: pd.DataFrame, scale: str = "z") -> pd.DataFrame:
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()]
+def sat_z(scores: pd.DataFrame, scale: str = "z") -> pd.DataFrame:
+    sat = sat_rows(scores)
     scope = [k for k in ("exam", "grade", "subject") if k in sat.columns]
     if scale == "normal":  # rank-based normal scores: (rank − ½) / n through the normal quantile
         grouped = sat.groupby(scope, dropna=False)["score"] if scope else sat["score"]
@@ -231,14 +237,14 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str | None
     elif unit != by:
         units = units.rename(columns={unit: by})
     order = [by, "subject"] if by == "class_id" else ["subject", by]
-    units = _in_teaching_order(units, unit_keys(units, order)) if len(units) else units
+    units = in_teaching_order(units, unit_keys(units, order)) if len(units) else units
     columns = [*[k for k in keys if k != by], "student_id", "name", "class_id", "prev_class_id",
                by, "subject", "match", "prev_score", "score", "z_entry", "z_exit", "expected",
                "residual", "value_added"]
     students = students.reindex(columns=list(dict.fromkeys(columns)))
-    students = _in_teaching_order(students, unit_keys(students, ["class_id", "subject",
+    students = in_teaching_order(students, unit_keys(students, ["class_id", "subject",
                                                                  "student_id"]))
-    models = _in_teaching_order(pd.DataFrame(models, columns=_MODEL_COLUMNS), ["subject"])
+    models = in_teaching_order(pd.DataFrame(models, columns=_MODEL_COLUMNS), ["subject"])
     return ValueAdded(students=students, units=units, models=models, by=by,
                       confidence=confidence)
 

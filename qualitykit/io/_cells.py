@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from ._text import norm
+from .._text import norm
 
 MARKERS: dict[str, str] = {}
 for _status, _words in {
@@ -33,7 +33,7 @@ LEVELS = {
 }
 _LETTER_LEVEL = re.compile(r"^[A-E][+-]?$")
 _SPLIT = re.compile(r"[,，;；、()（）\[\]【】]+")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)分?$")
+NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)分?$")
 
 #: Statuses, in the canonical table's ``status`` column.
 STATUSES = ("sat", "absent", "excused", "cheated", "transferred", "not_scanned", "excluded",
@@ -123,12 +123,12 @@ def _parse_text(text: str) -> Cell:
     s = norm(text)
     if not s:
         return BLANK
-    if _NUMBER.match(s):
+    if NUMBER_RE.match(s):
         return Cell(float(s.rstrip("分")), "sat", None, None)
     low = s.lower()
     if low in MARKERS:
         return Cell(None, MARKERS[low], None, None)
-    if s.endswith("%") and _NUMBER.match(s[:-1]):
+    if s.endswith("%") and NUMBER_RE.match(s[:-1]):
         return Cell(None, "invalid", None, "是百分数（得分率），不是分数 (percentage is not a score)",
                     "请填写原始分数；如果整列是得分率，请换成分数列后再导入")
     if s in LEVELS:
@@ -136,7 +136,7 @@ def _parse_text(text: str) -> Cell:
     if _LETTER_LEVEL.match(s.upper()) and len(s) <= 2:
         return Cell(None, "sat", s.upper(), None)
     tokens = [t for t in _SPLIT.split(low) if t]
-    number = next((t for t in tokens if _NUMBER.match(t)), None)
+    number = next((t for t in tokens if NUMBER_RE.match(t)), None)
     status = next((MARKERS[t] for t in tokens if t in MARKERS), None)
     if status is None and not any(ch.isdigit() for ch in low):  # "因病缺考", not "85缺考"
         for word in sorted(MARKERS, key=len, reverse=True):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._text import norm
 from ..subjects import canonical_subject
+from .._text import norm
 
 # id columns, most preferred first (学号 is what rosters use)
 ID_ALIASES = ("学号", "学生学号", "学籍号", "考号", "考生号", "准考证号", "自定义考号",

@@ -11,13 +11,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..subjects import canonical_subject
+from .._text import norm
 from . import _headers as H
 from ._cells import parse_cell
 from ._grid import Sheet
-from ._sheet import (DEFAULT_FULL_MARK, Layout, ScoreImport, _padded, _surrogate_id,
-                          blank, class_info, pick, where)
-from ._text import norm
-from ..subjects import canonical_subject
+from ._sheet import (
+    DEFAULT_FULL_MARK,
+    Layout,
+    ScoreImport,
+    blank,
+    class_info,
+    padded_rows,
+    pick,
+    surrogate_id,
+    where,
+)
 
 
 def is_long(cols: list[H.Column], sheet_name: str, extra) -> bool:
@@ -35,7 +44,7 @@ def read_long(imp: ScoreImport, sheet: Sheet, found) -> tuple[pd.DataFrame, dict
     """The canonical rows of a long sheet and its counts (rows read = imported + skipped)."""
     hdr, depth, cols = found
     first = hdr + depth + 1
-    rows = _padded(sheet.rows[hdr + depth:], cols)
+    rows = padded_rows(sheet.rows[hdr + depth:], cols)
     context = imp._context(sheet, hdr)
     value = pick(cols, "value")
     layout = Layout(pick(cols, "student_id"), pick(cols, "name"),
@@ -135,7 +144,7 @@ def _record(imp: ScoreImport, sheet, row, excel_row, sid, name, layout: Layout, 
              else heading or context.no_class)
     school = (norm(row[layout.school.index]) if layout.school else "") or context.school
     klass, school = imp._roster_class(sheet, excel_row, sid, klass, school, layout, context)
-    sid = sid or _surrogate_id(school, klass[3], name)
+    sid = sid or surrogate_id(school, klass[3], name)
     key = (sid, subject, exam)
     seen = imp.seen_pairs
     col = layout.subjects[""]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ._cells import SpecialCell
-from ._text import norm
 from ..classes import ClassName, parse_class
+from .._text import norm
+from ._cells import SpecialCell
 
 #: Words of a statistics row (checked in the id, name, class and other non-score cells).
 STATS_RE = re.compile(

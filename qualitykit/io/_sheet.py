@@ -20,15 +20,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..classes import ClassName, parse_class, parse_grade
+from ..subjects import COMBINATION_CHARS, canonical_subject
+from .._text import norm, norm_all
 from . import _headers as H
 from . import _rows
 from ._cells import STATUSES, Cell, SpecialCell, parse_cell
-from .titles import parse_exam, parse_school
 from ._grid import Sheet, read_grids
-from ._text import norm, norm_all
-from ..classes import ClassName, parse_class, parse_grade
 from .problems import ImportReport, ScoreFileError, column_letter
-from ..subjects import COMBINATION_CHARS, canonical_subject
+from .titles import parse_exam, parse_school
 
 DEFAULT_FULL_MARK = 100.0
 TOTAL = "总分"
@@ -397,7 +397,7 @@ class ScoreImport:
     def _read_block(self, sheet: Sheet, found, end: int, context: Context):
         hdr, depth, cols = found
         first_excel_row = hdr + depth + 1
-        data_rows = _padded(sheet.rows[hdr + depth:end], cols)
+        data_rows = padded_rows(sheet.rows[hdr + depth:end], cols)
         layout = self._layout(sheet.name, cols, data_rows, hdr + 1)
         context = self._exam_column(sheet.name, cols, data_rows, hdr + 1, context)
         students = self._read_students(sheet.name, data_rows, first_excel_row, layout, context,
@@ -1057,7 +1057,7 @@ class ScoreImport:
                   "class_id 按原文保留；建议写成“五(1)班”或“5-1”", "warning")
         surrogate = not sid
         if surrogate:
-            sid = _surrogate_id(school, class_id, name)
+            sid = surrogate_id(school, class_id, name)
             P.add(sheet, excel_row, col.index, col.header, name, "该行没有学号 (missing student_id)",
                   f"用学校+班级+姓名生成代用编号 {sid} (surrogate id)；如果这是统计或说明行，请删除它",
                   "warning")
@@ -1403,7 +1403,7 @@ def accept_scores(cols: list[H.Column]) -> bool:
         (c.role in ("score", "level") and c.subject) or c.role in ("total", "entry") for c in cols)
 
 
-def _padded(rows: list[list[object]], cols: list[H.Column]) -> list[list[object]]:
+def padded_rows(rows: list[list[object]], cols: list[H.Column]) -> list[list[object]]:
     """Rows of one width (CSV rows are ragged), so that columns line up."""
     lengths = set(map(len, rows))
     width = max(lengths | {c.index + 1 for c in cols})
@@ -1575,7 +1575,7 @@ def _adopt_classes(kept: pd.DataFrame, copy: pd.DataFrame) -> pd.DataFrame:
     return kept
 
 
-def _surrogate_id(school: str, class_id: str, name: str) -> str:
+def surrogate_id(school: str, class_id: str, name: str) -> str:
     import hashlib
 
     digest = hashlib.sha1(f"{school}|{class_id}|{name}".encode()).hexdigest()[:10]

@@ -29,13 +29,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..classes import parse_class, parse_grade
+from ..subjects import SUBJECT_ALIASES, canonical_subject
+from .._text import norm
 from . import _headers as H
-from ._cells import _NUMBER, MARKERS
-from .titles import parse_exam, parse_school
+from ._cells import MARKERS, NUMBER_RE
 from ._grid import read_grids
-from ._text import norm
-from ..classes import parse_grade
-from .problems import ImportReport, ScoreFileError
 from ._headers import HEADER_SEARCH_ROWS
 from ._rows import is_footer_text, is_stats_text
 from ._sheet import Problems as _Problems
@@ -44,9 +43,10 @@ from ._sheet import check_grade as _check_grade
 from ._sheet import grade_and_class_id as _grade_and_class_id
 from ._sheet import pick as _pick
 from ._sheet import where as _where
-from ..classes import parse_class
-from .scores import _error_message, select_sheets, sheet_info as _sheet_info
-from ..subjects import SUBJECT_ALIASES, canonical_subject
+from .problems import ImportReport, ScoreFileError, error_message
+from .scores import select_sheets
+from .scores import sheet_info as _sheet_info
+from .titles import parse_exam, parse_school
 
 __all__ = ["read_items", "check_items", "item_table", "ITEM_COLUMNS"]
 
@@ -135,7 +135,7 @@ def read_items(
     report = check_items(path, sheet=sheet, info=info, key=key, item_max=item_max, exam=exam,
                          subject=subject, grade=grade, school=school)
     if strict and not report.ok:
-        raise ScoreFileError(_error_message(report).replace("成绩表", "小题分表"),
+        raise ScoreFileError(error_message(report).replace("成绩表", "小题分表"),
                              file=str(path), report=report)
     return report.data
 
@@ -381,7 +381,7 @@ def _number(value: object) -> float | None:
     if isinstance(value, (int, float, np.integer, np.floating)):
         return None if np.isnan(value) else float(value)
     s = norm(value)
-    return float(s.rstrip("分")) if _NUMBER.match(s) else None
+    return float(s.rstrip("分")) if NUMBER_RE.match(s) else None
 
 
 def _subject_from(text: str) -> str | None:

@@ -142,3 +142,20 @@ class ImportReport:
         summary = pd.DataFrame({"导入报告": self.summary_lines()})
         write_sheets(path, {"概况": summary, "问题清单": self.display_table(),
                             "列识别": self.columns})
+
+
+def raise_if_errors(report: ImportReport, path, strict: bool) -> None:
+    if strict and not report.ok:
+        raise ScoreFileError(error_message(report), file=str(path), report=report)
+
+
+def error_message(report: ImportReport, limit: int = 5) -> str:
+    errors = report.errors
+    lines = [f"成绩表有 {len(errors)} 个错误，未导入 (ScoreFileError)："]
+    for e in errors.head(limit).itertuples():
+        lines.append(f"- {e.problem}")
+    if len(errors) > limit:
+        lines.append(f"- ……另有 {len(errors) - limit} 个错误")
+    lines.append("请按提示修改表格后重新导入；运行 `qualitykit check 文件名` 可查看完整的导入报告，"
+                 "或用 strict=False 先导入能读的部分。")
+    return "\n".join(lines)

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from ..paths import SAMPLE_DATA
 
 __all__ = ["simulate", "write_sample", "load_sample", "sample_path", "sample_files",

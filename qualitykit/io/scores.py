@@ -16,17 +16,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import _headers as H
-from .titles import parse_school
-from ._grid import Sheet, read_grids
-from ._rows import is_footer_text, is_stats_text
-from ._sheet import (Problems, ScoreImport, blank, check_grade, class_info, pick,
-                          title_text, where)
-from ._text import norm
 from ..classes import parse_grade
-from .problems import ImportReport, ScoreFileError
 from ..schema import ROSTER_COLUMNS, TEACHER_COLUMNS
 from ..subjects import canonical_subject
+from .._text import norm
+from . import _headers as H
+from ._grid import Sheet, read_grids
+from ._rows import is_footer_text, is_stats_text
+from ._sheet import (
+    Problems,
+    ScoreImport,
+    blank,
+    check_grade,
+    class_info,
+    pick,
+    title_text,
+    where,
+)
+from .problems import ImportReport, ScoreFileError, raise_if_errors
+from .titles import parse_school
 
 __all__ = ["read_scores", "check_scores", "read_roster", "read_teachers"]
 
@@ -118,7 +126,7 @@ def read_scores(
     report = check_scores(path, sheet=sheet, exam=exam, grade=grade, school=school,
                           full_marks=full_marks, roster=roster, subjects=subjects,
                           electives=electives)
-    _raise_if_errors(report, path, strict)
+    raise_if_errors(report, path, strict)
     return report.data
 
 
@@ -167,7 +175,7 @@ def read_roster(
     """
     reader = _TableImport(Path(path), kind="roster", sheet=sheet, grade=grade, school=school)
     table, report = reader.run()
-    _raise_if_errors(report, path, strict)
+    raise_if_errors(report, path, strict)
     return table
 
 
@@ -199,30 +207,13 @@ def read_teachers(
     reader = _TableImport(Path(path), kind="teachers", sheet=sheet, grade=grade, school=school,
                           school_year=school_year, term=term)
     table, report = reader.run()
-    _raise_if_errors(report, path, strict)
+    raise_if_errors(report, path, strict)
     return table
 
 
 # --------------------------------------------------------------------------------------------
 # shared machinery
 # --------------------------------------------------------------------------------------------
-def _raise_if_errors(report: ImportReport, path, strict: bool) -> None:
-    if strict and not report.ok:
-        raise ScoreFileError(_error_message(report), file=str(path), report=report)
-
-
-def _error_message(report: ImportReport, limit: int = 5) -> str:
-    errors = report.errors
-    lines = [f"成绩表有 {len(errors)} 个错误，未导入 (ScoreFileError)："]
-    for e in errors.head(limit).itertuples():
-        lines.append(f"- {e.problem}")
-    if len(errors) > limit:
-        lines.append(f"- ……另有 {len(errors) - limit} 个错误")
-    lines.append("请按提示修改表格后重新导入；运行 `qualitykit check 文件名` 可查看完整的导入报告，"
-                 "或用 strict=False 先导入能读的部分。")
-    return "\n".join(lines)
-
-
 def select_sheets(sheets: list[Sheet], sheet, file: str) -> list[Sheet]:
     """The sheets named by the ``sheet=`` option (names or 0-based positions); all when None."""
     if sheet is None:

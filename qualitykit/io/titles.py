@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._text import norm
+from .._text import norm
 
 _YEARS = re.compile(r"(20\d\d)\s*[-—–~至到－_]\s*(20\d\d)\s*学?年?")
 _TERM = re.compile(r"第?([一二12上下])学期|([上下])学期|([七八九]|初[一二三]|高[一二三])([上下])")

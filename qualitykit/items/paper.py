@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..standard import Standard, get_standard
 from .analysis import distractors, item_analysis
 from .knowledge import GRADE_ROW, knowledge_points
-from ..standard import Standard, get_standard
 
 __all__ = ["PaperAnalysis", "paper_analysis", "write_paper"]
 
@@ -127,8 +127,8 @@ def write_paper(output_dir, paper: PaperAnalysis, *, report=None,
         return None
     from pathlib import Path
 
-    from ..report.excel import write_sheets
     from ..labels import to_display
+    from ..report.excel import write_sheets
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -18,11 +18,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..term.distribution import standardize
-from ..term.indicators import _in_teaching_order
-from ..schema import check_unique_students, default_unit, student_keys, unit_keys
+from ..schema import (
+    check_unique_students,
+    default_unit,
+    sat_rows,
+    student_keys,
+    unit_keys,
+)
 from ..standard import Standard, get_standard
-from .targets import LISTS, _scope, targets
+from ..subjects import in_teaching_order
+from ..term.distribution import standardize
+from .targets import LISTS, grade_scope, targets
 
 __all__ = ["Progress", "progress", "TRANSITIONS"]
 
@@ -68,8 +74,8 @@ class Progress:
 
 def _positions(scores: pd.DataFrame) -> pd.DataFrame:
     """Z, percentile (百分等级) and competition rank of every sat score, within its exam × subject."""
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()].copy()
-    scope = _scope(sat)
+    sat = sat_rows(scores).copy()
+    scope = grade_scope(sat)
     sat["z"] = standardize(sat, within=scope)["z"]
     grouped = sat.groupby(scope, dropna=False)["score"]
     n = grouped.transform("size")
@@ -139,7 +145,7 @@ def progress(current: pd.DataFrame, previous: pd.DataFrame, *,
                .reindex(columns=list(TRANSITIONS)).fillna(0).astype(int).reset_index()
                if len(transitions) else pd.DataFrame(columns=keys + list(TRANSITIONS)))
     summary.columns.name = None
-    summary = _in_teaching_order(summary, keys)
+    summary = in_teaching_order(summary, keys)
     return Progress(students=students, accounting=accounting, improved=improved,
                     transitions=transitions, summary=summary)
 
@@ -188,7 +194,7 @@ def _students(current: pd.DataFrame, previous: pd.DataFrame, ids: list[str],
          "score", "prev_score", "z", "prev_z", "z_change", "pct", "prev_pct", "pct_change",
          "rank", "prev_rank", "rank_change", "rank_change_coef"]))
     rows = rows.reindex(columns=columns)
-    return _in_teaching_order(rows, [*units, "subject", "student_id"])
+    return in_teaching_order(rows, [*units, "subject", "student_id"])
 
 
 def _accounting(current: pd.DataFrame, previous: pd.DataFrame, ids: list[str],
@@ -238,7 +244,7 @@ def _improved(students: pd.DataFrame, top: int, ids: list[str],
     best = best.reindex(columns=columns)
     best["_order"] = best["subject"].eq(ALL_SUBJECTS).map({True: 0, False: 1})
     best = best.sort_values([*units, "_order"], kind="stable")
-    return _in_teaching_order(best.drop(columns="_order"), units).reset_index(drop=True)
+    return in_teaching_order(best.drop(columns="_order"), units).reset_index(drop=True)
 
 
 def _transitions(current, previous, std, teachers, lists, accounting, ids, units) -> pd.DataFrame:

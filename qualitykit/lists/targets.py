@@ -28,11 +28,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..term.distribution import standardize
-from ..term.indicators import _in_teaching_order, _row_lines
-from ..schema import check_unique_students, several_schools, student_keys, unit_keys
+from ..schema import (
+    check_unique_students,
+    sat_mask,
+    sat_rows,
+    several_schools,
+    student_keys,
+    unit_keys,
+)
 from ..standard import Standard, get_standard
-from ..subjects import teaching_order
+from ..subjects import in_teaching_order, teaching_order
+from ..term.distribution import standardize
+from ..term.indicators import row_lines
 
 __all__ = ["LISTS", "RULES", "targets", "target_counts", "target_rules"]
 
@@ -50,18 +57,18 @@ _COLUMNS = ["exam", "school", "grade", "class_id", "student_id", "name", "subjec
             "list", "rule", "score", "full_mark", "line", "distance", "z", "weakest", "reason"]
 
 
-def _scope(scores: pd.DataFrame) -> list[str]:
+def grade_scope(scores: pd.DataFrame) -> list[str]:
     """Who "the grade" is for shares and Z: the same exam × school × grade × subject."""
     return [k for k in ("exam", "school", "grade", "subject") if k in scores.columns]
 
 
 def _sat(scores: pd.DataFrame, std: Standard) -> pd.DataFrame:
     """Rows with a score the student sat, with lines, Z, and ranks from both ends."""
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()
+    sat = scores[sat_mask(scores)
                  & scores["full_mark"].notna()].copy()
-    lines = _row_lines(sat, std)
+    lines = row_lines(sat, std)
     sat["pass_line"], sat["excellent_line"] = lines["pass"], lines["excellent"]
-    scope = _scope(sat)
+    scope = grade_scope(sat)
     sat["z"] = standardize(sat, within=scope)["z"]
     grouped = sat.groupby(scope, dropna=False)["score"]
     sat["_n"] = grouped.transform("size")
@@ -74,7 +81,7 @@ def _share_cut(sat: pd.DataFrame, share: float, top: bool) -> tuple[pd.Series, p
     """Who is inside the top (or bottom) share, and the score of the last student inside."""
     k = np.maximum(1, np.ceil(share * sat["_n"] - 1e-9))
     inside = (sat["_rank_top" if top else "_rank_bottom"] <= k) & (share > 0)
-    scope = _scope(sat)
+    scope = grade_scope(sat)
     cut = sat["score"].where(inside).groupby([sat[c] for c in scope], dropna=False).transform(
         "min" if top else "max")
     return inside, cut
@@ -216,7 +223,7 @@ def _history_rate(sat: pd.DataFrame, previous: pd.DataFrame | None, n: int):
     and how many exams that is; None when the rule is this exam alone."""
     if n <= 1 or previous is None or previous.empty:
         return None
-    before = previous[previous["status"].eq("sat") & previous["score"].notna()
+    before = previous[sat_mask(previous)
                       & previous["full_mark"].notna()]
     before = _earlier(before, sat)
     earlier = sorted(before["exam"].unique())[-(n - 1):]
@@ -328,10 +335,10 @@ def target_counts(lists: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd
         counts["n_support_entered"] = entered.groupby(keys).size().reindex(counts.index) \
             .fillna(0).astype(int)
     if scores is not None:
-        n_sat = scores[scores["status"].eq("sat")].groupby(keys).size().rename("n_sat")
+        n_sat = sat_rows(scores).groupby(keys).size().rename("n_sat")
         counts = counts.join(n_sat, how="outer").fillna(0).astype(int)
         counts = counts[["n_sat"] + [c for c in counts.columns if c != "n_sat"]]
-    return _in_teaching_order(counts.reset_index(), keys)
+    return in_teaching_order(counts.reset_index(), keys)
 
 
 def target_rules(standard: Standard | str | None = None) -> pd.DataFrame:

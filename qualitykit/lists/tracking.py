@@ -22,9 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..io._text import norm
+from ..schema import sat_rows
 from ..term.distribution import standardize
-from .targets import _scope, targets
+from .._text import norm
+from .targets import grade_scope, targets
 
 __all__ = ["Tracking", "update_tracking", "ARCHIVE_COLUMNS", "HISTORY_COLUMNS", "ATTENDANCE",
            "TREND_Z"]
@@ -200,8 +201,8 @@ def update_tracking(tracking: Tracking | str | Path | None, scores: pd.DataFrame
 
 def _exam_rows(scores, support, tracked, exam, seq, current) -> pd.DataFrame:
     """This exam's record of every tracked student, present or not."""
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()]
-    z = standardize(sat, within=_scope(sat))
+    sat = sat_rows(scores)
+    z = standardize(sat, within=grade_scope(sat))
     z = z.assign(rate=z["score"] / z["full_mark"])
     per_student = z.groupby("student_id").agg(mean_z=("z", "mean"), mean_rate=("rate", "mean"))
     who = scores.drop_duplicates("student_id").set_index("student_id")

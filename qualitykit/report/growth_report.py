@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..io.files import InputFileError, input_file, output_folder, standard_file
-from .term_report import execute_notebook, export
 from ..paths import NOTEBOOKS
+from .term_report import execute_notebook, export
 
 __all__ = ["run_growth_report", "NOTEBOOK"]
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .excel import write_sheets
-from .display import in_view
 from ..labels import to_display
+from .display import in_view
+from .excel import write_sheets
 
 __all__ = ["write_growth"]
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .fonts import set_theme
 from ..labels import label
-from ..schema import unit_labels
+from ..schema import sat_mask, unit_labels
+from .fonts import set_theme
 
 __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
            "plot_teachers", "plot_knowledge_points", "plot_items", "plot_levels",
@@ -27,7 +27,7 @@ _LEVEL_COLOURS = {"excellent": "#2166ac", "good": "#67a9cf", "satisfactory": "#a
                   "unsatisfactory": "#ef8a62"}
 
 
-def _subjects(table: pd.DataFrame | None, subject: str | None, what: str) -> list[str]:
+def subjects_to_plot(table: pd.DataFrame | None, subject: str | None, what: str) -> list[str]:
     if table is None or table.empty:
         return []
     present = list(dict.fromkeys(table["subject"]))
@@ -56,7 +56,7 @@ def error_extent(centre, low, high) -> np.ndarray:
     return np.vstack([below, above])
 
 
-def _panels(n: int, row_height: float, width: float = 10, ncols: int = 2):
+def subject_panels(n: int, row_height: float, width: float = 10, ncols: int = 2):
     """One panel per subject, two per row; unused panels are hidden."""
     set_theme()
     ncols = min(ncols, n)
@@ -82,12 +82,12 @@ def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
     group : str
         Column whose values get one violin each (default ``class_id``).
     """
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()
+    sat = scores[sat_mask(scores)
                  & scores["full_mark"].notna()]
-    subjects = _subjects(sat, subject, "成绩表")
+    subjects = subjects_to_plot(sat, subject, "成绩表")
     if not subjects:
         return None
-    fig, axes = _panels(len(subjects), 3.3)
+    fig, axes = subject_panels(len(subjects), 3.3)
     for ax, subj in zip(axes, subjects):
         data = sat[sat["subject"] == subj]
         data = data.assign(_unit=unit_labels(data, group))
@@ -107,10 +107,10 @@ def plot_score_bands(bands: pd.DataFrame, *, subject: str | None = None,
 
     With bands by ``group`` × subject, each group gets its own colour.
     """
-    subjects = _subjects(bands, subject, "分数段表")
+    subjects = subjects_to_plot(bands, subject, "分数段表")
     if not subjects:
         return None
-    fig, axes = _panels(len(subjects), 3.0)
+    fig, axes = subject_panels(len(subjects), 3.0)
     for ax, subj in zip(axes, subjects):
         data = bands[bands["subject"] == subj]
         order = list(dict.fromkeys(data.sort_values("lower")["band"]))
@@ -135,10 +135,10 @@ def plot_rates(summary: pd.DataFrame, *, subject: str | None = None, group: str 
     A rate of 0 % has no bar but keeps its interval (how high it could be); a class where
     nobody sat the subject is marked 无人实考.
     """
-    subjects = _subjects(summary, subject, "三率一分表")
+    subjects = subjects_to_plot(summary, subject, "三率一分表")
     if not subjects:
         return None
-    fig, axes = _panels(len(subjects), 3.0)
+    fig, axes = subject_panels(len(subjects), 3.0)
     width = 0.26
     for ax, subj in zip(axes, subjects):
         data = summary[summary["subject"] == subj]
@@ -169,11 +169,11 @@ def plot_class_means(classes: pd.DataFrame, *, subject: str | None = None,
     (grade mean + ``diff_low`` … ``diff_high``): where it crosses the grade line, the class is
     not shown to differ from the grade (drawn light).
     """
-    subjects = _subjects(classes, subject, "班级比较表")
+    subjects = subjects_to_plot(classes, subject, "班级比较表")
     if not subjects:
         return None
     n = classes.groupby("subject").size().max()
-    fig, axes = _panels(len(subjects), 0.42 * n + 1.5)
+    fig, axes = subject_panels(len(subjects), 0.42 * n + 1.5)
     for ax, subj in zip(axes, subjects):
         data = classes[classes["subject"] == subj]
         y = np.arange(len(data))[::-1]
@@ -213,11 +213,11 @@ def _mean_axis(data: pd.DataFrame, small: np.ndarray) -> tuple[float, float]:
 
 def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
     """Each teacher's students against the grade mean, from :func:`qualitykit.teacher_table`."""
-    subjects = _subjects(teachers, subject, "教师表")
+    subjects = subjects_to_plot(teachers, subject, "教师表")
     if not subjects:
         return None
     n = teachers.groupby("subject").size().max()
-    fig, axes = _panels(len(subjects), 0.4 * n + 1.4)
+    fig, axes = subject_panels(len(subjects), 0.4 * n + 1.4)
     for ax, subj in zip(axes, subjects):
         data = teachers[teachers["subject"] == subj].sort_values("diff_mean")
         colours = np.where(data["diff_mean"] >= 0, "#4393c3", "#d6604d")
@@ -234,7 +234,7 @@ def plot_knowledge_points(kp: pd.DataFrame, *, subject: str | None = None,
                           group: str = "class_id"):
     """知识点得分率 heatmap: classes (and the grade) × knowledge points, from
     :func:`qualitykit.knowledge_points`. Weakest points on the left; 共性弱项 are starred."""
-    subjects = _subjects(kp, subject, "知识点表")
+    subjects = subjects_to_plot(kp, subject, "知识点表")
     if not subjects:
         return None
     set_theme()
@@ -270,10 +270,10 @@ def plot_items(items: pd.DataFrame, *, subject: str | None = None):
     """
     if items is None or items.empty or items["discrimination"].isna().all():
         return None
-    subjects = _subjects(items, subject, "小题分析表") if "subject" in items else [None]
+    subjects = subjects_to_plot(items, subject, "小题分析表") if "subject" in items else [None]
     if not subjects:
         return None
-    fig, axes = _panels(len(subjects), 4.2, width=10 if len(subjects) > 1 else 6.5)
+    fig, axes = subject_panels(len(subjects), 4.2, width=10 if len(subjects) > 1 else 6.5)
     for ax, subj in zip(axes, subjects):
         data = items[items["subject"] == subj] if subj is not None else items
         colours = np.where(data["discrimination"] < 0.20, "#d6604d",
@@ -301,11 +301,11 @@ def plot_levels(levels: pd.DataFrame, *, subject: str | None = None, group: str 
     """
     from ..term.levels import LEVEL_IDS
 
-    subjects = _subjects(levels, subject, "等级表")
+    subjects = subjects_to_plot(levels, subject, "等级表")
     if not subjects:
         return None
     n_rows = max(int((levels["subject"] == s).sum()) for s in subjects)
-    fig, axes = _panels(len(subjects), 0.42 * n_rows + 1.2)
+    fig, axes = subject_panels(len(subjects), 0.42 * n_rows + 1.2)
     for ax, subj in zip(axes, subjects):
         data = levels[(levels["subject"] == subj) & (levels["n_sat"] > 0)].iloc[::-1]
         y = np.arange(len(data))

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .fonts import set_theme
 from ..labels import label
-from .plots import _panels, _subjects, error_extent
-from ..schema import unit_labels
+from ..schema import sat_rows, unit_labels
+from .fonts import set_theme
+from .plots import error_extent, subject_panels, subjects_to_plot
 
 __all__ = ["plot_value_added", "plot_growth", "plot_trend", "plot_cohorts"]
 
@@ -44,13 +44,13 @@ def plot_value_added(units: pd.DataFrame, *, subject: str | None = None, by: str
     intervals lie above 0 (more than expected), red below, grey include 0. With many units the
     names are left out: the picture shows how few units differ from expectation at all.
     """
-    subjects = _subjects(units, subject, "增值表")
+    subjects = subjects_to_plot(units, subject, "增值表")
     if not subjects:
         return None
     unit = by or next(c for c in ("class_id", "teacher", "school") if c in units)
     n = units.groupby("subject").size().max()
     names = n <= 30
-    fig, axes = _panels(len(subjects), max(2.6, 0.32 * n + 1.2) if names else 4.5,
+    fig, axes = subject_panels(len(subjects), max(2.6, 0.32 * n + 1.2) if names else 4.5,
                         ncols=1 if len(subjects) == 1 else 2)
     for ax, subj in zip(axes, subjects):
         data = units[units["subject"] == subj]
@@ -67,12 +67,12 @@ def plot_growth(groups: pd.DataFrame, *, subject: str | None = None, by: str | N
 
     The line at 50 is typical growth; the bars are distribution-free intervals of the median.
     """
-    subjects = _subjects(groups, subject, "成长百分位表")
+    subjects = subjects_to_plot(groups, subject, "成长百分位表")
     if not subjects:
         return None
     unit = by or next(c for c in ("class_id", "teacher", "school") if c in groups)
     n = groups.groupby("subject").size().max()
-    fig, axes = _panels(len(subjects), max(2.4, 0.32 * n + 1.2))
+    fig, axes = subject_panels(len(subjects), max(2.4, 0.32 * n + 1.2))
     for ax, subj in zip(axes, subjects):
         data = groups[groups["subject"] == subj]
         _caterpillar(ax, data, unit, "median_sgp", "median_low", "median_high", 50.0,
@@ -91,11 +91,11 @@ def plot_trend(trend, *, subject: str | None = None, lines: list[str] | None = N
     pos = trend.positions
     if lines is not None:
         pos = pos[pos["unit"].isin(lines)]
-    subjects = _subjects(pos, subject, "趋势表")
+    subjects = subjects_to_plot(pos, subject, "趋势表")
     if not subjects:
         return None
     order = {e: i for i, e in enumerate(trend.exams)}
-    fig, axes = _panels(len(subjects), 3.6, width=11, ncols=1 if len(subjects) == 1 else 2)
+    fig, axes = subject_panels(len(subjects), 3.6, width=11, ncols=1 if len(subjects) == 1 else 2)
     palette = sns.color_palette("tab10", n_colors=max(pos["unit"].nunique(), 3))
     colour = dict(zip(pd.unique(pos["unit"]), palette))
     for ax, subj in zip(axes, subjects):
@@ -128,14 +128,14 @@ def plot_trend(trend, *, subject: str | None = None, lines: list[str] | None = N
 def plot_cohorts(scores: pd.DataFrame, *, subject: str | None = None,
                  exams: list[str] | None = None):
     """届 comparison: the score distributions of the same grade in different years, overlaid."""
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()]
-    subjects = _subjects(sat, subject, "成绩表")
+    sat = sat_rows(scores)
+    subjects = subjects_to_plot(sat, subject, "成绩表")
     if not subjects:
         return None
     from ..io.titles import order_exams
     order = exams or order_exams(sat["exam"].unique())
     set_theme()
-    fig, axes = _panels(len(subjects), 3.2)
+    fig, axes = subject_panels(len(subjects), 3.2)
     for ax, subj in zip(axes, subjects):
         data = sat[sat["subject"] == subj]
         for exam, colour in zip(order, sns.color_palette("viridis", n_colors=len(order))):

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .display import in_view
-from ..schema import unit_keys
 from ..labels import to_display
 from ..lists.progress import Progress
 from ..lists.targets import target_counts
+from ..schema import unit_keys
 from ..term.load import mask_names
+from .display import in_view
 
 __all__ = ["write_targets"]
 

@@ -308,8 +308,8 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    from .excel import write_sheets
     from .display import in_view, show
+    from .excel import write_sheets
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -16,8 +16,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .indicators import _in_teaching_order
-from ..schema import check_unique_students, default_unit, student_keys, unit_keys
+from ..schema import (
+    check_unique_students,
+    default_unit,
+    sat_rows,
+    student_keys,
+    unit_keys,
+)
+from ..subjects import in_teaching_order
 
 __all__ = ["compare_classes", "compare_exams", "ClassComparison", "hedges_g", "games_howell"]
 
@@ -217,7 +223,7 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
     within = [k for k in within if k in scores.columns]
     alpha = 1 - confidence
     units = unit_keys(scores, group)
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()]
+    sat = sat_rows(scores)
     class_rows, omni_rows, pair_frames = [], [], []
     for key, grp in sat.groupby(within, dropna=False, sort=True) if within else [((), sat)]:
         key = key if isinstance(key, tuple) else (key,)
@@ -245,8 +251,8 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
                           "p_value", "hedges_g", "significant"]
     pairs = pd.concat(pair_frames, ignore_index=True)[pair_cols] if pair_frames else \
         pd.DataFrame(columns=pair_cols)
-    return ClassComparison(_in_teaching_order(classes, within),
-                           _in_teaching_order(omnibus, within), _in_teaching_order(pairs, within))
+    return ClassComparison(in_teaching_order(classes, within),
+                           in_teaching_order(omnibus, within), in_teaching_order(pairs, within))
 
 
 def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, units: list[str],
@@ -397,4 +403,4 @@ def compare_exams(current: pd.DataFrame, previous: pd.DataFrame | None, *,
     out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
     out["prev_exam"] = "、".join(map(str, pd.unique(previous["exam"]))) if "exam" in previous \
         else ""
-    return _in_teaching_order(out[cols], keys)
+    return in_teaching_order(out[cols], keys)

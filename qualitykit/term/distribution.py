@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .indicators import _in_teaching_order, _keys
-from ..schema import student_keys
+from ..schema import group_keys, sat_mask, sat_rows, student_keys
 from ..standard import Standard, get_standard
+from ..subjects import in_teaching_order
 
 __all__ = ["score_bands", "standardize", "standard_total", "grade_levels", "student_totals"]
 
@@ -63,8 +63,8 @@ def score_bands(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", 
     11  80–<90     46         85
     12  70–<80     31        116
     """
-    keys = _keys(scores, by)
-    sat = scores[scores["status"].eq("sat") & scores["score"].notna()]
+    keys = group_keys(scores, by)
+    sat = sat_rows(scores)
     frames = []
     for group, grp in scores.groupby(keys, dropna=False, sort=True):
         group = group if isinstance(group, tuple) else (group,)
@@ -92,7 +92,7 @@ def score_bands(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", 
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     # subjects in teaching order; bands stay from the top down within each group (stable sort)
-    return _in_teaching_order(out, keys)
+    return in_teaching_order(out, keys)
 
 
 def standardize(scores: pd.DataFrame, *, within: Sequence[str] | str = ("exam", "subject"),
@@ -123,7 +123,7 @@ def standardize(scores: pd.DataFrame, *, within: Sequence[str] | str = ("exam", 
     """
     within = [within] if isinstance(within, str) else list(within)
     within = [k for k in within if k in scores.columns]
-    x = scores["score"].astype(float).where(scores["status"].eq("sat"))
+    x = scores["score"].astype(float).where(sat_mask(scores))
     grouped = x.groupby([scores[k] for k in within], dropna=False) if within else None
     mean = grouped.transform("mean") if within else pd.Series(x.mean(), index=x.index)
     sd = grouped.transform(lambda v: v.std(ddof=ddof)) if within else pd.Series(
@@ -188,7 +188,7 @@ def grade_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None
     score = out["score"].astype(float).to_numpy()
     full = out["full_mark"].astype(float).to_numpy()
     grade = out["grade"] if "grade" in out else pd.Series(pd.NA, index=out.index)
-    sat = out["status"].eq("sat").to_numpy() & ~np.isnan(score) & ~np.isnan(full)
+    sat = sat_mask(out).to_numpy() & ~np.isnan(full)
     level = out["level"].astype(object).to_numpy().copy() if "level" in out else \
         np.full(len(out), None, dtype=object)
     for g in pd.unique(grade):
@@ -251,7 +251,7 @@ def student_totals(scores: pd.DataFrame, *, rank_within: Sequence[str] | str = (
     rows = scores[scores["full_mark"].notna()]
     if subjects:
         rows = rows[rows["subject"].isin(list(subjects))]
-    taken = rows["status"].eq("sat") & rows["score"].notna()
+    taken = sat_mask(rows)
     keys = [k for k in ("exam", *student_keys(rows)) if k in rows.columns]
     info = [k for k in ("name", "school", "class_id") if k in rows.columns and k not in keys]
     complete = taken.groupby([rows[k] for k in keys], sort=True, dropna=False).all()

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..schema import student_keys, unit_keys
+from ..schema import group_keys, sat_mask, student_keys
 from ..standard import Standard, get_standard
-from ..subjects import teaching_order
+from ..subjects import in_teaching_order
 
 __all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval"]
 
@@ -82,7 +82,7 @@ def _rank_line(scores: pd.Series, share: float) -> float:
     return float(x[k - 1])
 
 
-def _row_lines(scores: pd.DataFrame, standard: Standard) -> dict[str, np.ndarray]:
+def row_lines(scores: pd.DataFrame, standard: Standard) -> dict[str, np.ndarray]:
     """The pass / excellent / low line in points for every row."""
     grade = scores["grade"] if "grade" in scores else None
     full = scores["full_mark"].astype(float)
@@ -90,7 +90,7 @@ def _row_lines(scores: pd.DataFrame, standard: Standard) -> dict[str, np.ndarray
              for which in ("pass", "excellent", "low")}
     if standard.rank_lines:
         ref = [k for k in ("exam", "grade", "subject") if k in scores.columns]
-        sat = scores["score"].astype(float).where(scores["status"].eq("sat"))
+        sat = scores["score"].astype(float).where(sat_mask(scores))
         for which, share in standard.rank_lines.items():
             per_group = sat.groupby([scores[k] for k in ref], dropna=False).transform(
                 lambda x, share=share: _rank_line(x, share)) if ref else \
@@ -122,20 +122,20 @@ def cut_lines(scores: pd.DataFrame, *, standard: Standard | str | None = None) -
     3      科学       60.0
     """
     std = get_standard(standard)
-    lines = _row_lines(scores, std)
+    lines = row_lines(scores, std)
     keys = [k for k in ("exam", "grade", "subject") if k in scores.columns]
     out = scores[keys + ["full_mark"]].assign(
         pass_line=lines["pass"], excellent_line=lines["excellent"], low_line=lines["low"])
     out = out.drop_duplicates(keys + ["full_mark"]).reset_index(drop=True)
-    return _in_teaching_order(out, keys)
+    return in_teaching_order(out, keys)
 
 
 def _flags(scores: pd.DataFrame, standard: Standard) -> pd.DataFrame:
     """Per-row sat / pass / excellent / low / full flags (NaN-safe)."""
     full = scores["full_mark"].astype(float)
     score = scores["score"].astype(float).to_numpy()
-    sat = scores["status"].eq("sat").to_numpy() & ~np.isnan(score)
-    lines = _row_lines(scores, standard)
+    sat = sat_mask(scores).to_numpy()
+    lines = row_lines(scores, standard)
     eps = 1e-9
     with np.errstate(invalid="ignore"):
         return pd.DataFrame({
@@ -171,7 +171,7 @@ def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
     ['class_id', 'n_students', 'n_all_pass', 'all_pass_rate']
     """
     std = get_standard(standard)
-    keys = _keys(scores, by)
+    keys = group_keys(scores, by)
     flags = _flags(scores, std)
     pupil = keys + [k for k in student_keys(scores) if k not in keys]
     per_student = (scores[pupil].assign(sat=flags["sat"], passed=flags["passed"])
@@ -208,7 +208,7 @@ def double_high_check(scores: pd.DataFrame, *, by: Sequence[str] | str = ("schoo
     0  青禾实验小学           4  False
     """
     std = get_standard(standard)
-    keys = _keys(scores, by)
+    keys = group_keys(scores, by)
     judged = scores[scores["full_mark"].notna()]
     per_subject = summary(judged, by=[k for k in keys if k != "exam"] + ["subject"], standard=std)
     per_subject = per_subject[per_subject["pass_rate"].notna()
@@ -229,17 +229,6 @@ def double_high_check(scores: pd.DataFrame, *, by: Sequence[str] | str = ("schoo
     out["meets_all"] = out["all_pass_rate"] >= std.double_high_all - 1e-12
     out["meets"] = out["meets_subject"] & out["meets_all"]
     return out
-
-
-def _keys(scores: pd.DataFrame, by: Sequence[str] | str) -> list[str]:
-    keys = [by] if isinstance(by, str) else list(by)
-    missing = [k for k in keys if k not in scores.columns]
-    if missing:
-        raise ValueError(f"by= 中的列 {missing} 不在成绩表中 (not in scores)；可用的列：{list(scores.columns)}。")
-    keys = unit_keys(scores, keys)
-    if "exam" in scores.columns and "exam" not in keys and scores["exam"].nunique() > 1:
-        keys = ["exam"] + keys
-    return keys
 
 
 def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "subject"),
@@ -286,7 +275,7 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     1      5-1      数学     38   0.868421
     """
     std = get_standard(standard)
-    keys = _keys(scores, by)
+    keys = group_keys(scores, by)
     flags = _flags(scores, std)
     data = scores[keys + ["score", "full_mark"]].assign(**flags, **_level_flags(scores, std))
     data["x"] = data["score"].where(data["sat"])
@@ -327,7 +316,7 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
         for part, w in std.composite_weights.items())
     rank_groups = out.groupby(ref_keys, dropna=False)["composite"] if ref_keys else out["composite"]
     out["rank"] = rank_groups.rank(ascending=False, method="min").astype("Int64")
-    out = _in_teaching_order(out, keys)
+    out = in_teaching_order(out, keys)
     columns = keys + ["full_mark", "n_enrolled", "n_sat", "n_absent", "mean", "sd", "median",
                       "min", "max", "n_pass", "n_excellent", "n_low"]
     for rate in RATES:
@@ -363,14 +352,6 @@ def _rates_from_levels(out: pd.DataFrame) -> pd.DataFrame:
                           ("n_excellent", "lv_excellent")):
             out[count] = out[count].where(~level, out[lv])
     return out.drop(columns=["lv_sat", "lv_pass", "lv_excellent"])
-
-
-def _in_teaching_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Subjects in the order of the 课程方案 (语文, 数学, 英语, …), not by character code."""
-    if "subject" not in keys:
-        return table
-    return table.sort_values(keys, kind="stable", key=lambda col: col.map(teaching_order)
-                             if col.name == "subject" else col).reset_index(drop=True)
 
 
 def _above_mean(out: pd.DataFrame, data: pd.DataFrame, keys, ref_keys, std: Standard) -> pd.Series:

@@ -20,9 +20,11 @@ import pandas as pd
 from scipy import stats
 
 from ..io._cells import LEVELS as _LEVEL_WORDS
-from ..io._text import norm
-from .indicators import _in_teaching_order, _keys, wilson_interval
+from ..schema import group_keys
 from ..standard import Standard, get_standard
+from ..subjects import in_teaching_order
+from .._text import norm
+from .indicators import wilson_interval
 
 __all__ = ["LEVEL_IDS", "LevelComparison", "level_codes", "to_levels", "level_subjects",
            "level_summary", "compare_levels", "compare_level_exams", "level_findings",
@@ -184,7 +186,7 @@ def level_summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id"
     1      1-1      数学     42           12                 9           0.785714
     """
     std = get_standard(standard)
-    keys = _keys(scores, by)
+    keys = group_keys(scores, by)
     data = to_levels(scores, standard=std)
     code = level_codes(data["level"], std)
     frame = data[keys].assign(sat=code.notna(), basis=data["level_basis"],
@@ -205,7 +207,7 @@ def level_summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id"
     columns = keys + ["n_enrolled", "n_sat", "n_absent"] + [f"n_{lid}" for lid in LEVEL_IDS]
     columns += [f"share_{lid}" for lid in LEVEL_IDS]
     columns += [c for rate in LEVEL_RATES for c in (rate, f"{rate}_low", f"{rate}_high")]
-    return _in_teaching_order(out[columns + ["basis"]], keys)
+    return in_teaching_order(out[columns + ["basis"]], keys)
 
 
 @dataclass
@@ -387,7 +389,7 @@ def compare_level_exams(scores: pd.DataFrame, previous: pd.DataFrame | None, *,
     out.insert(len(keys), "prev_exam", "、".join(map(str, pd.unique(previous["exam"]))))
     out["satisfactory_change"] = out["satisfactory_rate"] - out["prev_satisfactory_rate"]
     out["excellent_change"] = out["excellent_rate"] - out["prev_excellent_rate"]
-    out = _in_teaching_order(out, keys)
+    out = in_teaching_order(out, keys)
     return out[keys + ["prev_exam", "n_matched", "prev_satisfactory_rate", "satisfactory_rate",
                        "satisfactory_change", "prev_excellent_rate", "excellent_rate",
                        "excellent_change", "n_up", "n_same", "n_down"]]

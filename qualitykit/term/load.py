@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io.problems import ImportReport
+from ..io.problems import ImportReport, raise_if_errors
 from ..standard import Standard, get_standard
 
 __all__ = ["TermData", "load_term", "mask_names", "previous_sample_exam"]
@@ -139,7 +139,7 @@ def read_options(std: Standard, full_marks: dict | None, school: str | None,
                  roster_file: str | Path | None) -> dict:
     """``read_scores`` options from notebook parameters: the standard's full marks under the
     given ones; empty parameters ("" or {}) left out."""
-    marks = {**std.full_marks, **(full_marks or {})}
+    marks = std.full_marks_with(full_marks)
     return {k: v for k, v in {"full_marks": marks, "school": school or None,
                               "roster": roster_file or None}.items() if v}
 
@@ -240,8 +240,8 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
     >>> term.title, term.subjects, term.previous["exam"].iloc[0]
     ('青禾实验小学五年级2025—2026学年第一学期期末教学质量分析', ['语文', '数学', '英语', '科学'], '2024-2025-2 期末')
     """
-    from ..io.scores import _raise_if_errors, check_scores, read_scores, read_teachers
     from ..io.sample import SCHOOL, sample_path
+    from ..io.scores import check_scores, read_scores, read_teachers
     from ..subjects import canonical_subject
 
     std = get_standard(standard or None)
@@ -262,7 +262,7 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
         if not previous_file and before:
             previous_file = sample_path(before[0], grade=before[1])
     report = check_scores(score_file, exam=exam or None, grade=grade, **options)
-    _raise_if_errors(report, score_file, strict=True)
+    raise_if_errors(report, score_file, strict=True)
     scores = one_school(report.data, school, Path(score_file).name)
     if subjects:
         wanted = [canonical_subject(s) or s for s in subjects]

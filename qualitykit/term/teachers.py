@@ -6,9 +6,10 @@ import re
 
 import pandas as pd
 
-from .indicators import _in_teaching_order, summary
 from ..schema import schools_in, several_schools, unit_keys
 from ..standard import Standard, get_standard
+from ..subjects import in_teaching_order
+from .indicators import summary
 
 __all__ = ["assign_teachers", "teacher_table"]
 
@@ -189,4 +190,4 @@ def _teacher_rows(scores: pd.DataFrame, teachers: pd.DataFrame, std: Standard, *
     out["n_teachers"] = out.groupby("subject")["teacher"].transform("size")
     out["overall_mean_rank"] = out.groupby(who)["rank"].transform(_mean_rank)
     out = out[unit_keys(out, _COLUMNS)]
-    return _in_teaching_order(out.sort_values(["subject", *who]), ["subject", *who])
+    return in_teaching_order(out.sort_values(["subject", *who]), ["subject", *who])

@@ -1,4 +1,4 @@
-"""Text normalisation shared by the importers (private)."""
+"""Text as school sheets write it: full-width forms, spaces, invisible characters, Chinese numerals."""
 
 from __future__ import annotations
 
