@@ -205,6 +205,7 @@ def cmd_growth(args) -> int:
 
 def cmd_targets(args) -> int:
     """培优补差.xlsx for the teachers, and the 学困生档案 brought up to date."""
+    from .labels import VALUE_LABELS
     from .lists.progress import progress
     from .lists.targets import targets
     from .lists.tracking import update_tracking
@@ -231,9 +232,9 @@ def cmd_targets(args) -> int:
               f"新来 {counts.get('new', 0)} 人，已离开 {counts.get('left', 0)} 人")
     out = write_targets(args.out, lists, scores=term.scores, progress=moved,
                         mask=args.mask_names)
-    names = {"enrichment": "培优", "borderline": "临界", "support": "补差", "lopsided": "偏科"}
     per_list = lists.groupby("list")["student_id"].nunique()
-    print("名单人数（按学生计）：" + "，".join(f"{cn} {per_list.get(k, 0)}" for k, cn in names.items()))
+    print("名单人数（按学生计）：" + "，".join(f"{cn} {per_list.get(k, 0)}"
+                                       for k, cn in VALUE_LABELS["list"].items()))
     print(f"培优补差名单已保存：{Path(out).resolve()}")
     if args.tracking:
         path = Path(args.tracking)

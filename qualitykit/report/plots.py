@@ -83,8 +83,9 @@ def subject_figure(table: pd.DataFrame | None, subject: str | None, what: str,
         names ``what``, the table as a teacher knows it).
     what : str
         The table's Chinese name for that message.
-    row_height : float
-        Inches per row of panels; ``layout`` goes to :func:`subject_panels`.
+    row_height : float or callable
+        Inches per row of panels, or a function of the most rows any subject has in
+        ``table`` that gives them; ``layout`` goes to :func:`subject_panels`.
 
     Returns
     -------
@@ -94,6 +95,8 @@ def subject_figure(table: pd.DataFrame | None, subject: str | None, what: str,
     subjects = subjects_to_plot(table, subject, what)
     if not subjects:
         return None, []
+    if callable(row_height):
+        row_height = row_height(int(table.groupby("subject").size().max()))
     fig, axes = subject_panels(len(subjects), row_height, **layout)
     return fig, [(ax, subj, table[table["subject"] == subj]) for ax, subj in zip(axes, subjects)]
 
@@ -191,13 +194,10 @@ def plot_class_means(classes: pd.DataFrame, *, subject: str | None = None,
     (grade mean + ``diff_low`` … ``diff_high``): where it crosses the grade line, the class is
     not shown to differ from the grade (drawn light).
     """
-    subjects = subjects_to_plot(classes, subject, "班级比较表")
-    if not subjects:
+    fig, panels = subject_figure(classes, subject, "班级比较表", lambda n: 0.42 * n + 1.5)
+    if fig is None:
         return None
-    n = classes.groupby("subject").size().max()
-    fig, axes = subject_panels(len(subjects), 0.42 * n + 1.5)
-    for ax, subj in zip(axes, subjects):
-        data = classes[classes["subject"] == subj]
+    for ax, subj, data in panels:
         y = np.arange(len(data))[::-1]
         colours = np.where(data["significant"].to_numpy(bool), "#08519c", "#9ecae1")
         ax.errorbar(data["mean"], y, xerr=error_extent(data["diff"], data["diff_low"],
@@ -235,13 +235,11 @@ def _mean_axis(data: pd.DataFrame, small: np.ndarray) -> tuple[float, float]:
 
 def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
     """Each teacher's students against the grade mean, from :func:`qualitykit.teacher_table`."""
-    subjects = subjects_to_plot(teachers, subject, "教师表")
-    if not subjects:
+    fig, panels = subject_figure(teachers, subject, "教师表", lambda n: 0.4 * n + 1.4)
+    if fig is None:
         return None
-    n = teachers.groupby("subject").size().max()
-    fig, axes = subject_panels(len(subjects), 0.4 * n + 1.4)
-    for ax, subj in zip(axes, subjects):
-        data = teachers[teachers["subject"] == subj].sort_values("diff_mean")
+    for ax, subj, data in panels:
+        data = data.sort_values("diff_mean")
         colours = np.where(data["diff_mean"] >= 0, "#4393c3", "#d6604d")
         ax.barh(unit_labels(data, "teacher") + "（" + data["classes"] + "）", data["diff_mean"],
                 color=colours)
