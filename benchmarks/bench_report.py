@@ -23,7 +23,7 @@ CODE = """
 import json, sys, time
 from qualitykit.report import run_report
 t = time.perf_counter()
-r = run_report(None, out_dir=sys.argv[1], progress=lambda _: None)
+r = run_report(None, out_dir=sys.argv[1], log=lambda _: None)
 print(json.dumps({**r["timings"], "engine": r["pdf_engine"], "in_process": time.perf_counter() - t}))
 """
 

@@ -92,9 +92,18 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _subjects(text: str | None) -> list[str]:
-    """Parse ``语文,数学`` (full-width comma accepted)."""
-    return [s.strip() for s in (text or "").replace("，", ",").split(",") if s.strip()]
+def _names(text: str) -> list[str]:
+    """``--subjects`` and ``--exams``: a comma-separated list (full-width comma accepted).
+
+    >>> _names("语文，数学, ")
+    ['语文', '数学']
+    """
+    return [s.strip() for s in text.replace("，", ",").split(",") if s.strip()]
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """``--formats``: ``html,pdf`` → ``("html", "pdf")`` (the runner says which it writes)."""
+    return tuple(f.strip() for f in text.split(",") if f.strip())
 
 
 def _import_options(args) -> dict:
@@ -168,17 +177,15 @@ def _print_report_result(result: dict) -> None:
 
 
 def cmd_report(args) -> int:
+    """期中/期末质量分析 (notebook 01, or 05 for a sheet graded in levels) as HTML, PDF and Word."""
     from .report.term_report import run_report
 
-    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    subjects = _subjects(args.subjects)
     result = run_report(
-        args.file, out_dir=args.out, formats=formats, pdf_engine=args.pdf_engine,
-        exam=args.exam or "", grade=args.grade or 0, roster_file=args.roster or "",
-        teacher_file=args.teachers or "", previous_file=args.previous or "", subjects=subjects,
-        standard=args.standard or "default", school=args.school or "",
-        full_marks=_full_marks(args.full_marks), mask_names=args.mask_names,
-        item_file=args.item_file or "")
+        args.file, out_dir=args.out, formats=args.formats, pdf_engine=args.pdf_engine,
+        exam=args.exam, grade=args.grade, roster_file=args.roster, teacher_file=args.teachers,
+        previous_file=args.previous, subjects=args.subjects, standard=args.standard,
+        school=args.school, full_marks=_full_marks(args.full_marks), mask_names=args.mask_names,
+        item_file=args.item_file)
     _print_report_result(result)
     return 0
 
@@ -187,32 +194,29 @@ def cmd_growth(args) -> int:
     """纵向分析: 届比较, 追踪, 增值评价, 成长百分位, 趋势 (notebook 02) as HTML, PDF and xlsx."""
     from .report.growth_report import run_growth_report
 
-    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    exams = _subjects(args.exams)  # the same comma-separated list
     result = run_growth_report(
-        args.files, out_dir=args.out, formats=formats, pdf_engine=args.pdf_engine,
-        exams=exams, grade=args.grade or 5, same_grade_files=args.same_grade or [],
-        reference_file=args.reference or "", roster_file=args.roster or "",
-        teacher_file=args.teachers or "", subjects=_subjects(args.subjects),
-        standard=args.standard or "default", full_marks=_full_marks(args.full_marks))
+        args.files, out_dir=args.out, formats=args.formats, pdf_engine=args.pdf_engine,
+        exams=args.exams, grade=args.grade, same_grade_files=args.same_grade,
+        reference_file=args.reference, roster_file=args.roster, teacher_file=args.teachers,
+        subjects=args.subjects, standard=args.standard, full_marks=_full_marks(args.full_marks))
     _print_report_result(result)
     return 0
 
 
 def cmd_targets(args) -> int:
     """培优补差.xlsx for the teachers, and the 学困生档案 brought up to date."""
+    from .labels import VALUE_LABELS
     from .lists.progress import progress
     from .lists.targets import targets
     from .lists.tracking import update_tracking
-    from .report.target_workbook import write_targets
+    from .report.workbooks import write_targets
     from .term.load import load_term
 
-    subjects = _subjects(args.subjects)
     if args.tracking and Path(args.tracking).exists():  # a broken file stops before any work
         _check_tracking(args.tracking)
     term = load_term(args.file or None, exam=args.exam, grade=args.grade,
                      roster_file=args.roster, teacher_file=args.teachers,
-                     previous_file=args.previous, subjects=subjects,
+                     previous_file=args.previous, subjects=args.subjects,
                      full_marks=_full_marks(args.full_marks), school=args.school,
                      standard=args.standard, mask=False)
     print(f"{term.school} {term.grade_name} {term.exam}：{term.scores['student_id'].nunique()} 名学生，"
@@ -228,9 +232,9 @@ def cmd_targets(args) -> int:
               f"新来 {counts.get('new', 0)} 人，已离开 {counts.get('left', 0)} 人")
     out = write_targets(args.out, lists, scores=term.scores, progress=moved,
                         mask=args.mask_names)
-    names = {"enrichment": "培优", "borderline": "临界", "support": "补差", "lopsided": "偏科"}
     per_list = lists.groupby("list")["student_id"].nunique()
-    print("名单人数（按学生计）：" + "，".join(f"{cn} {per_list.get(k, 0)}" for k, cn in names.items()))
+    print("名单人数（按学生计）：" + "，".join(f"{cn} {per_list.get(k, 0)}"
+                                       for k, cn in VALUE_LABELS["list"].items()))
     print(f"培优补差名单已保存：{Path(out).resolve()}")
     if args.tracking:
         path = Path(args.tracking)
@@ -302,61 +306,73 @@ def main(argv: list[str] | None = None) -> int:
         return 130 if isinstance(exc, KeyboardInterrupt) else 2
 
 
+_ENGINE_HELP = "PDF 生成方式（默认：有 Chromium/Chrome/Edge 用浏览器，否则 WeasyPrint）"
+#: The commands: name → (help, which import options (``"sheet"``, ``"report"`` or None), the
+#: command's own options in the order ``-h`` lists them as (flag, argparse keywords), function).
+COMMANDS = {
+    "check": ("检查成绩表：列出每个问题的位置和改法；有错误时返回非零", "sheet", (
+        ("--out", {"help": "把完整的导入报告保存为 .xlsx"}),
+        ("--max-rows", {"type": _count, "default": 40, "help": "屏幕上最多显示多少条问题"}),
+    ), cmd_check),
+    "summary": ("三率一分（实考人数、平均分、及格率、优秀率、低分率…）", "sheet", (
+        ("--by", {"default": "class_id,subject", "help": "分组，默认 class_id,subject"}),
+        ("--out", {"help": "保存为 .xlsx"}),
+    ), cmd_summary),
+    "report": ("期中/期末质量分析报告：网页版、PDF 和可编辑的 Word 版", "report", (
+        ("--out", {"default": "output/report", "help": "输出文件夹（默认 output/report）"}),
+        ("--teachers", {"help": "教学编排表（教师一节需要）"}),
+        ("--previous", {"help": "上次考试的成绩表（纵向对比需要）"}),
+        ("--item-file", {"help": "本次考试的小题分表（试卷分析需要）"}),
+        ("--subjects", {"type": _names, "help": "只分析这些科目，如 语文,数学"}),
+        ("--mask-names", {"action": "store_true", "help": "会议用导出：学生姓名显示为“张＊”"}),
+        ("--formats", {"type": _formats, "default": "html,pdf,docx",
+                       "help": "输出格式，默认 html,pdf,docx"}),
+        ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
+    ), cmd_report),
+    "targets": ("培优补差名单（每班一页）和学困生档案更新", "report", (
+        ("--out", {"default": "培优补差.xlsx", "help": "名单文件（默认 培优补差.xlsx）"}),
+        ("--previous", {"help": "上次考试的成绩表：名单变动、进步之星候选需要它"}),
+        ("--tracking", {"help": "学困生档案 .xlsx：不存在就新建，存在就加入本次考试（教师填写的内容保留）"}),
+        ("--teachers", {"help": "教学编排表：名单上注明任课教师"}),
+        ("--subjects", {"type": _names, "help": "只看这些科目，如 语文,数学"}),
+        ("--mask-names", {"action": "store_true", "help": "名单中学生姓名显示为“张＊”"}),
+    ), cmd_targets),
+    "growth": ("纵向分析：届比较、追踪、增值评价、成长百分位、趋势（网页版、PDF、Excel）", None, (
+        ("files", {"nargs": "*", "help": "同一届学生历次考试的成绩表，按时间先后（省略则用示例学校）"}),
+        ("--exams", {"type": _names, "help": "各表对应的考试名称，用逗号分开（表中已写明时省略）"}),
+        ("--grade", {"type": _grade, "help": "示例学校：最后一次考试时的年级（默认 5）"}),
+        ("--same-grade", {"nargs": "*", "help": "届比较：同一年级其他年份的成绩表"}),
+        ("--reference", {"help": "县/区同卷的均分与标准差（列：考试、科目、均分、标准差）"}),
+        ("--teachers", {"help": "教学编排表（按教师的增值和趋势需要）"}),
+        ("--roster", {"help": "学生信息表，按学号补全班级"}),
+        ("--subjects", {"type": _names, "help": "只分析这些科目，如 语文,数学"}),
+        ("--full-marks", {"help": "各科满分，如 语文=120,数学=120（默认 100）"}),
+        ("--standard", {"help": "标准：预设名或学校的 .toml 文件"}),
+        ("--out", {"default": "output/growth", "help": "输出文件夹（默认 output/growth）"}),
+        ("--formats", {"type": _formats, "default": "html,pdf,xlsx",
+                       "help": "输出格式，默认 html,pdf,xlsx"}),
+        ("--pdf-engine", {"choices": ("chromium", "weasyprint")}),
+    ), cmd_growth),
+    "demo": ("在自带的示例学校数据上运行质量分析报告", None, (
+        ("--out", {"default": "output/demo", "help": "输出目录（默认 output/demo）"}),
+        ("--exam", {"default": "2025-2026-1 期末"}),
+        ("--grade", {"type": _grade, "default": 5}),
+    ), cmd_demo),
+}
+
+
 def _build_parser() -> argparse.ArgumentParser:
+    """The parser of every command of :data:`COMMANDS`."""
     parser = _Parser(
         prog="qualitykit", description="教学质量分析工具包：检查成绩表、计算三率一分、生成质量分析报告和纵向分析。")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("check", help="检查成绩表：列出每个问题的位置和改法；有错误时返回非零")
-    _add_import_options(p)
-    p.add_argument("--out", help="把完整的导入报告保存为 .xlsx")
-    p.add_argument("--max-rows", type=_count, default=40, help="屏幕上最多显示多少条问题")
-    p.set_defaults(func=cmd_check)
-    p = sub.add_parser("summary", help="三率一分（实考人数、平均分、及格率、优秀率、低分率…）")
-    _add_import_options(p)
-    p.add_argument("--by", default="class_id,subject", help="分组，默认 class_id,subject")
-    p.add_argument("--out", help="保存为 .xlsx")
-    p.set_defaults(func=cmd_summary)
-    p = sub.add_parser("report", help="期中/期末质量分析报告：网页版、PDF 和可编辑的 Word 版")
-    _add_import_options(p, for_report=True)
-    p.add_argument("--out", default="output/report", help="输出文件夹（默认 output/report）")
-    p.add_argument("--teachers", help="教学编排表（教师一节需要）")
-    p.add_argument("--previous", help="上次考试的成绩表（纵向对比需要）")
-    p.add_argument("--item-file", help="本次考试的小题分表（试卷分析需要）")
-    p.add_argument("--subjects", help="只分析这些科目，如 语文,数学")
-    p.add_argument("--mask-names", action="store_true", help="会议用导出：学生姓名显示为“张＊”")
-    p.add_argument("--formats", default="html,pdf,docx", help="输出格式，默认 html,pdf,docx")
-    p.add_argument("--pdf-engine", choices=("chromium", "weasyprint"),
-                   help="PDF 生成方式（默认：有 Chromium/Chrome/Edge 用浏览器，否则 WeasyPrint）")
-    p.set_defaults(func=cmd_report)
-    p = sub.add_parser("targets", help="培优补差名单（每班一页）和学困生档案更新")
-    _add_import_options(p, for_report=True)
-    p.add_argument("--out", default="培优补差.xlsx", help="名单文件（默认 培优补差.xlsx）")
-    p.add_argument("--previous", help="上次考试的成绩表：名单变动、进步之星候选需要它")
-    p.add_argument("--tracking", help="学困生档案 .xlsx：不存在就新建，存在就加入本次考试（教师填写的内容保留）")
-    p.add_argument("--teachers", help="教学编排表：名单上注明任课教师")
-    p.add_argument("--subjects", help="只看这些科目，如 语文,数学")
-    p.add_argument("--mask-names", action="store_true", help="名单中学生姓名显示为“张＊”")
-    p.set_defaults(func=cmd_targets)
-    p = sub.add_parser("growth", help="纵向分析：届比较、追踪、增值评价、成长百分位、趋势（网页版、PDF、Excel）")
-    p.add_argument("files", nargs="*", help="同一届学生历次考试的成绩表，按时间先后（省略则用示例学校）")
-    p.add_argument("--exams", help="各表对应的考试名称，用逗号分开（表中已写明时省略）")
-    p.add_argument("--grade", type=_grade, help="示例学校：最后一次考试时的年级（默认 5）")
-    p.add_argument("--same-grade", nargs="*", help="届比较：同一年级其他年份的成绩表")
-    p.add_argument("--reference", help="县/区同卷的均分与标准差（列：考试、科目、均分、标准差）")
-    p.add_argument("--teachers", help="教学编排表（按教师的增值和趋势需要）")
-    p.add_argument("--roster", help="学生信息表，按学号补全班级")
-    p.add_argument("--subjects", help="只分析这些科目，如 语文,数学")
-    p.add_argument("--full-marks", help="各科满分，如 语文=120,数学=120（默认 100）")
-    p.add_argument("--standard", help="标准：预设名或学校的 .toml 文件")
-    p.add_argument("--out", default="output/growth", help="输出文件夹（默认 output/growth）")
-    p.add_argument("--formats", default="html,pdf,xlsx", help="输出格式，默认 html,pdf,xlsx")
-    p.add_argument("--pdf-engine", choices=("chromium", "weasyprint"))
-    p.set_defaults(func=cmd_growth)
-    p = sub.add_parser("demo", help="在自带的示例学校数据上运行质量分析报告")
-    p.add_argument("--out", default="output/demo", help="输出目录（默认 output/demo）")
-    p.add_argument("--exam", default="2025-2026-1 期末")
-    p.add_argument("--grade", type=_grade, default=5)
-    p.set_defaults(func=cmd_demo)
+    for name, (help_text, imports, options, func) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        if imports:
+            _add_import_options(p, for_report=imports == "report")
+        for flag, keywords in options:
+            p.add_argument(flag, **keywords)
+        p.set_defaults(func=func)
     return parser
 
 
@@ -394,9 +410,9 @@ def _check_paths(args) -> dict[str, str]:
         value = getattr(args, attribute, None)
         if not value:
             continue
-        paths = [_checked(v, option, role) for v in (value if isinstance(value, list) else [value])]
-        for raw, path in zip(value if isinstance(value, list) else [value], paths):
-            given[path] = f"{option} {raw}"
+        typed = value if isinstance(value, list) else [value]
+        paths = [_checked(v, option, role) for v in typed]
+        given.update((path, f"{option} {raw}") for raw, path in zip(typed, paths))
         setattr(args, attribute, paths if isinstance(value, list) else paths[0])
     if getattr(args, "standard", None):
         args.standard = standard_file(args.standard, "--standard")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["LABELS", "STATUS_LABELS", "VALUE_LABELS", "MISSING", "label", "to_display"]
+__all__ = ["LABELS", "STATUS_LABELS", "VALUE_LABELS", "MISSING", "BOUNDS", "label", "to_display"]
 
 #: What a report shows for a number that cannot be computed (a class of one has no SD).
 MISSING = "—"
@@ -96,6 +96,7 @@ LABELS: dict[str, str] = {
     "joined_to": "合并到学号", "unit": "追踪对象", "periods": "连续期数",
     "exams": "涉及考试", "supported": "区间支持", "name_match": "姓名匹配",
 }
+_LEVEL_BASIS = {"level": "成绩表上的等级", "score": "按分数折算"}
 #: Values of the coded columns, as a teacher reads them.
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "list": {"enrichment": "培优", "borderline": "临界", "support": "补差", "lopsided": "偏科"},
@@ -123,8 +124,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
              "passed_through": "中途来去"},
     "matched_by": {"student_id": "学号", "name": "姓名+班级（请核对）"},
     "name_match": {"joined": "已按姓名+班级合并", "ambiguous": "同名多人，未合并"},
-    "basis": {"level": "成绩表上的等级", "score": "按分数折算"},
-    "level_basis": {"level": "成绩表上的等级", "score": "按分数折算"},
+    "basis": _LEVEL_BASIS,
+    "level_basis": _LEVEL_BASIS,
 }
 STATUS_LABELS: dict[str, str] = {
     "sat": "参考", "absent": "缺考", "excused": "请假/免考", "cheated": "作弊",
@@ -150,6 +151,10 @@ FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_
         "chi2_p", "cramers_v"}  # shown with three decimals
 
 
+#: Suffixes of the columns that hold an interval's bounds (``pass_rate_low``), as read.
+BOUNDS = {"_low": "下限", "_high": "上限"}
+
+
 def label(identifier: str) -> str:
     """Chinese label of a column identifier (the identifier itself when unknown).
 
@@ -158,20 +163,24 @@ def label(identifier: str) -> str:
     """
     if identifier in LABELS:
         return LABELS[identifier]
-    for suffix, cn in (("_low", "下限"), ("_high", "上限")):
-        if identifier.endswith(suffix) and identifier[: -len(suffix)] in LABELS:
-            return LABELS[identifier[: -len(suffix)]] + cn
-    return identifier
+    base, suffix = _split_bound(identifier)
+    return LABELS[base] + BOUNDS[suffix] if suffix else identifier
+
+
+def _split_bound(col: str) -> tuple[str, str | None]:
+    """``pass_rate_low`` → (``pass_rate``, ``_low``); (col, None) for a column that is not an
+    interval bound of a labelled column."""
+    if col not in LABELS:
+        for suffix in BOUNDS:
+            if col.endswith(suffix) and col[: -len(suffix)] in LABELS:
+                return col[: -len(suffix)], suffix
+    return col, None
 
 
 def _bound_of(col: str) -> str | None:
     """``pass_rate_low`` → ``pass_rate``; None for a column that is not an interval bound."""
-    if col in LABELS:
-        return None
-    for suffix in ("_low", "_high"):
-        if col.endswith(suffix) and col[: -len(suffix)] in LABELS:
-            return col[: -len(suffix)]
-    return None
+    base, suffix = _split_bound(col)
+    return base if suffix else None
 
 
 def to_display(table: pd.DataFrame, *, digits: int = 1, intervals: bool = False) -> pd.DataFrame:

@@ -34,7 +34,7 @@ def level_report(tmp_path_factory):
     before = write_xlsx(folder / "一年级上学期期末.xlsx", {"一年级": BEFORE})
     notes = []
     result = run_report(now, out_dir=folder / "out", exam="2025-2026-2 期中", grade=1,
-                        school="青禾实验小学", previous_file=before, progress=notes.append)
+                        school="青禾实验小学", previous_file=before, log=notes.append)
     return result, notes
 
 
@@ -90,7 +90,7 @@ def test_a_sheet_mixing_scores_and_levels(tmp_path):
     assert not term.levels_only and term.subjects == ["语文", "道德与法治"]
     assert set(term.scores["subject"]) == {"语文"} and set(term.levels["subject"]) == {"道德与法治"}
     result = run_report(sheet, out_dir=tmp_path / "out", exam="2025-2026-2 期末", grade=2,
-                        formats=("html",), progress=lambda _: None)
+                        formats=("html",), log=lambda _: None)
     html = result["files"]["html"].read_text(encoding="utf-8")
     assert "三率一分" in html and "（五）等级科目" in html
     t = qk.level_summary(term.levels).set_index("class_id")

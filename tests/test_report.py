@@ -36,7 +36,7 @@ def pdf_text(path) -> str:
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     result = run_report(None, out_dir=out, exam="2025-2026-1 期末", grade=5,
-                        progress=lambda _: None)
+                        log=lambda _: None)
     scores = qk.load_sample(exam="2025-2026-1 期末", grade=5)
     return result, qk.summary(scores)
 
@@ -171,7 +171,7 @@ def test_report_on_ordinary_classes_of_every_size(tmp_path):
     files = write_grade(tmp_path / "in")
     result = run_report(files["scores"], out_dir=tmp_path / "out", teacher_file=files["teachers"],
                         previous_file=files["previous"], item_file=files["items"],
-                        full_marks=FULL_MARKS, progress=lambda _: None)
+                        full_marks=FULL_MARKS, log=lambda _: None)
     assert set(result["files"]) == {"html", "pdf", "docx", "xlsx"}
     scores = qk.read_scores(files["scores"], full_marks=FULL_MARKS)
     table = qk.summary(scores).set_index(["class_id", "subject"])
@@ -197,6 +197,6 @@ def test_report_on_a_grade_of_one_class(tmp_path):
     files = write_grade(tmp_path / "in", sizes=(35,))
     result = run_report(files["scores"], out_dir=tmp_path / "out", formats=("pdf",),
                         teacher_file=files["teachers"], previous_file=files["previous"],
-                        full_marks=FULL_MARKS, progress=lambda _: None)
+                        full_marks=FULL_MARKS, log=lambda _: None)
     text = pdf_text(result["files"]["pdf"])
     assert "只有一个班,无需比较" in text and "五、教师" in text

@@ -16,7 +16,7 @@ from ..standard import Standard, get_standard
 from .analysis import distractors, item_analysis
 from .knowledge import GRADE_ROW, knowledge_points
 
-__all__ = ["PaperAnalysis", "paper_analysis", "write_paper"]
+__all__ = ["PaperAnalysis", "paper_analysis"]
 
 
 @dataclass
@@ -113,30 +113,3 @@ def paper_analysis(items: pd.DataFrame | None, *, standard: Standard | str | Non
         knowledge=knowledge_points(items, standard=std,
                                    missing="zero" if missing == "zero" else "skip"),
         standard=std)
-
-
-def write_paper(output_dir, paper: PaperAnalysis, *, report=None,
-                name: str = "试卷分析.xlsx"):
-    """Write the paper analysis to ``output_dir/试卷分析.xlsx`` (Chinese headers, every
-    interval kept); returns the path, or None when ``output_dir`` is empty.
-
-    Sheets: 试卷整体, 小题分析, 各班各题得分率, 选项分析, 知识点得分率, and 导入问题 when the
-    import report is given. No pupil appears in it.
-    """
-    if not output_dir:
-        return None
-    from pathlib import Path
-
-    from ..labels import to_display
-    from ..report.excel import write_sheets
-
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    sheets = {"试卷整体": to_display(paper.paper, intervals=True),
-              "小题分析": to_display(paper.items, intervals=True),
-              "各班各题得分率": paper.class_difficulty,
-              "选项分析": to_display(paper.distractors),
-              "知识点得分率": to_display(paper.knowledge)}
-    if report is not None:
-        sheets["导入问题"] = report.display_table()
-    return write_sheets(out / name, {k: v for k, v in sheets.items() if not v.empty})

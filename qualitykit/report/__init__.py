@@ -1,6 +1,7 @@
-"""Reports: how results are shown (tables, charts, fonts), the workbooks, the Word report,
-and the runners that execute the notebooks and export HTML and PDF (``term_report``,
-``growth_report``).
+"""Reports: how results are shown (tables, charts, fonts), the workbooks (``workbooks``), the
+Word report, and the runners that execute the notebooks and export HTML and PDF
+(``term_report``, ``growth_report``; their shared steps in ``runner``, the notebook parameters
+turned into the library's arguments in ``parameters``).
 """
 
 from __future__ import annotations
@@ -8,11 +9,10 @@ from __future__ import annotations
 import importlib
 
 #: names of the report runners, importable as ``from qualitykit.report import run_report``
-_RUNNERS = {"run_report": "term_report", "notebook_to_html": "term_report",
-            "html_to_pdf": "term_report", "find_browser": "term_report",
-            "execute_notebook": "term_report", "NotebookError": "term_report",
-            "NOTEBOOK": "term_report", "LEVEL_NOTEBOOK": "term_report",
-            "run_growth_report": "growth_report"}
+_RUNNERS = {"run_report": "term_report", "NOTEBOOK": "term_report",
+            "LEVEL_NOTEBOOK": "term_report", "run_growth_report": "growth_report",
+            "notebook_to_html": "runner", "html_to_pdf": "runner", "find_browser": "runner",
+            "execute_notebook": "runner", "NotebookError": "runner"}
 
 __all__ = list(_RUNNERS)
 

@@ -2,29 +2,35 @@
 
 The same steps as ``qualitykit report``: read and check every score sheet first (errors stop
 here), execute ``notebooks/02-cohort-growth.ipynb`` with papermill (it writes 纵向分析.xlsx),
-export HTML without code, print an A4 PDF.
+export HTML without code, print an A4 PDF (:mod:`qualitykit.report.runner`).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..io.files import InputFileError, input_file, output_folder, standard_file
+from ..io.files import InputFileError
 from ..paths import NOTEBOOKS
-from .term_report import execute_notebook, export
+from .parameters import library_arguments, notebook_parameters
+from .runner import check_formats, execute_notebook, export, make_output_folder, timed
 
 __all__ = ["run_growth_report", "NOTEBOOK"]
 
 NOTEBOOK = NOTEBOOKS / "02-cohort-growth.ipynb"
+#: The file parameters of the growth notebook, in the order they are checked.
+FILES = ("score_files", "same_grade_files", "reference_file", "roster_file", "teacher_file",
+         "study_file")
+#: The parameters that :func:`qualitykit.load_exams` takes under the same names, for every
+#: sheet (the cohort's and the same grade's in other years).
+LOAD_EXAMS = ("grade", "roster_file", "teacher_file", "subjects", "full_marks", "standard")
 
 
 def run_growth_report(score_files: Sequence[str | Path] = (), *,
                       out_dir: str | Path = "output/growth",
                       formats: tuple[str, ...] = ("html", "pdf", "xlsx"),
                       pdf_engine: str | None = None,
-                      progress: Callable[[str], None] = print, **parameters) -> dict:
+                      log: Callable[[str], None] = print, **parameters) -> dict:
     """纵向分析 of one cohort's exams (and of the same grade in other years).
 
     Parameters
@@ -35,10 +41,15 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
         Where the files go (created).
     formats : tuple
         Any of ``html``, ``pdf``, ``xlsx`` (纵向分析.xlsx).
+    pdf_engine : {"chromium", "weasyprint"}, optional
+        See :func:`~qualitykit.report.html_to_pdf`.
+    log : callable
+        Called with each step's line of text as the run goes on (default: ``print``).
     **parameters
         The notebook's parameters: ``exams``, ``grade``, ``same_grade_files``,
         ``reference_file``, ``anchor``, ``roster_file``, ``teacher_file``, ``subjects``, ``standard``,
-        ``full_marks``, ``study_file``, ``study_columns``.
+        ``full_marks``, ``study_file``, ``study_columns``. ``None`` is "not given" (the
+        notebook's default; see :mod:`qualitykit.report.parameters`).
 
     Returns
     -------
@@ -58,61 +69,42 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
     -----
     Relative paths are taken from the current folder (the notebook runs in ``out_dir``).
     """
+    check_formats(formats, ("html", "pdf", "xlsx"))
+    params = notebook_parameters({"score_files": score_files, **parameters}, files=FILES)
+    out = make_output_folder(out_dir)
+    timings: dict[str, float] = {}
+    with timed(timings, "import"):
+        title = _read_exams(params, log)
+    with timed(timings, "execute"):
+        log("[2/4] 运行纵向分析笔记本（届比较、追踪、增值、成长百分位、趋势）……")
+        executed = out / f"{title}.ipynb"
+        params["output_dir"] = str(out) if "xlsx" in formats else ""
+        execute_notebook(NOTEBOOK, executed, params, out)
+    files: dict[str, Path] = {}
+    if "xlsx" in formats:
+        files["xlsx"] = out / "纵向分析.xlsx"
+    engine = export(executed, out, title, formats, files, timings, pdf_engine, log)
+    return {"files": files, "timings": timings, "pdf_engine": engine, "title": title}
+
+
+def _read_exams(params: dict, log: Callable[[str], None]) -> str:
+    """Step 1: read and check every sheet as the notebook will (the same grade's and the
+    reference too, so that a broken one stops before the notebook runs); returns the title."""
     from ..growth.exams import load_exams
 
-    unknown = set(formats) - {"html", "pdf", "xlsx"}
-    if unknown:
-        raise ValueError(f"formats 只能包含 html、pdf、xlsx，收到 {sorted(unknown)}。")
-    params = {k: v for k, v in parameters.items() if v is not None}
-    params["score_files"] = [str(input_file(p, "score_files")) for p in score_files]
-    params["same_grade_files"] = [str(input_file(p, "same_grade_files"))
-                                  for p in params.get("same_grade_files") or []]
-    for key in ("reference_file", "roster_file", "teacher_file", "study_file"):
-        params[key] = str(input_file(params[key], key)) if params.get(key) else ""
-    if params.get("standard"):
-        params["standard"] = standard_file(params["standard"], "standard")
-    out = output_folder(out_dir, "out_dir")
-    out.mkdir(parents=True, exist_ok=True)
-    timings: dict[str, float] = {}
-
-    t0 = time.perf_counter()
-    progress("[1/4] 读取并检查各次考试的成绩表……")
-    series = load_exams(params["score_files"] or None, exams=params.get("exams") or None,
-                        grade=params.get("grade") or None,
-                        roster_file=params["roster_file"] or None,
-                        teacher_file=params["teacher_file"] or None,
-                        subjects=params.get("subjects") or None,
-                        full_marks=params.get("full_marks") or None,
-                        standard=params.get("standard") or None)
+    log("[1/4] 读取并检查各次考试的成绩表……")
+    options = library_arguments(params, LOAD_EXAMS)
+    series = load_exams(**library_arguments(params, ("score_files", "exams")), **options)
     if len(series.exams) < 2:
         raise ValueError(f"纵向分析需要同一届学生至少两次考试，只读到 {series.exams}。")
     if params["reference_file"]:
         _check_reference(params["reference_file"])
-    if params["same_grade_files"]:  # read here too, so that a broken sheet stops before step 2
-        load_exams(params["same_grade_files"], grade=params.get("grade") or None, cohort=False,
-                   roster_file=params["roster_file"] or None,
-                   teacher_file=params["teacher_file"] or None,
-                   subjects=params.get("subjects") or None,
-                   full_marks=params.get("full_marks") or None,
-                   standard=params.get("standard") or None)
+    if params["same_grade_files"]:
+        load_exams(params["same_grade_files"], cohort=False, **options)
     school = series.scores["school"].dropna()
-    title = f"{school.iloc[0] if len(school) else ''}纵向分析（{series.exams[0]}—{series.exams[-1]}）"
-    timings["import"] = time.perf_counter() - t0
-    progress(f"      {series.source}：{'、'.join(series.exams)}，"
-             f"{series.scores['student_id'].nunique()} 名学生")
-
-    t0 = time.perf_counter()
-    progress("[2/4] 运行纵向分析笔记本（届比较、追踪、增值、成长百分位、趋势）……")
-    executed = out / f"{title}.ipynb"
-    params["output_dir"] = str(out) if "xlsx" in formats else ""
-    execute_notebook(NOTEBOOK, executed, params, out)
-    timings["execute"] = time.perf_counter() - t0
-
-    files: dict[str, Path] = {}
-    if "xlsx" in formats:
-        files["xlsx"] = out / "纵向分析.xlsx"
-    engine = export(executed, out, title, formats, files, timings, pdf_engine, progress)
-    return {"files": files, "timings": timings, "pdf_engine": engine, "title": title}
+    log(f"      {series.source}：{'、'.join(series.exams)}，"
+        f"{series.scores['student_id'].nunique()} 名学生")
+    return f"{school.iloc[0] if len(school) else ''}纵向分析（{series.exams[0]}—{series.exams[-1]}）"
 
 
 def _check_reference(path: str) -> None:

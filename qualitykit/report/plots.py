@@ -69,6 +69,37 @@ def subject_panels(n: int, row_height: float, width: float = 10, ncols: int = 2)
     return fig, flat[:n]
 
 
+
+def subject_figure(table: pd.DataFrame | None, subject: str | None, what: str,
+                   row_height: float, **layout):
+    """The figure of a chart drawn per subject, and each panel with its subject's rows.
+
+    Parameters
+    ----------
+    table : DataFrame or None
+        Rows of every subject (a ``subject`` column).
+    subject : str, optional
+        One subject; every subject of ``table`` when omitted (an unknown one is an error that
+        names ``what``, the table as a teacher knows it).
+    what : str
+        The table's Chinese name for that message.
+    row_height : float or callable
+        Inches per row of panels, or a function of the most rows any subject has in
+        ``table`` that gives them; ``layout`` goes to :func:`subject_panels`.
+
+    Returns
+    -------
+    (Figure or None, list of (Axes, str, DataFrame))
+        ``(None, [])`` for an empty table.
+    """
+    subjects = subjects_to_plot(table, subject, what)
+    if not subjects:
+        return None, []
+    if callable(row_height):
+        row_height = row_height(int(table.groupby("subject").size().max()))
+    fig, axes = subject_panels(len(subjects), row_height, **layout)
+    return fig, [(ax, subj, table[table["subject"] == subj]) for ax, subj in zip(axes, subjects)]
+
 def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
                        group: str = "class_id"):
     """Distribution of scores per class: violins (the density, KDE) with a box inside.
@@ -84,12 +115,10 @@ def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
     """
     sat = scores[sat_mask(scores)
                  & scores["full_mark"].notna()]
-    subjects = subjects_to_plot(sat, subject, "成绩表")
-    if not subjects:
+    fig, panels = subject_figure(sat, subject, "成绩表", 3.3)
+    if fig is None:
         return None
-    fig, axes = subject_panels(len(subjects), 3.3)
-    for ax, subj in zip(axes, subjects):
-        data = sat[sat["subject"] == subj]
+    for ax, subj, data in panels:
         data = data.assign(_unit=unit_labels(data, group))
         order = sorted(data["_unit"].unique())
         full = float(data["full_mark"].max())
@@ -107,12 +136,10 @@ def plot_score_bands(bands: pd.DataFrame, *, subject: str | None = None,
 
     With bands by ``group`` × subject, each group gets its own colour.
     """
-    subjects = subjects_to_plot(bands, subject, "分数段表")
-    if not subjects:
+    fig, panels = subject_figure(bands, subject, "分数段表", 3.0)
+    if fig is None:
         return None
-    fig, axes = subject_panels(len(subjects), 3.0)
-    for ax, subj in zip(axes, subjects):
-        data = bands[bands["subject"] == subj]
+    for ax, subj, data in panels:
         order = list(dict.fromkeys(data.sort_values("lower")["band"]))
         hue = "_unit" if group in data else None
         if hue:
@@ -123,7 +150,7 @@ def plot_score_bands(bands: pd.DataFrame, *, subject: str | None = None,
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
         if ax.get_legend() is not None:
             ax.get_legend().set_title(label(group))
-            if ax is not axes[0]:
+            if ax is not panels[0][0]:
                 ax.get_legend().remove()
     fig.tight_layout()
     return fig
@@ -135,13 +162,11 @@ def plot_rates(summary: pd.DataFrame, *, subject: str | None = None, group: str 
     A rate of 0 % has no bar but keeps its interval (how high it could be); a class where
     nobody sat the subject is marked 无人实考.
     """
-    subjects = subjects_to_plot(summary, subject, "三率一分表")
-    if not subjects:
+    fig, panels = subject_figure(summary, subject, "三率一分表", 3.0)
+    if fig is None:
         return None
-    fig, axes = subject_panels(len(subjects), 3.0)
     width = 0.26
-    for ax, subj in zip(axes, subjects):
-        data = summary[summary["subject"] == subj]
+    for ax, subj, data in panels:
         x = np.arange(len(data))
         for i, rate in enumerate(("excellent_rate", "pass_rate", "low_rate")):
             values = data[rate].to_numpy(float) * 100
@@ -155,7 +180,7 @@ def plot_rates(summary: pd.DataFrame, *, subject: str | None = None, group: str 
                       rotation=30 if len(data) > 8 else 0, ha="right" if len(data) > 8 else "center")
         ax.set(xlabel=label(group), ylabel="百分比（%）", ylim=(0, 105),
                title=f"{subj}：三率（误差线为 95% 置信区间）")
-    handles, labels = axes[0].get_legend_handles_labels()
+    handles, labels = panels[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, ncols=3, loc="upper center", fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return fig
@@ -169,13 +194,10 @@ def plot_class_means(classes: pd.DataFrame, *, subject: str | None = None,
     (grade mean + ``diff_low`` … ``diff_high``): where it crosses the grade line, the class is
     not shown to differ from the grade (drawn light).
     """
-    subjects = subjects_to_plot(classes, subject, "班级比较表")
-    if not subjects:
+    fig, panels = subject_figure(classes, subject, "班级比较表", lambda n: 0.42 * n + 1.5)
+    if fig is None:
         return None
-    n = classes.groupby("subject").size().max()
-    fig, axes = subject_panels(len(subjects), 0.42 * n + 1.5)
-    for ax, subj in zip(axes, subjects):
-        data = classes[classes["subject"] == subj]
+    for ax, subj, data in panels:
         y = np.arange(len(data))[::-1]
         colours = np.where(data["significant"].to_numpy(bool), "#08519c", "#9ecae1")
         ax.errorbar(data["mean"], y, xerr=error_extent(data["diff"], data["diff_low"],
@@ -213,13 +235,11 @@ def _mean_axis(data: pd.DataFrame, small: np.ndarray) -> tuple[float, float]:
 
 def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
     """Each teacher's students against the grade mean, from :func:`qualitykit.teacher_table`."""
-    subjects = subjects_to_plot(teachers, subject, "教师表")
-    if not subjects:
+    fig, panels = subject_figure(teachers, subject, "教师表", lambda n: 0.4 * n + 1.4)
+    if fig is None:
         return None
-    n = teachers.groupby("subject").size().max()
-    fig, axes = subject_panels(len(subjects), 0.4 * n + 1.4)
-    for ax, subj in zip(axes, subjects):
-        data = teachers[teachers["subject"] == subj].sort_values("diff_mean")
+    for ax, subj, data in panels:
+        data = data.sort_values("diff_mean")
         colours = np.where(data["diff_mean"] >= 0, "#4393c3", "#d6604d")
         ax.barh(unit_labels(data, "teacher") + "（" + data["classes"] + "）", data["diff_mean"],
                 color=colours)

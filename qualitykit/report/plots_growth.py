@@ -12,8 +12,7 @@ import seaborn as sns
 
 from ..labels import label
 from ..schema import sat_rows, unit_labels
-from .fonts import set_theme
-from .plots import error_extent, subject_panels, subjects_to_plot
+from .plots import error_extent, subject_figure, subject_panels, subjects_to_plot
 
 __all__ = ["plot_value_added", "plot_growth", "plot_trend", "plot_cohorts"]
 
@@ -128,16 +127,14 @@ def plot_trend(trend, *, subject: str | None = None, lines: list[str] | None = N
 def plot_cohorts(scores: pd.DataFrame, *, subject: str | None = None,
                  exams: list[str] | None = None):
     """届 comparison: the score distributions of the same grade in different years, overlaid."""
-    sat = sat_rows(scores)
-    subjects = subjects_to_plot(sat, subject, "成绩表")
-    if not subjects:
-        return None
     from ..io.titles import order_exams
+
+    sat = sat_rows(scores)
+    fig, panels = subject_figure(sat, subject, "成绩表", 3.2)
+    if fig is None:
+        return None
     order = exams or order_exams(sat["exam"].unique())
-    set_theme()
-    fig, axes = subject_panels(len(subjects), 3.2)
-    for ax, subj in zip(axes, subjects):
-        data = sat[sat["subject"] == subj]
+    for ax, subj, data in panels:
         for exam, colour in zip(order, sns.color_palette("viridis", n_colors=len(order))):
             x = data.loc[data["exam"] == exam, "score"]
             if len(x) > 1:

@@ -1,5 +1,5 @@
-"""The editable Word report (.docx, from a template a school can change in Word) and the
-workbook of every table.
+"""The editable Word report (.docx, from a template a school can change in Word), written with
+the workbook of every table beside it (:func:`qualitykit.report.workbooks.write_term_tables`).
 
 The template (``templates/质量分析报告模板.docx``) holds the headings, the title block and the
 order of sections as docxtpl tags: ``{{ title }}``, ``{{p summary_table }}`` (a table),
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..labels import MISSING, to_display
+from ..labels import MISSING
 from ..paths import TEMPLATES
 
 __all__ = ["write_outputs", "build_template", "build_level_template", "TEMPLATE",
@@ -47,17 +47,6 @@ TABLES = {  # context key → (table key given to write_outputs, view, note when
     "level_omnibus_table": ("level_omnibus", "level_omnibus", "（无数据）"),
     "level_classes_table": ("level_classes", "level_classes", "（无数据）"),
     "level_change_table": ("level_change", "level_change", "未提供上次考试成绩，本节从略。"),
-}
-SHEETS = {  # table key → (sheet of the workbook, view); every interval is kept in the workbook
-    "basic": ("基本情况", "basic"), "summary": ("三率一分", None), "all_pass": ("全科合格率", None),
-    "bands": ("分数段", None), "classes": ("班级与年级", None), "omnibus": ("班级差异检验", None),
-    "change": ("与上次对比", None), "teachers": ("教师", None), "counts": ("培优补差人数", "target_counts"),
-    "paper": ("试卷整体", None), "items": ("小题分析", None), "knowledge": ("知识点得分率", None),
-    "va_models": ("增值模型", None), "value_added": ("增值-班级", None),
-    "growth": ("成长百分位-班级", None), "teacher_va": ("增值-教师", None),
-    "level_basic": ("等级-全年级", None), "levels": ("等级分布", None),
-    "level_omnibus": ("等级-班级差异检验", None), "level_classes": ("等级-班级与年级", None),
-    "level_change": ("等级-与上次对比", None),
 }
 CHARTS = ("rates", "means", "bands", "distributions", "teachers", "items", "knowledge",
           "value_added", "levels")
@@ -117,24 +106,61 @@ def _new_document():
     return doc
 
 
-def _closing_sections(doc, problems: str, measures: str) -> None:
+_H1, _H2 = "Heading 1", "Heading 2"
+
+
+def _bullets(name: str) -> tuple:
+    """A docxtpl loop writing each item of the list ``name`` as an editable bullet."""
+    return (f"{{%p for item in {name} %}}", ("List Bullet", "{{ item }}"), "{%p endfor %}")
+
+
+def _closing(problems: str, measures: str) -> tuple:
     """存在问题 and 改进措施: the evidence as editable bullets, then room for the 教研组."""
-    def p(text: str, style: str | None = None) -> None:
+    return ((_H1, problems), *_bullets("problems"), "（在此补充：命题、教学、管理等方面的问题）",
+            (_H1, measures), *_bullets("measures"), "（在此填写具体措施、责任人和时间）")
+
+
+#: The default template below its title block, top to bottom: a string is a paragraph (a
+#: docxtpl tag or a caption), ``(style, text)`` a paragraph in that style (headings).
+TERM_LAYOUT = (
+    (_H1, "一、基本情况"), "{{ basic_text }}", "{{p basic_table }}",
+    (_H1, "二、成绩分析"),
+    (_H2, "（一）三率一分（班级 × 科目）"), "{{p summary_table }}", "{{ chart_rates }}",
+    "全科合格率：", "{{p all_pass_table }}",
+    (_H2, "（二）分数段"), "{{p bands_table }}", "{{ chart_bands }}",
+    (_H2, "（三）成绩分布"), "{{ chart_distributions }}",
+    (_H2, "（四）班级比较"), "{{p omnibus_table }}", "{{p classes_table }}", "{{ chart_means }}",
+    "{{ levels_caption }}", "{{p levels_table }}", "{{ chart_levels }}",
+    (_H1, "三、试卷分析"), "{{p paper_table }}", "{{p items_table }}", "{{ chart_items }}",
+    "失分率 ≥ 40% 的题目（讲评重点）：", "{{p error_items_table }}", "{{ chart_knowledge }}",
+    "共性弱项：", "{{p weak_table }}",
+    (_H1, "四、与上次考试对比"), "{{p change_table }}",
+    (_H2, "增值评价与成长百分位（以上次考试为入口）"), "{{p va_models_table }}",
+    "{{p value_added_table }}", "{{ chart_value_added }}",
+    "各班成长百分位中位数（50 为一般成长）：", "{{p growth_table }}",
+    (_H1, "五、教师"), "{{p teacher_table }}", "{{ chart_teachers }}",
+    "各位教师所教学生的增值：", "{{p teacher_va_table }}",
+    (_H1, "六、培优补差"), "{{p counts_table }}",
+    *_closing("七、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
+              "八、改进措施（请教研组讨论后填写）"),
+)
+#: The 等级分析 template (grades graded in levels only, 一、二年级), as :data:`TERM_LAYOUT`.
+LEVEL_LAYOUT = (
+    (_H1, "一、基本情况"), "{{ basic_text }}", "{{p level_basic_table }}",
+    (_H1, "二、等级分布（班级 × 科目）"), "{{p levels_table }}", "{{ chart_levels }}",
+    (_H1, "三、班级比较"), "{{p level_omnibus_table }}", "{{p level_classes_table }}",
+    (_H1, "四、与上次考试对比"), "{{p level_change_table }}",
+    *_closing("五、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
+              "六、改进措施（请教研组讨论后填写）"),
+)
+
+
+def _write_template(layout: tuple, path: str | Path) -> Path:
+    """A new document (title block, page numbers) with the paragraphs of ``layout``, saved."""
+    doc = _new_document()
+    for entry in layout:
+        style, text = entry if isinstance(entry, tuple) else (None, entry)
         doc.add_paragraph(text, style=style)
-
-    doc.add_heading(problems, level=1)
-    p("{%p for item in problems %}")
-    p("{{ item }}", style="List Bullet")
-    p("{%p endfor %}")
-    p("（在此补充：命题、教学、管理等方面的问题）")
-    doc.add_heading(measures, level=1)
-    p("{%p for item in measures %}")
-    p("{{ item }}", style="List Bullet")
-    p("{%p endfor %}")
-    p("（在此填写具体措施、责任人和时间）")
-
-
-def _save(doc, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
@@ -143,82 +169,12 @@ def _save(doc, path: str | Path) -> Path:
 
 def build_template(path: str | Path = TEMPLATE) -> Path:
     """Write the default Word template (A4, 宋体/黑体, page numbers in the footer)."""
-    doc = _new_document()
-
-    def p(text: str, style: str | None = None) -> None:
-        doc.add_paragraph(text, style=style)
-
-    doc.add_heading("一、基本情况", level=1)
-    p("{{ basic_text }}")
-    p("{{p basic_table }}")
-    doc.add_heading("二、成绩分析", level=1)
-    doc.add_heading("（一）三率一分（班级 × 科目）", level=2)
-    p("{{p summary_table }}")
-    p("{{ chart_rates }}")
-    p("全科合格率：")
-    p("{{p all_pass_table }}")
-    doc.add_heading("（二）分数段", level=2)
-    p("{{p bands_table }}")
-    p("{{ chart_bands }}")
-    doc.add_heading("（三）成绩分布", level=2)
-    p("{{ chart_distributions }}")
-    doc.add_heading("（四）班级比较", level=2)
-    p("{{p omnibus_table }}")
-    p("{{p classes_table }}")
-    p("{{ chart_means }}")
-    p("{{ levels_caption }}")
-    p("{{p levels_table }}")
-    p("{{ chart_levels }}")
-    doc.add_heading("三、试卷分析", level=1)
-    p("{{p paper_table }}")
-    p("{{p items_table }}")
-    p("{{ chart_items }}")
-    p("失分率 ≥ 40% 的题目（讲评重点）：")
-    p("{{p error_items_table }}")
-    p("{{ chart_knowledge }}")
-    p("共性弱项：")
-    p("{{p weak_table }}")
-    doc.add_heading("四、与上次考试对比", level=1)
-    p("{{p change_table }}")
-    doc.add_heading("增值评价与成长百分位（以上次考试为入口）", level=2)
-    p("{{p va_models_table }}")
-    p("{{p value_added_table }}")
-    p("{{ chart_value_added }}")
-    p("各班成长百分位中位数（50 为一般成长）：")
-    p("{{p growth_table }}")
-    doc.add_heading("五、教师", level=1)
-    p("{{p teacher_table }}")
-    p("{{ chart_teachers }}")
-    p("各位教师所教学生的增值：")
-    p("{{p teacher_va_table }}")
-    doc.add_heading("六、培优补差", level=1)
-    p("{{p counts_table }}")
-    _closing_sections(doc, "七、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
-                      "八、改进措施（请教研组讨论后填写）")
-    return _save(doc, path)
+    return _write_template(TERM_LAYOUT, path)
 
 
 def build_level_template(path: str | Path = LEVEL_TEMPLATE) -> Path:
     """Write the Word template of the 等级分析 (grades graded in levels only, 一、二年级)."""
-    doc = _new_document()
-
-    def p(text: str, style: str | None = None) -> None:
-        doc.add_paragraph(text, style=style)
-
-    doc.add_heading("一、基本情况", level=1)
-    p("{{ basic_text }}")
-    p("{{p level_basic_table }}")
-    doc.add_heading("二、等级分布（班级 × 科目）", level=1)
-    p("{{p levels_table }}")
-    p("{{ chart_levels }}")
-    doc.add_heading("三、班级比较", level=1)
-    p("{{p level_omnibus_table }}")
-    p("{{p level_classes_table }}")
-    doc.add_heading("四、与上次考试对比", level=1)
-    p("{{p level_change_table }}")
-    _closing_sections(doc, "五、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
-                      "六、改进措施（请教研组讨论后填写）")
-    return _save(doc, path)
+    return _write_template(LEVEL_LAYOUT, path)
 
 
 def _subdoc_table(tpl, table: pd.DataFrame | None, note: str):
@@ -280,17 +236,16 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         ``change``, ``teachers``, ``counts``, and for 试卷分析 ``paper``, ``items``,
         ``error_items``, ``weak``, ``knowledge`` (:func:`qualitykit.paper_analysis`), and for
         增值评价 ``va_models``, ``value_added``, ``teacher_va`` (:func:`qualitykit.value_added`)
-        and ``growth`` (:func:`qualitykit.growth_percentiles`); missing keys give the
-        section's note.
+        and ``growth`` (:func:`qualitykit.growth_percentiles`); for the 等级 sections
+        ``levels``, ``level_basic``, ``level_omnibus``, ``level_classes``, ``level_change``
+        (:mod:`qualitykit.term.levels`). Missing keys give the section's note.
     figures : dict, optional
         matplotlib Figures by key: ``rates``, ``means``, ``bands``, ``distributions``,
-        ``teachers``, ``items``, ``knowledge``, ``value_added``.
+        ``teachers``, ``items``, ``knowledge``, ``value_added``, ``levels``.
     findings : DataFrame, optional
         :func:`qualitykit.findings`: its sentences open 存在问题.
     basic_text : str, optional
         The paragraph of 基本情况 (:func:`qualitykit.basic_text`).
-        For the 等级 sections: ``levels``, ``level_basic``, ``level_omnibus``,
-        ``level_classes``, ``level_change`` (:mod:`qualitykit.levels`); figure ``levels``.
     template : path or ``"levels"``, optional
         A school's own template (default ``templates/质量分析报告模板.docx``); ``"levels"``
         is the 等级分析 template (``templates/等级分析报告模板.docx``).
@@ -301,24 +256,40 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     Returns
     -------
     dict
-        ``{"docx": path, "xlsx": path}`` (empty when ``output_dir`` is empty).
+        ``{"docx": path, "xlsx": path}`` (empty when ``output_dir`` is empty); the workbook is
+        :func:`qualitykit.report.workbooks.write_term_tables`.
     """
     if not output_dir:
         return {}
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import DocxTemplate
 
-    from .display import in_view, show
-    from .excel import write_sheets
+    from .workbooks import write_term_tables
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    template = LEVEL_TEMPLATE if template == "levels" else Path(template) if template else TEMPLATE
-    if not template.exists():
-        raise FileNotFoundError(f"找不到 Word 模板 {template}；可用 qualitykit.word.build_template() 重新生成。")
-    tpl = DocxTemplate(str(template))
+    tpl = DocxTemplate(str(_template_path(template)))
+    context = {**_text_context(term, tables, findings, basic_text, measures),
+               **_table_context(tpl, tables), **_chart_context(tpl, figures or {})}
+    tpl.render(context, autoescape=True)
+    docx_path = out / f"{term.title}.docx"
+    tpl.save(docx_path)
+    xlsx_path = write_term_tables(out / f"{term.title}.xlsx", tables, findings)
+    return {"docx": docx_path, "xlsx": xlsx_path}
 
-    context = {
+
+def _template_path(template: str | Path | None) -> Path:
+    """The Word template to fill: a school's own, the 等级 one (``"levels"``) or the default."""
+    path = LEVEL_TEMPLATE if template == "levels" else Path(template) if template else TEMPLATE
+    if not path.exists():
+        raise FileNotFoundError(f"找不到 Word 模板 {path}；可用 qualitykit.report.word.build_template() "
+                                "重新生成。")
+    return path
+
+
+def _text_context(term, tables: dict, findings: pd.DataFrame | None, basic_text,
+                  measures: list[str] | None) -> dict:
+    """The title block, 基本情况, and the editable lists of 存在问题 and 改进措施."""
+    return {
         "title": term.title, "school": term.school, "grade": term.grade_name, "exam": term.exam,
         "date": term.date, "source": term.source,
         "standard": f"{term.standard.name}（{term.standard.source}）",
@@ -329,10 +300,24 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         "levels_caption": "" if tables.get("levels") is None or tables["levels"].empty else
         "（五）等级科目（只记等级、没有分数的科目）：",
     }
-    for name, (key, view, note) in TABLES.items():
-        context[name] = _subdoc_table(tpl, show(tables.get(key), view).table, note)
+
+
+def _table_context(tpl, tables: dict) -> dict:
+    """Each table of :data:`TABLES` as a Word table in its view, or the section's note."""
+    from .display import show
+
+    return {name: _subdoc_table(tpl, show(tables.get(key), view).table, note)
+            for name, (key, view, note) in TABLES.items()}
+
+
+def _chart_context(tpl, figures: dict) -> dict:
+    """Each chart of :data:`CHARTS` as a 165 mm picture (150 dpi), or ``""`` when not drawn."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    context = {}
     for name in CHARTS:
-        fig = (figures or {}).get(name)
+        fig = figures.get(name)
         if fig is None:
             context[f"chart_{name}"] = ""
             continue
@@ -340,16 +325,4 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
         buf.seek(0)
         context[f"chart_{name}"] = InlineImage(tpl, buf, width=Mm(165))
-    tpl.render(context, autoescape=True)
-    docx_path = out / f"{term.title}.docx"
-    tpl.save(docx_path)
-    sheets = {}
-    for key, (sheet, view) in SHEETS.items():
-        table = tables.get(key)
-        if table is not None and not table.empty:
-            sheets[sheet] = table if key == "bands" else to_display(in_view(table, view),
-                                                                    intervals=True)
-    if findings is not None and len(findings):
-        sheets["存在问题线索"] = to_display(findings)
-    xlsx_path = write_sheets(out / f"{term.title}.xlsx", sheets)
-    return {"docx": docx_path, "xlsx": xlsx_path}
+    return context

@@ -1,0 +1,221 @@
+"""The steps every report runner shares: check the formats and make the output folder, time
+each step, run a notebook with papermill, export the executed notebook to HTML with the code
+hidden, and print the HTML to an A4 PDF with a Chinese font, page numbers and the title block
+(with Chromium / Chrome / Edge when the machine has one, else WeasyPrint).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..io.files import output_folder
+
+__all__ = ["NotebookError", "execute_notebook", "find_browser", "notebook_to_html", "html_to_pdf",
+           "check_formats", "make_output_folder", "timed", "export"]
+
+_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
+             "msedge", "microsoft-edge")
+_WINDOWS_BROWSERS = (r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+                     r"C:\Program Files\Google\Chrome\Application\chrome.exe")
+_MAC_BROWSERS = ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                 "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge")
+
+
+class NotebookError(RuntimeError):
+    """The analysis notebook stopped with an error; the message is one Chinese sentence with
+    the original error's type and text (the executed notebook is kept for a maintainer)."""
+
+
+def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Path) -> None:
+    """Run ``notebook`` with papermill in the folder ``out``, writing ``executed``.
+
+    Every path in ``params`` must already be absolute: the kernel's current folder is ``out``.
+
+    Raises
+    ------
+    NotebookError
+        When a cell fails (papermill's ``PapermillExecutionError``) or the Jupyter kernel is
+        missing.
+    """
+    import papermill as pm
+    from jupyter_client.kernelspec import NoSuchKernel
+
+    try:
+        pm.execute_notebook(str(notebook), str(executed), parameters=params,
+                            kernel_name="python3", progress_bar=False, cwd=str(out),
+                            log_output=False,  # the kernel's English start-up warnings: not
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # for teachers
+    except pm.PapermillExecutionError as exc:
+        raise NotebookError(
+            f"分析笔记本运行到第 {exc.exec_count} 格时出错：{exc.ename}：{exc.evalue}"
+            f"（已运行的部分保存在 {executed}，可用 Jupyter 打开查看；如需帮助，请把这段信息和"
+            "所用文件发给维护者）") from exc
+    except NoSuchKernel as exc:
+        raise NotebookError("找不到 Jupyter 的 python3 内核 (no kernel)：请在项目文件夹运行 make "
+                            "重新安装，或运行 python -m ipykernel install --user。") from exc
+
+
+def find_browser() -> str | None:
+    """A Chromium-family browser for printing PDF (``QUALITYKIT_BROWSER`` overrides)."""
+    if os.environ.get("QUALITYKIT_BROWSER"):
+        return os.environ["QUALITYKIT_BROWSER"]
+    for name in _BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    for path in _WINDOWS_BROWSERS + _MAC_BROWSERS:
+        if Path(path).exists():
+            return path
+    return None
+
+
+def _css(title: str) -> str:
+    from .fonts import cjk_font
+
+    family, path = cjk_font()
+    stack = f'"QK CJK", "Microsoft YaHei", "PingFang SC", "{family}", "Noto Sans CJK SC", sans-serif'
+    return f"""
+@font-face {{ font-family: "QK CJK"; src: local("Microsoft YaHei"), local("PingFang SC"),
+  url("{path.as_uri()}"); }}
+@page {{ size: A4; margin: 16mm 13mm 18mm 13mm;
+  @top-right {{ content: "{html.escape(title)}"; font-family: {stack}; font-size: 8pt; color: #777; }}
+  @bottom-center {{ content: "第 " counter(page) " 页 / 共 " counter(pages) " 页";
+                    font-family: {stack}; font-size: 8.5pt; color: #555; }} }}
+html, body, p, li, td, th, h1, h2, h3, h4, div, span, pre, code {{ font-family: {stack}; }}
+body {{ font-size: 10pt; line-height: 1.5; color: #222; max-width: 190mm; margin: 0 auto; }}
+h1 {{ font-size: 18pt; text-align: center; margin: 0 0 6pt; }}
+h2 {{ font-size: 14pt; border-bottom: 1.5px solid #2f5597; padding-bottom: 2pt; margin-top: 14pt;
+     page-break-after: avoid; break-after: avoid; }}
+h3 {{ font-size: 11.5pt; margin: 10pt 0 4pt; page-break-after: avoid; break-after: avoid; }}
+table {{ border-collapse: collapse; margin: 4pt 0 8pt; font-size: 8pt; width: 100%;
+        page-break-inside: auto; }}
+tr {{ page-break-inside: avoid; break-inside: avoid; }}
+th, td {{ border: 0.6pt solid #aab; padding: 1.5pt 3pt; text-align: center; }}
+th {{ background: #eef2f8; font-weight: bold; }}
+td:last-child {{ text-align: left; }}
+td:nth-child(-n+2), th:nth-child(-n+2) {{ white-space: nowrap; }}
+img {{ max-width: 100%; height: auto; page-break-inside: avoid; break-inside: avoid; }}
+.qk-title table {{ width: auto; margin: 0 auto 10pt; font-size: 9.5pt; }}
+.qk-title th {{ background: none; text-align: right; border: none; color: #555; }}
+.qk-title td {{ border: none; text-align: left; }}
+.qk-note {{ color: #333; }}
+.qk-caption {{ font-weight: bold; margin-bottom: 0; }}
+blockquote {{ border-left: 3px solid #f0ad4e; margin: 6pt 0; padding: 2pt 8pt; color: #555;
+             background: #fff8ec; }}
+pre {{ white-space: pre-wrap; font-size: 8pt; }}
+"""
+
+
+def notebook_to_html(notebook: str | Path, html_path: str | Path, *, title: str) -> Path:
+    """Export an executed notebook to a self-contained HTML report with the code hidden.
+
+    Error messages and warnings printed to stderr are left out; tables, text and charts stay.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, exclude_anchor_links=True)
+    body, _ = exporter.from_notebook_node(nb)
+    page = (f"<!DOCTYPE html>\n<html lang='zh-CN'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>{_css(title)}</style></head>"
+            f"<body>{body}</body></html>")
+    html_path = Path(html_path)
+    html_path.write_text(page, encoding="utf-8")
+    return html_path
+
+
+def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *,
+                engine: str | None = None) -> tuple[Path, str]:
+    """Print the HTML report to an A4 PDF; returns the path and the engine used.
+
+    ``engine``: ``"chromium"``, ``"weasyprint"`` or None (Chromium/Chrome/Edge when present,
+    else WeasyPrint; ``QUALITYKIT_PDF_ENGINE`` overrides).
+    """
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
+    engine = engine or os.environ.get("QUALITYKIT_PDF_ENGINE") or (
+        "chromium" if find_browser() else "weasyprint")
+    if engine == "chromium":
+        browser = find_browser()
+        if not browser:
+            raise RuntimeError("找不到 Chromium / Chrome / Edge 浏览器 (no browser for PDF)；"
+                               "请安装其一，或改用 engine='weasyprint'。")
+        with tempfile.TemporaryDirectory() as profile:
+            cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update",
+                   "--disable-sync", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                   f"--print-to-pdf={pdf_path.resolve()}", html_path.as_uri()]
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+        if done.returncode != 0 or not pdf_path.exists():
+            raise RuntimeError(f"浏览器生成 PDF 失败 (browser print failed)：{done.stderr[-500:]}")
+        return pdf_path, "chromium"
+    if engine != "weasyprint":
+        raise ValueError(f"engine 应为 'chromium' 或 'weasyprint'，收到 {engine!r}。")
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    weasyprint.HTML(filename=str(html_path)).write_pdf(str(pdf_path))
+    return pdf_path, "weasyprint"
+
+
+def check_formats(formats: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+    """Stop before anything runs when ``formats`` asks for one a runner does not write.
+
+    >>> check_formats(("html", "doc"), ("html", "pdf", "docx"))
+    Traceback (most recent call last):
+    ValueError: formats 只能包含 html、pdf、docx，收到 ['doc']。
+    """
+    unknown = set(formats) - set(allowed)
+    if unknown:
+        raise ValueError(f"formats 只能包含 {'、'.join(allowed)}，收到 {sorted(unknown)}。")
+
+
+def make_output_folder(out_dir: str | Path) -> Path:
+    """The absolute output folder, created (``out_dir`` named as the option ``out_dir``)."""
+    out = output_folder(out_dir, "out_dir")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@contextmanager
+def timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    """Time the block and keep its seconds as ``timings[step]``."""
+    t0 = time.perf_counter()
+    yield
+    timings[step] = time.perf_counter() - t0
+
+
+def export(executed: Path, out: Path, title: str, formats, files: dict, timings: dict,
+           pdf_engine: str | None, log: Callable[[str], None]) -> str | None:
+    """Steps 3 and 4 of a report: HTML without code, then the A4 PDF; the executed notebook is
+    removed. Fills ``files`` and ``timings``; returns the PDF engine used (None without PDF)."""
+    with timed(timings, "export_html"):
+        log("[3/4] 导出网页版（HTML，隐藏代码）……")
+        html_path = notebook_to_html(executed, out / f"{title}.html", title=title)
+        if "html" in formats:
+            files["html"] = html_path
+    engine = None
+    if "pdf" in formats:
+        with timed(timings, "export_pdf"):
+            log("[4/4] 生成 PDF（A4）……")
+            files["pdf"], engine = html_to_pdf(html_path, out / f"{title}.pdf", engine=pdf_engine)
+    if "html" not in formats:
+        html_path.unlink()
+    executed.unlink()
+    return engine
