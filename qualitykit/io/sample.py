@@ -97,8 +97,9 @@ def simulate(seed: int = 20240901) -> SampleSchool:
         (``school_year``, ``student_id``, ``name``, ``school``, ``grade``, ``class_id``,
         ``class_name``), ``teachers`` (the canonical teacher table), ``items``
         (``student_id``, ``exam``, ``grade``, ``class_id``, ``subject``, ``item_id``,
-        ``score``), ``item_info`` and ``teacher_effects`` (``teacher``, ``subject``,
-        ``effect``).
+        ``score``), ``item_info`` (``grade``, ``item_id``, ``item_max``, ``knowledge_point``,
+        ``item_type``, ``difficulty``, ``discrimination``) and ``teacher_effects``
+        (``teacher``, ``subject``, ``effect``).
     """
     sim = _Simulation(np.random.default_rng(seed))
     sim.enrol_cohorts()
