@@ -38,6 +38,8 @@ NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)分?$")
 #: Statuses, in the canonical table's ``status`` column.
 STATUSES = ("sat", "absent", "excused", "cheated", "transferred", "not_scanned", "excluded",
             "not_taken", "invalid")
+#: Each status's code, its position in STATUSES ("sat" is 0): cells are read into int8 codes.
+STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}
 
 
 class Cell(NamedTuple):
@@ -90,6 +92,21 @@ class SpecialCell:
 
 
 BLANK = Cell(None, "blank", None, None)
+
+
+def blank(v: object) -> bool:
+    """True for an empty cell (None, '', spaces, NaN, a .xls formula whose result is "").
+
+    >>> blank(None), blank(" "), blank(float("nan")), blank(0), blank("缺考")
+    (True, True, True, False, False)
+    """
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return not v.strip()
+    if isinstance(v, float):
+        return v != v
+    return isinstance(v, SpecialCell) and v.kind == "empty_formula"
 
 
 def parse_cell(value: object) -> Cell:

@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._text import norm
 from . import _textfiles
 from ._cells import SpecialCell
 from .problems import ScoreFileError
@@ -26,6 +27,7 @@ from .problems import ScoreFileError
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAVE_AS = "用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再导入"
+INSTRUCTION_SHEET_WORDS = ("说明", "readme", "使用方法", "填表须知", "注意事项")
 
 
 @dataclass
@@ -68,6 +70,46 @@ def read_grids(path: Path) -> tuple[list[Sheet], list[str]]:
             notes.append(f"文件格式：{how}")
         return sheets, notes
     raise ScoreFileError(_not_a_sheet_message(path, kind), file=str(path))
+
+
+def select_sheets(sheets: list[Sheet], sheet, file: str) -> list[Sheet]:
+    """The sheets named by the ``sheet=`` option (names or 0-based positions); all when None.
+
+    Raises
+    ------
+    ScoreFileError
+        A position or a name the file does not have; the message lists the sheets.
+    """
+    if sheet is None:
+        return sheets
+    wanted = [sheet] if isinstance(sheet, (str, int)) else list(sheet)
+    names = [s.name for s in sheets]
+    chosen = []
+    for w in wanted:
+        if isinstance(w, int):
+            if not 0 <= w < len(sheets):
+                raise ScoreFileError(
+                    f"文件 {file} 没有第 {w} 个工作表 (sheet={w!r})；工作表有：{'、'.join(names)}。",
+                    file=file)
+            chosen.append(sheets[w])
+        else:
+            match = [s for s in sheets if s.name == w or norm(s.name) == norm(w)]
+            if not match:
+                raise ScoreFileError(
+                    f"文件 {file} 中找不到工作表「{w}」(sheet={w!r})；工作表有：{'、'.join(names)}。"
+                    "请检查工作表名称。", file=file)
+            chosen.append(match[0])
+    return chosen
+
+
+def is_instruction_sheet(name: str) -> bool:
+    """A sheet of instructions (填写说明 …) rather than data.
+
+    >>> is_instruction_sheet("填写说明"), is_instruction_sheet("五(1)班")
+    (True, False)
+    """
+    low = norm(name).lower()
+    return any(w in low for w in INSTRUCTION_SHEET_WORDS)
 
 
 def _check_path(path: Path) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..subjects import canonical_subject
 from .._text import norm
+from ..subjects import canonical_subject
 
 # id columns, most preferred first (学号 is what rosters use)
 ID_ALIASES = ("学号", "学生学号", "学籍号", "考号", "考生号", "准考证号", "自定义考号",
@@ -121,18 +121,27 @@ def classify(top: object, sub: object = "", extra_subjects: dict[str, str] | Non
                 return Column(index, header, "score", subject)
             if b in PART_WORDS:
                 return Column(index, header, "part", subject)
-            if b in SUB_RAW:
-                return Column(index, header, "raw", subject)
-            if b in LEVEL_WORDS:
-                return Column(index, header, "level", subject)
-            if any(w in b for w in RANK_WORDS):
-                return Column(index, header, "rank", subject)
+            column = _subject_suffix(b, subject, header, index)
+            if column is not None:
+                return column
         if _TOTAL_RE.search(t):
             return Column(index, header, "rank" if any(w in b for w in RANK_WORDS) else "total")
         t = t or b
     elif not t:
         t = b
     return _classify_single(t, header, extra_subjects, index)
+
+
+def _subject_suffix(word: str, subject: str, header: str, index: int) -> Column | None:
+    """A subject's raw-score, level or rank column, from the word under its name (two-row
+    header) or after it (物理原始分, 数学等级, 语文班名); None for any other word."""
+    if word in SUB_RAW:
+        return Column(index, header, "raw", subject)
+    if word in LEVEL_WORDS:
+        return Column(index, header, "level", subject)
+    if any(w in word for w in RANK_WORDS):
+        return Column(index, header, "rank", subject)
+    return None
 
 
 def _classify_single(t: str, header: str, extra: dict[str, str] | None, index: int) -> Column:
@@ -171,12 +180,9 @@ def _classify_single(t: str, header: str, extra: dict[str, str] | None, index: i
             return Column(index, header, "score", subject, priority=-1)
         if tail in _VARIANTS:  # 数学(文) / 数学(理): one paper per pupil
             return Column(index, header, "score", subject)
-        if tail in LEVEL_WORDS:
-            return Column(index, header, "level", subject)
-        if tail in SUB_RAW:
-            return Column(index, header, "raw", subject)
-        if any(w in tail for w in RANK_WORDS):
-            return Column(index, header, "rank", subject)
+        column = _subject_suffix(tail, subject, header, index)
+        if column is not None:
+            return column
     if _ENTRY_RE.search(t):
         return Column(index, header, "rank" if any(w in t for w in RANK_WORDS) else "entry")
     if any(w in t for w in RANK_WORDS[:-1]):
@@ -190,6 +196,12 @@ def _classify_single(t: str, header: str, extra: dict[str, str] | None, index: i
     if t.startswith("unnamed"):
         return Column(index, header, "unnamed")
     return Column(index, header, "unknown")
+
+
+def pick(cols: list[Column], role: str) -> Column | None:
+    """The preferred column of a role (lowest priority number, then leftmost); None if none."""
+    found = [c for c in cols if c.role == role]
+    return min(found, key=lambda c: (c.priority, c.index)) if found else None
 
 
 HEADER_SEARCH_ROWS = 100

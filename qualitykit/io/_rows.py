@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..classes import ClassName, parse_class
 from .._text import norm
+from ..classes import ClassName, parse_class
 from ._cells import SpecialCell
 
 #: Words of a statistics row (checked in the id, name, class and other non-score cells).

@@ -45,6 +45,12 @@ def absolute(path: str | os.PathLike | None) -> str:
     return os.path.abspath(os.path.expanduser(os.fspath(path)))
 
 
+def _given(path: str | os.PathLike) -> tuple[str, Path]:
+    """The path as the person gave it, and made absolute."""
+    given = os.fspath(path)
+    return given, Path(absolute(given))
+
+
 def _where(path: str) -> str:
     """Where a relative path was looked for."""
     return "" if os.path.isabs(path) else f"（当前文件夹是 {os.getcwd()}）"
@@ -65,8 +71,7 @@ def input_file(path: str | os.PathLike, option: str) -> Path:
     ...
     qualitykit.io.files.InputFileError: --teachers 没有这个文件.xlsx：找不到这个文件（当前文件夹是 ...
     """
-    given = os.fspath(path)
-    full = Path(absolute(given))
+    given, full = _given(path)
     if not full.exists():
         raise InputFileError(option, given, f"找不到这个文件{_where(given)}。请检查文件名"
                              "（含扩展名，如 .xlsx）和所在文件夹，或写出完整路径。")
@@ -87,8 +92,7 @@ def input_file(path: str | os.PathLike, option: str) -> Path:
 
 def output_folder(path: str | os.PathLike, option: str) -> Path:
     """A folder to write into (created later), as an absolute path; not an existing file."""
-    given = os.fspath(path)
-    full = Path(absolute(given))
+    given, full = _given(path)
     if full.exists() and not full.is_dir():
         raise InputFileError(option, given, "这是一个文件，这里需要输出文件夹。请换一个文件夹名，"
                              "如 报告/。")
@@ -97,8 +101,7 @@ def output_folder(path: str | os.PathLike, option: str) -> Path:
 
 def output_file(path: str | os.PathLike, option: str) -> Path:
     """A file to write (its folder is created later), as an absolute path; not a folder."""
-    given = os.fspath(path)
-    full = Path(absolute(given))
+    given, full = _given(path)
     if full.is_dir():
         raise InputFileError(option, given, "这是一个文件夹，这里需要要保存的文件名。请在后面加上"
                              f"文件名，如 {Path(given) / '结果.xlsx'}。")

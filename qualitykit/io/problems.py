@@ -27,6 +27,56 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def where(file: str, sheet: str, row: int | None, col: int | None = None, header: str = "") -> str:
+    """“文件 x，工作表「s」，第 n 行，C 列「语文」”: the place of a problem, for messages.
+
+    >>> where("成绩.xlsx", "五(1)班", 4, 2, "语文")
+    '文件 成绩.xlsx，工作表「五(1)班」，第 4 行，C 列「语文」'
+    """
+    place = f"文件 {file}，工作表「{sheet}」"
+    if row is not None:
+        place += f"，第 {row} 行"
+    if col is not None:
+        place += f"，{column_letter(col)} 列"
+        if header:
+            place += f"「{header}」"
+    return place
+
+
+class Problems:
+    """The problem list of one import, built row by row (``ImportReport.problems``).
+
+    Parameters
+    ----------
+    file : str
+        The file's name, written into every row.
+    """
+
+    def __init__(self, file: str):
+        self.file = file
+        self.rows: list[dict] = []
+
+    def add(self, sheet: str, row: int | None, col: int | None, header: str, value: object,
+            problem: str, action: str, severity: str) -> None:
+        """One problem: its place (sheet, Excel row, 0-based column, header), the value, what
+        is wrong, what was done and its severity (``error``, ``warning`` or ``info``)."""
+        self.rows.append({
+            "file": self.file, "sheet": sheet, "row": row,
+            "column": column_letter(col) if col is not None else "",
+            "header": header, "value": "" if value is None else str(value),
+            "problem": problem, "action": action, "severity": severity})
+
+    def frame(self) -> pd.DataFrame:
+        """The problems as ``ImportReport.problems`` (``PROBLEM_COLUMNS``, ``row`` as Int64)."""
+        return pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
+
+
+def sheet_info(file: str, sheet: str) -> dict:
+    """A row of ``ImportReport.sheets`` for a sheet not (yet) used."""
+    return {"file": file, "sheet": sheet, "used": False, "note": "", "header_row": pd.NA,
+            "rows_read": 0, "rows_imported": 0, "rows_skipped": 0, "empty_rows": 0}
+
+
 class ScoreFileError(ValueError):
     """A score sheet that cannot be imported as it is.
 

@@ -48,7 +48,7 @@ import pandas as pd
 from ..paths import SAMPLE_DATA
 
 __all__ = ["simulate", "write_sample", "load_sample", "sample_path", "sample_files",
-           "SAMPLE_DIR", "SampleSchool"]
+           "term_files", "previous_exam", "SAMPLE_DIR", "SampleSchool"]
 
 SCHOOL = "青禾实验小学"
 YEARS = ("2023-2024", "2024-2025", "2025-2026")
@@ -88,161 +88,220 @@ class SampleSchool:
 
 
 def simulate(seed: int = 20240901) -> SampleSchool:
-    """Simulate the sample school (see the module docstring for the model)."""
-    rng = np.random.default_rng(seed)
-    # cohorts: entry year index e (grade 1 in year e); years 0..2, grades 1..6 -> e in -5..2
-    cohorts = {e: {"n_classes": int(rng.integers(3, 6)), "effect": rng.normal(0, 0.15)}
-               for e in range(-5, 3)}
-    students: dict[str, dict] = {}
-    class_effect: dict[tuple[int, int], float] = {}
-    serial = 0
+    """Simulate the sample school (see the module docstring for the model).
 
-    def new_student(entry: int, cls: int) -> str:
-        nonlocal serial
-        serial += 1
-        sid = f"{2023 + entry}{serial:04d}"
+    Returns
+    -------
+    SampleSchool
+        ``scores`` (the canonical columns less the source ones, plus ``teacher``), ``roster``
+        (``school_year``, ``student_id``, ``name``, ``school``, ``grade``, ``class_id``,
+        ``class_name``), ``teachers`` (the canonical teacher table), ``items``
+        (``student_id``, ``exam``, ``grade``, ``class_id``, ``subject``, ``item_id``,
+        ``score``), ``item_info`` (``grade``, ``item_id``, ``item_max``, ``knowledge_point``,
+        ``item_type``, ``difficulty``, ``discrimination``) and ``teacher_effects``
+        (``teacher``, ``subject``, ``effect``).
+    """
+    sim = _Simulation(np.random.default_rng(seed))
+    sim.enrol_cohorts()
+    sim.assign_teachers()
+    item_info = _item_bank(sim.rng)
+    for yi, year in enumerate(YEARS):
+        sim.school_year(yi, year, item_info)
+    return SampleSchool(scores=pd.DataFrame(sim.rows), roster=pd.DataFrame(sim.roster_rows),
+                        teachers=sim.teacher_table(), items=pd.DataFrame(sim.item_rows),
+                        item_info=item_info, teacher_effects=pd.DataFrame([
+                            {"teacher": t, "subject": s, "effect": eff}
+                            for t, (s, eff) in sim.teacher_effect.items()]))
+
+
+class _Simulation:
+    """The sample school while it is simulated: pupils, classes, teachers and what they sat.
+
+    Every random draw is made in one fixed order from ``rng``, so that a seed gives the same
+    school (and the bundled files stay what ``make sample`` writes).
+    """
+
+    def __init__(self, rng: np.random.Generator):
+        self.rng = rng
+        # cohorts: entry year index e (grade 1 in year e); years 0..2, grades 1..6 -> e in -5..2
+        self.cohorts = {e: {"n_classes": int(rng.integers(3, 6)), "effect": rng.normal(0, 0.15)}
+                        for e in range(-5, 3)}
+        self.students: dict[str, dict] = {}
+        self.class_effect: dict[tuple[int, int], float] = {}
+        self.serial = 0
+        self.teacher_names: list[str] = []
+        self.teacher_effect: dict[str, tuple[str, float]] = {}
+        self.assignment: dict[tuple, str] = {}  # (year, term, cohort, class, subject) -> teacher
+        self.difficulty: dict[tuple, float] = {}  # (exam, grade, subject) -> the paper's
+        self.rows: list[dict] = []
+        self.roster_rows: list[dict] = []
+        self.item_rows: list[dict] = []
+
+    def new_student(self, entry: int, cls: int) -> str:
+        """A pupil of cohort ``entry`` joining class ``cls``; their id."""
+        rng = self.rng
+        self.serial += 1
+        sid = f"{2023 + entry}{self.serial:04d}"
         name = rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN, size=int(rng.integers(1, 3))))
-        students[sid] = {"name": name, "entry": entry, "class": cls,
-                         "theta": rng.normal(0, 1), "subj": rng.normal(0, 0.5, 4), "active": True,
-                         "gain": {}}  # subject -> what the pupil's teachers added so far
+        self.students[sid] = {"name": name, "entry": entry, "class": cls,
+                              "theta": rng.normal(0, 1), "subj": rng.normal(0, 0.5, 4),
+                              "active": True,
+                              "gain": {}}  # subject -> what the pupil's teachers added so far
         return sid
 
-    for e, c in cohorts.items():
-        for k in range(1, c["n_classes"] + 1):
-            class_effect[(e, k)] = rng.normal(0, 0.15)
-            for _ in range(int(rng.integers(40, 49))):
-                new_student(e, k)
-
-    # teachers: per (cohort, class, subject); kept across years with p = 5/6
-    teacher_names: list[str] = []
-    teacher_effect: dict[str, tuple[str, float]] = {}
-
-    def new_teacher(subject: str) -> str:
-        name = f"教师{len(teacher_names) + 1:03d}"
-        teacher_names.append(name)
-        teacher_effect[name] = (subject, rng.normal(0, 0.25))
+    def new_teacher(self, subject: str) -> str:
+        """A new teacher of ``subject`` with a value-added effect; their name."""
+        name = f"教师{len(self.teacher_names) + 1:03d}"
+        self.teacher_names.append(name)
+        self.teacher_effect[name] = (subject, self.rng.normal(0, 0.25))
         return name
 
-    assignment: dict[tuple, str] = {}  # (year, term, cohort, class, subject) -> teacher
-    mid_year_change_done = False
-    for yi, year in enumerate(YEARS):
-        for e, c in cohorts.items():
-            grade = yi - e + 1
-            if not 1 <= grade <= 6:
-                continue
+    def enrol_cohorts(self) -> None:
+        """Every cohort's classes (each with its effect) and their first pupils."""
+        for e, c in self.cohorts.items():
             for k in range(1, c["n_classes"] + 1):
-                for subject in _subjects(grade):
-                    prev = assignment.get((yi - 1, 2, e, k, subject))
-                    keep = prev is not None and rng.random() > 1 / 6
-                    teacher = prev if keep else new_teacher(subject)
-                    assignment[(yi, 1, e, k, subject)] = teacher
-                    if (not mid_year_change_done and yi == 1 and grade == 5 and k == 2
-                            and subject == "数学"):
-                        teacher = new_teacher(subject)  # a mid-year change, visible in trends
-                        mid_year_change_done = True
-                    assignment[(yi, 2, e, k, subject)] = teacher
+                self.class_effect[(e, k)] = self.rng.normal(0, 0.15)
+                for _ in range(int(self.rng.integers(40, 49))):
+                    self.new_student(e, k)
 
-    rows, roster_rows, item_rows = [], [], []
-    difficulty = {}
-    item_info = _item_bank(rng)
-    for yi, year in enumerate(YEARS):
-        if yi > 0:  # between years: ability drifts, ~3 % leave, a few join
-            for sid, s in students.items():
-                s["theta"] += rng.normal(0, 0.2)
-                if s["active"] and yi - s["entry"] + 1 >= 2 and rng.random() < 0.03:
-                    s["active"] = False
-            for e, c in cohorts.items():  # transfers in: a few, and classes kept at 40–48
+    def assign_teachers(self) -> None:
+        """A teacher per year, term, class and subject: kept from last year with p = 5/6, and
+        one mid-year change (五年级(2)班 数学 in the second year)."""
+        mid_year_change_done = False
+        for yi, _ in enumerate(YEARS):
+            for e, c in self.cohorts.items():
                 grade = yi - e + 1
-                if not 2 <= grade <= 6:
+                if not 1 <= grade <= 6:
                     continue
                 for k in range(1, c["n_classes"] + 1):
-                    size = sum(1 for t in students.values()
-                               if t["active"] and t["entry"] == e and t["class"] == k)
-                    joiners = max(40 - size, 0) + int(rng.integers(0, 2))
-                    for _ in range(min(joiners, 48 - size)):
-                        new_student(e, k)
-        enrolled = [sid for sid, s in students.items()
+                    for subject in _subjects(grade):
+                        prev = self.assignment.get((yi - 1, 2, e, k, subject))
+                        keep = prev is not None and self.rng.random() > 1 / 6
+                        teacher = prev if keep else self.new_teacher(subject)
+                        self.assignment[(yi, 1, e, k, subject)] = teacher
+                        if (not mid_year_change_done and yi == 1 and grade == 5 and k == 2
+                                and subject == "数学"):
+                            teacher = self.new_teacher(subject)  # a mid-year change, visible in trends
+                            mid_year_change_done = True
+                        self.assignment[(yi, 2, e, k, subject)] = teacher
+
+    def school_year(self, yi: int, year: str, item_info: pd.DataFrame) -> None:
+        """One school year: pupils move on, the roster, four exams, what teachers add."""
+        if yi > 0:
+            self.between_years(yi)
+        enrolled = [sid for sid, s in self.students.items()
                     if s["active"] and 1 <= yi - s["entry"] + 1 <= 6]
         for sid in enrolled:
-            s = students[sid]
+            s = self.students[sid]
             grade = yi - s["entry"] + 1
-            roster_rows.append({"school_year": year, "student_id": sid, "name": s["name"],
-                                "school": SCHOOL, "grade": grade,
-                                "class_id": f"{grade}-{s['class']}", "class_name":
-                                f"{GRADE_CN[grade]}({s['class']})班"})
+            self.roster_rows.append({"school_year": year, "student_id": sid, "name": s["name"],
+                                     "school": SCHOOL, "grade": grade,
+                                     "class_id": f"{grade}-{s['class']}", "class_name":
+                                     f"{GRADE_CN[grade]}({s['class']})班"})
         leaving_mid_year = {}
-        for e, c in cohorts.items():
+        for e, c in self.cohorts.items():
             grade = yi - e + 1
             if 1 <= grade <= 6:
-                pool = [sid for sid in enrolled if students[sid]["entry"] == e]
-                leaving_mid_year[rng.choice(pool)] = True
+                pool = [sid for sid in enrolled if self.students[sid]["entry"] == e]
+                leaving_mid_year[self.rng.choice(pool)] = True
         for term in (1, 2):
             for kind in EXAM_KINDS:
-                exam = f"{year}-{term} {kind}"
                 for sid in enrolled:
-                    s = students[sid]
-                    e, k = s["entry"], s["class"]
-                    grade = yi - e + 1
                     transferred = leaving_mid_year.get(sid) and term == 2 and kind == "期末"
-                    absent_all = rng.random() < 0.012
-                    leave_all = rng.random() < 0.003
-                    for si, subject in enumerate(_subjects(grade)):
-                        teacher = assignment[(yi, term, e, k, subject)]
-                        key = (exam, grade, subject)
-                        if key not in difficulty:
-                            difficulty[key] = rng.normal(0, 0.2)
-                        taught = teacher_effect[teacher][1] * TAUGHT_BY[kind]
-                        latent = (0.9 * s["theta"] + s["subj"][si] + cohorts[e]["effect"]
-                                  + class_effect[(e, k)] + s["gain"].get(subject, 0.0) + taught
-                                  + difficulty[key] + rng.normal(0, 0.45))
-                        score = float(np.clip(np.round(200 / (1 + np.exp(-(1.6 + latent)))) / 2, 0, 100))
-                        status = "sat"
-                        if transferred:
-                            status = "transferred"
-                        elif absent_all or rng.random() < 0.004:
-                            status = "absent"
-                        elif leave_all:
-                            status = "excused"
-                        level = None
-                        if (exam == ITEM_EXAM and subject == ITEM_SUBJECT and grade >= 3
-                                and status == "sat"):
-                            items = _answer_items(rng, item_info[item_info["grade"] == grade],
-                                                  latent)
-                            for item_id, pts in items:
-                                item_rows.append({"student_id": sid, "exam": exam, "grade": grade,
-                                                  "class_id": f"{grade}-{k}", "subject": subject,
-                                                  "item_id": item_id, "score": pts})
-                            score = float(sum(p for _, p in items))
-                        if grade in LEVEL_ONLY_GRADES and status == "sat":
-                            level = ("优秀" if score >= 90 else "良好" if score >= 80
-                                     else "合格" if score >= 60 else "待合格")
-                        rows.append({
-                            "student_id": sid, "name": s["name"], "school": SCHOOL, "grade": grade,
-                            "class_id": f"{grade}-{k}", "class_name": f"{GRADE_CN[grade]}({k})班",
-                            "subject": subject, "exam": exam,
-                            "score": score if status == "sat" and grade not in LEVEL_ONLY_GRADES
-                            else np.nan,
-                            "status": status, "full_mark": 100.0, "level": level,
-                            "teacher": teacher})
-            for sid in enrolled:  # what this term's teachers added stays with the pupil
-                s = students[sid]
-                for subject in _subjects(yi - s["entry"] + 1):
-                    teacher = assignment[(yi, term, s["entry"], s["class"], subject)]
-                    s["gain"][subject] = (s["gain"].get(subject, 0.0)
-                                          + teacher_effect[teacher][1] * TAUGHT_BY["期末"])
+                    self.sit(sid, yi, term, kind, transferred, item_info)
+            self.learn(yi, term, enrolled)
         for sid in leaving_mid_year:  # gone from next year on
-            students[sid]["active"] = False
-    teachers = pd.DataFrame([
-        {"teacher": t, "teacher_id": "", "school": SCHOOL, "school_year": YEARS[yi],
-         "term": str(term), "grade": yi - e + 1, "class_id": f"{yi - e + 1}-{k}",
-         "class_name": f"{GRADE_CN[yi - e + 1]}({k})班", "subject": subject}
-        for (yi, term, e, k, subject), t in sorted(assignment.items(), key=lambda kv: (
-            kv[0][0], kv[0][1], -kv[0][2], kv[0][3], kv[0][4]))])
-    effects = pd.DataFrame([{"teacher": t, "subject": s, "effect": eff}
-                            for t, (s, eff) in teacher_effect.items()])
-    return SampleSchool(scores=pd.DataFrame(rows), roster=pd.DataFrame(roster_rows),
-                        teachers=teachers, items=pd.DataFrame(item_rows), item_info=item_info,
-                        teacher_effects=effects)
+            self.students[sid]["active"] = False
+
+    def between_years(self, yi: int) -> None:
+        """Ability drifts, about 3 % leave, a few join; classes kept at 40–48."""
+        rng = self.rng
+        for sid, s in self.students.items():
+            s["theta"] += rng.normal(0, 0.2)
+            if s["active"] and yi - s["entry"] + 1 >= 2 and rng.random() < 0.03:
+                s["active"] = False
+        for e, c in self.cohorts.items():  # transfers in: a few, and classes kept at 40–48
+            grade = yi - e + 1
+            if not 2 <= grade <= 6:
+                continue
+            for k in range(1, c["n_classes"] + 1):
+                size = sum(1 for t in self.students.values()
+                           if t["active"] and t["entry"] == e and t["class"] == k)
+                joiners = max(40 - size, 0) + int(rng.integers(0, 2))
+                for _ in range(min(joiners, 48 - size)):
+                    self.new_student(e, k)
+
+    def sit(self, sid: str, yi: int, term: int, kind: str, transferred, item_info) -> None:
+        """A pupil's sitting of one exam: a row per subject (and the items of the item paper)."""
+        s = self.students[sid]
+        e, k = s["entry"], s["class"]
+        grade = yi - e + 1
+        exam = f"{YEARS[yi]}-{term} {kind}"
+        absent_all = self.rng.random() < 0.012
+        leave_all = self.rng.random() < 0.003
+        for si, subject in enumerate(_subjects(grade)):
+            teacher = self.assignment[(yi, term, e, k, subject)]
+            latent = self.latent(s, si, subject, exam, grade, teacher, kind)
+            score = float(np.clip(np.round(200 / (1 + np.exp(-(1.6 + latent)))) / 2, 0, 100))
+            status = "sat"
+            if transferred:
+                status = "transferred"
+            elif absent_all or self.rng.random() < 0.004:
+                status = "absent"
+            elif leave_all:
+                status = "excused"
+            if exam == ITEM_EXAM and subject == ITEM_SUBJECT and grade >= 3 and status == "sat":
+                score = self.sit_items(sid, exam, grade, k, subject, latent, item_info)
+            level = None
+            if grade in LEVEL_ONLY_GRADES and status == "sat":
+                level = ("优秀" if score >= 90 else "良好" if score >= 80
+                         else "合格" if score >= 60 else "待合格")
+            self.rows.append({
+                "student_id": sid, "name": s["name"], "school": SCHOOL, "grade": grade,
+                "class_id": f"{grade}-{k}", "class_name": f"{GRADE_CN[grade]}({k})班",
+                "subject": subject, "exam": exam,
+                "score": score if status == "sat" and grade not in LEVEL_ONLY_GRADES else np.nan,
+                "status": status, "full_mark": 100.0, "level": level, "teacher": teacher})
+
+    def latent(self, s: dict, si: int, subject: str, exam: str, grade: int, teacher: str,
+               kind: str) -> float:
+        """The pupil's latent on this paper: ability, subject, cohort, class, what teachers
+        added (so far, and this year by ``kind``), the paper's difficulty and noise."""
+        e, k = s["entry"], s["class"]
+        key = (exam, grade, subject)
+        if key not in self.difficulty:
+            self.difficulty[key] = self.rng.normal(0, 0.2)
+        taught = self.teacher_effect[teacher][1] * TAUGHT_BY[kind]
+        return (0.9 * s["theta"] + s["subj"][si] + self.cohorts[e]["effect"]
+                + self.class_effect[(e, k)] + s["gain"].get(subject, 0.0) + taught
+                + self.difficulty[key] + self.rng.normal(0, 0.45))
+
+    def sit_items(self, sid, exam, grade, k, subject, latent, item_info) -> float:
+        """The item paper: each item's points (recorded); the paper's total."""
+        items = _answer_items(self.rng, item_info[item_info["grade"] == grade], latent)
+        for item_id, pts in items:
+            self.item_rows.append({"student_id": sid, "exam": exam, "grade": grade,
+                                   "class_id": f"{grade}-{k}", "subject": subject,
+                                   "item_id": item_id, "score": pts})
+        return float(sum(p for _, p in items))
+
+    def learn(self, yi: int, term: int, enrolled: list[str]) -> None:
+        """What this term's teachers added stays with the pupil."""
+        for sid in enrolled:
+            s = self.students[sid]
+            for subject in _subjects(yi - s["entry"] + 1):
+                teacher = self.assignment[(yi, term, s["entry"], s["class"], subject)]
+                s["gain"][subject] = (s["gain"].get(subject, 0.0)
+                                      + self.teacher_effect[teacher][1] * TAUGHT_BY["期末"])
+
+    def teacher_table(self) -> pd.DataFrame:
+        """The canonical teacher table of every assignment."""
+        return pd.DataFrame([
+            {"teacher": t, "teacher_id": "", "school": SCHOOL, "school_year": YEARS[yi],
+             "term": str(term), "grade": yi - e + 1, "class_id": f"{yi - e + 1}-{k}",
+             "class_name": f"{GRADE_CN[yi - e + 1]}({k})班", "subject": subject}
+            for (yi, term, e, k, subject), t in sorted(self.assignment.items(), key=lambda kv: (
+                kv[0][0], kv[0][1], -kv[0][2], kv[0][3], kv[0][4]))])
 
 
 def _item_bank(rng) -> pd.DataFrame:
@@ -390,106 +449,143 @@ def _cell(row, style: int, grade: int, rng) -> object:
     return value
 
 
+class _ScoreFile:
+    """One grade's scores of one exam, as the writers lay them out: subjects, pupils in class
+    order, each pupil's cells as typed (drawing from ``rng``) and total."""
+
+    def __init__(self, frame: pd.DataFrame, grade: int, style: int, rng):
+        self.frame, self.grade, self.style, self.rng = frame, grade, style, rng
+        self.subjects = list(dict.fromkeys(frame["subject"]))
+        self.order = frame.drop_duplicates("student_id").sort_values(
+            ["class_id", "student_id"],
+            key=lambda s: s.map(_class_key) if s.name == "class_id" else s)
+        self.cells = {(r.student_id, r.subject): r for r in frame.itertuples()}
+        self.papers = grade not in LEVEL_ONLY_GRADES
+
+    def values(self, sid) -> list:
+        """The pupil's subject cells as the school typed them."""
+        return [_cell(self.cells[(sid, s)], self.style, self.grade, self.rng)
+                if (sid, s) in self.cells else None for s in self.subjects]
+
+    def total(self, sid) -> float | None:
+        """The pupil's 总分 (None for grades graded in levels, or nothing sat)."""
+        vals = [self.cells[(sid, s)].score for s in self.subjects if (sid, s) in self.cells]
+        return float(np.nansum(vals)) if self.papers and not all(np.isnan(vals)) else None
+
+
 def _write_scores(path: Path, frame: pd.DataFrame, exam: str, grade: int, style: int, rng) -> None:
-    subjects = list(dict.fromkeys(frame["subject"]))
-    order = frame.drop_duplicates("student_id").sort_values(["class_id", "student_id"],
-                                                            key=lambda s: s.map(_class_key)
-                                                            if s.name == "class_id" else s)
+    """One grade's score file of one exam, written in the style of its school year."""
+    scores = _ScoreFile(frame, grade, style, rng)
     term, kind = exam[10], exam.split(" ")[1]
     title = (f"{SCHOOL}{exam[:4]}—{exam[5:9]}学年第{TERM_CN[int(term)]}学期"
              f"{GRADE_CN[grade]}年级{kind}检测成绩统计表")
-    cells = {(r.student_id, r.subject): r for r in frame.itertuples()}
     wb = _workbook(path)
     bold = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1})
     title_fmt = wb.add_format({"bold": True, "font_size": 14, "align": "center"})
-    papers = grade not in LEVEL_ONLY_GRADES
-    short = {"语文": "语", "数学": "数", "英语": "英", "科学": "科"}
+    if style == 0:
+        _class_sheets(wb, scores, title, bold, title_fmt)
+    elif style == 1:
+        _grade_sheet(wb, scores, title, bold, title_fmt)
+    else:
+        _export_sheet(wb, scores, title, bold, title_fmt)
+    wb.close()
 
-    def values(sid):
-        return [_cell(cells[(sid, s)], style, grade, rng) if (sid, s) in cells else None
-                for s in subjects]
 
-    def total(sid):
-        vals = [cells[(sid, s)].score for s in subjects if (sid, s) in cells]
-        return float(np.nansum(vals)) if papers and not all(np.isnan(vals)) else None
-
-    if style == 0:  # one sheet per class, with an instruction sheet first
-        ws = wb.add_worksheet("填写说明")
-        for i, line in enumerate(["说明：", "1. 每班一个工作表，成绩填数字", "2. 缺考填“缺考”，请假填“请假”",
-                                  "3. 转学学生保留姓名，成绩填“转学”"]):
-            ws.write(i, 0, line)
-        for class_id, group in order.groupby("class_id", sort=False):
-            k = int(class_id.split("-")[1])
-            ws = wb.add_worksheet(f"{GRADE_CN[grade]}({k})班")
-            header = ["序号", "学号", "姓名", *subjects] + (["总分", "班名次"] if papers else [])
-            ws.merge_range(0, 0, 0, len(header) - 1, title, title_fmt)
-            ws.write_row(1, 0, header, bold)
-            totals = {sid: total(sid) for sid in group["student_id"]}
-            ranked = pd.Series(totals, dtype=float).rank(ascending=False, method="min")
-            for i, sid in enumerate(group["student_id"], start=1):
-                row = [i, sid, group.set_index("student_id").at[sid, "name"], *values(sid)]
-                if papers:
-                    row += [totals[sid], None if np.isnan(ranked[sid]) else int(ranked[sid])]
-                ws.write_row(i + 1, 0, row)
-            if papers:  # the summary row teachers add under each class
-                in_class = frame[frame["student_id"].isin(group["student_id"])]
-                means = in_class.groupby("subject")["score"].mean()
-                ws.write_row(len(group) + 2, 0, ["", "", "平均分"] + [
-                    round(float(means[s]), 1) for s in subjects])
-    elif style == 1:  # one sheet, short headers, class written 5(1)
-        ws = wb.add_worksheet(f"{GRADE_CN[grade]}年级")
-        header = ["序号", "班级", "学号", "姓名", *[short[s] for s in subjects]] + (["总分"] if papers else [])
+def _class_sheets(wb, scores: _ScoreFile, title: str, bold, title_fmt) -> None:
+    """Year 1: one sheet per class (序号, 学号, 姓名, subjects, 总分, 班名次, an 平均分 row),
+    with an instruction sheet first."""
+    grade, subjects, papers = scores.grade, scores.subjects, scores.papers
+    ws = wb.add_worksheet("填写说明")
+    for i, line in enumerate(["说明：", "1. 每班一个工作表，成绩填数字", "2. 缺考填“缺考”，请假填“请假”",
+                              "3. 转学学生保留姓名，成绩填“转学”"]):
+        ws.write(i, 0, line)
+    for class_id, group in scores.order.groupby("class_id", sort=False):
+        k = int(class_id.split("-")[1])
+        ws = wb.add_worksheet(f"{GRADE_CN[grade]}({k})班")
+        header = ["序号", "学号", "姓名", *subjects] + (["总分", "班名次"] if papers else [])
         ws.merge_range(0, 0, 0, len(header) - 1, title, title_fmt)
         ws.write_row(1, 0, header, bold)
-        for i, r in enumerate(order.itertuples(), start=1):
-            k = r.class_id.split("-")[1]
-            cls = f"{grade}({k})" if i % 2 else f"{grade}0{k}"
-            row = [i, cls, r.student_id, r.name, *values(r.student_id)]
+        totals = {sid: scores.total(sid) for sid in group["student_id"]}
+        ranked = pd.Series(totals, dtype=float).rank(ascending=False, method="min")
+        for i, sid in enumerate(group["student_id"], start=1):
+            row = [i, sid, group.set_index("student_id").at[sid, "name"], *scores.values(sid)]
             if papers:
-                row.append(total(r.student_id))
+                row += [totals[sid], None if np.isnan(ranked[sid]) else int(ranked[sid])]
             ws.write_row(i + 1, 0, row)
-        blank = wb.add_format({"border": 1})
-        for extra in range(len(order) + 2, len(order) + 40):  # trailing formatted empty rows
-            ws.write_blank(extra, 0, None, blank)
-    else:  # exam-system export: two-row merged header, subject over 得分/班次
-        ws = wb.add_worksheet("成绩汇总")
-        fixed = ["考号", "班级", "姓名"]
-        groups = (["总分"] if papers else []) + subjects
-        width = len(fixed) + (2 * len(groups) if papers else len(groups))
-        ws.merge_range(0, 0, 0, width - 1, title, title_fmt)
-        for j, h in enumerate(fixed):
-            ws.merge_range(1, j, 2, j, h, bold)
-        col = len(fixed)
-        for g in groups:
-            if papers:
-                ws.merge_range(1, col, 1, col + 1, g, bold)
-                ws.write_row(2, col, ["得分", "班次"], bold)
-                col += 2
-            else:
-                ws.write(1, col, g, bold)
-                ws.write(2, col, "等级", bold)
-                col += 1
-        class_rank = {}
+        if papers:  # the summary row teachers add under each class
+            in_class = scores.frame[scores.frame["student_id"].isin(group["student_id"])]
+            means = in_class.groupby("subject")["score"].mean()
+            ws.write_row(len(group) + 2, 0, ["", "", "平均分"] + [
+                round(float(means[s]), 1) for s in subjects])
+
+
+def _grade_sheet(wb, scores: _ScoreFile, title: str, bold, title_fmt) -> None:
+    """Year 2: one sheet for the grade, short headers (语/数/英/科), classes written 5(1) or
+    501, formatted empty rows below."""
+    grade, order = scores.grade, scores.order
+    short = {"语文": "语", "数学": "数", "英语": "英", "科学": "科"}
+    ws = wb.add_worksheet(f"{GRADE_CN[grade]}年级")
+    header = (["序号", "班级", "学号", "姓名", *[short[s] for s in scores.subjects]]
+              + (["总分"] if scores.papers else []))
+    ws.merge_range(0, 0, 0, len(header) - 1, title, title_fmt)
+    ws.write_row(1, 0, header, bold)
+    for i, r in enumerate(order.itertuples(), start=1):
+        k = r.class_id.split("-")[1]
+        cls = f"{grade}({k})" if i % 2 else f"{grade}0{k}"
+        row = [i, cls, r.student_id, r.name, *scores.values(r.student_id)]
+        if scores.papers:
+            row.append(scores.total(r.student_id))
+        ws.write_row(i + 1, 0, row)
+    blank = wb.add_format({"border": 1})
+    for extra in range(len(order) + 2, len(order) + 40):  # trailing formatted empty rows
+        ws.write_blank(extra, 0, None, blank)
+
+
+def _export_sheet(wb, scores: _ScoreFile, title: str, bold, title_fmt) -> None:
+    """Year 3: an exam-system export, a two-row merged header (subject over 得分/班次)."""
+    grade, subjects, papers, order = scores.grade, scores.subjects, scores.papers, scores.order
+    ws = wb.add_worksheet("成绩汇总")
+    fixed = ["考号", "班级", "姓名"]
+    groups = (["总分"] if papers else []) + subjects
+    width = len(fixed) + (2 * len(groups) if papers else len(groups))
+    ws.merge_range(0, 0, 0, width - 1, title, title_fmt)
+    for j, h in enumerate(fixed):
+        ws.merge_range(1, j, 2, j, h, bold)
+    col = len(fixed)
+    for g in groups:
         if papers:
-            for g in groups:
-                vals = pd.Series({r.student_id: (total(r.student_id) if g == "总分"
-                                                 else cells[(r.student_id, g)].score)
-                                  for r in order.itertuples()}, dtype=float)
-                cls = order.set_index("student_id")["class_id"]
-                class_rank[g] = vals.groupby(cls).rank(ascending=False, method="min")
-        for i, r in enumerate(order.itertuples(), start=3):
-            k = r.class_id.split("-")[1]
-            row = [r.student_id, f"{GRADE_CN[grade]}年级{k}班", r.name]
-            vals = values(r.student_id)
-            for gi, g in enumerate(groups):
-                v = total(r.student_id) if g == "总分" else vals[subjects.index(g)]
-                if papers:
-                    rk = class_rank[g].get(r.student_id, np.nan)
-                    row += [v, None if np.isnan(rk) or isinstance(v, str) else int(rk)]
-                else:
-                    row.append(v)
-            ws.write_row(i, 0, row)
-    wb.close()
+            ws.merge_range(1, col, 1, col + 1, g, bold)
+            ws.write_row(2, col, ["得分", "班次"], bold)
+            col += 2
+        else:
+            ws.write(1, col, g, bold)
+            ws.write(2, col, "等级", bold)
+            col += 1
+    class_rank = _class_ranks(scores, groups) if papers else {}
+    for i, r in enumerate(order.itertuples(), start=3):
+        k = r.class_id.split("-")[1]
+        row = [r.student_id, f"{GRADE_CN[grade]}年级{k}班", r.name]
+        vals = scores.values(r.student_id)
+        for g in groups:
+            v = scores.total(r.student_id) if g == "总分" else vals[subjects.index(g)]
+            if papers:
+                rk = class_rank[g].get(r.student_id, np.nan)
+                row += [v, None if np.isnan(rk) or isinstance(v, str) else int(rk)]
+            else:
+                row.append(v)
+        ws.write_row(i, 0, row)
+
+
+def _class_ranks(scores: _ScoreFile, groups: list[str]) -> dict[str, pd.Series]:
+    """Each pupil's 班次 in 总分 and in each subject, as an export prints it."""
+    class_rank = {}
+    cls = scores.order.set_index("student_id")["class_id"]
+    for g in groups:
+        vals = pd.Series({r.student_id: (scores.total(r.student_id) if g == "总分"
+                                         else scores.cells[(r.student_id, g)].score)
+                          for r in scores.order.itertuples()}, dtype=float)
+        class_rank[g] = vals.groupby(cls).rank(ascending=False, method="min")
+    return class_rank
 
 
 def _class_key(class_id: str) -> int:
@@ -553,6 +649,72 @@ def sample_path(exam: str = "2025-2026-1 期末", grade: int = 5, kind: str = "s
         raise FileNotFoundError(f"示例数据中没有这个文件 (no such sample file)：{path.name}"
                                 f"（exam={exam!r}, grade={grade!r}, kind={kind!r}）。")
     return path
+
+
+def previous_exam(exam: str, grade: int) -> tuple[str, int] | None:
+    """The sample school's exam before ``exam`` for the same pupils: last term's 期末.
+
+    Returns
+    -------
+    tuple or None
+        ``(exam, grade)`` of that exam; None when the sample has none (its first school year,
+        or grade 1).
+
+    Examples
+    --------
+    >>> previous_exam("2025-2026-1 期末", 5)
+    ('2024-2025-2 期末', 4)
+    >>> previous_exam("2025-2026-2 期中", 5)
+    ('2025-2026-1 期末', 5)
+    """
+    year, term = exam[:9], exam[10:11]
+    if term == "2":
+        return f"{year}-1 期末", grade
+    i = YEARS.index(year) if year in YEARS else -1
+    if i <= 0 or grade <= 1:
+        return None
+    return f"{YEARS[i - 1]}-2 期末", grade - 1
+
+
+def term_files(exam: str = "2025-2026-1 期末", grade: int = 5) -> dict[str, Path | None]:
+    """The sample school's files that the term analysis of ``exam`` and ``grade`` reads.
+
+    Parameters
+    ----------
+    exam : str
+        One of the sample exams (``"2023-2024-1 期中"`` … ``"2025-2026-2 期末"``).
+    grade : int
+        1–6.
+
+    Returns
+    -------
+    dict
+        ``score_file`` (the grade's score sheet), ``teacher_file`` (the 教学编排表),
+        ``item_file`` (the 小题分 file; None but for 2025-2026-1 期末, grades 3–6) and
+        ``previous_file`` (the score sheet of :func:`previous_exam`; None when there is none).
+
+    Raises
+    ------
+    FileNotFoundError
+        The sample has no score sheet of that exam and grade.
+
+    Examples
+    --------
+    >>> files = term_files("2025-2026-1 期末", 5)
+    >>> files["score_file"].name, files["item_file"].name, files["previous_file"].parent.name
+    ('五年级.xlsx', '2025-2026-1 期末 五年级 数学 小题分.xlsx', '2024-2025-2 期末')
+    >>> term_files("2023-2024-1 期中", 3)["previous_file"] is None
+    True
+    """
+    files = {"score_file": sample_path(exam, grade=grade),
+             "teacher_file": sample_path(exam, grade, kind="teachers")}
+    try:
+        files["item_file"] = sample_path(exam, grade, kind="items")
+    except FileNotFoundError:
+        files["item_file"] = None
+    before = previous_exam(exam, grade)
+    files["previous_file"] = sample_path(before[0], grade=before[1]) if before else None
+    return files
 
 
 @lru_cache(maxsize=None)

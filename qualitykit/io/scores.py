@@ -16,30 +16,30 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._text import norm
 from ..classes import parse_grade
 from ..schema import ROSTER_COLUMNS, TEACHER_COLUMNS
 from ..subjects import canonical_subject
-from .._text import norm
 from . import _headers as H
-from ._grid import Sheet, read_grids
+from ._cells import blank
+from ._context import title_text
+from ._grid import Sheet, is_instruction_sheet, read_grids, select_sheets
+from ._pupils import class_info
 from ._rows import is_footer_text, is_stats_text
-from ._sheet import (
+from ._sheet import ScoreImport, check_grade
+from .problems import (
+    ImportReport,
     Problems,
-    ScoreImport,
-    blank,
-    check_grade,
-    class_info,
-    pick,
-    title_text,
+    ScoreFileError,
+    raise_if_errors,
+    sheet_info,
     where,
 )
-from .problems import ImportReport, ScoreFileError, raise_if_errors
 from .titles import parse_school
 
 __all__ = ["read_scores", "check_scores", "read_roster", "read_teachers"]
 
 PathLike = str | os.PathLike
-INSTRUCTION_SHEET_WORDS = ("说明", "readme", "使用方法", "填表须知", "注意事项")
 
 
 @contextmanager
@@ -173,10 +173,7 @@ def read_roster(
     >>> roster.columns.tolist()
     ['student_id', 'name', 'school', 'grade', 'class_id', 'class_name']
     """
-    reader = _TableImport(Path(path), kind="roster", sheet=sheet, grade=grade, school=school)
-    table, report = reader.run()
-    raise_if_errors(report, path, strict)
-    return table
+    return _read_table(path, strict, kind="roster", sheet=sheet, grade=grade, school=school)
 
 
 def read_teachers(
@@ -204,50 +201,18 @@ def read_teachers(
     >>> teachers.columns.tolist()
     ['teacher', 'teacher_id', 'school', 'school_year', 'term', 'grade', 'class_id', 'class_name', 'subject']
     """
-    reader = _TableImport(Path(path), kind="teachers", sheet=sheet, grade=grade, school=school,
-                          school_year=school_year, term=term)
-    table, report = reader.run()
-    raise_if_errors(report, path, strict)
-    return table
+    return _read_table(path, strict, kind="teachers", sheet=sheet, grade=grade, school=school,
+                       school_year=school_year, term=term)
 
 
 # --------------------------------------------------------------------------------------------
 # shared machinery
 # --------------------------------------------------------------------------------------------
-def select_sheets(sheets: list[Sheet], sheet, file: str) -> list[Sheet]:
-    """The sheets named by the ``sheet=`` option (names or 0-based positions); all when None."""
-    if sheet is None:
-        return sheets
-    wanted = [sheet] if isinstance(sheet, (str, int)) else list(sheet)
-    names = [s.name for s in sheets]
-    chosen = []
-    for w in wanted:
-        if isinstance(w, int):
-            if not 0 <= w < len(sheets):
-                raise ScoreFileError(
-                    f"文件 {file} 没有第 {w} 个工作表 (sheet={w!r})；工作表有：{'、'.join(names)}。",
-                    file=file)
-            chosen.append(sheets[w])
-        else:
-            match = [s for s in sheets if s.name == w or norm(s.name) == norm(w)]
-            if not match:
-                raise ScoreFileError(
-                    f"文件 {file} 中找不到工作表「{w}」(sheet={w!r})；工作表有：{'、'.join(names)}。"
-                    "请检查工作表名称。", file=file)
-            chosen.append(match[0])
-    return chosen
-
-
-def sheet_info(file: str, sheet: str) -> dict:
-    """A row of ``ImportReport.sheets`` for a sheet not (yet) used."""
-    return {"file": file, "sheet": sheet, "used": False, "note": "", "header_row": pd.NA,
-            "rows_read": 0, "rows_imported": 0, "rows_skipped": 0, "empty_rows": 0}
-
-
-def is_instruction_sheet(name: str) -> bool:
-    """A sheet of instructions (填写说明 …) rather than data."""
-    low = norm(name).lower()
-    return any(w in low for w in INSTRUCTION_SHEET_WORDS)
+def _read_table(path: PathLike, strict: bool, **options) -> pd.DataFrame:
+    """A roster or teacher table read with ``options``; raises on errors when ``strict``."""
+    table, report = _TableImport(Path(path), **options).run()
+    raise_if_errors(report, path, strict)
+    return table
 
 
 def _normalise_roster(roster) -> pd.DataFrame | None:
@@ -310,7 +275,7 @@ class _TableImport:
         hint = (self.grade or parse_grade(sheet.name) or parse_grade(title)
                 or parse_grade(self.path.stem))
         default_school = self.school or parse_school(title) or ""
-        picked = {role: pick(cols, role) for role in _TABLE_ROLES}
+        picked = {role: H.pick(cols, role) for role in _TABLE_ROLES}
         out, empty, skipped = [], 0, 0
         first = hdr + depth + 1
         for pos, row in enumerate(sheet.rows[hdr + depth:]):

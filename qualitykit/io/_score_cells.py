@@ -1,0 +1,315 @@
+"""Read the score cells of a sheet's pupils (private).
+
+Each subject column is read in bulk (numbers as typed taken as they are, every other cell parsed
+once); a blank is an absence or a subject not taken (electives, 7选3, one of several foreign
+languages); cells that are wrong in their column (levels among scores, shares such as 0.85, a
+score above the full mark) are errors with their place; and the sheet's own 总分 is checked
+against the subjects read. A step of :class:`~qualitykit.io._sheet.ScoreImport`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import is_
+
+import numpy as np
+
+from .._text import norm
+from ..subjects import COMBINATION_CHARS
+from ._cells import STATUS_CODE, Cell, SpecialCell, parse_cell
+from ._columns import TOTAL, Layout
+from ._pupils import Students
+from .problems import where
+
+DEFAULT_FULL_MARK = 100.0
+FOREIGN_LANGUAGES = ("英语", "日语", "俄语", "外语")
+#: Subjects of which a pupil takes only some: 7选3 / 3+1+2 electives, 理综 or 文综
+ELECTIVE_GROUPS = (("物理", "化学", "生物", "政治", "历史", "地理", "技术"), ("理科综合", "文科综合"))
+SEVERE_STATUS_NOTES = {
+    "not_scanned": "试卷未扫描（not_scanned），不计入统计；请与阅卷系统核实该生是否参考",
+    "cheated": "作弊（cheated），不计入统计",
+    "excluded": "表中注明剔除/不计（excluded），不计入统计",
+}
+_CELL_FIX = "请改为数字分数，或缺考写“缺考”、请假写“请假”、未选考写“N”"
+
+
+class CellSteps:
+    """The score cells of a block's pupils, and the sheet's 总分 (a step of ``ScoreImport``)."""
+
+    def _read_cells(self, sheet, data_rows, layout: Layout, students: Students):
+        """Per subject: the kept pupils, scores, statuses and levels; and the score of every
+        pupil × subject (NaN unless sat) for the 总分 check."""
+        kept = students.pos
+        if kept and len(kept) == len(data_rows):  # every row a pupil: one transpose, whole columns
+            transposed = list(zip(*data_rows))
+            columns = {s: list(transposed[c.index]) for s, c in layout.subjects.items()}
+        else:
+            columns = {s: [data_rows[p][c.index] for p in kept]
+                       for s, c in layout.subjects.items()}
+        parsed = {s: _Parsed(values) for s, values in columns.items()}
+        has_value = {s: p.filled for s, p in parsed.items()}
+        any_value = np.zeros(len(kept), dtype=bool)
+        for filled in has_value.values():
+            any_value |= filled
+        combos = None
+        if layout.combination is not None:
+            combos = [_combination(data_rows[p][layout.combination.index]) for p in kept]
+        electives = set(self.electives)
+        if combos is None and not electives:
+            electives = self._elective_pattern(sheet, has_value, any_value)
+        context = _BlankContext(combos, electives, layout.subjects, has_value, any_value)
+        frames, scores = [], {}
+        for subject, c in layout.subjects.items():
+            frame, score = self._read_subject(sheet, subject, c, columns[subject], parsed[subject],
+                                              layout, data_rows, students, context)
+            frames.append(frame)
+            scores[subject] = score
+        no_value = int((~any_value).sum())
+        if no_value:
+            self.problems.add(sheet, None, None, "", "",
+                              f"{no_value} 名学生在所有科目都没有成绩 (no score in any subject)",
+                              "各科记为缺考（absent），计入应考人数、不计入实考人数", "info")
+        return frames, scores
+
+    def _elective_pattern(self, sheet, has_value, any_value) -> set[str]:
+        """Subjects of which each pupil takes some (7选3, 3+1+2, 理综 or 文综), seen in the sheet
+        itself: nearly every pupil has the same number of them filled, fewer than there are.
+        A blank there is a subject not taken, not an absence (said in the report)."""
+        found: set[str] = set()
+        for group in ELECTIVE_GROUPS:
+            present = [s for s in group if s in has_value]
+            if len(present) < 2 or any_value.sum() < 5:
+                continue
+            counts = sum(has_value[s].astype(int) for s in present)[any_value]
+            values, freq = np.unique(counts, return_counts=True)
+            mode = int(values[np.argmax(freq)])
+            if 1 <= mode < len(present) and freq.max() >= 0.8 * len(counts):
+                found |= set(present)
+                self.problems.add(
+                    sheet, None, None, "", "、".join(present),
+                    f"{'、'.join(present)}：几乎每个学生只有其中 {mode} 科有成绩，按选考科目处理 "
+                    "(electives detected)", "空白记为未选考（not_taken），不算缺考；选了却缺考的请写“缺考”",
+                    "info")
+        return found
+
+    def _read_subject(self, sheet, subject, c, values, parsed: _Parsed, layout, data_rows,
+                      students: Students, blanks: _BlankContext):
+        full = self.full_marks.get(subject) or c.full_mark or (
+            np.inf if subject == TOTAL else DEFAULT_FULL_MARK)
+        level_c = layout.levels.get(subject)
+        odd = self._odd_cells(sheet, subject, c, parsed, full, students)
+        number = parsed.number
+        with np.errstate(invalid="ignore"):  # NaN compares False: not the common case
+            common = (number >= 0) & (number <= full) & (level_c is None) & ~odd
+        score = np.where(common, number, np.nan)
+        status = np.zeros(len(values), dtype=np.int8)  # codes into STATUSES; 0 is "sat"
+        level = np.full(len(values), None, dtype=object)
+        keep = np.ones(len(values), dtype=bool)
+        for i in np.flatnonzero(~common).tolist():
+            cell = parsed.cell(i)
+            st = cell.status
+            if st == "blank":
+                st = blanks.status(subject, i)
+            if st == "not_taken":
+                keep[i] = False
+                continue
+            st = self._check_cell(sheet, subject, c, values[i], cell, st, full,
+                                  students.excel_rows[i])
+            status[i] = STATUS_CODE[st]
+            if st == "sat":
+                if cell.score is not None:
+                    score[i] = cell.score
+                level[i] = cell.level
+            if level_c is not None and st == "sat":
+                lv = parse_cell(data_rows[students.pos[i]][level_c.index])
+                if lv.level is not None:
+                    level[i] = lv.level
+        sat_scores = np.where(status == 0, score, np.nan)
+        idx = np.flatnonzero(keep)
+        frame = (idx, subject, score[idx], status[idx],
+                 float(full) if np.isfinite(full) else np.nan, level[idx])
+        return frame, sat_scores
+
+    def _check_cell(self, sheet, subject, c, value, cell: Cell, st, full, excel_row) -> str:
+        """Report a cell that cannot be read or is out of range; returns its status."""
+        P = self.problems
+        if cell.problem:
+            place = where(self.file, sheet, excel_row, c.index, c.header)
+            shown = str(value) if not isinstance(value, SpecialCell) else value.text
+            P.add(sheet, excel_row, c.index, c.header, shown,
+                  f"{place}：{subject} 成绩“{shown}”{cell.problem}。{cell.fix or _CELL_FIX}。",
+                  "记为无效（invalid），不计入统计", "error")
+            return "invalid"
+        if cell.score is not None and (cell.score < 0 or cell.score > full):
+            place = where(self.file, sheet, excel_row, c.index, c.header)
+            if cell.score < 0:
+                msg = f"{place}：{subject} 成绩 {cell.score:g} 是负数 (negative score)。请核对该单元格。"
+            else:
+                msg = (f"{place}：{subject} 成绩 {cell.score:g} 超过满分 {full:g} "
+                       f"(score > full_mark)。请核对该单元格；如果{subject}满分不是 {full:g}，"
+                       f"请用 full_marks={{'{subject}': 满分}} 指定（命令行 --full-marks {subject}=满分）。")
+            P.add(sheet, excel_row, c.index, c.header, value, msg,
+                  "记为无效（invalid），不计入统计", "error")
+            return "invalid"
+        if st in SEVERE_STATUS_NOTES:
+            P.add(sheet, excel_row, c.index, c.header, value,
+                  f"{subject}：{SEVERE_STATUS_NOTES[st]}", "status 记为 " + st, "warning")
+        return st
+
+    def _odd_cells(self, sheet, subject, c, parsed: _Parsed, full, students) -> np.ndarray:
+        """Cells that are valid alone but wrong in their column: level words among scores (or
+        scores among levels), and a column of shares (every value ≤ 1) where the full mark is
+        more than 1. Returns the mask of those cells (reported here as errors)."""
+        odd = np.zeros(len(parsed.number), dtype=bool)
+        scores = parsed.score_mask
+        levels = parsed.level_mask
+        n_scores, n_levels = int(scores.sum()), int(levels.sum())
+        if n_scores and n_levels:
+            wrong = levels if n_levels <= n_scores else scores
+            kind = "等级" if n_levels <= n_scores else "分数"
+            other = "分数" if kind == "等级" else "等级"
+            for i in np.flatnonzero(wrong).tolist():
+                parsed.replace(i, Cell(None, "invalid", None,
+                                       f"是{kind}，而这一列其他单元格是{other} (mixed scores and levels)",
+                                       "请统一：这一列要么都填分数，要么都填等级（优秀/良好/合格/待合格）"))
+            return wrong
+        values = parsed.number[scores & ~np.isnan(parsed.number)]
+        with np.errstate(invalid="ignore"):
+            # 0.85 typed as 85% (a usual score read as a percentage); real fractional scores
+            # (0.1, 0.5 in the exports we have seen) stay scores
+            fraction = scores & (parsed.number >= 0.6) & (parsed.number < 1) & (
+                np.mod(parsed.number * 4, 1) != 0)
+        if full > 1 and len(values) and values.max() > 1 and fraction.any():
+            for i in np.flatnonzero(fraction).tolist():
+                parsed.replace(i, Cell(None, "invalid", None,
+                                       "小于 1，像是百分数（如 85% 存成了 0.85）或得分率 (share, not a score)",
+                                       "请改为分数"))
+            return fraction
+        if full > 1 and len(values) >= 2 and values.max() <= 1 and values.max() > 0:
+            self._share_column(sheet, subject, c, len(values), students)
+            odd |= scores
+            for i in np.flatnonzero(scores).tolist():  # reported once, for the column
+                parsed.replace(i, Cell(None, "invalid", None, None))
+        return odd
+
+    def _share_column(self, sheet, subject, c, n, students) -> None:
+        """A column of shares (every value ≤ 1): one error for the column."""
+        self.problems.add(
+            sheet, students.excel_rows[0] if students.excel_rows else None, c.index, c.header, "",
+            f"{where(self.file, sheet, None, c.index, c.header)}：{subject} 这一列的 {n} 个数值都不超过 1"
+            f"（如 0.485），像是得分率或百分比格式，不是分数 (values look like shares, full mark "
+            f"is not 1)。请换成原始分数后再导入。", "整列记为无效（invalid），不计入统计", "error")
+
+    # ---- the sheet's own 总分 --------------------------------------------------------------
+    def _check_totals(self, sheet, data_rows, layout: Layout, students: Students, scores) -> None:
+        """Warn where the sheet's 总分 differs from the sum of the subjects read (rows where
+        every subject has a score); many differing rows are one warning for the column."""
+        col = layout.total
+        if col is None or not scores or TOTAL in scores:
+            return
+        table = np.column_stack(list(scores.values()))
+        complete = ~np.isnan(table).any(axis=1)
+        sums = np.nansum(table, axis=1)
+        cells = [parse_cell(data_rows[p][col.index]) for p in students.pos]
+        totals = np.array([c.score if c.status == "sat" else None for c in cells], dtype=float)
+        check = complete & ~np.isnan(totals)
+        diff = np.abs(totals - sums)
+        rounding = (np.mod(totals, 1) == 0) & (np.mod(sums, 1) != 0) & (diff <= 0.5 + 1e-9)
+        wrong = check & (diff > 0.01) & ~rounding
+        if not wrong.any():
+            return
+        n_check, n_wrong = int(check.sum()), int(wrong.sum())
+        if n_check >= 5 and n_wrong > n_check / 2:
+            self.problems.add(
+                sheet, None, col.index, col.header, "",
+                f"{where(self.file, sheet, None, col.index, col.header)}：{n_wrong} / {n_check} 行的"
+                f"“{col.header}”与表中各科成绩之和不同 (total differs from the sum of subjects)："
+                "总分可能包含表中没有的科目，或按赋分/折算计算", "以各科成绩为准（总分列不导入）", "warning")
+            return
+        for i in np.flatnonzero(wrong).tolist():
+            r = students.excel_rows[i]
+            self.problems.add(
+                sheet, r, col.index, col.header, f"{totals[i]:g}",
+                f"{where(self.file, sheet, r, col.index, col.header)}：总分 {totals[i]:g} 与各科成绩之和 "
+                f"{sums[i]:g} 不同 (total differs from the sum of subjects)。请核对该行的各科成绩和总分。",
+                "以各科成绩为准（总分列不导入）", "warning")
+
+
+# --------------------------------------------------------------------------------------------
+# cells of one column
+# --------------------------------------------------------------------------------------------
+class _Parsed:
+    """One subject column read in bulk: numbers as typed are taken as they are; every other
+    cell (markers, text, blanks, errors) goes through :func:`parse_cell` once."""
+
+    def __init__(self, values: list):
+        n = len(values)
+        types = list(map(type, values))
+        typed = np.fromiter(map(is_, types, repeat(float)), bool, n)
+        if int in set(types):
+            typed |= np.fromiter(map(is_, types, repeat(int)), bool, n)
+        self.number = np.full(n, np.nan)
+        self.number[typed] = np.fromiter(compress(values, typed), float)
+        is_number = ~np.isnan(self.number)
+        self.other: dict[int, Cell] = {int(i): parse_cell(values[i])
+                                       for i in np.flatnonzero(~is_number)}
+        self.filled = is_number.copy()
+        self.score_mask = is_number.copy()
+        self.level_mask = np.zeros(n, dtype=bool)
+        for i, cell in self.other.items():
+            self.filled[i] = cell.status != "blank"
+            self.score_mask[i] = cell.score is not None and cell.status == "sat"
+            self.level_mask[i] = cell.level is not None
+            if self.score_mask[i]:
+                self.number[i] = cell.score
+
+    def replace(self, i: int, cell: Cell) -> None:
+        self.other[i] = cell
+
+    def cell(self, i: int) -> Cell:
+        """Cell ``i`` parsed (numbers typed as numbers are parsed here, when needed)."""
+        cell = self.other.get(i)
+        return cell if cell is not None else parse_cell(float(self.number[i]))
+
+
+@dataclass
+class _BlankContext:
+    """What a blank score cell means: absent, or a subject the pupil does not take."""
+
+    combos: list | None
+    electives: set[str]
+    subjects: dict
+    has_value: dict[str, np.ndarray]
+    any_value: np.ndarray
+
+    def __post_init__(self):
+        self.languages = [s for s in self.subjects if s in FOREIGN_LANGUAGES]
+        self.elective_subjects = set(self.electives)
+        if self.combos is not None:
+            self.elective_subjects |= set(COMBINATION_CHARS.values())
+
+    def status(self, subject: str, i: int) -> str:
+        """The status of pupil ``i``'s blank cell in ``subject``: absent or not_taken."""
+        if subject in self.languages and len(self.languages) > 1:
+            if any(self.has_value[s][i] for s in self.languages if s != subject):
+                return "not_taken"
+            if subject != self.languages[0]:
+                return "not_taken"
+        if not self.any_value[i]:
+            return "absent"
+        if subject in self.elective_subjects:
+            if self.combos is not None and self.combos[i]:
+                return "absent" if subject in self.combos[i] else "not_taken"
+            if subject in self.electives:
+                return "not_taken"
+        return "absent"
+
+
+def _combination(value: object) -> set[str] | None:
+    """The subjects a 选科组合 cell names (物化生 → 物理, 化学, 生物); None when it names none."""
+    text = norm(value)
+    if not text:
+        return None
+    chosen = {COMBINATION_CHARS[ch] for ch in text if ch in COMBINATION_CHARS}
+    return chosen or None
