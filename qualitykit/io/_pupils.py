@@ -143,7 +143,7 @@ class PupilSteps:
         schools = (norm_all(_column_values(data_rows, layout.school))
                    if layout.school is not None else [""] * len(data_rows))
         classes = {raw: class_info(raw, context.grade_hint)
-                   for raw in set(raw_classes) if not blank(raw)}
+                   for raw in dict.fromkeys(raw_classes) if not blank(raw)}
         self._date_classes(sheet, raw_classes, classes, layout.klass, first_excel_row)
         self._coded_classes(sheet, classes, layout, context)
         rows = _Identity(sids, names, schools, raw_classes, classes)
