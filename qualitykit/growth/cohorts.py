@@ -46,8 +46,10 @@ class CohortComparison:
         ``ref_sd``, ``ref_position`` ((mean − reference mean) / reference SD) and
         ``ref_above_mean_rate`` (超均率 against the reference).
     effects : DataFrame
-        One row per exam × subject against the baseline exam: ``hedges_g`` with
-        ``hedges_g_low``/``hedges_g_high``, and ``comparison`` (what the numbers compare).
+        One row per exam × subject against the baseline exam: ``baseline``, ``n`` and
+        ``n_baseline`` (pupils who sat), ``hedges_g`` with ``hedges_g_low``/``hedges_g_high``,
+        ``ref_change`` (change of ``ref_position`` since the baseline, when both exams have a
+        reference) and ``comparison`` (what the numbers compare).
     baseline : str
     """
 

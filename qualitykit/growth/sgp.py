@@ -55,7 +55,9 @@ class Growth:
         ``median_low``/``median_high`` (distribution-free interval of the median),
         ``mean_sgp``, ``low_growth`` (share with SGP < 35), ``high_growth`` (share > 65).
     models : DataFrame
-        One row per fitted grade × subject × number of priors: ``n``, ``knots``, ``solver``.
+        One row per fitted grade × subject × number of priors: ``grade``, ``subject``,
+        ``n_priors``, ``n`` (pupils in the fit), ``knots`` (inner knots of each prior),
+        ``solver``.
     """
 
     students: pd.DataFrame
