@@ -1,1 +1,2 @@
-"""Numerical code ported from published algorithms, each module with its citation."""
+"""Numerical code ported from other projects, each module with its origin, what it changed,
+its citation and its licence."""

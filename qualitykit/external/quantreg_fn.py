@@ -8,6 +8,47 @@ iterations whatever the number of students, and above 10,000 students with their
 preprocessing (``method = "pfn"``: solve on a sample, set aside the students surely above or
 below the quantile, verify their signs). The tests check the solutions against QuantReg's
 (``solver="statsmodels"`` uses QuantReg throughout).
+
+Origin
+------
+The solver is a port to NumPy of code in the R package quantreg (Roger Koenker and
+contributors, https://CRAN.R-project.org/package=quantreg). It follows that code closely
+enough (below) that it must be read as a translation of it, not as an independent
+re-implementation of the published algorithm:
+
+* ``_lp_fnm`` follows the Fortran subroutine ``lpfnb`` (quantreg ``src/rqfnb.f``) step for
+  step: the same starting point, affine step, corrector (μ·(g/μ)³/(2n)), step-length factor
+  β = 0.99995 and limit of 50 iterations;
+* ``_fn`` poses the problem as quantreg's R function ``rq.fit.fnb`` does (``a = t(x)``,
+  ``c = -y``, right-hand side and starting point (1 − τ), coefficients = −y of the dual);
+* ``_fn_preprocessed`` follows quantreg's R function ``rq.fit.pfn`` (band from a sample,
+  globs of the students above and below it, fix-ups; ``Mm.factor`` 0.8, 3 fix-ups, the 10 %
+  rule).
+
+What differs from the original: the stopping gap is 1e-10·max(Σ|y|, 1) instead of 1e-6; a
+singular normal matrix is solved by least squares instead of stopping; the preprocessing
+starts above 10,000 students, with one sample of round(√p·n^(2/3)) students drawn with a
+fixed seed for every τ (quantreg: a new random sample of round(((p + 1)·n)^(2/3)) each
+round); a round with too many fix-ups widens the band (m doubled) around the latest
+solution, and after four rounds the whole problem is solved.
+
+Reference
+---------
+Portnoy, S. and Koenker, R. (1997). The Gaussian hare and the Laplacian tortoise:
+computability of squared-error versus absolute-error estimators. *Statistical Science*
+12(4), 279–300. doi:10.1214/ss/1030037960
+
+Licence
+-------
+quantreg is distributed under the GNU General Public License, version 2 or later
+(``GPL (>= 2)``); copyright Roger Koenker and the package's contributors. A translation of its
+code is a derivative of it, so the MIT licence of qualitykit (``pyproject.toml``) does not
+cover this module's solver: until the maintainers settle this (by licensing the module, or
+the package, under the GPL, or by replacing the solver with one written from the paper
+alone), treat ``_lp_fnm``, ``_fn`` and ``_fn_preprocessed`` as GPL-2.0-or-later code. The
+B-spline basis (``spline_knots``, ``bspline_basis``) is not taken from quantreg: it uses
+SciPy's B-splines, with the inner knots at the prior's quintiles as Betebenner's SGP package
+places them.
 """
 
 from __future__ import annotations

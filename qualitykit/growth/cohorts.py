@@ -19,12 +19,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..io.titles import order_exams
 from ..schema import sat_mask, sat_rows
 from ..standard import Standard
 from ..subjects import in_teaching_order
 from ..term.compare import hedges_g
 from ..term.indicators import summary
+from .exams import exam_order
+from .trend import unit_lines
+from .value_added import match_exams
 
 __all__ = ["CohortComparison", "cohort_compare", "CohortTrack", "track_cohort", "read_reference"]
 
@@ -44,8 +46,10 @@ class CohortComparison:
         ``ref_sd``, ``ref_position`` ((mean − reference mean) / reference SD) and
         ``ref_above_mean_rate`` (超均率 against the reference).
     effects : DataFrame
-        One row per exam × subject against the baseline exam: ``hedges_g`` with
-        ``hedges_g_low``/``hedges_g_high``, and ``comparison`` (what the numbers compare).
+        One row per exam × subject against the baseline exam: ``baseline``, ``n`` and
+        ``n_baseline`` (pupils who sat), ``hedges_g`` with ``hedges_g_low``/``hedges_g_high``,
+        ``ref_change`` (change of ``ref_position`` since the baseline, when both exams have a
+        reference) and ``comparison`` (what the numbers compare).
     baseline : str
     """
 
@@ -99,7 +103,7 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     >>> c.effects["comparison"].iloc[0]
     '原始分效应量：各年试卷不同，差异可能来自试卷难度，仅供参考'
     """
-    order = list(exams) if exams is not None else order_exams(scores["exam"].unique())
+    order = exam_order(scores, exams)
     scores = scores[scores["exam"].isin(order)]
     base = baseline or order[0]
     if base not in order:
@@ -107,19 +111,36 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     reference = read_reference(reference)
     what = "相对共同参照（县/区同卷）的标准化位置：可比"
     if anchor:
-        if reference is not None:
-            raise ValueError("reference 与 anchor 只能给一个（参照要么是县/区均分，要么是锚定组）。")
-        missing = [c for c in anchor if c not in scores]
-        if missing:
-            raise ValueError(f"锚定组的列 {missing} 不在成绩表中（anchor columns）。")
-        in_anchor = np.logical_and.reduce([scores[c].astype(str).eq(str(v))
-                                           for c, v in anchor.items()])
-        ref_rows = scores[in_anchor & sat_mask(scores)]
-        reference = (ref_rows.groupby(["exam", "subject"])["score"].agg(["mean", "std"])
-                     .rename(columns={"std": "sd"}).reset_index())
-        scores = scores[~in_anchor]
-        what = ("相对锚定组（" + "，".join(f"{c}={v}" for c, v in anchor.items())
-                + "）的标准化位置：锚定组每年都在时可比")
+        scores, reference, what = _anchor_reference(scores, anchor, reference)
+    ind = _year_indicators(scores, order, reference, standard)
+    effects = _effects(sat_rows(scores), ind, order, base,
+                       what if reference is not None else None, confidence)
+    return CohortComparison(indicators=ind, effects=effects, baseline=base)
+
+
+def _anchor_reference(scores: pd.DataFrame, anchor: dict,
+                      reference: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The anchor group's mean and SD per exam × subject as the reference, the scores
+    without the anchor's rows, and what the comparison then is."""
+    if reference is not None:
+        raise ValueError("reference 与 anchor 只能给一个（参照要么是县/区均分，要么是锚定组）。")
+    missing = [c for c in anchor if c not in scores]
+    if missing:
+        raise ValueError(f"锚定组的列 {missing} 不在成绩表中（anchor columns）。")
+    in_anchor = np.logical_and.reduce([scores[c].astype(str).eq(str(v))
+                                       for c, v in anchor.items()])
+    ref_rows = scores[in_anchor & sat_mask(scores)]
+    reference = (ref_rows.groupby(["exam", "subject"])["score"].agg(["mean", "std"])
+                 .rename(columns={"std": "sd"}).reset_index())
+    what = ("相对锚定组（" + "，".join(f"{c}={v}" for c, v in anchor.items())
+            + "）的标准化位置：锚定组每年都在时可比")
+    return scores[~in_anchor], reference, what
+
+
+def _year_indicators(scores: pd.DataFrame, order: list[str], reference: pd.DataFrame | None,
+                     standard: Standard | str | None) -> pd.DataFrame:
+    """:attr:`CohortComparison.indicators`: 三率一分 per exam × subject, and each year's
+    position against the reference when there is one; exams in ``order``."""
     ind = summary(scores, by=["exam", "subject"], standard=standard)
     ind = ind[["exam", "subject", "n_sat", "mean", "sd", "pass_rate", "excellent_rate",
                "low_rate"]]
@@ -130,9 +151,18 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
         ind["ref_position"] = (ind["mean"] - ind["ref_mean"]) / ind["ref_sd"]
         ind["ref_above_mean_rate"] = (ind["mean"] - ind["ref_mean"]) / ind["ref_mean"]
     ind["_order"] = ind["exam"].map({e: i for i, e in enumerate(order)})
-    ind = in_teaching_order(ind.sort_values("_order", kind="stable"), ["subject"]) \
+    return in_teaching_order(ind.sort_values("_order", kind="stable"), ["subject"]) \
         .sort_values(["_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
-    sat = sat_rows(scores)
+
+
+#: What a 届 comparison without a common reference is.
+_RAW = "原始分效应量：各年试卷不同，差异可能来自试卷难度，仅供参考"
+
+
+def _effects(sat: pd.DataFrame, ind: pd.DataFrame, order: list[str], base: str,
+             what: str | None, confidence: float) -> pd.DataFrame:
+    """:attr:`CohortComparison.effects`: every exam × subject against the baseline exam.
+    ``what`` says what a reference comparison is (None: there is no reference)."""
     rows = []
     q = stats.norm.ppf((1 + confidence) / 2)
     for exam in order:
@@ -142,26 +172,35 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
             now = sat.loc[sat["exam"].eq(exam) & sat["subject"].eq(subject), "score"].to_numpy(float)
             then = sat.loc[sat["exam"].eq(base) & sat["subject"].eq(subject), "score"] \
                 .to_numpy(float)
-            g = hedges_g(now, then)
-            n1, n2 = len(now), len(then)
-            se = np.sqrt((n1 + n2) / (n1 * n2) + g**2 / (2 * (n1 + n2))) if n1 and n2 else np.nan
-            row = {"exam": exam, "subject": subject, "baseline": base, "n": n1, "n_baseline": n2,
-                   "hedges_g": g, "hedges_g_low": g - q * se, "hedges_g_high": g + q * se}
-            has_ref = reference is not None and ind.loc[
-                ind["exam"].isin([exam, base]) & ind["subject"].eq(subject),
-                "ref_position"].notna().sum() == 2
-            if has_ref:
-                pos = ind.set_index(["exam", "subject"])["ref_position"]
-                row["ref_change"] = pos[(exam, subject)] - pos[(base, subject)]
-                row["comparison"] = what
-            else:
-                row["ref_change"] = np.nan
-                row["comparison"] = "原始分效应量：各年试卷不同，差异可能来自试卷难度，仅供参考"
-            rows.append(row)
-    effects = pd.DataFrame(rows, columns=["exam", "subject", "baseline", "n", "n_baseline",
-                                          "hedges_g", "hedges_g_low", "hedges_g_high", "ref_change",
-                                          "comparison"])
-    return CohortComparison(indicators=ind, effects=effects, baseline=base)
+            rows.append({"exam": exam, "subject": subject, "baseline": base,
+                         **_hedges_interval(now, then, q),
+                         **_reference_change(ind, exam, base, subject, what)})
+    return pd.DataFrame(rows, columns=["exam", "subject", "baseline", "n", "n_baseline",
+                                       "hedges_g", "hedges_g_low", "hedges_g_high", "ref_change",
+                                       "comparison"])
+
+
+def _hedges_interval(now: np.ndarray, then: np.ndarray, q: float) -> dict:
+    """Hedges g of ``now`` against ``then`` with its normal-approximation interval
+    (± q·SE, SE² = (n₁ + n₂)/(n₁n₂) + g²/(2(n₁ + n₂)))."""
+    g = hedges_g(now, then)
+    n1, n2 = len(now), len(then)
+    se = np.sqrt((n1 + n2) / (n1 * n2) + g**2 / (2 * (n1 + n2))) if n1 and n2 else np.nan
+    return {"n": n1, "n_baseline": n2, "hedges_g": g, "hedges_g_low": g - q * se,
+            "hedges_g_high": g + q * se}
+
+
+def _reference_change(ind: pd.DataFrame, exam: str, base: str, subject: str,
+                      what: str | None) -> dict:
+    """The change in position against the reference since the baseline, when both exams
+    have one, and what the comparison is."""
+    has_ref = what is not None and ind.loc[
+        ind["exam"].isin([exam, base]) & ind["subject"].eq(subject),
+        "ref_position"].notna().sum() == 2
+    if not has_ref:
+        return {"ref_change": np.nan, "comparison": _RAW}
+    pos = ind.set_index(["exam", "subject"])["ref_position"]
+    return {"ref_change": pos[(exam, subject)] - pos[(base, subject)], "comparison": what}
 
 
 _REFERENCE_HEADERS = {"考试": "exam", "科目": "subject", "均分": "mean", "平均分": "mean",
@@ -254,22 +293,38 @@ def track_cohort(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     >>> qk.track_cohort(s).students["path"].value_counts().to_dict()
     {'stayed': 167, 'left': 9, 'joined': 4}
     """
-    order = list(exams) if exams is not None else order_exams(scores["exam"].unique())
+    order = exam_order(scores, exams)
     if len(order) < 2:
         raise ValueError("track_cohort 需要至少两次考试（同一届学生的前后两次）。")
     scores = scores[scores["exam"].isin(order)].copy()
     scores["student_id"] = scores["student_id"].astype(str)
-    uncertain = pd.DataFrame(columns=["exam", "student_id", "name", "class_id", "joined_to",
-                                      "name_match"])
+    uncertain = pd.DataFrame(columns=_UNCERTAIN_COLUMNS)
     if match_names and "name" in scores:
         scores, uncertain = _join_by_name(scores, order)
+    present, students = _paths(scores, order)
+    students = _student_rows(students, scores, uncertain)
+    first, last = order[0], order[-1]
+    entry_exit = _entry_exit(scores, students, first, last)
+    lines = unit_lines(scores, order, "class_id")
+    students.insert(4, "unit", [lines.get((e, c)) for e, c in
+                                zip(students["last_exam"], students["exit_class"])])
+    entry_line = {sid: lines.get((first, c)) for sid, c in
+                  zip(present.index, present[first]) if pd.notna(c)}
+    classes = _class_account(students, entry_exit, entry_line)
+    return CohortTrack(students=students, entry_exit=entry_exit, classes=classes,
+                       uncertain=uncertain.reset_index(drop=True), exams=order)
+
+
+def _paths(scores: pd.DataFrame, order: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each pupil's class at each exam (pupils × exams), and his record: ``path``,
+    ``n_exams``, ``first_exam``, ``last_exam``, ``entry_class``, ``exit_class``,
+    ``class_changed``."""
     once = scores.drop_duplicates(["student_id", "exam"])
     present = once.pivot(index="student_id", columns="exam", values="class_id").reindex(
         columns=order)
     seen_at = (pd.crosstab(once["student_id"], once["exam"]).reindex(
         index=present.index, columns=order, fill_value=0) > 0)  # present even without a class
-    first, last = order[0], order[-1]
-    at_first, at_last = seen_at[first], seen_at[last]
+    at_first, at_last = seen_at[order[0]], seen_at[order[-1]]
     students = pd.DataFrame({"student_id": present.index})
     students["path"] = np.select([(at_first & at_last).to_numpy(), at_last.to_numpy(),
                                   at_first.to_numpy()], ["stayed", "joined", "left"],
@@ -278,30 +333,30 @@ def track_cohort(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     students["n_exams"] = seen.sum(axis=1)
     students["first_exam"] = [order[i] for i in seen.argmax(axis=1)]
     students["last_exam"] = [order[len(order) - 1 - i] for i in seen[:, ::-1].argmax(axis=1)]
-    classes_seen = present.ffill(axis=1)
     students["entry_class"] = present.bfill(axis=1).iloc[:, 0].to_numpy()
-    students["exit_class"] = classes_seen.iloc[:, -1].to_numpy()
+    students["exit_class"] = present.ffill(axis=1).iloc[:, -1].to_numpy()
     students["class_changed"] = present.apply(lambda r: r.dropna().nunique() > 1, axis=1) \
         .to_numpy()
+    return present, students
+
+
+def _student_rows(students: pd.DataFrame, scores: pd.DataFrame,
+                  uncertain: pd.DataFrame) -> pd.DataFrame:
+    """The pupils' records with ``name`` and ``matched_by``, in the documented columns, by
+    exit class."""
     names = scores.drop_duplicates("student_id").set_index("student_id")
     students["name"] = students["student_id"].map(names["name"]) if "name" in names else ""
     joined = set(uncertain.loc[uncertain["name_match"].eq("joined"), "joined_to"])
     students["matched_by"] = np.where(students["student_id"].isin(joined), "name", "student_id")
     students = students[["student_id", "name", "entry_class", "exit_class", "path", "n_exams",
                          "first_exam", "last_exam", "matched_by", "class_changed"]]
-    students = in_teaching_order(students.rename(columns={"exit_class": "class_id"}),
-                                  ["class_id", "student_id"]).rename(
+    return in_teaching_order(students.rename(columns={"exit_class": "class_id"}),
+                             ["class_id", "student_id"]).rename(
         columns={"class_id": "exit_class"}).reset_index(drop=True)
-    entry_exit = _entry_exit(scores, students, first, last)
-    from .trend import _lines
-    lines = _lines(scores, order, "class_id")
-    students.insert(4, "unit", [lines.get((e, c)) for e, c in
-                                zip(students["last_exam"], students["exit_class"])])
-    entry_line = {sid: lines.get((first, c)) for sid, c in
-                  zip(present.index, present[first]) if pd.notna(c)}
-    classes = _class_account(students, entry_exit, entry_line)
-    return CohortTrack(students=students, entry_exit=entry_exit, classes=classes,
-                       uncertain=uncertain.reset_index(drop=True), exams=order)
+
+
+#: The columns of :attr:`CohortTrack.uncertain`.
+_UNCERTAIN_COLUMNS = ["exam", "student_id", "name", "class_id", "joined_to", "name_match"]
 
 
 def _join_by_name(scores: pd.DataFrame, order: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -332,12 +387,11 @@ def _join_by_name(scores: pd.DataFrame, order: list[str]) -> tuple[pd.DataFrame,
                           "class_id": cls, "joined_to": "", "name_match": "ambiguous"})
     out = scores.copy()
     out["student_id"] = out["student_id"].replace(mapping)
-    return out, pd.DataFrame(found, columns=["exam", "student_id", "name", "class_id",
-                                             "joined_to", "name_match"])
+    return out, pd.DataFrame(found, columns=_UNCERTAIN_COLUMNS)
 
 
 def _entry_exit(scores, students, first, last) -> pd.DataFrame:
-    from .value_added import match_exams
+    """Pupils who sat the first and the last exam, per subject: scores, Z and their change."""
     both = match_exams(scores[scores["exam"].eq(last)], scores[scores["exam"].eq(first)])
     both = both[both["match"].eq("matched")].rename(columns={
         "prev_score": "entry_score", "score": "exit_score", "z_entry": "entry_z",

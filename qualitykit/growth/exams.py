@@ -13,7 +13,7 @@ import pandas as pd
 from ..io.titles import order_exams
 from ..standard import Standard, get_standard
 
-__all__ = ["Exams", "load_exams", "pre_post"]
+__all__ = ["Exams", "load_exams", "pre_post", "exam_order"]
 
 
 @dataclass
@@ -66,52 +66,90 @@ def load_exams(score_files: Sequence[str | Path] | None = None, *,
     full_marks, school, standard : optional
         As for :func:`qualitykit.load_term`.
 
+    Returns
+    -------
+    Exams
+
     Examples
     --------
     >>> e = load_exams(grade=5)
     >>> e.exams, sorted(e.scores.groupby("exam")["grade"].first().tolist())
     (['2023-2024-2 期末', '2024-2025-2 期末', '2025-2026-2 期末'], [3, 4, 5])
     """
-    from ..io.sample import SCHOOL, YEARS, sample_path
-    from ..io.scores import read_scores, read_teachers
-    from ..subjects import canonical_subject
+    from ..io.sample import sample_path
+    from ..io.scores import read_teachers
     from ..term.load import read_options
 
     std = get_standard(standard or None)
     options = read_options(std, full_marks, school, roster_file)
-    frames = []
     if not score_files:
-        names = list(exams) if exams else [f"{y}-2 期末" for y in YEARS]
-        unknown = [n for n in names if n[:9] not in YEARS]
-        if unknown:
-            raise ValueError(f"示例学校没有考试 {unknown}；有 {YEARS} 各学年的 -1/-2 期中、期末，"
-                             "如 2025-2026-1 期末。")
-        grade = grade or 5
-        last_year = YEARS.index(order_exams(names)[-1][:9])
-        for name in names:
-            g = grade - (last_year - YEARS.index(name[:9])) if cohort else grade
-            if g < 1:
-                continue
-            frames.append(read_scores(sample_path(name, grade=g)))
-        teacher_file = teacher_file or sample_path(names[-1], grade, kind="teachers")
-        source = f"示例学校（{SCHOOL}）"
+        frames, source = _sample_exams(exams, grade, cohort)
+        teacher_file = teacher_file or sample_path(kind="teachers")
     else:
-        names = list(exams or [])
-        if names and len(names) != len(score_files):
-            raise ValueError(f"exams 给了 {len(names)} 个名称，成绩表有 {len(score_files)} 个；"
-                             "请一一对应，或留空（按表中写明的考试）。")
-        for i, path in enumerate(score_files):
-            frames.append(read_scores(path, exam=names[i] if names else None, **options))
-        source = "、".join(Path(p).name for p in score_files)
-    scores = pd.concat(frames, ignore_index=True)
+        frames, source = _exam_files(score_files, exams, options)
+    scores = _common_subjects(pd.concat(frames, ignore_index=True), subjects)
+    teachers = read_teachers(teacher_file) if teacher_file else None
+    return Exams(scores=scores, exams=order_exams(scores["exam"].unique()), teachers=teachers,
+                 standard=std, source=source)
+
+
+def exam_order(scores: pd.DataFrame, exams: Sequence[str] | None = None) -> list[str]:
+    """The exams to analyse, in order: ``exams`` as given, or every exam of ``scores`` in the
+    order they were sat (:func:`qualitykit.io.titles.order_exams`).
+
+    >>> exam_order(pd.DataFrame({"exam": ["九上期末", "八下期末", "九上期末"]}))
+    ['八下期末', '九上期末']
+    """
+    return list(exams) if exams is not None else order_exams(scores["exam"].unique())
+
+
+def _sample_exams(exams: Sequence[str] | None, grade: int | None,
+                  cohort: bool) -> tuple[list[pd.DataFrame], str]:
+    """The bundled sample school's exams (one grade lower per year back for a cohort) and
+    the source."""
+    from ..io.sample import SCHOOL, YEARS, sample_path
+    from ..io.scores import read_scores
+
+    names = list(exams) if exams else [f"{y}-2 期末" for y in YEARS]
+    unknown = [n for n in names if n[:9] not in YEARS]
+    if unknown:
+        raise ValueError(f"示例学校没有考试 {unknown}；有 {YEARS} 各学年的 -1/-2 期中、期末，"
+                         "如 2025-2026-1 期末。")
+    grade = grade or 5
+    last_year = YEARS.index(order_exams(names)[-1][:9])
+    frames = []
+    for name in names:
+        g = grade - (last_year - YEARS.index(name[:9])) if cohort else grade
+        if g < 1:
+            continue
+        frames.append(read_scores(sample_path(name, grade=g)))
+    return frames, f"示例学校（{SCHOOL}）"
+
+
+def _exam_files(score_files: Sequence[str | Path], exams: Sequence[str] | None,
+                options: dict) -> tuple[list[pd.DataFrame], str]:
+    """The school's score sheets, one per exam (named by ``exams`` when given), and the
+    source."""
+    from ..io.scores import read_scores
+
+    names = list(exams or [])
+    if names and len(names) != len(score_files):
+        raise ValueError(f"exams 给了 {len(names)} 个名称，成绩表有 {len(score_files)} 个；"
+                         "请一一对应，或留空（按表中写明的考试）。")
+    frames = [read_scores(path, exam=names[i] if names else None, **options)
+              for i, path in enumerate(score_files)]
+    return frames, "、".join(Path(p).name for p in score_files)
+
+
+def _common_subjects(scores: pd.DataFrame, subjects: Sequence[str] | None) -> pd.DataFrame:
+    """The subjects asked for (all by default) that every exam has."""
+    from ..subjects import canonical_subject
+
     if subjects:
         wanted = [canonical_subject(s) or s for s in subjects]
         scores = scores[scores["subject"].isin(wanted)]
     in_all = set.intersection(*(set(g["subject"]) for _, g in scores.groupby("exam")))
-    scores = scores[scores["subject"].isin(in_all)].reset_index(drop=True)
-    teachers = read_teachers(teacher_file) if teacher_file else None
-    return Exams(scores=scores, exams=order_exams(scores["exam"].unique()), teachers=teachers,
-                 standard=std, source=source)
+    return scores[scores["subject"].isin(in_all)].reset_index(drop=True)
 
 
 def pre_post(data: pd.DataFrame, *, entry: str, exit: str, by: str,

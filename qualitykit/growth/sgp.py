@@ -55,7 +55,9 @@ class Growth:
         ``median_low``/``median_high`` (distribution-free interval of the median),
         ``mean_sgp``, ``low_growth`` (share with SGP < 35), ``high_growth`` (share > 65).
     models : DataFrame
-        One row per fitted grade × subject × number of priors: ``n``, ``knots``, ``solver``.
+        One row per fitted grade × subject × number of priors: ``grade``, ``subject``,
+        ``n_priors``, ``n`` (pupils in the fit), ``knots`` (inner knots of each prior),
+        ``solver``.
     """
 
     students: pd.DataFrame
@@ -111,10 +113,25 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     9       5-3  41        39.0        23.0         68.0
     13      5-4  44        39.0        30.0         55.0
     """
-    from ..term.indicators import row_lines
-
     std = get_standard(standard)
     priors = [previous] if isinstance(previous, pd.DataFrame) else list(previous)
+    by, ids = _check_inputs(current, priors, by)
+    rows, names = _with_priors(current, priors, ids, by)
+    rows = _with_lines(rows, std)
+    models = _fit_norm_groups(rows, names, std, solver)
+    students = rows.drop(columns=["_pass", "_excellent"])
+    students = in_teaching_order(students, unit_keys(students, ["class_id", "subject",
+                                                                 "student_id"])
+                                  if "class_id" in students else ["subject", "student_id"])
+    groups = _groups(students, by, confidence)
+    return Growth(students=students.reset_index(drop=True), groups=groups,
+                  models=pd.DataFrame(models))
+
+
+def _check_inputs(current: pd.DataFrame, priors: list[pd.DataFrame],
+                  by: str | None) -> tuple[str, list[str]]:
+    """The group column and the pupil keys; refuses no prior, a missing group column and a
+    pupil with two rows for one subject."""
     if not priors:
         raise ValueError("growth_percentiles 需要至少一次之前的考试（previous）。")
     by = default_unit(current, by)
@@ -126,24 +143,45 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     for i, table in enumerate(priors):
         check_unique_students(table, what=f"第 {i + 1} 次前测（previous）",
                               function="growth_percentiles", keys=ids)
-    now = _sat(current)
+    return by, ids
+
+
+def _with_priors(current: pd.DataFrame, priors: list[pd.DataFrame], ids: list[str],
+                 by: str) -> tuple[pd.DataFrame, list[str]]:
+    """The pupils who sat the current exam with ``prior_score`` (``prior_score_2`` …) and
+    ``n_priors``, the number of consecutive priors, most recent first; and the prior columns."""
+    now = sat_rows(current)
     info = [c for c in ("name", "school", "grade", "class_id", by) if c in now]
     rows = now[list(dict.fromkeys([*ids, "subject", *info, "score", "full_mark"]))]
     names = []
     for i, table in enumerate(priors):
         name = "prior_score" if i == 0 else f"prior_score_{i + 1}"
         names.append(name)
-        before = _sat(table)[[*ids, "subject", "score"]].rename(columns={"score": name})
+        before = sat_rows(table)[[*ids, "subject", "score"]].rename(columns={"score": name})
         rows = rows.merge(before, on=[*ids, "subject"], how="left")
-    # the number of consecutive priors, most recent first
     have = rows[names].notna().to_numpy()
     rows["n_priors"] = np.cumprod(have, axis=1).sum(axis=1)
+    return rows, names
+
+
+def _with_lines(rows: pd.DataFrame, std: Standard) -> pd.DataFrame:
+    """Each pupil's pass and excellent lines (``_pass``, ``_excellent``) and the empty result
+    columns ``sgp``, ``sgp_to_pass``, ``sgp_to_excellent``, ``note``."""
+    from ..term.indicators import row_lines
+
     lines = row_lines(rows.assign(status="sat"), std)
     rows["_pass"], rows["_excellent"] = np.asarray(lines["pass"]), np.asarray(lines["excellent"])
     rows["sgp"] = np.nan
     rows["sgp_to_pass"] = rows["sgp_to_excellent"] = np.nan
     rows["note"] = np.where(rows["n_priors"].eq(0), "无上次成绩", "")
-    # the norm group is everyone passed in (all schools of a 联考), per grade × subject
+    return rows
+
+
+def _fit_norm_groups(rows: pd.DataFrame, names: list[str], std: Standard,
+                     solver: str) -> list[dict]:
+    """Fit every grade × subject (its norm group: everyone passed in, all schools of a 联考)
+    for each number of priors, writing ``sgp``, ``sgp_to_*`` and ``note`` into ``rows``;
+    returns one model row per fit."""
     scope = [k for k in ("grade", "subject") if k in rows]
     models = []
     for key, part in rows.groupby(scope, sort=False, dropna=False):
@@ -165,17 +203,7 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
                                                                    part[f"_{line}"])
             models.append({**dict(zip(scope, key if isinstance(key, tuple) else (key,))),
                            "n_priors": order, "n": len(fit), "knots": knots, "solver": solver})
-    students = rows.drop(columns=["_pass", "_excellent"])
-    students = in_teaching_order(students, unit_keys(students, ["class_id", "subject",
-                                                                 "student_id"])
-                                  if "class_id" in students else ["subject", "student_id"])
-    groups = _groups(students, by, confidence)
-    return Growth(students=students.reset_index(drop=True), groups=groups,
-                  models=pd.DataFrame(models))
-
-
-def _sat(scores: pd.DataFrame) -> pd.DataFrame:
-    return sat_rows(scores)
+    return models
 
 
 def _fit(fit: pd.DataFrame, use: pd.DataFrame, names: list[str], solver: str):

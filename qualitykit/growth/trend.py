@@ -27,13 +27,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..io.titles import order_exams
 from ..schema import unit_keys, unit_labels
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
+from .exams import exam_order
 from .value_added import sat_z, value_added
 
-__all__ = ["Trend", "trend", "FLAGS"]
+__all__ = ["Trend", "trend", "FLAGS", "unit_lines"]
 
 #: Kinds of flag.
 FLAGS = ("decline", "bottom", "bottom_unsupported")
@@ -116,29 +116,43 @@ def trend(scores: pd.DataFrame, *, by: str = "class_id", teachers: pd.DataFrame 
     2  2025-2026-1 期末      5-2   教师116   -0.16
     """
     std = get_standard(standard)
-    order = list(exams) if exams is not None else order_exams(scores["exam"].unique())
-    scores = scores[scores["exam"].isin(order)]
+    order = exam_order(scores, exams)
+    scores = _with_teachers(scores[scores["exam"].isin(order)], by, teachers)
+    positions = pd.concat([_positions(scores[scores["exam"].eq(e)], by, confidence, scale)
+                           for e in order], ignore_index=True)
+    added = _periods(scores, order, by, confidence, scale, std)
+    keys = unit_keys(scores, [by])
+    lines = _school_lines(scores, order, by) if len(keys) > 1 else unit_lines(scores, order, by)
+    positions["unit"] = _line_names(positions, keys, lines)
+    added["unit"] = _line_names(added, keys, lines)
+    flags = _flags(positions, added, order, std.trend_periods)
+    return Trend(positions=positions, value_added=added, flags=flags, exams=order, by=by)
+
+
+def _with_teachers(scores: pd.DataFrame, by: str,
+                   teachers: pd.DataFrame | None) -> pd.DataFrame:
+    """The scores with each class's teacher, when the unit is the teacher or a 教学编排表 is
+    given; refuses ``by="teacher"`` without one."""
     if by == "teacher" or (teachers is not None and "teacher" not in scores):
         if teachers is None:
             raise ValueError("按教师看趋势需要教学编排表（teachers=）。")
         from ..term.teachers import assign_teachers
         scores = assign_teachers(scores, teachers)
-    positions = pd.concat([_positions(scores[scores["exam"].eq(e)], by, confidence, scale)
-                           for e in order], ignore_index=True)
+    return scores
+
+
+def _periods(scores: pd.DataFrame, order: list[str], by: str, confidence: float, scale: str,
+             std: Standard) -> pd.DataFrame:
+    """:func:`value_added` of every pair of consecutive exams, with ``exam`` and
+    ``prev_exam``."""
     periods = []
     for prev, cur in itertools.pairwise(order):
         va = value_added(scores[scores["exam"].eq(cur)], scores[scores["exam"].eq(prev)], by=by,
                          confidence=confidence, scale=scale, standard=std)
         if len(va.units):
             periods.append(va.units.assign(exam=cur, prev_exam=prev))
-    added = pd.concat(periods, ignore_index=True) if periods else pd.DataFrame(
+    return pd.concat(periods, ignore_index=True) if periods else pd.DataFrame(
         columns=[by, "subject", "exam", "prev_exam", "estimate", "low", "high", "va_method"])
-    keys = unit_keys(scores, [by])
-    lines = _school_lines(scores, order, by) if len(keys) > 1 else _lines(scores, order, by)
-    positions["unit"] = _line_names(positions, keys, lines)
-    added["unit"] = _line_names(added, keys, lines)
-    flags = _flags(positions, added, order, std.trend_periods)
-    return Trend(positions=positions, value_added=added, flags=flags, exams=order, by=by)
 
 
 def _positions(exam: pd.DataFrame, by: str, confidence: float, scale: str) -> pd.DataFrame:
@@ -167,7 +181,7 @@ def _school_lines(scores: pd.DataFrame, order: list[str], by: str) -> dict[tuple
     followed within the school (every school of a 联考 has its own 4-2)."""
     lines = {}
     for school, part in scores.groupby("school", sort=False):
-        for (exam, unit), name in _lines(part, order, by).items():
+        for (exam, unit), name in unit_lines(part, order, by).items():
             lines[(exam, school, unit)] = f"{school} {name}"
     return lines
 
@@ -180,12 +194,54 @@ def _line_names(table: pd.DataFrame, keys: list[str], lines: dict) -> list[str]:
             zip(table[["exam", *keys]].itertuples(index=False, name=None), fallback)]
 
 
-def _lines(scores: pd.DataFrame, order: list[str], by: str) -> dict[tuple[str, str], str]:
-    """(exam, unit) → the line it continues. Classes are followed by their pupils."""
+def unit_lines(scores: pd.DataFrame, order: list[str],
+               by: str = "class_id") -> dict[tuple[str, str], str]:
+    """Each unit of each exam → the line it continues, named by the units it went through.
+
+    Classes are followed by their pupils: a class continues the class of the previous exam
+    from which at least half of its pupils came; when two classes came from the same one, the
+    one with more of its pupils continues it and the other starts a line of its own. So
+    四(2)班 → 五(2)班 is the line ``"4-2→5-2"``. Other units (teachers, schools) are each
+    their own line.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Canonical long table of the exams (one school).
+    order : list of str
+        The exams in the order they were sat.
+    by : str
+        The unit column.
+
+    Returns
+    -------
+    dict
+        ``(exam, unit)`` → line name.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"exam": ["a", "a", "b", "b"], "student_id": ["1", "2", "1", "2"],
+    ...                   "class_id": ["4-2", "4-2", "5-2", "5-2"]})
+    >>> unit_lines(t, ["a", "b"])
+    {('a', '4-2'): '4-2→5-2', ('b', '5-2'): '4-2→5-2'}
+    """
     units = scores.drop_duplicates(["exam", by])[["exam", by]].dropna()
     if by != "class_id":
         return {(e, u): u for e, u in units.itertuples(index=False)}
     members = scores.drop_duplicates(["exam", "student_id"])[["exam", "student_id", "class_id"]]
+    root = _line_roots(members, order)
+    names: dict[tuple[str, str], list[str]] = {}
+    for (exam, cls) in sorted(root, key=lambda k: order.index(k[0])):
+        path = names.setdefault(root[(exam, cls)], [])
+        if not path or path[-1] != cls:
+            path.append(cls)
+    # a line is named by the classes it went through: 四(2) → 五(2) is "4-2→5-2"
+    return {key: "→".join(names[r]) for key, r in root.items()}
+
+
+def _line_roots(members: pd.DataFrame, order: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(exam, class) → the (exam, class) its line starts at, following the pupils (``exam``,
+    ``student_id``, ``class_id``) from each exam to the next."""
     root: dict[tuple[str, str], tuple[str, str]] = {}
     for i, exam in enumerate(order):
         here = members[members["exam"].eq(exam)]
@@ -205,13 +261,7 @@ def _lines(scores: pd.DataFrame, order: list[str], by: str) -> dict[tuple[str, s
                 root[(exam, cls)] = root[(order[i - 1], parent)]
         for cls in classes:
             root.setdefault((exam, cls), (exam, cls))
-    names: dict[tuple[str, str], list[str]] = {}
-    for (exam, cls) in sorted(root, key=lambda k: order.index(k[0])):
-        path = names.setdefault(root[(exam, cls)], [])
-        if not path or path[-1] != cls:
-            path.append(cls)
-    # a line is named by the classes it went through: 四(2) → 五(2) is "4-2→5-2"
-    return {key: "→".join(names[r]) for key, r in root.items()}
+    return root
 
 
 def _runs(mask: pd.Series) -> int:

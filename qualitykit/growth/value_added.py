@@ -100,6 +100,14 @@ def match_exams(current: pd.DataFrame, previous: pd.DataFrame, *,
     current exam: new, or absent last time) or ``no_exit`` (sat only the earlier one).
     ``scale="normal"`` uses rank-based normal scores instead of Z (see :func:`value_added`).
     Students are counted in their current class; those who left keep their earlier class.
+
+    Returns
+    -------
+    DataFrame
+        One row per student × subject of either exam: ``keys``, ``name``, ``school``,
+        ``grade``, ``class_id``, ``teacher`` (those the current exam has), ``score``,
+        ``z_exit``, ``prev_class_id`` (when the earlier exam has classes), ``prev_score``,
+        ``z_entry`` and ``match``.
     """
     keys = list(keys)
     now, before = sat_z(current, scale), sat_z(previous, scale)
@@ -122,6 +130,22 @@ def match_exams(current: pd.DataFrame, previous: pd.DataFrame, *,
 
 
 def sat_z(scores: pd.DataFrame, scale: str = "z") -> pd.DataFrame:
+    """The pupils who sat with a score, each with ``z`` within exam × grade × subject.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        A canonical long table.
+    scale : {"z", "normal"}
+        ``"z"``: standard scores (:func:`qualitykit.standardize`); ``"normal"``: rank-based
+        normal scores, Φ⁻¹((rank − ½) / n).
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``scores`` that sat, with ``z``; rows without a Z are left out, and a
+        pupil's second row for the same subject too.
+    """
     sat = sat_rows(scores)
     scope = [k for k in ("exam", "grade", "subject") if k in sat.columns]
     if scale == "normal":  # rank-based normal scores: (rank − ½) / n through the normal quantile
@@ -193,18 +217,34 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str | None
     13      5-4  44     -0.13 -0.28  0.03         2          4
     """
     std = get_standard(standard)
+    _check_exams(current, previous, confidence)
+    by = default_unit(current, by)
+    current = _with_unit(current, by, teachers, covariates)
+    rows, keys, unit = _matched_rows(current, previous, by, list(covariates), scale)
+    students, units, models = _fit_subjects(rows, unit, list(covariates), confidence, std,
+                                            seed, by, pd.unique(current["subject"]))
+    return ValueAdded(students=_student_table(students, keys, by),
+                      units=_unit_table(units, rows, unit, by, keys),
+                      models=in_teaching_order(pd.DataFrame(models, columns=_MODEL_COLUMNS),
+                                               ["subject"]),
+                      by=by, confidence=confidence)
+
+
+def _check_exams(current: pd.DataFrame, previous: pd.DataFrame, confidence: float) -> None:
+    """Refuse a confidence outside (0, 1) and a table holding more than one exam."""
     if not 0 < confidence < 1:
         raise ValueError(f"confidence 应在 0 与 1 之间，收到 {confidence!r}。")
     for name, table in (("current", current), ("previous", previous)):
         if table["exam"].nunique() > 1:
             raise ValueError(f"{name} 中有多次考试 {list(table['exam'].unique())}；value_added "
                              "比较两次考试（入口与出口），每个表只放一次。多次考试请用 trend。")
-    by = default_unit(current, by)
-    current = _with_unit(current, by, teachers)
-    missing = [c for c in covariates if c not in current]
-    if missing:
-        raise ValueError(f"协变量 {missing} 不在成绩表中（covariates must be columns of "
-                         "current）。")
+
+
+def _matched_rows(current: pd.DataFrame, previous: pd.DataFrame, by: str,
+                  covariates: list[str], scale: str) -> tuple[pd.DataFrame, list[str], str]:
+    """Every student × subject of both exams with the unit and covariates; matched pupils
+    without a unit become ``no_unit``. Also the unit's key columns and the model's group
+    column (see :func:`_unit_column`)."""
     ids = [*student_keys(current, previous), "subject"]
     check_unique_students(current, what="出口考试（current）", function="value_added", keys=ids[:-1])
     check_unique_students(previous, what="入口考试（previous）", function="value_added",
@@ -219,34 +259,49 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str | None
     unit = _unit_column(rows, keys)
     no_unit = rows["match"].eq("matched") & rows[unit].isna()
     rows.loc[no_unit, "match"] = "no_unit"
+    return rows, keys, unit
+
+
+def _fit_subjects(rows: pd.DataFrame, unit: str, covariates: list[str], confidence: float,
+                  std: Standard, seed: int, by: str, subjects) -> tuple[pd.DataFrame,
+                                                                      pd.DataFrame, list]:
+    """Fit each subject's models: pupils, units and one model row per subject of
+    ``subjects`` (a subject nobody sat twice still gets its reading)."""
     students, units, models = [], [], []
     rng = np.random.default_rng(seed)
     for subject, part in rows.groupby("subject", sort=False):
-        s, u, m = _fit_subject(part, unit, list(covariates), confidence, std, rng, by)
+        s, u, m = _fit_subject(part, unit, covariates, confidence, std, rng, by)
         students.append(s)
         units.append(u)
         models.append({"subject": subject, **m})
-    seen = {m["subject"] for m in models}  # a subject nobody sat twice still gets its reading
-    models += [_model_row(s) for s in pd.unique(current["subject"]) if s not in seen]
+    seen = {m["subject"] for m in models}
+    models += [_model_row(s) for s in subjects if s not in seen]
     students = pd.concat(students, ignore_index=True) if students else rows
     units = pd.concat(units, ignore_index=True) if units else pd.DataFrame(
         columns=[unit, *_UNIT_COLUMNS])
+    return students, units, models
+
+
+def _unit_table(units: pd.DataFrame, rows: pd.DataFrame, unit: str, by: str,
+                keys: list[str]) -> pd.DataFrame:
+    """The units back under their own columns (school and class, or teacher), in order."""
     if unit != by and len(units):  # back to the school and the class (or teacher)
         names = rows.dropna(subset=[unit]).drop_duplicates(unit)[[unit, *keys]]
         units = names.merge(units, on=unit, how="right").drop(columns=unit)
     elif unit != by:
         units = units.rename(columns={unit: by})
     order = [by, "subject"] if by == "class_id" else ["subject", by]
-    units = in_teaching_order(units, unit_keys(units, order)) if len(units) else units
+    return in_teaching_order(units, unit_keys(units, order)) if len(units) else units
+
+
+def _student_table(students: pd.DataFrame, keys: list[str], by: str) -> pd.DataFrame:
+    """The pupils' columns in their documented order, by class, subject and pupil."""
     columns = [*[k for k in keys if k != by], "student_id", "name", "class_id", "prev_class_id",
                by, "subject", "match", "prev_score", "score", "z_entry", "z_exit", "expected",
                "residual", "value_added"]
     students = students.reindex(columns=list(dict.fromkeys(columns)))
-    students = in_teaching_order(students, unit_keys(students, ["class_id", "subject",
-                                                                 "student_id"]))
-    models = in_teaching_order(pd.DataFrame(models, columns=_MODEL_COLUMNS), ["subject"])
-    return ValueAdded(students=students, units=units, models=models, by=by,
-                      confidence=confidence)
+    return in_teaching_order(students, unit_keys(students, ["class_id", "subject",
+                                                            "student_id"]))
 
 
 def _unit_column(rows: pd.DataFrame, keys: list[str]) -> str:
@@ -259,13 +314,20 @@ def _unit_column(rows: pd.DataFrame, keys: list[str]) -> str:
     return "_unit"
 
 
-def _with_unit(current: pd.DataFrame, by: str, teachers: pd.DataFrame | None) -> pd.DataFrame:
+def _with_unit(current: pd.DataFrame, by: str, teachers: pd.DataFrame | None,
+               covariates: Sequence[str]) -> pd.DataFrame:
+    """The exit exam with its unit column (teachers assigned from ``teachers``); refuses a
+    unit or a covariate that is not there."""
     if by == "teacher" and teachers is not None:
         from ..term.teachers import assign_teachers
-        return assign_teachers(current, teachers)
-    if by not in current:
+        current = assign_teachers(current, teachers)
+    elif by not in current:
         hint = "（按教师请传入教学编排表 teachers=）" if by == "teacher" else ""
         raise ValueError(f"成绩表没有 {by} 列{hint}，无法按它计算增值。")
+    missing = [c for c in covariates if c not in current]
+    if missing:
+        raise ValueError(f"协变量 {missing} 不在成绩表中（covariates must be columns of "
+                         "current）。")
     return current
 
 
@@ -289,6 +351,11 @@ def _model_row(subject: str, n: int = 0, n_units: int = 0) -> dict:
 
 
 def _fit_subject(part, by, covariates, confidence, std, rng, unit_name=None):
+    """One subject: the OLS and mixed models, each pupil's 增值 and each unit's estimate.
+
+    Returns the pupils (with ``expected``, ``residual``, ``value_added``), the units (the
+    columns of :attr:`ValueAdded.units`) and the model row without its subject.
+    """
     import statsmodels.api as sm
 
     fit = part[part["match"].eq("matched")].dropna(subset=["z_entry", "z_exit", *covariates])
@@ -303,30 +370,11 @@ def _fit_subject(part, by, covariates, confidence, std, rng, unit_name=None):
     ols = sm.OLS(y, x).fit()
     out.loc[fit.index, "expected"] = ols.fittedvalues
     out.loc[fit.index, "residual"] = ols.resid
-    q = (1 + confidence) / 2
-    g = fit.assign(residual=ols.resid).groupby(by, sort=False)
-    units = g.agg(n=("residual", "size"), z_entry=("z_entry", "mean"), z_exit=("z_exit", "mean"),
-                  ols=("residual", "mean"), _sd=("residual", "std")).reset_index()
-    half = stats.t.ppf(q, (units["n"] - 1).clip(lower=1)) * units["_sd"] / np.sqrt(units["n"])
-    units["ols_low"], units["ols_high"] = units["ols"] - half, units["ols"] + half
+    units = _ols_units(fit.assign(residual=ols.resid), by, confidence)
     beta, intercept = float(ols.params["z_entry"]), float(ols.params["const"])
-    units["va"] = units["va_low"] = units["va_high"] = units["va_se"] = np.nan
     if n_units >= 3:
-        mixed = _mixed(fit, x, y, by)
-        if mixed is not None:
-            res, effects = mixed
-            beta, intercept = float(res.fe_params["z_entry"]), float(res.fe_params["const"])
-            z = stats.norm.ppf(q)
-            units = units.merge(effects, on=by, how="left", suffixes=("_drop", ""))
-            units = units.drop(columns=[c for c in units if c.endswith("_drop")])
-            units["va_low"] = units["va"] - z * units["va_se"]
-            units["va_high"] = units["va"] + z * units["va_se"]
-            between = float(np.sqrt(max(np.asarray(res.cov_re)[0, 0], 0.0)))
-            within = float(np.sqrt(res.scale))
-            model.update(between_sd=between, within_sd=within,
-                         icc=between**2 / (between**2 + within**2), converged=bool(res.converged))
-            if between < 1e-3:  # on the boundary: every effect shrunk to 0 with a false precision
-                units[["va", "va_low", "va_high", "va_se"]] = np.nan
+        units, fixed = _mixed_units(units, fit, x, y, by, confidence, model)
+        beta, intercept = fixed or (beta, intercept)
     model.update(beta=beta, intercept=intercept)
     out.loc[fit.index, "value_added"] = fit["z_exit"] - beta * fit["z_entry"]
     units["gain"] = units[by].map(out.loc[fit.index].groupby(by)["value_added"].mean())
@@ -341,6 +389,43 @@ def _fit_subject(part, by, covariates, confidence, std, rng, unit_name=None):
     model["reading"] = _subject_reading(part["subject"].iloc[0], units, model, by, confidence,
                                         unit_name or by)
     return out, units[[by, *_UNIT_COLUMNS]], model
+
+
+def _ols_units(fit: pd.DataFrame, by: str, confidence: float) -> pd.DataFrame:
+    """Per unit: pupils, mean entry and exit Z, the mean OLS residual and its t interval; the
+    mixed-model columns still empty."""
+    g = fit.groupby(by, sort=False)
+    units = g.agg(n=("residual", "size"), z_entry=("z_entry", "mean"), z_exit=("z_exit", "mean"),
+                  ols=("residual", "mean"), _sd=("residual", "std")).reset_index()
+    q = (1 + confidence) / 2
+    half = stats.t.ppf(q, (units["n"] - 1).clip(lower=1)) * units["_sd"] / np.sqrt(units["n"])
+    units["ols_low"], units["ols_high"] = units["ols"] - half, units["ols"] + half
+    units["va"] = units["va_low"] = units["va_high"] = units["va_se"] = np.nan
+    return units
+
+
+def _mixed_units(units: pd.DataFrame, fit: pd.DataFrame, x: pd.DataFrame, y: pd.Series,
+                 by: str, confidence: float, model: dict):
+    """The mixed model's shrunken effects with their intervals added to ``units``, its
+    variance components written into ``model``, and its (β, intercept); None for these when
+    the model cannot be fitted. Effects on the boundary (no spread between units) are
+    blanked: every one shrunk to 0 would show a false precision."""
+    mixed = _mixed(fit, x, y, by)
+    if mixed is None:
+        return units, None
+    res, effects = mixed
+    z = stats.norm.ppf((1 + confidence) / 2)
+    units = units.merge(effects, on=by, how="left", suffixes=("_drop", ""))
+    units = units.drop(columns=[c for c in units if c.endswith("_drop")])
+    units["va_low"] = units["va"] - z * units["va_se"]
+    units["va_high"] = units["va"] + z * units["va_se"]
+    between = float(np.sqrt(max(np.asarray(res.cov_re)[0, 0], 0.0)))
+    within = float(np.sqrt(res.scale))
+    model.update(between_sd=between, within_sd=within,
+                 icc=between**2 / (between**2 + within**2), converged=bool(res.converged))
+    if between < 1e-3:  # on the boundary: every effect shrunk to 0 with a false precision
+        units[["va", "va_low", "va_high", "va_se"]] = np.nan
+    return units, (float(res.fe_params["z_entry"]), float(res.fe_params["const"]))
 
 
 def _mixed(fit, x, y, by):

@@ -42,6 +42,7 @@ from ..standard import Standard, get_standard
 
 __all__ = ["item_analysis", "distractors", "cronbach_alpha", "ItemAnalysis", "EBEL", "MISSING"]
 
+#: The columns that together name one paper (those present in the item table).
 PAPER_KEYS = ("exam", "subject", "grade")
 MISSING = ("zero", "listwise", "pairwise")
 #: Ebel's bands for the discrimination D, from the top.
@@ -85,24 +86,42 @@ def cronbach_alpha(wide: pd.DataFrame | np.ndarray, *, missing: str = "listwise"
     X = np.asarray(wide, dtype=float)
     if missing not in MISSING:
         raise ValueError(f"missing 应为 {MISSING} 之一，收到 {missing!r}。")
-    if missing == "zero":
-        X = np.nan_to_num(X, nan=0.0)
-    elif missing == "listwise":
-        X = X[~np.isnan(X).any(axis=1)]
+    X = _apply_missing(X, missing)
     n, k = X.shape
-    if missing == "pairwise":
-        C = pd.DataFrame(X).cov().to_numpy()
-        alpha = k / (k - 1) * (1 - np.trace(C) / C.sum())
-    else:
-        alpha = _alpha(X.var(axis=0, ddof=1).sum(), X.sum(axis=1).var(ddof=1), k)
+    alpha = _alpha_of(X, missing)
     low, high = _feldt(alpha, n, k, confidence)
     return float(alpha), low, high, int(n)
 
 
+def _apply_missing(X: np.ndarray, missing: str) -> np.ndarray:
+    """Students × items under the missing policy: ``zero`` scores a blank 0, ``listwise``
+    drops the students with a blank, ``pairwise`` keeps the blanks."""
+    if missing == "zero":
+        return np.nan_to_num(X, nan=0.0)
+    if missing == "listwise":
+        return X[~np.isnan(X).any(axis=1)]
+    return X
+
+
+def _alpha_of(X: np.ndarray, missing: str) -> float:
+    """Cronbach α of students × items already under the missing policy: from the pairwise
+    covariance matrix for ``pairwise``, from the variances otherwise."""
+    if missing == "pairwise":
+        return _pairwise_alpha(pd.DataFrame(X).cov().to_numpy())
+    return _alpha(X.var(axis=0, ddof=1).sum(), X.sum(axis=1).var(ddof=1), X.shape[1])
+
+
 def _alpha(sum_item_var: float, total_var: float, k: int) -> float:
+    """k/(k − 1)·(1 − Σ var(item) / var(total)); NaN under two items or without spread."""
     if k < 2 or not total_var > 0:
         return np.nan
     return k / (k - 1) * (1 - sum_item_var / total_var)
+
+
+def _pairwise_alpha(C: np.ndarray) -> float:
+    """α from an items × items covariance matrix: k/(k − 1)·(1 − trace C / ΣC)."""
+    k = len(C)
+    return k / (k - 1) * (1 - np.trace(C) / C.sum()) if k > 1 else np.nan
 
 
 def _feldt(alpha: float, n: int, k: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -153,49 +172,22 @@ def _corr(x: np.ndarray, y: np.ndarray) -> float:
 
 def _paper(wide: pd.DataFrame, maxima: pd.Series, std: Standard, missing: str,
            uli_groups: int) -> tuple[pd.DataFrame, dict]:
+    """One paper (or group): one row per item, and the paper's row."""
     X = wide.to_numpy(dtype=float)
     n_missing = int(np.isnan(X).sum())
-    if missing == "zero":
-        X = np.nan_to_num(X, nan=0.0)
-    elif missing == "listwise":
-        X = X[~np.isnan(X).any(axis=1)]
+    X = _apply_missing(X, missing)
     n, k = X.shape
     m = maxima.to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.nanmean(X, axis=0) if n else np.full(k, np.nan)
-        sd = np.nanstd(X, axis=0, ddof=1) if n > 1 else np.full(k, np.nan)
-    out = pd.DataFrame({"item_id": wide.columns, "item_max": m,
-                        "n": (~np.isnan(X)).sum(axis=0), "mean": mean, "sd": sd,
-                        "difficulty": mean / m})
-    out["error_rate"] = 1 - out["difficulty"]
-    out["full_rate"] = np.nanmean(np.where(np.isnan(X), np.nan, X >= m), axis=0) if n else np.nan
+    out = _item_scores(X, m, wide.columns)
     total = np.nansum(X, axis=1)
     enough = n >= std.item_min_students
     for col in ("discrimination", "uli", "rit", "rir", "alpha_if_dropped"):
         out[col] = np.nan
     alpha = low = high = np.nan
     if enough:
-        lower, upper = _groups(total, std.item_group_share)
-        third = _thirds(total, uli_groups)
-        with np.errstate(invalid="ignore"):
-            out["discrimination"] = (np.nanmean(X[upper], axis=0)
-                                     - np.nanmean(X[lower], axis=0)) / m
-            out["uli"] = (np.nanmean(X[third == uli_groups - 1], axis=0)
-                          - np.nanmean(X[third == 0], axis=0)) / m
-        out["rit"] = [_corr(X[:, i], total) for i in range(k)]
-        out["rir"] = [_corr(X[:, i], total - np.nan_to_num(X[:, i])) for i in range(k)]
-        if missing == "pairwise":
-            C = pd.DataFrame(X).cov().to_numpy()
-            alpha = k / (k - 1) * (1 - np.trace(C) / C.sum()) if k > 1 else np.nan
-            keep = [np.arange(k) != i for i in range(k)]
-            out["alpha_if_dropped"] = [
-                (k - 1) / (k - 2) * (1 - np.trace(C[np.ix_(s, s)]) / C[np.ix_(s, s)].sum())
-                if k > 2 else np.nan for s in keep]
-        else:
-            var = X.var(axis=0, ddof=1)
-            alpha = _alpha(var.sum(), total.var(ddof=1), k)
-            out["alpha_if_dropped"] = [_alpha(var.sum() - var[i], (total - X[:, i]).var(ddof=1),
-                                              k - 1) for i in range(k)]
+        _discrimination(out, X, total, m, std.item_group_share, uli_groups)
+        alpha = _alpha_of(X, missing)
+        out["alpha_if_dropped"] = _alpha_if_dropped(X, total, missing)
         low, high = _feldt(alpha, n, k)
     binary = bool(np.all(m == 1) and np.isin(X[~np.isnan(X)], (0.0, 1.0)).all())
     sd_total = float(total.std(ddof=1)) if n > 1 else np.nan
@@ -211,6 +203,45 @@ def _paper(wide: pd.DataFrame, maxima: pd.Series, std: Standard, missing: str,
                                    "题总相关和信度（人数太少，这些指标不稳定）"),
     }
     return out, paper
+
+
+def _item_scores(X: np.ndarray, m: np.ndarray, item_ids) -> pd.DataFrame:
+    """Per item: ``item_max``, ``n``, ``mean``, ``sd``, ``difficulty``, ``error_rate`` and
+    ``full_rate`` (blanks left out)."""
+    n, k = X.shape
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nanmean(X, axis=0) if n else np.full(k, np.nan)
+        sd = np.nanstd(X, axis=0, ddof=1) if n > 1 else np.full(k, np.nan)
+    out = pd.DataFrame({"item_id": item_ids, "item_max": m,
+                        "n": (~np.isnan(X)).sum(axis=0), "mean": mean, "sd": sd,
+                        "difficulty": mean / m})
+    out["error_rate"] = 1 - out["difficulty"]
+    out["full_rate"] = np.nanmean(np.where(np.isnan(X), np.nan, X >= m), axis=0) if n else np.nan
+    return out
+
+
+def _discrimination(out: pd.DataFrame, X: np.ndarray, total: np.ndarray, m: np.ndarray,
+                    share: float, uli_groups: int) -> None:
+    """Write D (upper minus lower ``share`` by total), ULI, RIT and RIR into ``out``."""
+    lower, upper = _groups(total, share)
+    third = _thirds(total, uli_groups)
+    with np.errstate(invalid="ignore"):
+        out["discrimination"] = (np.nanmean(X[upper], axis=0)
+                                 - np.nanmean(X[lower], axis=0)) / m
+        out["uli"] = (np.nanmean(X[third == uli_groups - 1], axis=0)
+                      - np.nanmean(X[third == 0], axis=0)) / m
+    out["rit"] = [_corr(X[:, i], total) for i in range(X.shape[1])]
+    out["rir"] = [_corr(X[:, i], total - np.nan_to_num(X[:, i])) for i in range(X.shape[1])]
+
+
+def _alpha_if_dropped(X: np.ndarray, total: np.ndarray, missing: str) -> list[float]:
+    """Cronbach α without each item in turn."""
+    k = X.shape[1]
+    if missing == "pairwise":
+        C = pd.DataFrame(X).cov().to_numpy()
+        return [_pairwise_alpha(C[np.ix_(s, s)]) for s in (np.arange(k) != i for i in range(k))]
+    var = X.var(axis=0, ddof=1)
+    return [_alpha(var.sum() - var[i], (total - X[:, i]).var(ddof=1), k - 1) for i in range(k)]
 
 
 def _band(value: float, std: Standard) -> str | None:
@@ -282,27 +313,44 @@ def item_analysis(items: pd.DataFrame, *, by: str | list[str] | None = None,
     0         167       20  Cronbach α
     """
     std = get_standard(standard)
+    _check_items(items, missing)
+    keys = [k for k in PAPER_KEYS if k in items.columns]
+    extra = [by] if isinstance(by, str) else list(by or [])
+    item_rows, paper_rows = [], []
+    meta_cols = [c for c in ("item_type", "knowledge_point") if c in items.columns]
+    for label, part in _papers(items, keys + extra):
+        wide, maxima = _wide(part)
+        table, paper = _paper(wide, maxima, std, missing, uli_groups)
+        info = part.drop_duplicates("item_id").set_index("item_id")[meta_cols]
+        item_rows.append(table.join(info, on="item_id").assign(**label))
+        paper_rows.append({**label, **paper})
+    out = _with_readings(pd.concat(item_rows, ignore_index=True), std)
+    front = [*keys, *extra, "item_id", *meta_cols]
+    out = out[front + [c for c in out.columns if c not in front]]
+    return ItemAnalysis(items=out, paper=pd.DataFrame(paper_rows))
+
+
+def _check_items(items: pd.DataFrame, missing: str) -> None:
+    """Refuse an unknown missing policy and an item table without its columns."""
     if missing not in MISSING:
         raise ValueError(f"missing 应为 {MISSING} 之一（缺失的小题分按 0 分、整行删除或成对删除），"
                          f"收到 {missing!r}。")
     need = {"student_id", "item_id", "score", "item_max"} - set(items.columns)
     if need:
         raise ValueError(f"items 缺少列 {sorted(need)}；请用 qualitykit.read_items 或 item_table 得到小题表。")
-    keys = [k for k in PAPER_KEYS if k in items.columns]
-    extra = [by] if isinstance(by, str) else list(by or [])
-    item_rows, paper_rows = [], []
-    meta_cols = [c for c in ("item_type", "knowledge_point") if c in items.columns]
-    groups = items.groupby(keys + extra, sort=False, dropna=False) if keys + extra else [((), items)]
+
+
+def _papers(items: pd.DataFrame, keys: list[str]):
+    """Each paper (or group): the values of ``keys`` as a dict and its rows, in the order
+    met; the whole table when there are no keys."""
+    groups = items.groupby(keys, sort=False, dropna=False) if keys else [((), items)]
     for values, part in groups:
         values = values if isinstance(values, tuple) else (values,)
-        label = dict(zip(keys + extra, values))
-        wide, maxima = _wide(part)
-        table, paper = _paper(wide, maxima, std, missing, uli_groups)
-        info = part.drop_duplicates("item_id").set_index("item_id")[meta_cols]
-        table = table.join(info, on="item_id")
-        item_rows.append(table.assign(**label))
-        paper_rows.append({**label, **paper})
-    out = pd.concat(item_rows, ignore_index=True)
+        yield dict(zip(keys, values)), part
+
+
+def _with_readings(out: pd.DataFrame, std: Standard) -> pd.DataFrame:
+    """The items with ``ebel``, ``difficulty_band``, ``flags`` and ``reading``."""
     out["ebel"] = out["discrimination"].map(_ebel)
     out["difficulty_band"] = out["difficulty"].map(lambda v: _band(v, std))
     flags = pd.DataFrame({
@@ -312,10 +360,7 @@ def item_analysis(items: pd.DataFrame, *, by: str | list[str] | None = None,
         "very_hard": out["difficulty"] <= std.item_very_hard})
     out["flags"] = flags.apply(lambda r: "+".join(c for c in ITEM_FLAGS if r[c]), axis=1)
     out["reading"] = [_reading(r, std) for r in out.itertuples()]
-    front = [*keys, *extra, "item_id", *meta_cols]
-    out = out[front + [c for c in out.columns if c not in front]]
-    paper = pd.DataFrame(paper_rows)
-    return ItemAnalysis(items=out, paper=paper)
+    return out
 
 
 def distractors(items: pd.DataFrame, *, standard: Standard | str | None = None) -> pd.DataFrame:
@@ -346,11 +391,8 @@ def distractors(items: pd.DataFrame, *, standard: Standard | str | None = None) 
         return pd.DataFrame(columns=["item_id", "option", "key", "is_key", "n", "share",
                                      "share_upper", "share_middle", "share_lower",
                                      "upper_minus_lower", "flag"])
-    keys = [k for k in PAPER_KEYS if k in items.columns]
     rows = []
-    for values, part in (items.groupby(keys, sort=False, dropna=False) if keys else [((), items)]):
-        values = values if isinstance(values, tuple) else (values,)
-        label = dict(zip(keys, values))
+    for label, part in _papers(items, [k for k in PAPER_KEYS if k in items.columns]):
         total = part.groupby("student_id", sort=False)["score"].sum(min_count=1).fillna(0)
         lower, upper = _groups(total.to_numpy(), std.item_group_share)
         group_of = pd.Series(np.where(upper, "upper", np.where(lower, "lower", "middle")),
@@ -358,23 +400,36 @@ def distractors(items: pd.DataFrame, *, standard: Standard | str | None = None) 
         mc = part[part["option"].notna()]
         mc = mc.assign(group=mc["student_id"].map(group_of))
         for item, answers in mc.groupby("item_id", sort=False):
-            key = answers["key"].dropna().iloc[0] if answers["key"].notna().any() else None
-            seen = set(answers["option"]) | ({key} if key else set())
-            single = [o for o in seen if len(o) == 1]
-            last = max([ord(o) - 64 for o in single] + [1])  # up to the last letter anyone chose
-            options = [chr(65 + i) for i in range(last)] + sorted(
-                o for o in seen if len(o) > 1) + ([""] if "" in seen else [])
-            size = answers["group"].value_counts()
-            counts = answers.groupby(["option", "group"]).size()
-            for option in options:
-                n = int((answers["option"] == option).sum())
-                share_of = {g: (counts.get((option, g), 0) / size[g]) if size.get(g, 0) else np.nan
-                            for g in ("upper", "middle", "lower")}
-                rows.append({**label, "item_id": item, "option": option, "key": key,
-                             "is_key": option == key, "n": n, "share": n / len(answers),
-                             "share_upper": share_of["upper"], "share_middle": share_of["middle"],
-                             "share_lower": share_of["lower"]})
-    out = pd.DataFrame(rows)
+            rows += _option_rows(answers, {**label, "item_id": item})
+    return _distractor_flags(pd.DataFrame(rows), std)
+
+
+def _option_rows(answers: pd.DataFrame, label: dict) -> list[dict]:
+    """One row per option of one item (every letter up to the last one chosen, multi-letter
+    answers, and ``""`` for 未作答): counts and shares per score group."""
+    key = answers["key"].dropna().iloc[0] if answers["key"].notna().any() else None
+    seen = set(answers["option"]) | ({key} if key else set())
+    single = [o for o in seen if len(o) == 1]
+    last = max([ord(o) - 64 for o in single] + [1])  # up to the last letter anyone chose
+    options = [chr(65 + i) for i in range(last)] + sorted(
+        o for o in seen if len(o) > 1) + ([""] if "" in seen else [])
+    size = answers["group"].value_counts()
+    counts = answers.groupby(["option", "group"]).size()
+    rows = []
+    for option in options:
+        n = int((answers["option"] == option).sum())
+        share_of = {g: (counts.get((option, g), 0) / size[g]) if size.get(g, 0) else np.nan
+                    for g in ("upper", "middle", "lower")}
+        rows.append({**label, "option": option, "key": key,
+                     "is_key": option == key, "n": n, "share": n / len(answers),
+                     "share_upper": share_of["upper"], "share_middle": share_of["middle"],
+                     "share_lower": share_of["lower"]})
+    return rows
+
+
+def _distractor_flags(out: pd.DataFrame, std: Standard) -> pd.DataFrame:
+    """``upper_minus_lower`` and ``flag``: the key reversed, a distractor that attracts the
+    upper group, or one hardly chosen."""
     out["upper_minus_lower"] = out["share_upper"] - out["share_lower"]
     real = out["option"] != ""
     out["flag"] = np.select(

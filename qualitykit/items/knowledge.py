@@ -18,11 +18,11 @@ import re
 import pandas as pd
 
 from ..standard import Standard, get_standard
+from .analysis import PAPER_KEYS
 
 __all__ = ["knowledge_points", "qmatrix", "GRADE_ROW"]
 
 GRADE_ROW = "全年级"
-PAPER_KEYS = ("exam", "subject", "grade")
 _SEPARATORS = re.compile(r"[、,，;；/|]+")
 
 
@@ -106,6 +106,19 @@ def knowledge_points(items: pd.DataFrame, *, by: str | None = "class_id",
         return pd.DataFrame(columns=["class_id", "knowledge_point", "n_items", "points",
                                      "n_students", "rate", "grade_rate", "diff",
                                      "share_losing", "weak"])
+    data = _weighted_scores(items, weights, missing)
+    keys = [k for k in PAPER_KEYS if k in data.columns]
+    per_student = _per_student(data, keys, by, std)
+    col = by or "class_id"
+    grade = _summarise(per_student, [*keys, "knowledge_point"]).assign(**{col: GRADE_ROW})
+    parts = [_summarise(per_student, [*keys, by, "knowledge_point"])] if by else []
+    out = _against_grade(pd.concat([*parts, grade], ignore_index=True), grade, data, keys, std)
+    return _in_report_order(out, grade, keys, col)
+
+
+def _weighted_scores(items: pd.DataFrame, weights: pd.DataFrame, missing: str) -> pd.DataFrame:
+    """One row per student × item × knowledge point: ``earned`` and ``possible`` points,
+    weighted by the Q-matrix; a blank scores 0 (``zero``) or is left out (``skip``)."""
     data = items[items["item_id"].isin(set(weights["item_id"]))].copy()
     if missing == "zero":
         data["score"] = data["score"].fillna(0.0)
@@ -115,36 +128,50 @@ def knowledge_points(items: pd.DataFrame, *, by: str | None = "class_id",
         weights, on="item_id", how="inner")
     data["earned"] = data["score"] * data["weight"]
     data["possible"] = data["item_max"] * data["weight"]
-    keys = [k for k in PAPER_KEYS if k in data.columns]
+    return data
+
+
+def _per_student(data: pd.DataFrame, keys: list[str], by: str | None,
+                 std: Standard) -> pd.DataFrame:
+    """Each student's points on each knowledge point, his own 得分率 and whether he loses the
+    point (below the pass share)."""
     per_student = data.groupby([*keys, *([by] if by else []), "student_id", "knowledge_point"],
                                sort=False, dropna=False)[["earned", "possible"]].sum()
     per_student["own"] = per_student["earned"] / per_student["possible"]
     per_student["losing"] = per_student["own"] < std.pass_line
-    per_student = per_student.reset_index()
-    items_per = data.groupby([*keys, "knowledge_point"], sort=False, dropna=False).agg(
+    return per_student.reset_index()
+
+
+def _summarise(frame: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+    """Per ``group``: ``n_students``, ``share_losing`` and ``rate`` (earned / possible)."""
+    out = frame.groupby(group, sort=False, dropna=False).agg(
+        earned=("earned", "sum"), possible=("possible", "sum"),
+        n_students=("student_id", "nunique"), share_losing=("losing", "mean"))
+    out["rate"] = out["earned"] / out["possible"]
+    return out.drop(columns=["earned", "possible"]).reset_index()
+
+
+def _against_grade(out: pd.DataFrame, grade: pd.DataFrame, data: pd.DataFrame, keys: list[str],
+                   std: Standard) -> pd.DataFrame:
+    """The rates with ``n_items``, ``points``, ``grade_rate``, ``diff`` and ``weak``."""
+    point = [*keys, "knowledge_point"]
+    items_per = data.groupby(point, sort=False, dropna=False).agg(
         n_items=("item_id", "nunique"))
     points = data.drop_duplicates([*keys, "item_id", "knowledge_point"]).groupby(
-        [*keys, "knowledge_point"], sort=False, dropna=False)["possible"].sum().rename("points")
-
-    def summarise(frame: pd.DataFrame, group: list[str]) -> pd.DataFrame:
-        out = frame.groupby(group, sort=False, dropna=False).agg(
-            earned=("earned", "sum"), possible=("possible", "sum"),
-            n_students=("student_id", "nunique"), share_losing=("losing", "mean"))
-        out["rate"] = out["earned"] / out["possible"]
-        return out.drop(columns=["earned", "possible"]).reset_index()
-
-    col = by or "class_id"
-    grade = summarise(per_student, [*keys, "knowledge_point"]).assign(**{col: GRADE_ROW})
-    parts = [summarise(per_student, [*keys, by, "knowledge_point"])] if by else []
-    out = pd.concat([*parts, grade], ignore_index=True)
-    out = out.join(items_per, on=[*keys, "knowledge_point"]).join(
-        points, on=[*keys, "knowledge_point"])
-    out = out.merge(grade[[*keys, "knowledge_point", "rate"]].rename(
-        columns={"rate": "grade_rate"}), on=[*keys, "knowledge_point"], how="left")
+        point, sort=False, dropna=False)["possible"].sum().rename("points")
+    out = out.join(items_per, on=point).join(points, on=point)
+    out = out.merge(grade[[*point, "rate"]].rename(columns={"rate": "grade_rate"}), on=point,
+                    how="left")
     out["diff"] = out["rate"] - out["grade_rate"]
     out["weak"] = (out["rate"] < std.knowledge_weak_rate) & (
         out["share_losing"] >= std.knowledge_weak_share)
-    # weakest knowledge points first (by the grade's rate), classes in order, grade row last
+    return out
+
+
+def _in_report_order(out: pd.DataFrame, grade: pd.DataFrame, keys: list[str],
+                     col: str) -> pd.DataFrame:
+    """Weakest knowledge points first (by the grade's rate), classes in order, grade row last;
+    the documented columns."""
     order = grade.sort_values([*keys, "rate"], kind="stable")["knowledge_point"].tolist()
     out["_kp"] = out["knowledge_point"].map({k: i for i, k in enumerate(dict.fromkeys(order))})
     out["_grade"] = out[col] == GRADE_ROW
@@ -153,6 +180,3 @@ def knowledge_points(items: pd.DataFrame, *, by: str | None = "class_id",
                "grade_rate", "diff", "share_losing", "weak"]
     return out[columns].reset_index(drop=True).astype({"n_items": int, "n_students": int,
                                                         "points": float})
-
-
-
