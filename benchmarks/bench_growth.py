@@ -59,7 +59,7 @@ def main() -> None:
     from statsmodels.regression.quantile_regression import QuantReg
 
     import qualitykit as qk
-    from qualitykit.external.quantreg_fn import bspline_basis, spline_knots
+    from qualitykit.growth.quantile import bspline_basis, spline_knots
 
     current, previous = generate(args.students)
     print(f"{args.students:,} students, {current['class_id'].nunique():,} classes, "

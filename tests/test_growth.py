@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 import qualitykit as qk
-from qualitykit.external.quantreg_fn import bspline_basis, quantile_fit, spline_knots
+from qualitykit.growth.quantile import bspline_basis, quantile_fit, spline_knots
 
 
 def long(ids, classes, scores, exam, subject="数学", grade=5, **extra):

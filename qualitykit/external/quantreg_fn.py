@@ -54,34 +54,8 @@ places them.
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import BSpline
 
-__all__ = ["bspline_basis", "spline_knots", "quantile_fit", "TAUS"]
-
-#: The 100 quantiles of SGP: 0.005, 0.015, …, 0.995.
-TAUS = (np.arange(1, 101) - 0.5) / 100
-
-
-def spline_knots(x: np.ndarray, inner=(0.2, 0.4, 0.6, 0.8)) -> tuple[np.ndarray, float, float]:
-    """Inner knots at the prior score's quintiles (as the SGP package) and the boundary."""
-    x = np.asarray(x, float)
-    knots = np.unique(np.quantile(x, inner))
-    lo, hi = float(x.min()), float(x.max())
-    knots = knots[(knots > lo) & (knots < hi)]
-    return knots, lo, hi
-
-
-def bspline_basis(x, knots: np.ndarray, lo: float, hi: float, degree: int = 3) -> np.ndarray:
-    """The cubic B-spline basis of ``x`` without one column (the intercept is separate).
-
-    Values outside ``[lo, hi]`` are held at the boundary: a prior score beyond the range the
-    model saw gets the prediction of the nearest score it saw.
-    """
-    x = np.clip(np.asarray(x, float), lo, hi)
-    t = np.r_[[lo] * (degree + 1), knots, [hi] * (degree + 1)]
-    basis = BSpline.design_matrix(x, t, degree, extrapolate=False).toarray()
-    return basis[:, 1:]  # the columns sum to one: drop one to keep the intercept identified
-
+__all__ = ["quantile_regression"]
 
 def _solve(normal: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     try:
@@ -146,33 +120,11 @@ def _lp_fnm(a: np.ndarray, c: np.ndarray, b: np.ndarray, u: np.ndarray, x: np.nd
     return y
 
 
-def quantile_fit(design: np.ndarray, y: np.ndarray, taus=TAUS, *,
-                 solver: str = "fn") -> np.ndarray:
-    """Coefficients of the linear quantile regressions of ``y`` on ``design`` (one row per τ).
-
-    ``solver="fn"`` (default) is the Frisch–Newton method; ``"statsmodels"`` fits each τ with
-    ``statsmodels.regression.quantile_regression.QuantReg`` (slower on large data).
-    """
-    design = np.asarray(design, float)
-    y = np.asarray(y, float)
-    taus = np.atleast_1d(np.asarray(taus, float))
-    if solver == "statsmodels":
-        import warnings
-
-        from statsmodels.regression.quantile_regression import QuantReg
-        from statsmodels.tools.sm_exceptions import IterationLimitWarning
-        model = QuantReg(y, design)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", IterationLimitWarning)
-            return np.vstack([model.fit(q=t, max_iter=5000).params for t in taus])
-    if solver != "fn":
-        raise ValueError(f"solver 应为 'fn' 或 'statsmodels'，收到 {solver!r}。")
+def quantile_regression(design: np.ndarray, y: np.ndarray, taus) -> np.ndarray:
+    """Coefficients minimising Σ ρ_τ(y − design·b), one row per τ."""
     n, p = design.shape
     if n <= _DIRECT_MAX:
         return np.vstack([_fn(design, y, t) for t in taus])
-    # preprocessing (Portnoy & Koenker 1997; R quantreg's rq.fit.pfn): solve on a sample, glob
-    # the students surely above or below the τ-th hyperplane into two pseudo-students, solve
-    # the reduced problem and check every glob's sign; exact, and ~20× faster at 100,000
     m = round(float(np.sqrt(p)) * n ** (2 / 3))
     rng = np.random.default_rng(_SEED)
     sample = rng.choice(n, size=m, replace=False)

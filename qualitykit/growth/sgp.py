@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..external.quantreg_fn import TAUS, bspline_basis, quantile_fit, spline_knots
+from .quantile import TAUS, bspline_basis, quantile_fit, spline_knots
 from ..schema import (
     check_unique_students,
     default_unit,

@@ -1,0 +1,70 @@
+"""Linear quantile regression for growth percentiles: the B-spline basis of a prior score and
+the fits at the 100 quantiles SGP needs.
+
+The basis puts its inner knots at the prior's quintiles, as Betebenner's SGP package does.
+The fits are exact solutions of the quantile-regression linear programme, by an interior-point
+solver (``solver="fn"``, see :mod:`qualitykit.external`) or by statsmodels' ``QuantReg``
+(``solver="statsmodels"``: the same optimum, much slower on large data).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.interpolate import BSpline
+
+__all__ = ["TAUS", "spline_knots", "bspline_basis", "quantile_fit"]
+
+#: The 100 quantiles of SGP: 0.005, 0.015, …, 0.995.
+TAUS = (np.arange(1, 101) - 0.5) / 100
+
+
+def spline_knots(x: np.ndarray, inner=(0.2, 0.4, 0.6, 0.8)) -> tuple[np.ndarray, float, float]:
+    """Inner knots at the prior score's quintiles (as the SGP package) and the boundary."""
+    x = np.asarray(x, float)
+    knots = np.unique(np.quantile(x, inner))
+    lo, hi = float(x.min()), float(x.max())
+    knots = knots[(knots > lo) & (knots < hi)]
+    return knots, lo, hi
+
+
+def bspline_basis(x, knots: np.ndarray, lo: float, hi: float, degree: int = 3) -> np.ndarray:
+    """The cubic B-spline basis of ``x`` without one column (the intercept is separate).
+
+    Values outside ``[lo, hi]`` are held at the boundary: a prior score beyond the range the
+    model saw gets the prediction of the nearest score it saw.
+    """
+    x = np.clip(np.asarray(x, float), lo, hi)
+    t = np.r_[[lo] * (degree + 1), knots, [hi] * (degree + 1)]
+    basis = BSpline.design_matrix(x, t, degree, extrapolate=False).toarray()
+    return basis[:, 1:]  # the columns sum to one: drop one to keep the intercept identified
+
+
+def quantile_fit(design: np.ndarray, y: np.ndarray, taus=TAUS, *,
+                 solver: str = "fn") -> np.ndarray:
+    """Coefficients of the linear quantile regressions of ``y`` on ``design`` (one row per τ).
+
+    ``solver="fn"`` (default) is the interior-point solver of :mod:`qualitykit.external`;
+    ``"statsmodels"`` fits each τ with ``statsmodels``' ``QuantReg`` (slower on large data).
+    """
+    design = np.asarray(design, float)
+    y = np.asarray(y, float)
+    taus = np.atleast_1d(np.asarray(taus, float))
+    if solver == "statsmodels":
+        return _statsmodels_fit(design, y, taus)
+    if solver != "fn":
+        raise ValueError(f"solver 应为 'fn' 或 'statsmodels'，收到 {solver!r}。")
+    from ..external.quantreg_fn import quantile_regression
+
+    return quantile_regression(design, y, taus)
+
+
+def _statsmodels_fit(design: np.ndarray, y: np.ndarray, taus: np.ndarray) -> np.ndarray:
+    import warnings
+
+    from statsmodels.regression.quantile_regression import QuantReg
+    from statsmodels.tools.sm_exceptions import IterationLimitWarning
+
+    model = QuantReg(y, design)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IterationLimitWarning)
+        return np.vstack([model.fit(q=t, max_iter=5000).params for t in taus])
