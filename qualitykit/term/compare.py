@@ -24,6 +24,8 @@ from ..schema import (
     unit_keys,
 )
 from ..subjects import in_teaching_order
+from .distribution import standardize
+from .indicators import summary
 
 __all__ = ["compare_classes", "compare_exams", "ClassComparison", "hedges_g", "games_howell"]
 
@@ -359,9 +361,6 @@ def compare_exams(current: pd.DataFrame, previous: pd.DataFrame | None, *,
     0      5-1      语文     38         34
     1      5-1      数学     38         34
     """
-    from .distribution import standardize
-    from .indicators import summary
-
     if by is None:  # the class, or the unit of a pre_post pair
         by = [u for u in (default_unit(current), "subject") if u is not None]
     keys = unit_keys(current, by)

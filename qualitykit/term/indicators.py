@@ -11,6 +11,7 @@ import pandas as pd
 from ..schema import group_keys, sat_mask, student_keys
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
+from .level_scale import level_codes
 
 __all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval"]
 
@@ -332,8 +333,6 @@ def _level_flags(scores: pd.DataFrame, std: Standard) -> dict[str, np.ndarray]:
     none = np.zeros(len(scores), bool)
     if "level" not in scores:
         return {"lv_sat": none, "lv_pass": none, "lv_excellent": none}
-    from .levels import level_codes
-
     only = scores["status"].eq("sat") & scores["score"].isna() & scores["level"].notna()
     code = level_codes(scores["level"].where(only), std).to_numpy()
     return {"lv_sat": ~np.isnan(code), "lv_pass": code <= 2, "lv_excellent": code == 0}

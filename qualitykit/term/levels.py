@@ -2,16 +2,15 @@
 subject.
 
 Under the 2021 rules grades 1–2 report 4–5 等级 without scores. Their sheets say 优秀/良好/合格/
-待合格 (also 优/良/及格/待提高 …) or letters A–D (A+/A/B/C/D, A–E). This module is the one place
-that maps them onto the standard's four ordered levels (优秀 > 良好 > 合格 > 待合格; letters by
-``Standard.level_letters``) and analyses them: the share of each level per class and subject, the
-level rates with Wilson intervals, the classes compared on their level distributions, and the
-change since the last exam. Shares only: no pupil is ranked.
+待合格 (also 优/良/及格/待提高 …) or letters A–D (A+/A/B/C/D, A–E), which
+:mod:`qualitykit.term.level_scale` maps onto the standard's four ordered levels (优秀 > 良好 >
+合格 > 待合格; letters by ``Standard.level_letters``). This module analyses them: the share of
+each level per class and subject, the level rates with Wilson intervals, the classes compared on
+their level distributions, and the change since the last exam. Shares only: no pupil is ranked.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,73 +18,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..io._cells import LEVELS as _LEVEL_WORDS
 from ..schema import group_keys
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
-from .._text import norm
+from .distribution import grade_levels
 from .indicators import wilson_interval
+from .level_scale import LEVEL_IDS, LEVEL_RATES, level_codes, level_names
 
 __all__ = ["LEVEL_IDS", "LevelComparison", "level_codes", "to_levels", "level_subjects",
            "level_summary", "compare_levels", "compare_level_exams", "level_findings",
            "level_measures"]
-
-#: The four levels from the top, as column identifiers (``n_excellent``, ``share_good`` …).
-LEVEL_IDS = ("excellent", "good", "satisfactory", "unsatisfactory")
-#: What the importer writes for the level words it reads, in the order of LEVEL_IDS.
-_CANONICAL = ("优秀", "良好", "合格", "待合格")
-#: Level rates: the share at this level or better (优秀率, 良好及以上, 合格率).
-LEVEL_RATES = {"excellent_rate": 1, "good_rate": 2, "satisfactory_rate": 3}
-_LETTER = re.compile(r"[A-E][+-]?")
-
-
-def _names(std: Standard) -> tuple[str, ...]:
-    if len(std.level_names) != len(LEVEL_IDS):
-        raise ValueError("等级分析需要四个等级（level_bands 从高到低：优秀、良好、合格、待合格）；"
-                         f"评价标准 {std.name} 中有 {len(std.level_names)} 个：{std.level_names}。")
-    return std.level_names
-
-
-def _code(value: object, std: Standard) -> int:
-    """0 = 优秀 … 3 = 待合格 for one written level; ValueError when it is none of them."""
-    text = norm(value)
-    names = _names(std)
-    if text in names:
-        return names.index(text)
-    if text in _LEVEL_WORDS:
-        return _CANONICAL.index(_LEVEL_WORDS[text])
-    letter = text.upper()
-    if _LETTER.fullmatch(letter):
-        level = std.level_letters.get(letter) or std.level_letters.get(letter[0])
-        if level is not None:
-            return names.index(level)
-    raise ValueError(
-        f"等级 {value!r} 无法识别 (unknown level)：能识别 {'/'.join(names)}（及 优、良、及格、待提高 等）"
-        f"和字母等级 {'、'.join(sorted(std.level_letters))}。字母等级请在评价标准的 level_letters "
-        "中写明是哪一级（如 E = \"待合格\"），或把成绩表中的这一格改成上述写法。")
-
-
-def level_codes(levels: pd.Series, standard: Standard | str | None = None) -> pd.Series:
-    """The position of each written level from the top: 0 = 优秀, 1 = 良好, 2 = 合格, 3 = 待合格.
-
-    Words (优秀, 优, 良好, 良, 合格, 及格, 待合格, 不合格, 待提高 …) and letters (A–E with + or -,
-    mapped by ``standard.level_letters``) are understood; missing levels give NaN.
-
-    Raises
-    ------
-    ValueError
-        For a level that is none of these (the message says how to fix the sheet or the
-        standard).
-
-    Examples
-    --------
-    >>> level_codes(pd.Series(["优", "良好", "及格", "待提高", "A+", "B", "C", "D", "E", None])).tolist()
-    [0.0, 1.0, 2.0, 3.0, 0.0, 1.0, 2.0, 3.0, 3.0, nan]
-    """
-    std = get_standard(standard)
-    present = levels.dropna()
-    mapping = {v: float(_code(v, std)) for v in pd.unique(present)}
-    return levels.map(mapping).astype(float)
 
 
 def to_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None) -> pd.DataFrame:
@@ -105,10 +47,8 @@ def to_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None) -
     >>> g1["level_basis"].value_counts().to_dict()
     {'level': 341}
     """
-    from .distribution import grade_levels
-
     std = get_standard(standard)
-    names = _names(std)
+    names = level_names(std)
     sat = scores["status"].eq("sat")
     written = scores["level"] if "level" in scores else pd.Series(None, index=scores.index,
                                                                   dtype=object)
