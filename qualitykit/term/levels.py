@@ -18,15 +18,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..schema import group_keys
+from ..schema import check_scores_table, group_keys
 from ..standard import Standard, get_standard
-from ..subjects import in_teaching_order
+from ..subjects import in_teaching_order, teaching_order
 from .distribution import grade_levels
+from .findings import percent
 from .indicators import wilson_interval
 from .level_scale import LEVEL_IDS, LEVEL_RATES, level_codes, level_names
 
 __all__ = ["LEVEL_IDS", "LevelComparison", "level_codes", "to_levels", "level_subjects",
-           "level_summary", "compare_levels", "compare_level_exams", "level_findings",
+           "subjects_in_order", "level_summary", "compare_levels", "compare_level_exams", "level_findings",
            "level_measures"]
 
 
@@ -76,12 +77,15 @@ def level_subjects(scores: pd.DataFrame) -> list[str]:
     sat = scores["status"].eq("sat")
     scored = scores.loc[sat & scores["score"].notna(), "subject"].unique()
     levelled = scores.loc[sat & scores["level"].notna(), "subject"].unique()
-    return _subjects_in_order(set(levelled) - set(scored))
+    return subjects_in_order(set(levelled) - set(scored))
 
 
-def _subjects_in_order(subjects) -> list[str]:
-    from ..subjects import teaching_order
+def subjects_in_order(subjects) -> list[str]:
+    """Subject names in teaching order, then by name (subjects the 课程方案 does not list).
 
+    >>> subjects_in_order(["书法", "科学", "语文", "劳动"])
+    ['语文', '科学', '劳动', '书法']
+    """
     return sorted(subjects, key=lambda s: (teaching_order(s), s))
 
 
@@ -126,8 +130,26 @@ def level_summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id"
     1      1-1      数学     42           12                 9           0.785714
     """
     std = get_standard(standard)
+    check_scores_table(scores, where="level_summary")
     keys = group_keys(scores, by)
-    data = to_levels(scores, standard=std)
+    out = _level_counts(to_levels(scores, standard=std), keys, std)
+    n = out["n_sat"].where(out["n_sat"] > 0)
+    for lid in LEVEL_IDS:
+        out[f"share_{lid}"] = out[f"n_{lid}"] / n
+    for rate in LEVEL_RATES:
+        count = _at_or_better(out, rate)
+        out[rate] = count / n
+        out[f"{rate}_low"], out[f"{rate}_high"] = wilson_interval(count, out["n_sat"],
+                                                                  confidence)
+    columns = keys + ["n_enrolled", "n_sat", "n_absent"] + [f"n_{lid}" for lid in LEVEL_IDS]
+    columns += [f"share_{lid}" for lid in LEVEL_IDS]
+    columns += [c for rate in LEVEL_RATES for c in (rate, f"{rate}_low", f"{rate}_high")]
+    return in_teaching_order(out[columns + ["basis"]], keys)
+
+
+def _level_counts(data: pd.DataFrame, keys: list[str], std: Standard) -> pd.DataFrame:
+    """Per group of :func:`to_levels` rows: 应考, pupils with a level, absent, pupils at each
+    level and where the levels came from (``basis``)."""
     code = level_codes(data["level"], std)
     frame = data[keys].assign(sat=code.notna(), basis=data["level_basis"],
                               **{f"n_{lid}": code.eq(i) for i, lid in enumerate(LEVEL_IDS)})
@@ -136,18 +158,12 @@ def level_summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id"
                      **{f"n_{lid}": (f"n_{lid}", "sum") for lid in LEVEL_IDS}).reset_index()
     out["basis"] = groups["basis"].agg(lambda s: "+".join(sorted(set(s.dropna())))).to_numpy()
     out["n_absent"] = out["n_enrolled"] - out["n_sat"]
-    n = out["n_sat"].where(out["n_sat"] > 0)
-    for lid in LEVEL_IDS:
-        out[f"share_{lid}"] = out[f"n_{lid}"] / n
-    for rate, upto in LEVEL_RATES.items():
-        count = sum(out[f"n_{lid}"] for lid in LEVEL_IDS[:upto])
-        out[rate] = count / n
-        out[f"{rate}_low"], out[f"{rate}_high"] = wilson_interval(count, out["n_sat"],
-                                                                  confidence)
-    columns = keys + ["n_enrolled", "n_sat", "n_absent"] + [f"n_{lid}" for lid in LEVEL_IDS]
-    columns += [f"share_{lid}" for lid in LEVEL_IDS]
-    columns += [c for rate in LEVEL_RATES for c in (rate, f"{rate}_low", f"{rate}_high")]
-    return in_teaching_order(out[columns + ["basis"]], keys)
+    return out
+
+
+def _at_or_better(table: pd.DataFrame, rate: str) -> pd.Series:
+    """Pupils at the level of a :data:`LEVEL_RATES` rate or above it (``n_excellent`` …)."""
+    return sum(table[f"n_{lid}"] for lid in LEVEL_IDS[:LEVEL_RATES[rate]])
 
 
 @dataclass
@@ -226,7 +242,7 @@ def _adjusted_intervals(classes: pd.DataFrame, ref: list[str], confidence: float
     k = classes.groupby(ref)["n_sat"].transform(lambda n: max(int((n > 0).sum()), 1))
     level = 1 - (1 - confidence) / k.to_numpy(float)
     for rate in ("satisfactory_rate", "excellent_rate"):
-        count = sum(classes[f"n_{lid}"] for lid in LEVEL_IDS[:LEVEL_RATES[rate]])
+        count = _at_or_better(classes, rate)
         bounds = [wilson_interval(c, n, lv) for c, n, lv in zip(count, classes["n_sat"], level)]
         classes[f"{rate}_low"] = [float(lo) for lo, _ in bounds]
         classes[f"{rate}_high"] = [float(hi) for _, hi in bounds]
@@ -386,15 +402,15 @@ def level_findings(comparison: LevelComparison, change: pd.DataFrame | None = No
             high, grade = getattr(r, f"{rate}_high"), getattr(r, f"grade_{rate}")
             if pd.notna(high) and high < grade:
                 rows.append((name, r.subject, r.class_id,
-                             f"{r.class_id} 班{r.subject}{name} {_pct(getattr(r, rate))}"
-                             f"（区间 {_pct(getattr(r, f'{rate}_low'))}–{_pct(high)}，已按班级数校正），"
-                             f"低于年级 {_pct(grade)}。"))
+                             f"{r.class_id} 班{r.subject}{name} {percent(getattr(r, rate))}"
+                             f"（区间 {percent(getattr(r, f'{rate}_low'))}–{percent(high)}，已按班级数校正），"
+                             f"低于年级 {percent(grade)}。"))
     for r in (change.itertuples() if change is not None and "class_id" in change else []):
         if r.n_down > r.n_up and r.satisfactory_change < 0:
             rows.append(("与上次比", r.subject, r.class_id,
                          f"{r.class_id} 班{r.subject}与上次相比：等级上升 {r.n_up} 人、下降 "
-                         f"{r.n_down} 人；合格率 {_pct(r.prev_satisfactory_rate)} → "
-                         f"{_pct(r.satisfactory_rate)}。"))
+                         f"{r.n_down} 人；合格率 {percent(r.prev_satisfactory_rate)} → "
+                         f"{percent(r.satisfactory_rate)}。"))
     if table is not None and not table.empty:
         for subject, part in table.groupby("subject", sort=False):
             total = int(part["n_unsatisfactory"].sum())
@@ -426,7 +442,3 @@ def level_measures(table: pd.DataFrame | None) -> list[str]:
     return [f"优生拓展（优秀：{count(('excellent',))}）：",
             f"中等生巩固（良好、合格：{count(('good', 'satisfactory'))}）：",
             f"学困生补基础（待合格：{count(('unsatisfactory',))}）："]
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
