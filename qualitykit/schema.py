@@ -38,6 +38,11 @@ pair (``school``, ``class_id``): :func:`unit_keys` turns a requested grouping in
 group by, and every analysis that groups by class uses it. Pupils are likewise
 (``school``, ``student_id``) there (:func:`student_keys`). A table of one school keeps the plain
 keys, so its outputs have no ``school`` column unless asked for.
+
+Checks: every analysis of the term and lists families checks the table it is handed with
+:func:`check_scores_table` (columns, numeric scores and full marks, known statuses, scores within
+[0, full_mark]), so that a researcher's own table stops with a message instead of giving a
+silently wrong number.
 """
 
 from __future__ import annotations
@@ -51,7 +56,8 @@ from .io._cells import STATUSES
 
 __all__ = ["SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS", "STATUSES", "UNIT_COLUMNS",
            "schools_in", "several_schools", "unit_keys", "student_keys", "default_unit", "unit_labels",
-           "check_unique_students"]
+           "check_unique_students", "group_keys", "sat_mask", "sat_rows", "check_scores_table",
+           "CHECKED_COLUMNS", "NUMERIC_COLUMNS"]
 
 SCORE_COLUMNS = ["student_id", "name", "school", "grade", "class_id", "class_name", "subject",
                  "exam", "score", "status", "full_mark", "level", "source_file", "source_sheet",
@@ -222,15 +228,17 @@ def group_keys(scores: pd.DataFrame, by: Sequence[str] | str) -> list[str]:
     return keys
 
 
-def sat_mask(scores: pd.DataFrame) -> pd.Series:
+def sat_mask(scores: pd.DataFrame, *, with_full_mark: bool = False) -> pd.Series:
     """True for the rows of pupils who sat with a score (实考): ``status == "sat"`` and a
-    score (level-only rows of 一、二年级 have no score and are not in it)."""
-    return scores["status"].eq("sat") & scores["score"].notna()
+    score (level-only rows of 一、二年级 have no score and are not in it). ``with_full_mark``:
+    and a full mark, the rows a cut line or a 得分率 applies to (not a sheet's 总分 column)."""
+    sat = scores["status"].eq("sat") & scores["score"].notna()
+    return sat & scores["full_mark"].notna() if with_full_mark else sat
 
 
-def sat_rows(scores: pd.DataFrame) -> pd.DataFrame:
+def sat_rows(scores: pd.DataFrame, *, with_full_mark: bool = False) -> pd.DataFrame:
     """The rows of :func:`sat_mask`."""
-    return scores[sat_mask(scores)]
+    return scores[sat_mask(scores, with_full_mark=with_full_mark)]
 
 
 #: The columns :func:`check_scores_table` requires by default: what every analysis of scores reads.
@@ -241,14 +249,13 @@ _SHOWN = 3  # offending rows named in a message
 
 
 def check_scores_table(scores: pd.DataFrame, *, where: str,
-                       required: Sequence[str] = CHECKED_COLUMNS) -> None:
+                       required: Sequence[str] = CHECKED_COLUMNS, bounds: bool = True) -> None:
     """Stop with a clear message when a table handed to an analysis is not a canonical score table.
 
     Checks, in this order: the ``required`` columns are there; ``score`` and ``full_mark`` hold
-    numbers; every ``status`` is one of :data:`STATUSES`; when ``full_mark`` is required (the
-    analysis reads full marks), every score lies within [0, ``full_mark``] (a row without a full
-    mark, e.g. a researcher's Z score, has no bounds). The checks are vectorised: a table of
-    100,000 rows takes milliseconds.
+    numbers; every ``status`` is one of :data:`STATUSES`; with ``bounds``, every score lies within
+    [0, ``full_mark``] (a row without a full mark, e.g. a researcher's Z score, has no bounds).
+    The checks are vectorised: a table of 100,000 rows takes milliseconds.
 
     Parameters
     ----------
@@ -260,6 +267,8 @@ def check_scores_table(scores: pd.DataFrame, *, where: str,
     required : column names
         The columns the analysis reads (default :data:`CHECKED_COLUMNS`: ``score``, ``status``,
         ``full_mark``).
+    bounds : bool
+        Refuse scores below 0 or above their full mark (when the table has ``full_mark``).
 
     Raises
     ------
@@ -270,7 +279,8 @@ def check_scores_table(scores: pd.DataFrame, *, where: str,
 
     Examples
     --------
-    >>> t = pd.DataFrame({"score": [88.0, 105.0], "status": ["sat", "sat"], "full_mark": [100, 100]})
+    >>> t = pd.DataFrame({"score": [88.0, 105.0], "status": ["sat", "sat"],
+    ...                   "full_mark": [100, 100]})
     >>> check_scores_table(t.iloc[:1], where="summary")
     >>> check_scores_table(t, where="summary")
     Traceback (most recent call last):
@@ -279,7 +289,7 @@ def check_scores_table(scores: pd.DataFrame, *, where: str,
     """
     problem = (_missing_columns(scores, required) or _not_numeric(scores)
                or _unknown_statuses(scores)
-               or (_out_of_range(scores) if "full_mark" in required else None))
+               or (_out_of_range(scores) if bounds else None))
     if problem:
         raise ValueError(f"{where}：{problem}")
 

@@ -89,11 +89,17 @@ def test_many_offending_rows_are_counted_and_three_shown():
     assert "有 7 个分数" in text and text.count("超过满分") == 3 and "等 7 处" in text
 
 
-def test_a_full_mark_is_only_judged_where_the_analysis_reads_it():
+def test_bounds_are_judged_unless_the_analysis_asks_not_to():
     over = table(scores=(88.0, 105.0, 50.0, 100.0))
-    check_scores_table(over, where="compare_classes", required=("score", "status"))
     with pytest.raises(ValueError, match="105 超过满分 100"):
-        check_scores_table(over, where="summary")
+        check_scores_table(over, where="targets")
+    check_scores_table(over, where="compare_classes", required=("score", "status"), bounds=False)
+    # compare_classes does not read full marks; summary takes simulated scores past them (the
+    # growth analyses hand it some) and counts them as it always did
+    assert qk.compare_classes(over).classes["n_sat"].tolist() == [4]
+    assert qk.summary(over)["max"].tolist() == [105.0]
+    with pytest.raises(ValueError, match="^targets：.*105 超过满分 100"):
+        qk.targets(over)
 
 
 def _bad_status(frame: pd.DataFrame) -> pd.DataFrame:

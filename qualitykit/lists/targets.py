@@ -31,7 +31,6 @@ import pandas as pd
 from ..schema import (
     check_scores_table,
     check_unique_students,
-    sat_mask,
     sat_rows,
     several_schools,
     student_keys,
@@ -65,8 +64,7 @@ def grade_scope(scores: pd.DataFrame) -> list[str]:
 
 def _sat(scores: pd.DataFrame, std: Standard) -> pd.DataFrame:
     """Rows with a score the student sat, with lines, Z, and ranks from both ends."""
-    sat = scores[sat_mask(scores)
-                 & scores["full_mark"].notna()].copy()
+    sat = sat_rows(scores, with_full_mark=True).copy()
     lines = row_lines(sat, std)
     sat["pass_line"], sat["excellent_line"] = lines["pass"], lines["excellent"]
     scope = grade_scope(sat)
@@ -256,8 +254,7 @@ def _history_rate(sat: pd.DataFrame, previous: pd.DataFrame | None, n: int):
     and how many exams that is; None when the rule is this exam alone."""
     if n <= 1 or previous is None or previous.empty:
         return None
-    before = previous[sat_mask(previous)
-                      & previous["full_mark"].notna()]
+    before = sat_rows(previous, with_full_mark=True)
     before = _earlier(before, sat)
     earlier = sorted(before["exam"].unique())[-(n - 1):]
     before = before[before["exam"].isin(earlier)]

@@ -233,11 +233,13 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
 
 
 def _check_comparison(scores: pd.DataFrame, group: str, posthoc: str) -> None:
+    """The options, and the table (full marks are not read: scores are not judged by them)."""
     if posthoc not in ("games-howell", "tukey"):
         raise ValueError(f"posthoc 应为 'games-howell' 或 'tukey'，收到 {posthoc!r}。")
     if group not in scores.columns:
         raise ValueError(f"group={group!r} 不在成绩表中；可用的列：{list(scores.columns)}。")
-    check_scores_table(scores, where="compare_classes", required=("score", "status"))
+    check_scores_table(scores, where="compare_classes", required=("score", "status"),
+                       bounds=False)
 
 
 def _within_groups(sat: pd.DataFrame, within: list[str]) -> list[tuple[dict, pd.DataFrame]]:
@@ -430,8 +432,10 @@ def _previous_summary(prev: pd.DataFrame, previous: pd.DataFrame, keys: list[str
     s_prev = summary(prev, by=keys, standard=standard)
     subject = [k for k in keys if k == "subject"]
     prev_grade = summary(previous, by=subject or ["exam"], standard=standard)[subject + ["mean"]]
-    s_prev = s_prev.merge(prev_grade.rename(columns={"mean": "_grade"}), on=subject or None,
-                          how="left") if subject else s_prev.assign(_grade=prev_grade["mean"].iloc[0])
+    if subject:
+        s_prev = s_prev.merge(prev_grade.rename(columns={"mean": "_grade"}), on=subject, how="left")
+    else:
+        s_prev = s_prev.assign(_grade=prev_grade["mean"].iloc[0])
     s_prev["above_mean_rate"] = (s_prev["mean"] - s_prev["_grade"]) / s_prev["_grade"]
     return s_prev[keys + ["mean", "above_mean_rate", "pass_rate", "rank"]].rename(columns={
         "mean": "prev_mean", "above_mean_rate": "prev_above_mean_rate",

@@ -125,7 +125,7 @@ def standardize(scores: pd.DataFrame, *, within: Sequence[str] | str = ("exam", 
     >>> float(round(z.groupby("subject")["z"].mean().abs().max(), 12))
     0.0
     """
-    check_scores_table(scores, where="standardize", required=("score", "status"))
+    check_scores_table(scores, where="standardize", required=("score", "status"), bounds=False)
     within = [within] if isinstance(within, str) else list(within)
     within = [k for k in within if k in scores.columns]
     x = scores["score"].astype(float).where(sat_mask(scores))
@@ -193,7 +193,7 @@ def grade_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None
     score = out["score"].astype(float).to_numpy()
     full = out["full_mark"].astype(float).to_numpy()
     grade = out["grade"] if "grade" in out else pd.Series(pd.NA, index=out.index)
-    sat = sat_mask(out).to_numpy() & ~np.isnan(full)
+    sat = sat_mask(out, with_full_mark=True).to_numpy()
     level = out["level"].astype(object).to_numpy().copy() if "level" in out else \
         np.full(len(out), None, dtype=object)
     for g in pd.unique(grade):

@@ -176,8 +176,8 @@ def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
     keys = group_keys(scores, by)
     flags = _flags(scores, std)
     pupil = keys + [k for k in student_keys(scores) if k not in keys]
-    per_student = (scores[pupil].assign(sat=flags["sat"], passed=flags["passed"])
-                   [lambda d: d["sat"] & scores["full_mark"].notna()]
+    per_student = (scores[pupil].assign(passed=flags["passed"])
+                   [sat_mask(scores, with_full_mark=True)]
                    .groupby(pupil, dropna=False, sort=True)["passed"].all())
     out = per_student.groupby(level=keys, dropna=False).agg(n_students="size", n_all_pass="sum")
     out = out.reset_index()
@@ -278,7 +278,9 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     1      5-1      数学     38   0.868421
     """
     std = get_standard(standard)
-    check_scores_table(scores, where="summary")
+    # scores past the full mark are not refused here (yet): cohort_compare hands summary
+    # simulated scores of a normal law, some above 100
+    check_scores_table(scores, where="summary", bounds=False)
     keys = group_keys(scores, by)
     data = _row_data(scores, keys, std)
     out = _rates(_group_counts(data, keys), std, confidence)
@@ -304,7 +306,8 @@ def _group_counts(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     groups = data.groupby(keys, dropna=False, sort=True)
     mixed = groups["full_mark"].nunique(dropna=False) > 1  # no full mark (NaN) is one
     if mixed.any():
-        raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{mixed.index[mixed.to_numpy()][0]}；"
+        first = mixed.index[mixed.to_numpy()][0]
+        raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{first}；"
                          "请按科目分组（by 中加入 subject）。")
     out = groups.agg(n_enrolled=("sat", "size"), n_sat=("sat", "sum"), mean=("x", "mean"),
                      sd=("x", "std"), median=("x", "median"), min=("x", "min"), max=("x", "max"),

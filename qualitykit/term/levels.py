@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..schema import check_scores_table, group_keys
+from ..schema import check_scores_table, group_keys, sat_mask
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order, teaching_order
 from .distribution import grade_levels
@@ -27,8 +27,8 @@ from .indicators import wilson_interval
 from .level_scale import LEVEL_IDS, LEVEL_RATES, level_codes, level_names
 
 __all__ = ["LEVEL_IDS", "LevelComparison", "level_codes", "to_levels", "level_subjects",
-           "subjects_in_order", "level_summary", "compare_levels", "compare_level_exams", "level_findings",
-           "level_measures"]
+           "subjects_in_order", "level_summary", "compare_levels", "compare_level_exams",
+           "level_findings", "level_measures"]
 
 
 def to_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None) -> pd.DataFrame:
@@ -53,7 +53,7 @@ def to_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None) -
     sat = scores["status"].eq("sat")
     written = scores["level"] if "level" in scores else pd.Series(None, index=scores.index,
                                                                   dtype=object)
-    has_score = (sat & scores["score"].notna() & scores["full_mark"].notna()).to_numpy()
+    has_score = sat_mask(scores, with_full_mark=True).to_numpy()
     from_score = grade_levels(scores, standard=std)["level"].where(has_score)
     code = level_codes(from_score, std).where(has_score, level_codes(written.where(sat), std))
     out = scores.copy()
