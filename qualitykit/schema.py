@@ -40,9 +40,9 @@ group by, and every analysis that groups by class uses it. Pupils are likewise
 keys, so its outputs have no ``school`` column unless asked for.
 
 Checks: every analysis of the term and lists families checks the table it is handed with
-:func:`check_scores_table` (columns, numeric scores and full marks, known statuses, scores within
-[0, full_mark]), so that a researcher's own table stops with a message instead of giving a
-silently wrong number.
+:func:`check_scores_table` (columns, numeric scores and full marks, known statuses, and scores
+within [0, full_mark] where the analysis judges them by it), so that a researcher's own table
+stops with a message instead of giving a silently wrong number.
 """
 
 from __future__ import annotations
