@@ -38,19 +38,26 @@ pair (``school``, ``class_id``): :func:`unit_keys` turns a requested grouping in
 group by, and every analysis that groups by class uses it. Pupils are likewise
 (``school``, ``student_id``) there (:func:`student_keys`). A table of one school keeps the plain
 keys, so its outputs have no ``school`` column unless asked for.
+
+Checks: every analysis of the term and lists families checks the table it is handed with
+:func:`check_scores_table` (columns, numeric scores and full marks, known statuses, and scores
+within [0, full_mark] where the analysis judges them by it), so that a researcher's own table
+stops with a message instead of giving a silently wrong number.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .io._cells import STATUSES
 
 __all__ = ["SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS", "STATUSES", "UNIT_COLUMNS",
            "schools_in", "several_schools", "unit_keys", "student_keys", "default_unit", "unit_labels",
-           "check_unique_students"]
+           "check_unique_students", "group_keys", "sat_mask", "sat_rows", "check_scores_table",
+           "CHECKED_COLUMNS", "NUMERIC_COLUMNS"]
 
 SCORE_COLUMNS = ["student_id", "name", "school", "grade", "class_id", "class_name", "subject",
                  "exam", "score", "status", "full_mark", "level", "source_file", "source_sheet",
@@ -197,13 +204,15 @@ def _duplicate_text(ident: dict, rows: pd.DataFrame) -> str:
     if "subject" in ident:
         who += f"（{ident['subject']}）"
     if "source_row" in rows and rows["source_row"].notna().all():
-        places = []
-        for r in rows.itertuples():
-            where = [str(v) for v in (getattr(r, "source_file", ""), getattr(r, "source_sheet", ""))
-                     if isinstance(v, str) and v]
-            places.append(f"{' 工作表 '.join(where)} 第 {r.source_row} 行".strip())
-        return f"{who}：{'，'.join(places)}"
+        return f"{who}：{'，'.join(_source_place(r) for r in rows.itertuples())}"
     return f"{who}：表中第 {'、'.join(map(str, rows['_position']))} 行（从 1 数起）"
+
+
+def _source_place(row) -> str:
+    """Where a row came from: "file 工作表 sheet 第 n 行" (the parts the row has)."""
+    where = [str(v) for v in (getattr(row, "source_file", ""), getattr(row, "source_sheet", ""))
+             if isinstance(v, str) and v]
+    return f"{' 工作表 '.join(where)} 第 {row.source_row} 行".strip()
 
 
 def group_keys(scores: pd.DataFrame, by: Sequence[str] | str) -> list[str]:
@@ -219,12 +228,155 @@ def group_keys(scores: pd.DataFrame, by: Sequence[str] | str) -> list[str]:
     return keys
 
 
-def sat_mask(scores: pd.DataFrame) -> pd.Series:
+def sat_mask(scores: pd.DataFrame, *, with_full_mark: bool = False) -> pd.Series:
     """True for the rows of pupils who sat with a score (实考): ``status == "sat"`` and a
-    score (level-only rows of 一、二年级 have no score and are not in it)."""
-    return scores["status"].eq("sat") & scores["score"].notna()
+    score (level-only rows of 一、二年级 have no score and are not in it). ``with_full_mark``:
+    and a full mark, the rows a cut line or a 得分率 applies to (not a sheet's 总分 column)."""
+    sat = scores["status"].eq("sat") & scores["score"].notna()
+    return sat & scores["full_mark"].notna() if with_full_mark else sat
 
 
-def sat_rows(scores: pd.DataFrame) -> pd.DataFrame:
+def sat_rows(scores: pd.DataFrame, *, with_full_mark: bool = False) -> pd.DataFrame:
     """The rows of :func:`sat_mask`."""
-    return scores[sat_mask(scores)]
+    return scores[sat_mask(scores, with_full_mark=with_full_mark)]
+
+
+#: The columns :func:`check_scores_table` requires by default: what every analysis of scores reads.
+CHECKED_COLUMNS = ("score", "status", "full_mark")
+#: Columns that must hold numbers.
+NUMERIC_COLUMNS = ("score", "full_mark")
+_SHOWN = 3  # offending rows named in a message
+
+
+def check_scores_table(scores: pd.DataFrame, *, where: str,
+                       required: Sequence[str] = CHECKED_COLUMNS, bounds: bool = True) -> None:
+    """Stop with a clear message when a table handed to an analysis is not a canonical score table.
+
+    Checks, in this order: the ``required`` columns are there; ``score`` and ``full_mark`` hold
+    numbers; every ``status`` is one of :data:`STATUSES`; with ``bounds``, every score lies within
+    [0, ``full_mark``] (a row without a full mark, e.g. a researcher's Z score, has no bounds).
+    The checks are vectorised: a table of 100,000 rows takes milliseconds.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        The table handed in (:data:`SCORE_COLUMNS`; :func:`qualitykit.read_scores` makes one).
+    where : str
+        The function and argument it came through, named in the message, e.g. ``"summary"`` or
+        ``"progress（previous）"``.
+    required : column names
+        The columns the analysis reads (default :data:`CHECKED_COLUMNS`: ``score``, ``status``,
+        ``full_mark``).
+    bounds : bool
+        Refuse scores below 0 or above their full mark (when the table has ``full_mark``).
+
+    Raises
+    ------
+    ValueError
+        In Chinese with the English identifier: which column, what is wrong with it (up to three
+        offending rows, by their place on the sheet when the table has ``source_row``), and how
+        to fix the table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"score": [88.0, 105.0], "status": ["sat", "sat"],
+    ...                   "full_mark": [100, 100]})
+    >>> check_scores_table(t.iloc[:1], where="summary")
+    >>> check_scores_table(t, where="summary")
+    Traceback (most recent call last):
+    ...
+    ValueError: summary：成绩表 score（成绩）列有 1 个分数不在 0 与满分之间 (score out of range [0, full_mark])：表中第 2 行（从 1 数起）：105 超过满分 100。请核对这些分数；满分不对时改正 full_mark（满分）列（读取成绩表时用 full_marks= 给出各科满分）。
+    """
+    problem = (_missing_columns(scores, required) or _not_numeric(scores)
+               or _unknown_statuses(scores)
+               or (_out_of_range(scores) if bounds else None))
+    if problem:
+        raise ValueError(f"{where}：{problem}")
+
+
+def _missing_columns(scores: pd.DataFrame, required: Sequence[str]) -> str | None:
+    missing = [c for c in required if c not in scores.columns]
+    if not missing:
+        return None
+    from .labels import label
+
+    named = "、".join(f"{c}（{label(c)}）" for c in missing)
+    return (f"成绩表缺少列 {named} (missing column {missing})；表中的列：{list(scores.columns)}。"
+            "请用 qk.read_scores 读取成绩表，或按 qk.SCORE_COLUMNS 给自己整理的表的列命名。")
+
+
+def _numbers(column: pd.Series) -> pd.Series | None:
+    """The column as floats; None when it holds something else than numbers."""
+    if pd.api.types.is_bool_dtype(column):
+        return None
+    if pd.api.types.is_numeric_dtype(column):
+        return column.astype(float)
+    if column.dtype != object:
+        return None
+    present = column.dropna()
+    if not present.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
+        return None
+    return pd.to_numeric(column, errors="coerce").astype(float)
+
+
+def _not_numeric(scores: pd.DataFrame) -> str | None:
+    from .labels import label
+
+    for column in (c for c in NUMERIC_COLUMNS if c in scores.columns):
+        if _numbers(scores[column]) is None:
+            values = scores[column].dropna()
+            shown = f"，如 {values.iloc[0]!r}" if len(values) else ""
+            return (f"成绩表 {column}（{label(column)}）列应为数值 (numeric dtype)，收到 "
+                    f"{scores[column].dtype}{shown}。请先转换这一列（pd.to_numeric），"
+                    "或用 qk.read_scores 读取成绩表：它把缺考、请假等写法记在 status 列。")
+    return None
+
+
+def _unknown_statuses(scores: pd.DataFrame) -> str | None:
+    if "status" not in scores.columns:
+        return None
+    bad = ~scores["status"].isin(STATUSES).to_numpy()
+    if not bad.any():
+        return None
+    from .labels import STATUS_LABELS
+
+    values = ["空" if pd.isna(v) else repr(v) for v in scores["status"].to_numpy()[bad][:_SHOWN]]
+    allowed = "、".join(f"{s}（{STATUS_LABELS.get(s, s)}）" for s in STATUSES)
+    return (f"成绩表 status（状态）列有 {int(bad.sum())} 行的状态无法识别 (unknown status)："
+            f"{_listed(scores, bad, values)}。可用的状态：{allowed}；"
+            "参加了考试的行写 sat，缺考写 absent。")
+
+
+def _out_of_range(scores: pd.DataFrame) -> str | None:
+    if "score" not in scores.columns or "full_mark" not in scores.columns:
+        return None
+    score = _numbers(scores["score"]).to_numpy()
+    full = _numbers(scores["full_mark"]).to_numpy()
+    with np.errstate(invalid="ignore"):
+        below, above = (score < 0) & ~np.isnan(full), score > full + 1e-9
+    bad = below | above
+    if not bad.any():
+        return None
+    texts = [f"{value:g} 超过满分 {top:g}" if over else f"{value:g} 是负数"
+             for value, top, over in zip(score[bad][:_SHOWN], full[bad][:_SHOWN],
+                                         above[bad][:_SHOWN])]
+    return (f"成绩表 score（成绩）列有 {int(bad.sum())} 个分数不在 0 与满分之间 "
+            f"(score out of range [0, full_mark])：{_listed(scores, bad, texts)}。请核对这些分数；"
+            "满分不对时改正 full_mark（满分）列（读取成绩表时用 full_marks= 给出各科满分）。")
+
+
+def _listed(scores: pd.DataFrame, mask: np.ndarray, texts: list[str]) -> str:
+    """The first offending rows, each "place（学号，科目）：text", and how many there are in all."""
+    rows = scores[mask].head(_SHOWN)
+    positions = mask.nonzero()[0][:_SHOWN] + 1
+    shown = []
+    for position, r, text in zip(positions, rows.itertuples(), texts):
+        on_sheet = "source_row" in rows and pd.notna(getattr(r, "source_row"))
+        who = [f"学号 {r.student_id}" if "student_id" in rows else None,
+               getattr(r, "subject", None)]
+        who = [str(v) for v in who if v is not None and pd.notna(v)]
+        place = _source_place(r) if on_sheet else f"表中第 {position} 行"
+        notes = who if on_sheet else ["从 1 数起", *who]
+        shown.append(f"{place}（{'，'.join(notes)}）：{text}" if notes else f"{place}：{text}")
+    more = f" 等 {int(mask.sum())} 处" if mask.sum() > _SHOWN else ""
+    return "；".join(shown) + more

@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 __all__ = ["Standard", "PRESETS", "get_standard"]
 
@@ -24,6 +25,88 @@ COMPOSITE_PARTS = ("mean", "pass_rate", "excellent_rate", "low_rate", "all_pass_
 
 def _frozen(mapping: Mapping) -> Mapping:
     return MappingProxyType(dict(mapping))
+
+
+def _whole(value: float, least: int) -> bool:
+    return int(value) == value and value >= least
+
+
+def _unknown_parts(weights: Mapping) -> list[str]:
+    return sorted(set(weights) - set(COMPOSITE_PARTS))
+
+
+def _bad_rank_lines(lines: Mapping) -> dict:
+    return {k: v for k, v in lines.items() if k not in ("pass", "excellent") or not 0 < v <= 1}
+
+
+def _bad_letters(letters: Mapping, bands) -> dict:
+    names = [label for label, _ in bands]
+    return {k: v for k, v in letters.items()
+            if v not in names or not re.fullmatch(r"[A-Ea-e][+-]?", str(k))}
+
+
+_ITEM_SHARES = ("item_group_share", "item_easy", "item_hard", "item_very_easy", "item_very_hard",
+                "item_error_rate", "knowledge_weak_rate", "knowledge_weak_share",
+                "distractor_min_share")
+
+
+class _Rule(NamedTuple):
+    """What some settings may be. ``each``: the test takes one setting's value and the message
+    is filled with its ``name`` and ``value``; otherwise the test takes the values of all the
+    settings together and the message is a function of them or a text with ``{0}``, ``{1}`` …"""
+
+    settings: tuple[str, ...]
+    test: Callable[..., bool]
+    message: str | Callable[..., str]
+    each: bool = True
+
+    def problem(self, std: Standard) -> str | None:
+        """The message of the first value that fails the test, or None."""
+        values = [getattr(std, name) for name in self.settings]
+        if self.each:
+            return next((self.message.format(name=name, value=value)
+                         for name, value in zip(self.settings, values) if not self.test(value)),
+                        None)
+        if self.test(*values):
+            return None
+        return self.message(*values) if callable(self.message) else self.message.format(*values)
+
+
+#: The allowed values of the settings, checked in this order when a Standard is made.
+_RULES = (
+    _Rule(("pass_line", "excellent_line", "low_line", "lower_primary_excellent_line"),
+          lambda v: 0 < v <= 1, "{name} 应为满分的比例 (0, 1]，如 0.6 表示 60%；收到 {value!r}。"),
+    _Rule(("low_line", "pass_line", "excellent_line"), lambda low, pass_, exc: low <= pass_ <= exc,
+          "应满足 low_line ≤ pass_line ≤ excellent_line（低分线 ≤ 及格线 ≤ 优秀线）；"
+          "收到 {0}, {1}, {2}。", each=False),
+    _Rule(("rounding",), lambda v: v in ROUNDING, f"{{name}} 应为 {ROUNDING} 之一，收到 {{value!r}}。"),
+    _Rule(("above_mean_variant",), lambda v: v in ABOVE_MEAN_VARIANTS,
+          f"{{name}} 应为 {ABOVE_MEAN_VARIANTS} 之一，收到 {{value!r}}。"),
+    _Rule(("composite_weights",), lambda w: not _unknown_parts(w), each=False, message=lambda w:
+          f"composite_weights 中有未知的指标 {_unknown_parts(w)}；可用：{COMPOSITE_PARTS}。"),
+    _Rule(("rank_lines",), lambda lines: not _bad_rank_lines(lines), each=False,
+          message=lambda lines: "rank_lines 的写法如 {\"excellent\": 0.2}（前 20% 为优秀），"
+          f"键只能是 pass / excellent，比例在 (0, 1]；收到 {_bad_rank_lines(lines)}。"),
+    _Rule(("enrichment_top", "support_bottom"), lambda v: 0 <= v < 1,
+          "{name} 应为 [0, 1) 之间的比例，如 0.1 表示 10%（0 表示不用这条规则）；收到 {value!r}。"),
+    _Rule(("borderline_points", "lopsided_z"), lambda points, z: points >= 0 and z > 0,
+          "borderline_points 应 ≥ 0（分），lopsided_z 应 > 0（标准差）；收到 {0!r}, {1!r}。",
+          each=False),
+    _Rule(("support_exams", "lopsided_min_subjects", "improved_top"), lambda v: _whole(v, 1),
+          "{name} 应为正整数；收到 {value!r}。"),
+    _Rule(_ITEM_SHARES, lambda v: 0 < v < 1, "{name} 应为 (0, 1) 之间的比例；收到 {value!r}。"),
+    _Rule(("item_very_hard", "item_hard", "item_easy", "item_very_easy", "item_group_share"),
+          lambda very_hard, hard, easy, very_easy, group: (very_hard <= hard < easy <= very_easy
+                                                           and group <= 0.5),
+          "应满足 item_very_hard ≤ item_hard < item_easy ≤ item_very_easy，且 item_group_share ≤ 0.5。",
+          each=False),
+    _Rule(("item_min_students",), lambda v: _whole(v, 3), "{name} 应为 ≥ 3 的整数；收到 {value!r}。"),
+    _Rule(("level_letters", "level_bands"), lambda letters, bands: not _bad_letters(letters, bands),
+          each=False, message=lambda letters, bands:
+          "level_letters 的写法如 {\"A\": \"优秀\", \"B\": \"良好\"}：键是等级字母 A–E（可带 + 或 -），"
+          f"值是 level_bands 中的等级 {[label for label, _ in bands]}；"
+          f"收到 {_bad_letters(letters, bands)}。"),
+)
 
 
 @dataclass(frozen=True)
@@ -146,48 +229,9 @@ class Standard:
     sgp_min_students: int = 50
 
     def __post_init__(self) -> None:
-        for name in ("pass_line", "excellent_line", "low_line", "lower_primary_excellent_line"):
-            value = getattr(self, name)
-            if not 0 < value <= 1:
-                raise ValueError(f"{name} 应为满分的比例 (0, 1]，如 0.6 表示 60%；收到 {value!r}。")
-        if not self.low_line <= self.pass_line <= self.excellent_line:
-            raise ValueError("应满足 low_line ≤ pass_line ≤ excellent_line（低分线 ≤ 及格线 ≤ 优秀线）；"
-                             f"收到 {self.low_line}, {self.pass_line}, {self.excellent_line}。")
-        if self.rounding not in ROUNDING:
-            raise ValueError(f"rounding 应为 {ROUNDING} 之一，收到 {self.rounding!r}。")
-        if self.above_mean_variant not in ABOVE_MEAN_VARIANTS:
-            raise ValueError(f"above_mean_variant 应为 {ABOVE_MEAN_VARIANTS} 之一，"
-                             f"收到 {self.above_mean_variant!r}。")
-        unknown = set(self.composite_weights) - set(COMPOSITE_PARTS)
-        if unknown:
-            raise ValueError(f"composite_weights 中有未知的指标 {sorted(unknown)}；可用：{COMPOSITE_PARTS}。")
-        bad = {k: v for k, v in self.rank_lines.items()
-               if k not in ("pass", "excellent") or not 0 < v <= 1}
-        if bad:
-            raise ValueError("rank_lines 的写法如 {\"excellent\": 0.2}（前 20% 为优秀），"
-                             f"键只能是 pass / excellent，比例在 (0, 1]；收到 {bad}。")
-        for name in ("enrichment_top", "support_bottom"):
-            if not 0 <= getattr(self, name) < 1:
-                raise ValueError(f"{name} 应为 [0, 1) 之间的比例，如 0.1 表示 10%（0 表示不用这条规则）；"
-                                 f"收到 {getattr(self, name)!r}。")
-        if self.borderline_points < 0 or self.lopsided_z <= 0:
-            raise ValueError("borderline_points 应 ≥ 0（分），lopsided_z 应 > 0（标准差）；"
-                             f"收到 {self.borderline_points!r}, {self.lopsided_z!r}。")
-        for name in ("support_exams", "lopsided_min_subjects", "improved_top"):
-            if int(getattr(self, name)) != getattr(self, name) or getattr(self, name) < 1:
-                raise ValueError(f"{name} 应为正整数；收到 {getattr(self, name)!r}。")
-        for name in ("item_group_share", "item_easy", "item_hard", "item_very_easy",
-                     "item_very_hard", "item_error_rate", "knowledge_weak_rate",
-                     "knowledge_weak_share", "distractor_min_share"):
-            if not 0 < getattr(self, name) < 1:
-                raise ValueError(f"{name} 应为 (0, 1) 之间的比例；收到 {getattr(self, name)!r}。")
-        if not (self.item_very_hard <= self.item_hard < self.item_easy <= self.item_very_easy
-                and self.item_group_share <= 0.5):
-            raise ValueError("应满足 item_very_hard ≤ item_hard < item_easy ≤ item_very_easy，"
-                             "且 item_group_share ≤ 0.5。")
-        if int(self.item_min_students) != self.item_min_students or self.item_min_students < 3:
-            raise ValueError(f"item_min_students 应为 ≥ 3 的整数；收到 {self.item_min_students!r}。")
-        self._check_level_letters()
+        problem = next(filter(None, (rule.problem(self) for rule in _RULES)), None)
+        if problem:
+            raise ValueError(problem)
         object.__setattr__(self, "composite_weights", _frozen(self.composite_weights))
         object.__setattr__(self, "rank_lines", _frozen(self.rank_lines))
         object.__setattr__(self, "full_marks", _frozen(self.full_marks))
@@ -196,14 +240,6 @@ class Standard:
                            tuple(tuple(b) for b in self.lower_primary_level_bands))
         object.__setattr__(self, "level_letters",
                            _frozen({str(k).upper(): v for k, v in self.level_letters.items()}))
-
-    def _check_level_letters(self) -> None:
-        names = [label for label, _ in self.level_bands]
-        bad = {k: v for k, v in self.level_letters.items()
-               if v not in names or not re.fullmatch(r"[A-Ea-e][+-]?", str(k))}
-        if bad:
-            raise ValueError("level_letters 的写法如 {\"A\": \"优秀\", \"B\": \"良好\"}：键是等级字母 A–E"
-                             f"（可带 + 或 -），值是 level_bands 中的等级 {names}；收到 {bad}。")
 
     @property
     def level_names(self) -> tuple[str, ...]:

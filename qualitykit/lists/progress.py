@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import (
+    check_scores_table,
     check_unique_students,
     default_unit,
     sat_rows,
@@ -126,13 +127,7 @@ def progress(current: pd.DataFrame, previous: pd.DataFrame, *,
     {'matched': 167, 'left': 9, 'new': 4}
     """
     std = get_standard(standard)
-    for name, table in (("current", current), ("previous", previous)):
-        if table["exam"].nunique() > 1:
-            raise ValueError(f"{name} 中有多次考试 {list(table['exam'].unique())}；"
-                             "progress 比较两次考试，每个表只放一次。")
-    ids = student_keys(current, previous)
-    check_unique_students(current, what="本次考试（current）", function="progress", keys=ids)
-    check_unique_students(previous, what="上次考试（previous）", function="progress", keys=ids)
+    ids = _check_inputs(current, previous)
     units = _units(current, by)
     students = _students(current, previous, ids, units)
     accounting = _accounting(current, previous, ids, units)
@@ -140,14 +135,32 @@ def progress(current: pd.DataFrame, previous: pd.DataFrame, *,
         students = students.merge(_teacher_of(current, teachers), how="left")
     improved = _improved(students, std.improved_top, ids, units)
     transitions = _transitions(current, previous, std, teachers, lists, accounting, ids, units)
+    return Progress(students=students, accounting=accounting, improved=improved,
+                    transitions=transitions, summary=_transition_counts(transitions, units))
+
+
+def _check_inputs(current: pd.DataFrame, previous: pd.DataFrame) -> list[str]:
+    """One exam in each table, both canonical, each pupil once per subject; the pupil keys."""
+    for name, table in (("current", current), ("previous", previous)):
+        if table["exam"].nunique() > 1:
+            raise ValueError(f"{name} 中有多次考试 {list(table['exam'].unique())}；"
+                             "progress 比较两次考试，每个表只放一次。")
+    check_scores_table(current, where="progress（current）")
+    check_scores_table(previous, where="progress（previous）")
+    ids = student_keys(current, previous)
+    check_unique_students(current, what="本次考试（current）", function="progress", keys=ids)
+    check_unique_students(previous, what="上次考试（previous）", function="progress", keys=ids)
+    return ids
+
+
+def _transition_counts(transitions: pd.DataFrame, units: list[str]) -> pd.DataFrame:
+    """How many of each :data:`TRANSITIONS` per unit × subject × list."""
     keys = [*units, "subject", "list"]
     summary = (transitions.groupby(keys + ["transition"]).size().unstack("transition")
                .reindex(columns=list(TRANSITIONS)).fillna(0).astype(int).reset_index()
                if len(transitions) else pd.DataFrame(columns=keys + list(TRANSITIONS)))
     summary.columns.name = None
-    summary = in_teaching_order(summary, keys)
-    return Progress(students=students, accounting=accounting, improved=improved,
-                    transitions=transitions, summary=summary)
+    return in_teaching_order(summary, keys)
 
 
 def _units(current: pd.DataFrame, by: str | None) -> list[str]:

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ..schema import (
+    check_scores_table,
     check_unique_students,
-    sat_mask,
     sat_rows,
     several_schools,
     student_keys,
@@ -64,8 +64,7 @@ def grade_scope(scores: pd.DataFrame) -> list[str]:
 
 def _sat(scores: pd.DataFrame, std: Standard) -> pd.DataFrame:
     """Rows with a score the student sat, with lines, Z, and ranks from both ends."""
-    sat = scores[sat_mask(scores)
-                 & scores["full_mark"].notna()].copy()
+    sat = sat_rows(scores, with_full_mark=True).copy()
     lines = row_lines(sat, std)
     sat["pass_line"], sat["excellent_line"] = lines["pass"], lines["excellent"]
     scope = grade_scope(sat)
@@ -134,6 +133,26 @@ def targets(scores: pd.DataFrame, *, standard: Standard | str | None = None,
     True
     """
     std = get_standard(standard)
+    _check_inputs(scores, previous, lists)
+    sat = _with_teachers(_sat(scores, std), teachers)
+    sat["weakest"] = _weakest(sat)
+    hits = []  # (mask, list, rule, line, reason), in the order of LISTS
+    if "enrichment" in lists:
+        hits += _enrichment_hits(sat, std)
+    if "borderline" in lists:
+        hits += _borderline_hits(sat, std)
+    if "support" in lists:
+        hits += _support_hits(sat, std, previous)
+    if "lopsided" in lists:
+        hits += _lopsided_hits(sat, std)
+    out = _rows(sat, hits)
+    if previous is not None and len(out):
+        out["change"] = _change(out, scores, previous, std, lists)
+    return out
+
+
+def _check_inputs(scores: pd.DataFrame, previous: pd.DataFrame | None, lists) -> None:
+    """Known lists, one exam, canonical tables with each pupil once per subject."""
     unknown = set(lists) - set(LISTS)
     if unknown:
         raise ValueError(f"lists 中有未知的名单 {sorted(unknown)}；可用：{list(LISTS)}。")
@@ -142,63 +161,75 @@ def targets(scores: pd.DataFrame, *, standard: Standard | str | None = None,
         raise ValueError(f"targets 一次处理一次考试，表中有 {len(exams)} 次：{list(exams)}。"
                          "请先筛选，如 scores[scores['exam'] == '2025-2026-1 期末']；"
                          "更早的考试用 previous= 传入。")
+    check_scores_table(scores, where="targets")
     check_unique_students(scores, what="成绩表（scores）", function="targets")
     if previous is not None:
+        check_scores_table(previous, where="targets（previous）")
         check_unique_students(previous, what="之前的考试（previous）", function="targets",
                               keys=student_keys(scores, previous))
-    sat = _sat(scores, std)
+
+
+def _with_teachers(sat: pd.DataFrame, teachers: pd.DataFrame | None) -> pd.DataFrame:
+    """Each row's subject teacher from the 教学编排表 (an empty ``teacher`` without one)."""
     if teachers is not None:
         from ..term.teachers import assign_teachers
-        sat = assign_teachers(sat, teachers)
-    elif "teacher" not in sat:
+        return assign_teachers(sat, teachers)
+    if "teacher" not in sat:
         sat["teacher"] = None
-    sat["weakest"] = _weakest(sat)
-    hits = []  # (mask, list, rule, line, reason)
-    k = std.borderline_points
-    if "enrichment" in lists:
-        hits.append((sat["score"] >= sat["excellent_line"], "enrichment", "excellent_line",
-                     sat["excellent_line"], lambda r: f"达到优秀线 {_fmt(r.line)} 分"))
-        inside, cut = _share_cut(sat, std.enrichment_top, top=True)
-        hits.append((inside, "enrichment", "top_share", cut,
-                     lambda r: f"在年级该科前 {std.enrichment_top:.0%}（≥ {_fmt(r.line)} 分）"))
-    if "borderline" in lists:
-        for which, cn in (("pass", "及格"), ("excellent", "优秀")):
-            line = sat[f"{which}_line"]
-            hits.append(((sat["score"] < line) & (sat["score"] >= line - k), "borderline",
-                         f"near_{which}_below", line,
-                         lambda r, cn=cn: f"差 {_fmt(round(r.line - r.score, 6))} 分达{cn}线 "
-                         f"{_fmt(r.line)} 分"))
-            hits.append(((sat["score"] >= line) & (sat["score"] < line + k), "borderline",
-                         f"near_{which}_above", line,
-                         lambda r, cn=cn: f"只比{cn}线 {_fmt(r.line)} 分高 "
-                         f"{_fmt(round(r.score - r.line, 6))} 分，易滑落"))
-    if "support" in lists:
-        history = _history_rate(sat, previous, std.support_exams)
-        if history is None:
-            hits.append((sat["score"] < sat["pass_line"], "support", "below_pass",
-                         sat["pass_line"], lambda r: f"低于及格线 {_fmt(r.line)} 分"))
-        else:
-            sat["mean_rate"], sat["n_exams"] = history
-            share = sat["pass_line"] / sat["full_mark"]
-            hits.append((sat["mean_rate"] < share - 1e-12, "support", "mean_below_pass",
-                         sat["pass_line"],
-                         lambda r: f"最近 {int(r.n_exams)} 次考试平均得分率 {r.mean_rate:.1%}，"
-                         f"低于及格线 {r.pass_line / r.full_mark:.0%}"))
-        inside, cut = _share_cut(sat, std.support_bottom, top=False)
-        hits.append((inside, "support", "bottom_share", cut,
-                     lambda r: f"在年级该科后 {std.support_bottom:.0%}（≤ {_fmt(r.line)} 分）"))
-    if "lopsided" in lists:
-        z_mean, n_z = _own_mean_z(sat)
-        gap = sat["z"] - z_mean
-        sat["own_z"] = z_mean
-        hits.append(((gap <= -std.lopsided_z) & (n_z >= std.lopsided_min_subjects), "lopsided",
-                     "lopsided", pd.Series(np.nan, index=sat.index),
-                     lambda r: f"Z = {r.z:.2f}，比本人各科平均 Z（{r.own_z:.2f}）"
-                     f"低 {r.own_z - r.z:.2f}"))
-    out = _rows(sat, hits)
-    if previous is not None and len(out):
-        out["change"] = _change(out, scores, previous, std, lists)
-    return out
+    return sat
+
+
+def _enrichment_hits(sat: pd.DataFrame, std: Standard) -> list:
+    """培优: at or above the excellent line; in the grade's top share."""
+    inside, cut = _share_cut(sat, std.enrichment_top, top=True)
+    return [(sat["score"] >= sat["excellent_line"], "enrichment", "excellent_line",
+             sat["excellent_line"], lambda r: f"达到优秀线 {_fmt(r.line)} 分"),
+            (inside, "enrichment", "top_share", cut,
+             lambda r: f"在年级该科前 {std.enrichment_top:.0%}（≥ {_fmt(r.line)} 分）")]
+
+
+def _borderline_hits(sat: pd.DataFrame, std: Standard) -> list:
+    """临界: within k points below the pass or excellent line, or less than k above it."""
+    hits, k = [], std.borderline_points
+    for which, cn in (("pass", "及格"), ("excellent", "优秀")):
+        line = sat[f"{which}_line"]
+        hits.append(((sat["score"] < line) & (sat["score"] >= line - k), "borderline",
+                     f"near_{which}_below", line,
+                     lambda r, cn=cn: f"差 {_fmt(round(r.line - r.score, 6))} 分达{cn}线 "
+                     f"{_fmt(r.line)} 分"))
+        hits.append(((sat["score"] >= line) & (sat["score"] < line + k), "borderline",
+                     f"near_{which}_above", line,
+                     lambda r, cn=cn: f"只比{cn}线 {_fmt(r.line)} 分高 "
+                     f"{_fmt(round(r.score - r.line, 6))} 分，易滑落"))
+    return hits
+
+
+def _support_hits(sat: pd.DataFrame, std: Standard, previous: pd.DataFrame | None) -> list:
+    """补差: below the pass line (or the mean 得分率 of the last exams below the pass share);
+    in the grade's bottom share. Adds ``mean_rate`` and ``n_exams`` to ``sat`` for the reason."""
+    history = _history_rate(sat, previous, std.support_exams)
+    if history is None:
+        hits = [(sat["score"] < sat["pass_line"], "support", "below_pass", sat["pass_line"],
+                 lambda r: f"低于及格线 {_fmt(r.line)} 分")]
+    else:
+        sat["mean_rate"], sat["n_exams"] = history
+        share = sat["pass_line"] / sat["full_mark"]
+        hits = [(sat["mean_rate"] < share - 1e-12, "support", "mean_below_pass", sat["pass_line"],
+                 lambda r: f"最近 {int(r.n_exams)} 次考试平均得分率 {r.mean_rate:.1%}，"
+                 f"低于及格线 {r.pass_line / r.full_mark:.0%}")]
+    inside, cut = _share_cut(sat, std.support_bottom, top=False)
+    return hits + [(inside, "support", "bottom_share", cut,
+                    lambda r: f"在年级该科后 {std.support_bottom:.0%}（≤ {_fmt(r.line)} 分）")]
+
+
+def _lopsided_hits(sat: pd.DataFrame, std: Standard) -> list:
+    """偏科: a Z far below the pupil's own mean Z. Adds ``own_z`` to ``sat`` for the reason."""
+    z_mean, n_z = _own_mean_z(sat)
+    gap = sat["z"] - z_mean
+    sat["own_z"] = z_mean
+    return [((gap <= -std.lopsided_z) & (n_z >= std.lopsided_min_subjects), "lopsided",
+             "lopsided", pd.Series(np.nan, index=sat.index),
+             lambda r: f"Z = {r.z:.2f}，比本人各科平均 Z（{r.own_z:.2f}）低 {r.own_z - r.z:.2f}")]
 
 
 def _weakest(sat: pd.DataFrame) -> pd.Series:
@@ -223,8 +254,7 @@ def _history_rate(sat: pd.DataFrame, previous: pd.DataFrame | None, n: int):
     and how many exams that is; None when the rule is this exam alone."""
     if n <= 1 or previous is None or previous.empty:
         return None
-    before = previous[sat_mask(previous)
-                      & previous["full_mark"].notna()]
+    before = sat_rows(previous, with_full_mark=True)
     before = _earlier(before, sat)
     earlier = sorted(before["exam"].unique())[-(n - 1):]
     before = before[before["exam"].isin(earlier)]

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..schema import sat_rows
-from ..term.distribution import standardize
 from .._text import norm
+from ..schema import check_scores_table, sat_rows
+from ..term.distribution import standardize
 from .targets import grade_scope, targets
 
 __all__ = ["Tracking", "update_tracking", "ARCHIVE_COLUMNS", "HISTORY_COLUMNS", "ATTENDANCE",
@@ -165,30 +165,21 @@ def update_tracking(tracking: Tracking | str | Path | None, scores: pd.DataFrame
     (['2025-2026-1 期中', '2025-2026-1 期末'], True)
     """
     path = Path(tracking) if isinstance(tracking, (str, Path)) else None
-    if path is not None:
-        current = Tracking.read(path) if path.exists() else Tracking.empty()
-    else:
-        current = tracking if tracking is not None else Tracking.empty()
+    current = _opened(tracking, path)
     if earlier is not None and current.history.empty:
         for _, exam_scores in sorted(earlier.groupby("exam"), key=lambda item: str(item[0])):
             current = update_tracking(current, exam_scores, standard=standard)
     exams = scores["exam"].dropna().unique()
     if len(exams) != 1:
         raise ValueError(f"update_tracking 每次加入一次考试，表中有 {list(exams)}。")
+    check_scores_table(scores, where="update_tracking")
     exam = str(exams[0])
     if lists is None:
         lists = targets(scores, standard=standard, lists=("support",))
     support = lists[lists["list"] == "support"]
-
     history = current.history[current.history["exam"] != exam]
-    seq = (int(current.history.loc[current.history["exam"] == exam, "seq"].iloc[0])
-           if (current.history["exam"] == exam).any()
-           else int(current.history["seq"].max()) + 1 if len(current.history) else 1)
-    noted = set(current.archive.loc[_text(current.archive["measures"]).str.strip() != "",
-                                    "student_id"])
-    flagged_before = set(history.loc[history["on_list"].astype(bool), "student_id"])
-    tracked = sorted(flagged_before | noted | set(support["student_id"]))
-    rows = _exam_rows(scores, support, tracked, exam, seq, current)
+    tracked = _tracked(current, history, support)
+    rows = _exam_rows(scores, support, tracked, exam, _exam_seq(current.history, exam), current)
     history = pd.concat([history, rows], ignore_index=True) if len(history) else rows
     history = history[history["student_id"].isin(tracked)]
     history = history.sort_values(["seq", "class_id", "student_id"]).reset_index(drop=True)
@@ -197,6 +188,29 @@ def update_tracking(tracking: Tracking | str | Path | None, scores: pd.DataFrame
     if target is not None:
         result.write(target)
     return result
+
+
+def _opened(tracking: Tracking | str | Path | None, path: Path | None) -> Tracking:
+    """The tracking file as it is (a new, empty one when there is none yet)."""
+    if path is not None:
+        return Tracking.read(path) if path.exists() else Tracking.empty()
+    return tracking if tracking is not None else Tracking.empty()
+
+
+def _exam_seq(history: pd.DataFrame, exam: str) -> int:
+    """The exam's number in the file: its old one when it is updated again, else the next."""
+    if (history["exam"] == exam).any():
+        return int(history.loc[history["exam"] == exam, "seq"].iloc[0])
+    return int(history["seq"].max()) + 1 if len(history) else 1
+
+
+def _tracked(current: Tracking, history: pd.DataFrame, support: pd.DataFrame) -> list[str]:
+    """Who the file follows: everyone on the 补差 list before or now, and everyone a teacher
+    wrote about (a pupil flagged by mistake and never written about drops out on a re-run)."""
+    noted = set(current.archive.loc[_text(current.archive["measures"]).str.strip() != "",
+                                    "student_id"])
+    flagged_before = set(history.loc[history["on_list"].astype(bool), "student_id"])
+    return sorted(flagged_before | noted | set(support["student_id"]))
 
 
 def _exam_rows(scores, support, tracked, exam, seq, current) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from ..schema import (
+    check_scores_table,
     check_unique_students,
     default_unit,
     sat_rows,
@@ -24,6 +25,8 @@ from ..schema import (
     unit_keys,
 )
 from ..subjects import in_teaching_order
+from .distribution import standardize
+from .indicators import summary
 
 __all__ = ["compare_classes", "compare_exams", "ClassComparison", "hedges_g", "games_howell"]
 
@@ -31,6 +34,11 @@ MIN_N = 20
 # columns after ``within`` (and the group column), also when nobody sat
 _CLASS_COLUMNS = ["n_sat", "mean", "mean_low", "mean_high", "grade_mean", "diff", "diff_low",
                   "diff_high", "p_value", "hedges_g", "significant", "small_group", "reading"]
+#: columns of :func:`compare_exams` after ``by``
+_EXAM_COLUMNS = ["n_sat", "n_matched", "mean", "prev_mean", "above_mean_rate",
+                 "prev_above_mean_rate", "above_mean_change", "pass_rate", "prev_pass_rate",
+                 "z_mean", "prev_z_mean", "z_change", "rank", "prev_rank", "rank_change",
+                 "prev_exam"]
 _OMNIBUS_COLUMNS = ["n_groups", "n_sat", "anova_f", "anova_df1", "anova_df2", "anova_p",
                     "eta_squared", "kruskal_h", "kruskal_p", "epsilon_squared", "posthoc",
                     "n_pairs_significant", "reading"]
@@ -215,41 +223,65 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
       subject  n_groups                              reading
     0      语文         4  各班之间存在显著差异（η² = 0.058）；两两比较中有 2 对显著
     """
+    _check_comparison(scores, group, posthoc)
+    within = [within] if isinstance(within, str) else list(within)
+    within = [k for k in within if k in scores.columns]
+    units = unit_keys(scores, group)
+    found = [_compare_within(ident, sitters, group, units, posthoc, confidence)
+             for ident, sitters in _within_groups(sat_rows(scores), within)]
+    return _class_comparison(found, within, units, 1 - confidence, min_n)
+
+
+def _check_comparison(scores: pd.DataFrame, group: str, posthoc: str) -> None:
+    """The options, and the table (full marks are not read: scores are not judged by them)."""
     if posthoc not in ("games-howell", "tukey"):
         raise ValueError(f"posthoc 应为 'games-howell' 或 'tukey'，收到 {posthoc!r}。")
     if group not in scores.columns:
         raise ValueError(f"group={group!r} 不在成绩表中；可用的列：{list(scores.columns)}。")
-    within = [within] if isinstance(within, str) else list(within)
-    within = [k for k in within if k in scores.columns]
-    alpha = 1 - confidence
-    units = unit_keys(scores, group)
-    sat = sat_rows(scores)
-    class_rows, omni_rows, pair_frames = [], [], []
-    for key, grp in sat.groupby(within, dropna=False, sort=True) if within else [((), sat)]:
-        key = key if isinstance(key, tuple) else (key,)
-        ident = dict(zip(within, key))
-        x_all = grp["score"].astype(float).to_numpy()
-        groups = {g: d["score"].astype(float).to_numpy()
-                  for g, d in grp.groupby(units if len(units) > 1 else group, sort=True,
+    check_scores_table(scores, where="compare_classes", required=("score", "status"),
+                       bounds=False)
+
+
+def _within_groups(sat: pd.DataFrame, within: list[str]) -> list[tuple[dict, pd.DataFrame]]:
+    """The comparison groups (exam × subject): their ``within`` values and their sitters."""
+    if not within:
+        return [({}, sat)]
+    return [(dict(zip(within, key if isinstance(key, tuple) else (key,))), part)
+            for key, part in sat.groupby(within, dropna=False, sort=True)]
+
+
+def _compare_within(ident: dict, sitters: pd.DataFrame, group: str, units: list[str],
+                    posthoc: str, confidence: float) -> tuple[list[dict], dict, pd.DataFrame]:
+    """One exam × subject: the rows of its classes against the grade, its omnibus row and its
+    post-hoc pairs."""
+    x_all = sitters["score"].astype(float).to_numpy()
+    groups = {g: d["score"].astype(float).to_numpy()
+              for g, d in sitters.groupby(units if len(units) > 1 else group, sort=True,
                                           dropna=False)}
-        class_rows += _against_grade(groups, x_all, ident, units, confidence)
-        if len(units) > 1:  # pairs are named "学校 班级"
-            groups = {" ".join(map(str, g)): x for g, x in groups.items()}
-        omni, pairs = _between_classes(groups, posthoc, confidence, alpha)
-        omni_rows.append({**ident, **omni})
-        if len(pairs):
-            pair_frames.append(pairs.assign(**ident))
-    classes = pd.DataFrame(class_rows, columns=within + units + _CLASS_COLUMNS)
+    classes = _against_grade(groups, x_all, ident, units, confidence)
+    if len(units) > 1:  # pairs are named "学校 班级"
+        groups = {" ".join(map(str, g)): x for g, x in groups.items()}
+    omni, pairs = _between_classes(groups, posthoc, confidence, 1 - confidence)
+    return classes, {**ident, **omni}, pairs.assign(**ident) if len(pairs) else pairs
+
+
+def _class_comparison(found: list, within: list[str], units: list[str], alpha: float,
+                      min_n: int) -> ClassComparison:
+    """The three tables of :class:`ClassComparison` from the comparison groups, with their
+    readings."""
+    classes = pd.DataFrame([row for rows, _, _ in found for row in rows],
+                           columns=within + units + _CLASS_COLUMNS)
     if len(classes):
         classes["significant"] = classes["p_value"] < alpha
         classes["small_group"] = classes["n_sat"] < min_n
         classes["reading"] = classes.apply(_reading_vs_grade, axis=1)
-    omnibus = pd.DataFrame(omni_rows, columns=within + _OMNIBUS_COLUMNS)
+    omnibus = pd.DataFrame([omni for _, omni, _ in found], columns=within + _OMNIBUS_COLUMNS)
     if len(omnibus):
         omnibus["reading"] = omnibus.apply(_reading_omnibus, axis=1)
     pair_cols = within + ["a", "b", "mean_a", "mean_b", "diff", "diff_low", "diff_high",
                           "p_value", "hedges_g", "significant"]
-    pairs = pd.concat(pair_frames, ignore_index=True)[pair_cols] if pair_frames else \
+    frames = [pairs for _, _, pairs in found if len(pairs)]
+    pairs = pd.concat(frames, ignore_index=True)[pair_cols] if frames else \
         pd.DataFrame(columns=pair_cols)
     return ClassComparison(in_teaching_order(classes, within),
                            in_teaching_order(omnibus, within), in_teaching_order(pairs, within))
@@ -359,48 +391,63 @@ def compare_exams(current: pd.DataFrame, previous: pd.DataFrame | None, *,
     0      5-1      语文     38         34
     1      5-1      数学     38         34
     """
-    from .distribution import standardize
-    from .indicators import summary
-
     if by is None:  # the class, or the unit of a pre_post pair
         by = [u for u in (default_unit(current), "subject") if u is not None]
     keys = unit_keys(current, by)
-    cols = keys + ["n_sat", "n_matched", "mean", "prev_mean", "above_mean_rate",
-                   "prev_above_mean_rate", "above_mean_change", "pass_rate", "prev_pass_rate",
-                   "z_mean", "prev_z_mean", "z_change", "rank", "prev_rank", "rank_change",
-                   "prev_exam"]
     if previous is None or previous.empty:
-        return pd.DataFrame(columns=cols)
-    ids = student_keys(current, previous)
-    for table, what in ((current, "本次考试（current）"), (previous, "上次考试（previous）")):
-        check_unique_students(table, what=what, function="compare_exams", keys=ids)
+        return pd.DataFrame(columns=keys + _EXAM_COLUMNS)
+    ids = _check_exam_pair(current, previous)
     units = [k for k in keys if k != "subject" and k not in ids]
     now_units = current.drop_duplicates(ids)[ids + units]
     # earlier results of today's pupils, counted in the class they are in now
     prev = previous.drop(columns=units, errors="ignore").merge(now_units, on=ids, how="inner")
-    s_now = summary(current, by=keys, standard=standard)
-    s_prev = summary(prev, by=keys, standard=standard)
-    # 超均率 of the earlier exam against that exam's whole grade, not the matched pupils only
-    prev_grade = summary(previous, by=[k for k in keys if k == "subject"] or ["exam"],
-                         standard=standard)[[k for k in keys if k == "subject"] + ["mean"]]
-    s_prev = s_prev.merge(prev_grade.rename(columns={"mean": "_grade"}),
-                          on=[k for k in keys if k == "subject"] or None, how="left") \
-        if "subject" in keys else s_prev.assign(_grade=prev_grade["mean"].iloc[0])
-    s_prev["above_mean_rate"] = (s_prev["mean"] - s_prev["_grade"]) / s_prev["_grade"]
-    z_now = standardize(current)
-    z_prev = standardize(previous)[[*ids, "subject", "z"]].rename(columns={"z": "z_prev"})
-    z = z_now.merge(z_prev, on=[*ids, "subject"], how="inner").dropna(subset=["z", "z_prev"])
-    zs = z.groupby(keys).agg(n_matched=("z", "size"), z_mean=("z", "mean"),
-                             prev_z_mean=("z_prev", "mean")).reset_index()
-    out = s_now[keys + ["n_sat", "mean", "above_mean_rate", "pass_rate", "rank"]].merge(
-        s_prev[keys + ["mean", "above_mean_rate", "pass_rate", "rank"]].rename(columns={
-            "mean": "prev_mean", "above_mean_rate": "prev_above_mean_rate",
-            "pass_rate": "prev_pass_rate", "rank": "prev_rank"}), on=keys, how="left")
-    out = out.merge(zs, on=keys, how="left")
+    out = summary(current, by=keys, standard=standard)[
+        keys + ["n_sat", "mean", "above_mean_rate", "pass_rate", "rank"]].merge(
+        _previous_summary(prev, previous, keys, standard), on=keys, how="left")
+    out = out.merge(_matched_z(current, previous, ids, keys), on=keys, how="left")
     out["n_matched"] = out["n_matched"].fillna(0).astype(int)
     out["above_mean_change"] = out["above_mean_rate"] - out["prev_above_mean_rate"]
     out["z_change"] = out["z_mean"] - out["prev_z_mean"]
     out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
     out["prev_exam"] = "、".join(map(str, pd.unique(previous["exam"]))) if "exam" in previous \
         else ""
-    return in_teaching_order(out[cols], keys)
+    return in_teaching_order(out[keys + _EXAM_COLUMNS], keys)
+
+
+def _check_exam_pair(current: pd.DataFrame, previous: pd.DataFrame) -> list[str]:
+    """Both tables canonical, each pupil once per exam × subject; the pupil keys."""
+    check_scores_table(current, where="compare_exams（current）")
+    check_scores_table(previous, where="compare_exams（previous）")
+    ids = student_keys(current, previous)
+    for table, what in ((current, "本次考试（current）"), (previous, "上次考试（previous）")):
+        check_unique_students(table, what=what, function="compare_exams", keys=ids)
+    return ids
+
+
+def _previous_summary(prev: pd.DataFrame, previous: pd.DataFrame, keys: list[str],
+                      standard) -> pd.DataFrame:
+    """The earlier exam of today's pupils per unit: ``prev_mean``, ``prev_pass_rate``,
+    ``prev_rank`` and ``prev_above_mean_rate`` against that exam's whole grade (not the matched
+    pupils only)."""
+    s_prev = summary(prev, by=keys, standard=standard)
+    subject = [k for k in keys if k == "subject"]
+    prev_grade = summary(previous, by=subject or ["exam"], standard=standard)[subject + ["mean"]]
+    if subject:
+        s_prev = s_prev.merge(prev_grade.rename(columns={"mean": "_grade"}), on=subject, how="left")
+    else:
+        s_prev = s_prev.assign(_grade=prev_grade["mean"].iloc[0])
+    s_prev["above_mean_rate"] = (s_prev["mean"] - s_prev["_grade"]) / s_prev["_grade"]
+    return s_prev[keys + ["mean", "above_mean_rate", "pass_rate", "rank"]].rename(columns={
+        "mean": "prev_mean", "above_mean_rate": "prev_above_mean_rate",
+        "pass_rate": "prev_pass_rate", "rank": "prev_rank"})
+
+
+def _matched_z(current: pd.DataFrame, previous: pd.DataFrame, ids: list[str],
+               keys: list[str]) -> pd.DataFrame:
+    """Per unit, the pupils who sat both exams: ``n_matched``, ``z_mean`` and ``prev_z_mean``
+    (each exam's Z within its own exam × subject)."""
+    z_now = standardize(current)
+    z_prev = standardize(previous)[[*ids, "subject", "z"]].rename(columns={"z": "z_prev"})
+    z = z_now.merge(z_prev, on=[*ids, "subject"], how="inner").dropna(subset=["z", "z_prev"])
+    return z.groupby(keys).agg(n_matched=("z", "size"), z_mean=("z", "mean"),
+                               prev_z_mean=("z_prev", "mean")).reset_index()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..schema import group_keys, sat_mask, sat_rows, student_keys
+from ..schema import check_scores_table, group_keys, sat_mask, student_keys
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
 
@@ -63,36 +63,40 @@ def score_bands(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", 
     11  80–<90     46         85
     12  70–<80     31        116
     """
+    check_scores_table(scores, where="score_bands")
     keys = group_keys(scores, by)
-    sat = sat_rows(scores)
     frames = []
-    for group, grp in scores.groupby(keys, dropna=False, sort=True):
+    for group, part in scores.groupby(keys, dropna=False, sort=True):
         group = group if isinstance(group, tuple) else (group,)
-        x = sat.loc[sat.index.intersection(grp.index), "score"].astype(float).to_numpy()
-        full = grp["full_mark"].astype(float)
+        full = part["full_mark"].astype(float)
         if full.nunique() > 1:
             raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{group}；"
                              "请按科目分组（by 中加入 subject）。")
-        cuts = list(edges) if edges is not None else _edges(
-            float(full.iloc[0]), width, float(x.max()) if len(x) else width)
-        if any(b <= a for a, b in zip(cuts, cuts[1:])):
-            raise ValueError(f"edges 应从小到大排列，收到 {list(edges)}。")
-        idx = np.searchsorted(cuts, x, side="right") - 1
-        idx = np.where(x == cuts[-1], len(cuts) - 2, idx)  # the full mark belongs to the top band
-        inside = (idx >= 0) & (idx < len(cuts) - 1)
-        counts = np.bincount(idx[inside], minlength=len(cuts) - 1)
-        n = len(x)
-        rows = [{**dict(zip(keys, group)), "band": _band_label(lo, hi, i == len(cuts) - 2),
-                 "lower": lo, "upper": hi, "count": int(counts[i])}
-                for i, (lo, hi) in enumerate(zip(cuts, cuts[1:]))][::-1]
-        frame = pd.DataFrame(rows)
-        frame["share"] = frame["count"] / n if n else np.nan
-        frame["cum_count"] = frame["count"].cumsum()
-        frame["cum_share"] = frame["cum_count"] / n if n else np.nan
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True)
+        x = part.loc[sat_mask(part), "score"].astype(float).to_numpy()
+        frames.append(_group_bands(dict(zip(keys, group)), x, float(full.iloc[0]), width, edges))
     # subjects in teaching order; bands stay from the top down within each group (stable sort)
-    return in_teaching_order(out, keys)
+    return in_teaching_order(pd.concat(frames, ignore_index=True), keys)
+
+
+def _group_bands(ident: dict, x: np.ndarray, full_mark: float, width: float,
+                 edges: Sequence[float] | None) -> pd.DataFrame:
+    """The band rows of one group (``ident``) with the scores ``x`` of its sitters, top down."""
+    cuts = list(edges) if edges is not None else _edges(
+        full_mark, width, float(x.max()) if len(x) else width)
+    if any(b <= a for a, b in zip(cuts, cuts[1:])):
+        raise ValueError(f"edges 应从小到大排列，收到 {list(edges)}。")
+    idx = np.searchsorted(cuts, x, side="right") - 1
+    idx = np.where(x == cuts[-1], len(cuts) - 2, idx)  # the full mark belongs to the top band
+    inside = (idx >= 0) & (idx < len(cuts) - 1)
+    counts = np.bincount(idx[inside], minlength=len(cuts) - 1)
+    n = len(x)
+    rows = [{**ident, "band": _band_label(lo, hi, i == len(cuts) - 2), "lower": lo, "upper": hi,
+             "count": int(counts[i])} for i, (lo, hi) in enumerate(zip(cuts, cuts[1:]))][::-1]
+    frame = pd.DataFrame(rows)
+    frame["share"] = frame["count"] / n if n else np.nan
+    frame["cum_count"] = frame["count"].cumsum()
+    frame["cum_share"] = frame["cum_count"] / n if n else np.nan
+    return frame
 
 
 def standardize(scores: pd.DataFrame, *, within: Sequence[str] | str = ("exam", "subject"),
@@ -121,6 +125,7 @@ def standardize(scores: pd.DataFrame, *, within: Sequence[str] | str = ("exam", 
     >>> float(round(z.groupby("subject")["z"].mean().abs().max(), 12))
     0.0
     """
+    check_scores_table(scores, where="standardize", required=("score", "status"), bounds=False)
     within = [within] if isinstance(within, str) else list(within)
     within = [k for k in within if k in scores.columns]
     x = scores["score"].astype(float).where(sat_mask(scores))
@@ -188,7 +193,7 @@ def grade_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None
     score = out["score"].astype(float).to_numpy()
     full = out["full_mark"].astype(float).to_numpy()
     grade = out["grade"] if "grade" in out else pd.Series(pd.NA, index=out.index)
-    sat = sat_mask(out).to_numpy() & ~np.isnan(full)
+    sat = sat_mask(out, with_full_mark=True).to_numpy()
     level = out["level"].astype(object).to_numpy().copy() if "level" in out else \
         np.full(len(out), None, dtype=object)
     for g in pd.unique(grade):
@@ -248,9 +253,22 @@ def student_totals(scores: pd.DataFrame, *, rank_within: Sequence[str] | str = (
     if rank_among not in ("complete", "all"):
         raise ValueError(f"rank_among 应为 'complete'（只在全科参考的学生中排名）或 'all'"
                          f"（所有有总分的学生），收到 {rank_among!r}。")
+    check_scores_table(scores, where="student_totals")
     rows = scores[scores["full_mark"].notna()]
     if subjects:
         rows = rows[rows["subject"].isin(list(subjects))]
+    out = _totals(rows)
+    within = [rank_within] if isinstance(rank_within, str) else list(rank_within)
+    groups = [k for k in ["exam", *within] if k in out.columns]
+    ranked = out["total"].where(out["complete"] | (rank_among == "all"))
+    ranked = ranked.groupby([out[k] for k in groups], dropna=False) if groups else ranked
+    out["rank"] = ranked.rank(ascending=False, method="min").astype("Int64")
+    return out
+
+
+def _totals(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per pupil with a score: the pupil, ``n_subjects``, ``complete`` (sat every subject
+    he has a row for) and ``total``."""
     taken = sat_mask(rows)
     keys = [k for k in ("exam", *student_keys(rows)) if k in rows.columns]
     info = [k for k in ("name", "school", "class_id") if k in rows.columns and k not in keys]
@@ -261,9 +279,4 @@ def student_totals(scores: pd.DataFrame, *, rank_within: Sequence[str] | str = (
     out.insert(len(out.columns) - 1, "complete",
                complete.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy(bool)
                if len(keys) > 1 else complete.reindex(out[keys[0]]).to_numpy(bool))
-    within = [rank_within] if isinstance(rank_within, str) else list(rank_within)
-    groups = [k for k in ["exam", *within] if k in out.columns]
-    ranked = out["total"].where(out["complete"] | (rank_among == "all"))
-    ranked = ranked.groupby([out[k] for k in groups], dropna=False) if groups else ranked
-    out["rank"] = ranked.rank(ascending=False, method="min").astype("Int64")
     return out

@@ -12,12 +12,17 @@ import pandas as pd
 
 from ..standard import Standard, get_standard
 
-__all__ = ["findings"]
+__all__ = ["findings", "percent"]
 
 COLUMNS = ["topic", "subject", "class_id", "value", "evidence"]
 
 
-def _pct(x: float) -> str:
+def percent(x: float) -> str:
+    """A rate as the evidence sentences write it.
+
+    >>> percent(0.12345)
+    '12.3%'
+    """
     return f"{100 * x:.1f}%"
 
 
@@ -54,35 +59,48 @@ def findings(by_class: pd.DataFrame, by_subject: pd.DataFrame, *, comparison=Non
     rows = []
     grade = by_subject.set_index("subject")
     for subject, part in by_class.groupby("subject", sort=False):
-        g = grade.loc[subject] if subject in grade.index else None
         part = part[part["n_sat"] > 0]
-        if part.empty or g is None:
-            continue
-        worst = part.loc[part["low_rate"].idxmax()]
-        if worst["low_rate"] > 0 and worst["low_rate"] > g["low_rate"]:
-            rows.append(("低分率", subject, worst["class_id"], worst["low_rate"],
-                         f"{subject}低分率最高的是 {worst['class_id']} 班：{_pct(worst['low_rate'])}"
-                         f"（{int(worst['n_low'])} 人），年级为 {_pct(g['low_rate'])}。"))
-        if g["pass_rate"] < std.double_high_subject:
-            rows.append(("合格率", subject, "", g["pass_rate"],
-                         f"{subject}年级合格率 {_pct(g['pass_rate'])}，低于双高普九要求的 "
-                         f"{_pct(std.double_high_subject)}；不及格 {int(g['n_sat'] - g['n_pass'])} 人。"))
-        weakest = part.loc[part["excellent_rate"].idxmin()]
-        if weakest["excellent_rate"] < g["excellent_rate"] - 0.10:
-            rows.append(("优秀率", subject, weakest["class_id"], weakest["excellent_rate"],
-                         f"{subject} {weakest['class_id']} 班优秀率 {_pct(weakest['excellent_rate'])}，"
-                         f"比年级（{_pct(g['excellent_rate'])}）低 10 个百分点以上。"))
+        if not part.empty and subject in grade.index:
+            rows += _subject_findings(subject, part, grade.loc[subject], std)
     if comparison is not None:
-        table = comparison.classes
-        unit = table.columns[table.columns.get_loc("n_sat") - 1]  # class_id, or teacher
-        for _, r in table[table["significant"] & (table["diff"] < 0)].iterrows():
-            rows.append(("班级差异", r["subject"], r[unit], r["diff"],
-                f"{r['subject']} {r[unit]} 班均分 {r['mean']:.1f}，低于年级 {-r['diff']:.1f} 分，差异超出偶然波动"
-                f"（区间 {r['diff_low']:.1f} 至 {r['diff_high']:.1f}）。"))
-        if not comparison.omnibus.empty:
-            calm = comparison.omnibus[comparison.omnibus["anova_p"] >= 0.05]
-            if len(calm):
-                rows.append(("班级差异", "、".join(calm["subject"]), "", float("nan"),
-                             f"{'、'.join(calm['subject'])}各班均分差异不显著：这些科目的班级名次"
-                             "主要是偶然波动，不宜据此排队。"))
+        rows += _comparison_findings(comparison)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _subject_findings(subject: str, part: pd.DataFrame, g: pd.Series, std: Standard) -> list:
+    """One subject: the class with the highest 低分率 (above the grade's), the grade's 合格率 under
+    the 双高 line, the class whose 优秀率 is more than 10 points under the grade's."""
+    rows = []
+    worst = part.loc[part["low_rate"].idxmax()]
+    if worst["low_rate"] > 0 and worst["low_rate"] > g["low_rate"]:
+        rows.append(("低分率", subject, worst["class_id"], worst["low_rate"],
+                     f"{subject}低分率最高的是 {worst['class_id']} 班：{percent(worst['low_rate'])}"
+                     f"（{int(worst['n_low'])} 人），年级为 {percent(g['low_rate'])}。"))
+    if g["pass_rate"] < std.double_high_subject:
+        rows.append(("合格率", subject, "", g["pass_rate"],
+                     f"{subject}年级合格率 {percent(g['pass_rate'])}，低于双高普九要求的 "
+                     f"{percent(std.double_high_subject)}；不及格 {int(g['n_sat'] - g['n_pass'])} 人。"))
+    weakest = part.loc[part["excellent_rate"].idxmin()]
+    if weakest["excellent_rate"] < g["excellent_rate"] - 0.10:
+        rows.append(("优秀率", subject, weakest["class_id"], weakest["excellent_rate"],
+                     f"{subject} {weakest['class_id']} 班优秀率 {percent(weakest['excellent_rate'])}，"
+                     f"比年级（{percent(g['excellent_rate'])}）低 10 个百分点以上。"))
+    return rows
+
+
+def _comparison_findings(comparison) -> list:
+    """Classes below the grade beyond chance, and the subjects whose classes do not differ."""
+    rows = []
+    table = comparison.classes
+    unit = table.columns[table.columns.get_loc("n_sat") - 1]  # class_id, or teacher
+    for _, r in table[table["significant"] & (table["diff"] < 0)].iterrows():
+        rows.append(("班级差异", r["subject"], r[unit], r["diff"],
+                     f"{r['subject']} {r[unit]} 班均分 {r['mean']:.1f}，低于年级 {-r['diff']:.1f} 分，"
+                     f"差异超出偶然波动（区间 {r['diff_low']:.1f} 至 {r['diff_high']:.1f}）。"))
+    if not comparison.omnibus.empty:
+        calm = comparison.omnibus[comparison.omnibus["anova_p"] >= 0.05]
+        if len(calm):
+            rows.append(("班级差异", "、".join(calm["subject"]), "", float("nan"),
+                         f"{'、'.join(calm['subject'])}各班均分差异不显著：这些科目的班级名次"
+                         "主要是偶然波动，不宜据此排队。"))
+    return rows

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..schema import group_keys, sat_mask, student_keys
+from ..schema import check_scores_table, group_keys, sat_mask, student_keys
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
+from .level_scale import level_codes
 
 __all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval"]
 
@@ -171,11 +172,12 @@ def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
     ['class_id', 'n_students', 'n_all_pass', 'all_pass_rate']
     """
     std = get_standard(standard)
+    check_scores_table(scores, where="all_pass_rate")
     keys = group_keys(scores, by)
     flags = _flags(scores, std)
     pupil = keys + [k for k in student_keys(scores) if k not in keys]
-    per_student = (scores[pupil].assign(sat=flags["sat"], passed=flags["passed"])
-                   [lambda d: d["sat"] & scores["full_mark"].notna()]
+    per_student = (scores[pupil].assign(passed=flags["passed"])
+                   [sat_mask(scores, with_full_mark=True)]
                    .groupby(pupil, dropna=False, sort=True)["passed"].all())
     out = per_student.groupby(level=keys, dropna=False).agg(n_students="size", n_all_pass="sum")
     out = out.reset_index()
@@ -208,6 +210,7 @@ def double_high_check(scores: pd.DataFrame, *, by: Sequence[str] | str = ("schoo
     0  青禾实验小学           4  False
     """
     std = get_standard(standard)
+    check_scores_table(scores, where="double_high_check")
     keys = group_keys(scores, by)
     judged = scores[scores["full_mark"].notna()]
     per_subject = summary(judged, by=[k for k in keys if k != "exam"] + ["subject"], standard=std)
@@ -275,24 +278,50 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     1      5-1      数学     38   0.868421
     """
     std = get_standard(standard)
+    # scores past the full mark are not refused here (yet): cohort_compare hands summary
+    # simulated scores of a normal law, some above 100
+    check_scores_table(scores, where="summary", bounds=False)
     keys = group_keys(scores, by)
-    flags = _flags(scores, std)
-    data = scores[keys + ["score", "full_mark"]].assign(**flags, **_level_flags(scores, std))
+    data = _row_data(scores, keys, std)
+    out = _rates(_group_counts(data, keys), std, confidence)
+    ref_keys = [k for k in ("exam", "subject") if k in keys]
+    out["above_mean_rate"] = _above_mean(out, data, keys, ref_keys, std)
+    out = _composite_and_rank(out, scores, keys, ref_keys, std)
+    out = in_teaching_order(out, keys)
+    return out[_summary_columns(keys, "all_pass_rate" in out)]
+
+
+def _row_data(scores: pd.DataFrame, keys: list[str], std: Standard) -> pd.DataFrame:
+    """The group keys, score and full mark of every row, with its flags (:func:`_flags`,
+    :func:`_level_flags`) and ``x``, the score of a sitter (NaN otherwise)."""
+    data = scores[keys + ["score", "full_mark"]].assign(**_flags(scores, std),
+                                                          **_level_flags(scores, std))
     data["x"] = data["score"].where(data["sat"])
+    return data
+
+
+def _group_counts(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group: the full mark, 应考/实考/缺考, the moments of the scores and the counts behind
+    the rates (of levels where the sitters have levels and no scores)."""
     groups = data.groupby(keys, dropna=False, sort=True)
-    full = groups["full_mark"].agg(["min", "max"])
-    mixed = full[groups["full_mark"].nunique(dropna=False) > 1]  # no full mark (NaN) is one
-    if len(mixed):
-        raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{mixed.index[0]}；"
+    mixed = groups["full_mark"].nunique(dropna=False) > 1  # no full mark (NaN) is one
+    if mixed.any():
+        first = mixed.index[mixed.to_numpy()][0]
+        raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{first}；"
                          "请按科目分组（by 中加入 subject）。")
     out = groups.agg(n_enrolled=("sat", "size"), n_sat=("sat", "sum"), mean=("x", "mean"),
                      sd=("x", "std"), median=("x", "median"), min=("x", "min"), max=("x", "max"),
                      n_pass=("passed", "sum"), n_excellent=("excellent", "sum"),
                      n_low=("low", "sum"), n_full=("full", "sum"), lv_sat=("lv_sat", "sum"),
                      lv_pass=("lv_pass", "sum"), lv_excellent=("lv_excellent", "sum"))
-    out.insert(0, "full_mark", full["min"])
+    out.insert(0, "full_mark", groups["full_mark"].min())
     out = _rates_from_levels(out.reset_index())
     out["n_absent"] = out["n_enrolled"] - out["n_sat"]
+    return out
+
+
+def _rates(out: pd.DataFrame, std: Standard, confidence: float) -> pd.DataFrame:
+    """The rates of the counts with their Wilson intervals, 满分率, 差异系数 and 难度."""
     n = out["n_sat"].where(out["n_sat"] > 0)
     for rate, count, line in zip(RATES, ("n_pass", "n_excellent", "n_low"),
                                  ("pass", "excellent", "low")):
@@ -304,8 +333,13 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     out["full_mark_rate"] = out["n_full"] / n.where(out["full_mark"].notna())
     out["cv"] = out["sd"] / out["mean"]
     out["difficulty"] = out["mean"] / out["full_mark"]
-    ref_keys = [k for k in ("exam", "subject") if k in keys]
-    out["above_mean_rate"] = _above_mean(out, data, keys, ref_keys, std)
+    return out
+
+
+def _composite_and_rank(out: pd.DataFrame, scores: pd.DataFrame, keys: list[str],
+                        ref_keys: list[str], std: Standard) -> pd.DataFrame:
+    """综合分 by the standard's weights (with 全科合格率 when weighted) and its rank within the
+    same exam × subject."""
     if "all_pass_rate" in std.composite_weights:
         unit = [k for k in keys if k != "subject"]
         ap = all_pass_rate(scores, by=[k for k in unit if k != "exam"] or ["school"], standard=std)
@@ -316,15 +350,18 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
         for part, w in std.composite_weights.items())
     rank_groups = out.groupby(ref_keys, dropna=False)["composite"] if ref_keys else out["composite"]
     out["rank"] = rank_groups.rank(ascending=False, method="min").astype("Int64")
-    out = in_teaching_order(out, keys)
+    return out
+
+
+def _summary_columns(keys: list[str], all_pass: bool) -> list[str]:
+    """The columns of :func:`summary`, in order."""
     columns = keys + ["full_mark", "n_enrolled", "n_sat", "n_absent", "mean", "sd", "median",
                       "min", "max", "n_pass", "n_excellent", "n_low"]
     for rate in RATES:
         columns += [rate, f"{rate}_low", f"{rate}_high"]
     columns += ["full_mark_rate", "cv", "difficulty", "above_mean_rate"]
-    columns += ["all_pass_rate"] if "all_pass_rate" in out else []
-    columns += ["composite", "rank", "basis"]
-    return out[columns]
+    columns += ["all_pass_rate"] if all_pass else []
+    return columns + ["composite", "rank", "basis"]
 
 
 def _level_flags(scores: pd.DataFrame, std: Standard) -> dict[str, np.ndarray]:
@@ -332,8 +369,6 @@ def _level_flags(scores: pd.DataFrame, std: Standard) -> dict[str, np.ndarray]:
     none = np.zeros(len(scores), bool)
     if "level" not in scores:
         return {"lv_sat": none, "lv_pass": none, "lv_excellent": none}
-    from .levels import level_codes
-
     only = scores["status"].eq("sat") & scores["score"].isna() & scores["level"].notna()
     code = level_codes(scores["level"].where(only), std).to_numpy()
     return {"lv_sat": ~np.isnan(code), "lv_pass": code <= 2, "lv_excellent": code == 0}

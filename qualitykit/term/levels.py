@@ -2,16 +2,15 @@
 subject.
 
 Under the 2021 rules grades 1–2 report 4–5 等级 without scores. Their sheets say 优秀/良好/合格/
-待合格 (also 优/良/及格/待提高 …) or letters A–D (A+/A/B/C/D, A–E). This module is the one place
-that maps them onto the standard's four ordered levels (优秀 > 良好 > 合格 > 待合格; letters by
-``Standard.level_letters``) and analyses them: the share of each level per class and subject, the
-level rates with Wilson intervals, the classes compared on their level distributions, and the
-change since the last exam. Shares only: no pupil is ranked.
+待合格 (also 优/良/及格/待提高 …) or letters A–D (A+/A/B/C/D, A–E), which
+:mod:`qualitykit.term.level_scale` maps onto the standard's four ordered levels (优秀 > 良好 >
+合格 > 待合格; letters by ``Standard.level_letters``). This module analyses them: the share of
+each level per class and subject, the level rates with Wilson intervals, the classes compared on
+their level distributions, and the change since the last exam. Shares only: no pupil is ranked.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,73 +18,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..io._cells import LEVELS as _LEVEL_WORDS
-from ..schema import group_keys
+from ..schema import check_scores_table, group_keys, sat_mask
 from ..standard import Standard, get_standard
-from ..subjects import in_teaching_order
-from .._text import norm
+from ..subjects import in_teaching_order, teaching_order
+from .distribution import grade_levels
+from .findings import percent
 from .indicators import wilson_interval
+from .level_scale import LEVEL_IDS, LEVEL_RATES, level_codes, level_names
 
 __all__ = ["LEVEL_IDS", "LevelComparison", "level_codes", "to_levels", "level_subjects",
-           "level_summary", "compare_levels", "compare_level_exams", "level_findings",
-           "level_measures"]
-
-#: The four levels from the top, as column identifiers (``n_excellent``, ``share_good`` …).
-LEVEL_IDS = ("excellent", "good", "satisfactory", "unsatisfactory")
-#: What the importer writes for the level words it reads, in the order of LEVEL_IDS.
-_CANONICAL = ("优秀", "良好", "合格", "待合格")
-#: Level rates: the share at this level or better (优秀率, 良好及以上, 合格率).
-LEVEL_RATES = {"excellent_rate": 1, "good_rate": 2, "satisfactory_rate": 3}
-_LETTER = re.compile(r"[A-E][+-]?")
-
-
-def _names(std: Standard) -> tuple[str, ...]:
-    if len(std.level_names) != len(LEVEL_IDS):
-        raise ValueError("等级分析需要四个等级（level_bands 从高到低：优秀、良好、合格、待合格）；"
-                         f"评价标准 {std.name} 中有 {len(std.level_names)} 个：{std.level_names}。")
-    return std.level_names
-
-
-def _code(value: object, std: Standard) -> int:
-    """0 = 优秀 … 3 = 待合格 for one written level; ValueError when it is none of them."""
-    text = norm(value)
-    names = _names(std)
-    if text in names:
-        return names.index(text)
-    if text in _LEVEL_WORDS:
-        return _CANONICAL.index(_LEVEL_WORDS[text])
-    letter = text.upper()
-    if _LETTER.fullmatch(letter):
-        level = std.level_letters.get(letter) or std.level_letters.get(letter[0])
-        if level is not None:
-            return names.index(level)
-    raise ValueError(
-        f"等级 {value!r} 无法识别 (unknown level)：能识别 {'/'.join(names)}（及 优、良、及格、待提高 等）"
-        f"和字母等级 {'、'.join(sorted(std.level_letters))}。字母等级请在评价标准的 level_letters "
-        "中写明是哪一级（如 E = \"待合格\"），或把成绩表中的这一格改成上述写法。")
-
-
-def level_codes(levels: pd.Series, standard: Standard | str | None = None) -> pd.Series:
-    """The position of each written level from the top: 0 = 优秀, 1 = 良好, 2 = 合格, 3 = 待合格.
-
-    Words (优秀, 优, 良好, 良, 合格, 及格, 待合格, 不合格, 待提高 …) and letters (A–E with + or -,
-    mapped by ``standard.level_letters``) are understood; missing levels give NaN.
-
-    Raises
-    ------
-    ValueError
-        For a level that is none of these (the message says how to fix the sheet or the
-        standard).
-
-    Examples
-    --------
-    >>> level_codes(pd.Series(["优", "良好", "及格", "待提高", "A+", "B", "C", "D", "E", None])).tolist()
-    [0.0, 1.0, 2.0, 3.0, 0.0, 1.0, 2.0, 3.0, 3.0, nan]
-    """
-    std = get_standard(standard)
-    present = levels.dropna()
-    mapping = {v: float(_code(v, std)) for v in pd.unique(present)}
-    return levels.map(mapping).astype(float)
+           "subjects_in_order", "level_summary", "compare_levels", "compare_level_exams",
+           "level_findings", "level_measures"]
 
 
 def to_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None) -> pd.DataFrame:
@@ -105,14 +48,12 @@ def to_levels(scores: pd.DataFrame, *, standard: Standard | str | None = None) -
     >>> g1["level_basis"].value_counts().to_dict()
     {'level': 341}
     """
-    from .distribution import grade_levels
-
     std = get_standard(standard)
-    names = _names(std)
+    names = level_names(std)
     sat = scores["status"].eq("sat")
     written = scores["level"] if "level" in scores else pd.Series(None, index=scores.index,
                                                                   dtype=object)
-    has_score = (sat & scores["score"].notna() & scores["full_mark"].notna()).to_numpy()
+    has_score = sat_mask(scores, with_full_mark=True).to_numpy()
     from_score = grade_levels(scores, standard=std)["level"].where(has_score)
     code = level_codes(from_score, std).where(has_score, level_codes(written.where(sat), std))
     out = scores.copy()
@@ -136,12 +77,15 @@ def level_subjects(scores: pd.DataFrame) -> list[str]:
     sat = scores["status"].eq("sat")
     scored = scores.loc[sat & scores["score"].notna(), "subject"].unique()
     levelled = scores.loc[sat & scores["level"].notna(), "subject"].unique()
-    return _subjects_in_order(set(levelled) - set(scored))
+    return subjects_in_order(set(levelled) - set(scored))
 
 
-def _subjects_in_order(subjects) -> list[str]:
-    from ..subjects import teaching_order
+def subjects_in_order(subjects) -> list[str]:
+    """Subject names in teaching order, then by name (subjects the 课程方案 does not list).
 
+    >>> subjects_in_order(["书法", "科学", "语文", "劳动"])
+    ['语文', '科学', '劳动', '书法']
+    """
     return sorted(subjects, key=lambda s: (teaching_order(s), s))
 
 
@@ -186,8 +130,26 @@ def level_summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id"
     1      1-1      数学     42           12                 9           0.785714
     """
     std = get_standard(standard)
+    check_scores_table(scores, where="level_summary")
     keys = group_keys(scores, by)
-    data = to_levels(scores, standard=std)
+    out = _level_counts(to_levels(scores, standard=std), keys, std)
+    n = out["n_sat"].where(out["n_sat"] > 0)
+    for lid in LEVEL_IDS:
+        out[f"share_{lid}"] = out[f"n_{lid}"] / n
+    for rate in LEVEL_RATES:
+        count = _at_or_better(out, rate)
+        out[rate] = count / n
+        out[f"{rate}_low"], out[f"{rate}_high"] = wilson_interval(count, out["n_sat"],
+                                                                  confidence)
+    columns = keys + ["n_enrolled", "n_sat", "n_absent"] + [f"n_{lid}" for lid in LEVEL_IDS]
+    columns += [f"share_{lid}" for lid in LEVEL_IDS]
+    columns += [c for rate in LEVEL_RATES for c in (rate, f"{rate}_low", f"{rate}_high")]
+    return in_teaching_order(out[columns + ["basis"]], keys)
+
+
+def _level_counts(data: pd.DataFrame, keys: list[str], std: Standard) -> pd.DataFrame:
+    """Per group of :func:`to_levels` rows: 应考, pupils with a level, absent, pupils at each
+    level and where the levels came from (``basis``)."""
     code = level_codes(data["level"], std)
     frame = data[keys].assign(sat=code.notna(), basis=data["level_basis"],
                               **{f"n_{lid}": code.eq(i) for i, lid in enumerate(LEVEL_IDS)})
@@ -196,18 +158,12 @@ def level_summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id"
                      **{f"n_{lid}": (f"n_{lid}", "sum") for lid in LEVEL_IDS}).reset_index()
     out["basis"] = groups["basis"].agg(lambda s: "+".join(sorted(set(s.dropna())))).to_numpy()
     out["n_absent"] = out["n_enrolled"] - out["n_sat"]
-    n = out["n_sat"].where(out["n_sat"] > 0)
-    for lid in LEVEL_IDS:
-        out[f"share_{lid}"] = out[f"n_{lid}"] / n
-    for rate, upto in LEVEL_RATES.items():
-        count = sum(out[f"n_{lid}"] for lid in LEVEL_IDS[:upto])
-        out[rate] = count / n
-        out[f"{rate}_low"], out[f"{rate}_high"] = wilson_interval(count, out["n_sat"],
-                                                                  confidence)
-    columns = keys + ["n_enrolled", "n_sat", "n_absent"] + [f"n_{lid}" for lid in LEVEL_IDS]
-    columns += [f"share_{lid}" for lid in LEVEL_IDS]
-    columns += [c for rate in LEVEL_RATES for c in (rate, f"{rate}_low", f"{rate}_high")]
-    return in_teaching_order(out[columns + ["basis"]], keys)
+    return out
+
+
+def _at_or_better(table: pd.DataFrame, rate: str) -> pd.Series:
+    """Pupils at the level of a :data:`LEVEL_RATES` rate or above it (``n_excellent`` …)."""
+    return sum(table[f"n_{lid}"] for lid in LEVEL_IDS[:LEVEL_RATES[rate]])
 
 
 @dataclass
@@ -286,7 +242,7 @@ def _adjusted_intervals(classes: pd.DataFrame, ref: list[str], confidence: float
     k = classes.groupby(ref)["n_sat"].transform(lambda n: max(int((n > 0).sum()), 1))
     level = 1 - (1 - confidence) / k.to_numpy(float)
     for rate in ("satisfactory_rate", "excellent_rate"):
-        count = sum(classes[f"n_{lid}"] for lid in LEVEL_IDS[:LEVEL_RATES[rate]])
+        count = _at_or_better(classes, rate)
         bounds = [wilson_interval(c, n, lv) for c, n, lv in zip(count, classes["n_sat"], level)]
         classes[f"{rate}_low"] = [float(lo) for lo, _ in bounds]
         classes[f"{rate}_high"] = [float(hi) for _, hi in bounds]
@@ -446,15 +402,15 @@ def level_findings(comparison: LevelComparison, change: pd.DataFrame | None = No
             high, grade = getattr(r, f"{rate}_high"), getattr(r, f"grade_{rate}")
             if pd.notna(high) and high < grade:
                 rows.append((name, r.subject, r.class_id,
-                             f"{r.class_id} 班{r.subject}{name} {_pct(getattr(r, rate))}"
-                             f"（区间 {_pct(getattr(r, f'{rate}_low'))}–{_pct(high)}，已按班级数校正），"
-                             f"低于年级 {_pct(grade)}。"))
+                             f"{r.class_id} 班{r.subject}{name} {percent(getattr(r, rate))}"
+                             f"（区间 {percent(getattr(r, f'{rate}_low'))}–{percent(high)}，已按班级数校正），"
+                             f"低于年级 {percent(grade)}。"))
     for r in (change.itertuples() if change is not None and "class_id" in change else []):
         if r.n_down > r.n_up and r.satisfactory_change < 0:
             rows.append(("与上次比", r.subject, r.class_id,
                          f"{r.class_id} 班{r.subject}与上次相比：等级上升 {r.n_up} 人、下降 "
-                         f"{r.n_down} 人；合格率 {_pct(r.prev_satisfactory_rate)} → "
-                         f"{_pct(r.satisfactory_rate)}。"))
+                         f"{r.n_down} 人；合格率 {percent(r.prev_satisfactory_rate)} → "
+                         f"{percent(r.satisfactory_rate)}。"))
     if table is not None and not table.empty:
         for subject, part in table.groupby("subject", sort=False):
             total = int(part["n_unsatisfactory"].sum())
@@ -486,7 +442,3 @@ def level_measures(table: pd.DataFrame | None) -> list[str]:
     return [f"优生拓展（优秀：{count(('excellent',))}）：",
             f"中等生巩固（良好、合格：{count(('good', 'satisfactory'))}）：",
             f"学困生补基础（待合格：{count(('unsatisfactory',))}）："]
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"

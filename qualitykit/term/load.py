@@ -189,12 +189,6 @@ def _only_school(scores: pd.DataFrame) -> str | None:
     return names[0] if len(names) == 1 else None
 
 
-def _subject_order(subjects) -> list[str]:
-    from ..subjects import teaching_order
-
-    return sorted(subjects, key=lambda s: (teaching_order(s), s))
-
-
 def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
               grade: int | None = None, roster_file: str | Path | None = None,
               teacher_file: str | Path | None = None, previous_file: str | Path | None = None,
@@ -240,73 +234,125 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
     >>> term.title, term.subjects, term.previous["exam"].iloc[0]
     ('青禾实验小学五年级2025—2026学年第一学期期末教学质量分析', ['语文', '数学', '英语', '科学'], '2024-2025-2 期末')
     """
-    from ..io.sample import SCHOOL, sample_path
-    from ..io.scores import check_scores, read_scores, read_teachers
-    from ..subjects import canonical_subject
+    from ..io.scores import read_teachers
 
     std = get_standard(standard or None)
     grade = grade or None  # 0 / "" from a notebook parameter means "as the sheet says"
+    files = {"score_file": score_file, "teacher_file": teacher_file, "item_file": item_file,
+             "previous_file": previous_file}
+    source = Path(score_file).name if score_file else ""
+    if not score_file:
+        exam, grade, files, source = _sample_school(exam, grade, files)
     options = read_options(std, full_marks, school, roster_file)
-    sample = not score_file
-    if sample:
-        exam = exam or "2025-2026-1 期末"
-        grade = grade or 5
-        score_file = sample_path(exam, grade=grade)
-        teacher_file = teacher_file or sample_path(exam, grade, kind="teachers")
-        if not item_file:
-            try:
-                item_file = sample_path(exam, grade, kind="items")
-            except FileNotFoundError:
-                item_file = None
-        before = previous_sample_exam(exam, grade)
-        if not previous_file and before:
-            previous_file = sample_path(before[0], grade=before[1])
+    report, scores = _read_exam(files["score_file"], exam, grade, school, subjects, options)
+    previous = _read_previous(files["previous_file"], scores, school, subjects, options)
+    teachers = read_teachers(files["teacher_file"]) if files["teacher_file"] else None
+    items = _read_items(files["item_file"], scores, exam, grade, school)
+    scores, levels = _split_levels(scores)
+    if mask:
+        scores, previous, levels, items = (None if t is None else mask_names(t)
+                                           for t in (scores, previous, levels, items))
+    return TermData(scores=scores, report=report, previous=previous, teachers=teachers,
+                    standard=std, source=source, items=items, levels=levels,
+                    **_described(scores, levels, school, exam, grade))
+
+
+def _sample_school(exam: str | None, grade: int | None,
+                   given: dict) -> tuple[str, int, dict, str]:
+    """The bundled sample school's exam (2025-2026-1 期末, grade 5 unless said): its files under
+    the ones given, and the source the report names."""
+    from ..io.sample import SCHOOL
+
+    exam, grade = exam or "2025-2026-1 期末", grade or 5
+    files = _sample_term_files(exam, grade) | {k: v for k, v in given.items() if v}
+    return exam, grade, files, "示例学校（" + SCHOOL + "）"
+
+
+def _sample_term_files(exam: str, grade: int) -> dict:
+    """The sample school's files for an exam and grade: ``score_file``, ``teacher_file``,
+    ``item_file`` (None where the exam has no 小题分) and ``previous_file`` (last term's 期末,
+    None before the first)."""
+    from ..io.sample import sample_path
+
+    score_file = sample_path(exam, grade=grade)
+    try:
+        item_file = sample_path(exam, grade, kind="items")
+    except FileNotFoundError:
+        item_file = None
+    before = previous_sample_exam(exam, grade)
+    return {"score_file": score_file, "teacher_file": sample_path(exam, grade, kind="teachers"),
+            "item_file": item_file,
+            "previous_file": sample_path(before[0], grade=before[1]) if before else None}
+
+
+def _read_exam(score_file: str | Path, exam: str | None, grade: int | None, school: str | None,
+               subjects: list[str] | None, options: dict) -> tuple[ImportReport, pd.DataFrame]:
+    """This exam's sheet read and checked (stops on errors), one school, the chosen subjects."""
+    from ..io.scores import check_scores
+
     report = check_scores(score_file, exam=exam or None, grade=grade, **options)
     raise_if_errors(report, score_file, strict=True)
     scores = one_school(report.data, school, Path(score_file).name)
-    if subjects:
-        wanted = [canonical_subject(s) or s for s in subjects]
-        missing = [s for s in wanted if s not in set(scores["subject"])]
-        if missing:
-            raise ValueError(f"subjects 中的科目 {missing} 不在成绩表中；表中有："
-                             f"{_subject_order(scores['subject'].unique())}。")
-        scores = scores[scores["subject"].isin(wanted)].reset_index(drop=True)
-    previous = None
-    if previous_file:
-        previous = read_scores(previous_file, **{k: v for k, v in options.items()
-                                                 if k != "roster"})
-        previous = one_school(previous, school or _only_school(scores), Path(previous_file).name)
-        if subjects:
-            previous = previous[previous["subject"].isin(scores["subject"].unique())]
-    teachers = read_teachers(teacher_file) if teacher_file else None
-    items = None
-    if item_file:
-        from ..io.items import read_items
+    return report, _keep_subjects(scores, subjects) if subjects else scores
 
-        items = read_items(item_file, exam=str(scores["exam"].iloc[0]) if len(scores) else exam,
-                           grade=grade, school=school or None)
-    scores, levels = _split_levels(scores)
-    if mask:
-        scores, previous = mask_names(scores), mask_names(previous) if previous is not None \
-            else None
-        levels = mask_names(levels) if levels is not None else None
-        items = mask_names(items) if items is not None else None
+
+def _keep_subjects(scores: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
+    """The rows of the chosen subjects (aliases accepted); a subject the sheet lacks stops."""
+    from ..subjects import canonical_subject
+    from .levels import subjects_in_order
+
+    wanted = [canonical_subject(s) or s for s in subjects]
+    missing = [s for s in wanted if s not in set(scores["subject"])]
+    if missing:
+        raise ValueError(f"subjects 中的科目 {missing} 不在成绩表中；表中有："
+                         f"{subjects_in_order(scores['subject'].unique())}。")
+    return scores[scores["subject"].isin(wanted)].reset_index(drop=True)
+
+
+def _read_previous(previous_file: str | Path | None, scores: pd.DataFrame, school: str | None,
+                   subjects: list[str] | None, options: dict) -> pd.DataFrame | None:
+    """The earlier exam, cut to this exam's school and subjects."""
+    if not previous_file:
+        return None
+    from ..io.scores import read_scores
+
+    previous = read_scores(previous_file, **{k: v for k, v in options.items() if k != "roster"})
+    previous = one_school(previous, school or _only_school(scores), Path(previous_file).name)
+    if subjects:
+        previous = previous[previous["subject"].isin(scores["subject"].unique())]
+    return previous
+
+
+def _read_items(item_file: str | Path | None, scores: pd.DataFrame, exam: str | None,
+                grade: int | None, school: str | None) -> pd.DataFrame | None:
+    """The 小题分 table of this exam, when there is a file."""
+    if not item_file:
+        return None
+    from ..io.items import read_items
+
+    return read_items(item_file, exam=str(scores["exam"].iloc[0]) if len(scores) else exam,
+                      grade=grade, school=school or None)
+
+
+def _described(scores: pd.DataFrame, levels: pd.DataFrame | None, school: str | None,
+               exam: str | None, grade: int | None) -> dict:
+    """The term's ``school``, ``exam``, ``grade`` and ``subjects`` as its rows say (the values
+    given where the rows do not)."""
+    from .levels import subjects_in_order
+
     everything = scores if levels is None else pd.concat([scores, levels], ignore_index=True)
     grades = everything["grade"].dropna().unique()
-    return TermData(
-        scores=scores, report=report, previous=previous, teachers=teachers, standard=std,
-        school=school or (everything["school"].dropna().iloc[0]
-                          if everything["school"].notna().any() else ""),
-        exam=str(everything["exam"].iloc[0]) if len(everything) else (exam or ""),
-        grade=int(grades[0]) if len(grades) == 1 else grade,
-        subjects=_subject_order(everything["subject"].unique()),
-        source="示例学校（" + SCHOOL + "）" if sample else Path(score_file).name, items=items,
-        levels=levels)
+    return {"school": school or (everything["school"].dropna().iloc[0]
+                                 if everything["school"].notna().any() else ""),
+            "exam": str(everything["exam"].iloc[0]) if len(everything) else (exam or ""),
+            "grade": int(grades[0]) if len(grades) == 1 else grade,
+            "subjects": subjects_in_order(everything["subject"].unique())}
 
 
 def _split_levels(scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """(rows of subjects with scores, rows of subjects graded in levels only or None)."""
     from .levels import level_subjects
+
 
     graded = scores["subject"].isin(level_subjects(scores))
     if not graded.any():

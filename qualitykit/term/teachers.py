@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from ..schema import schools_in, several_schools, unit_keys
+from ..schema import check_scores_table, schools_in, several_schools, unit_keys
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
 from .indicators import summary
@@ -138,21 +138,30 @@ def teacher_table(scores: pd.DataFrame, teachers: pd.DataFrame | None, *,
     std = get_standard(standard)
     if teachers is None or teachers.empty:
         return pd.DataFrame(columns=_COLUMNS)
+    check_scores_table(scores, where="teacher_table")
     current = _teacher_rows(scores, teachers, std)
     if previous is not None:
-        before = _teacher_rows(previous, teachers, std, required=False)
-        who = ["school", "teacher"] if before is not None and "school" in before \
-            and "school" in current else ["teacher"]
-        columns = ["subject", *who, "mean", "above_mean_rate", "rank"]
-        before = pd.DataFrame(columns=columns) if before is None else before[columns]
-        before = before.rename(columns={"mean": "prev_mean", "above_mean_rate": "prev_above_mean_rate",
-                                        "rank": "prev_rank"}).astype({"prev_rank": "Int64"})
-        current = current.merge(before, on=["subject", *who], how="left")
-        current.insert(current.columns.get_loc("prev_mean"), "prev_exam",
-                       ", ".join(map(str, pd.unique(previous["exam"]))) if "exam" in previous
-                       else "")
-        current["above_mean_change"] = current["above_mean_rate"] - current["prev_above_mean_rate"]
-        current["rank_change"] = (current["prev_rank"] - current["rank"]).astype("Int64")
+        check_scores_table(previous, where="teacher_table（previous）")
+        current = _with_previous(current, previous, teachers, std)
+    return current
+
+
+def _with_previous(current: pd.DataFrame, previous: pd.DataFrame, teachers: pd.DataFrame,
+                   std: Standard) -> pd.DataFrame:
+    """纵向: the same teacher's results at the earlier exam and the change since."""
+    before = _teacher_rows(previous, teachers, std, required=False)
+    who = ["school", "teacher"] if before is not None and "school" in before \
+        and "school" in current else ["teacher"]
+    columns = ["subject", *who, "mean", "above_mean_rate", "rank"]
+    before = pd.DataFrame(columns=columns) if before is None else before[columns]
+    before = before.rename(columns={"mean": "prev_mean", "above_mean_rate": "prev_above_mean_rate",
+                                    "rank": "prev_rank"}).astype({"prev_rank": "Int64"})
+    current = current.merge(before, on=["subject", *who], how="left")
+    current.insert(current.columns.get_loc("prev_mean"), "prev_exam",
+                   ", ".join(map(str, pd.unique(previous["exam"]))) if "exam" in previous
+                   else "")
+    current["above_mean_change"] = current["above_mean_rate"] - current["prev_above_mean_rate"]
+    current["rank_change"] = (current["prev_rank"] - current["rank"]).astype("Int64")
     return current
 
 
