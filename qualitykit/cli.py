@@ -159,7 +159,7 @@ def cmd_summary(args) -> int:
                            "display.unicode.east_asian_width", True):
         print(shown.to_string(index=False))
     if args.out:
-        from .report.excel import write_sheets
+        from .io.excel import write_sheets
 
         write_sheets(args.out, {"三率一分": shown})
         print(f"\n已保存：{Path(args.out).resolve()}")

@@ -52,12 +52,23 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .io._cells import STATUSES
-
-__all__ = ["SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS", "STATUSES", "UNIT_COLUMNS",
-           "schools_in", "several_schools", "unit_keys", "student_keys", "default_unit", "unit_labels",
+__all__ = ["ScoreFileError", "SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS", "STATUSES",
+           "UNIT_COLUMNS", "schools_in", "several_schools", "unit_keys", "student_keys",
+           "default_unit", "unit_labels",
            "check_unique_students", "group_keys", "sat_mask", "sat_rows", "check_scores_table",
            "CHECKED_COLUMNS", "NUMERIC_COLUMNS"]
+
+#: Statuses, in the canonical table's ``status`` column (``sat`` = 参考; see the module text).
+STATUSES = ("sat", "absent", "excused", "cheated", "transferred", "not_scanned", "excluded",
+            "not_taken", "invalid")
+
+#: Level words as sheets write them → the canonical level of the ``level`` column (letters
+#: A–E are kept as written; their meaning is set by ``Standard.level_letters``).
+LEVEL_WORDS = {
+    "优秀": "优秀", "优": "优秀", "良好": "良好", "良": "良好", "合格": "合格", "及格": "合格",
+    "中": "合格", "待合格": "待合格", "不合格": "待合格", "不及格": "待合格", "待提高": "待合格",
+    "需努力": "待合格", "差": "待合格",
+}
 
 SCORE_COLUMNS = ["student_id", "name", "school", "grade", "class_id", "class_name", "subject",
                  "exam", "score", "status", "full_mark", "level", "source_file", "source_sheet",
@@ -183,7 +194,6 @@ def check_unique_students(table: pd.DataFrame, *, what: str, function: str,
     dup = table[mask].assign(_position=mask.nonzero()[0] + 1)
     if dup.empty:
         return
-    from .io.problems import ScoreFileError
 
     groups = list(dup.groupby(key, sort=False, dropna=False))
     shown = [_duplicate_text(dict(zip(key, k if isinstance(k, tuple) else (k,))), rows)
@@ -380,3 +390,17 @@ def _listed(scores: pd.DataFrame, mask: np.ndarray, texts: list[str]) -> str:
         shown.append(f"{place}（{'，'.join(notes)}）：{text}" if notes else f"{place}：{text}")
     more = f" 等 {int(mask.sum())} 处" if mask.sum() > _SHOWN else ""
     return "；".join(shown) + more
+
+
+class ScoreFileError(ValueError):
+    """A score sheet that cannot be imported as it is.
+
+    The message is in Chinese for teachers, names the English identifier, the place (file,
+    sheet, Excel row, column) and how to fix the sheet. ``report`` holds the full import
+    report (:class:`qualitykit.ImportReport`) when the error came from reading a sheet.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, report=None):
+        super().__init__(message)
+        self.file = file
+        self.report = report

@@ -9,7 +9,9 @@ from ._text import norm
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SUBJECTS", "SUBJECT_ALIASES", "canonical_subject", "teaching_order", "in_teaching_order"]
+__all__ = ["SUBJECTS", "SUBJECT_ALIASES", "canonical_subject", "teaching_order",
+           "in_teaching_order",
+           "subjects_in_order"]
 
 #: Canonical subject names (Chinese, as in the 课程方案), in display order.
 SUBJECTS: tuple[str, ...] = (
@@ -82,3 +84,12 @@ def in_teaching_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return table
     return table.sort_values(keys, kind="stable", key=lambda col: col.map(teaching_order)
                              if col.name == "subject" else col).reset_index(drop=True)
+
+
+def subjects_in_order(subjects) -> list[str]:
+    """Subject names in teaching order, then by name (subjects the 课程方案 does not list).
+
+    >>> subjects_in_order(["书法", "科学", "语文", "劳动"])
+    ['语文', '科学', '劳动', '书法']
+    """
+    return sorted(subjects, key=lambda s: (teaching_order(s), s))

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .quantile import TAUS, bspline_basis, quantile_fit, spline_knots
 from ..schema import (
     check_unique_students,
     default_unit,
@@ -35,6 +34,7 @@ from ..schema import (
 )
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
+from .quantile import TAUS, bspline_basis, quantile_fit, spline_knots
 
 __all__ = ["Growth", "growth_percentiles"]
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .._text import norm
+from ..schema import LEVEL_WORDS as LEVELS
+from ..schema import STATUSES
 
 MARKERS: dict[str, str] = {}
 for _status, _words in {
@@ -26,18 +28,10 @@ for _status, _words in {
     for _w in _words.split():
         MARKERS[_w] = _status
 
-LEVELS = {
-    "优秀": "优秀", "优": "优秀", "良好": "良好", "良": "良好", "合格": "合格", "及格": "合格",
-    "中": "合格", "待合格": "待合格", "不合格": "待合格", "不及格": "待合格", "待提高": "待合格",
-    "需努力": "待合格", "差": "待合格",
-}
 _LETTER_LEVEL = re.compile(r"^[A-E][+-]?$")
 _SPLIT = re.compile(r"[,，;；、()（）\[\]【】]+")
 NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)分?$")
 
-#: Statuses, in the canonical table's ``status`` column.
-STATUSES = ("sat", "absent", "excused", "cheated", "transferred", "not_scanned", "excluded",
-            "not_taken", "invalid")
 #: Each status's code, its position in STATUSES ("sat" is 0): cells are read into int8 codes.
 STATUS_CODE = {status: code for code, status in enumerate(STATUSES)}
 

@@ -14,9 +14,9 @@ from .._text import norm
 from ..classes import parse_class, parse_grade
 from . import _rows
 from ._cells import blank
-from ._grid import Sheet
 from ._headers import pick
 from ._pupils import grade_and_class_id
+from ._sheet_grid import Sheet
 from .problems import where
 from .titles import parse_exam, parse_school
 

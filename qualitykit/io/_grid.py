@@ -16,37 +16,18 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._text import norm
 from . import _textfiles
 from ._cells import SpecialCell
+from ._sheet_grid import Sheet
 from .problems import ScoreFileError
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAVE_AS = "用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再导入"
 INSTRUCTION_SHEET_WORDS = ("说明", "readme", "使用方法", "填表须知", "注意事项")
-
-
-@dataclass
-class Sheet:
-    """One sheet as a grid of raw cell values.
-
-    ``state`` is ``"visible"``, ``"hidden"`` or ``"veryhidden"``; ``merged_from`` maps every
-    cell filled from a merged range to the range's top-left cell (0-based row, column).
-    """
-
-    name: str
-    rows: list[list[object]]
-    state: str = "visible"
-    merged_from: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
-    specials: int = 0  # error cells and uncalculated formulas put into ``rows``
-
-    @property
-    def hidden(self) -> bool:
-        return self.state != "visible"
 
 
 def read_grids(path: Path) -> tuple[list[Sheet], list[str]]:

@@ -20,10 +20,10 @@ from . import _headers as H
 from ._cells import blank, parse_cell
 from ._columns import Layout, padded_rows
 from ._context import Context
-from ._grid import Sheet
 from ._headers import pick
 from ._pupils import class_info, surrogate_id
 from ._score_cells import DEFAULT_FULL_MARK
+from ._sheet_grid import Sheet
 from .problems import where
 from .titles import parse_exam
 

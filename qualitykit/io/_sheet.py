@@ -29,7 +29,7 @@ import pandas as pd
 
 from .._text import norm
 from ..classes import parse_grade
-from ..schema import SCORE_COLUMNS
+from ..schema import SCORE_COLUMNS, check_scores_table
 from ..subjects import canonical_subject
 from . import _headers as H
 from ._cells import STATUSES
@@ -329,4 +329,5 @@ def finish_scores(data: pd.DataFrame) -> pd.DataFrame:
     levels = data["level"].notna()
     if levels.any():
         data.loc[levels, "level"] = data.loc[levels, "level"].astype("str")
+    check_scores_table(data, where="read_scores", required=SCORE_COLUMNS)
     return data

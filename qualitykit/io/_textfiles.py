@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ._cells import SpecialCell
+from ._sheet_grid import Sheet
 from .problems import ScoreFileError
 
 _GB18030_BOM = b"\x84\x31\x95\x33"
@@ -101,7 +102,6 @@ def decode(raw: bytes, file: str) -> tuple[str, str]:
 
 def read_text_file(path: Path, kind: str):
     """The sheets of a text file and a phrase saying what it was (for the import report)."""
-    from ._grid import Sheet
 
     raw = path.read_bytes()
     if kind == "mhtml":
@@ -281,7 +281,6 @@ def _layout(table):
 # Excel 2003 XML (SpreadsheetML)
 # --------------------------------------------------------------------------------------------
 def parse_spreadsheetml(raw: bytes, file: str):
-    from ._grid import Sheet
 
     try:
         root = ET.fromstring(raw)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..schema import ScoreFileError
+
 __all__ = ["ImportReport", "ScoreFileError", "column_letter"]
 
 PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "header", "value", "problem", "action",
@@ -75,20 +77,6 @@ def sheet_info(file: str, sheet: str) -> dict:
     """A row of ``ImportReport.sheets`` for a sheet not (yet) used."""
     return {"file": file, "sheet": sheet, "used": False, "note": "", "header_row": pd.NA,
             "rows_read": 0, "rows_imported": 0, "rows_skipped": 0, "empty_rows": 0}
-
-
-class ScoreFileError(ValueError):
-    """A score sheet that cannot be imported as it is.
-
-    The message is in Chinese for teachers, names the English identifier, the place (file,
-    sheet, Excel row, column) and how to fix the sheet. ``report`` holds the full import
-    report when the error came from reading a sheet.
-    """
-
-    def __init__(self, message: str, *, file: str | None = None, report: ImportReport | None = None):
-        super().__init__(message)
-        self.file = file
-        self.report = report
 
 
 @dataclass
@@ -187,7 +175,7 @@ class ImportReport:
 
     def to_excel(self, path) -> None:
         """Write the report (summary, problems, columns) to an .xlsx file."""
-        from ..report.excel import write_sheets
+        from .excel import write_sheets
 
         summary = pd.DataFrame({"导入报告": self.summary_lines()})
         write_sheets(path, {"概况": summary, "问题清单": self.display_table(),

@@ -97,7 +97,7 @@ class Tracking:
 
     def write(self, path: str | Path) -> Path:
         """Write the file (Chinese headers, cells safe against formula injection)."""
-        from ..report.excel import write_sheets
+        from ..io.excel import write_sheets
         history = self.history.copy()
         history["on_list"] = history["on_list"].map({True: "是", False: "否"})
         history["attendance"] = history["attendance"].map(ATTENDANCE)
@@ -118,7 +118,7 @@ def _text(column: pd.Series) -> pd.Series:
 
 def _from_headers(frame: pd.DataFrame, columns: dict[str, str], file: str, sheet: str):
     """Headers back to identifiers; the school's own extra columns are kept as they are."""
-    from ..report.excel import unsafe_cell
+    from ..io.excel import unsafe_cell
     back = {cn: ident for ident, cn in columns.items()}
     missing = [cn for cn in columns.values() if cn not in frame.columns]
     if missing:

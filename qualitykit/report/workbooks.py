@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..io.excel import write_sheets
 from ..labels import to_display
 from ..lists.progress import Progress
 from ..lists.targets import target_counts
 from ..schema import unit_keys
 from ..term.load import mask_names
 from .display import in_view
-from .excel import write_sheets
 
 __all__ = ["write_growth", "write_targets", "write_paper", "write_term_tables", "table_sheets",
            "TERM_SHEETS", "GROWTH_SHEETS"]

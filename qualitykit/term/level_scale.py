@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from .._text import norm
-from ..io._cells import LEVELS as _LEVEL_WORDS
+from ..schema import LEVEL_WORDS as _LEVEL_WORDS
 from ..standard import Standard, get_standard
 
 __all__ = ["LEVEL_IDS", "LEVEL_RATES", "level_names", "level_code", "level_codes"]

@@ -20,14 +20,14 @@ from scipy import stats
 
 from ..schema import check_scores_table, group_keys, sat_mask
 from ..standard import Standard, get_standard
-from ..subjects import in_teaching_order, teaching_order
+from ..subjects import in_teaching_order, subjects_in_order
 from .distribution import grade_levels
 from .findings import percent
 from .indicators import wilson_interval
 from .level_scale import LEVEL_IDS, LEVEL_RATES, level_codes, level_names
 
 __all__ = ["LEVEL_IDS", "LevelComparison", "level_codes", "to_levels", "level_subjects",
-           "subjects_in_order", "level_summary", "compare_levels", "compare_level_exams",
+           "level_summary", "compare_levels", "compare_level_exams",
            "level_findings", "level_measures"]
 
 
@@ -78,15 +78,6 @@ def level_subjects(scores: pd.DataFrame) -> list[str]:
     scored = scores.loc[sat & scores["score"].notna(), "subject"].unique()
     levelled = scores.loc[sat & scores["level"].notna(), "subject"].unique()
     return subjects_in_order(set(levelled) - set(scored))
-
-
-def subjects_in_order(subjects) -> list[str]:
-    """Subject names in teaching order, then by name (subjects the 课程方案 does not list).
-
-    >>> subjects_in_order(["书法", "科学", "语文", "劳动"])
-    ['语文', '科学', '劳动', '书法']
-    """
-    return sorted(subjects, key=lambda s: (teaching_order(s), s))
 
 
 def level_summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "subject"),

@@ -17,7 +17,7 @@ import pandas as pd
 from ..io.problems import ImportReport, raise_if_errors
 from ..standard import Standard, get_standard
 
-__all__ = ["TermData", "load_term", "mask_names", "previous_sample_exam"]
+__all__ = ["TermData", "load_term", "mask_names"]
 
 _GRADE_CN = dict(enumerate("一二三四五六七八九", start=1)) | {10: "高一", 11: "高二", 12: "高三"}
 
@@ -114,25 +114,6 @@ def mask_names(table: pd.DataFrame, column: str = "name") -> pd.DataFrame:
         out[column] = out[column].map(
             lambda n: n[0] + "＊" * (len(n) - 1) if isinstance(n, str) and n else n)
     return out
-
-
-def previous_sample_exam(exam: str, grade: int) -> tuple[str, int] | None:
-    """The sample school's exam before ``exam`` for the same pupils: last term's 期末.
-
-    >>> previous_sample_exam("2025-2026-1 期末", 5)
-    ('2024-2025-2 期末', 4)
-    >>> previous_sample_exam("2025-2026-2 期中", 5)
-    ('2025-2026-1 期末', 5)
-    """
-    from ..io.sample import YEARS
-
-    year, term = exam[:9], exam[10:11]
-    if term == "2":
-        return f"{year}-1 期末", grade
-    i = YEARS.index(year) if year in YEARS else -1
-    if i <= 0 or grade <= 1:
-        return None
-    return f"{YEARS[i - 1]}-2 期末", grade - 1
 
 
 def read_options(std: Standard, full_marks: dict | None, school: str | None,
@@ -261,28 +242,11 @@ def _sample_school(exam: str | None, grade: int | None,
                    given: dict) -> tuple[str, int, dict, str]:
     """The bundled sample school's exam (2025-2026-1 期末, grade 5 unless said): its files under
     the ones given, and the source the report names."""
-    from ..io.sample import SCHOOL
+    from ..io.sample import SCHOOL, term_files
 
     exam, grade = exam or "2025-2026-1 期末", grade or 5
-    files = _sample_term_files(exam, grade) | {k: v for k, v in given.items() if v}
+    files = term_files(exam, grade) | {k: v for k, v in given.items() if v}
     return exam, grade, files, "示例学校（" + SCHOOL + "）"
-
-
-def _sample_term_files(exam: str, grade: int) -> dict:
-    """The sample school's files for an exam and grade: ``score_file``, ``teacher_file``,
-    ``item_file`` (None where the exam has no 小题分) and ``previous_file`` (last term's 期末,
-    None before the first)."""
-    from ..io.sample import sample_path
-
-    score_file = sample_path(exam, grade=grade)
-    try:
-        item_file = sample_path(exam, grade, kind="items")
-    except FileNotFoundError:
-        item_file = None
-    before = previous_sample_exam(exam, grade)
-    return {"score_file": score_file, "teacher_file": sample_path(exam, grade, kind="teachers"),
-            "item_file": item_file,
-            "previous_file": sample_path(before[0], grade=before[1]) if before else None}
 
 
 def _read_exam(score_file: str | Path, exam: str | None, grade: int | None, school: str | None,
@@ -298,8 +262,7 @@ def _read_exam(score_file: str | Path, exam: str | None, grade: int | None, scho
 
 def _keep_subjects(scores: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
     """The rows of the chosen subjects (aliases accepted); a subject the sheet lacks stops."""
-    from ..subjects import canonical_subject
-    from .levels import subjects_in_order
+    from ..subjects import canonical_subject, subjects_in_order
 
     wanted = [canonical_subject(s) or s for s in subjects]
     missing = [s for s in wanted if s not in set(scores["subject"])]
@@ -338,7 +301,7 @@ def _described(scores: pd.DataFrame, levels: pd.DataFrame | None, school: str | 
                exam: str | None, grade: int | None) -> dict:
     """The term's ``school``, ``exam``, ``grade`` and ``subjects`` as its rows say (the values
     given where the rows do not)."""
-    from .levels import subjects_in_order
+    from ..subjects import subjects_in_order
 
     everything = scores if levels is None else pd.concat([scores, levels], ignore_index=True)
     grades = everything["grade"].dropna().unique()
