@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_growth.py
 
-# rebuild the Word templates (templates/质量分析报告模板.docx, 等级分析报告模板.docx) from qualitykit/word.py
+# rebuild the Word templates (templates/质量分析报告模板.docx, 等级分析报告模板.docx) from qualitykit/report/word.py
 template: $(STAMP)
 	$(BIN)/python -c "from qualitykit.report.word import build_template, build_level_template; print(build_template(), build_level_template())"
 
