@@ -200,8 +200,8 @@ def _predictor_corrector(X, resid, r_primal, beta, a, s, z, w):
     db, da = _newton(X, factor, q, resid, r_primal)
     dz, dw = -z - z_a * da, -w + w_s * da
     ap, ad = _step(a, da, s, -da, 1.0), _step(z, dz, w, dw, 1.0)
-    gap = a @ z + s @ w
-    aff = (a + ap * da) @ (z + ad * dz) + (s - ap * da) @ (w + ad * dw)
+    gap = np.sum(a * z + s * w)
+    aff = np.sum((a + ap * da) * (z + ad * dz) + (s - ap * da) * (w + ad * dw))
     mu = (aff / gap) ** 3 * gap / (2 * len(a))
     # corrector: centring at μ plus the second-order term of the predictor
     r_az = mu - a * z - da * dz
@@ -251,7 +251,8 @@ def _certified(resid: np.ndarray, a: np.ndarray, tau: float, floor: float) -> bo
     loss(b) − optimum ≤ Σ_i ρ_τ(r_i) − (a_i − 1 + τ)·r_i for a dual-feasible a, r = y − Xb.
     """
     loss = tau * resid.sum() - np.minimum(resid, 0.0).sum()
-    gap = loss - (a - (1.0 - tau)) @ resid
+    # np.sum, not a BLAS dot: pairwise summation, and no threads woken for one long vector
+    gap = loss - np.sum((a - (1.0 - tau)) * resid)
     return bool(gap <= GAP_TOLERANCE * loss + floor)
 
 
