@@ -53,7 +53,7 @@ def quantile_fit(design: np.ndarray, y: np.ndarray, taus=TAUS, *,
         return _statsmodels_fit(design, y, taus)
     if solver != "fn":
         raise ValueError(f"solver 应为 'fn' 或 'statsmodels'，收到 {solver!r}。")
-    from ..external.quantreg_fn import quantile_regression
+    from ..external.frisch_newton import quantile_regression
 
     return quantile_regression(design, y, taus)
 

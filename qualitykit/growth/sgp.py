@@ -108,10 +108,10 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     >>> g.groups.query("subject == '数学'")[["class_id", "n", "median_sgp", "median_low",
     ...                                      "median_high"]]
        class_id   n  median_sgp  median_low  median_high
-    1       5-1  35        50.0        38.0         68.0
-    5       5-2  40        60.5        51.0         80.0
+    1       5-1  35        49.0        37.0         69.0
+    5       5-2  40        60.0        50.0         79.0
     9       5-3  41        39.0        23.0         68.0
-    13      5-4  44        39.0        30.0         55.0
+    13      5-4  44        39.5        30.0         55.0
     """
     std = get_standard(standard)
     priors = [previous] if isinstance(previous, pd.DataFrame) else list(previous)
