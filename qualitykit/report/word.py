@@ -311,18 +311,16 @@ def _table_context(tpl, tables: dict) -> dict:
 
 
 def _chart_context(tpl, figures: dict) -> dict:
-    """Each chart of :data:`CHARTS` as a 165 mm picture (150 dpi), or ``""`` when not drawn."""
+    """Each chart of :data:`CHARTS` as a 165 mm picture, or ``""`` when not drawn: the PNG the
+    notebook showed (:func:`qualitykit.report.plots.figure_png`, 150 dpi), not drawn again."""
     from docx.shared import Mm
     from docxtpl import InlineImage
+
+    from .plots import figure_png
 
     context = {}
     for name in CHARTS:
         fig = figures.get(name)
-        if fig is None:
-            context[f"chart_{name}"] = ""
-            continue
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
-        buf.seek(0)
-        context[f"chart_{name}"] = InlineImage(tpl, buf, width=Mm(165))
+        context[f"chart_{name}"] = "" if fig is None else \
+            InlineImage(tpl, io.BytesIO(figure_png(fig)), width=Mm(165))
     return context
