@@ -65,8 +65,11 @@ def test_studentized_range_critical_values_equal_scipys(k, df):
 
 
 def test_studentized_range_against_published_tables_and_edge_cases():
-    from qualitykit.term.studentized import (studentized_range_cdf, studentized_range_ppf,
-                                             studentized_range_sf)
+    from qualitykit.term.studentized import (
+        studentized_range_cdf,
+        studentized_range_ppf,
+        studentized_range_sf,
+    )
 
     # the usual table of Tukey critical values (Harter 1960), to 2 decimals: q(0.95; k, ν)
     table = {(3, 10): 3.88, (4, 20): 3.96, (5, 30): 4.10, (10, 60): 4.65, (20, 120): 5.13}

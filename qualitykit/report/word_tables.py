@@ -23,8 +23,17 @@ import pandas as pd
 
 from ..labels import MISSING
 
-__all__ = ["table_subdoc", "WordXml", "column_widths", "text_width", "table_xml", "body_font", "SIZES",
-           "PADDING"]
+__all__ = [
+    "PADDING",
+    "SIZES",
+    "WordXml",
+    "body_font",
+    "column_widths",
+    "fit_table",
+    "table_subdoc",
+    "table_xml",
+    "text_width",
+]
 
 #: Font sizes tried, largest first (pt).
 SIZES = (9.0, 8.0, 7.5, 7.0)
@@ -189,10 +198,11 @@ def table_xml(header: list[str], rows: list[list[str]], widths: list[int], wraps
         return f'<w:tr><w:trPr><w:cantSplit/>{repeat}</w:trPr>{cells}</w:tr>'
 
     body = row(header, True) + "".join(row(r, False) for r in rows)
-    return f'<w:tbl{" " + _W if namespace else ""}>{props}<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>'
+    declared = f" {_W}" if namespace else ""
+    return f'<w:tbl{declared}>{props}<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>'
 
 
-def _fitted(header: list[str], rows: list[list[str]], available: int):
+def fit_table(header: list[str], rows: list[list[str]], available: int):
     """The largest of :data:`SIZES` at which the table fits, with its widths; at the smallest
     size a table too wide for the page keeps its floors (it runs into the margin rather than
     split a number)."""
@@ -222,7 +232,7 @@ def table_subdoc(tpl, table: pd.DataFrame | None, note: str) -> WordXml:
         return WordXml(f"<w:p>{_run(note, 10.5, font)}</w:p>" if note else "<w:p/>")
     header = [str(c) for c in table.columns]
     rows = [[_cell_text(v) for v in r] for r in table.itertuples(index=False)]
-    size, widths, wraps = _fitted(header, rows, _text_width_of(doc))
+    size, widths, wraps = fit_table(header, rows, _text_width_of(doc))
     gap = '<w:p><w:pPr><w:spacing w:before="0" w:after="60"/></w:pPr></w:p>'
     return WordXml(table_xml(header, rows, widths, wraps, size, font, namespace=False) + gap)
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import interpolate, special
 
-__all__ = ["studentized_range_cdf", "studentized_range_sf", "studentized_range_ppf"]
+__all__ = ["studentized_range_cdf", "studentized_range_ppf", "studentized_range_sf"]
 
 _Z, _Z_WEIGHTS = np.polynomial.legendre.leggauss(160)
 _LOG_S, _LOG_S_WEIGHTS = np.polynomial.legendre.leggauss(200)
