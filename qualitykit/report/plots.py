@@ -316,7 +316,6 @@ def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
                 color=colours)
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set(ylabel="", xlabel="与年级均分之差（分）", title=subj)
-        ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     return fig
 
