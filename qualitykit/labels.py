@@ -100,7 +100,8 @@ _LEVEL_BASIS = {"level": "成绩表上的等级", "score": "按分数折算"}
 #: Values of the coded columns, as a teacher reads them.
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "list": {"enrichment": "培优", "borderline": "临界", "support": "补差", "lopsided": "偏科"},
-    "rule": {"excellent_line": "达优秀线", "top_share": "年级前列", "near_pass_below": "拟合格",
+    "rule": {"enrichment_line": "达培优线", "excellent_line": "达优秀线", "top_share": "年级前列",
+             "near_pass_below": "拟合格",
              "near_excellent_below": "拟优", "near_pass_above": "刚过及格线",
              "near_excellent_above": "刚过优秀线", "below_pass": "未及格",
              "mean_below_pass": "多次平均未及格", "bottom_share": "年级后列", "lopsided": "偏科"},

@@ -89,6 +89,16 @@ _RULES = (
           f"键只能是 pass / excellent，比例在 (0, 1]；收到 {_bad_rank_lines(lines)}。"),
     _Rule(("enrichment_top", "support_bottom"), lambda v: 0 <= v < 1,
           "{name} 应为 [0, 1) 之间的比例，如 0.1 表示 10%（0 表示不用这条规则）；收到 {value!r}。"),
+    _Rule(("enrichment_line",), lambda v: 0 <= v <= 1,
+          "{name} 应为满分的比例 [0, 1]，如 0.9 表示 90%（0 表示不设培优线）；收到 {value!r}。"),
+    _Rule(("support_bottom", "support_max"), lambda bottom, top: 0 < top <= 1 and bottom <= top,
+          "support_max 应为 (0, 1] 之间的比例，且不小于 support_bottom（补差名单至多占年级该科的比例，"
+          "1 表示不限）；收到 support_bottom={0!r}, support_max={1!r}。", each=False),
+    _Rule(("borderline_share",), lambda v: 0 <= v < 0.5,
+          "{name} 应为满分的比例 [0, 0.5)，如 0.05 表示线下满分的 5%（满分 100 即 5 分）；"
+          "收到 {value!r}。"),
+    _Rule(("borderline_above",), lambda v: isinstance(v, bool),
+          "{name} 应为 true 或 false（是否把刚过线的学生也列入临界）；收到 {value!r}。"),
     _Rule(("borderline_points", "lopsided_z"), lambda points, z: points >= 0 and z > 0,
           "borderline_points 应 ≥ 0（分），lopsided_z 应 > 0（标准差）；收到 {0!r}, {1!r}。",
           each=False),
@@ -147,12 +157,28 @@ class Standard:
     double_high_subject, double_high_all : float
         双高普九: every single-subject pass rate ≥ 90 % and the all-subject pass rate ≥ 85 %.
     enrichment_top : float
-        培优: at or above the excellent line, or in the grade's top share (10 %) of the subject.
+        培优: the grade's top share of the subject (10 %; pupils tied with the last one inside
+        are included, so a list may be a little longer). 0 switches the rule off.
+    enrichment_line : float
+        培优 also takes every pupil at or above this share of the full mark (the school's own
+        培优线, e.g. 0.9, or ``excellent_line`` to list everyone at 优秀). Default 0: none, so
+        that the list stays about a tenth of the grade where half of it reaches 优秀.
+    borderline_share : float
+        临界: within this share of the full mark below the pass or excellent line (拟合格,
+        拟优): 5 %, i.e. 5 points on a 100-point paper, 6 on 120, 7.5 on 150, 2 on a 40-point
+        test, so that the band is as wide on every paper.
     borderline_points : float
-        临界: within this many points below the pass or excellent line (拟合格, 拟优), or at or
-        above it by less than this (at risk of falling back). Default 5; some schools use 10.
+        A band of this many points instead, on every paper (some schools use 5 or 10).
+        Default 0: the band is ``borderline_share``.
+    borderline_above : bool
+        临界 also lists the pupils at or above a line by less than ``borderline_points`` (at
+        risk of falling back, 易滑落). Default False: the list is the band below the lines.
     support_bottom : float
-        补差: below the pass line, or in the grade's bottom share (20 %) of the subject.
+        补差: the grade's bottom share of the subject is always on the list (10 %).
+    support_max : float
+        补差: pupils below the pass line are listed up to this share of the grade (20 %): where
+        more fail, the lowest 20 % are listed (the others near the line are on 临界). 1 lists
+        every pupil below the pass line.
     support_exams : int
         Judge 补差 by the mean 得分率 of the student's last n exams (this one included) instead
         of this exam alone; 1 = this exam only.
@@ -208,8 +234,12 @@ class Standard:
     double_high_subject: float = 0.90
     double_high_all: float = 0.85
     enrichment_top: float = 0.10
-    borderline_points: float = 5.0
-    support_bottom: float = 0.20
+    enrichment_line: float = 0.0
+    borderline_share: float = 0.05
+    borderline_points: float = 0.0
+    borderline_above: bool = False
+    support_bottom: float = 0.10
+    support_max: float = 0.20
     support_exams: int = 1
     lopsided_z: float = 1.0
     lopsided_min_subjects: int = 3
@@ -260,7 +290,7 @@ class Standard:
         64.0
         """
         share = {"pass": self.pass_line, "excellent": self.excellent_line,
-                 "low": self.low_line}[which]
+                 "low": self.low_line, "enrichment": self.enrichment_line}[which]
         if which == "excellent" and grade is not None and grade in self.lower_primary_grades:
             share = self.lower_primary_excellent_line
         points = share * full_mark

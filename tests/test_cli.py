@@ -268,3 +268,5 @@ def test_an_error_inside_the_notebook_is_one_message(school, monkeypatch, capsys
     assert re.match(r"出错了：分析笔记本运行到第 \d+ 格时出错：ValueError：算不出来（已运行的部分保存在 .+"
                     r"报告.+\.ipynb", err), err
     assert "Traceback" not in err and len(err.splitlines()) == 1
+    saved = re.search(r"保存在 (.+?\.ipynb)", err).group(1)  # written at the failing cell
+    assert "算不出来" in Path(saved).read_text(encoding="utf-8")

@@ -35,6 +35,76 @@ def test_games_howell_with_two_groups_is_welchs_t_test():
     assert (gh["diff_low"], gh["diff_high"]) == pytest.approx((ci.low, ci.high), rel=1e-6)
 
 
+# ---- the studentized range: our tabled quadrature against scipy's numerical integration --------
+# Where the report uses it: k = 2 … 18 classes of a grade (up to 100 in a 联考), Welch degrees of
+# freedom from a few (classes of 3 pupils) to a thousand, critical values at 95 %.
+SR_GRID = [(k, df) for k in (3, 4, 7, 18, 60) for df in (2.5, 9.3, 37.9, 140.2, 1000.0)]
+
+
+@pytest.mark.parametrize("k, df", SR_GRID)
+def test_studentized_range_p_values_equal_scipys(k, df):
+    from qualitykit.term.studentized import studentized_range_sf
+
+    q = np.array([0.5, 2.0, 3.3, 4.1, 5.2, 7.5])
+    ours = studentized_range_sf(q, k, df)
+    ref = np.array([stats.studentized_range.sf(x, k, df) for x in q])
+    # the report prints p to 3 decimals and "<0.001": 10⁻⁸ is far below what it shows
+    assert np.abs(ours - ref).max() < 1e-8
+
+
+@pytest.mark.parametrize("k, df", [(3, 9.3), (4, 37.9), (4, 70.3), (7, 140.2), (18, 90.2),
+                                   (18, 4.0), (60, 1000.0)])
+def test_studentized_range_critical_values_equal_scipys(k, df):
+    from qualitykit.term.studentized import studentized_range_cdf, studentized_range_ppf
+
+    q = studentized_range_ppf(0.95, k, df)
+    ref = stats.studentized_range.ppf(0.95, k, df)
+    assert q == pytest.approx(ref, rel=1e-7)
+    assert stats.studentized_range.cdf(q, k, df) == pytest.approx(0.95, abs=1e-9)
+    assert studentized_range_cdf(q, k, df) == pytest.approx(0.95, abs=1e-10)
+
+
+def test_studentized_range_against_published_tables_and_edge_cases():
+    from qualitykit.term.studentized import (
+        studentized_range_cdf,
+        studentized_range_ppf,
+        studentized_range_sf,
+    )
+
+    # the usual table of Tukey critical values (Harter 1960), to 2 decimals: q(0.95; k, ν)
+    table = {(3, 10): 3.88, (4, 20): 3.96, (5, 30): 4.10, (10, 60): 4.65, (20, 120): 5.13}
+    for (k, df), value in table.items():
+        assert float(studentized_range_ppf(0.95, k, df)) == pytest.approx(value, abs=0.005)  # 2 decimals
+    # k = 2 is Student's t: P(Q > q) = P(|T| > q/√2)
+    assert float(studentized_range_sf(3.0, 2, 12.5)) == pytest.approx(
+        2 * stats.t.sf(3 / np.sqrt(2), 12.5), rel=1e-12)
+    # ν = ∞ is the range of k normals itself
+    assert float(studentized_range_cdf(3.0, 5, np.inf)) == pytest.approx(
+        stats.studentized_range.cdf(3.0, 5, np.inf), abs=1e-8)
+    assert np.isnan(studentized_range_ppf([0.95, 0.95], 4, [np.nan, -1])).all()
+    assert np.isnan(studentized_range_sf(np.nan, 4, 10.0))
+    with pytest.raises(ValueError, match="k（组数）"):
+        studentized_range_sf(3.0, 1, 10)
+
+
+def test_games_howell_equals_the_definition_with_scipys_distribution():
+    # four groups of unequal size and spread; each pair by hand with scipy's studentized range
+    rng = np.random.default_rng(3)
+    groups = {"a": rng.normal(70, 8, 12), "b": rng.normal(76, 15, 30),
+              "c": rng.normal(72, 5, 7), "d": rng.normal(80, 11, 45)}
+    gh = qk.games_howell(groups).set_index(["a", "b"])
+    for (a, b), row in gh.iterrows():
+        xa, xb = groups[a], groups[b]
+        va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+        se = np.sqrt(va + vb)
+        df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
+        q = abs(xa.mean() - xb.mean()) / se * np.sqrt(2)
+        half = stats.studentized_range.ppf(0.95, 4, df) / np.sqrt(2) * se
+        assert (row["se"], row["df"]) == pytest.approx((se, df))
+        assert row["p_value"] == pytest.approx(stats.studentized_range.sf(q, 4, df), abs=1e-8)
+        assert row["diff_high"] - row["diff"] == pytest.approx(half, rel=1e-7)
+
+
 def test_tukey_option_matches_statsmodels():
     from statsmodels.stats.multicomp import pairwise_tukeyhsd
 

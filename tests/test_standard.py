@@ -27,8 +27,16 @@ REFUSED = [  # (settings, the whole message): the messages as the kit has always
      "比例在 (0, 1]；收到 {'pass': 1.5}。"),
     ({"enrichment_top": 1}, f"enrichment_top {LIST_SHARE}；收到 1。"),
     ({"support_bottom": -0.1}, f"support_bottom {LIST_SHARE}；收到 -0.1。"),
-    ({"lopsided_z": 0}, "borderline_points 应 ≥ 0（分），lopsided_z 应 > 0（标准差）；收到 5.0, 0。"),
+    ({"lopsided_z": 0}, "borderline_points 应 ≥ 0（分），lopsided_z 应 > 0（标准差）；收到 0.0, 0。"),
     ({"borderline_points": -1}, "borderline_points 应 ≥ 0（分），lopsided_z 应 > 0（标准差）；收到 -1, 1.0。"),
+    ({"enrichment_line": 1.2}, "enrichment_line 应为满分的比例 [0, 1]，如 0.9 表示 90%（0 表示不设培优线）；"
+                               "收到 1.2。"),
+    ({"support_max": 0.05}, "support_max 应为 (0, 1] 之间的比例，且不小于 support_bottom（补差名单至多占"
+                            "年级该科的比例，1 表示不限）；收到 support_bottom=0.1, support_max=0.05。"),
+    ({"borderline_share": 0.5}, "borderline_share 应为满分的比例 [0, 0.5)，如 0.05 表示线下满分的 5%"
+                                "（满分 100 即 5 分）；收到 0.5。"),
+    ({"borderline_above": "yes"}, "borderline_above 应为 true 或 false（是否把刚过线的学生也列入临界）；"
+                                  "收到 'yes'。"),
     ({"support_exams": 1.5}, "support_exams 应为正整数；收到 1.5。"),
     ({"improved_top": 0}, "improved_top 应为正整数；收到 0。"),
     ({"distractor_min_share": 0}, "distractor_min_share 应为 (0, 1) 之间的比例；收到 0。"),
@@ -57,6 +65,7 @@ def test_a_value_outside_its_range_is_refused_with_its_message(settings, message
     {"low_line": 0.6, "pass_line": 0.6, "excellent_line": 0.6},  # equal lines are ordered
     {"enrichment_top": 0, "support_bottom": 0},  # [0, 1): 0 switches the rule off
     {"borderline_points": 0},
+    {"support_bottom": 0.2, "support_max": 0.2, "enrichment_line": 1.0, "borderline_share": 0},
     {"support_exams": 3.0, "improved_top": 1},  # a whole float is a whole number
     {"item_very_hard": 0.4, "item_hard": 0.4, "item_easy": 0.7, "item_very_easy": 0.7,
      "item_group_share": 0.5},

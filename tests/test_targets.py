@@ -27,8 +27,9 @@ def on(lists, sid, subject="数学"):
 
 
 # ---- lines: exactly on, just under, inclusive and exclusive ends -------------------------------
-LINE_CASES = [  # score: {list: rule} with pass 60, excellent 85, k = 5; shares switched off
-    (85, {"enrichment": "excellent_line", "borderline": "near_excellent_above"}),
+LINE_CASES = [  # score: {list: rule} with pass 60, excellent and 培优线 85, k = 5, the rules above
+    # the lines switched on, shares off
+    (85, {"enrichment": "enrichment_line", "borderline": "near_excellent_above"}),
     (84.5, {"borderline": "near_excellent_below"}),
     (80, {"borderline": "near_excellent_below"}),           # excellent − k: inside
     (79.5, {}),
@@ -40,11 +41,23 @@ LINE_CASES = [  # score: {list: rule} with pass 60, excellent 85, k = 5; shares 
     (54.5, {"support": "below_pass"}),
     (0, {"support": "below_pass"}),                          # a real 0 is a score
 ]
-NO_SHARES = qk.Standard(enrichment_top=0, support_bottom=0)
+NO_SHARES = qk.Standard(enrichment_top=0, support_bottom=0, support_max=1)
+EVERY_LINE = qk.Standard(enrichment_top=0, support_bottom=0, support_max=1,
+                         enrichment_line=0.85, borderline_above=True)
 
 
 @pytest.mark.parametrize("score, expected", LINE_CASES)
 def test_each_line_at_its_boundary(score, expected):
+    scores = table([("s", "5-1", "数学", score), ("o1", "5-1", "数学", 72), ("o2", "5-1", "数学", 73)])
+    lists = qk.targets(scores, standard=EVERY_LINE, lists=("enrichment", "borderline", "support"))
+    assert on(lists, "s") == expected
+
+
+@pytest.mark.parametrize("score, expected", [  # the default standard, shares off: the lines
+    (85, {}), (84.5, {"borderline": "near_excellent_below"}), (80, {"borderline": "near_excellent_below"}),
+    (79.5, {}), (64.5, {}), (60, {}), (59.5, {"support": "below_pass", "borderline": "near_pass_below"}),
+    (55, {"support": "below_pass", "borderline": "near_pass_below"}), (54.5, {"support": "below_pass"})])
+def test_by_default_borderline_is_the_band_below_a_line_and_no_enrichment_line(score, expected):
     scores = table([("s", "5-1", "数学", score), ("o1", "5-1", "数学", 72), ("o2", "5-1", "数学", 73)])
     lists = qk.targets(scores, standard=NO_SHARES, lists=("enrichment", "borderline", "support"))
     assert on(lists, "s") == expected
@@ -66,6 +79,9 @@ def test_lines_follow_the_full_mark_and_the_standard():
     scores = table([("a", "5-1", "语文", 80), ("b", "5-1", "语文", 79.5), ("c", "5-1", "语文", 120)],
                    full=150)
     std = qk.Standard(enrichment_top=0, support_bottom=0, borderline_points=10)
+    default = qk.targets(scores, standard=NO_SHARES, lists=("borderline",))
+    # the default band is 5 % of the full mark: 7.5 points below 90 and 127.5 on this paper
+    assert on(default, "a", "语文") == {} and on(default, "c", "语文") == {"borderline": "near_excellent_below"}
     lists = qk.targets(scores, standard=std, lists=("borderline",))
     assert on(lists, "a", "语文") == {"borderline": "near_pass_below"}
     assert on(lists, "b", "语文") == {}
@@ -79,7 +95,8 @@ def test_top_and_bottom_shares_include_ties_with_the_last_student_inside():
     ids = [f"s{i}" for i in range(10)]
     data = table([(sid, "5-1", "数学", x) for sid, x in zip(ids, scores)]
                  + [("gone", "5-1", "数学", "absent")])
-    std = qk.Standard(excellent_line=0.99, pass_line=0.5, low_line=0.3, borderline_points=0)
+    std = qk.Standard(excellent_line=0.99, pass_line=0.5, low_line=0.3, borderline_points=0,
+                      support_bottom=0.2)
     lists = qk.targets(data, standard=std, lists=("enrichment", "support"))
     top = lists[lists["list"] == "enrichment"]
     assert set(top["student_id"]) == {"s0", "s1"} and set(top["rule"]) == {"top_share"}
@@ -98,7 +115,7 @@ def test_an_absent_student_is_never_on_a_list_because_of_a_missing_score():
     assert "b" not in set(lists["student_id"])
     assert on(lists, "a", "数学") == {}          # absent in 数学: on no 数学 list
     assert "support" in on(lists, "a", "语文")    # but his 语文 score counts
-    # the bottom 20 % of 数学 is counted among the 3 sitters only: one student, c
+    # the bottom 10 % of 数学 is counted among the 3 sitters only: one student, c
     assert lists[(lists["subject"] == "数学") & (lists["list"] == "support")]["student_id"].tolist() == ["c"]
 
 
@@ -136,13 +153,13 @@ def test_support_by_the_mean_of_the_last_exams():
               exam="2024-2025-2 期末"),
         table([("a", "5-1", "数学", 40), ("b", "5-1", "数学", 70), ("c", "5-1", "数学", 90)],
               exam="2024-2025-2 期中")])
-    std = qk.Standard(support_exams=2, support_bottom=0)
+    std = qk.Standard(support_exams=2, support_bottom=0, support_max=1)
     lists = qk.targets(now, standard=std, previous=before, lists=("support",))
     # a: (62 + 50) / 2 = 56 % < 60 %; b: (58 + 70) / 2 = 64 %: not on the list
     assert lists["student_id"].tolist() == ["a"]
     assert lists["rule"].iloc[0] == "mean_below_pass"
     assert "最近 2 次考试平均得分率 56.0%" in lists["reason"].iloc[0]
-    three = qk.Standard(support_exams=3, support_bottom=0)
+    three = qk.Standard(support_exams=3, support_bottom=0, support_max=1)
     lists = qk.targets(now, standard=three, previous=before, lists=("support",))
     assert lists["student_id"].tolist() == ["a"]  # (62 + 50 + 40) / 3 = 50.7 %
     assert "50.7%" in lists["reason"].iloc[0]
@@ -249,7 +266,7 @@ def _edit_measures(path, notes):
 
 def test_tracking_survives_three_updates_with_a_transfer_and_a_class_change(tmp_path):
     path = tmp_path / "学困生档案.xlsx"
-    std = qk.Standard(support_bottom=0)
+    std = qk.Standard(support_bottom=0, support_max=1)
     common = [("ok1", "5-1", 90), ("ok2", "5-2", 85), ("ok3", "5-1", 88)]
 
     def exam(name, rows):
@@ -294,7 +311,7 @@ def test_tracking_survives_three_updates_with_a_transfer_and_a_class_change(tmp_
 
 
 def test_tracking_transfer_out_and_a_mistake_corrected(tmp_path):
-    std = qk.Standard(support_bottom=0)
+    std = qk.Standard(support_bottom=0, support_max=1)
     e1 = table([("a", "5-1", "数学", 40), ("b", "5-1", "数学", 50), ("c", "5-1", "数学", 90)],
                exam="2025-2026-1 期中")
     t = qk.update_tracking(None, e1, standard=std)

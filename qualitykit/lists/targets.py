@@ -5,17 +5,25 @@ Every rule and cut-off comes from the :class:`~qualitykit.Standard` (defaults in
 ========================  ====================================================================
 list (名单)               rule (依据)
 ========================  ====================================================================
-``enrichment`` 培优       ``excellent_line``: score ≥ the excellent line;
-                          ``top_share``: in the grade's top ``enrichment_top`` (10 %)
+``enrichment`` 培优       ``top_share``: in the grade's top ``enrichment_top`` (10 %);
+                          ``enrichment_line``: score ≥ the school's 培优线, when it sets one
+                          (``enrichment_line`` > 0, a share of the full mark; none by default)
 ``borderline`` 临界       ``near_pass_below`` 拟合格: pass − k ≤ score < pass;
                           ``near_excellent_below`` 拟优: excellent − k ≤ score < excellent;
-                          ``near_pass_above`` / ``near_excellent_above``: line ≤ score < line + k
-                          (just over the line, at risk); k = ``borderline_points`` (5)
+                          k = ``borderline_share`` (5 %) of the full mark, or
+                          ``borderline_points`` when a school sets them. With ``borderline_above``:
+                          ``near_pass_above`` / ``near_excellent_above``, line ≤ score < line + k
+                          (just over the line, at risk; off by default)
 ``support`` 补差          ``below_pass``: score < the pass line (or ``mean_below_pass``: the mean
-                          得分率 of the last ``support_exams`` exams < the pass share);
-                          ``bottom_share``: in the grade's bottom ``support_bottom`` (20 %)
+                          得分率 of the last ``support_exams`` exams < the pass share), at most
+                          the grade's bottom ``support_max`` (20 %: where more fail, the lowest);
+                          ``bottom_share``: in the grade's bottom ``support_bottom`` (10 %)
 ``lopsided`` 偏科         ``lopsided``: Z − the student's own mean Z ≤ −``lopsided_z`` (1.0)
 ========================  ====================================================================
+
+So by default a list names a useful part of the grade, per subject: 培优 the top 10 % (more
+only by ties at the cut), 补差 between 10 % and 20 % (the pupils below the pass line, at least
+the bottom tenth, at most the bottom fifth), 临界 the bands of 5 points below the two lines.
 
 Only scores a student actually sat count: an absent student is never on a list because of a
 missing score. "The grade" is everyone who sat the same exam × subject (× school × grade when
@@ -47,7 +55,7 @@ __all__ = ["LISTS", "RULES", "targets", "target_counts", "target_rules"]
 LISTS = ("enrichment", "borderline", "support", "lopsided")
 #: Every rule, in priority order within its list (the first one gives ``line`` and ``distance``).
 RULES = {
-    "enrichment": ("excellent_line", "top_share"),
+    "enrichment": ("enrichment_line", "top_share"),
     "borderline": ("near_pass_below", "near_excellent_below", "near_pass_above",
                    "near_excellent_above"),
     "support": ("below_pass", "mean_below_pass", "bottom_share"),
@@ -63,26 +71,29 @@ def grade_scope(scores: pd.DataFrame) -> list[str]:
 
 
 def _sat(scores: pd.DataFrame, std: Standard) -> pd.DataFrame:
-    """Rows with a score the student sat, with lines, Z, and ranks from both ends."""
+    """Rows with a score the student sat, with their lines and Z."""
     sat = sat_rows(scores, with_full_mark=True).copy()
     lines = row_lines(sat, std)
     sat["pass_line"], sat["excellent_line"] = lines["pass"], lines["excellent"]
     scope = grade_scope(sat)
     sat["z"] = standardize(sat, within=scope)["z"]
-    grouped = sat.groupby(scope, dropna=False)["score"]
-    sat["_n"] = grouped.transform("size")
-    sat["_rank_top"] = grouped.rank(ascending=False, method="min")
-    sat["_rank_bottom"] = grouped.rank(ascending=True, method="min")
     return sat
 
 
-def _share_cut(sat: pd.DataFrame, share: float, top: bool) -> tuple[pd.Series, pd.Series]:
-    """Who is inside the top (or bottom) share, and the score of the last student inside."""
-    k = np.maximum(1, np.ceil(share * sat["_n"] - 1e-9))
-    inside = (sat["_rank_top" if top else "_rank_bottom"] <= k) & (share > 0)
-    scope = grade_scope(sat)
-    cut = sat["score"].where(inside).groupby([sat[c] for c in scope], dropna=False).transform(
-        "min" if top else "max")
+def _share_cut(sat: pd.DataFrame, share: float, top: bool, values: pd.Series | None = None,
+               ties: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Who is inside the grade's top (or bottom) ``share`` by ``values`` (default the score),
+    and the value of the last one inside. Pupils tied with the last one inside are all in
+    (``ties``: a share that is a least) or, when that would pass the share, all out (a share
+    that is a most); either way equal scores are treated alike."""
+    values = sat["score"] if values is None else values
+    scope = [sat[c] for c in grade_scope(sat)]
+    grouped = values.groupby(scope, dropna=False)
+    rank = grouped.rank(ascending=not top, method="min" if ties else "max")
+    n = grouped.transform("count")
+    k = np.maximum(1, np.ceil(share * n - 1e-9)) if ties else np.floor(share * n + 1e-9)
+    inside = (rank <= k) & (share > 0)
+    cut = values.where(inside).groupby(scope, dropna=False).transform("min" if top else "max")
     return inside, cut
 
 
@@ -100,7 +111,8 @@ def targets(scores: pd.DataFrame, *, standard: Standard | str | None = None,
     scores : DataFrame
         The canonical long table of one exam (see :func:`qualitykit.read_scores`).
     standard : Standard, preset name or TOML path
-        Lines and every cut-off of the lists (``enrichment_top``, ``borderline_points``,
+        Lines and every cut-off of the lists (``enrichment_top``, ``enrichment_line``,
+        ``borderline_share``, ``borderline_points``, ``borderline_above``, ``support_max``,
         ``support_bottom``, ``support_exams``, ``lopsided_z``, ``lopsided_min_subjects``).
     teachers : DataFrame, optional
         The 教学编排表 (:func:`qualitykit.read_teachers`): each row gets the subject teacher.
@@ -180,46 +192,81 @@ def _with_teachers(sat: pd.DataFrame, teachers: pd.DataFrame | None) -> pd.DataF
 
 
 def _enrichment_hits(sat: pd.DataFrame, std: Standard) -> list:
-    """培优: at or above the excellent line; in the grade's top share."""
+    """培优: the school's 培优线 (when it sets one); the grade's top share."""
     inside, cut = _share_cut(sat, std.enrichment_top, top=True)
-    return [(sat["score"] >= sat["excellent_line"], "enrichment", "excellent_line",
-             sat["excellent_line"], lambda r: f"达到优秀线 {_fmt(r.line)} 分"),
-            (inside, "enrichment", "top_share", cut,
+    hits = [(inside, "enrichment", "top_share", cut,
              lambda r: f"在年级该科前 {std.enrichment_top:.0%}（≥ {_fmt(r.line)} 分）")]
+    if std.enrichment_line > 0:
+        grade = sat["grade"] if "grade" in sat else pd.Series(None, index=sat.index)
+        line = pd.Series([std.line("enrichment", f, g if pd.notna(g) else None)
+                          for f, g in zip(sat["full_mark"], grade)], index=sat.index)
+        hits.insert(0, (sat["score"] >= line, "enrichment", "enrichment_line", line,
+                        lambda r: f"达到培优线 {_fmt(r.line)} 分"))
+    return hits
 
 
 def _borderline_hits(sat: pd.DataFrame, std: Standard) -> list:
-    """临界: within k points below the pass or excellent line, or less than k above it."""
-    hits, k = [], std.borderline_points
+    """临界: within k points below the pass or excellent line (and, with
+    ``borderline_above``, less than k above it)."""
+    hits, k = [], borderline_band(sat, std)
     for which, cn in (("pass", "及格"), ("excellent", "优秀")):
         line = sat[f"{which}_line"]
         hits.append(((sat["score"] < line) & (sat["score"] >= line - k), "borderline",
                      f"near_{which}_below", line,
                      lambda r, cn=cn: f"差 {_fmt(round(r.line - r.score, 6))} 分达{cn}线 "
                      f"{_fmt(r.line)} 分"))
-        hits.append(((sat["score"] >= line) & (sat["score"] < line + k), "borderline",
-                     f"near_{which}_above", line,
-                     lambda r, cn=cn: f"只比{cn}线 {_fmt(r.line)} 分高 "
-                     f"{_fmt(round(r.score - r.line, 6))} 分，易滑落"))
+        if std.borderline_above:
+            hits.append(((sat["score"] >= line) & (sat["score"] < line + k), "borderline",
+                         f"near_{which}_above", line,
+                         lambda r, cn=cn: f"只比{cn}线 {_fmt(r.line)} 分高 "
+                         f"{_fmt(round(r.score - r.line, 6))} 分，易滑落"))
     return hits
 
 
+def borderline_band(scores: pd.DataFrame, std: Standard) -> pd.Series:
+    """The width of the 临界 band of each row, in points: ``borderline_points`` when the school
+    sets them, else ``borderline_share`` of the row's full mark.
+
+    >>> t = pd.DataFrame({"full_mark": [100.0, 150.0, 40.0]})
+    >>> borderline_band(t, Standard()).tolist(), borderline_band(t, Standard(borderline_points=10)).tolist()
+    ([5.0, 7.5, 2.0], [10.0, 10.0, 10.0])
+    """
+    if std.borderline_points > 0:
+        return pd.Series(float(std.borderline_points), index=scores.index)
+    return (scores["full_mark"].astype(float) * std.borderline_share).round(9)
+
+
 def _support_hits(sat: pd.DataFrame, std: Standard, previous: pd.DataFrame | None) -> list:
-    """补差: below the pass line (or the mean 得分率 of the last exams below the pass share);
-    in the grade's bottom share. Adds ``mean_rate`` and ``n_exams`` to ``sat`` for the reason."""
+    """补差: below the pass line (or the mean 得分率 of the last exams below the pass share),
+    the lowest ``support_max`` of the grade at most; the grade's bottom ``support_bottom``.
+    Adds ``mean_rate``, ``n_exams`` and ``support_capped`` to ``sat`` for the reason."""
     history = _history_rate(sat, previous, std.support_exams)
     if history is None:
-        hits = [(sat["score"] < sat["pass_line"], "support", "below_pass", sat["pass_line"],
-                 lambda r: f"低于及格线 {_fmt(r.line)} 分")]
+        below, rule, measure = sat["score"] < sat["pass_line"], "below_pass", sat["score"]
     else:
         sat["mean_rate"], sat["n_exams"] = history
-        share = sat["pass_line"] / sat["full_mark"]
-        hits = [(sat["mean_rate"] < share - 1e-12, "support", "mean_below_pass", sat["pass_line"],
-                 lambda r: f"最近 {int(r.n_exams)} 次考试平均得分率 {r.mean_rate:.1%}，"
-                 f"低于及格线 {r.pass_line / r.full_mark:.0%}")]
+        measure = sat["mean_rate"]
+        below, rule = measure < sat["pass_line"] / sat["full_mark"] - 1e-12, "mean_below_pass"
+    lowest, _ = _share_cut(sat, std.support_max, top=False, values=measure, ties=False)
+    left_out = (below & ~lowest).groupby([sat[c] for c in grade_scope(sat)], dropna=False)
+    sat["support_capped"] = left_out.transform("any")  # more fail than the cap: the lowest
     inside, cut = _share_cut(sat, std.support_bottom, top=False)
-    return hits + [(inside, "support", "bottom_share", cut,
-                    lambda r: f"在年级该科后 {std.support_bottom:.0%}（≤ {_fmt(r.line)} 分）")]
+    return [(below & lowest, "support", rule, sat["pass_line"],
+             lambda r: _below_pass_reason(r, std)),
+            (inside, "support", "bottom_share", cut,
+             lambda r: f"在年级该科后 {std.support_bottom:.0%}（≤ {_fmt(r.line)} 分）")]
+
+
+def _below_pass_reason(r, std: Standard) -> str:
+    """Why a pupil below the pass line is on 补差 (one row of :func:`_rows`)."""
+    if r.rule == "mean_below_pass":
+        text = (f"最近 {int(r.n_exams)} 次考试平均得分率 {r.mean_rate:.1%}，"
+                f"低于及格线 {r.pass_line / r.full_mark:.0%}")
+    else:
+        text = f"低于及格线 {_fmt(r.line)} 分"
+    if r.support_capped:
+        text += f"（低于及格线的学生多，列出年级该科最低的 {std.support_max:.0%}）"
+    return text
 
 
 def _lopsided_hits(sat: pd.DataFrame, std: Standard) -> list:
@@ -374,21 +421,40 @@ def target_counts(lists: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd
 def target_rules(standard: Standard | str | None = None) -> pd.DataFrame:
     """The rules of the lists in words, with this standard's numbers (for the report).
 
-    >>> target_rules()["rule"].tolist()[:2]
-    ['达到优秀线（满分的 85%），或在年级该科前 10%', '及格线、优秀线下方 5 分以内（拟合格、拟优），或刚过线不到 5 分（易滑落）']
+    >>> for rule in target_rules()["rule"]:
+    ...     print(rule)
+    年级该科前 10%（与第 10% 名同分的一并列入）
+    及格线、优秀线下方满分的 5%（满分 100 即 5 分）以内（拟合格、拟优）
+    低于及格线（及格线为满分的 60%），至多年级该科最低的 20%；年级该科后 10% 总在名单上
+    某科 Z 分数比本人各科平均 Z 低 1 以上（至少 3 科有成绩）
     """
     std = get_standard(standard)
-    k = _fmt(std.borderline_points)
-    support = (f"最近 {std.support_exams} 次考试平均得分率低于及格线" if std.support_exams > 1
-               else "低于及格线")
-    if std.support_bottom:
-        support += f"，或在年级该科后 {std.support_bottom:.0%}"
-    enrichment = f"达到优秀线（满分的 {std.excellent_line:.0%}）"
-    if std.enrichment_top:
-        enrichment += f"，或在年级该科前 {std.enrichment_top:.0%}"
+    k = (f" {_fmt(std.borderline_points)} 分" if std.borderline_points > 0 else
+         f"满分的 {std.borderline_share:.0%}（满分 100 即 {_fmt(100 * std.borderline_share)} 分）")
     return pd.DataFrame({"list": list(LISTS), "rule": [
-        enrichment,
-        f"及格线、优秀线下方 {k} 分以内（拟合格、拟优），或刚过线不到 {k} 分（易滑落）",
-        support + f"（及格线为满分的 {std.pass_line:.0%}）",
+        _enrichment_rule(std),
+        f"及格线、优秀线下方{k}以内（拟合格、拟优）" + (
+            "，或刚过线不到这么多（易滑落）" if std.borderline_above else ""),
+        _support_rule(std),
         f"某科 Z 分数比本人各科平均 Z 低 {_fmt(std.lopsided_z)} 以上（至少 "
         f"{std.lopsided_min_subjects} 科有成绩）"]})
+
+
+def _enrichment_rule(std: Standard) -> str:
+    parts = []
+    if std.enrichment_line > 0:
+        parts.append(f"达到培优线（满分的 {std.enrichment_line:.0%}）")
+    if std.enrichment_top:
+        parts.append(f"年级该科前 {std.enrichment_top:.0%}（与第 {std.enrichment_top:.0%} 名同分的"
+                     "一并列入）")
+    return "，或".join(parts) or "（未设规则）"
+
+
+def _support_rule(std: Standard) -> str:
+    rule = (f"最近 {std.support_exams} 次考试平均得分率低于及格线" if std.support_exams > 1
+            else "低于及格线") + f"（及格线为满分的 {std.pass_line:.0%}）"
+    if std.support_max < 1:
+        rule += f"，至多年级该科最低的 {std.support_max:.0%}"
+    if std.support_bottom:
+        rule += f"；年级该科后 {std.support_bottom:.0%} 总在名单上"
+    return rule

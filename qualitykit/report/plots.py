@@ -5,14 +5,24 @@ table, one row of panels per subject (units are labelled "学校 班级" where t
 several schools: :func:`qualitykit.schema.unit_labels`), and returns a matplotlib Figure with Chinese labels
 (see :mod:`qualitykit.fonts`). An empty table (a section without data, e.g. no teacher table)
 draws nothing and returns None.
+
+A figure is rendered once: the figures are :class:`ReportFigure`, which a notebook shows as a
+PNG at :data:`RENDER_DPI` (150 dpi, at the size the figure's own dpi gives on screen), and
+:func:`figure_png` hands the Word export the same bytes. Showing a figure again renders it
+again, so the Word file always has a figure as it was last shown.
 """
 
 from __future__ import annotations
+
+import io
+import weakref
+from binascii import b2a_base64
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
 
 from ..labels import label
 from ..schema import sat_mask, unit_labels
@@ -20,7 +30,12 @@ from .fonts import set_theme
 
 __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
            "plot_teachers", "plot_knowledge_points", "plot_items", "plot_levels",
-           "error_extent"]
+           "error_extent", "ReportFigure", "new_figure", "figure_png", "render_png",
+           "RENDER_DPI"]
+
+#: The resolution of every chart, in the notebook, the HTML/PDF report and the Word file.
+RENDER_DPI = 150
+_RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # figure → PNG bytes
 
 _RATE_COLOURS = {"excellent_rate": "#2f7ebc", "pass_rate": "#5aae61", "low_rate": "#d6604d"}
 _LEVEL_COLOURS = {"excellent": "#2166ac", "good": "#67a9cf", "satisfactory": "#a6dba0",
@@ -56,13 +71,69 @@ def error_extent(centre, low, high) -> np.ndarray:
     return np.vstack([below, above])
 
 
+class ReportFigure(Figure):
+    """A chart of the report: a matplotlib Figure that a notebook shows as one PNG
+    (:func:`render_png`), whose bytes the Word export takes again (:func:`figure_png`)."""
+
+
+def render_png(fig: Figure) -> bytes:
+    """Render ``fig`` as a PNG at :data:`RENDER_DPI` and keep the bytes for :func:`figure_png`.
+
+    The figure is saved at its own size (its layout is already tight), without a second pass
+    to crop it.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=RENDER_DPI)
+    _RENDERED[fig] = data = buffer.getvalue()
+    return data
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The PNG of ``fig`` as last shown (rendered now if it never was).
+
+    >>> fig = new_figure(figsize=(2, 1))[0]
+    >>> figure_png(fig) is figure_png(fig)  # rendered once
+    True
+    >>> plt.close(fig)
+    """
+    return _RENDERED.get(fig) or render_png(fig)
+
+
+def _png_for_notebook(fig: Figure) -> tuple[str, dict]:
+    """The notebook's picture of a :class:`ReportFigure`: the PNG, shown at the size the
+    figure's dpi gives (as any matplotlib figure), base64-encoded as IPython sends it."""
+    data = render_png(fig)
+    width, height = fig.get_size_inches() * fig.dpi
+    return (b2a_base64(data, newline=False).decode("ascii"),
+            {"width": int(round(width)), "height": int(round(height))})
+
+
+def _show_in_notebooks() -> None:
+    """In an IPython kernel, show :class:`ReportFigure` through :func:`_png_for_notebook`
+    (the inline backend's own printer renders at another dpi and keeps nothing)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["image/png"].for_type(ReportFigure,
+                                                                  _png_for_notebook)
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
+    """``plt.subplots`` for a report chart: the Chinese theme, a :class:`ReportFigure`."""
+    set_theme()
+    _show_in_notebooks()
+    return plt.subplots(nrows, ncols, FigureClass=ReportFigure, **kwargs)
+
+
 def subject_panels(n: int, row_height: float, width: float = 10, ncols: int = 2):
     """One panel per subject, two per row; unused panels are hidden."""
-    set_theme()
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, row_height * nrows + 0.4),
-                             squeeze=False)
+    fig, axes = new_figure(nrows, ncols, figsize=(width, row_height * nrows + 0.4),
+                           squeeze=False)
     flat = list(axes.ravel())
     for ax in flat[n:]:
         ax.set_visible(False)
@@ -245,7 +316,6 @@ def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
                 color=colours)
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set(ylabel="", xlabel="与年级均分之差（分）", title=subj)
-        ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     return fig
 
@@ -257,11 +327,10 @@ def plot_knowledge_points(kp: pd.DataFrame, *, subject: str | None = None,
     subjects = subjects_to_plot(kp, subject, "知识点表")
     if not subjects:
         return None
-    set_theme()
     n_rows = kp[group].nunique()
     n_cols = kp["knowledge_point"].nunique()
-    fig, axes = plt.subplots(len(subjects), 1, squeeze=False,
-                             figsize=(max(6.0, 0.9 * n_cols + 2), (0.45 * n_rows + 1.3) * len(subjects)))
+    fig, axes = new_figure(len(subjects), 1, squeeze=False,
+                           figsize=(max(6.0, 0.9 * n_cols + 2), (0.45 * n_rows + 1.3) * len(subjects)))
     for ax, subj in zip(axes[:, 0], subjects):
         data = kp[kp["subject"] == subj] if "subject" in kp else kp
         points = list(dict.fromkeys(data["knowledge_point"]))

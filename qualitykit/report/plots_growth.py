@@ -29,7 +29,6 @@ def _caterpillar(ax, data: pd.DataFrame, unit: str, est: str, low: str, high: st
     ax.axvline(centre, color="#333333", lw=0.8, ls="--")
     if names:
         ax.set_yticks(y, unit_labels(data, unit))
-        ax.tick_params(axis="y", labelsize=8)
     else:
         ax.set_yticks([])
         ax.set_ylabel(f"{label(unit)}（按估计值排序，共 {len(data)} 个）")

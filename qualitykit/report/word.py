@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..labels import MISSING
 from ..paths import TEMPLATES
 
 __all__ = ["write_outputs", "build_template", "build_level_template", "TEMPLATE",
@@ -178,27 +177,11 @@ def build_level_template(path: str | Path = LEVEL_TEMPLATE) -> Path:
 
 
 def _subdoc_table(tpl, table: pd.DataFrame | None, note: str):
-    from docx.shared import Pt
+    """A table of the report as a Word table (:mod:`qualitykit.report.word_tables`), or the
+    section's note."""
+    from .word_tables import table_subdoc
 
-    sd = tpl.new_subdoc()
-    if table is None or table.empty:
-        sd.add_paragraph(note)
-        return sd
-    t = sd.add_table(rows=1, cols=len(table.columns))
-    t.style = "Table Grid"
-    for cell, name in zip(t.rows[0].cells, table.columns):
-        cell.text = str(name)
-    for row in table.itertuples(index=False):
-        cells = t.add_row().cells
-        for cell, value in zip(cells, row):
-            cell.text = MISSING if pd.isna(value) else f"{value:g}" if isinstance(value, float) \
-                else str(value)
-    for row in t.rows:
-        for cell in row.cells:
-            for para in cell.paragraphs:
-                for run in para.runs:
-                    run.font.size = Pt(8)
-    return sd
+    return table_subdoc(tpl, table, note)
 
 
 def _measures(counts: pd.DataFrame | None) -> list[str]:
@@ -311,18 +294,16 @@ def _table_context(tpl, tables: dict) -> dict:
 
 
 def _chart_context(tpl, figures: dict) -> dict:
-    """Each chart of :data:`CHARTS` as a 165 mm picture (150 dpi), or ``""`` when not drawn."""
+    """Each chart of :data:`CHARTS` as a 165 mm picture, or ``""`` when not drawn: the PNG the
+    notebook showed (:func:`qualitykit.report.plots.figure_png`, 150 dpi), not drawn again."""
     from docx.shared import Mm
     from docxtpl import InlineImage
+
+    from .plots import figure_png
 
     context = {}
     for name in CHARTS:
         fig = figures.get(name)
-        if fig is None:
-            context[f"chart_{name}"] = ""
-            continue
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
-        buf.seek(0)
-        context[f"chart_{name}"] = InlineImage(tpl, buf, width=Mm(165))
+        context[f"chart_{name}"] = "" if fig is None else \
+            InlineImage(tpl, io.BytesIO(figure_png(fig)), width=Mm(165))
     return context
