@@ -182,11 +182,12 @@ def cmd_report(args) -> int:
     from .report.pack import start_pack
     from .report.term_report import run_report
 
-    parameters = dict(
-        exam=args.exam, grade=args.grade, roster_file=args.roster, teacher_file=args.teachers,
-        previous_file=args.previous, subjects=args.subjects, standard=args.standard,
-        school=args.school, full_marks=_full_marks(args.full_marks), mask_names=args.mask_names,
-        item_file=args.item_file)
+    parameters = {
+        "exam": args.exam, "grade": args.grade, "roster_file": args.roster,
+        "teacher_file": args.teachers, "previous_file": args.previous, "subjects": args.subjects,
+        "standard": args.standard, "school": args.school,
+        "full_marks": _full_marks(args.full_marks), "mask_names": args.mask_names,
+        "item_file": args.item_file}
     pack = start_pack(args.file, out_dir=args.out, formats=args.formats,
                       pdf_engine=args.pdf_engine, **parameters)
     result = run_report(args.file, out_dir=args.out, formats=args.formats,

@@ -11,6 +11,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import realdata
 
 import qualitykit as qk
 from qualitykit.report.pack import (
@@ -207,7 +208,7 @@ def test_a_teacher_of_two_classes_gets_a_row_for_all_her_pupils(term):
 
 
 def test_names_are_masked_on_request(pack, term, data):
-    files, pages, masked = pack
+    files, _, masked = pack
     movers = data.movers[data.movers["class_id"] == "5-1"]
     real = movers["name"].tolist()
     assert real and all(len(n) >= 2 for n in real)
@@ -338,3 +339,86 @@ def test_movers_agree_with_the_progress_candidates_on_the_sample():
     for cls, part in down.groupby("class_id"):
         lowest = mean[mean["class_id"] == cls].nsmallest(3, "z_change")
         assert part["student_id"].tolist() == lowest["student_id"].tolist()
+
+
+def test_run_pack_reads_the_term_as_the_report_does_and_masks_on_request(monkeypatch, tmp_path):
+    from qualitykit.report import pack as pack_module
+
+    seen = {}
+
+    def fake_write(term, out_dir, **options):
+        seen.update(options, title=term.title, previous=term.previous is not None)
+        return {"pdf": tmp_path / "x.pdf"}
+
+    monkeypatch.setattr(pack_module, "write_pack", fake_write)
+    files = pack_module.run_pack(None, out_dir=tmp_path, exam=EXAM, grade=GRADE,
+                                 mask_names=True, formats=("pdf", "html"), log=lambda _: None)
+    assert files == {"pdf": tmp_path / "x.pdf"}
+    assert seen["mask"] is True and seen["formats"] == ("pdf", "html")
+    assert seen["title"] == qk.load_term(exam=EXAM, grade=GRADE).title and seen["previous"]
+
+
+def test_the_report_command_writes_the_pack_beside_the_report(monkeypatch, tmp_path, capsys):
+    from qualitykit.cli import main
+    from qualitykit.report import pack as pack_module
+    from qualitykit.report import term_report
+
+    calls = {}
+
+    def fake_pack(score_file, *, log, **options):
+        calls["pack"] = options
+        log("      班级质量分析单 4 页，教师个人质量分析表 16 页")
+        return {"pdf": tmp_path / "p.pdf", "docx": tmp_path / "p.docx"}
+
+    def fake_report(score_file, **options):
+        calls["report"] = options
+        return {"files": {}, "timings": {}, "pdf_engine": None, "title": "t"}
+
+    monkeypatch.setattr(pack_module, "run_pack", fake_pack)
+    monkeypatch.setattr(term_report, "run_report", fake_report)
+    assert main(["report", "--out", str(tmp_path), "--mask-names", "--formats", "pdf"]) == 0
+    out = capsys.readouterr().out
+    assert calls["pack"]["mask_names"] is True and calls["pack"]["formats"] == ("pdf",)
+    assert calls["pack"]["out_dir"] == calls["report"]["out_dir"] == str(tmp_path)
+    assert {k: v for k, v in calls["pack"].items() if k not in ("out_dir", "formats",
+                                                                  "pdf_engine")} == \
+        {k: v for k, v in calls["report"].items() if k not in ("out_dir", "formats",
+                                                                "pdf_engine")}
+    assert "班级质量分析单 4 页" in out and str(tmp_path / "p.pdf") in out
+
+
+def test_a_real_schools_pack_has_one_page_per_class_and_teacher(tmp_path):
+    """平湖中学 七年级 (18 classes; 期中 → 期末; 语文 teachers of one or two classes)."""
+    from pypdf import PdfReader
+
+    folder = realdata("cn-school-exports", "pinghu-g7-2025")
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is needed to read the pages")
+    term = qk.load_term(folder / "ph七上期末成绩.xlsx", exam="七上期末", subjects=["语文"],
+                        previous_file=folder / "ph七上期中成绩.xlsx", full_marks={"语文": 120},
+                        teacher_file=folder / "ph教学编排表.xlsx",
+                        roster_file=folder / "ph学生信息表.xlsx")
+    files = write_pack(term, tmp_path, log=lambda _: None)
+    teachers = qk.assign_teachers(term.scores, term.teachers)
+    per_teacher = teachers.dropna(subset=["teacher"]).groupby("teacher")["class_id"].unique()
+    assert term.scores["class_id"].nunique() == 18 and per_teacher.map(len).max() == 2
+    pdf = PdfReader(files["pdf"])
+    assert len(pdf.pages) == 18 + len(per_teacher)
+    class_marks, teacher_marks = [o for o in pdf.outline if isinstance(o, list)]
+    assert [m.title for m in class_marks] == [f"初一{i}班" for i in range(1, 19)]
+    assert sorted(m.title for m in teacher_marks) == sorted(per_teacher.index)
+    # 初一10班 (class 7-10, the 10th page): its 语文 mean as pandas computes it
+    sat = term.scores[term.scores["class_id"].eq("7-10") & term.scores["status"].eq("sat")]
+    text = page_text(files["pdf"], 10)
+    assert "班级质量分析单:初一10班" in text
+    assert f"语文{per_teacher[per_teacher.map(lambda c: '7-10' in c)].index[0]}{len(sat)}" \
+           f"{sat['score'].mean():.1f}(" in text
+    # a teacher of two classes: both classes, then all her pupils together
+    two = per_teacher[per_teacher.map(len) == 2].index[0]
+    number = 19 + [m.title for m in teacher_marks].index(two)
+    pupils = term.scores[term.scores["class_id"].isin(per_teacher[two])
+                         & term.scores["status"].eq("sat")]
+    text = page_text(files["pdf"], number)
+    first, second = sorted(per_teacher[two], key=lambda c: int(c.split("-")[1]))
+    assert f"任教:语文{first}、{second}" in text
+    assert f"语文所教合计{len(pupils)}{pupils['score'].mean():.1f}" in text

@@ -232,6 +232,13 @@ def class_pages(data: PackData, *, mask: bool = False) -> list[Page]:
             for cls in sorted(data.by_class["class_id"].unique(), key=_natural)]
 
 
+def _where(term) -> str:
+    """The line under a page's title: school, grade, exam, date."""
+    from ..term.load import exam_title
+
+    return f"{term.school}　{term.grade_name}　{exam_title(term.exam)}　分析日期：{term.date}"
+
+
 def _class_names(scores: pd.DataFrame) -> dict[str, str]:
     """class_id → the class as the sheet names it (五年级1班), else the class_id."""
     ids = scores["class_id"].drop_duplicates()
@@ -246,8 +253,7 @@ def _class_page(data: PackData, cls: str, name: str, mask: bool) -> Page:
     term = data.term
     teachers = data.taught[data.taught["class_id"] == cls]
     staff = "；".join(f"{r.subject} {r.teacher}" for r in teachers.itertuples())
-    lines = (f"{term.school}　{term.grade_name}　{term.exam}　分析日期：{term.date}",
-             f"任课教师：{staff}" if staff else "任课教师：未提供教学编排表")
+    lines = (_where(term), f"任课教师：{staff}" if staff else "任课教师：未提供教学编排表")
     blocks = (_class_means(data, cls), _class_rates(data, cls), _class_change(data, cls),
               _counts_block(data.counts[data.counts["class_id"] == cls],
                             "四、培优补差人数（各科名单发给任课教师）", with_class=False),
@@ -371,8 +377,7 @@ def _teacher_page(data: PackData, teacher: str) -> Page:
     classes = {s: sorted(taught.loc[taught["subject"] == s, "class_id"], key=_natural)
                for s in subjects}
     what = "；".join(f"{s} {'、'.join(c)}" for s, c in classes.items())
-    lines = (f"{term.school}　{term.grade_name}　{term.exam}　分析日期：{term.date}",
-             f"任教：{what}")
+    lines = (_where(term), f"任教：{what}")
     counts = data.counts.merge(taught[["subject", "class_id"]], on=["subject", "class_id"])
     blocks = (_teacher_across(data, teacher, classes), _teacher_over_time(data, teacher),
               _teacher_va(data, teacher),
@@ -438,8 +443,8 @@ def _teacher_over_time(data: PackData, teacher: str) -> Block:
         "above_mean_change": [_points(x) for x in rows["above_mean_change"]]})
     note = "两次试卷不同，看超均率（与各自年级均分之比）的变化，不直接比原始分。"
     if rows["prev_mean"].isna().any():
-        note += ("“—”：上次考试时教学编排表中没有这位教师任教这一科，无法与本人上次比较；"
-                 "可看下面的增值（所教学生以上次成绩为入口）。")
+        note += ("“—”：找不到这位教师上次考试所教的学生（教学编排表中没有这位教师上次的任课，"
+                 "或上次的成绩表没有班级），不能与本人上次比较；可看下面的增值（所教学生以上次成绩为入口）。")
     return Block(heading, table, note)
 
 

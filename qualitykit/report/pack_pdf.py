@@ -18,17 +18,20 @@ def _css(title: str) -> str:
     from .fonts import cjk_font
 
     family, path = cjk_font()
-    stack = f'"QK CJK", "Microsoft YaHei", "PingFang SC", "{family}", "Noto Sans CJK SC", sans-serif'
+    stack = (f'"QK CJK", "Microsoft YaHei", "PingFang SC", "{family}", "Noto Sans CJK SC", '
+             "sans-serif")
     return f"""
 @font-face {{ font-family: "QK CJK"; src: local("Microsoft YaHei"), local("PingFang SC"),
   url("{path.as_uri()}"); }}
 @page {{ size: A4; margin: {MARGIN_MM}mm {MARGIN_MM}mm 15mm {MARGIN_MM}mm;
-  @top-right {{ content: "{html.escape(title)}"; font-family: {stack}; font-size: 7.5pt; color: #777; }}
+  @top-right {{ content: "{html.escape(title)}"; font-family: {stack}; font-size: 7.5pt;
+                color: #777; }}
   @bottom-center {{ content: "第 " counter(page) " 页 / 共 " counter(pages) " 页";
                     font-family: {stack}; font-size: 8pt; color: #555; }} }}
 html, body, p, td, th, h1, div, span {{ font-family: {stack}; }}
 body {{ font-size: 9pt; line-height: 1.4; color: #222; margin: 0; }}
-.qk-page {{ break-after: page; page-break-after: always; }}
+.qk-page {{ break-after: page; page-break-after: always; display: flex; flex-direction: column;
+            min-height: 262mm; }}
 .qk-page:last-child {{ break-after: auto; page-break-after: auto; }}
 h1 {{ font-size: 15pt; text-align: center; margin: 0 0 3pt; }}
 .qk-meta {{ text-align: center; color: #444; margin: 0 0 1pt; }}
@@ -39,20 +42,30 @@ th, td {{ border: 0.6pt solid #aab; padding: 1.5pt 3pt; text-align: center; whit
 th {{ background: #eef2f8; font-weight: bold; white-space: normal; }}
 td.qk-text {{ text-align: left; white-space: normal; }}
 .qk-note {{ font-size: 8pt; color: #555; margin: 2pt 0 0; }}
-.qk-fill {{ border: 0.6pt solid #aab; padding: 2pt 5pt; }}
-.qk-fill p {{ margin: 0; min-height: 15mm; color: #444; }}
-.qk-foot {{ font-size: 8pt; color: #777; margin-top: 10pt; padding-top: 2pt;
+.qk-fill {{ border: 0.6pt solid #aab; padding: 2pt 5pt; flex: 1 0 auto; display: flex;
+            flex-direction: column; }}
+.qk-fill p {{ margin: 0; min-height: 14mm; flex: 1 0 auto; color: #444; }}
+td.qk-above {{ color: #1a7f37; font-weight: bold; }}
+td.qk-below {{ color: #c0392b; font-weight: bold; }}
+.qk-foot {{ font-size: 8pt; color: #777; margin-top: auto; padding-top: 2pt;
             border-top: 0.5pt solid #ccc; }}
 """
 
 
+def _cell_html(value, words: bool) -> str:
+    """A cell; words left-aligned, a reading of 高于 / 低于 in colour."""
+    text = str(value)
+    kind = ("qk-text " + {"高于": "qk-above", "低于": "qk-below"}.get(text[:2], "")).strip() \
+        if words else ""
+    return f"<td class='{kind}'>{html.escape(text)}</td>" if kind else \
+        f"<td>{html.escape(text)}</td>"
+
+
 def _table_html(table: pd.DataFrame) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-    text = [c in TEXT_COLUMNS for c in table.columns]
-    body = "".join(
-        "<tr>" + "".join(f"<td class='qk-text'>{html.escape(str(v))}</td>" if t else
-                         f"<td>{html.escape(str(v))}</td>" for v, t in zip(row, text)) + "</tr>"
-        for row in table.itertuples(index=False))
+    words = [c in TEXT_COLUMNS for c in table.columns]
+    body = "".join("<tr>" + "".join(_cell_html(v, w) for v, w in zip(row, words)) + "</tr>"
+                   for row in table.itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

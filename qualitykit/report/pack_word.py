@@ -122,6 +122,7 @@ def _styles(doc) -> None:
     _east_asian(cell, "宋体", _TABLE_PT)
     cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     cell.paragraph_format.line_spacing = 1.0
+    cell.paragraph_format.space_before = cell.paragraph_format.space_after = Pt(1)
 
 
 def _field(paragraph, code: str) -> None:
@@ -187,9 +188,14 @@ def _shade(cell, fill: str = "EEF2F8") -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
+_COLOURS = {"高于": "1A7F37", "低于": "C0392B"}
+
+
 def _fill(cell, text: str, style_id: str, *, width, left: bool, bold: bool = False) -> None:
-    """One cell: its text in the cell style (8 pt, centred; words go left), its width."""
+    """One cell: its text in the cell style (8 pt, centred; words go left, a reading of
+    高于 / 低于 in colour), its width."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import RGBColor
 
     cell.width = width
     paragraph = cell.paragraphs[0]
@@ -199,6 +205,10 @@ def _fill(cell, text: str, style_id: str, *, width, left: bool, bold: bool = Fal
     run = paragraph.add_run(text)
     if bold:
         run.bold = True
+    colour = _COLOURS.get(text[:2]) if left else None  # a reading of 高于 / 低于
+    if colour:
+        run.bold = True
+        run.font.color.rgb = RGBColor.from_string(colour)
 
 
 def _table(doc, table: pd.DataFrame) -> None:
