@@ -26,6 +26,7 @@ from qualitykit.report.pack import (
 )
 from qualitykit.report.pack_pdf import add_bookmarks, write_pack_pdf
 from qualitykit.report.pack_word import column_needs, column_widths, write_pack_docx
+from qualitykit.term.load import exam_title
 
 EXAM, GRADE = "2025-2026-1 期末", 5
 #: What no printed page may hold (issue 15): developer words, file and function names, log lines.
@@ -172,7 +173,7 @@ def test_teacher_page_has_her_classes_the_grade_the_change_and_value_added(pack,
     assert (f"{row.subject}{row.classes}{row.n_sat}{row['mean']:.1f}{row.diff_mean:+.1f}"
             in text)
     assert f"{row.subject}年级" in text and f"{row.grade_mean:.1f}" in text
-    assert (f"{row.prev_exam.replace(' ', '')}{row.prev_mean:.1f}{row['mean']:.1f}"
+    assert (f"{exam_title(row.prev_exam)}{row.prev_mean:.1f}{row['mean']:.1f}"
             f"{100 * row.prev_above_mean_rate:.1f}%{100 * row.above_mean_rate:.1f}%"
             f"{100 * row.above_mean_change:+.1f}个百分点") in text
     va = qk.value_added(term.scores, term.previous, by="teacher", teachers=term.teachers,
@@ -292,6 +293,9 @@ def test_column_widths_keep_figures_whole_and_wrap_words():
                       "与年级比较": ["与年级无明显差别（人数少，仅供参考）", "高于年级"]})
     wide = column_widths(t, 180)
     assert sum(wide) == pytest.approx(180)
+    # room enough: every header on one line ("与年级比较" needs 5 wide characters = 10 half-ems)
+    assert all(w >= n for w, n in zip(wide, column_needs(t, header_lines=1)))
+    assert column_needs(t, header_lines=1)[0] == pytest.approx(4 * 8 / 2 * 25.4 / 72 + 4.9)
     narrow = column_widths(t, 75)
     assert sum(narrow) == pytest.approx(75)
     # hand computation: 8 pt → a half-em of 1.411 mm; "81.1（76.0～86.3）" = 12 figures (1.1 each)

@@ -312,7 +312,9 @@ def _class_change(data: PackData, cls: str) -> Block:
         "va_ci": [_with_range(_signed(r.estimate, 2), r.low, r.high,
                               lambda x: _signed(x, 2)) for r in rows.itertuples()],
         "va_verdict": [_va_verdict(r) for _, r in rows.iterrows()]})
-    exam = rows["prev_exam"].iloc[0]
+    from ..term.load import exam_title
+
+    exam = exam_title(rows["prev_exam"].iloc[0])
     return Block(heading, table,
                  f"上次考试：{exam}。两次试卷不同，原始分不宜直接相减：变化看超均率（与各自年级均分之比）、"
                  "平均 Z 分数的变化和增值（以上次成绩为入口，单位为 Z 分数；区间含 0 即与预期无明显差别）。")
@@ -430,12 +432,15 @@ def _points(x) -> str:
 
 
 def _teacher_over_time(data: PackData, teacher: str) -> Block:
+    from ..term.load import exam_title
+
     heading = "二、纵向：与上次考试比较（本人所教学生）"
     rows = data.teachers[data.teachers["teacher"] == teacher]
     if "prev_mean" not in rows or data.term.previous is None:
         return Block(heading, note="未提供上次考试成绩，本节从略。")
     table = _shown({
-        "subject": list(rows["subject"]), "prev_exam": list(rows["prev_exam"]),
+        "subject": list(rows["subject"]),
+        "prev_exam": [MISSING if pd.isna(e) else exam_title(e) for e in rows["prev_exam"]],
         "prev_mean": [_fixed(x) for x in rows["prev_mean"]],
         "current_mean": [_fixed(x) for x in rows["mean"]],
         "prev_above_mean_rate": [_pct(x) for x in rows["prev_above_mean_rate"]],

@@ -31,18 +31,22 @@ def _half_em(size_pt: float) -> float:
     return size_pt / 2 * 25.4 / 72  # mm
 
 
-def column_needs(table: pd.DataFrame, *, size_pt: float = _TABLE_PT) -> list[float]:
+def column_needs(table: pd.DataFrame, *, size_pt: float = _TABLE_PT,
+                 header_lines: int = 2) -> list[float]:
     """The width (mm) each column needs to keep its longest cell on one line, its header on
-    at most two.
+    at most ``header_lines`` lines (1 or 2).
 
     >>> t = pd.DataFrame({"科目": ["语文"], "平均分": ["81.1"]})
     >>> [round(w, 2) for w in column_needs(t)]  # 4 and 4.4 half-ems of 1.411 mm, + margins
     [10.54, 11.11]
+    >>> [round(w, 2) for w in column_needs(t, header_lines=1)]  # 平均分 on one line: 6
+    [10.54, 13.37]
     """
     needs = []
     for column in table.columns:
         cells = max([_units(v) for v in table[column]] or [0])
-        header = math.ceil(_units(column) / 4) * 2  # two lines, split between characters
+        header = _units(column) if header_lines == 1 else \
+            math.ceil(_units(column) / 4) * 2  # two lines, split between characters
         needs.append(max(cells, header) * _half_em(size_pt) + _PAD_MM + 1)
     return needs
 
@@ -51,20 +55,22 @@ def column_widths(table: pd.DataFrame, total_mm: float, *, size_pt: float = _TAB
                   text_columns=TEXT_COLUMNS) -> list[float]:
     """Column widths in mm that keep every figure on one line.
 
-    Each column gets what it needs (:func:`column_needs`) and the width left over is shared in
+    Each column gets what it needs (:func:`column_needs`, every header on one line when the
+    table is wide enough for that, else on two) and the width left over is shared in
     proportion. When the table is too wide, the columns of words (``text_columns``) wrap first
     (down to six characters a line); only a table too wide even then is scaled down as a whole.
 
     >>> t = pd.DataFrame({"科目": ["语文"], "平均分": ["81.1"], "与年级比较": ["与年级无明显差别"]})
     >>> [round(w, 1) for w in column_widths(t, 100)]
-    [21.5, 22.6, 55.9]
+    [20.5, 26.0, 53.5]
     >>> [round(w, 1) for w in column_widths(t, 45)]  # the words wrap, the figures do not
     [10.5, 11.1, 23.3]
     """
-    need = column_needs(table, size_pt=size_pt)
-    spare = total_mm - sum(need)
-    if spare >= 0:
-        return [w * total_mm / sum(need) for w in need]
+    for lines in (1, 2):
+        need = column_needs(table, size_pt=size_pt, header_lines=lines)
+        spare = total_mm - sum(need)
+        if spare >= 0:
+            return [w * total_mm / sum(need) for w in need]
     widths = list(need)
     for i, column in enumerate(table.columns):  # words wrap first
         if column in text_columns:
