@@ -51,6 +51,7 @@ _PUBLIC = {
     **dict.fromkeys(('all_pass_rate', 'cut_lines', 'double_high_check', 'summary', 'wilson_interval',), "term.indicators"),
     **dict.fromkeys(('compare_level_exams', 'compare_levels', 'level_codes', 'level_findings', 'LEVEL_IDS', 'level_measures', 'level_subjects', 'level_summary', 'LevelComparison', 'to_levels',), "term.levels"),
     **dict.fromkeys(('load_term', 'mask_names', 'TermData',), "term.load"),
+    **dict.fromkeys(('movers',), "term.movers"),
     **dict.fromkeys(('assign_teachers', 'teacher_table',), "term.teachers"),
 }
 
@@ -88,7 +89,7 @@ __all__ = [
     "LevelComparison", "compare_level_exams", "level_findings", "level_measures", "LEVEL_IDS",
     # comparison
     "compare_classes", "compare_exams", "ClassComparison", "games_howell", "hedges_g",
-    "assign_teachers", "teacher_table", "findings",
+    "assign_teachers", "teacher_table", "findings", "movers",
     # 培优补差
     "targets", "target_counts", "target_rules", "LISTS", "RULES", "progress", "Progress",
     "TRANSITIONS", "update_tracking", "Tracking", "write_targets",

@@ -95,6 +95,13 @@ LABELS: dict[str, str] = {
     "n_up": "等级上升人数", "n_same": "等级不变人数", "n_down": "等级下降人数",
     "joined_to": "合并到学号", "unit": "追踪对象", "periods": "连续期数",
     "exams": "涉及考试", "supported": "区间支持", "name_match": "姓名匹配",
+    # 班级质量分析单 and 教师个人质量分析表 (a figure with its 95 % interval in one cell)
+    "mean_ci": "平均分（95%区间）", "diff_ci": "与年级均分差（区间）", "verdict": "与年级比较",
+    "pass_rate_ci": "及格率（95%区间）", "excellent_rate_ci": "优秀率（95%区间）",
+    "low_rate_ci": "低分率（95%区间）", "grade_pass_rate": "年级及格率",
+    "grade_low_rate": "年级低分率", "va_ci": "增值（95%区间）", "va_verdict": "增值结论",
+    "direction": "方向", "order": "序", "current_mean": "本次平均分",
+    "current_above_mean_rate": "本次超均率",
 }
 _LEVEL_BASIS = {"level": "成绩表上的等级", "score": "按分数折算"}
 #: Values of the coded columns, as a teacher reads them.
@@ -125,6 +132,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
              "passed_through": "中途来去"},
     "matched_by": {"student_id": "学号", "name": "姓名+班级（请核对）"},
     "name_match": {"joined": "已按姓名+班级合并", "ambiguous": "同名多人，未合并"},
+    "direction": {"up": "进步最多", "down": "退步最多"},
     "basis": _LEVEL_BASIS,
     "level_basis": _LEVEL_BASIS,
 }

@@ -38,7 +38,12 @@ def test_demo_writes_real_files(tmp_path, capsys):
     assert {"基本情况", "三率一分", "分数段", "教师", "与上次对比"} <= set(table)
     assert table["基本情况"]["实考人数"].gt(100).all()
     assert (tmp_path / "导入报告.xlsx").exists()
-    assert len(list(tmp_path.glob("*.pdf"))) == len(list(tmp_path.glob("*.docx"))) == 1
+    assert len(list(tmp_path.glob("*教学质量分析.pdf"))) == 1
+    assert len(list(tmp_path.glob("*教学质量分析.docx"))) == 1
+    # the 班级质量分析单 and 教师个人质量分析表 beside the report (tests/test_pack.py reads them)
+    assert "班级质量分析单与教师个人质量分析表" in out
+    (pack,) = tmp_path.glob("*班级与教师质量分析.pdf")
+    assert pack.stat().st_size > 10_000 and pack.with_suffix(".docx").exists()
 
 
 def test_growth_command_writes_the_report_and_its_workbook(tmp_path, capsys):

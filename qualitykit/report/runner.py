@@ -160,6 +160,7 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *,
             cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                    "--disable-background-networking", "--disable-component-update",
                    "--disable-sync", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                   "--generate-pdf-document-outline",  # bookmarks from the headings
                    f"--print-to-pdf={pdf_path.resolve()}", html_path.as_uri()]
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
         if done.returncode != 0 or not pdf_path.exists():

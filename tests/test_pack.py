@@ -1,0 +1,428 @@
+"""The 班级质量分析单 and 教师个人质量分析表 as a person reads them: one page per class and per
+teacher, a bookmark for each, the numbers of the library on the page, names masked on request,
+the same pages in Word."""
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import unicodedata
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import realdata
+
+import qualitykit as qk
+from qualitykit.report.pack import (
+    GROUPS,
+    TEXT_COLUMNS,
+    class_pages,
+    pack_data,
+    pack_name,
+    pack_pages,
+    teacher_pages,
+    write_pack,
+)
+from qualitykit.report.pack_pdf import add_bookmarks, write_pack_pdf
+from qualitykit.report.pack_word import column_needs, column_widths, write_pack_docx
+from qualitykit.term.load import exam_title
+
+EXAM, GRADE = "2025-2026-1 期末", 5
+#: What no printed page may hold (issue 15): developer words, file and function names, log lines.
+FORBIDDEN = ("DOMAIN.md", "笔记本", "qualitykit", "study_file", "trend_periods", "已写出")
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def page_text(path, page: int | None = None) -> str:
+    """The text of a PDF (or of one page, 1-based) as a reader sees it, row by row, without
+    whitespace (pdftotext maps Chromium's CJK glyphs back to their characters; see
+    test_report.pdf_text; ``-layout`` keeps a table's row on one line)."""
+    first_last = ["-f", str(page), "-l", str(page)] if page else []
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", *first_last, str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).replace("\u2015", "\u2014"))
+
+
+def docx_text(path) -> str:
+    import docx
+
+    doc = docx.Document(path)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+@pytest.fixture(scope="module")
+def term():
+    return qk.load_term(exam=EXAM, grade=GRADE)
+
+
+@pytest.fixture(scope="module")
+def data(term):
+    return pack_data(term)
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory, term, data):
+    """The sample school's pack, written as ``qualitykit report`` writes it, and a masked copy."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is needed to read the pages")
+    out = tmp_path_factory.mktemp("pack")
+    pages = pack_pages(data)
+    name = pack_name(term)
+    files = {"pdf": write_pack_pdf(pages, out / f"{name}.pdf", title=name),
+             "docx": write_pack_docx(pages, out / f"{name}.docx", title=name)}
+    masked = pack_pages(data, mask=True)
+    files["masked"] = write_pack_pdf(masked, out / "masked.pdf", title=name)
+    return files, pages, masked
+
+
+def test_one_page_per_class_and_per_teacher_each_bookmarked(pack, term):
+    from pypdf import PdfReader
+
+    files, pages, _ = pack
+    classes = sorted(term.scores["class_id"].unique())
+    teachers = qk.assign_teachers(term.scores, term.teachers)["teacher"].dropna().unique()
+    assert len(classes) == 4 and len(teachers) == 16  # the sample school
+    pdf = PdfReader(files["pdf"])
+    assert len(pdf.pages) == len(classes) + len(teachers) == len(pages)
+    assert pdf.pages[0].mediabox.width == pytest.approx(595, abs=1)  # A4
+    outline = pdf.outline
+    groups = [o for o in outline if not isinstance(o, list)]
+    assert [g.title for g in groups] == list(GROUPS.values())
+    children = [o for o in outline if isinstance(o, list)]
+    class_marks, teacher_marks = children
+    assert [m.title for m in class_marks] == [f"五年级{c[-1]}班" for c in classes]
+    assert sorted(m.title for m in teacher_marks) == sorted(teachers)
+    marks = class_marks + teacher_marks
+    assert [pdf.get_destination_page_number(m) for m in marks] == list(range(len(pages)))
+    for number, mark in enumerate(marks, start=1):  # each bookmark opens its own page
+        assert mark.title in page_text(files["pdf"], number)
+
+
+def test_class_page_shows_the_librarys_numbers(pack, term):
+    files, _, _ = pack
+    text = page_text(files["pdf"], 1)  # 五年级1班
+    assert "班级质量分析单:五年级1班" in text
+    scores = term.scores
+    by_class = qk.summary(scores, standard=term.standard)
+    vs_grade = qk.compare_classes(scores).classes
+    grade = qk.summary(scores, by="subject", standard=term.standard).set_index("subject")
+    for row in by_class[by_class["class_id"] == "5-1"].itertuples():
+        c = vs_grade[(vs_grade["class_id"] == "5-1") & (vs_grade["subject"] == row.subject)].iloc[0]
+        # the mean checked against pandas directly, not only against the library
+        sat = scores[(scores["class_id"] == "5-1") & (scores["subject"] == row.subject)
+                     & scores["status"].eq("sat")]
+        assert row.mean == pytest.approx(sat["score"].mean())
+        means = (f"{row.n_sat}{row.mean:.1f}({c.mean_low:.1f}~{c.mean_high:.1f})"
+                 f"{grade.loc[row.subject, 'mean']:.1f}"
+                 f"{c['diff']:+.1f}({c.diff_low:+.1f}~{c.diff_high:+.1f})")
+        assert re.search(f"{row.subject}教师\\d{{3}}{re.escape(means)}", text), means
+        rates = (f"{row.subject}{100 * row.pass_rate:.1f}%({100 * row.pass_rate_low:.1f}~"
+                 f"{100 * row.pass_rate_high:.1f}){100 * grade.loc[row.subject, 'pass_rate']:.1f}%"
+                 f"{100 * row.excellent_rate:.1f}%")
+        assert rates in text, rates
+
+
+def test_class_page_change_lists_and_movers_are_the_librarys(pack, term, data):
+    files, _, _ = pack
+    text = page_text(files["pdf"], 1)
+    change = qk.compare_exams(term.scores, term.previous, standard=term.standard)
+    lists = qk.targets(term.scores, standard=term.standard, teachers=term.teachers,
+                       previous=term.previous)
+    counts = qk.target_counts(lists, term.scores)
+    for row in change[change["class_id"] == "5-1"].itertuples():
+        cells = (f"{row.subject}{row.n_matched}{row.prev_mean:.1f}{row.mean:.1f}"
+                 f"{100 * row.prev_above_mean_rate:.1f}%{100 * row.above_mean_rate:.1f}%"
+                 f"{row.z_change:+.2f}")
+        assert cells in text, cells
+    for row in counts[counts["class_id"] == "5-1"].itertuples():
+        cells = (f"{row.subject}{row.n_sat}{row.n_enrichment}{row.n_borderline}{row.n_support}"
+                 f"{row.n_lopsided}{row.n_support_entered}")
+        assert cells in text, cells
+    p = qk.progress(term.scores, term.previous, standard=term.standard)
+    best = p.improved[(p.improved["class_id"] == "5-1") & (p.improved["subject"] == "全科")]
+    assert len(best) == term.standard.improved_top
+    for row in best.itertuples():  # 学习进步奖 candidates = the page's 进步最多
+        assert f"进步最多{row.student_id}{row.name}{row.n_subjects}{row.z_change:+.2f}" in text
+
+
+def test_the_class_comparison_says_what_its_interval_says(data):
+    pages = class_pages(data)
+    table = pages[0].blocks[0].table
+    shown = table.set_index(qk.label("subject"))[qk.label("verdict")]
+    rows = data.vs_grade[data.vs_grade["class_id"] == "5-1"].set_index("subject")
+    for subject, verdict in shown.items():
+        r = rows.loc[subject]
+        outside = r.diff_low > 0 or r.diff_high < 0
+        assert outside == bool(r.significant)
+        expected = ("高于年级" if r["diff"] > 0 else "低于年级") if outside else "与年级无明显差别"
+        assert verdict.startswith(expected), (subject, verdict)
+
+
+def test_teacher_page_has_her_classes_the_grade_the_change_and_value_added(pack, term, data):
+    files, pages, _ = pack
+    first = next(i for i, p in enumerate(pages) if p.kind == "teacher")
+    page = pages[first]
+    text = page_text(files["pdf"], first + 1)
+    teacher = page.name
+    row = qk.teacher_table(term.scores, term.teachers, previous=term.previous,
+                           standard=term.standard).set_index("teacher").loc[teacher]
+    assert f"教师个人质量分析表:{teacher}" in text
+    assert f"任教:{row.subject}{row.classes}" in text
+    assert (f"{row.subject}{row.classes}{row.n_sat}{row['mean']:.1f}{row.diff_mean:+.1f}"
+            in text)
+    assert f"{row.subject}年级" in text and f"{row.grade_mean:.1f}" in text
+    assert (f"{exam_title(row.prev_exam)}{row.prev_mean:.1f}{row['mean']:.1f}"
+            f"{100 * row.prev_above_mean_rate:.1f}%{100 * row.above_mean_rate:.1f}%"
+            f"{100 * row.above_mean_change:+.1f}个百分点") in text
+    va = qk.value_added(term.scores, term.previous, by="teacher", teachers=term.teachers,
+                        standard=term.standard).units.set_index("teacher").loc[teacher]
+    assert f"{va.estimate:+.2f}({va.low:+.2f}~{va.high:+.2f})" in text
+    assert "个人分析" in text and "改进措施" in text
+
+
+def test_a_teacher_of_two_classes_gets_a_row_for_all_her_pupils(term):
+    # 教师054 teaches 数学 in 5-1; give her 5-2 too: the page adds 所教合计, from the library's
+    # teacher comparison, and the 年级 row
+    staff = term.teachers.copy()
+    mask = (staff["class_id"] == "5-2") & (staff["subject"] == "数学") \
+        & (staff["school_year"] == "2025-2026") & (staff["term"].astype(str) == "1")
+    assert mask.sum() == 1
+    staff.loc[mask, "teacher"] = "教师054"
+    data = pack_data(dataclasses.replace(term, teachers=staff, previous=None))
+    page = next(p for p in teacher_pages(data) if p.name == "教师054")
+    table = page.blocks[0].table
+    assert list(table[qk.label("class_id")]) == ["5-1", "5-2", "所教合计", "年级"]
+    both = qk.compare_classes(qk.assign_teachers(term.scores, staff), group="teacher").classes
+    mine = both[(both["teacher"] == "教师054") & (both["subject"] == "数学")].iloc[0]
+    pupils = term.scores[term.scores["class_id"].isin(["5-1", "5-2"])
+                         & term.scores["subject"].eq("数学") & term.scores["status"].eq("sat")]
+    assert mine.n_sat == len(pupils) and mine["mean"] == pytest.approx(pupils["score"].mean())
+    total = table.iloc[2]
+    assert total[qk.label("n_sat")] == str(len(pupils))
+    assert total[qk.label("mean")] == f"{pupils['score'].mean():.1f}"
+    # without an earlier exam the pages say so and claim nothing
+    assert page.blocks[1].note == "未提供上次考试成绩，本节从略。" and page.blocks[1].table is None
+    cls = class_pages(data)[0]
+    assert cls.blocks[2].table is None and cls.blocks[4].table is None
+
+
+def test_names_are_masked_on_request(pack, term, data):
+    files, _, masked = pack
+    movers = data.movers[data.movers["class_id"] == "5-1"]
+    real = movers["name"].tolist()
+    assert real and all(len(n) >= 2 for n in real)
+    plain, hidden = page_text(files["pdf"], 1), page_text(files["masked"], 1)
+    assert all(n in plain for n in real)
+    assert not any(n in hidden for n in real)
+    assert all(f"{n[0]}{'*' * (len(n) - 1)}" in hidden for n in real)  # ＊ is * after NFKC
+    shown = masked[0].blocks[4].table[qk.label("name")]
+    assert shown.str.fullmatch(r".＊+").all()
+
+
+def test_no_developer_words_on_any_page(pack):
+    files, _, _ = pack
+    for text in (page_text(files["pdf"]), docx_text(files["docx"])):
+        for word in FORBIDDEN:
+            assert word not in text, word
+        assert not SNAKE.search(text), SNAKE.search(text)
+
+
+def test_word_file_has_the_same_pages_with_repeated_headers_and_fitting_columns(pack):
+    import docx
+    from docx.oxml.ns import qn
+
+    files, pages, _ = pack
+    doc = docx.Document(files["docx"])
+    titles = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert titles == [p.title for p in pages]
+    breaks = [p.paragraph_format.page_break_before for p in doc.paragraphs
+              if p.style.name == "Heading 1"]
+    assert breaks == [False] + [True] * (len(pages) - 1)
+    tables = [b.table for p in pages for b in p.blocks if b.table is not None]
+    assert len(doc.tables) == len(tables)
+    text_width = doc.sections[0].page_width - doc.sections[0].left_margin \
+        - doc.sections[0].right_margin
+    for grid, table in zip(doc.tables, tables):
+        header = grid.rows[0]._tr.trPr
+        assert header is not None and header.find(qn("w:tblHeader")) is not None
+        assert [c.text for c in grid.rows[0].cells] == list(table.columns)
+        assert [c.text for c in grid.rows[1].cells] == [str(v) for v in table.iloc[0]]
+        widths = [c.width for c in grid.columns]
+        assert sum(widths) <= text_width * 1.001
+        for width, need, name in zip(widths, column_needs(table), table.columns):
+            if name not in TEXT_COLUMNS:  # a figure is never squeezed onto two lines
+                assert width.mm >= need - 0.1, (name, width.mm, need)
+    fonts = doc.styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_word_file_keeps_one_page_per_class_and_teacher_in_libreoffice(pack, tmp_path):
+    from pypdf import PdfReader
+
+    files, pages, _ = pack
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(files["docx"])],
+                   check=True, capture_output=True)
+    (converted,) = tmp_path.glob("*.pdf")
+    assert len(PdfReader(converted).pages) == len(pages)
+
+
+def test_bookmarks_fall_back_to_one_page_each_when_the_engine_made_none(pack, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    files, pages, _ = pack
+    bare = PdfWriter()
+    bare.append(PdfReader(files["pdf"]), import_outline=False)
+    path = tmp_path / "bare.pdf"
+    bare.write(path)
+    assert add_bookmarks(path, pages, title="t")
+    marks = [m for group in PdfReader(path).outline if isinstance(group, list) for m in group]
+    assert len(marks) == len(pages)
+    short = PdfWriter()
+    short.append(PdfReader(path), pages=(0, 3), import_outline=False)  # 3 pages: cannot tell
+    short.write(tmp_path / "short.pdf")
+    assert not add_bookmarks(tmp_path / "short.pdf", pages, title="t")
+
+
+def test_column_widths_keep_figures_whole_and_wrap_words():
+    t = pd.DataFrame({"科目": ["语文", "数学"], "平均分（95%区间）": ["81.1（76.0～86.3）", "9.5"],
+                      "与年级比较": ["与年级无明显差别（人数少，仅供参考）", "高于年级"]})
+    wide = column_widths(t, 180)
+    assert sum(wide) == pytest.approx(180)
+    # room enough: every header on one line ("与年级比较" needs 5 wide characters = 10 half-ems)
+    assert all(w >= n for w, n in zip(wide, column_needs(t, header_lines=1)))
+    assert column_needs(t, header_lines=1)[0] == pytest.approx(4 * 8 / 2 * 25.4 / 72 + 4.9)
+    narrow = column_widths(t, 75)
+    assert sum(narrow) == pytest.approx(75)
+    # hand computation: 8 pt → a half-em of 1.411 mm; "81.1（76.0～86.3）" = 12 figures (1.1 each)
+    # + 3 wide characters (2 each) = 19.2 half-ems → 27.1 mm + 4.9 mm of margins
+    assert narrow[1] == pytest.approx(19.2 * 8 / 2 * 25.4 / 72 + 4.9)
+    assert narrow[2] < wide[2]
+
+
+def test_write_pack_writes_nothing_for_formats_without_pdf_or_docx(term, tmp_path):
+    assert write_pack(term, tmp_path, formats=("html",)) == {}
+    assert not list(tmp_path.iterdir())
+
+
+def test_movers_up_are_the_progress_candidates_and_down_are_the_mirror():
+    # three pupils in one class, two subjects; Z changes by hand: A +1.0/+0.5, B -0.2/-0.6, C 0/0
+    students = pd.DataFrame({
+        "class_id": ["5-1"] * 6, "student_id": ["A", "A", "B", "B", "C", "C"],
+        "name": ["甲", "甲", "乙", "乙", "丙", "丙"], "subject": ["语文", "数学"] * 3,
+        "match": ["matched"] * 6, "z_change": [1.0, 0.5, -0.2, -0.6, 0.0, 0.0],
+        "pct_change": [20.0, 10.0, -4.0, -12.0, 0.0, 0.0]})
+    m = qk.movers(students, top=3)
+    assert m[["direction", "student_id"]].values.tolist() == [["up", "A"], ["down", "B"]]
+    assert m["z_change"].tolist() == pytest.approx([0.75, -0.4])
+    assert m["pct_change"].tolist() == pytest.approx([15.0, -8.0])
+    assert m["n_subjects"].tolist() == [2, 2]
+    with pytest.raises(ValueError, match="top"):
+        qk.movers(students, top=0)
+    with pytest.raises(ValueError, match="progress"):
+        qk.movers(students.drop(columns="z_change"))
+
+
+def test_movers_agree_with_the_progress_candidates_on_the_sample():
+    now, before = qk.load_sample(exam=EXAM, grade=GRADE), qk.load_sample(exam="2024-2025-2 期末",
+                                                                          grade=4)
+    p = qk.progress(now, before)
+    m = qk.movers(p.students, top=3)
+    up = m[m["direction"] == "up"].reset_index(drop=True)
+    best = p.improved[p.improved["subject"] == "全科"].reset_index(drop=True)
+    assert up["student_id"].tolist() == best["student_id"].tolist()
+    assert np.allclose(up["z_change"], best["z_change"])
+    down = m[m["direction"] == "down"]
+    # each class's fallers: the lowest mean Z change among its pupils (checked with pandas)
+    both = p.students[p.students["match"].eq("matched")].dropna(subset=["z_change"])
+    mean = both.groupby(["class_id", "student_id"])["z_change"].mean().reset_index()
+    for cls, part in down.groupby("class_id"):
+        lowest = mean[mean["class_id"] == cls].nsmallest(3, "z_change")
+        assert part["student_id"].tolist() == lowest["student_id"].tolist()
+
+
+def test_run_pack_reads_the_term_as_the_report_does_and_masks_on_request(monkeypatch, tmp_path):
+    from qualitykit.report import pack as pack_module
+
+    seen = {}
+
+    def fake_write(term, out_dir, **options):
+        seen.update(options, title=term.title, previous=term.previous is not None)
+        return {"pdf": tmp_path / "x.pdf"}
+
+    monkeypatch.setattr(pack_module, "write_pack", fake_write)
+    files = pack_module.run_pack(None, out_dir=tmp_path, exam=EXAM, grade=GRADE,
+                                 mask_names=True, formats=("pdf", "html"), log=lambda _: None)
+    assert files == {"pdf": tmp_path / "x.pdf"}
+    assert seen["mask"] is True and seen["formats"] == ("pdf", "html")
+    assert seen["title"] == qk.load_term(exam=EXAM, grade=GRADE).title and seen["previous"]
+
+
+def test_the_report_command_writes_the_pack_beside_the_report(monkeypatch, tmp_path, capsys):
+    from qualitykit.cli import main
+    from qualitykit.report import pack as pack_module
+    from qualitykit.report import term_report
+
+    calls = {}
+
+    def fake_pack(score_file, *, log, **options):
+        calls["pack"] = options
+        log("      班级质量分析单 4 页，教师个人质量分析表 16 页")
+        return {"pdf": tmp_path / "p.pdf", "docx": tmp_path / "p.docx"}
+
+    def fake_report(score_file, **options):
+        calls["report"] = options
+        return {"files": {}, "timings": {}, "pdf_engine": None, "title": "t"}
+
+    monkeypatch.setattr(pack_module, "run_pack", fake_pack)
+    monkeypatch.setattr(term_report, "run_report", fake_report)
+    assert main(["report", "--out", str(tmp_path), "--mask-names", "--formats", "pdf"]) == 0
+    out = capsys.readouterr().out
+    assert calls["pack"]["mask_names"] is True and calls["pack"]["formats"] == ("pdf",)
+    assert calls["pack"]["out_dir"] == calls["report"]["out_dir"] == str(tmp_path)
+    assert {k: v for k, v in calls["pack"].items() if k not in ("out_dir", "formats",
+                                                                  "pdf_engine")} == \
+        {k: v for k, v in calls["report"].items() if k not in ("out_dir", "formats",
+                                                                "pdf_engine")}
+    assert "班级质量分析单 4 页" in out and str(tmp_path / "p.pdf") in out
+
+
+def test_a_real_schools_pack_has_one_page_per_class_and_teacher(tmp_path):
+    """平湖中学 七年级 (18 classes; 期中 → 期末; 语文 teachers of one or two classes)."""
+    from pypdf import PdfReader
+
+    folder = realdata("cn-school-exports", "pinghu-g7-2025")
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is needed to read the pages")
+    term = qk.load_term(folder / "ph七上期末成绩.xlsx", exam="七上期末", subjects=["语文"],
+                        previous_file=folder / "ph七上期中成绩.xlsx", full_marks={"语文": 120},
+                        teacher_file=folder / "ph教学编排表.xlsx",
+                        roster_file=folder / "ph学生信息表.xlsx")
+    files = write_pack(term, tmp_path, log=lambda _: None)
+    teachers = qk.assign_teachers(term.scores, term.teachers)
+    per_teacher = teachers.dropna(subset=["teacher"]).groupby("teacher")["class_id"].unique()
+    assert term.scores["class_id"].nunique() == 18 and per_teacher.map(len).max() == 2
+    pdf = PdfReader(files["pdf"])
+    assert len(pdf.pages) == 18 + len(per_teacher)
+    class_marks, teacher_marks = [o for o in pdf.outline if isinstance(o, list)]
+    assert [m.title for m in class_marks] == [f"初一{i}班" for i in range(1, 19)]
+    assert sorted(m.title for m in teacher_marks) == sorted(per_teacher.index)
+    # 初一10班 (class 7-10, the 10th page): its 语文 mean as pandas computes it
+    sat = term.scores[term.scores["class_id"].eq("7-10") & term.scores["status"].eq("sat")]
+    text = page_text(files["pdf"], 10)
+    assert "班级质量分析单:初一10班" in text
+    assert f"语文{per_teacher[per_teacher.map(lambda c: '7-10' in c)].index[0]}{len(sat)}" \
+           f"{sat['score'].mean():.1f}(" in text
+    # a teacher of two classes: both classes, then all her pupils together
+    two = per_teacher[per_teacher.map(len) == 2].index[0]
+    number = 19 + [m.title for m in teacher_marks].index(two)
+    pupils = term.scores[term.scores["class_id"].isin(per_teacher[two])
+                         & term.scores["status"].eq("sat")]
+    text = page_text(files["pdf"], number)
+    first, second = sorted(per_teacher[two], key=lambda c: int(c.split("-")[1]))
+    assert f"任教:语文{first}、{second}" in text
+    assert f"语文所教合计{len(pupils)}{pupils['score'].mean():.1f}" in text
