@@ -182,6 +182,28 @@ def test_growth_percentiles_without_dependence_are_plain_percentile_ranks():
     assert sgp.between(1, 99).all() and abs(sgp.median() - 50) <= 2
 
 
+def test_a_pupil_on_a_fitted_line_gets_the_mid_rank_whatever_the_rounding():
+    # whole-point scores: the fitted lines pass through pupils, and with ties many lines pass
+    # through the same score; the SGP must not depend on which side rounding puts them
+    rng = np.random.default_rng(11)
+    n = 400
+    prior = np.round(rng.normal(70, 12, n))
+    score = np.clip(np.round(0.7 * prior + 25 + rng.normal(0, 8, n)), 0, 100)
+    base = qk.growth_percentiles(long(range(n), "5-1", score, "2025-2026-2 期末"),
+                                 long(range(n), "5-1", prior, "2024-2025-2 期末", grade=4))
+    moved = qk.growth_percentiles(long(range(n), "5-1", score * 0.5 + 0.3, "2025-2026-2 期末"),
+                                  long(range(n), "5-1", prior, "2024-2025-2 期末", grade=4))
+    a = base.students.set_index("student_id")["sgp"]
+    b = moved.students.set_index("student_id")["sgp"]
+    assert (a == b.loc[a.index]).all()  # the same fits up to rounding: the same SGPs
+    # by hand: one pupil below 3 lines, on 4 lines (tied), above the rest -> 3 + 4/2 = 5
+    from qualitykit.growth.sgp import _percentile_among
+    lines = np.array([[1.0, 2, 3, 5, 5 + 1e-9, 5 - 1e-9, 5, 7] + [9.0] * 92])
+    assert _percentile_among(lines, np.array([5.0])).tolist() == [5.0]
+    assert _percentile_among(lines, np.array([6.0])).tolist() == [7.0]
+    assert _percentile_among(lines * 0 + 1, np.array([1.0])).tolist() == [50.0]
+
+
 def test_growth_needed_and_the_median_interval():
     now, before = two_exams(n_per=60)
     g = qk.growth_percentiles(now, before)

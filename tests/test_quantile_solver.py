@@ -169,6 +169,17 @@ def test_a_column_nearly_empty_in_a_subsample_does_not_fail():
     assert_optimal(design, y, taus, quantile_regression(design, y, taus))
 
 
+@pytest.mark.parametrize("n", [300, 9000])
+def test_an_empty_or_repeated_column_still_gives_an_optimal_fit(n):
+    # outside the documented contract (full column rank), but a subproblem can come close:
+    # the ridge keeps the factorisation going and the fit is still a minimiser
+    design, y = random_problem(17, n, 3, tied=True)
+    taus = (0.05, 0.5)
+    for bad in (np.zeros(n), design[:, 1]):
+        wide = np.column_stack([design, bad])
+        assert_optimal(wide, y, taus, quantile_regression(wide, y, taus))
+
+
 def test_the_same_data_give_the_same_coefficients():
     design, y = score_problem(9, 9000)
     taus = (0.05, 0.5, 0.95)

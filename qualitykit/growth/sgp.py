@@ -108,10 +108,10 @@ def growth_percentiles(current: pd.DataFrame, previous: pd.DataFrame | Sequence[
     >>> g.groups.query("subject == '数学'")[["class_id", "n", "median_sgp", "median_low",
     ...                                      "median_high"]]
        class_id   n  median_sgp  median_low  median_high
-    1       5-1  35        49.0        37.0         69.0
-    5       5-2  40        60.0        50.0         79.0
+    1       5-1  35        50.0        37.0         69.0
+    5       5-2  40        60.0        48.0         80.0
     9       5-3  41        39.0        23.0         68.0
-    13      5-4  44        39.5        30.0         55.0
+    13      5-4  44        40.5        31.0         55.0
     """
     std = get_standard(standard)
     priors = [previous] if isinstance(previous, pd.DataFrame) else list(previous)
@@ -218,18 +218,40 @@ def _fit(fit: pd.DataFrame, use: pd.DataFrame, names: list[str], solver: str):
 
     coef = quantile_fit(design(fit, names), fit["score"].to_numpy(float), TAUS, solver=solver)
     predicted = np.sort(design(use, names) @ coef.T, axis=1)  # monotone in τ (no crossing)
-    sgp = np.clip((predicted < use["score"].to_numpy(float)[:, None]).sum(axis=1), 1, 99) \
-        if len(use) else np.array([])
+    sgp = _percentile_among(predicted, use["score"].to_numpy(float)) if len(use) else np.array([])
 
     def needs(score: pd.Series, line: pd.Series) -> np.ndarray:
         # next time, from today's score as the prior: the lowest percentile reaching the line
         ahead = np.sort(design(pd.DataFrame({names[0]: score.to_numpy(float)}), [names[0]])
                         @ coef.T, axis=1)
-        k = (ahead < line.to_numpy(float)[:, None]).sum(axis=1) + 1  # first τ at or above
+        target = line.to_numpy(float)[:, None]
+        k = (ahead < target - _on_line(target)).sum(axis=1) + 1  # first τ at or above
         return np.where(k <= 99, np.maximum(k, 1), np.nan)
 
     knots = "; ".join(",".join(f"{v:g}" for v in k) for k, _, _ in bases)
     return sgp, needs, knots
+
+
+def _on_line(score: np.ndarray) -> np.ndarray:
+    """How close a prediction must be to a score to count as equal to it.
+
+    A quantile fit passes exactly through some of the pupils it is fitted on (an LP optimum sits
+    on a vertex), so many pupils lie *on* a fitted line up to the solver's rounding (~1e-9),
+    while a line that merely passes near a score is ~1e-4 away or more: 1e-6 of the score's
+    size separates the two."""
+    return 1e-6 * (1.0 + np.abs(score))
+
+
+def _percentile_among(predicted: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """SGP of each pupil: the fitted percentile lines below the score, a line through the score
+    counted half (the mid-rank of ties, as for percentile ranks), rounded half up, in 1–99.
+
+    ``predicted`` is (pupils, 100) in increasing τ; ``score`` (pupils,)."""
+    score = score[:, None]
+    tol = _on_line(score)
+    below = (predicted < score - tol).sum(axis=1)
+    equal = (np.abs(predicted - score) <= tol).sum(axis=1)
+    return np.clip(np.floor(below + equal / 2 + 0.5), 1, 99)
 
 
 def _groups(students: pd.DataFrame, by: str, confidence: float) -> pd.DataFrame:
