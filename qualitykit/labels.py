@@ -100,7 +100,7 @@ LABELS: dict[str, str] = {
     "exams": "涉及考试", "supported": "区间支持", "name_match": "姓名匹配",
     # plain readings of the report's body, and the appendix's tables
     "interval": "区间", "vs_grade": "与年级比较", "vs_expected": "与上次比（增值）",
-    "indistinct": "均分与之无明显差别的班级", "pair_diff": "均分差（A−B）", "sentence": "结论",
+    "indistinct": "均分与之无明显差别者", "pair_diff": "均分差（A−B）", "sentence": "结论",
     "term": "术语", "definition": "定义与计算", "target_pass": "目标及格率（填写）",
     "target_excellent": "目标优秀率（填写）", "target_low": "目标低分率（填写）",
 }

@@ -75,6 +75,16 @@ def test_classes_above_the_grade_beyond_chance_are_named_together():
     assert "class_below" not in set(found["rule"])
 
 
+def test_classes_above_are_named_largest_gap_first():
+    scores = grade_of(15, n=60)
+    scores.loc[scores["class_id"] == "5-3", "score"] += 12
+    found = findings_of(scores)
+    (above,) = found.loc[found["rule"] == "class_above", "sentence"]
+    diff = scores.groupby("class_id")["score"].mean() - scores["score"].mean()
+    assert above == (f"平均分高于年级且超出偶然波动的有 2 个班级科目：数学 5-4 班（高 {diff['5-4']:.1f} 分）、"
+                     f"数学 5-3 班（高 {diff['5-3']:.1f} 分）。")
+
+
 def test_the_boundary_follows_the_interval_not_the_size_of_the_gap():
     # the same 6-point gap: beyond chance with 60 pupils a class, within chance with 8
     big, small = grade_of(-6, n=60, seed=5), grade_of(-6, n=8, seed=5)
@@ -183,6 +193,30 @@ def test_weak_items_from_the_sample_paper_match_the_item_table():
     assert texts[0] == (f"数学失分率在 40% 以上的小题有 {int((lost >= 0.40).sum())} 道，失分最多的是第 {worst} 题"
                         f"（综合与实践），失分率 {100 * lost.max():.1f}%，是讲评和查漏补缺的重点。")
     assert texts[1] == "数学第 6 题区分度为负（高分学生反而得分低），请先核对答案和题目表述。"
+
+
+def two_items(right_on_item_1: int, n: int = 40) -> pd.DataFrame:
+    """``n`` pupils; item 1 (函数, 10 points): ``right_on_item_1`` of every 10 pupils score 10,
+    the others 0; item 2 (方程, 10 points): everybody scores 9."""
+    rows = [(f"s{i}", "7-1" if i < n // 2 else "7-2", item, score, 10.0, point)
+            for i in range(n) for item, score, point in
+            (("1", 10.0 if i % 10 < right_on_item_1 else 0.0, "函数"), ("2", 9.0, "方程"))]
+    return pd.DataFrame(rows, columns=["student_id", "class_id", "item_id", "score", "item_max",
+                                       "knowledge_point"]).assign(subject="数学")
+
+
+def test_a_weak_knowledge_point_and_a_lost_item_produce_their_sentences():
+    # 函数: 3 of 10 right → 得分率 30 % (< 40 %), 70 % of pupils lose it (≥ 30 %): 共性弱项
+    found = qk.conclusions(BASIC, paper=qk.paper_analysis(two_items(3)), meeting="期中", least=0)
+    assert found.loc[found["rule"] == "weak_items", "sentence"].tolist() == [
+        "数学失分率在 40% 以上的小题有 1 道，失分最多的是第 1 题（函数），失分率 70.0%，是讲评和查漏补缺的重点。",
+        "数学共性弱项 1 个：函数（得分率 30.0%）。"]
+
+
+def test_items_lost_by_few_produce_no_item_sentence():
+    # 函数: 7 of 10 right → 失分率 30 %, 得分率 70 %: neither a lost item nor a weak point
+    found = qk.conclusions(BASIC, paper=qk.paper_analysis(two_items(7)), meeting="期中", least=0)
+    assert "weak_items" not in set(found["rule"])
 
 
 def test_no_item_data_no_item_finding():

@@ -302,3 +302,24 @@ def test_report_on_a_grade_of_one_class(tmp_path):
                         full_marks=FULL_MARKS, log=lambda _: None)
     text = pdf_text(result["files"]["pdf"])
     assert "只有一个班,无需比较" in text and "六、教师" in text
+
+
+def test_the_meeting_chooses_what_the_report_stresses(report, tmp_path):
+    # 期末 (from the exam's name): the term's result first, and next term's targets to fill in
+    result, _ = report
+    final = html_text(result["files"]["html"])
+    assert "期末质量分析会" in final and "下学期质量目标" in final
+    # the same exam read at a 期中 meeting: 查漏补缺 first, no targets for next term
+    mid = run_report(None, out_dir=tmp_path, exam="2025-2026-1 期末", grade=5, meeting="期中",
+                     formats=("html",), log=lambda _: None)
+    text = html_text(mid["files"]["html"])
+    assert "期中质量分析会" in text and "下学期质量目标" not in text
+    assert "期中检测重在查漏补缺" in text and "下半学期的分层辅导" in text
+    first = text.split("一、主要结论")[1].split("二、基本情况")[0]
+    assert re.search(r"1．数学失分率在 40% 以上的小题有 \d+ 道", first)
+
+
+def test_a_meeting_other_than_midterm_or_final_stops_before_anything_runs(tmp_path):
+    with pytest.raises(ValueError, match="期中 或 期末"):
+        run_report(None, out_dir=tmp_path, meeting="年终", log=lambda _: None)
+    assert not list(tmp_path.iterdir())

@@ -47,7 +47,7 @@ VIEWS: dict[str, list[str]] = {
               "pair_diff_high", "p_value", "hedges_g"],
     "ranks": ["subject", "class_id", "composite", "rank", "indistinct"],
     "teacher_ranks": ["subject", "teacher", "classes", "composite", "rank", "n_teachers",
-                      "overall_mean_rank", "prev_rank"],
+                      "overall_mean_rank", "prev_rank", "indistinct"],
     # 培优补差 (staff only: no grade ranks on the lists)
     "targets": ["class_id", "list", "subject", "student_id", "name", "score", "reason", "line",
                 "distance", "weakest", "teacher", "change"],

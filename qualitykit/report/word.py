@@ -40,7 +40,8 @@ TABLES = {
     "paper_table": ("paper", "paper", "未提供本次考试的小题分，本节从略。", "试卷整体情况", None),
     "error_items_table": ("error_items", "error_items", "没有失分率 ≥ 40% 的题目。",
                           "失分率 ≥ 40% 的题目（讲评重点）", "items"),
-    "weak_table": ("weak", "knowledge_points", "没有共性弱项。", "共性弱项", "items"),
+    "weak_table": ("weak", "knowledge_points", "没有共性弱项：各知识点的年级得分率都不低于 40%，"
+                   "或未达标的学生不足 30%。", "共性弱项", "items"),
     "levels_table": ("levels", "levels", "", "（五）等级科目：各等级的人数与占比（不排名次）", None),
     "next_targets_table": ("next_targets", "next_targets", "", "下学期质量目标（本次三率与目标）", None),
     # 附录：方法与术语
@@ -50,7 +51,8 @@ TABLES = {
     "class_tests_table": ("classes", "class_tests", "", "各班与年级：检验与效应量", None),
     "ranks_table": ("summary", "ranks", "", "各班综合分名次（均分与之无明显差别的班级列在右栏："
                     "它们之间的先后不说明高下）", None),
-    "teacher_ranks_table": ("teachers", "teacher_ranks", "", "各位教师综合分名次", None),
+    "teacher_ranks_table": ("teachers", "teacher_ranks", "", "各位教师综合分名次（均分与之无明显"
+                            "差别的教师列在右栏：他们之间的先后不说明高下）", None),
     "va_models_table": ("va_models", "va_models", "", "（四）增值评价：模型与解读", None),
     "value_added_table": ("value_added", "value_added", "", "各班增值（95% 置信区间）", None),
     "teacher_va_table": ("teacher_va", "value_added", "", "各位教师所教学生的增值", None),

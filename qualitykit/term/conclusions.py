@@ -177,8 +177,8 @@ def _double_high(table: pd.DataFrame | None, std: Standard) -> list[dict]:
 
 
 def _class_gaps(comparison, *, below: bool) -> list[dict]:
-    """Classes below the grade beyond chance, one finding each (the largest gap first); the
-    classes above it beyond chance, together in one finding."""
+    """Classes below the grade beyond chance, one finding each (the largest effect first); the
+    classes above it beyond chance, together in one finding (the largest gap first)."""
     if comparison is None or comparison.classes.empty:
         return []
     table = comparison.classes
@@ -193,7 +193,7 @@ def _class_gaps(comparison, *, below: bool) -> list[dict]:
                      f"{_few(r)}。", subject=r["subject"], class_id=r["class_id"],
                      value=r["diff"], section="classes") for _, r in table.iterrows()]
     named = "、".join(f"{r['subject']} {_unit(r)}（高 {r['diff']:.1f} 分）"
-                     for _, r in table.iterrows())
+                     for _, r in table.sort_values("diff", ascending=False).iterrows())
     return [_row("class_above", f"平均分高于年级且超出偶然波动的有 {len(table)} 个班级科目：{named}。",
                  value=float(table["diff"].max()), section="classes")]
 
