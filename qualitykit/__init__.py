@@ -36,7 +36,7 @@ _PUBLIC = {
     **dict.fromkeys(('Progress', 'progress', 'TRANSITIONS',), "lists.progress"),
     **dict.fromkeys(('LISTS', 'RULES', 'target_counts', 'target_rules', 'targets',), "lists.targets"),
     **dict.fromkeys(('Tracking', 'update_tracking',), "lists.tracking"),
-    **dict.fromkeys(('band_table', 'basic_text', 'conclusion_lines', 'heading', 'level_text', 'measure_prompts', 'meeting_note', 'next_targets', 'omnibus_text', 'show', 'show_conclusions', 'text', 'title_block', 'VIEWS',), "report.display"),
+    **dict.fromkeys(('band_table', 'basic_text', 'caption', 'conclusion_lines', 'heading', 'level_text', 'measure_prompts', 'meeting_note', 'next_targets', 'omnibus_text', 'show', 'show_conclusions', 'text', 'title_block', 'VIEWS',), "report.display"),
     **dict.fromkeys(('glossary', 'methods',), "report.glossary"),
     **dict.fromkeys(('cjk_font', 'set_theme',), "report.fonts"),
     **dict.fromkeys(('plot_class_means', 'plot_distributions', 'plot_items', 'plot_knowledge_points', 'plot_levels', 'plot_rates', 'plot_score_bands', 'plot_teachers',), "report.plots"),
@@ -112,7 +112,7 @@ __all__ = [
     "plot_trend", "plot_cohorts", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
     "title_block", "basic_text", "write_outputs", "plot_levels", "level_text",
     "show_conclusions", "conclusion_lines", "omnibus_text", "meeting_note", "next_targets",
-    "measure_prompts", "glossary", "methods", "heading",
+    "measure_prompts", "glossary", "methods", "heading", "caption",
     # sample data and vocabulary
     "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",
     "canonical_subject", "SUBJECTS", "unit_keys", "SCORE_COLUMNS", "ROSTER_COLUMNS",

@@ -16,7 +16,8 @@ from ..schema import unit_keys
 
 __all__ = ["VIEWS", "show", "text", "band_table", "title_block", "basic_text", "level_text",
            "conclusion_lines", "show_conclusions", "omnibus_text", "meeting_note", "next_targets",
-           "target_table", "measure_prompts", "heading", "SECTION_REFS", "MEETING_NOTES"]
+           "target_table", "measure_prompts", "heading", "SECTION_REFS", "MEETING_NOTES",
+           "CAPTIONS", "caption"]
 
 VIEWS: dict[str, list[str]] = {
     # the report's body: what a person reads, in plain words
@@ -296,6 +297,35 @@ def basic_text(term, basic: pd.DataFrame) -> Shown:
             f"也不参与各率的计算。成绩表共读取 {report.rows_read} 行，导入 {report.rows_imported} 行，"
             f"跳过 {report.rows_skipped} 行；导入时记录提醒 {counts.get('warning', 0)} 条、说明 "
             f"{counts.get('info', 0)} 条（详见导入报告）。")
+
+
+#: Captions and notes that name a line of the standard (filled by :func:`caption`).
+CAPTIONS = {
+    "double_high": "双高普九：单科合格率 ≥ {double_high_subject}，全科合格率 ≥ {double_high_all}",
+    "error_items": "失分率 ≥ {item_error_rate} 的题目（讲评重点）",
+    "no_error_items": "没有失分率 ≥ {item_error_rate} 的题目。",
+    "weak": "共性弱项（得分率 < {knowledge_weak_rate}，且至少 {knowledge_weak_share} 的学生在该知识点"
+            "未达及格）",
+    "no_weak": "没有共性弱项：各知识点的年级得分率都不低于 {knowledge_weak_rate}，或未达标的学生不足 "
+               "{knowledge_weak_share}。",
+}
+_LINES = ("double_high_subject", "double_high_all", "item_error_rate", "knowledge_weak_rate",
+          "knowledge_weak_share")
+
+
+def caption(text: str, standard=None) -> str:
+    """A caption with the lines of the standard in use: ``text`` is a key of :data:`CAPTIONS`
+    or a text with ``{line}`` fields (the standard's line names).
+
+    >>> import qualitykit as qk
+    >>> caption("error_items"), caption("error_items", qk.Standard(item_error_rate=0.5))
+    ('失分率 ≥ 40% 的题目（讲评重点）', '失分率 ≥ 50% 的题目（讲评重点）')
+    """
+    from ..standard import get_standard
+    from ..term.findings import line_percent
+
+    std = get_standard(standard)
+    return CAPTIONS.get(text, text).format(**{k: line_percent(getattr(std, k)) for k in _LINES})
 
 
 #: Where the report's evidence for a finding of :func:`qualitykit.conclusions` is.

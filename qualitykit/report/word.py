@@ -25,7 +25,8 @@ TEMPLATE = TEMPLATES / "质量分析报告模板.docx"
 #: The template of the 等级分析 (a sheet whose every subject is graded in levels).
 LEVEL_TEMPLATE = TEMPLATE.with_name("等级分析报告模板.docx")
 #: context key → (table key given to write_outputs, view, note when missing, caption, the table
-#: key whose absence silences the note). A caption is the context key ``<key>_caption``: empty
+#: key whose absence silences the note). A note or caption may be a key of
+#: :data:`qualitykit.report.display.CAPTIONS` (it names lines of the standard in use). A caption is the context key ``<key>_caption``: empty
 #: when the table is, so that a section without data says so once and claims nothing more.
 TABLES = {
     "basic_table": ("basic", "basic", "（无数据）", "各科总体情况（全年级）", None),
@@ -38,10 +39,8 @@ TABLES = {
     "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。", "", None),
     "counts_table": ("counts", "target_counts", "（无数据）", "各班名单人数", None),
     "paper_table": ("paper", "paper", "未提供本次考试的小题分，本节从略。", "试卷整体情况", None),
-    "error_items_table": ("error_items", "error_items", "没有失分率 ≥ 40% 的题目。",
-                          "失分率 ≥ 40% 的题目（讲评重点）", "items"),
-    "weak_table": ("weak", "knowledge_points", "没有共性弱项：各知识点的年级得分率都不低于 40%，"
-                   "或未达标的学生不足 30%。", "共性弱项", "items"),
+    "error_items_table": ("error_items", "error_items", "no_error_items", "error_items", "items"),
+    "weak_table": ("weak", "knowledge_points", "no_weak", "weak", "items"),
     "levels_table": ("levels", "levels", "", "（五）等级科目：各等级的人数与占比（不排名次）", None),
     "next_targets_table": ("next_targets", "next_targets", "", "下学期质量目标（本次三率与目标）", None),
     # 附录：方法与术语
@@ -285,7 +284,7 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     shown = {**tables, **_appendix_tables(term, tables, meeting)}
     context = {**_text_context(term, tables, findings, basic_text, measures),
                **_meeting_context(conclusions, tables, meeting),
-               **_table_context(tpl, shown), **_chart_context(tpl, figures or {})}
+               **_table_context(tpl, shown, term.standard), **_chart_context(tpl, figures or {})}
     tpl.render(context, autoescape=True)
     docx_path = out / f"{term.title}.docx"
     tpl.save(docx_path)
@@ -350,9 +349,11 @@ def _appendix_tables(term, tables: dict, meeting: str) -> dict:
     return shown
 
 
-def _table_context(tpl, tables: dict) -> dict:
+def _table_context(tpl, tables: dict, standard=None) -> dict:
     """Each table of :data:`TABLES` as a Word table in its view with its caption, or the
-    section's note (nothing when the data it depends on is missing)."""
+    section's note (nothing when the data it depends on is missing); the lines a caption or
+    note names are those of ``standard``."""
+    from .display import caption as filled
     from .display import show
 
     context = {}
@@ -360,8 +361,9 @@ def _table_context(tpl, tables: dict) -> dict:
         table = show(tables.get(key), view).table
         needed = requires is None or (tables.get(requires) is not None
                                       and not tables[requires].empty)
-        context[name] = _subdoc_table(tpl, table, note if needed else "")
-        context[name.removesuffix("_table") + "_caption"] = caption if table is not None else ""
+        context[name] = _subdoc_table(tpl, table, filled(note, standard) if needed else "")
+        context[name.removesuffix("_table") + "_caption"] = \
+            filled(caption, standard) if table is not None else ""
     return context
 
 
