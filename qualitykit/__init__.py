@@ -36,7 +36,8 @@ _PUBLIC = {
     **dict.fromkeys(('Progress', 'progress', 'TRANSITIONS',), "lists.progress"),
     **dict.fromkeys(('LISTS', 'RULES', 'target_counts', 'target_rules', 'targets',), "lists.targets"),
     **dict.fromkeys(('Tracking', 'update_tracking',), "lists.tracking"),
-    **dict.fromkeys(('band_table', 'basic_text', 'level_text', 'show', 'text', 'title_block', 'VIEWS',), "report.display"),
+    **dict.fromkeys(('band_table', 'basic_text', 'caption', 'conclusion_lines', 'heading', 'level_text', 'measure_prompts', 'meeting_note', 'next_targets', 'omnibus_text', 'show', 'show_conclusions', 'text', 'title_block', 'VIEWS',), "report.display"),
+    **dict.fromkeys(('glossary', 'methods',), "report.glossary"),
     **dict.fromkeys(('cjk_font', 'set_theme',), "report.fonts"),
     **dict.fromkeys(('plot_class_means', 'plot_distributions', 'plot_items', 'plot_knowledge_points', 'plot_levels', 'plot_rates', 'plot_score_bands', 'plot_teachers',), "report.plots"),
     **dict.fromkeys(('plot_cohorts', 'plot_growth', 'plot_trend', 'plot_value_added',), "report.plots_growth"),
@@ -48,6 +49,8 @@ _PUBLIC = {
     **dict.fromkeys(('ClassComparison', 'compare_classes', 'compare_exams', 'games_howell', 'hedges_g',), "term.compare"),
     **dict.fromkeys(('grade_levels', 'score_bands', 'standard_total', 'standardize', 'student_totals',), "term.distribution"),
     **dict.fromkeys(('findings',), "term.findings"),
+    **dict.fromkeys(('conclusions', 'meeting_of', 'MEETINGS',), "term.conclusions"),
+    **dict.fromkeys(('against_expected', 'against_grade', 'rank_groups',), "term.readings"),
     **dict.fromkeys(('all_pass_rate', 'cut_lines', 'double_high_check', 'summary', 'wilson_interval',), "term.indicators"),
     **dict.fromkeys(('compare_level_exams', 'compare_levels', 'level_codes', 'level_findings', 'LEVEL_IDS', 'level_measures', 'level_subjects', 'level_summary', 'LevelComparison', 'to_levels',), "term.levels"),
     **dict.fromkeys(('load_term', 'mask_names', 'TermData',), "term.load"),
@@ -89,7 +92,8 @@ __all__ = [
     "LevelComparison", "compare_level_exams", "level_findings", "level_measures", "LEVEL_IDS",
     # comparison
     "compare_classes", "compare_exams", "ClassComparison", "games_howell", "hedges_g",
-    "assign_teachers", "teacher_table", "findings", "movers",
+    "assign_teachers", "teacher_table", "findings", "movers", "conclusions", "meeting_of",
+    "MEETINGS", "against_grade", "against_expected", "rank_groups",
     # 培优补差
     "targets", "target_counts", "target_rules", "LISTS", "RULES", "progress", "Progress",
     "TRANSITIONS", "update_tracking", "Tracking", "write_targets",
@@ -108,6 +112,8 @@ __all__ = [
     "plot_teachers", "plot_knowledge_points", "plot_items", "plot_value_added", "plot_growth",
     "plot_trend", "plot_cohorts", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
     "title_block", "basic_text", "write_outputs", "plot_levels", "level_text",
+    "show_conclusions", "conclusion_lines", "omnibus_text", "meeting_note", "next_targets",
+    "measure_prompts", "glossary", "methods", "heading", "caption",
     # sample data and vocabulary
     "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",
     "canonical_subject", "SUBJECTS", "unit_keys", "SCORE_COLUMNS", "ROSTER_COLUMNS",

@@ -191,7 +191,7 @@ def cmd_report(args) -> int:
     pack = start_pack(args.file, out_dir=args.out, formats=args.formats,
                       pdf_engine=args.pdf_engine, **parameters)
     result = run_report(args.file, out_dir=args.out, formats=args.formats,
-                        pdf_engine=args.pdf_engine, **parameters)
+                        pdf_engine=args.pdf_engine, meeting=args.meeting, **parameters)
     _print_report_result(result)
     _print_pack(pack)
     return 0
@@ -299,11 +299,30 @@ def cmd_demo(args) -> int:
         file="", exam=args.exam, grade=args.grade, roster=None, teachers=None, previous=None,
         subjects=None, full_marks=None, school=None, standard=None, mask_names=False,
         out=str(out / "培优补差.xlsx"), tracking=str(tracking)))
-    print("\n纵向分析（五年级这一届的三个学年）：")
-    growth = run_growth_report((), out_dir=out / "纵向分析", grade=args.grade)
-    _print_report_result(growth)
+    exams = demo_cohort_exams(args.exam)
+    if len(exams) < 2:
+        print(f"\n纵向分析从略：示例学校在 {args.exam} 之前没有这一届的考试。")
+    else:
+        print(f"\n纵向分析（这一届学生的 {'、'.join(exams)}，最后一次与质量分析报告相同）：")
+        growth = run_growth_report((), out_dir=out / "纵向分析", grade=args.grade, exams=exams)
+        _print_report_result(growth)
     print(f"\n输出文件夹：{out.resolve()}")
     return 0
+
+
+def demo_cohort_exams(exam: str) -> list[str]:
+    """The sample cohort's exams the demo's 纵向分析 reads: the same term's exam in every school
+    year up to ``exam``, so that its latest exam is the term report's (and its 届比较 compares
+    the same term of other years).
+
+    >>> demo_cohort_exams("2025-2026-1 期末")
+    ['2023-2024-1 期末', '2024-2025-1 期末', '2025-2026-1 期末']
+    >>> demo_cohort_exams("2023-2024-2 期中")
+    ['2023-2024-2 期中']
+    """
+    from .io.sample import YEARS
+
+    return [f"{year}{exam[9:]}" for year in YEARS if year <= exam[:9]]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -349,6 +368,8 @@ COMMANDS = {
         ("--formats", {"type": _formats, "default": "html,pdf,docx",
                        "help": "输出格式，默认 html,pdf,docx"}),
         ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
+        ("--meeting", {"choices": ("期中", "期末"),
+                       "help": "质量分析会：期中（查漏补缺）或 期末（本学期结果、下学期目标）；默认按考试名称"}),
     ), cmd_report),
     "targets": ("培优补差名单（每班一页）和学困生档案更新", "report", (
         ("--out", {"default": "培优补差.xlsx", "help": "名单文件（默认 培优补差.xlsx）"}),

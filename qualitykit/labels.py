@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numbers
+
 import pandas as pd
 
-__all__ = ["LABELS", "STATUS_LABELS", "VALUE_LABELS", "MISSING", "BOUNDS", "label", "to_display"]
+__all__ = ["LABELS", "STATUS_LABELS", "VALUE_LABELS", "PRESET_LABELS", "MISSING", "BOUNDS",
+           "PERCENT", "label", "to_display", "number_text"]
 
 #: What a report shows for a number that cannot be computed (a class of one has no SD).
 MISSING = "—"
@@ -102,6 +105,11 @@ LABELS: dict[str, str] = {
     "grade_low_rate": "年级低分率", "va_ci": "增值（95%区间）", "va_verdict": "增值结论",
     "direction": "方向", "order": "序", "current_mean": "本次平均分",
     "current_above_mean_rate": "本次超均率",
+    # plain readings of the report's body, and the appendix's tables
+    "interval": "区间", "vs_grade": "与年级比较", "vs_expected": "与上次比（增值）",
+    "indistinct": "均分与之无明显差别者", "pair_diff": "均分差（A−B）", "sentence": "结论",
+    "term": "术语", "definition": "定义与计算", "target_pass": "目标及格率（填写）",
+    "target_excellent": "目标优秀率（填写）", "target_low": "目标低分率（填写）",
 }
 _LEVEL_BASIS = {"level": "成绩表上的等级", "score": "按分数折算"}
 #: Values of the coded columns, as a teacher reads them.
@@ -135,7 +143,15 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "direction": {"up": "进步最多", "down": "退步最多"},
     "basis": _LEVEL_BASIS,
     "level_basis": _LEVEL_BASIS,
+    "vs_grade": {"above": "高于年级", "below": "低于年级", "similar": "与年级无明显差别",
+                 "too_few": "人数太少，无法比较"},
+    "vs_expected": {"above": "进步（高于预期）", "below": "退步（低于预期）",
+                    "similar": "与预期无明显差别", "too_few": "人数太少，无法判断"},
 }
+#: The presets of :data:`qualitykit.PRESETS` as a report names them (a school's own file:
+#: 本校标准).
+PRESET_LABELS: dict[str, str] = {"default": "默认标准", "county_teacher": "县级教师考核方案",
+                                 "pass_focus": "重合格率方案", "primary_grade": "小学年级综合分方案"}
 STATUS_LABELS: dict[str, str] = {
     "sat": "参考", "absent": "缺考", "excused": "请假/免考", "cheated": "作弊",
     "transferred": "转学", "not_scanned": "未扫描", "excluded": "剔除", "not_taken": "未选考",
@@ -161,7 +177,7 @@ FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_
 
 
 #: Suffixes of the columns that hold an interval's bounds (``pass_rate_low``), as read.
-BOUNDS = {"_low": "下限", "_high": "上限"}
+BOUNDS = {"_low": "下限", "_high": "上限", "_interval": "区间"}
 
 
 def label(identifier: str) -> str:
@@ -192,12 +208,30 @@ def _bound_of(col: str) -> str | None:
     return base if suffix else None
 
 
-def to_display(table: pd.DataFrame, *, digits: int = 1, intervals: bool = False) -> pd.DataFrame:
+def to_display(table: pd.DataFrame, *, digits: int = 1, intervals: bool = False,
+               text: bool = False) -> pd.DataFrame:
     """A copy for people: rates as percentages, numbers rounded, yes/no, Chinese column names.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A computed table (identifier columns).
+    digits : int
+        Decimals of rates and means (numbers stay numbers: for a workbook).
+    intervals : bool
+        Keep the columns of interval bounds (``pass_rate_low`` …).
+    text : bool
+        Every number as the printed report writes it (:func:`number_text`): one format per
+        kind of figure, p values under 0.001 as "<0.001", nothing as "—"; and an interval
+        as one column "a 至 b" (its label ends in 区间).
 
     >>> to_display(pd.DataFrame({"pass_rate": [0.8123], "n_low": [2], "meets": [True]}))
        及格率(%)  低分人数 双高达标
     0     81.2     2    是
+    >>> to_display(pd.DataFrame({"mean": [78.0], "diff": [-3.14], "diff_low": [-9.3],
+    ...                          "diff_high": [3.2], "p_value": [0.0004]}),
+    ...            intervals=True, text=True).iloc[0].tolist()
+    ['78.0', '-3.1', '-9.3 至 3.2', '<0.001']
     """
     out = table.copy()
     if not intervals:
@@ -206,11 +240,14 @@ def to_display(table: pd.DataFrame, *, digits: int = 1, intervals: bool = False)
         base = _bound_of(col) or col
         if pd.api.types.is_bool_dtype(out[col]):
             out[col] = out[col].map({True: "是", False: "否"})
-            continue
-        if base in PERCENT:
+        elif text:
+            out[col] = out[col].map(lambda v, base=base: number_text(v, base))
+        elif base in PERCENT:
             out[col] = (out[col] * 100).round(digits)
         elif pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].round(3 if base in FINE else digits)
+    if text:
+        out = _interval_columns(out)
     if "status" in out:
         out["status"] = out["status"].map(STATUS_LABELS).fillna(out["status"])
     for col, values in VALUE_LABELS.items():
@@ -219,3 +256,59 @@ def to_display(table: pd.DataFrame, *, digits: int = 1, intervals: bool = False)
                 values.get(part, part) for part in v.split("+")) if isinstance(v, str) else v)
     return out.rename(columns={c: label(c) + ("(%)" if (_bound_of(c) or c) in PERCENT else "")
                                for c in out.columns})
+
+
+#: p values: "<0.001" below a thousandth, else three decimals.
+P_VALUES = {"p_value", "anova_p", "kruskal_p", "chi2_p"}
+#: Figures shown as they are (scores, lines, counts, ranks, percentiles): 99.5, 100, 3.
+RAW = {"score", "max", "min", "median", "full_mark", "pass_line", "excellent_line", "low_line",
+       "line", "prev_score", "prior_score", "prior_score_2", "item_max", "points", "max_total",
+       "distance", "count", "cum_count", "rank", "prev_rank", "rank_low", "rank_high",
+       "rank_change", "n", "sgp", "sgp_to_pass", "sgp_to_excellent", "median_sgp",
+       "anova_df1", "anova_df2", "chi2_df", "periods", "n_priors"}
+#: Reliability (α and α if an item is dropped): three decimals, since items move it little.
+THREE_DECIMALS = {"alpha", "alpha_if_dropped"}
+#: Standardised figures and coefficients (Z, g, 增值, 难度, 区分度 …): two decimals.
+TWO_DECIMALS = FINE - P_VALUES - THREE_DECIMALS - {"sem"}
+
+
+def number_text(value, kind: str) -> str:
+    """One figure as the printed report writes it; ``kind`` is the column's identifier.
+
+    Rates (:data:`PERCENT`) as percentages with one decimal; p values three decimals or
+    "<0.001"; scores, counts and ranks (:data:`RAW`) as they are; standardised figures
+    (:data:`TWO_DECIMALS`) with two decimals, reliability with three; every other number (means, differences, SD,
+    综合分) with one; nothing as "—"; text as it is.
+
+    >>> [number_text(v, k) for v, k in ((0.8, "pass_rate"), (0.0, "anova_p"), (99.5, "max"),
+    ...                                 (78.0, "mean"), (0.1234, "hedges_g"), (None, "mean"))]
+    ['80.0', '<0.001', '99.5', '78.0', '0.12', '—']
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return MISSING
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return str(value)
+    if kind in P_VALUES:
+        return "<0.001" if value < 0.001 else f"{value:.3f}"
+    if kind in PERCENT:
+        return f"{100 * value:.1f}"
+    if isinstance(value, numbers.Integral) or kind in RAW or kind.startswith("n_"):
+        return f"{value:g}"
+    if kind in THREE_DECIMALS:
+        return f"{value:.3f}"
+    return f"{value:.2f}" if kind in TWO_DECIMALS else f"{value:.1f}"
+
+
+def _interval_columns(out: pd.DataFrame) -> pd.DataFrame:
+    """Each pair of bound columns (``x_low``, ``x_high``; ``low``, ``high``) as one column
+    ``x_interval`` ("a 至 b", "—" when either is missing), where the lower bound was."""
+    pairs = [(c, c[:-4] + "_high", c[:-4] + "_interval") for c in out.columns
+             if _bound_of(c) and c.endswith("_low") and c[:-4] + "_high" in out.columns]
+    if "low" in out.columns and "high" in out.columns:
+        pairs.append(("low", "high", "interval"))
+    for low, high, name in pairs:
+        joined = [MISSING if MISSING in (a, b) else f"{a} 至 {b}"
+                  for a, b in zip(out[low], out[high])]
+        out.insert(out.columns.get_loc(low), name, joined)
+        out = out.drop(columns=[low, high])
+    return out

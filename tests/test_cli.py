@@ -44,6 +44,12 @@ def test_demo_writes_real_files(tmp_path, capsys):
     assert "班级质量分析单与教师个人质量分析表" in out
     (pack,) = tmp_path.glob("*班级与教师质量分析.pdf")
     assert pack.stat().st_size > 10_000 and pack.with_suffix(".docx").exists()
+    # the 纵向分析 ends at the term report's exam, and prints no developer words either
+    from test_report import developer_words, pdf_text
+
+    (growth,) = (tmp_path / "纵向分析").glob("*.pdf")
+    assert growth.name.endswith("—2025-2026-1 期末）.pdf") and "2025-2026-1 期末" in out
+    assert developer_words(pdf_text(growth)) == []
 
 
 def test_growth_command_writes_the_report_and_its_workbook(tmp_path, capsys):
@@ -219,6 +225,7 @@ def test_a_file_without_read_permission(school, monkeypatch, capsys):
     (["report", "--pdf-engine", "word"], "--pdf-engine"), (["summary"], "成绩表文件"),
     (["check", "a.xlsx", "--bogus"], "--bogus"), (["report", "--standard", "最严"], "--standard"),
     (["report", "--formats", "pdf,ppt"], "formats"),
+    (["report", "--meeting", "年终"], "--meeting"),
     (["check", "五年级期末.xlsx", "--full-marks", "语文120"], "--full-marks"),
     (["report", "--out", "五年级期末.xlsx"], "输出文件夹"),
     (["check", "五年级期末.xlsx", "--out", "."], "--out"),

@@ -158,7 +158,8 @@ def test_cohort_growth_notebook_parameter_sets(tmp_path, params):
     if "study_file" in params:  # the caterpillar plot of the 65 London schools
         study = [c for c in nb.cells if "fig_study" in c.source][0]
         assert any("image/png" in o.get("data", {}) for o in study.outputs)
-        assert "65 所学校" in text
-    else:
-        assert "研究数据" in text
+        assert "65 所学校" in text and "六、研究数据" in text
+    else:  # no study data: no study section at all (it used to name its parameter)
+        assert "研究数据" not in text
+    assert "study_file" not in text and "trend_periods" not in text
     assert len(images) >= (2 if "score_files" in params else 4)

@@ -7,11 +7,12 @@ import pytest
 import qualitykit as qk
 from qualitykit.report import run_report
 
-HEADINGS = ["一、基本情况", "二、成绩分析", "三率一分", "分数段", "班级比较", "三、试卷分析",
-            "四、与上次考试对比", "五、教师", "六、培优补差", "七、存在问题", "八、改进措施"]
+HEADINGS = ["一、主要结论", "二、基本情况", "三、成绩分析", "三率一分", "分数段", "班级比较",
+            "四、试卷分析", "五、与上次考试对比", "六、教师", "七、培优补差", "八、存在问题",
+            "九、改进措施", "附录：方法与术语"]
 
 
-def pdf_text(path) -> str:
+def pdf_text(path, layout: bool = False) -> str:
     """The PDF's text as a reader sees it, without whitespace.
 
     poppler's pdftotext when the machine has it, else pypdf. (Chromium embeds the CJK font as
@@ -23,13 +24,21 @@ def pdf_text(path) -> str:
     import unicodedata
 
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+        text = subprocess.run(["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8",
+                               str(path), "-"], check=True,
                               capture_output=True, text=True).stdout
     else:
         from pypdf import PdfReader
 
         text = "".join(page.extract_text() for page in PdfReader(path).pages)
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).replace("\u2015", "\u2014"))
+
+
+def nfkc(text: str) -> str:
+    """``text`` as :func:`pdf_text` normalises it (full-width colons become ":")."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text)
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +66,16 @@ def test_pdf_text_has_the_headings_and_the_numbers_of_the_table(report):
     text = pdf_text(result["files"]["pdf"])
     assert result["title"] in text
     for heading in HEADINGS:
-        assert heading in text, heading
+        assert nfkc(heading) in text, heading
     assert "第1页/共" in text  # page numbers
     assert "区分度为负" in text and "信度α" in text  # 试卷分析 from the sample's 小题分
-    # every row of the 三率一分 table: class, subject, 平均分 and 及格率 as displayed
+    # every row of the 三率一分 table: class, subject, 平均分 and 及格率 as displayed (the
+    # layout keeps a row on its line)
+    text = pdf_text(result["files"]["pdf"], layout=True)
     for row in by_class.itertuples():
-        cells = f"{row.class_id}{row.subject}{row.n_enrolled}{row.n_sat}{round(row.mean, 1):g}"
+        cells = f"{row.class_id}{row.subject}{row.n_enrolled}{row.n_sat}{row.mean:.1f}"
         assert cells in text, cells
-        assert f"{round(100 * row.pass_rate, 1):g}" in text
+        assert f"{100 * row.pass_rate:.1f}" in text  # rates: one decimal, also 50.0
 
 
 def test_docx_has_the_filled_tables_and_editable_sections(report):
@@ -74,7 +85,8 @@ def test_docx_has_the_filled_tables_and_editable_sections(report):
     doc = docx.Document(result["files"]["docx"])
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "{{" not in text and "{%" not in text
-    for heading in ("一、基本情况", "三、试卷分析", "七、存在问题", "八、改进措施"):
+    for heading in ("一、主要结论", "二、基本情况", "四、试卷分析", "八、存在问题", "九、改进措施",
+                    "附录：方法与术语"):
         assert heading in text
     assert "优生拓展" in text and "学困生补基础" in text
     tables = {"|".join(c.text for c in t.rows[0].cells[:3]): t for t in doc.tables}
@@ -82,7 +94,7 @@ def test_docx_has_the_filled_tables_and_editable_sections(report):
     first = by_class.iloc[0]
     assert [c.text for c in summary.rows[1].cells[:5]] == [
         first.class_id, first.subject, str(first.n_enrolled), str(first.n_sat),
-        f"{round(first['mean'], 1):g}"]
+        f"{first['mean']:.1f}"]
     assert len(summary.rows) == len(by_class) + 1
     assert len(doc.inline_shapes) >= 4  # charts
     assert "教师|科目" not in tables and "科目|教师|任教班级" in tables  # the teacher section is filled
@@ -99,6 +111,95 @@ def test_docx_has_the_filled_tables_and_editable_sections(report):
     assert error_items and any(r.cells[0].text == "6" and "区分度为负" in r.cells[-1].text
                                for r in error_items[0].rows)
     assert "科目|学生数|题数" in tables
+
+
+#: What no printed page may show: file and module names, settings, log lines, code.
+DEVELOPER_WORDS = ("DOMAIN.md", "笔记本", "qualitykit", "study_file", "trend_periods", "已写出",
+                   ".ipynb", ".py", "nan", "<NA>", "None", "Traceback")
+SNAKE_CASE = re.compile(r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+")
+CLI_OPTION = re.compile(r"(?<![\w-])--[a-z]")
+
+
+def html_text(path) -> str:
+    """The text a reader sees in the HTML report (no style, no script, no tags)."""
+    from html.parser import HTMLParser
+
+    class Visible(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.skip, self.parts = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "script")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "script")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Visible()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "\n".join(parser.parts)
+
+
+def docx_text(path) -> str:
+    """Every paragraph, table cell, header and footer of the Word report."""
+    import docx
+
+    doc = docx.Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    for section in doc.sections:
+        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    return "\n".join(parts)
+
+
+def developer_words(text: str) -> list[str]:
+    """Developer words, snake_case identifiers and command-line options found in ``text``."""
+    found = [w for w in DEVELOPER_WORDS if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text)]
+    return list(dict.fromkeys(found + SNAKE_CASE.findall(text) + CLI_OPTION.findall(text)))
+
+
+def test_no_printed_page_shows_developer_words(report):
+    # the PDF (every page), the HTML as a browser shows it, and the Word file
+    result, _ = report
+    files = result["files"]
+    for kind, text in (("pdf", pdf_text(files["pdf"])), ("html", html_text(files["html"])),
+                       ("docx", docx_text(files["docx"]))):
+        assert developer_words(text) == [], kind
+        assert "<0.001" in text, kind  # a p value under a thousandth, not "0"
+    cells = html_text(files["html"]).split("\n")
+    assert "0.000" not in cells and "0" not in [c for c in cells if c.startswith("0.0")]
+
+
+def test_developer_words_are_found_where_they_are():
+    # the checker itself finds what it must (and not the words a report does use)
+    assert developer_words("评价标准 default（DOMAIN.md 默认值）见笔记本 02，参数 trend_periods") == [
+        "DOMAIN.md", "笔记本", "trend_periods"]
+    assert developer_words("已写出 报告.docx；qualitykit targets --teachers 表") == [
+        "qualitykit", "已写出", "--t"]
+    assert developer_words("Games–Howell 两两比较；Welch t 检验；KR-20；p <0.001；5-1 班") == []
+
+
+def test_the_first_page_opens_with_the_main_findings(report):
+    import subprocess
+
+    result, _ = report
+    page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8",
+                           str(result["files"]["pdf"]), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    head, _, body = page.partition("一、主要结论")
+    assert body, "一、主要结论 is not on the first page"
+    # before it: only the title block (its last row is the date of the analysis)
+    assert "分析日期" in head and not any(h in head for h in HEADINGS if h != "一、主要结论")
+    findings = body.split("二、基本情况")[0]
+    items = re.split(r"(?m)^(\d+)．", findings)[1:]
+    numbers, sentences = items[::2], items[1::2]
+    assert len(sentences) >= 4 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
+    assert all(re.search(r"\d", s.split("（见")[0]) for s in sentences)  # each has its number
+    assert all("（见" in s for s in sentences)  # and says where the evidence is
 
 
 def test_html_hides_the_code(report):
@@ -131,7 +232,7 @@ def test_both_pdf_engines_print_chinese_text(report, tmp_path, engine):
     pdf, used = html_to_pdf(result["files"]["html"], tmp_path / "r.pdf", engine=engine)
     text = pdf_text(pdf)
     assert used == engine
-    assert all(h in text for h in HEADINGS) and "第1页/共" in text
+    assert all(nfkc(h) in text for h in HEADINGS) and "第1页/共" in text
 
 
 def test_value_added_and_growth_sections_show_the_librarys_numbers(report):
@@ -151,7 +252,7 @@ def test_value_added_and_growth_sections_show_the_librarys_numbers(report):
     for row, unit in zip(classes.rows[1:], va.units.itertuples()):
         cells = [c.text for c in row.cells]
         assert cells[:3] == [unit.class_id, unit.subject, str(unit.n)]
-        assert cells[5] == f"{round(unit.estimate, 3):g}"
+        assert cells[5] == f"{unit.estimate:.2f}"
     sheets = pd.read_excel(result["files"]["xlsx"], sheet_name=None, engine="calamine")
     g = sheets["成长百分位-班级"]
     assert g["成长百分位中位数"].tolist() == growth.groups["median_sgp"].tolist()
@@ -181,12 +282,13 @@ def test_report_on_ordinary_classes_of_every_size(tmp_path):
     assert table.loc[(f"5-{ABSENT[0]}", ABSENT[1]), "n_sat"] == 0
     text = pdf_text(result["files"]["pdf"])
     for heading in HEADINGS:
-        assert heading in text, heading
+        assert nfkc(heading) in text, heading
     # the absent class: 应考 42, 实考 0, and a dash for every number that cannot exist
     assert f"5-{ABSENT[0]}{ABSENT[1]}420——" in text
     # the class of one pupil against the grade: no interval, no g, and why (text is NFKC)
-    # (a header row that wraps may be extracted between the row's first cells and the rest)
-    assert re.search(r"5-11\D{0,60}[\d.]+[\d.]+-?[\d.]+———人数太少,无法比较", text)
+    # (the appendix's tests: mean, difference from the grade, no interval, p or g; a header row
+    # that wraps may be extracted between the row's first cells and the rest)
+    assert re.search(r"5-11\D{0,60}[\d.]+-?[\d.]+———人数太少,无法比较", text)
     doc = docx.Document(result["files"]["docx"])
     cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
     assert "—" in cells and "nan" not in cells and "<NA>" not in cells
@@ -200,4 +302,25 @@ def test_report_on_a_grade_of_one_class(tmp_path):
                         teacher_file=files["teachers"], previous_file=files["previous"],
                         full_marks=FULL_MARKS, log=lambda _: None)
     text = pdf_text(result["files"]["pdf"])
-    assert "只有一个班,无需比较" in text and "五、教师" in text
+    assert "只有一个班,无需比较" in text and "六、教师" in text
+
+
+def test_the_meeting_chooses_what_the_report_stresses(report, tmp_path):
+    # 期末 (from the exam's name): the term's result first, and next term's targets to fill in
+    result, _ = report
+    final = html_text(result["files"]["html"])
+    assert "期末质量分析会" in final and "下学期质量目标" in final
+    # the same exam read at a 期中 meeting: 查漏补缺 first, no targets for next term
+    mid = run_report(None, out_dir=tmp_path, exam="2025-2026-1 期末", grade=5, meeting="期中",
+                     formats=("html",), log=lambda _: None)
+    text = html_text(mid["files"]["html"])
+    assert "期中质量分析会" in text and "下学期质量目标" not in text
+    assert "期中检测重在查漏补缺" in text and "下半学期的分层辅导" in text
+    first = text.split("一、主要结论")[1].split("二、基本情况")[0]
+    assert re.search(r"1．数学失分率在 40% 以上的小题有 \d+ 道", first)
+
+
+def test_a_meeting_other_than_midterm_or_final_stops_before_anything_runs(tmp_path):
+    with pytest.raises(ValueError, match="期中 或 期末"):
+        run_report(None, out_dir=tmp_path, meeting="年终", log=lambda _: None)
+    assert not list(tmp_path.iterdir())

@@ -53,8 +53,10 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     **parameters
         The notebook's parameters: ``exam``, ``grade``, ``roster_file``, ``teacher_file``,
         ``previous_file``, ``item_file``, ``subjects``, ``standard``, ``school``,
-        ``mask_names``, ``full_marks``. ``None`` is "not given" (exam and grade: as the sheet
-        says; see :mod:`qualitykit.report.parameters`).
+        ``mask_names``, ``full_marks``, ``meeting`` (``"期中"`` or ``"期末"``: the 质量分析会 the
+        report is for; by default from the exam's name, :func:`qualitykit.meeting_of`).
+        ``None`` is "not given" (exam and grade: as the sheet says; see
+        :mod:`qualitykit.report.parameters`).
 
     Returns
     -------
@@ -75,6 +77,10 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     Relative paths are taken from the current folder (the notebook runs in ``out_dir``).
     """
     check_formats(formats, ("html", "pdf", "docx"))
+    if parameters.get("meeting"):  # a wrong meeting stops before anything runs
+        from ..term.conclusions import meeting_of
+
+        meeting_of("", parameters["meeting"])
     # what is not given is "as the sheet says", not the notebook's sample-school defaults
     params = notebook_parameters({"score_file": score_file, **parameters}, files=FILES,
                                  defaults={"exam": "", "grade": 0})
@@ -86,7 +92,10 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图）……")
         executed = out / f"{term.title}.ipynb"
         params["output_dir"] = str(out) if "docx" in formats else ""
-        execute_notebook(_notebook_for(notebook, term, log), executed, params, out)
+        chosen = _notebook_for(notebook, term, log)
+        if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections
+            params.pop("meeting", None)
+        execute_notebook(chosen, executed, params, out)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")} \
         if "docx" in formats else {}
     engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log)

@@ -23,29 +23,43 @@ __all__ = ["write_outputs", "build_template", "build_level_template", "TEMPLATE"
 TEMPLATE = TEMPLATES / "质量分析报告模板.docx"
 #: The template of the 等级分析 (a sheet whose every subject is graded in levels).
 LEVEL_TEMPLATE = TEMPLATE.with_name("等级分析报告模板.docx")
-TABLES = {  # context key → (table key given to write_outputs, view, note when missing)
-    "basic_table": ("basic", "basic", "（无数据）"),
-    "summary_table": ("summary", "summary", "（无数据）"),
-    "all_pass_table": ("all_pass", "all_pass", "（无数据）"),
-    "bands_table": ("bands", None, "（无数据）"),
-    "omnibus_table": ("omnibus", "omnibus", "（无数据）"),
-    "classes_table": ("classes", "classes", "（无数据）"),
-    "change_table": ("change", "change", "未提供上次考试成绩，本节从略。"),
-    "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。"),
-    "counts_table": ("counts", "target_counts", "（无数据）"),
-    "paper_table": ("paper", "paper", "未提供小题分表，本节从略。"),
-    "items_table": ("items", "items", "未提供小题分表，本节从略。"),
-    "error_items_table": ("error_items", "error_items", "没有失分率 ≥ 40% 的题目。"),
-    "weak_table": ("weak", "knowledge_points", "没有共性弱项。"),
-    "va_models_table": ("va_models", "va_models", "未提供上次考试成绩，增值评价从略。"),
-    "value_added_table": ("value_added", "value_added", "未提供上次考试成绩，增值评价从略。"),
-    "growth_table": ("growth", "growth", "未提供上次考试成绩，成长百分位从略。"),
-    "teacher_va_table": ("teacher_va", "value_added", "需要教学编排表和上次考试成绩，本表从略。"),
-    "levels_table": ("levels", "levels", ""),
-    "level_basic_table": ("level_basic", "level_basic", "（无数据）"),
-    "level_omnibus_table": ("level_omnibus", "level_omnibus", "（无数据）"),
-    "level_classes_table": ("level_classes", "level_classes", "（无数据）"),
-    "level_change_table": ("level_change", "level_change", "未提供上次考试成绩，本节从略。"),
+#: context key → (table key given to write_outputs, view, note when missing, caption, the table
+#: key whose absence silences the note). A note or caption may be a key of
+#: :data:`qualitykit.report.display.CAPTIONS` (it names lines of the standard in use). A caption is the context key ``<key>_caption``: empty
+#: when the table is, so that a section without data says so once and claims nothing more.
+TABLES = {
+    "basic_table": ("basic", "basic", "（无数据）", "各科总体情况（全年级）", None),
+    "summary_table": ("summary", "summary", "（无数据）", "", None),
+    "all_pass_table": ("all_pass", "all_pass", "（无数据）", "全科合格率（参加的每一科都及格的学生占比）",
+                       None),
+    "bands_table": ("bands", None, "（无数据）", "", None),
+    "classes_table": ("classes", "classes", "（无数据）", "各班与年级平均分（区间已按班级数校正）", None),
+    "change_table": ("change", "change", "未提供上次考试成绩，本节从略。", "", None),
+    "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。", "", None),
+    "counts_table": ("counts", "target_counts", "（无数据）", "各班名单人数", None),
+    "paper_table": ("paper", "paper", "未提供本次考试的小题分，本节从略。", "试卷整体情况", None),
+    "error_items_table": ("error_items", "error_items", "no_error_items", "error_items", "items"),
+    "weak_table": ("weak", "knowledge_points", "no_weak", "weak", "items"),
+    "levels_table": ("levels", "levels", "", "（五）等级科目：各等级的人数与占比（不排名次）", None),
+    "next_targets_table": ("next_targets", "next_targets", "", "下学期质量目标（本次三率与目标）", None),
+    # 附录：方法与术语
+    "glossary_table": ("glossary", "glossary", "", "（一）指标与术语", None),
+    "methods_table": ("methods", "glossary", "", "（二）统计方法与读法", None),
+    "omnibus_table": ("omnibus", "omnibus", "", "（三）各班之间是否有差异", None),
+    "class_tests_table": ("classes", "class_tests", "", "各班与年级：检验与效应量", None),
+    "ranks_table": ("summary", "ranks", "", "各班综合分名次（均分与之无明显差别的班级列在右栏："
+                    "它们之间的先后不说明高下）", None),
+    "teacher_ranks_table": ("teachers", "teacher_ranks", "", "各位教师综合分名次（均分与之无明显"
+                            "差别的教师列在右栏：他们之间的先后不说明高下）", None),
+    "va_models_table": ("va_models", "va_models", "", "（四）增值评价：模型与解读", None),
+    "value_added_table": ("value_added", "value_added", "", "各班增值（95% 置信区间）", None),
+    "teacher_va_table": ("teacher_va", "value_added", "", "各位教师所教学生的增值", None),
+    "growth_table": ("growth", "growth", "", "各班成长百分位中位数（50 为一般成长）", None),
+    "items_table": ("items", "items", "", "（五）各题难度与区分度", None),
+    "level_basic_table": ("level_basic", "level_basic", "（无数据）", "", None),
+    "level_omnibus_table": ("level_omnibus", "level_omnibus", "（无数据）", "", None),
+    "level_classes_table": ("level_classes", "level_classes", "（无数据）", "", None),
+    "level_change_table": ("level_change", "level_change", "未提供上次考试成绩，本节从略。", "", None),
 }
 CHARTS = ("rates", "means", "bands", "distributions", "teachers", "items", "knowledge",
           "value_added", "levels")
@@ -101,7 +115,7 @@ def _new_document():
     doc.add_paragraph("{{ title }}", style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph("学校：{{ school }}　　年级：{{ grade }}　　考试：{{ exam }}　　"
                       "分析日期：{{ date }}")
-    doc.add_paragraph("成绩来源：{{ source }}　　评价标准：{{ standard }}")
+    doc.add_paragraph("{{ meeting }}评价标准：{{ standard }}")
     return doc
 
 
@@ -113,6 +127,16 @@ def _bullets(name: str) -> tuple:
     return (f"{{%p for item in {name} %}}", ("List Bullet", "{{ item }}"), "{%p endfor %}")
 
 
+def _lines(name: str) -> tuple:
+    """A docxtpl loop writing each item of the list ``name`` as a paragraph (already numbered)."""
+    return (f"{{%p for item in {name} %}}", "{{ item }}", "{%p endfor %}")
+
+
+def _table(name: str) -> tuple:
+    """A table of :data:`TABLES` with its caption above it."""
+    return (f"{{{{ {name}_caption }}}}", f"{{{{p {name}_table }}}}")
+
+
 def _closing(problems: str, measures: str) -> tuple:
     """存在问题 and 改进措施: the evidence as editable bullets, then room for the 教研组."""
     return ((_H1, problems), *_bullets("problems"), "（在此补充：命题、教学、管理等方面的问题）",
@@ -122,26 +146,27 @@ def _closing(problems: str, measures: str) -> tuple:
 #: The default template below its title block, top to bottom: a string is a paragraph (a
 #: docxtpl tag or a caption), ``(style, text)`` a paragraph in that style (headings).
 TERM_LAYOUT = (
-    (_H1, "一、基本情况"), "{{ basic_text }}", "{{p basic_table }}",
-    (_H1, "二、成绩分析"),
-    (_H2, "（一）三率一分（班级 × 科目）"), "{{p summary_table }}", "{{ chart_rates }}",
-    "全科合格率：", "{{p all_pass_table }}",
-    (_H2, "（二）分数段"), "{{p bands_table }}", "{{ chart_bands }}",
+    (_H1, "一、主要结论"), *_lines("conclusions"),
+    (_H1, "二、基本情况"), "{{ basic_text }}", *_table("basic"),
+    (_H1, "三、成绩分析"),
+    (_H2, "（一）三率一分（班级 × 科目）"), *_table("summary"), "{{ chart_rates }}",
+    *_table("all_pass"),
+    (_H2, "（二）分数段"), *_table("bands"), "{{ chart_bands }}",
     (_H2, "（三）成绩分布"), "{{ chart_distributions }}",
-    (_H2, "（四）班级比较"), "{{p omnibus_table }}", "{{p classes_table }}", "{{ chart_means }}",
-    "{{ levels_caption }}", "{{p levels_table }}", "{{ chart_levels }}",
-    (_H1, "三、试卷分析"), "{{p paper_table }}", "{{p items_table }}", "{{ chart_items }}",
-    "失分率 ≥ 40% 的题目（讲评重点）：", "{{p error_items_table }}", "{{ chart_knowledge }}",
-    "共性弱项：", "{{p weak_table }}",
-    (_H1, "四、与上次考试对比"), "{{p change_table }}",
-    (_H2, "增值评价与成长百分位（以上次考试为入口）"), "{{p va_models_table }}",
-    "{{p value_added_table }}", "{{ chart_value_added }}",
-    "各班成长百分位中位数（50 为一般成长）：", "{{p growth_table }}",
-    (_H1, "五、教师"), "{{p teacher_table }}", "{{ chart_teachers }}",
-    "各位教师所教学生的增值：", "{{p teacher_va_table }}",
-    (_H1, "六、培优补差"), "{{p counts_table }}",
-    *_closing("七、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
-              "八、改进措施（请教研组讨论后填写）"),
+    (_H2, "（四）班级比较"), "{{ omnibus_text }}", *_table("classes"), "{{ chart_means }}",
+    *_table("levels"), "{{ chart_levels }}",
+    (_H1, "四、试卷分析"), "{{ paper_note }}", *_table("paper"), *_table("error_items"),
+    "{{ chart_knowledge }}", *_table("weak"),
+    (_H1, "五、与上次考试对比"), "{{ change_note }}", *_table("change"),
+    (_H1, "六、教师"), *_table("teacher"), "{{ chart_teachers }}",
+    (_H1, "七、培优补差"), "{{ lists_note }}", *_table("counts"),
+    *_closing("八、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
+              "九、改进措施（请教研组讨论后填写）"),
+    "{{ measures_note }}", *_table("next_targets"),
+    (_H1, "附录：方法与术语"), *_table("glossary"), *_table("methods"), *_table("omnibus"),
+    *_table("class_tests"), *_table("ranks"), *_table("teacher_ranks"), *_table("va_models"),
+    *_table("value_added"), "{{ chart_value_added }}", *_table("teacher_va"), *_table("growth"),
+    *_table("items"), "{{ chart_items }}",
 )
 #: The 等级分析 template (grades graded in levels only, 一、二年级), as :data:`TERM_LAYOUT`.
 LEVEL_LAYOUT = (
@@ -184,27 +209,11 @@ def _subdoc_table(tpl, table: pd.DataFrame | None, note: str):
     return table_subdoc(tpl, table, note)
 
 
-def _measures(counts: pd.DataFrame | None) -> list[str]:
-    """改进措施 prompts with the 培优补差 numbers (:func:`qualitykit.target_counts`)."""
-    if counts is None or counts.empty:
-        return ["优生拓展：", "中等生巩固：", "学困生补基础："]
-    total = counts.groupby("subject", sort=False).sum(numeric_only=True)
-
-    def per_subject(column: str, word: str) -> str:
-        return "；".join(f"{s} {word} {int(r[column])} 人" for s, r in total.iterrows())
-
-    low = per_subject("n_support", "补差")
-    if "n_support_entered" in total:
-        low += f"；其中本次新进入补差名单 {int(total['n_support_entered'].sum())} 人次"
-    return [f"优生拓展（{per_subject('n_enrichment', '培优')}）：",
-            f"中等生巩固（{per_subject('n_borderline', '临界')}）：",
-            f"学困生补基础（{low}）："]
-
-
 def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFrame],
                   figures: dict | None = None, findings: pd.DataFrame | None = None,
                   basic_text=None, template: str | Path | None = None,
-                  measures: list[str] | None = None) -> dict[str, Path]:
+                  measures: list[str] | None = None, conclusions: pd.DataFrame | None = None,
+                  meeting: str = "") -> dict[str, Path]:
     """Write the Word report and the workbook of all tables into ``output_dir``.
 
     Parameters
@@ -235,6 +244,10 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     measures : list of str, optional
         The 改进措施 prompts (default: from the 培优补差 ``counts``;
         :func:`qualitykit.level_measures` for levels).
+    conclusions : DataFrame, optional
+        :func:`qualitykit.conclusions`: 一、主要结论, numbered, with where the evidence is.
+    meeting : {"期中", "期末", ""}
+        The meeting the report is for (its notes; 期末 adds next term's targets).
 
     Returns
     -------
@@ -251,8 +264,10 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     tpl = DocxTemplate(str(_template_path(template)))
+    shown = {**tables, **_appendix_tables(term, tables, meeting)}
     context = {**_text_context(term, tables, findings, basic_text, measures),
-               **_table_context(tpl, tables), **_chart_context(tpl, figures or {})}
+               **_meeting_context(conclusions, tables, meeting),
+               **_table_context(tpl, shown, term.standard), **_chart_context(tpl, figures or {})}
     tpl.render(context, autoescape=True)
     docx_path = out / f"{term.title}.docx"
     tpl.save(docx_path)
@@ -272,25 +287,67 @@ def _template_path(template: str | Path | None) -> Path:
 def _text_context(term, tables: dict, findings: pd.DataFrame | None, basic_text,
                   measures: list[str] | None) -> dict:
     """The title block, 基本情况, and the editable lists of 存在问题 and 改进措施."""
+    from ..term.load import exam_title
+    from .display import measure_prompts
+    from .glossary import standard_text
+
     return {
-        "title": term.title, "school": term.school, "grade": term.grade_name, "exam": term.exam,
-        "date": term.date, "source": term.source,
-        "standard": f"{term.standard.name}（{term.standard.source}）",
+        "title": term.title, "school": term.school, "grade": term.grade_name,
+        "exam": exam_title(term.exam), "date": term.date,
+        "standard": standard_text(term.standard, term.grade),
         "basic_text": getattr(basic_text, "note", basic_text or ""),
         "problems": list(findings["evidence"]) if findings is not None and len(findings) else
         ["（数据未显示明显问题）"],
-        "measures": measures if measures is not None else _measures(tables.get("counts")),
-        "levels_caption": "" if tables.get("levels") is None or tables["levels"].empty else
-        "（五）等级科目（只记等级、没有分数的科目）：",
+        "measures": measures if measures is not None else measure_prompts(tables.get("counts")),
     }
 
 
-def _table_context(tpl, tables: dict) -> dict:
-    """Each table of :data:`TABLES` as a Word table in its view, or the section's note."""
+def _meeting_context(conclusions: pd.DataFrame | None, tables: dict, meeting: str) -> dict:
+    """一、主要结论, the meeting's notes on its sections, and the plain reading of the class
+    comparison."""
+    from .display import MEETING_NOTES, conclusion_lines, omnibus_text
+
+    notes = {f"{section}_note": MEETING_NOTES.get((meeting, section), "")
+             for section in ("paper", "lists", "measures")}
+    change = tables.get("change")
+    notes["change_note"] = "" if change is None or change.empty else \
+        "同一批学生按现在的班级计算；不同试卷的原始分不宜直接相减，变化看超均率和增值。"
+    return {"conclusions": conclusion_lines(conclusions) or ["（见以下各节）"],
+            "meeting": f"质量分析会：{meeting}　　" if meeting else "",
+            "omnibus_text": omnibus_text(tables.get("omnibus")).note, **notes}
+
+
+def _appendix_tables(term, tables: dict, meeting: str) -> dict:
+    """The tables the Word report shows beside the computed ones: the glossary and methods of
+    the appendix, (期末) next term's targets, and the classes against the grade read plainly."""
+    from ..term.readings import against_grade
+    from .display import target_table
+    from .glossary import glossary, methods
+
+    shown = {"glossary": glossary(term.standard, term.grade), "methods": methods(),
+             "next_targets": target_table(tables.get("basic"), meeting)}
+    classes = tables.get("classes")
+    if classes is not None and not classes.empty and "vs_grade" not in classes:
+        shown["classes"] = against_grade(classes, classes)  # the body's plain reading
+    return shown
+
+
+def _table_context(tpl, tables: dict, standard=None) -> dict:
+    """Each table of :data:`TABLES` as a Word table in its view with its caption, or the
+    section's note (nothing when the data it depends on is missing); the lines a caption or
+    note names are those of ``standard``."""
+    from .display import caption as filled
     from .display import show
 
-    return {name: _subdoc_table(tpl, show(tables.get(key), view).table, note)
-            for name, (key, view, note) in TABLES.items()}
+    context = {}
+    for name, (key, view, note, caption, requires) in TABLES.items():
+        table = show(tables.get(key), view).table
+        needed = requires is None or (tables.get(requires) is not None
+                                      and not tables[requires].empty)
+        context[name] = _subdoc_table(tpl, table, filled(note, standard) if needed else "")
+        context[name.removesuffix("_table") + "_caption"] = \
+            filled(caption, standard) if table is not None else ""
+    return context
 
 
 def _chart_context(tpl, figures: dict) -> dict:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..standard import Standard, get_standard
 
-__all__ = ["findings", "percent"]
+__all__ = ["findings", "percent", "line_percent"]
 
 COLUMNS = ["topic", "subject", "class_id", "value", "evidence"]
 
@@ -24,6 +24,15 @@ def percent(x: float) -> str:
     '12.3%'
     """
     return f"{100 * x:.1f}%"
+
+
+def line_percent(share: float) -> str:
+    """A line of the standard as a sentence says it (a line is not a measured rate).
+
+    >>> line_percent(0.85), line_percent(0.875)
+    ('85%', '87.5%')
+    """
+    return f"{100 * share:g}%"
 
 
 def findings(by_class: pd.DataFrame, by_subject: pd.DataFrame, *, comparison=None,
@@ -79,7 +88,7 @@ def _subject_findings(subject: str, part: pd.DataFrame, g: pd.Series, std: Stand
     if g["pass_rate"] < std.double_high_subject:
         rows.append(("合格率", subject, "", g["pass_rate"],
                      f"{subject}年级合格率 {percent(g['pass_rate'])}，低于双高普九要求的 "
-                     f"{percent(std.double_high_subject)}；不及格 {int(g['n_sat'] - g['n_pass'])} 人。"))
+                     f"{line_percent(std.double_high_subject)}；不及格 {int(g['n_sat'] - g['n_pass'])} 人。"))
     weakest = part.loc[part["excellent_rate"].idxmin()]
     if weakest["excellent_rate"] < g["excellent_rate"] - 0.10:
         rows.append(("优秀率", subject, weakest["class_id"], weakest["excellent_rate"],
