@@ -426,3 +426,18 @@ def test_a_real_schools_pack_has_one_page_per_class_and_teacher(tmp_path):
     first, second = sorted(per_teacher[two], key=lambda c: int(c.split("-")[1]))
     assert f"任教:语文{first}、{second}" in text
     assert f"语文所教合计{len(pupils)}{pupils['score'].mean():.1f}" in text
+
+
+def test_movers_note_explains_a_percentile_change_against_the_z_change(data):
+    # the sample's 5-1 movers: Z and 百分等级 change the same way, no extra sentence
+    rows = data.movers[data.movers["class_id"] == "5-1"]
+    assert (rows["z_change"] * rows["pct_change"] > 0).all()
+    assert "方向相反" not in class_pages(data)[0].blocks[4].note
+    # a pupil whose Z rose while his 百分等级 fell (as on a real school after a 期中 with many
+    # low scores): the page says why the two columns disagree
+    flipped = data.movers.copy()
+    first = flipped.index[flipped["class_id"] == "5-1"][0]
+    flipped.loc[first, "pct_change"] = -abs(flipped.loc[first, "pct_change"])
+    page = class_pages(dataclasses.replace(data, movers=flipped))[0]
+    assert "方向相反" in page.blocks[4].note
+    assert page.blocks[4].table[qk.label("pct_change")].iloc[0].startswith("-")
