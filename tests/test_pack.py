@@ -3,6 +3,7 @@ teacher, a bookmark for each, the numbers of the library on the page, names mask
 the same pages in Word."""
 
 import dataclasses
+import os
 import re
 import shutil
 import subprocess
@@ -262,13 +263,28 @@ def test_word_file_has_the_same_pages_with_repeated_headers_and_fitting_columns(
 def test_word_file_keeps_one_page_per_class_and_teacher_in_libreoffice(pack, tmp_path):
     from pypdf import PdfReader
 
+    from qualitykit.report.fonts import cjk_font
+
     files, pages, _ = pack
     profile = (tmp_path / "profile").as_uri()
+    # a machine without a Chinese system font shows boxes of another width than 宋体's: give
+    # LibreOffice the kit's own font (as Word on a teacher's machine has 宋体)
+    fonts = tmp_path / "fonts.conf"
+    fonts.write_text("<?xml version='1.0'?><!DOCTYPE fontconfig SYSTEM 'fonts.dtd'><fontconfig>"
+                     "<include ignore_missing='yes'>/etc/fonts/fonts.conf</include>"
+                     f"<dir>{cjk_font()[1].parent}</dir><cachedir>{tmp_path / 'cache'}</cachedir>"
+                     "</fontconfig>", encoding="utf-8")
     subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(files["docx"])],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True,
+                   env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
     (converted,) = tmp_path.glob("*.pdf")
     assert len(PdfReader(converted).pages) == len(pages)
+    assert "班级质量分析单:五年级1班" in page_text(converted, 1)
+    # the Chinese glyphs are drawn in the Chinese font, not as boxes of a Latin one
+    used = subprocess.run(["pdffonts", str(converted)], check=True, capture_output=True,
+                          text=True).stdout
+    assert cjk_font()[1].stem.split("-")[0] in used, used
 
 
 def test_bookmarks_fall_back_to_one_page_each_when_the_engine_made_none(pack, tmp_path):
