@@ -457,3 +457,31 @@ def test_movers_note_explains_a_percentile_change_against_the_z_change(data):
     page = class_pages(dataclasses.replace(data, movers=flipped))[0]
     assert "方向相反" in page.blocks[4].note
     assert page.blocks[4].table[qk.label("pct_change")].iloc[0].startswith("-")
+
+
+def test_when_the_report_fails_the_pack_is_finished_and_the_reports_error_told(monkeypatch,
+                                                                             tmp_path, capsys):
+    import threading
+
+    from qualitykit.cli import main
+    from qualitykit.report import pack as pack_module
+    from qualitykit.report import term_report
+
+    started, finished = threading.Event(), threading.Event()
+
+    def slow_pack(score_file, *, log, **options):  # still at work when the report fails
+        started.set()
+        finished.wait(0.5)
+        finished.set()
+        raise ValueError("这条不该出现")
+
+    def failing_report(score_file, **options):
+        started.wait()
+        raise ValueError("成绩表有误")
+
+    monkeypatch.setattr(pack_module, "run_pack", slow_pack)
+    monkeypatch.setattr(term_report, "run_report", failing_report)
+    assert main(["report", "--out", str(tmp_path)]) == 2
+    assert finished.is_set()  # main waited for the pack before it returned
+    err = capsys.readouterr().err
+    assert "成绩表有误" in err and "不该出现" not in err and "Traceback" not in err

@@ -584,10 +584,14 @@ class PackJob:
         except BaseException as exc:  # handed to the caller by wait()
             self._error = exc
 
-    def wait(self) -> dict[str, Path]:
-        """Wait for the pack; its files, or the error it stopped with, raised here."""
+    def wait(self, *, quiet: bool = False) -> dict[str, Path]:
+        """Wait for the pack; its files, or the error it stopped with, raised here (with
+        ``quiet``: no error, no files — for when the report itself has failed and its error
+        is the one to tell, once the pack has closed its files)."""
         self._thread.join()
         if self._error is not None:
+            if quiet:
+                return {}
             raise self._error
         return self._files
 
