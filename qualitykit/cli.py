@@ -190,8 +190,13 @@ def cmd_report(args) -> int:
         "item_file": args.item_file}
     pack = start_pack(args.file, out_dir=args.out, formats=args.formats,
                       pdf_engine=args.pdf_engine, **parameters)
-    result = run_report(args.file, out_dir=args.out, formats=args.formats,
-                        pdf_engine=args.pdf_engine, meeting=args.meeting, **parameters)
+    try:
+        result = run_report(args.file, out_dir=args.out, formats=args.formats,
+                            pdf_engine=args.pdf_engine, meeting=args.meeting,
+                            **parameters)
+    except Exception:
+        pack.wait(quiet=True)  # no half-written pack left behind; the report's error is told
+        raise
     _print_report_result(result)
     _print_pack(pack)
     return 0
@@ -288,7 +293,11 @@ def cmd_demo(args) -> int:
     print(f"示例学校：{path.relative_to(path.parents[3])}（{args.exam}，{args.grade} 年级）")
     check_scores(path).to_excel(out / "导入报告.xlsx")
     pack = start_pack(None, out_dir=out, exam=args.exam, grade=args.grade)
-    result = run_report(None, out_dir=out, exam=args.exam, grade=args.grade)
+    try:
+        result = run_report(None, out_dir=out, exam=args.exam, grade=args.grade)
+    except Exception:
+        pack.wait(quiet=True)
+        raise
     result["files"]["导入报告"] = out / "导入报告.xlsx"
     _print_report_result(result)
     _print_pack(pack)

@@ -119,8 +119,10 @@ def test_report_from_the_teachers_folder_with_relative_paths(school):
                     "学生信息表.xlsx", "--out", "报告/", "--formats", "pdf"], cwd=school)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    (pdf,) = (school / "报告").glob("*.pdf")
+    (pdf,) = (school / "报告").glob("*教学质量分析.pdf")
     assert pdf.stat().st_size > 10_000 and not list((school / "报告").glob("*.ipynb"))
+    (pack,) = (school / "报告").glob("*班级与教师质量分析.pdf")  # beside it, PDF only as asked
+    assert pack.stat().st_size > 10_000 and not list((school / "报告").glob("*.docx"))
 
 
 def test_growth_from_the_teachers_folder_with_relative_paths(school):

@@ -3,6 +3,7 @@ teacher, a bookmark for each, the numbers of the library on the page, names mask
 the same pages in Word."""
 
 import dataclasses
+import os
 import re
 import shutil
 import subprocess
@@ -262,13 +263,28 @@ def test_word_file_has_the_same_pages_with_repeated_headers_and_fitting_columns(
 def test_word_file_keeps_one_page_per_class_and_teacher_in_libreoffice(pack, tmp_path):
     from pypdf import PdfReader
 
+    from qualitykit.report.fonts import cjk_font
+
     files, pages, _ = pack
     profile = (tmp_path / "profile").as_uri()
+    # a machine without a Chinese system font shows boxes of another width than 宋体's: give
+    # LibreOffice the kit's own font (as Word on a teacher's machine has 宋体)
+    fonts = tmp_path / "fonts.conf"
+    fonts.write_text("<?xml version='1.0'?><!DOCTYPE fontconfig SYSTEM 'fonts.dtd'><fontconfig>"
+                     "<include ignore_missing='yes'>/etc/fonts/fonts.conf</include>"
+                     f"<dir>{cjk_font()[1].parent}</dir><cachedir>{tmp_path / 'cache'}</cachedir>"
+                     "</fontconfig>", encoding="utf-8")
     subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(files["docx"])],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True,
+                   env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
     (converted,) = tmp_path.glob("*.pdf")
     assert len(PdfReader(converted).pages) == len(pages)
+    assert "班级质量分析单:五年级1班" in page_text(converted, 1)
+    # the Chinese glyphs are drawn in the Chinese font, not as boxes of a Latin one
+    used = subprocess.run(["pdffonts", str(converted)], check=True, capture_output=True,
+                          text=True).stdout
+    assert cjk_font()[1].stem.split("-")[0] in used, used
 
 
 def test_bookmarks_fall_back_to_one_page_each_when_the_engine_made_none(pack, tmp_path):
@@ -426,3 +442,46 @@ def test_a_real_schools_pack_has_one_page_per_class_and_teacher(tmp_path):
     first, second = sorted(per_teacher[two], key=lambda c: int(c.split("-")[1]))
     assert f"任教:语文{first}、{second}" in text
     assert f"语文所教合计{len(pupils)}{pupils['score'].mean():.1f}" in text
+
+
+def test_movers_note_explains_a_percentile_change_against_the_z_change(data):
+    # the sample's 5-1 movers: Z and 百分等级 change the same way, no extra sentence
+    rows = data.movers[data.movers["class_id"] == "5-1"]
+    assert (rows["z_change"] * rows["pct_change"] > 0).all()
+    assert "方向相反" not in class_pages(data)[0].blocks[4].note
+    # a pupil whose Z rose while his 百分等级 fell (as on a real school after a 期中 with many
+    # low scores): the page says why the two columns disagree
+    flipped = data.movers.copy()
+    first = flipped.index[flipped["class_id"] == "5-1"][0]
+    flipped.loc[first, "pct_change"] = -abs(flipped.loc[first, "pct_change"])
+    page = class_pages(dataclasses.replace(data, movers=flipped))[0]
+    assert "方向相反" in page.blocks[4].note
+    assert page.blocks[4].table[qk.label("pct_change")].iloc[0].startswith("-")
+
+
+def test_when_the_report_fails_the_pack_is_finished_and_the_reports_error_told(monkeypatch,
+                                                                             tmp_path, capsys):
+    import threading
+
+    from qualitykit.cli import main
+    from qualitykit.report import pack as pack_module
+    from qualitykit.report import term_report
+
+    started, finished = threading.Event(), threading.Event()
+
+    def slow_pack(score_file, *, log, **options):  # still at work when the report fails
+        started.set()
+        finished.wait(0.5)
+        finished.set()
+        raise ValueError("这条不该出现")
+
+    def failing_report(score_file, **options):
+        started.wait()
+        raise ValueError("成绩表有误")
+
+    monkeypatch.setattr(pack_module, "run_pack", slow_pack)
+    monkeypatch.setattr(term_report, "run_report", failing_report)
+    assert main(["report", "--out", str(tmp_path)]) == 2
+    assert finished.is_set()  # main waited for the pack before it returned
+    err = capsys.readouterr().err
+    assert "成绩表有误" in err and "不该出现" not in err and "Traceback" not in err

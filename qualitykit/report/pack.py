@@ -353,9 +353,12 @@ def _movers_block(data: PackData, cls: str, mask: bool) -> Block:
         "n_subjects": [_count(n) for n in rows["n_subjects"]],
         "z_change": [_signed(x, 2) for x in rows["z_change"]],
         "pct_change": [_signed(x) for x in rows["pct_change"]]})
-    return Block(heading, table,
-                 "按两次考试都参加的各科 Z 分数（在年级中的位置）变化的平均；个人的变化含偶然波动，"
-                 "宜结合平时表现看，用于谈心和学习进步奖的提名。")
+    note = ("按两次考试都参加的各科 Z 分数（在年级中的位置）变化的平均；个人的变化含偶然波动，"
+            "宜结合平时表现看，用于谈心和学习进步奖的提名。")
+    if (rows["z_change"] * rows["pct_change"] < 0).any():
+        note += ("百分等级按名次算，两次考试分数分布的形状不同时（如上次低分很多），"
+                 "它的变化可能与 Z 分数变化方向相反。")
+    return Block(heading, table, note)
 
 
 # --- the teacher page -------------------------------------------------------------------------
@@ -581,10 +584,14 @@ class PackJob:
         except BaseException as exc:  # handed to the caller by wait()
             self._error = exc
 
-    def wait(self) -> dict[str, Path]:
-        """Wait for the pack; its files, or the error it stopped with, raised here."""
+    def wait(self, *, quiet: bool = False) -> dict[str, Path]:
+        """Wait for the pack; its files, or the error it stopped with, raised here (with
+        ``quiet``: no error, no files — for when the report itself has failed and its error
+        is the one to tell, once the pack has closed its files)."""
         self._thread.join()
         if self._error is not None:
+            if quiet:
+                return {}
             raise self._error
         return self._files
 
