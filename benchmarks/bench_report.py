@@ -4,7 +4,8 @@ Each run is a fresh process, as a teacher runs the command. For every step the r
 itself (import: read and check the files; execute: the notebook, kernel start included;
 export_html; export_pdf) it prints the wall time and the CPU time of the process and of the
 children it waited for (the Jupyter kernel, the browser), so that a busy machine shows up as
-wall ≫ CPU. The baseline in the same run is a bare papermill execution of a one-cell notebook,
+wall ≫ CPU (Chromium's renderers are children of its zygote, which the command never waits
+for: about 3.4 s of Chromium's CPU on the sample school is not in the figure). The baseline in the same run is a bare papermill execution of a one-cell notebook,
 also in a fresh process: the fixed cost of starting Python, papermill and a kernel that every
 notebook run pays. Prints the best and the spread of the runs.
 Target (issue 15): ≤ 10 s wall on a 2-core machine, with Chromium.
