@@ -400,10 +400,11 @@ def test_the_report_command_writes_the_pack_beside_the_report(monkeypatch, tmp_p
     out = capsys.readouterr().out
     assert calls["pack"]["mask_names"] is True and calls["pack"]["formats"] == ("pdf",)
     assert calls["pack"]["out_dir"] == calls["report"]["out_dir"] == str(tmp_path)
+    # the same data for both; only the report has a meeting (期中/期末 change what it stresses)
     assert {k: v for k, v in calls["pack"].items() if k not in ("out_dir", "formats",
                                                                   "pdf_engine")} == \
         {k: v for k, v in calls["report"].items() if k not in ("out_dir", "formats",
-                                                                "pdf_engine")}
+                                                                "pdf_engine", "meeting")}
     assert "班级质量分析单 4 页" in out and str(tmp_path / "p.pdf") in out
 
 
