@@ -38,6 +38,8 @@ _PUBLIC = {
     **dict.fromkeys(('Tracking', 'update_tracking',), "lists.tracking"),
     **dict.fromkeys(('band_table', 'basic_text', 'level_text', 'show', 'text', 'title_block', 'VIEWS',), "report.display"),
     **dict.fromkeys(('cjk_font', 'set_theme',), "report.fonts"),
+    **dict.fromkeys(('Console',), "report.console"),
+    **dict.fromkeys(('check_parameters', 'ParameterError',), "report.notebook_run"),
     **dict.fromkeys(('plot_class_means', 'plot_distributions', 'plot_items', 'plot_knowledge_points', 'plot_levels', 'plot_rates', 'plot_score_bands', 'plot_teachers',), "report.plots"),
     **dict.fromkeys(('plot_cohorts', 'plot_growth', 'plot_trend', 'plot_value_added',), "report.plots_growth"),
     **dict.fromkeys(('write_growth', 'write_paper', 'write_targets',), "report.workbooks"),
@@ -107,6 +109,8 @@ __all__ = [
     "plot_teachers", "plot_knowledge_points", "plot_items", "plot_value_added", "plot_growth",
     "plot_trend", "plot_cohorts", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
     "title_block", "basic_text", "write_outputs", "plot_levels", "level_text",
+    # in Jupyter: the console, and the check that opens every notebook
+    "Console", "check_parameters", "ParameterError",
     # sample data and vocabulary
     "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",
     "canonical_subject", "SUBJECTS", "unit_keys", "SCORE_COLUMNS", "ROSTER_COLUMNS",

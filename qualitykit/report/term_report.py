@@ -30,7 +30,8 @@ LOAD_TERM = ("score_file", "exam", "grade", "roster_file", "teacher_file", "prev
 def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "output/report",
                formats: tuple[str, ...] = ("html", "pdf", "docx"),
                notebook: str | Path | None = None, pdf_engine: str | None = None,
-               log: Callable[[str], None] = print, **parameters) -> dict:
+               log: Callable[[str], None] = print,
+               progress: Callable[[int, int], None] | None = None, **parameters) -> dict:
     """Run the term analysis on a score file and write the reports.
 
     Parameters
@@ -50,11 +51,14 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         See :func:`~qualitykit.report.html_to_pdf`.
     log : callable
         Called with each step's line of text as the run goes on (default: ``print``).
+    progress : callable, optional
+        ``progress(done, total)`` as each cell of the notebook starts (a progress bar).
     **parameters
         The notebook's parameters: ``exam``, ``grade``, ``roster_file``, ``teacher_file``,
         ``previous_file``, ``item_file``, ``subjects``, ``standard``, ``school``,
-        ``mask_names``, ``full_marks``. ``None`` is "not given" (exam and grade: as the sheet
-        says; see :mod:`qualitykit.report.parameters`).
+        ``mask_names``, ``full_marks``. ``None`` is "not given" (exam, grade, school and
+        subjects: as the sheet says; see :mod:`qualitykit.report.parameters`). The notebook's
+        own ``export`` is off: this function exports it.
 
     Returns
     -------
@@ -75,9 +79,9 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     Relative paths are taken from the current folder (the notebook runs in ``out_dir``).
     """
     check_formats(formats, ("html", "pdf", "docx"))
-    # what is not given is "as the sheet says", not the notebook's sample-school defaults
+    # the notebook must not export itself: the steps below do (see report.notebook_run)
     params = notebook_parameters({"score_file": score_file, **parameters}, files=FILES,
-                                 defaults={"exam": "", "grade": 0})
+                                 defaults={"export": False})
     out = make_output_folder(out_dir)
     timings: dict[str, float] = {}
     with timed(timings, "import"):
@@ -86,7 +90,7 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图）……")
         executed = out / f"{term.title}.ipynb"
         params["output_dir"] = str(out) if "docx" in formats else ""
-        execute_notebook(_notebook_for(notebook, term, log), executed, params, out)
+        execute_notebook(_notebook_for(notebook, term, log), executed, params, out, progress)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")} \
         if "docx" in formats else {}
     engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log)
