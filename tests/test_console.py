@@ -49,6 +49,8 @@ def test_files_of_the_folder_are_offered_and_the_import_report_appears_at_once(t
     assert "导入报告" in shown and "✔ 可以分析" in shown and "171 名学生" in shown
     assert "成绩汇总" in shown and "名次类列" in shown  # the notes: sheet, what was set aside
     assert console.exam.value == "2025-2026-1 期末" and console.grade.label == "按成绩表（5）"
+    # one school: its choice is hidden, and only it (the exam name stays on the form)
+    assert console.school.layout.display == "none" and console.exam.layout.display is None
     assert console.subjects.value == ("语文", "数学", "英语", "科学")
     # nothing changed from the sheet: the jobs are told nothing but the file
     assert console.choices() == Choices(score_file=str(SAMPLE_DATA / SAMPLE["score_file"]))

@@ -152,6 +152,8 @@ def test_a_teacher_makes_the_report_from_the_console(lab, page):
     page.locator(".qk-import .qk-ok").wait_for()
     imported = page.locator(".qk-import").inner_text()
     assert "导入报告" in imported and "可以分析" in imported and "171 名学生" in imported
+    exam = page.locator(".widget-text", has=page.locator("label", has_text="考试名称"))
+    assert exam.is_visible() and exam.locator("input").input_value() == "2025-2026-1 期末"
     page.screenshot(path=SHOTS / "2-导入报告.png", full_page=True)
 
     page.locator("button", has_text="质量分析报告").click()

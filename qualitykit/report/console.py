@@ -221,17 +221,19 @@ class Console:
 
     # ② options -------------------------------------------------------------------------
     def _build_options(self, widgets) -> None:
-        wide = widgets.Layout(width="60%")
-        self.exam = widgets.Text(description="考试名称", style=_WIDE, layout=wide,
+        def wide():  # one Layout per widget: hiding the school must not hide the exam name
+            return widgets.Layout(width="60%")
+
+        self.exam = widgets.Text(description="考试名称", style=_WIDE, layout=wide(),
                                  placeholder="按成绩表；表里没有写时填写，如 2025-2026-1 期末")
         self.meeting = widgets.ToggleButtons(options=[("按考试名称", ""), ("期中", "期中"),
                                                       ("期末", "期末")], description="会议",
                                              style=_WIDE)
         self.meeting.layout.display = None if _meeting_supported() else "none"
         self.grade = widgets.Dropdown(options=_grade_options(None), value=0,
-                                      description="年级", style=_WIDE)
+                                      description="年级", style=_WIDE, layout=wide())
         self.school = widgets.Dropdown(options=[("按成绩表", "")], value="",
-                                       description="学校", style=_WIDE, layout=wide)
+                                       description="学校", style=_WIDE, layout=wide())
         self.school.layout.display = "none"
         self.subjects = widgets.SelectMultiple(options=[], description="科目", rows=4,
                                                style=_WIDE)
