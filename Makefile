@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test sample bench template clean
+.PHONY: demo test e2e sample bench template clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks/
+
+# the console in a real browser: JupyterLab on 127.0.0.1 + the system's headless Chromium
+# (Debian: apt-get install -y chromium); screenshots in output/e2e/
+e2e: $(STAMP)
+	QUALITYKIT_E2E=1 $(BIN)/python -m pytest -q -p no:cacheprovider -rs tests/test_e2e.py
 
 sample: $(STAMP)
 	$(BIN)/python -c "from qualitykit.io.sample import simulate, write_sample; print(write_sample(simulate()))"

@@ -39,6 +39,8 @@ _PUBLIC = {
     **dict.fromkeys(('band_table', 'basic_text', 'caption', 'conclusion_lines', 'heading', 'level_text', 'measure_prompts', 'meeting_note', 'next_targets', 'omnibus_text', 'show', 'show_conclusions', 'text', 'title_block', 'VIEWS',), "report.display"),
     **dict.fromkeys(('glossary', 'methods',), "report.glossary"),
     **dict.fromkeys(('cjk_font', 'set_theme',), "report.fonts"),
+    **dict.fromkeys(('Console',), "report.console"),
+    **dict.fromkeys(('check_parameters', 'ParameterError',), "report.notebook_run"),
     **dict.fromkeys(('plot_class_means', 'plot_distributions', 'plot_items', 'plot_knowledge_points', 'plot_levels', 'plot_rates', 'plot_score_bands', 'plot_teachers',), "report.plots"),
     **dict.fromkeys(('plot_cohorts', 'plot_growth', 'plot_trend', 'plot_value_added',), "report.plots_growth"),
     **dict.fromkeys(('write_growth', 'write_paper', 'write_targets',), "report.workbooks"),
@@ -114,6 +116,8 @@ __all__ = [
     "title_block", "basic_text", "write_outputs", "plot_levels", "level_text",
     "show_conclusions", "conclusion_lines", "omnibus_text", "meeting_note", "next_targets",
     "measure_prompts", "glossary", "methods", "heading", "caption",
+    # in Jupyter: the console, and the check that opens every notebook
+    "Console", "check_parameters", "ParameterError",
     # sample data and vocabulary
     "load_sample", "sample_path", "sample_files", "parse_class", "parse_grade",
     "canonical_subject", "SUBJECTS", "unit_keys", "SCORE_COLUMNS", "ROSTER_COLUMNS",

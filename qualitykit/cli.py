@@ -39,6 +39,7 @@ PATH_OPTIONS = {
     "growth": [("files", "成绩表文件", "in"), ("same_grade", "--same-grade", "in"),
                ("reference", "--reference", "in"), ("teachers", "--teachers", "in"),
                ("roster", "--roster", "in"), ("out", "--out", "folder")],
+    "paper": [("file", "小题分文件", "in"), ("info", "--info", "in"), ("out", "--out", "folder")],
     "demo": [("out", "--out", "folder")],
 }
 
@@ -228,55 +229,26 @@ def cmd_growth(args) -> int:
 
 def cmd_targets(args) -> int:
     """培优补差.xlsx for the teachers, and the 学困生档案 brought up to date."""
-    from .labels import VALUE_LABELS
-    from .lists.progress import progress
-    from .lists.targets import targets
-    from .lists.tracking import update_tracking
-    from .report.workbooks import write_targets
-    from .term.load import load_term
+    from .report.targets_report import run_targets
 
-    if args.tracking and Path(args.tracking).exists():  # a broken file stops before any work
-        _check_tracking(args.tracking)
-    term = load_term(args.file or None, exam=args.exam, grade=args.grade,
-                     roster_file=args.roster, teacher_file=args.teachers,
-                     previous_file=args.previous, subjects=args.subjects,
-                     full_marks=_full_marks(args.full_marks), school=args.school,
-                     standard=args.standard, mask=False)
-    print(f"{term.school} {term.grade_name} {term.exam}：{term.scores['student_id'].nunique()} 名学生，"
-          f"科目 {'、'.join(term.subjects)}")
-    lists = targets(term.scores, standard=term.standard, teachers=term.teachers,
-                    previous=term.previous)
-    moved = None
-    if term.previous is not None:
-        moved = progress(term.scores, term.previous, standard=term.standard,
-                         teachers=term.teachers)
-        counts = moved.accounting["match"].value_counts()
-        print(f"与上次考试（{term.previous['exam'].iloc[0]}）对比：两次都在 {counts.get('matched', 0)} 人，"
-              f"新来 {counts.get('new', 0)} 人，已离开 {counts.get('left', 0)} 人")
-    out = write_targets(args.out, lists, scores=term.scores, progress=moved,
-                        mask=args.mask_names)
-    per_list = lists.groupby("list")["student_id"].nunique()
-    print("名单人数（按学生计）：" + "，".join(f"{cn} {per_list.get(k, 0)}"
-                                       for k, cn in VALUE_LABELS["list"].items()))
-    print(f"培优补差名单已保存：{Path(out).resolve()}")
-    if args.tracking:
-        path = Path(args.tracking)
-        tracking = update_tracking(path, term.scores, lists=lists, standard=term.standard,
-                                   earlier=term.previous)
-        status = tracking.archive["status"].value_counts()
-        print(f"学困生档案已更新：{path.resolve()}（{len(tracking.archive)} 人：" +
-              "，".join(f"{k} {v}" for k, v in status.items()) + "）")
+    run_targets(args.file or None, out=args.out, tracking=args.tracking,
+                mask_names=args.mask_names, exam=args.exam, grade=args.grade,
+                roster_file=args.roster, teacher_file=args.teachers, previous_file=args.previous,
+                subjects=args.subjects, full_marks=_full_marks(args.full_marks),
+                school=args.school, standard=args.standard)
     return 0
 
 
-def _check_tracking(path: str) -> None:
-    """An existing 学困生档案 must be one the kit wrote (read it now, not after the lists)."""
-    from .lists.tracking import Tracking
+def cmd_paper(args) -> int:
+    """试卷分析 of one paper's 小题分 (notebook 04) as HTML, PDF and 试卷分析.xlsx."""
+    from .report.paper_report import run_paper_report
 
-    try:
-        Tracking.read(path)
-    except ValueError as exc:
-        raise InputFileError("--tracking", path, str(exc)) from exc
+    result = run_paper_report(
+        args.file or None, out_dir=args.out, formats=args.formats, pdf_engine=args.pdf_engine,
+        info_file=args.info, exam=args.exam, subject=args.subject, grade=args.grade,
+        standard=args.standard, missing=args.missing)
+    _print_report_result(result)
+    return 0
 
 
 def cmd_demo(args) -> int:
@@ -404,6 +376,20 @@ COMMANDS = {
                        "help": "输出格式，默认 html,pdf,xlsx"}),
         ("--pdf-engine", {"choices": ("chromium", "weasyprint")}),
     ), cmd_growth),
+    "paper": ("试卷分析（小题分）：难度、区分度、信度、选项、知识点（网页版、PDF、Excel）", None, (
+        ("file", {"nargs": "?", "default": "", "help": "小题分文件（省略则用示例学校五年级数学）"}),
+        ("--info", {"help": "小题信息表（题号、满分、知识点、题型、答案），文件里已有时省略"}),
+        ("--exam", {"help": "考试名称（默认取自表头标题或文件名）"}),
+        ("--subject", {"help": "科目（默认取自表头标题或文件名）"}),
+        ("--grade", {"type": _grade, "help": "年级 1–12（表中没有写明时）"}),
+        ("--standard", {"help": "标准：预设名或学校的 .toml 文件"}),
+        ("--missing", {"choices": ("zero", "listwise", "pairwise"),
+                       "help": "空白小题：zero 计 0 分（默认），listwise 整行删除，pairwise 成对删除"}),
+        ("--out", {"default": "output/paper", "help": "输出文件夹（默认 output/paper）"}),
+        ("--formats", {"type": _formats, "default": "html,pdf,xlsx",
+                       "help": "输出格式，默认 html,pdf,xlsx"}),
+        ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
+    ), cmd_paper),
     "demo": ("在自带的示例学校数据上运行质量分析报告", None, (
         ("--out", {"default": "output/demo", "help": "输出目录（默认 output/demo）"}),
         ("--exam", {"default": "2025-2026-1 期末"}),

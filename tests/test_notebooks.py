@@ -38,17 +38,11 @@ def execute(tmp_path, notebook: str, params: dict):
     return nb, text
 
 
-@pytest.mark.parametrize("params", [
-    {},  # the sample school
-    {"exam": "2024-2025-2 期中", "grade": 3},
-    {"score_file": "SCHOOL_CSV", "exam": "", "full_marks": {"语文": 120}},
-])
-def test_check_notebook_parameter_sets(tmp_path, params):
-    if params.get("score_file") == "SCHOOL_CSV":
-        params = {**params, "score_file": school_csv(
-            tmp_path, "1,张三,五(1)班,110,缺考\n2,李四,五(2)班,0,90\n")}
-    nb, text = execute(tmp_path, "00-check-scores.ipynb", params)
-    assert "及格率" in text and "导入报告" in text
+def test_console_notebook_runs_and_shows_the_console(tmp_path):
+    nb, _ = execute(tmp_path, "00-开始.ipynb", {"output_dir": str(tmp_path / "控制台")})
+    views = [o for c in nb.cells for o in c.get("outputs", [])
+             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(views) == 1  # the console: one Tab holding both panels
 
 
 @pytest.mark.parametrize("params", [
@@ -60,7 +54,8 @@ def test_term_notebook_parameter_sets(tmp_path, params):
     if params.get("score_file") == "SCHOOL_CSV":
         params = {**params, "score_file": school_csv(tmp_path, "".join(
             f"{i},学生{i},五({1 + i % 2})班,{50 + i},{40 + 2 * i}\n" for i in range(30)))}
-    nb, text = execute(tmp_path, "01-term-analysis.ipynb", {**params, "output_dir": str(tmp_path)})
+    nb, text = execute(tmp_path, "01-term-analysis.ipynb",
+                       {**params, "output_dir": str(tmp_path), "export": False})
     assert "三率一分" in "".join(c.source for c in nb.cells) and "及格率" in text
     assert list(tmp_path.glob("*.docx")) and list(tmp_path.glob("*.xlsx"))
     if params.get("subjects"):
@@ -110,7 +105,8 @@ def test_paper_notebook_parameter_sets(tmp_path, params):
                  for i in range(30)]
         rows += [["答案", None, None, "A", "C", None, None]]
         params = {**params, "item_file": str(write_xlsx(tmp_path / "小题.xlsx", {"S": rows}))}
-    nb, text = execute(tmp_path, "04-paper-analysis.ipynb", {**params, "output_dir": str(tmp_path)})
+    nb, text = execute(tmp_path, "04-paper-analysis.ipynb",
+                       {**params, "output_dir": str(tmp_path), "export": False})
     assert "区分度" in text and "知识点" in text and "导入报告" in text
     sheets = pd.read_excel(tmp_path / "试卷分析.xlsx", sheet_name=None, engine="calamine")
     assert {"试卷整体", "小题分析", "各班各题得分率"} <= set(sheets)
@@ -148,7 +144,8 @@ def test_cohort_growth_notebook_parameter_sets(tmp_path, params):
         params = {**params, "score_files": two_exam_csvs(tmp_path)}
     if params.get("study_file") == "EXAM_CSV":
         params = {**params, "study_file": str(realdata("multilevel-school-exams", "Exam.csv"))}
-    nb, text = execute(tmp_path, "02-cohort-growth.ipynb", {**params, "output_dir": str(tmp_path)})
+    nb, text = execute(tmp_path, "02-cohort-growth.ipynb",
+                       {**params, "output_dir": str(tmp_path), "export": False})
     assert "增值" in text and "成长百分位" in text
     assert (tmp_path / "纵向分析.xlsx").exists()
     images = [c for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]

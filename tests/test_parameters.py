@@ -78,19 +78,22 @@ def run_captured(monkeypatch, module, argv):
 
     seen = {}
     monkeypatch.setattr(module, "execute_notebook",
-                        lambda notebook, executed, params, out: seen.update(params))
+                        lambda notebook, executed, params, out, progress=None: seen.update(params))
     monkeypatch.setattr(module, "export", lambda *args: None)
     assert main(argv) == 0
     return seen
 
 
 def test_the_report_command_passes_its_options_through(monkeypatch, tmp_path, capsys):
-    # nothing typed: the notebook gets "not given" for every file and "as the sheet says"
+    # nothing typed: the notebook gets "not given" for every file and keeps its own "as the
+    # sheet says" (None) for exam, grade, school and subjects; it never exports itself
     assert run_captured(monkeypatch, term_report,
                         ["report", "--out", str(tmp_path), "--formats", "html"]) == {
-        "exam": "", "grade": 0, "score_file": "", "full_marks": {}, "mask_names": False,
+        "export": False, "score_file": "", "full_marks": {}, "mask_names": False,
         "roster_file": "", "teacher_file": "", "previous_file": "", "item_file": "",
         "output_dir": ""}
+    defaults = notebook_defaults(term_report.NOTEBOOK)
+    assert [defaults[k] for k in ("exam", "grade", "school", "subjects")] == [None] * 4
     params = run_captured(monkeypatch, term_report,
                           ["report", "--exam", "2025-2026-1 期末", "--grade", "5", "--subjects",
                            "语文，数学", "--full-marks", "语文=120", "--standard", "pass_focus",
@@ -103,9 +106,10 @@ def test_the_report_command_passes_its_options_through(monkeypatch, tmp_path, ca
 
 def test_the_growth_command_leaves_what_is_not_typed_to_the_notebook(monkeypatch, tmp_path):
     params = run_captured(monkeypatch, growth_report, ["growth", "--out", str(tmp_path)])
-    assert params == {"score_files": [], "full_marks": {}, "same_grade_files": [],
-                      "reference_file": "", "roster_file": "", "teacher_file": "",
-                      "study_file": "", "output_dir": str(tmp_path)}
-    # so grade, exams and standard are the notebook's own (grade 5, the default standard)
+    assert params == {"export": False, "score_files": [], "full_marks": {},
+                      "same_grade_files": [], "reference_file": "", "roster_file": "",
+                      "teacher_file": "", "study_file": "", "output_dir": str(tmp_path)}
+    # so grade, exams and standard are the notebook's own: as the sheets say (the sample
+    # school: its 五年级), the default standard
     defaults = notebook_defaults(growth_report.NOTEBOOK)
-    assert (defaults["grade"], defaults["exams"], defaults["standard"]) == (5, [], "default")
+    assert (defaults["grade"], defaults["exams"], defaults["standard"]) == (None, None, "default")

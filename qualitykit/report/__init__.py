@@ -12,7 +12,8 @@ import importlib
 _RUNNERS = {"run_report": "term_report", "NOTEBOOK": "term_report",
             "LEVEL_NOTEBOOK": "term_report", "run_growth_report": "growth_report",
             "notebook_to_html": "runner", "html_to_pdf": "runner", "find_browser": "runner",
-            "execute_notebook": "runner", "NotebookError": "runner"}
+            "execute_notebook": "runner", "NotebookError": "runner",
+            "run_paper_report": "paper_report", "run_targets": "targets_report"}
 
 __all__ = list(_RUNNERS)
 

@@ -29,8 +29,9 @@ LOAD_EXAMS = ("grade", "roster_file", "teacher_file", "subjects", "full_marks", 
 def run_growth_report(score_files: Sequence[str | Path] = (), *,
                       out_dir: str | Path = "output/growth",
                       formats: tuple[str, ...] = ("html", "pdf", "xlsx"),
-                      pdf_engine: str | None = None,
-                      log: Callable[[str], None] = print, **parameters) -> dict:
+                      pdf_engine: str | None = None, log: Callable[[str], None] = print,
+                      progress: Callable[[int, int], None] | None = None,
+                      **parameters) -> dict:
     """纵向分析 of one cohort's exams (and of the same grade in other years).
 
     Parameters
@@ -45,11 +46,14 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
         See :func:`~qualitykit.report.html_to_pdf`.
     log : callable
         Called with each step's line of text as the run goes on (default: ``print``).
+    progress : callable, optional
+        ``progress(done, total)`` as each cell of the notebook starts (a progress bar).
     **parameters
         The notebook's parameters: ``exams``, ``grade``, ``same_grade_files``,
         ``reference_file``, ``anchor``, ``roster_file``, ``teacher_file``, ``subjects``, ``standard``,
         ``full_marks``, ``study_file``, ``study_columns``. ``None`` is "not given" (the
-        notebook's default; see :mod:`qualitykit.report.parameters`).
+        notebook's default; see :mod:`qualitykit.report.parameters`). The notebook's own
+        ``export`` is off: this function exports it.
 
     Returns
     -------
@@ -70,7 +74,8 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
     Relative paths are taken from the current folder (the notebook runs in ``out_dir``).
     """
     check_formats(formats, ("html", "pdf", "xlsx"))
-    params = notebook_parameters({"score_files": score_files, **parameters}, files=FILES)
+    params = notebook_parameters({"score_files": score_files, **parameters}, files=FILES,
+                                 defaults={"export": False})  # the steps below export
     out = make_output_folder(out_dir)
     timings: dict[str, float] = {}
     with timed(timings, "import"):
@@ -79,7 +84,7 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
         log("[2/4] 运行纵向分析笔记本（届比较、追踪、增值、成长百分位、趋势）……")
         executed = out / f"{title}.ipynb"
         params["output_dir"] = str(out) if "xlsx" in formats else ""
-        execute_notebook(NOTEBOOK, executed, params, out)
+        execute_notebook(NOTEBOOK, executed, params, out, progress)
     files: dict[str, Path] = {}
     if "xlsx" in formats:
         files["xlsx"] = out / "纵向分析.xlsx"

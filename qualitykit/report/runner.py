@@ -34,10 +34,13 @@ class NotebookError(RuntimeError):
     the original error's type and text (the executed notebook is kept for a maintainer)."""
 
 
-def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Path) -> None:
+def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Path,
+                     progress: Callable[[int, int], None] | None = None) -> None:
     """Run ``notebook`` with papermill in the folder ``out``, writing ``executed``.
 
     Every path in ``params`` must already be absolute: the kernel's current folder is ``out``.
+    ``progress(done, total)`` is called as each cell starts (cells of the notebook with the one
+    papermill adds for the parameters).
 
     Raises
     ------
@@ -55,7 +58,8 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # for teachers
                             # written once at the end (or at the failing cell), not twice per
                             # cell with every chart so far: ≈ 1 s of CPU on the sample school
-                            request_save_on_cell_execute=False)
+                            request_save_on_cell_execute=False,
+                            **_cell_hooks(notebook, progress))
     except pm.PapermillExecutionError as exc:
         raise NotebookError(
             f"分析笔记本运行到第 {exc.exec_count} 格时出错：{exc.ename}：{exc.evalue}"
@@ -64,6 +68,16 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
     except NoSuchKernel as exc:
         raise NotebookError("找不到 Jupyter 的 python3 内核 (no kernel)：请在项目文件夹运行 make "
                             "重新安装，或运行 python -m ipykernel install --user。") from exc
+
+
+def _cell_hooks(notebook: str | Path, progress: Callable[[int, int], None] | None) -> dict:
+    """papermill's keyword for ``progress(done, total)`` as each cell starts (none without)."""
+    if progress is None:
+        return {}
+    import json
+
+    total = len(json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]) + 1  # + injected
+    return {"on_cell_start": lambda cell, cell_index: progress(min(cell_index, total), total)}
 
 
 def find_browser() -> str | None:

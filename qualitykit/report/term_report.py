@@ -30,7 +30,8 @@ LOAD_TERM = ("score_file", "exam", "grade", "roster_file", "teacher_file", "prev
 def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "output/report",
                formats: tuple[str, ...] = ("html", "pdf", "docx"),
                notebook: str | Path | None = None, pdf_engine: str | None = None,
-               log: Callable[[str], None] = print, **parameters) -> dict:
+               log: Callable[[str], None] = print,
+               progress: Callable[[int, int], None] | None = None, **parameters) -> dict:
     """Run the term analysis on a score file and write the reports.
 
     Parameters
@@ -50,13 +51,16 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         See :func:`~qualitykit.report.html_to_pdf`.
     log : callable
         Called with each step's line of text as the run goes on (default: ``print``).
+    progress : callable, optional
+        ``progress(done, total)`` as each cell of the notebook starts (a progress bar).
     **parameters
         The notebook's parameters: ``exam``, ``grade``, ``roster_file``, ``teacher_file``,
         ``previous_file``, ``item_file``, ``subjects``, ``standard``, ``school``,
         ``mask_names``, ``full_marks``, ``meeting`` (``"期中"`` or ``"期末"``: the 质量分析会 the
         report is for; by default from the exam's name, :func:`qualitykit.meeting_of`).
-        ``None`` is "not given" (exam and grade: as the sheet says; see
-        :mod:`qualitykit.report.parameters`).
+        ``None`` is "not given" (exam, grade, school and subjects: as the sheet says; see
+        :mod:`qualitykit.report.parameters`). The notebook's own ``export`` is off: this
+        function exports it.
 
     Returns
     -------
@@ -81,9 +85,9 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         from ..term.conclusions import meeting_of
 
         meeting_of("", parameters["meeting"])
-    # what is not given is "as the sheet says", not the notebook's sample-school defaults
+    # the notebook must not export itself: the steps below do (see report.notebook_run)
     params = notebook_parameters({"score_file": score_file, **parameters}, files=FILES,
-                                 defaults={"exam": "", "grade": 0})
+                                 defaults={"export": False})
     out = make_output_folder(out_dir)
     timings: dict[str, float] = {}
     with timed(timings, "import"):
@@ -95,7 +99,7 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         chosen = _notebook_for(notebook, term, log)
         if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections
             params.pop("meeting", None)
-        execute_notebook(chosen, executed, params, out)
+        execute_notebook(chosen, executed, params, out, progress)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")} \
         if "docx" in formats else {}
     engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log)
