@@ -149,3 +149,22 @@ def test_the_study_template_uses_only_the_public_api():
     used = set(re.findall(r"\bqk\.(\w+)", code))
     assert used and used <= set(qk.__all__), used - set(qk.__all__)
     assert not re.search(r"qualitykit\.|from qualitykit|qk\._", code)  # no module paths, no _names
+
+
+def test_paper_notebook_on_real_item_responses_names_nothing_of_the_sample(tmp_path):
+    import pandas as pd
+
+    hci = pd.read_csv(realdata("item-response-shinyitemanalysis", "HCI.csv"))
+    items = hci[[f"Item {i}" for i in range(1, 21)]]
+    sheet = pd.concat([pd.Series(range(1, len(hci) + 1), name="学号"),
+                       items.rename(columns=lambda c: c.split()[1])], axis=1).astype(str)
+    marks = pd.DataFrame([["满分"] + ["1"] * 20], columns=sheet.columns)  # the row under the header
+    pd.concat([marks, sheet]).to_csv(tmp_path / "HCI 小题分.csv", index=False)
+    nb, text = execute(tmp_path, "04-paper-analysis.ipynb",
+                       {"item_file": str(tmp_path / "HCI 小题分.csv"),
+                        "output_dir": str(tmp_path), "export": False})
+    assert "青禾" not in text and "五年级" not in text and "2025-2026" not in text
+    assert f"{len(hci)}" in text  # the sheet's pupils, not the sample's
+    book = pd.read_excel(tmp_path / "试卷分析.xlsx", sheet_name="小题分析", engine="calamine")
+    assert len(book) == 20
+    assert book.iloc[0].filter(like="难度").iloc[0] == pytest.approx(items["Item 1"].mean(), abs=5e-3)
