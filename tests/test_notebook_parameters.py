@@ -168,3 +168,21 @@ def test_paper_notebook_on_real_item_responses_names_nothing_of_the_sample(tmp_p
     book = pd.read_excel(tmp_path / "试卷分析.xlsx", sheet_name="小题分析", engine="calamine")
     assert len(book) == 20
     assert book.iloc[0].filter(like="难度").iloc[0] == pytest.approx(items["Item 1"].mean(), abs=5e-3)
+
+
+def test_level_notebook_on_a_real_export_of_scores_turns_them_into_levels(tmp_path):
+    # a school whose sheet has scores where the report must show 等级 only: the 等级分析 takes
+    # the scores through the standard's bands instead of stopping
+    score = realdata(*ZHIXIN, "zx九上期末成绩表.xlsx")
+    nb, text = execute(tmp_path, "05-level-analysis.ipynb",
+                       {"score_file": str(score), "full_marks": {"语文": 120},
+                        "output_dir": str(tmp_path), "export": False})
+    assert "知新九年级期末教学质量分析" in text and "青禾" not in text and "一年级" not in text
+    assert "本表记的是分数，按评价标准的分数段换算为等级" in text
+    import qualitykit as qk
+
+    term = qk.load_term(str(score), full_marks={"语文": 120})
+    maths = term.scores[(term.scores["subject"] == "数学") & (term.scores["status"] == "sat")]
+    share = (maths["score"] >= 0.85 * maths["full_mark"]).mean()  # 优秀: ≥ 85 % by hand
+    table = qk.level_summary(term.level_rows, by="subject", standard=term.standard)
+    assert table.set_index("subject").loc["数学", "excellent_rate"] == pytest.approx(share)

@@ -470,18 +470,20 @@ class _Lines(Shown):
 def level_text(term, by_subject: pd.DataFrame) -> Shown:
     """基本情况 of a sheet graded in levels: classes, pupils, who has a level, how levels are read.
 
-    ``by_subject`` is ``level_summary(term.levels, by="subject")``.
+    ``by_subject`` is ``level_summary(term.level_rows, by="subject")``.
     """
     from ..term.load import exam_title
 
-    scores = term.levels
+    scores = term.level_rows
+    how = ("按规定一、二年级不用分数，只记等级" if term.levels is not None
+           else "本表记的是分数，按评价标准的分数段换算为等级")
     subjects = "、".join(f"{r.subject} {int(r.n_sat)}/{int(r.n_enrolled)}"
                          for r in by_subject.itertuples())
     letters = "、".join(f"{k}→{v}" for k, v in term.standard.level_letters.items())
     report = term.report
     return Shown(None, note=(
         f"本次{exam_title(term.exam)}考试，{term.grade_name}共 {scores['class_id'].nunique()} 个班、"
-        f"{scores['student_id'].nunique()} 名学生。按规定一、二年级不用分数，只记等级"
+        f"{scores['student_id'].nunique()} 名学生。{how}"
         f"（{'、'.join(term.standard.level_names)}），本报告只统计各等级的人数和占比，不排学生名次。"
         f"各科有等级/应考人数：{subjects}；缺考、请假等不计入。字母等级按评价标准换算：{letters}。"
         f"成绩表共读取 {report.rows_read} 行，导入 {report.rows_imported} 行，跳过 "

@@ -72,6 +72,12 @@ class TermData:
         return len(ids | set(self.levels["student_id"]) if self.levels is not None else ids)
 
     @property
+    def level_rows(self) -> pd.DataFrame:
+        """The rows the 等级分析 reads: the subjects graded in levels, or, on a sheet of scores,
+        the scores (turned into 等级 by the standard's bands, :func:`qualitykit.to_levels`)."""
+        return self.levels if self.levels is not None else self.scores
+
+    @property
     def levels_only(self) -> bool:
         """Every subject of the sheet is graded in levels (the 等级分析 report applies)."""
         return self.levels is not None and self.scores.empty
