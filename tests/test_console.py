@@ -163,12 +163,15 @@ def test_the_console_runs_the_four_jobs_on_the_sample_school(sample_runs):
     assert all(p.exists() and p.stat().st_size > 0 for r in runs.values()
                for p in r["files"].values())
     # the report is the sample school's, with its numbers (an independent summary)
-    text = pdf_text(next(p for p in report["files"].values() if p.suffix == ".pdf"))
+    pdf = next(p for p in report["files"].values() if p.name.endswith("教学质量分析.pdf"))
+    # the 班级质量分析单 and 教师个人质量分析表 beside it, as `qualitykit report` writes them
+    pack = [p for p in report["files"].values() if "班级与教师质量分析" in p.name]
+    assert {p.suffix for p in pack} == {".pdf", ".docx"}
+    text = pdf_text(pdf)
     assert "青禾实验小学五年级2025—2026学年第一学期期末教学质量分析" in text
     row = qk.summary(qk.load_sample(exam="2025-2026-1 期末", grade=5)).iloc[0]
     # (the layout keeps a table row on its line: a wrapped header may otherwise come between)
-    row_text = pdf_text(next(p for p in report["files"].values() if p.suffix == ".pdf"),
-                        layout=True)
+    row_text = pdf_text(pdf, layout=True)
     assert f"{row.class_id}{row.subject}{row.n_enrolled}{row.n_sat}{row['mean']:.1f}" in row_text
     assert "已写出" not in text and ".docx" not in text  # no log line on the printed page
     # what the console shows at the end
@@ -226,7 +229,7 @@ def real_runs(tmp_path_factory):
 def test_the_console_runs_the_jobs_on_a_real_school_export(real_runs):
     console, runs = real_runs
     assert all(runs.values()), console.status.value
-    pdf = next(p for p in runs["report"]["files"].values() if p.suffix == ".pdf")
+    pdf = next(p for p in runs["report"]["files"].values() if p.name.endswith("教学质量分析.pdf"))
     text = pdf_text(pdf)
     assert "知新九年级期末教学质量分析" in text and "青禾" not in text
     # PROVENANCE.md: 303 students; 九上 数学 mean 74.153 over 290 sitters, 语文 86.921 over
