@@ -8,12 +8,14 @@ to an A4 PDF (the shared steps are in :mod:`qualitykit.report.runner`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from ..paths import NOTEBOOKS
 from .parameters import library_arguments, notebook_parameters
-from .runner import check_formats, execute_notebook, export, make_output_folder, timed
+from .runner import (check_formats, execute_notebook, export, make_output_folder, start_kernel,
+                     stop_kernel, timed, warm_up_code, warm_up_html)
 
 __all__ = ["run_report", "NOTEBOOK", "LEVEL_NOTEBOOK"]
 
@@ -90,8 +92,14 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
                                  defaults={"export": False})
     out = make_output_folder(out_dir)
     timings: dict[str, float] = {}
-    with timed(timings, "import"):
-        term = _read_term(params, log)
+    # the kernel starts and imports what the notebook uses while step 1 reads the files
+    kernel = start_kernel(out, warm_up_code(notebook or NOTEBOOK))
+    try:
+        with timed(timings, "import"):
+            term = _read_term(params, log)
+    except BaseException:
+        stop_kernel(kernel)
+        raise
     with timed(timings, "execute"):
         log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图）……")
         executed = out / f"{term.title}.ipynb"
@@ -99,7 +107,10 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         chosen = _notebook_for(notebook, term, log)
         if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections
             params.pop("meeting", None)
-        execute_notebook(chosen, executed, params, out, progress)
+        html_ready = threading.Thread(target=warm_up_html, daemon=True)  # while the kernel works
+        html_ready.start()
+        execute_notebook(chosen, executed, params, out, progress, kernel=kernel)
+        html_ready.join()
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")} \
         if "docx" in formats else {}
     engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log)
