@@ -87,7 +87,8 @@ def _no_kernel() -> NotebookError:
 
 def warm_up_code(notebook: str | Path) -> str:
     """Code that imports what ``notebook`` uses of ``qk`` (its modules: matplotlib, seaborn,
-    scipy.stats, statsmodels …) and nothing else: no figure, no theme, no variable kept.
+    scipy.stats, statsmodels …) and nothing else: no figure, no theme, no variable kept;
+    empty for a notebook that cannot be read.
 
     >>> "qk.summary" in warm_up_code(NOTEBOOKS / "01-term-analysis.ipynb")
     True
@@ -97,7 +98,10 @@ def warm_up_code(notebook: str | Path) -> str:
 
     import qualitykit
 
-    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):  # papermill will say what is wrong with it
+        return ""
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     names = sorted(set(re.findall(r"\bqk\.(\w+)", code)) & set(dir(qualitykit)))
     used = "".join(f"qk.{name}, " for name in names)
