@@ -333,3 +333,13 @@ def test_sample_teacher_change_is_visible_in_the_trend():
     by_teacher = qk.trend(s, by="teacher", teachers=qk.load_sample("teachers"))
     first = by_teacher.positions.query("teacher == '教师088'")["exam"].tolist()
     assert first == ["2024-2025-2 期中", "2024-2025-2 期末"]
+
+
+def test_value_added_too_small_to_fit_still_has_its_columns():
+    # two pupils: no subject can be fitted; the units table is empty with its documented
+    # columns (a report reading u["low"] must not fail), and each subject says why
+    now = long([1, 2], "5-1", [80, 95], "2025-2026-1 期末")
+    before = long([1, 2], "5-1", [70, 85], "2024-2025-2 期末", grade=4)
+    va = qk.value_added(now, before)
+    assert va.units.empty and {"class_id", "estimate", "low", "high", "rank"} <= set(va.units)
+    assert "不足 3 人" in va.models.set_index("subject").loc["数学", "reading"]

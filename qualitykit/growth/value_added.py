@@ -277,6 +277,7 @@ def _fit_subjects(rows: pd.DataFrame, unit: str, covariates: list[str], confiden
     seen = {m["subject"] for m in models}
     models += [_model_row(s) for s in subjects if s not in seen]
     students = pd.concat(students, ignore_index=True) if students else rows
+    units = [u for u in units if len(u)]  # a subject too small to fit has no units
     units = pd.concat(units, ignore_index=True) if units else pd.DataFrame(
         columns=[unit, *_UNIT_COLUMNS])
     return students, units, models

@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..io.files import output_folder
-from ..paths import NOTEBOOKS
+from ..paths import NOTEBOOKS  # noqa: F401 (warm_up_code's doctest)
 
 __all__ = ["NotebookError", "execute_notebook", "start_kernel", "warm_up_code", "find_browser",
            "notebook_to_html", "warm_up_html", "html_to_pdf", "check_formats",
-           "make_output_folder", "timed", "export", "stop_kernel"]
+           "make_output_folder", "timed", "export", "stop_kernel", "warm_kernel"]
 
 #: The Jupyter kernel's start-up options: its English start-up warnings are not for teachers.
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
@@ -46,9 +46,9 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
 
     Every path in ``params`` must already be absolute: the kernel's current folder is ``out``.
     ``progress(done, total)`` is called as each cell starts (cells of the notebook with the one
-    papermill adds for the parameters). ``kernel``: a kernel manager from :func:`start_kernel`
-    (started in ``out``) to run it in; it is shut down here, whatever happens. Without it
-    papermill starts its own kernel.
+    papermill adds for the parameters). ``kernel``: a kernel manager from :func:`warm_kernel`
+    (started in ``out``) to run it in; whoever started it stops it. Without it papermill starts
+    (and stops) its own kernel.
 
     Raises
     ------
@@ -75,9 +75,6 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
             "所用文件发给维护者）") from exc
     except NoSuchKernel as exc:
         raise _no_kernel() from exc
-    finally:
-        if kernel is not None:
-            stop_kernel(kernel)
 
 
 def _no_kernel() -> NotebookError:
@@ -133,6 +130,18 @@ def start_kernel(out: Path, warm_up: str = ""):
         client.execute(warm_up, silent=True, store_history=False)
         client.stop_channels()
     return kernel
+
+
+@contextmanager
+def warm_kernel(out: Path, notebook: str | Path):
+    """A kernel started in ``out`` that imports what ``notebook`` uses while the caller does
+    other work (:func:`start_kernel` with :func:`warm_up_code`); stopped when the block ends,
+    whatever happens in it."""
+    kernel = start_kernel(out, warm_up_code(notebook))
+    try:
+        yield kernel
+    finally:
+        stop_kernel(kernel)
 
 
 def stop_kernel(kernel) -> None:

@@ -14,8 +14,15 @@ from pathlib import Path
 
 from ..paths import NOTEBOOKS
 from .parameters import library_arguments, notebook_parameters
-from .runner import (check_formats, execute_notebook, export, make_output_folder, start_kernel,
-                     stop_kernel, timed, warm_up_code, warm_up_html)
+from .runner import (
+    check_formats,
+    execute_notebook,
+    export,
+    make_output_folder,
+    timed,
+    warm_kernel,
+    warm_up_html,
+)
 
 __all__ = ["run_report", "NOTEBOOK", "LEVEL_NOTEBOOK"]
 
@@ -93,28 +100,32 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     out = make_output_folder(out_dir)
     timings: dict[str, float] = {}
     # the kernel starts and imports what the notebook uses while step 1 reads the files
-    kernel = start_kernel(out, warm_up_code(notebook or NOTEBOOK))
-    try:
+    with warm_kernel(out, notebook or NOTEBOOK) as kernel:
         with timed(timings, "import"):
             term = _read_term(params, log)
-    except BaseException:
-        stop_kernel(kernel)
-        raise
-    with timed(timings, "execute"):
-        log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图）……")
-        executed = out / f"{term.title}.ipynb"
-        params["output_dir"] = str(out) if "docx" in formats else ""
-        chosen = _notebook_for(notebook, term, log)
-        if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections
-            params.pop("meeting", None)
-        html_ready = threading.Thread(target=warm_up_html, daemon=True)  # while the kernel works
-        html_ready.start()
-        execute_notebook(chosen, executed, params, out, progress, kernel=kernel)
-        html_ready.join()
+        with timed(timings, "execute"):
+            params["output_dir"] = str(out) if "docx" in formats else ""
+            executed = _execute(_notebook_for(notebook, term, log), term, params, out,
+                                log, progress, kernel)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")} \
         if "docx" in formats else {}
     engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log)
     return {"files": files, "timings": timings, "pdf_engine": engine, "title": term.title}
+
+
+def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[str], None],
+             progress, kernel) -> Path:
+    """Step 2: run the chosen notebook in the warm kernel (nbconvert warms up meanwhile for
+    step 3); the executed notebook's path."""
+    log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图）……")
+    executed = out / f"{term.title}.ipynb"
+    if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections
+        params.pop("meeting", None)
+    html_ready = threading.Thread(target=warm_up_html, daemon=True)  # while the kernel works
+    html_ready.start()
+    execute_notebook(chosen, executed, params, out, progress, kernel=kernel)
+    html_ready.join()
+    return executed
 
 
 def _read_term(params: dict, log: Callable[[str], None]):
