@@ -162,8 +162,10 @@ def test_a_teacher_makes_the_report_from_the_console(lab, page):
     shown = page.locator(".qk-console").inner_text()
     assert "完成" in shown and "qualitykit report" in shown
     pdfs = list((root / "output" / "控制台").rglob("*.pdf"))
-    assert [p.name for p in pdfs] == ["青禾实验小学五年级2025—2026学年第一学期期末教学质量分析.pdf"]
-    assert pdfs[0].stat().st_size > 100_000 and pdfs[0].read_bytes()[:5] == b"%PDF-"
+    # the report, and beside it the 班级质量分析单 and 教师个人质量分析表
+    assert sorted(p.name for p in pdfs) == ["青禾实验小学五年级2025—2026学年第一学期期末教学质量分析.pdf",
+                                           "青禾实验小学五年级2025—2026学年第一学期期末班级与教师质量分析.pdf"]
+    assert all(p.stat().st_size > 100_000 and p.read_bytes()[:5] == b"%PDF-" for p in pdfs)
     assert any(a.endswith(".pdf") for a in page.locator(".qk-files a").all_inner_texts())
 
 
