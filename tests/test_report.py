@@ -324,18 +324,3 @@ def test_a_meeting_other_than_midterm_or_final_stops_before_anything_runs(tmp_pa
     with pytest.raises(ValueError, match="期中 或 期末"):
         run_report(None, out_dir=tmp_path, meeting="年终", log=lambda _: None)
     assert not list(tmp_path.iterdir())
-
-
-def test_the_kernel_warm_up_imports_what_the_notebook_uses_and_keeps_nothing(tmp_path):
-    from qualitykit.report.runner import warm_up_code
-    from qualitykit.report.term_report import NOTEBOOK
-
-    code = warm_up_code(NOTEBOOK)
-    for name in ("load_term", "value_added", "plot_rates", "write_outputs"):
-        assert f"qk.{name}," in code
-    namespace = {}
-    exec(code, namespace)  # imports only: no name is left for the notebook to find
-    assert set(namespace) == {"__builtins__"}
-    broken = tmp_path / "broken.ipynb"
-    broken.write_text("{", encoding="utf-8")
-    assert warm_up_code(broken) == "" and warm_up_code(tmp_path / "absent.ipynb") == ""

@@ -17,11 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..io.files import output_folder
-from ..paths import NOTEBOOKS  # noqa: F401 (warm_up_code's doctest)
 
-__all__ = ["NotebookError", "execute_notebook", "start_kernel", "warm_up_code", "find_browser",
-           "notebook_to_html", "warm_up_html", "html_to_pdf", "check_formats",
-           "make_output_folder", "timed", "export", "stop_kernel", "warm_kernel"]
+__all__ = ["NotebookError", "execute_notebook", "find_browser", "notebook_to_html", "warm_up_html",
+           "html_to_pdf", "check_formats", "make_output_folder", "timed", "export"]
 
 #: The Jupyter kernel's start-up options: its English start-up warnings are not for teachers.
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
@@ -40,15 +38,12 @@ class NotebookError(RuntimeError):
 
 
 def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Path,
-                     progress: Callable[[int, int], None] | None = None, *,
-                     kernel=None) -> None:
+                     progress: Callable[[int, int], None] | None = None) -> None:
     """Run ``notebook`` with papermill in the folder ``out``, writing ``executed``.
 
     Every path in ``params`` must already be absolute: the kernel's current folder is ``out``.
     ``progress(done, total)`` is called as each cell starts (cells of the notebook with the one
-    papermill adds for the parameters). ``kernel``: a kernel manager from :func:`warm_kernel`
-    (started in ``out``) to run it in; whoever started it stops it. Without it papermill starts
-    (and stops) its own kernel.
+    papermill adds for the parameters).
 
     Raises
     ------
@@ -66,8 +61,7 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
                             # written once at the end (or at the failing cell), not twice per
                             # cell with every chart so far: ≈ 1 s of CPU on the sample school
                             request_save_on_cell_execute=False,
-                            **_cell_hooks(notebook, progress),
-                            **({"km": kernel} if kernel is not None else {}))
+                            **_cell_hooks(notebook, progress))
     except pm.PapermillExecutionError as exc:
         raise NotebookError(
             f"分析笔记本运行到第 {exc.exec_count} 格时出错：{exc.ename}：{exc.evalue}"
@@ -80,76 +74,6 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
 def _no_kernel() -> NotebookError:
     return NotebookError("找不到 Jupyter 的 python3 内核 (no kernel)：请在项目文件夹运行 make "
                          "重新安装，或运行 python -m ipykernel install --user。")
-
-
-def warm_up_code(notebook: str | Path) -> str:
-    """Code that imports what ``notebook`` uses of ``qk`` (its modules: matplotlib, seaborn,
-    scipy.stats, statsmodels …) and nothing else: no figure, no theme, no variable kept;
-    empty for a notebook that cannot be read.
-
-    >>> "qk.summary" in warm_up_code(NOTEBOOKS / "01-term-analysis.ipynb")
-    True
-    """
-    import json
-    import re
-
-    import qualitykit
-
-    try:
-        cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
-    except (OSError, ValueError, KeyError):  # papermill will say what is wrong with it
-        return ""
-    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    names = sorted(set(re.findall(r"\bqk\.(\w+)", code)) & set(dir(qualitykit)))
-    used = "".join(f"qk.{name}, " for name in names)
-    return f"import qualitykit as qk\n({used})\ndel qk\n"
-
-
-def start_kernel(out: Path, warm_up: str = ""):
-    """Start the python3 Jupyter kernel in the folder ``out`` now, and have it run ``warm_up``
-    (silently: no output, no execution count) while the caller does other work; returns its
-    kernel manager for :func:`execute_notebook`, which runs the notebook after the warm-up.
-
-    Raises
-    ------
-    NotebookError
-        The Jupyter kernel is missing.
-    """
-    from jupyter_client.kernelspec import NoSuchKernel
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
-
-    kernel = AsyncKernelManager(kernel_name="python3")
-    try:
-        run_sync(kernel.start_kernel)(extra_arguments=_KERNEL_ARGUMENTS, cwd=str(out))
-    except NoSuchKernel as exc:
-        raise _no_kernel() from exc
-    if warm_up:
-        client = kernel.blocking_client()
-        client.start_channels()
-        client.execute(warm_up, silent=True, store_history=False)
-        client.stop_channels()
-    return kernel
-
-
-@contextmanager
-def warm_kernel(out: Path, notebook: str | Path):
-    """A kernel started in ``out`` that imports what ``notebook`` uses while the caller does
-    other work (:func:`start_kernel` with :func:`warm_up_code`); stopped when the block ends,
-    whatever happens in it."""
-    kernel = start_kernel(out, warm_up_code(notebook))
-    try:
-        yield kernel
-    finally:
-        stop_kernel(kernel)
-
-
-def stop_kernel(kernel) -> None:
-    """Shut down a kernel from :func:`start_kernel` (it never outlives the command)."""
-    from jupyter_core.utils import run_sync
-
-    run_sync(kernel.shutdown_kernel)(now=True)
-    run_sync(kernel.cleanup_resources)()
 
 
 def _cell_hooks(notebook: str | Path, progress: Callable[[int, int], None] | None) -> dict:

@@ -20,7 +20,6 @@ from .runner import (
     export,
     make_output_folder,
     timed,
-    warm_kernel,
     warm_up_html,
 )
 
@@ -99,14 +98,11 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
                                  defaults={"export": False})
     out = make_output_folder(out_dir)
     timings: dict[str, float] = {}
-    # the kernel starts and imports what the notebook uses while step 1 reads the files
-    with warm_kernel(out, notebook or NOTEBOOK) as kernel:
-        with timed(timings, "import"):
-            term = _read_term(params, log)
-        with timed(timings, "execute"):
-            params["output_dir"] = str(out) if "docx" in formats else ""
-            executed = _execute(_notebook_for(notebook, term, log), term, params, out,
-                                log, progress, kernel)
+    with timed(timings, "import"):
+        term = _read_term(params, log)
+    with timed(timings, "execute"):
+        params["output_dir"] = str(out) if "docx" in formats else ""
+        executed = _execute(_notebook_for(notebook, term, log), term, params, out, log, progress)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")} \
         if "docx" in formats else {}
     engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log)
@@ -114,16 +110,16 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
 
 
 def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[str], None],
-             progress, kernel) -> Path:
-    """Step 2: run the chosen notebook in the warm kernel (nbconvert warms up meanwhile for
-    step 3); the executed notebook's path."""
+             progress) -> Path:
+    """Step 2: run the chosen notebook (nbconvert warms up meanwhile for step 3); the executed
+    notebook's path."""
     log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图）……")
     executed = out / f"{term.title}.ipynb"
     if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections
         params.pop("meeting", None)
     html_ready = threading.Thread(target=warm_up_html, daemon=True)  # while the kernel works
     html_ready.start()
-    execute_notebook(chosen, executed, params, out, progress, kernel=kernel)
+    execute_notebook(chosen, executed, params, out, progress)
     html_ready.join()
     return executed
 
