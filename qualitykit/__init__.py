@@ -45,6 +45,7 @@ _PUBLIC = {
     **dict.fromkeys(('plot_cohorts', 'plot_growth', 'plot_trend', 'plot_value_added',), "report.plots_growth"),
     **dict.fromkeys(('write_growth', 'write_paper', 'write_targets',), "report.workbooks"),
     **dict.fromkeys(('write_outputs',), "report.word"),
+    **dict.fromkeys(('write_pack',), "report.pack"),
     **dict.fromkeys(('ROSTER_COLUMNS', 'SCORE_COLUMNS', 'STATUSES', 'TEACHER_COLUMNS', 'unit_keys',), "schema"),
     **dict.fromkeys(('get_standard', 'PRESETS', 'Standard',), "standard"),
     **dict.fromkeys(('canonical_subject', 'SUBJECTS',), "subjects"),
@@ -113,7 +114,7 @@ __all__ = [
     "plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
     "plot_teachers", "plot_knowledge_points", "plot_items", "plot_value_added", "plot_growth",
     "plot_trend", "plot_cohorts", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
-    "title_block", "basic_text", "write_outputs", "plot_levels", "level_text",
+    "title_block", "basic_text", "write_outputs", "write_pack", "plot_levels", "level_text",
     "show_conclusions", "conclusion_lines", "omnibus_text", "meeting_note", "next_targets",
     "measure_prompts", "glossary", "methods", "heading", "caption",
     # in Jupyter: the console, and the check that opens every notebook

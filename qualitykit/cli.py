@@ -179,35 +179,22 @@ def _print_report_result(result: dict) -> None:
 
 def cmd_report(args) -> int:
     """期中/期末质量分析 (notebook 01, or 05 for a sheet graded in levels) as HTML, PDF and Word,
-    and beside it the 班级质量分析单 and 教师个人质量分析表 (made while the notebook runs)."""
-    from .report.pack import start_pack
+    and beside it the 班级质量分析单 and 教师个人质量分析表 (written by the same notebook)."""
     from .report.term_report import run_report
 
-    parameters = {
-        "exam": args.exam, "grade": args.grade, "roster_file": args.roster,
-        "teacher_file": args.teachers, "previous_file": args.previous, "subjects": args.subjects,
-        "standard": args.standard, "school": args.school,
-        "full_marks": _full_marks(args.full_marks), "mask_names": args.mask_names,
-        "item_file": args.item_file}
-    pack = start_pack(args.file, out_dir=args.out, formats=args.formats,
-                      pdf_engine=args.pdf_engine, **parameters)
-    try:
-        result = run_report(args.file, out_dir=args.out, formats=args.formats,
-                            pdf_engine=args.pdf_engine, meeting=args.meeting,
-                            **parameters)
-    except Exception:
-        pack.wait(quiet=True)  # no half-written pack left behind; the report's error is told
-        raise
+    result = run_report(
+        args.file, out_dir=args.out, formats=args.formats, pdf_engine=args.pdf_engine,
+        meeting=args.meeting, exam=args.exam, grade=args.grade, roster_file=args.roster,
+        teacher_file=args.teachers, previous_file=args.previous, subjects=args.subjects,
+        standard=args.standard, school=args.school, full_marks=_full_marks(args.full_marks),
+        mask_names=args.mask_names, item_file=args.item_file)
     _print_report_result(result)
-    _print_pack(pack)
+    _print_pack(result.get("pack"))
     return 0
 
 
-def _print_pack(pack) -> None:
-    """The files of the 班级质量分析单 and 教师个人质量分析表 (a :class:`PackJob`)."""
-    files = pack.wait()
-    for line in pack.lines:
-        print(line)
+def _print_pack(files: dict | None) -> None:
+    """The files of the 班级质量分析单 and 教师个人质量分析表."""
     if files:
         print("班级质量分析单与教师个人质量分析表（每班、每位教师一页）：")
         for kind, path in files.items():
@@ -256,7 +243,6 @@ def cmd_demo(args) -> int:
     from .io.sample import sample_path
     from .io.scores import check_scores
     from .report.growth_report import run_growth_report
-    from .report.pack import start_pack
     from .report.term_report import run_report
 
     out = Path(args.out)
@@ -264,15 +250,10 @@ def cmd_demo(args) -> int:
     path = sample_path(args.exam, grade=args.grade)
     print(f"示例学校：{path.relative_to(path.parents[3])}（{args.exam}，{args.grade} 年级）")
     check_scores(path).to_excel(out / "导入报告.xlsx")
-    pack = start_pack(None, out_dir=out, exam=args.exam, grade=args.grade)
-    try:
-        result = run_report(None, out_dir=out, exam=args.exam, grade=args.grade)
-    except Exception:
-        pack.wait(quiet=True)
-        raise
+    result = run_report(None, out_dir=out, exam=args.exam, grade=args.grade)
     result["files"]["导入报告"] = out / "导入报告.xlsx"
     _print_report_result(result)
-    _print_pack(pack)
+    _print_pack(result.get("pack"))
     print("\n培优补差名单和学困生档案：")
     tracking = out / "学困生档案.xlsx"
     tracking.unlink(missing_ok=True)  # the demo starts a new file every time

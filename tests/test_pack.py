@@ -320,8 +320,11 @@ def test_column_widths_keep_figures_whole_and_wrap_words():
     assert narrow[2] < wide[2]
 
 
-def test_write_pack_writes_nothing_for_formats_without_pdf_or_docx(term, tmp_path):
-    assert write_pack(term, tmp_path, formats=("html",)) == {}
+def test_write_pack_writes_nothing_for_formats_it_does_not_write_or_without_a_folder(term,
+                                                                                    tmp_path):
+    assert write_pack(term, tmp_path, formats=("xlsx",)) == {}
+    assert write_pack(term, "", formats=("pdf", "docx")) == {}  # as write_outputs: no folder
+    assert not list(tmp_path.iterdir())
     assert not list(tmp_path.iterdir())
 
 
@@ -378,34 +381,78 @@ def test_run_pack_reads_the_term_as_the_report_does_and_masks_on_request(monkeyp
     assert seen["title"] == qk.load_term(exam=EXAM, grade=GRADE).title and seen["previous"]
 
 
-def test_the_report_command_writes_the_pack_beside_the_report(monkeypatch, tmp_path, capsys):
+def notebook_tables(term) -> dict:
+    """The tables the term-analysis notebook hands to write_pack, computed as its cells do."""
+    std, scores, previous, staff = term.standard, term.scores, term.previous, term.teachers
+    comparison = qk.compare_classes(scores)
+    va = qk.value_added(scores, previous, standard=std)
+    teacher_va = qk.value_added(scores, previous, by="teacher", teachers=staff, standard=std)
+    teacher_cmp = qk.compare_classes(qk.assign_teachers(scores, staff), group="teacher")
+    return {
+        "basic": qk.summary(scores, by="subject", standard=std),
+        "summary": qk.rank_groups(qk.against_grade(qk.summary(scores, standard=std),
+                                                   comparison), comparison),
+        "classes": comparison.classes,
+        "change": qk.against_expected(qk.compare_exams(scores, previous, standard=std), va),
+        "counts": qk.target_counts(qk.targets(scores, standard=std, teachers=staff,
+                                              previous=previous), scores),
+        "value_added": va.units, "teacher_va": teacher_va.units,
+        "teachers": qk.rank_groups(qk.against_expected(qk.against_grade(
+            qk.teacher_table(scores, staff, previous=previous, standard=std), teacher_cmp,
+            unit="teacher"), teacher_va, unit="teacher"), teacher_cmp, unit="teacher"),
+        "teacher_classes": teacher_cmp.classes, "paper": None}
+
+
+def test_the_pack_from_the_reports_tables_is_the_pack_computed_alone(term, data):
+    # the notebook's tables carry the report's readings as extra columns; the pages are the same
+    from_report = pack_pages(pack_data(term, notebook_tables(term)))
+    alone = pack_pages(data)
+    assert [(p.kind, p.name, p.title, p.lines) for p in from_report] == \
+        [(p.kind, p.name, p.title, p.lines) for p in alone]
+    for mine, theirs in zip(from_report, alone):
+        for b1, b2 in zip(mine.blocks, theirs.blocks, strict=True):
+            assert (b1.heading, b1.note, b1.prompts) == (b2.heading, b2.note, b2.prompts)
+            if b2.table is None:
+                assert b1.table is None
+            else:
+                pd.testing.assert_frame_equal(b1.table, b2.table)
+
+
+def test_write_pack_html_prints_as_the_pdf_with_its_bookmarks(term, data, tmp_path):
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is needed to read the pages")
+    from pypdf import PdfReader
+
+    from qualitykit.report.pack_pdf import pack_outline, print_pack
+
+    files = write_pack(term, tmp_path, tables=notebook_tables(term), formats=("html", "docx"))
+    assert set(files) == {"html", "docx"}  # nothing printed yet: the runner prints the HTML
+    title, outline = pack_outline(files["html"])
+    pages = pack_pages(data)
+    assert title == pack_name(term) and outline == [(p.kind, p.name) for p in pages]
+    pdf = print_pack(files["html"], tmp_path / "pack.pdf")
+    marks = [[m.title for m in group] for group in PdfReader(pdf).outline
+             if isinstance(group, list)]
+    assert marks == [[p.name for p in pages if p.kind == kind] for kind in GROUPS]
+    assert "班级质量分析单:五年级1班" in page_text(pdf, 1)
+
+
+def test_the_report_command_prints_the_pack_the_report_wrote(monkeypatch, tmp_path, capsys):
     from qualitykit.cli import main
-    from qualitykit.report import pack as pack_module
     from qualitykit.report import term_report
 
     calls = {}
 
-    def fake_pack(score_file, *, log, **options):
-        calls["pack"] = options
-        log("      班级质量分析单 4 页，教师个人质量分析表 16 页")
-        return {"pdf": tmp_path / "p.pdf", "docx": tmp_path / "p.docx"}
-
     def fake_report(score_file, **options):
         calls["report"] = options
-        return {"files": {}, "timings": {}, "pdf_engine": None, "title": "t"}
+        return {"files": {}, "timings": {}, "pdf_engine": None, "title": "t",
+                "pack": {"pdf": tmp_path / "p.pdf"}}
 
-    monkeypatch.setattr(pack_module, "run_pack", fake_pack)
     monkeypatch.setattr(term_report, "run_report", fake_report)
     assert main(["report", "--out", str(tmp_path), "--mask-names", "--formats", "pdf"]) == 0
     out = capsys.readouterr().out
-    assert calls["pack"]["mask_names"] is True and calls["pack"]["formats"] == ("pdf",)
-    assert calls["pack"]["out_dir"] == calls["report"]["out_dir"] == str(tmp_path)
-    # the same data for both; only the report has a meeting (期中/期末 change what it stresses)
-    assert {k: v for k, v in calls["pack"].items() if k not in ("out_dir", "formats",
-                                                                  "pdf_engine")} == \
-        {k: v for k, v in calls["report"].items() if k not in ("out_dir", "formats",
-                                                                "pdf_engine", "meeting")}
-    assert "班级质量分析单 4 页" in out and str(tmp_path / "p.pdf") in out
+    assert calls["report"]["mask_names"] is True and calls["report"]["formats"] == ("pdf",)
+    assert "班级质量分析单与教师个人质量分析表" in out and str(tmp_path / "p.pdf") in out
 
 
 def test_a_real_schools_pack_has_one_page_per_class_and_teacher(tmp_path):
@@ -458,31 +505,3 @@ def test_movers_note_explains_a_percentile_change_against_the_z_change(data):
     page = class_pages(dataclasses.replace(data, movers=flipped))[0]
     assert "方向相反" in page.blocks[4].note
     assert page.blocks[4].table[qk.label("pct_change")].iloc[0].startswith("-")
-
-
-def test_when_the_report_fails_the_pack_is_finished_and_the_reports_error_told(monkeypatch,
-                                                                             tmp_path, capsys):
-    import threading
-
-    from qualitykit.cli import main
-    from qualitykit.report import pack as pack_module
-    from qualitykit.report import term_report
-
-    started, finished = threading.Event(), threading.Event()
-
-    def slow_pack(score_file, *, log, **options):  # still at work when the report fails
-        started.set()
-        finished.wait(0.5)
-        finished.set()
-        raise ValueError("这条不该出现")
-
-    def failing_report(score_file, **options):
-        started.wait()
-        raise ValueError("成绩表有误")
-
-    monkeypatch.setattr(pack_module, "run_pack", slow_pack)
-    monkeypatch.setattr(term_report, "run_report", failing_report)
-    assert main(["report", "--out", str(tmp_path)]) == 2
-    assert finished.is_set()  # main waited for the pack before it returned
-    err = capsys.readouterr().err
-    assert "成绩表有误" in err and "不该出现" not in err and "Traceback" not in err

@@ -79,7 +79,7 @@ def run_captured(monkeypatch, module, argv):
     seen = {}
     monkeypatch.setattr(module, "execute_notebook",
                         lambda notebook, executed, params, out, progress=None: seen.update(params))
-    monkeypatch.setattr(module, "export", lambda *args: None)
+    monkeypatch.setattr(module, "export", lambda *args, **kwargs: None)
     assert main(argv) == 0
     return seen
 

@@ -200,33 +200,18 @@ def run_job(key: str, choices: Choices, out: Path, *, log: Callable[[str], None]
         choices = replace(choices, exams=growth_exams(choices))
     argv, kwargs = job_arguments(key, choices, out)
     first = kwargs.pop("first")
-    pack = _start_pack(first, kwargs) if key == "report" else None
     if key != "targets":
         kwargs["progress"] = progress
-    try:
-        result = _runner(key)(first, log=log, **kwargs)
-    except Exception:
-        if pack is not None:
-            pack.wait(quiet=True)  # no half-written pack left behind; the report's error is told
-        raise
+    result = _runner(key)(first, log=log, **kwargs)
     folder = Path(kwargs.get("out_dir") or Path(kwargs["out"]).parent)
     saved = write_parameters(folder / f"运行参数-{JOBS[key].label}.toml", key, argv,
                              {"first": first, **{k: v for k, v in kwargs.items()
                                                  if k != "progress"}})
     files = {Path(p).name: Path(p) for p in result["files"].values()}
-    if pack is not None:  # the 班级质量分析单 and 教师个人质量分析表, as `qualitykit report` writes
-        files |= {Path(p).name: Path(p) for p in pack.wait().values()}
-        for line in pack.lines:
-            log(line)
+    # the 班级质量分析单 and 教师个人质量分析表, as `qualitykit report` writes them
+    files |= {Path(p).name: Path(p) for p in result.get("pack", {}).values()}
     return {"files": {**files, saved.name: saved}, "command": command_line(argv),
             "title": result.get("title", JOBS[key].label)}
-
-
-def _start_pack(first, kwargs: dict):
-    """The pack of the report job, started in a thread while the report's notebook runs."""
-    from .pack import start_pack
-
-    return start_pack(first, **{k: v for k, v in kwargs.items() if k not in ("meeting",)})
 
 
 def growth_exams(choices: Choices) -> list[str] | None:

@@ -13,7 +13,14 @@ from pathlib import Path
 from ..io.files import InputFileError
 from ..paths import NOTEBOOKS
 from .parameters import library_arguments, notebook_parameters
-from .runner import check_formats, execute_notebook, export, make_output_folder, timed
+from .runner import (
+    check_formats,
+    execute_notebook,
+    export,
+    kept_browser,
+    make_output_folder,
+    timed,
+)
 
 __all__ = ["run_growth_report", "NOTEBOOK"]
 
@@ -77,19 +84,21 @@ def run_growth_report(score_files: Sequence[str | Path] = (), *,
     params = notebook_parameters({"score_files": score_files, **parameters}, files=FILES,
                                  defaults={"export": False})  # the steps below export
     out = make_output_folder(out_dir)
-    timings: dict[str, float] = {}
-    with timed(timings, "import"):
-        title = _read_exams(params, log)
-    with timed(timings, "execute"):
-        log("[2/4] 运行纵向分析笔记本（届比较、追踪、增值、成长百分位、趋势）……")
-        executed = out / f"{title}.ipynb"
-        params["output_dir"] = str(out) if "xlsx" in formats else ""
-        execute_notebook(NOTEBOOK, executed, params, out, progress)
-    files: dict[str, Path] = {}
-    if "xlsx" in formats:
-        files["xlsx"] = out / "纵向分析.xlsx"
-    engine = export(executed, out, title, formats, files, timings, pdf_engine, log)
-    return {"files": files, "timings": timings, "pdf_engine": engine, "title": title}
+    with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
+        timings: dict[str, float] = {}
+        with timed(timings, "import"):
+            title = _read_exams(params, log)
+        with timed(timings, "execute"):
+            log("[2/4] 运行纵向分析笔记本（届比较、追踪、增值、成长百分位、趋势）……")
+            executed = out / f"{title}.ipynb"
+            params["output_dir"] = str(out) if "xlsx" in formats else ""
+            execute_notebook(NOTEBOOK, executed, params, out, progress)
+        files: dict[str, Path] = {}
+        if "xlsx" in formats:
+            files["xlsx"] = out / "纵向分析.xlsx"
+        engine = export(executed, out, title, formats, files, timings, pdf_engine, log,
+                        browser=browser)
+        return {"files": files, "timings": timings, "pdf_engine": engine, "title": title}
 
 
 def _read_exams(params: dict, log: Callable[[str], None]) -> str:

@@ -1,8 +1,9 @@
 """The pages for each level: a one-page 班级质量分析单 per class and a one-page 教师个人质量分析表
 per teacher, written next to the term report as one bookmarked PDF and one Word file.
 
-:func:`pack_data` calls the analysis functions once (summary, compare_classes, compare_exams,
-targets, progress with :func:`qualitykit.term.movers.movers`, value_added, teacher_table);
+:func:`pack_data` takes the tables the term report has computed and calls the analysis functions
+for the rest, once (summary, compare_classes, compare_exams, targets, progress with
+:func:`qualitykit.term.movers.movers`, value_added, teacher_table);
 :func:`class_pages` and :func:`teacher_pages` only pick each class's or teacher's rows and
 format them; :func:`write_pack` prints the pages (:mod:`qualitykit.report.pack_pdf`,
 :mod:`qualitykit.report.pack_word`).
@@ -16,7 +17,6 @@ pupils only in the class's own list of who moved most (masked with ``mask=True``
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +26,8 @@ import pandas as pd
 from ..labels import MISSING, VALUE_LABELS, label
 
 __all__ = ["Block", "Page", "PackData", "pack_data", "class_pages", "teacher_pages",
-           "pack_pages", "pack_name", "write_pack", "run_pack", "start_pack", "PackJob",
-           "GROUPS", "TEXT_COLUMNS"]
+           "pack_pages", "pack_name", "write_pack", "run_pack", "GROUPS", "TEXT_COLUMNS",
+           "REPORT_TABLES"]
 
 #: The two kinds of page, in the order of the pack, with the title of their bookmark group.
 GROUPS = {"class": "班级质量分析单", "teacher": "教师个人质量分析表"}
@@ -107,8 +107,25 @@ class PackData:
     teacher_va: pd.DataFrame | None = None
 
 
-def pack_data(term) -> PackData:
+#: The report's tables (keys of :func:`qualitykit.write_outputs`' ``tables``) a pack can take
+#: instead of computing them again, and the :class:`PackData` field each one is.
+REPORT_TABLES = {"basic": "grade", "summary": "by_class", "classes": "vs_grade",
+                 "change": "change", "counts": "counts", "value_added": "class_va",
+                 "teachers": "teachers", "teacher_classes": "teacher_vs_grade",
+                 "teacher_va": "teacher_va"}
+
+
+def pack_data(term, tables: dict | None = None) -> PackData:
     """Run the analyses the pages show, once, on a :class:`~qualitykit.TermData`.
+
+    Parameters
+    ----------
+    term : TermData
+    tables : dict, optional
+        Tables the term report has already computed, by the keys of
+        :func:`qualitykit.write_outputs` (:data:`REPORT_TABLES`); each must be what its
+        function returns on this ``term`` (extra columns, such as the report's readings, are
+        ignored). Missing or None: computed here.
 
     Examples
     --------
@@ -125,22 +142,32 @@ def pack_data(term) -> PackData:
     from ..term.movers import movers
 
     std, scores, previous, staff = term.standard, term.scores, term.previous, term.teachers
-    lists = targets(scores, standard=std, teachers=staff, previous=previous)
-    data = {"term": term, "grade": summary(scores, by="subject", standard=std),
-            "by_class": summary(scores, standard=std),
-            "vs_grade": compare_classes(scores).classes,
-            "change": compare_exams(scores, previous, standard=std),
-            "counts": target_counts(lists, scores)}
+    known = {REPORT_TABLES[k]: v for k, v in (tables or {}).items()
+             if k in REPORT_TABLES and v is not None}
+    data = {"term": term,
+            "grade": _known(known, "grade", lambda: summary(scores, by="subject", standard=std)),
+            "by_class": _known(known, "by_class", lambda: summary(scores, standard=std)),
+            "vs_grade": _known(known, "vs_grade", lambda: compare_classes(scores).classes),
+            "change": _known(known, "change",
+                             lambda: compare_exams(scores, previous, standard=std)),
+            "counts": _known(known, "counts", lambda: target_counts(
+                targets(scores, standard=std, teachers=staff, previous=previous), scores))}
     if previous is not None:
-        data["class_va"] = value_added(scores, previous, standard=std).units
+        data["class_va"] = _known(known, "class_va",
+                                  lambda: value_added(scores, previous, standard=std).units)
         moved = progress(scores, previous, standard=std, teachers=staff)
         data["movers"] = movers(moved.students, top=std.improved_top)
     if staff is not None:
-        data.update(_teacher_data(term))
+        data.update(_teacher_data(term, known))
     return PackData(**data)
 
 
-def _teacher_data(term) -> dict:
+def _known(known: dict, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The report's table for the field ``name``, or ``compute()`` when it has none."""
+    return known[name] if name in known else compute()
+
+
+def _teacher_data(term, known: dict) -> dict:
     """The teachers' tables: who teaches what, 横向 with intervals, 纵向, value added."""
     from ..growth.value_added import value_added
     from ..term.compare import compare_classes
@@ -151,12 +178,14 @@ def _teacher_data(term) -> dict:
     taught = (with_teacher.dropna(subset=["teacher"])[["teacher", "subject", "class_id"]]
               .drop_duplicates().reset_index(drop=True))
     out = {"taught": taught,
-           "teachers": teacher_table(scores, staff, previous=previous, standard=std),
+           "teachers": _known(known, "teachers", lambda: teacher_table(
+               scores, staff, previous=previous, standard=std)),
            # pupils of a class without a teacher stay in the grade (their own NaN group)
-           "teacher_vs_grade": compare_classes(with_teacher, group="teacher").classes}
+           "teacher_vs_grade": _known(known, "teacher_vs_grade", lambda: compare_classes(
+               with_teacher, group="teacher").classes)}
     if previous is not None and len(taught):
-        out["teacher_va"] = value_added(scores, previous, by="teacher", teachers=staff,
-                                        standard=std).units
+        out["teacher_va"] = _known(known, "teacher_va", lambda: value_added(
+            scores, previous, by="teacher", teachers=staff, standard=std).units)
     return out
 
 
@@ -490,8 +519,8 @@ def pack_name(term) -> str:
 
 
 def write_pack(term, out_dir: str | Path, *, formats: tuple[str, ...] = ("pdf", "docx"),
-               mask: bool = False, pdf_engine: str | None = None,
-               log: Callable[[str], None] = print) -> dict[str, Path]:
+               tables: dict | None = None, mask: bool = False, pdf_engine: str | None = None,
+               log: Callable[[str], None] | None = None) -> dict[str, Path]:
     """Write the pack of a term: one PDF (a bookmark per class and per teacher) and one Word
     file with the same pages.
 
@@ -500,38 +529,54 @@ def write_pack(term, out_dir: str | Path, *, formats: tuple[str, ...] = ("pdf", 
     term : TermData
         From :func:`qualitykit.load_term`.
     out_dir : path
-        The folder (created), usually the report's.
+        The folder (created), usually the report's; empty string: write nothing (as
+        :func:`qualitykit.write_outputs`).
     formats : tuple
-        ``pdf`` and/or ``docx`` (other formats of the report are ignored here).
+        ``pdf``, ``docx`` and/or ``html``: the pages as one HTML file that prints as the PDF
+        (the term report's notebook writes it, and ``qualitykit report`` prints it with the
+        report, in one browser; :func:`~qualitykit.report.pack_pdf.print_pack`). Other
+        formats are ignored.
+    tables : dict, optional
+        The term report's tables, to use instead of computing them again
+        (:func:`pack_data`).
     mask : bool
         Pupils' names as 张＊.
     pdf_engine : {"chromium", "weasyprint"}, optional
         See :func:`qualitykit.report.html_to_pdf`.
-    log : callable
-        Called with a line of text for each step.
+    log : callable, optional
+        Called with a line of text for each step (none by default: in a notebook, a line
+        printed would be a line of the report).
 
     Returns
     -------
     dict
-        ``{"pdf": path, "docx": path}`` for the formats written; empty for a sheet graded in
-        levels only (一、二年级: there is no score to compare) and when ``formats`` has
-        neither.
+        Format → path of what was written; empty for a sheet graded in levels only (一、二年级:
+        there is no score to compare) and when ``formats`` has none of the three.
+
+    Examples
+    --------
+    In the term-analysis notebook, after :func:`qualitykit.write_outputs`::
+
+        outputs |= qk.write_pack(term, output_dir, tables=tables, formats=("html", "docx"))
     """
-    from .pack_pdf import write_pack_pdf
+    from .pack_pdf import write_pack_html, write_pack_pdf
     from .pack_word import write_pack_docx
 
-    if not {"pdf", "docx"} & set(formats):
+    if not out_dir or not {"pdf", "docx", "html"} & set(formats):
         return {}
+    log = log or (lambda line: None)
     if term.levels_only:
         log("      各科都只记等级：不生成班级质量分析单和教师个人质量分析表")
         return {}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    pages = pack_pages(pack_data(term), mask=mask)
+    pages = pack_pages(pack_data(term, tables), mask=mask)
     name = pack_name(term)
     n_classes = sum(p.kind == "class" for p in pages)
     log(f"      班级质量分析单 {n_classes} 页，教师个人质量分析表 {len(pages) - n_classes} 页")
     files = {}
+    if "html" in formats:
+        files["html"] = write_pack_html(pages, out / f"{name}.html", title=name)
     if "pdf" in formats:
         files["pdf"] = write_pack_pdf(pages, out / f"{name}.pdf", title=name, engine=pdf_engine)
     if "docx" in formats:
@@ -542,7 +587,8 @@ def write_pack(term, out_dir: str | Path, *, formats: tuple[str, ...] = ("pdf", 
 def run_pack(score_file: str | Path | None = None, *, out_dir: str | Path = "output/report",
              formats: tuple[str, ...] = ("pdf", "docx"), pdf_engine: str | None = None,
              log: Callable[[str], None] = print, **parameters) -> dict[str, Path]:
-    """Read a term as :func:`qualitykit.report.run_report` does and write its pack.
+    """Read a term as :func:`qualitykit.report.run_report` does and write its pack (on its own:
+    ``qualitykit report`` writes the pack in its notebook, from the report's own tables).
 
     ``parameters`` are the term report's (``exam``, ``grade``, ``teacher_file``,
     ``previous_file``, ``mask_names`` …; ``None`` is "not given"); returns
@@ -552,59 +598,10 @@ def run_pack(score_file: str | Path | None = None, *, out_dir: str | Path = "out
     from .parameters import library_arguments, notebook_parameters
     from .term_report import FILES, LOAD_TERM
 
-    if not {"pdf", "docx"} & set(formats):
+    if not {"pdf", "docx", "html"} & set(formats):
         return {}
     params = notebook_parameters({"score_file": score_file, **parameters}, files=FILES,
                                  defaults={"exam": "", "grade": 0})
     term = load_term(**library_arguments(params, LOAD_TERM))
     return write_pack(term, out_dir, formats=formats, mask=bool(params.get("mask_names")),
                       pdf_engine=pdf_engine, log=log)
-
-
-class PackJob:
-    """:func:`run_pack` running in a thread of its own (see :func:`start_pack`).
-
-    Attributes
-    ----------
-    lines : list of str
-        What the pack logged, to print once the report is done (not in between its lines).
-    """
-
-    def __init__(self, target: Callable[..., dict], args: tuple, kwargs: dict):
-        self.lines: list[str] = []
-        self._files: dict[str, Path] = {}
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(target, args, kwargs),
-                                        name="qualitykit-pack", daemon=True)
-        self._thread.start()
-
-    def _run(self, target: Callable[..., dict], args: tuple, kwargs: dict) -> None:
-        try:
-            self._files = target(*args, log=self.lines.append, **kwargs)
-        except BaseException as exc:  # handed to the caller by wait()
-            self._error = exc
-
-    def wait(self, *, quiet: bool = False) -> dict[str, Path]:
-        """Wait for the pack; its files, or the error it stopped with, raised here (with
-        ``quiet``: no error, no files — for when the report itself has failed and its error
-        is the one to tell, once the pack has closed its files)."""
-        self._thread.join()
-        if self._error is not None:
-            if quiet:
-                return {}
-            raise self._error
-        return self._files
-
-
-def start_pack(score_file: str | Path | None = None, **options) -> PackJob:
-    """Start :func:`run_pack` in a thread, to run while the report's notebook runs in its own
-    process (the machine's other core does the pack); ``options`` as :func:`run_pack` takes
-    them, without ``log`` (the job keeps the lines: :attr:`PackJob.lines`).
-
-    Examples
-    --------
-    >>> job = start_pack(exam="2025-2026-1 期末", grade=5, formats=("html",))  # no pack
-    >>> job.wait(), job.lines
-    ({}, [])
-    """
-    return PackJob(run_pack, (score_file,), options)

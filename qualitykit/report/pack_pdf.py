@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import html
 import io
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from .pack import GROUPS, MARGIN_MM, TEXT_COLUMNS, Page
 
-__all__ = ["pack_html", "write_pack_pdf", "add_bookmarks"]
+__all__ = ["pack_html", "write_pack_html", "write_pack_pdf", "print_pack", "add_bookmarks",
+           "pack_outline"]
 
 
 def _css(title: str) -> str:
@@ -85,13 +88,50 @@ def _page_html(page: Page) -> str:
     return "".join(parts)
 
 
+#: The ``<meta>`` of the pack's HTML that keeps its bookmarks: a JSON list of [kind, name].
+_OUTLINE = re.compile(r"<meta name='qk-outline' content='([^']*)'>")
+
+
 def pack_html(pages: list[Page], title: str) -> str:
     """The pages as one HTML document: a ``<section>`` and an ``<h1>`` per page (the PDF
-    engines make a bookmark of each ``<h1>``), A4, page numbers, the Chinese font first."""
+    engines make a bookmark of each ``<h1>``), A4, page numbers, the Chinese font first; the
+    bookmarks the PDF gets (:func:`pack_outline`) are in a ``<meta>``."""
     body = "\n".join(_page_html(p) for p in pages)
+    outline = html.escape(json.dumps([[p.kind, p.name] for p in pages], ensure_ascii=False),
+                          quote=True)
     return (f"<!DOCTYPE html>\n<html lang='zh-CN'><head><meta charset='utf-8'>"
+            f"<meta name='qk-outline' content='{outline}'>"
             f"<title>{html.escape(title)}</title><style>{_css(title)}</style></head>"
             f"<body>{body}</body></html>")
+
+
+def write_pack_html(pages: list[Page], path: str | Path, *, title: str) -> Path:
+    """Write :func:`pack_html` to ``path``, to be printed by :func:`print_pack`."""
+    path = Path(path)
+    path.write_text(pack_html(pages, title), encoding="utf-8")
+    return path
+
+
+def pack_outline(html_path: str | Path) -> tuple[str, list[tuple[str, str]]]:
+    """The title and the (kind, name) of every page of a pack's HTML file."""
+    text = Path(html_path).read_text(encoding="utf-8")
+    found = _OUTLINE.search(text)
+    title = re.search(r"<title>(.*?)</title>", text)
+    pages = [tuple(p) for p in json.loads(html.unescape(found[1]))] if found else []
+    return (html.unescape(title[1]) if title else ""), pages
+
+
+def print_pack(html_path: str | Path, pdf_path: str | Path, *,
+               engine: str | None = None) -> Path:
+    """Print a pack's HTML file (:func:`write_pack_html`) to its PDF and bookmark it (for a PDF
+    already printed from it, ``engine="printed"`` only adds the bookmarks)."""
+    from .runner import html_to_pdf
+
+    if engine != "printed":
+        html_to_pdf(html_path, pdf_path, engine=engine)
+    title, pages = pack_outline(html_path)
+    add_bookmarks(pdf_path, pages, title=title)
+    return Path(pdf_path)
 
 
 def write_pack_pdf(pages: list[Page], path: str | Path, *, title: str,
@@ -101,17 +141,12 @@ def write_pack_pdf(pages: list[Page], path: str | Path, *, title: str,
     ``engine``: see :func:`qualitykit.report.html_to_pdf` (the HTML is a temporary file next
     to ``path``).
     """
-    from .runner import html_to_pdf
-
     path = Path(path)
-    html_path = path.with_suffix(".html")
-    html_path.write_text(pack_html(pages, title), encoding="utf-8")
+    html_path = write_pack_html(pages, path.with_suffix(".html"), title=title)
     try:
-        html_to_pdf(html_path, path, engine=engine)
+        return print_pack(html_path, path, engine=engine)
     finally:
         html_path.unlink(missing_ok=True)
-    add_bookmarks(path, pages, title=title)
-    return path
 
 
 def _page_starts(reader, n: int) -> list[int] | None:
@@ -125,9 +160,10 @@ def _page_starts(reader, n: int) -> list[int] | None:
     return None
 
 
-def add_bookmarks(path: str | Path, pages: list[Page], *, title: str) -> bool:
+def add_bookmarks(path: str | Path, pages: list, *, title: str) -> bool:
     """Replace the PDF's outline by one group per kind of page (:data:`GROUPS`) with a bookmark
-    per class or teacher; the reader opens with the bookmarks shown.
+    per class or teacher; the reader opens with the bookmarks shown. ``pages``: the
+    :class:`~qualitykit.report.pack.Page` objects, or their (kind, name) pairs.
 
     Returns False (the PDF unchanged) when the pages cannot be located: the engine made no
     outline and a page ran over onto a second sheet.
@@ -143,9 +179,10 @@ def add_bookmarks(path: str | Path, pages: list[Page], *, title: str) -> bool:
     writer.append(reader, import_outline=False)
     parents = {}
     for page, start in zip(pages, starts):
-        if page.kind not in parents:
-            parents[page.kind] = writer.add_outline_item(title=GROUPS[page.kind], page_number=start)
-        writer.add_outline_item(title=page.name, page_number=start, parent=parents[page.kind])
+        kind, name = (page.kind, page.name) if isinstance(page, Page) else page
+        if kind not in parents:
+            parents[kind] = writer.add_outline_item(title=GROUPS[kind], page_number=start)
+        writer.add_outline_item(title=name, page_number=start, parent=parents[kind])
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": title})
     with path.open("wb") as f:

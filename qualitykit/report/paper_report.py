@@ -12,7 +12,14 @@ from pathlib import Path
 
 from ..paths import NOTEBOOKS
 from .parameters import library_arguments, notebook_parameters
-from .runner import check_formats, execute_notebook, export, make_output_folder, timed
+from .runner import (
+    check_formats,
+    execute_notebook,
+    export,
+    kept_browser,
+    make_output_folder,
+    timed,
+)
 
 __all__ = ["run_paper_report", "NOTEBOOK"]
 
@@ -69,17 +76,19 @@ def run_paper_report(item_file: str | Path | None = None, *, out_dir: str | Path
     params = notebook_parameters({"item_file": item_file, **parameters}, files=FILES,
                                  defaults={"export": False})  # the steps below export
     out = make_output_folder(out_dir)
-    timings: dict[str, float] = {}
-    with timed(timings, "import"):
-        title = _read_paper(params, log)
-    with timed(timings, "execute"):
-        log("[2/4] 运行试卷分析笔记本（难度、区分度、信度、选项、知识点）……")
-        executed = out / f"{title}.ipynb"
-        params["output_dir"] = str(out) if "xlsx" in formats else ""
-        execute_notebook(NOTEBOOK, executed, params, out, progress)
-    files: dict[str, Path] = {"xlsx": out / "试卷分析.xlsx"} if "xlsx" in formats else {}
-    engine = export(executed, out, title, formats, files, timings, pdf_engine, log)
-    return {"files": files, "timings": timings, "pdf_engine": engine, "title": title}
+    with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
+        timings: dict[str, float] = {}
+        with timed(timings, "import"):
+            title = _read_paper(params, log)
+        with timed(timings, "execute"):
+            log("[2/4] 运行试卷分析笔记本（难度、区分度、信度、选项、知识点）……")
+            executed = out / f"{title}.ipynb"
+            params["output_dir"] = str(out) if "xlsx" in formats else ""
+            execute_notebook(NOTEBOOK, executed, params, out, progress)
+        files: dict[str, Path] = {"xlsx": out / "试卷分析.xlsx"} if "xlsx" in formats else {}
+        engine = export(executed, out, title, formats, files, timings, pdf_engine, log,
+                        browser=browser)
+        return {"files": files, "timings": timings, "pdf_engine": engine, "title": title}
 
 
 def _read_paper(params: dict, log: Callable[[str], None]) -> str:

@@ -17,9 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..io.files import output_folder
+from .browser import BROWSER_ARGUMENTS, Browser, BrowserError
 
 __all__ = ["NotebookError", "execute_notebook", "find_browser", "notebook_to_html", "warm_up_html",
-           "html_to_pdf", "check_formats", "make_output_folder", "timed", "export"]
+           "html_to_pdf", "pdf_engine_for", "kept_browser", "print_pdfs", "check_formats",
+           "make_output_folder", "timed", "export"]
 
 #: The Jupyter kernel's start-up options: its English start-up warnings are not for teachers.
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
@@ -61,6 +63,9 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
                             # written once at the end (or at the failing cell), not twice per
                             # cell with every chart so far: ≈ 1 s of CPU on the sample school
                             request_save_on_cell_execute=False,
+                            # every output is in once the last cell has replied: no need to
+                            # wait for the kernel to wind down (≈ 0.5 s)
+                            shutdown_kernel="immediate",
                             **_cell_hooks(notebook, progress))
     except pm.PapermillExecutionError as exc:
         raise NotebookError(
@@ -190,17 +195,15 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *,
     else WeasyPrint; ``QUALITYKIT_PDF_ENGINE`` overrides).
     """
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
-    engine = engine or os.environ.get("QUALITYKIT_PDF_ENGINE") or (
-        "chromium" if find_browser() else "weasyprint")
+    engine = pdf_engine_for(engine)
     if engine == "chromium":
         browser = find_browser()
         if not browser:
             raise RuntimeError("找不到 Chromium / Chrome / Edge 浏览器 (no browser for PDF)；"
                                "请安装其一，或改用 engine='weasyprint'。")
         with tempfile.TemporaryDirectory() as profile:
-            cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                   "--disable-background-networking", "--disable-component-update",
-                   "--disable-sync", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+            cmd = [browser, *BROWSER_ARGUMENTS, f"--user-data-dir={profile}",
+                   "--no-pdf-header-footer",
                    "--generate-pdf-document-outline",  # bookmarks from the headings
                    f"--print-to-pdf={pdf_path.resolve()}", html_path.as_uri()]
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
@@ -217,6 +220,46 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *,
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     weasyprint.HTML(filename=str(html_path)).write_pdf(str(pdf_path))
     return pdf_path, "weasyprint"
+
+
+def pdf_engine_for(engine: str | None = None) -> str:
+    """The PDF engine a print will use: ``engine`` if given, else ``QUALITYKIT_PDF_ENGINE``,
+    else Chromium when the machine has a Chromium-family browser, else WeasyPrint."""
+    return engine or os.environ.get("QUALITYKIT_PDF_ENGINE") or (
+        "chromium" if find_browser() else "weasyprint")
+
+
+@contextmanager
+def kept_browser(formats, engine: str | None = None) -> Iterator[Browser | None]:
+    """A browser started now for the PDFs a report prints at its end (it starts while the
+    notebook computes), closed when the block ends; None when no PDF is asked for or the
+    engine is not Chromium."""
+    if "pdf" not in formats or pdf_engine_for(engine) != "chromium" or not find_browser():
+        yield None
+        return
+    browser = Browser(find_browser())
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def print_pdfs(pages: dict, engine: str | None = None, browser: Browser | None = None) -> str:
+    """Print each HTML file (key) to its PDF (value); the engine used.
+
+    With a ``browser`` (:func:`kept_browser`), all pages at once in it; if it cannot print
+    (not started, closed, too slow), one page after another with :func:`html_to_pdf`.
+    """
+    if browser is not None:
+        try:
+            browser.print_pdfs(pages)
+            return "chromium"
+        except BrowserError:
+            pass
+    used = pdf_engine_for(engine)
+    for html_path, pdf_path in pages.items():
+        used = html_to_pdf(html_path, pdf_path, engine=engine)[1]
+    return used
 
 
 def check_formats(formats: tuple[str, ...], allowed: tuple[str, ...]) -> None:
@@ -247,9 +290,12 @@ def timed(timings: dict[str, float], step: str) -> Iterator[None]:
 
 
 def export(executed: Path, out: Path, title: str, formats, files: dict, timings: dict,
-           pdf_engine: str | None, log: Callable[[str], None]) -> str | None:
-    """Steps 3 and 4 of a report: HTML without code, then the A4 PDF; the executed notebook is
-    removed. Fills ``files`` and ``timings``; returns the PDF engine used (None without PDF)."""
+           pdf_engine: str | None, log: Callable[[str], None], *,
+           browser: Browser | None = None, also: dict | None = None) -> str | None:
+    """Steps 3 and 4 of a report: HTML without code, then the A4 PDF (with ``also``, more HTML
+    files → PDF printed in the same step, e.g. the class/teacher pack); the executed notebook
+    is removed. Fills ``files`` and ``timings``; returns the PDF engine used (None without PDF).
+    """
     with timed(timings, "export_html"):
         log("[3/4] 导出网页版（HTML，隐藏代码）……")
         html_path = notebook_to_html(executed, out / f"{title}.html", title=title)
@@ -259,7 +305,8 @@ def export(executed: Path, out: Path, title: str, formats, files: dict, timings:
     if "pdf" in formats:
         with timed(timings, "export_pdf"):
             log("[4/4] 生成 PDF（A4）……")
-            files["pdf"], engine = html_to_pdf(html_path, out / f"{title}.pdf", engine=pdf_engine)
+            files["pdf"] = out / f"{title}.pdf"
+            engine = print_pdfs({html_path: files["pdf"], **(also or {})}, pdf_engine, browser)
     if "html" not in formats:
         html_path.unlink()
     executed.unlink()

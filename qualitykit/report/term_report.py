@@ -1,9 +1,11 @@
 """``qualitykit report``: run the term-analysis notebook and export HTML, PDF and Word.
 
 Steps (each timed): read and check every input file (errors stop here, before any notebook
-runs); execute ``notebooks/01-term-analysis.ipynb`` with papermill (it writes the Word report
-and the workbook); export the executed notebook to HTML with the code hidden; print the HTML
-to an A4 PDF (the shared steps are in :mod:`qualitykit.report.runner`).
+runs); execute ``notebooks/01-term-analysis.ipynb`` with papermill (it writes the Word report,
+the workbook and the 班级质量分析单 / 教师个人质量分析表 pack from the tables it has computed);
+export the executed notebook to HTML with the code hidden; print the HTML and the pack's pages
+to A4 PDFs, both at once in a browser started at the beginning (the shared steps are in
+:mod:`qualitykit.report.runner`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .runner import (
     check_formats,
     execute_notebook,
     export,
+    kept_browser,
     make_output_folder,
     timed,
     warm_up_html,
@@ -73,7 +76,10 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     Returns
     -------
     dict
-        ``files`` (format → path), ``timings`` (step → seconds), ``pdf_engine`` and ``title``.
+        ``files`` (format → path), ``pack`` (format → path of the 班级质量分析单 and
+        教师个人质量分析表, :func:`~qualitykit.report.pack.write_pack`: ``pdf`` and ``docx`` as
+        ``formats`` asks; none for a sheet graded in levels only), ``timings`` (step →
+        seconds), ``pdf_engine`` and ``title``.
 
     Raises
     ------
@@ -97,23 +103,66 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     params = notebook_parameters({"score_file": score_file, **parameters}, files=FILES,
                                  defaults={"export": False})
     out = make_output_folder(out_dir)
+    with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
+        return _run(notebook, params, out, formats, pdf_engine, browser, log, progress)
+
+
+def _run(notebook, params: dict, out: Path, formats, pdf_engine, browser, log, progress) -> dict:
+    """Steps 1–4 of :func:`run_report`, the pack's files taken up at the end."""
+    from .pack import pack_name
+
     timings: dict[str, float] = {}
     with timed(timings, "import"):
         term = _read_term(params, log)
     with timed(timings, "execute"):
-        params["output_dir"] = str(out) if "docx" in formats else ""
+        # the notebook writes the Word report, the workbook and the pack (Word, and the HTML
+        # printed below as its PDF) into output_dir; none of them without it
+        params["output_dir"] = str(out) if {"docx", "pdf"} & set(formats) else ""
         executed = _execute(_notebook_for(notebook, term, log), term, params, out, log, progress)
-    files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")} \
-        if "docx" in formats else {}
-    engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log)
-    return {"files": files, "timings": timings, "pdf_engine": engine, "title": term.title}
+    files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")}
+    pack = {kind: out / f"{pack_name(term)}.{kind}" for kind in ("html", "pdf", "docx")}
+    printed = {pack["html"]: pack["pdf"]} if "pdf" in formats and pack["html"].exists() else {}
+    engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log,
+                    browser=browser, also=printed)
+    return {"files": _kept(files, formats), "pack": _pack_files(pack, printed, formats, log),
+            "timings": timings, "pdf_engine": engine, "title": term.title}
+
+
+def _kept(files: dict, formats) -> dict:
+    """``files`` without the Word report and the workbook when ``docx`` was not asked for
+    (the notebook writes them with the pack; they are removed)."""
+    if "docx" in formats:
+        return files
+    for kind in ("docx", "xlsx"):
+        files.pop(kind).unlink(missing_ok=True)
+    return files
+
+
+def _pack_files(pack: dict, printed: dict, formats, log: Callable[[str], None]) -> dict:
+    """The pack's PDF (bookmarked) and Word file as asked for; its HTML, printed, is removed."""
+    from .pack_pdf import pack_outline, print_pack
+
+    if not pack["html"].exists():
+        return {}
+    pages = pack_outline(pack["html"])[1]
+    n_classes = sum(kind == "class" for kind, _ in pages)
+    log(f"      班级质量分析单 {n_classes} 页，教师个人质量分析表 {len(pages) - n_classes} 页")
+    files = {}
+    if printed:
+        files["pdf"] = print_pack(pack["html"], pack["pdf"], engine="printed")
+    if "docx" in formats:
+        files["docx"] = pack["docx"]
+    else:
+        pack["docx"].unlink(missing_ok=True)
+    pack["html"].unlink()
+    return files
 
 
 def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[str], None],
              progress) -> Path:
     """Step 2: run the chosen notebook (nbconvert warms up meanwhile for step 3); the executed
     notebook's path."""
-    log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图）……")
+    log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图，写 Word 和班级、教师分析页）……")
     executed = out / f"{term.title}.ipynb"
     if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections
         params.pop("meeting", None)

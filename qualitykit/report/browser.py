@@ -1,0 +1,224 @@
+"""A headless Chromium kept open while a report is computed, to print its HTML pages to PDF.
+
+``chromium --headless --print-to-pdf`` starts a browser for every page it prints (≈ 1–1.5 s
+before it reads the page). A report run starts :class:`Browser` first, lets it start while the
+notebook computes, and prints the report and the class/teacher pack through it, both at once
+(the Chrome DevTools protocol over a pair of pipes, ``--remote-debugging-pipe``: no network
+port, nothing another program on the machine can reach).
+
+The pipe needs file descriptors 3 and 4 in the browser's process, which only POSIX systems
+give a child; elsewhere (Windows), or when the browser fails, :meth:`Browser.print_pdfs`
+raises :class:`BrowserError` and the caller prints with the one-shot command
+(:func:`qualitykit.report.runner.html_to_pdf`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+__all__ = ["Browser", "BrowserError", "BROWSER_ARGUMENTS"]
+
+#: The options of every headless print (also the one-shot command's).
+BROWSER_ARGUMENTS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync")
+#: What the launcher runs: arguments are the two descriptors, then the browser's command line.
+_ON_THREE_AND_FOUR = ("import os, sys; a, b = int(sys.argv[1]), int(sys.argv[2]); "
+                      "os.dup2(a, 3); os.dup2(b, 4); os.close(a); os.close(b); "
+                      "os.execv(sys.argv[3], sys.argv[3:])")
+#: Seconds to wait for one reply of the browser before giving up on it.
+TIMEOUT = 120.0
+
+
+def _above_four(fd: int) -> int:
+    """``fd`` moved to a descriptor number of 5 or more (the original closed)."""
+    import fcntl
+
+    if fd > 4:
+        return fd
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD, 5)
+    os.close(fd)
+    return moved
+
+
+class BrowserError(RuntimeError):
+    """The kept browser could not print (not started, closed, or no reply in time)."""
+
+
+class Browser:
+    """A headless Chromium started now, to print pages later (:meth:`print_pdfs`).
+
+    Parameters
+    ----------
+    executable : str
+        The browser (from :func:`qualitykit.report.runner.find_browser`).
+
+    Examples
+    --------
+    >>> from qualitykit.report.runner import find_browser
+    >>> with Browser(find_browser()) as b:       # doctest: +SKIP
+    ...     b.print_pdfs({"report.html": "report.pdf"})
+    """
+
+    def __init__(self, executable: str):
+        self._profile = tempfile.mkdtemp(prefix="qk-browser-")
+        self._replies: dict[int, dict] = {}
+        self._events: list[dict] = []
+        self._changed = threading.Condition()
+        self._next_id = 0
+        self._closed = False
+        self._process = self._launch(executable)
+
+    # --- the process and its pipes -------------------------------------------------------
+
+    def _launch(self, executable: str) -> subprocess.Popen | None:
+        if os.name != "posix":
+            return None
+        to_browser, self._commands = os.pipe()
+        self._replies_fd, from_browser = os.pipe()
+        # above 4, so that putting one on 3 cannot overwrite the other before it is read
+        to_browser, from_browser = (_above_four(fd) for fd in (to_browser, from_browser))
+        args = [executable, *BROWSER_ARGUMENTS, f"--user-data-dir={self._profile}",
+                "--remote-debugging-pipe", "about:blank"]
+        # a small Python puts the pipes on 3 (commands in) and 4 (replies out), then becomes the
+        # browser (a shell cannot name descriptors above 9; preexec_fn is unsafe with threads)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _ON_THREE_AND_FOUR, str(to_browser),
+                 str(from_browser), *args], pass_fds=(to_browser, from_browser),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            process = None
+            os.close(self._commands)
+            os.close(self._replies_fd)
+        finally:
+            os.close(to_browser)
+            os.close(from_browser)
+        if process is not None:
+            threading.Thread(target=self._read, name="qualitykit-browser", daemon=True).start()
+        return process
+
+    def _read(self) -> None:
+        """Collect the browser's messages (JSON, each ending with a NUL byte) until it closes."""
+        buffer = b""
+        with os.fdopen(self._replies_fd, "rb", buffering=0) as pipe:
+            while chunk := pipe.read(1 << 16):
+                buffer += chunk
+                *messages, buffer = buffer.split(b"\0")
+                with self._changed:
+                    for raw in messages:
+                        message = json.loads(raw)
+                        if "id" in message:
+                            self._replies[message["id"]] = message
+                        else:
+                            self._events.append(message)
+                    self._changed.notify_all()
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        if self._process is None or self._closed:
+            raise BrowserError("浏览器没有启动或已关闭 (browser not running)")
+        with self._changed:
+            self._next_id += 1
+            number = self._next_id
+        message = {"id": number, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        try:
+            os.write(self._commands, json.dumps(message).encode() + b"\0")
+        except OSError as exc:
+            raise BrowserError(f"浏览器已关闭 (browser pipe closed: {exc})") from exc
+        return number
+
+    def _reply(self, number: int) -> dict:
+        with self._changed:
+            if not self._changed.wait_for(lambda: number in self._replies or self._closed,
+                                          TIMEOUT):
+                raise BrowserError("浏览器没有回应 (browser timeout)")
+            if number not in self._replies:
+                raise BrowserError("浏览器已关闭 (browser closed)")
+            reply = self._replies.pop(number)
+        if "error" in reply:
+            raise BrowserError(f"浏览器报错 (browser error): {reply['error'].get('message')}")
+        return reply.get("result", {})
+
+    def _call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        return self._reply(self._send(method, params, session))
+
+    def _event(self, method: str, session: str) -> None:
+        def seen() -> bool:
+            return any(e.get("method") == method and e.get("sessionId") == session
+                       for e in self._events)
+
+        with self._changed:
+            if not self._changed.wait_for(lambda: seen() or self._closed, TIMEOUT) or not seen():
+                raise BrowserError(f"浏览器没有打开页面 (no {method})")
+
+    # --- printing --------------------------------------------------------------------------
+
+    def print_pdfs(self, pages: dict) -> list[Path]:
+        """Print each HTML file (key) to its PDF (value), all pages at once, A4 as each page's
+        CSS says, with bookmarks from the headings; the PDFs' paths.
+
+        Raises
+        ------
+        BrowserError
+            The browser is not running or did not print (the caller falls back to the
+            one-shot print).
+        """
+        sessions = {self._open(Path(html)): Path(pdf) for html, pdf in pages.items()}
+        asked = {self._send("Page.printToPDF", {
+            "printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False,
+            "generateDocumentOutline": True}, session): (session, pdf)
+            for session, pdf in sessions.items()}
+        for number, (session, pdf) in asked.items():
+            pdf.write_bytes(base64.b64decode(self._reply(number)["data"]))
+        return list(sessions.values())
+
+    def _open(self, html: Path) -> str:
+        """A new tab showing ``html`` with its fonts loaded; the tab's session id."""
+        target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self._call("Target.attachToTarget", {"targetId": target,
+                                                       "flatten": True})["sessionId"]
+        self._call("Page.enable", session=session)
+        if not html.is_file():
+            raise FileNotFoundError(f"找不到要打印的网页 (no such HTML file)：{html}")
+        opened = self._call("Page.navigate", {"url": html.resolve().as_uri()}, session)
+        if opened.get("errorText"):
+            raise BrowserError(f"浏览器打不开网页 (navigate failed): {opened['errorText']}")
+        self._event("Page.loadEventFired", session)
+        self._call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)",
+                                        "awaitPromise": True}, session)
+        return session
+
+    def close(self) -> None:
+        """Close the browser and remove its profile (safe to call twice)."""
+        if self._process is not None:
+            try:
+                self._send("Browser.close")
+            except BrowserError:
+                pass
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            os.close(self._commands)
+            self._process = None
+        shutil.rmtree(self._profile, ignore_errors=True)
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
