@@ -557,3 +557,42 @@ def test_one_percentage_among_scores_and_invisible_characters(xlsx):
                                          ["4", "丁", "五(1)班", "\u200b78"]]}))
     assert errors(report)[["row", "column"]].values.tolist() == [[3, "D"]]
     assert report.data.set_index("student_id").loc[["3", "4"], "score"].tolist() == [0.5, 78.0]
+
+
+# ---- zeros -----------------------------------------------------------------------------------
+def test_a_pupil_with_0_in_every_subject_did_not_sit(xlsx):
+    # exports keep a row for every pupil on the roster; one who did not sit has 0 everywhere
+    # (平湖 七上期中: 61 such rows pulled the 语文 mean from 76.4 down to 71.1)
+    rows = [["班级", "学号", "姓名", "语文", "数学"], ["5-1", "1", "甲", 80, 70],
+            ["5-1", "2", "乙", 0, 0], ["5-1", "3", "丙", 60, 0], ["5-1", "4", "丁", 90, 50]]
+    report = qk.check_scores(xlsx({"成绩": rows}), exam="期末", grade=5)
+    assert report.ok and accounted(report)
+    d = report.data
+    assert d.loc[d["student_id"] == "2", "status"].tolist() == ["absent", "absent"]
+    assert table(report) == {("5-1", "语文"): (3, round(230 / 3, 6)),
+                             ("5-1", "数学"): (3, 40.0)}  # 丙's lone 0 stays a score
+    warned = report.problems[report.problems["severity"] == "warning"]
+    assert "乙 各科都是 0 分" in warned.loc[warned["row"] == 3, "problem"].iloc[0]
+    # 丙: a 0 beside 60 % elsewhere is kept, with a warning naming the cell and the fix
+    lone = warned[(warned["row"] == 4) & (warned["header"] == "数学")]
+    assert len(lone) == 1 and "缺考" in lone["problem"].iloc[0] and "60%" in lone["problem"].iloc[0]
+
+
+def test_a_0_beside_low_scores_or_in_a_one_subject_sheet_is_not_questioned(xlsx):
+    rows = [["班级", "学号", "姓名", "语文", "数学"], ["5-1", "1", "甲", 20, 0],
+            ["5-1", "2", "乙", 80, 70]]
+    report = qk.check_scores(xlsx({"成绩": rows}), exam="期末", grade=5)
+    assert report.ok and report.problems.empty  # 甲 scores 20 % elsewhere: a 0 is believable
+    one = qk.check_scores(xlsx({"成绩": [["班级", "学号", "姓名", "语文"], ["5-1", "1", "甲", 0],
+                                          ["5-1", "2", "乙", 80]]}), exam="期末", grade=5)
+    assert one.ok and one.problems.empty and (one.data["status"] == "sat").all()
+
+
+def test_many_pupils_with_0_everywhere_are_one_warning_listing_rows(xlsx):
+    rows = [["班级", "学号", "姓名", "语文", "数学"]]
+    rows += [["5-1", str(k), f"甲{k}", 0, 0] for k in range(25)]
+    rows += [["5-1", "99", "乙", 70, 80]]
+    report = qk.check_scores(xlsx({"成绩": rows}), exam="期末", grade=5)
+    warned = report.problems[report.problems["severity"] == "warning"]
+    assert len(warned) == 1 and "等 25 行" in warned["problem"].iloc[0]
+    assert (report.data["status"] == "absent").sum() == 50

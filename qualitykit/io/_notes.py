@@ -13,7 +13,7 @@ import numpy as np
 from .._text import norm
 from . import _rows
 from ._cells import STATUS_CODE
-from ._columns import Layout
+from ._columns import TOTAL, Layout
 from ._grid import filled_cells
 from ._pupils import Students
 from .problems import where
@@ -62,6 +62,36 @@ class NoteSteps:
                         f"{place}：写明“{text}” (status note)",
                         f"{'、'.join(changed)}记为{STATUS_LABELS[status]}（{status}），不计入统计",
                         "warning")
+
+    def _zero_rows(self, sheet, frames: list, scores: dict, students: Students) -> None:
+        """A pupil with 0 in every subject of the sheet (two or more) did not sit the exam: the
+        row an export keeps for a pupil on the roster (缺考, 休学, 借读). Every 0 becomes absent,
+        reported per row (a sheet with many: once, listing the rows)."""
+        numeric = [s for s in scores if s != TOTAL]
+        if len(numeric) < 2:
+            return
+        table = np.column_stack([scores[s] for s in numeric])
+        rows = np.flatnonzero((table == 0).all(axis=1)).tolist()
+        if not rows:
+            return
+        where_in = [{int(i): k for k, i in enumerate(f[0])} for f in frames]
+        for i in rows:
+            self._hint_cells(frames, where_in, scores, i, "absent", ())
+        action = "各科记为缺考（absent），不计入参考人数和各项统计"
+        fix = "如确实参加了考试，请核对成绩；如是缺考，最好在成绩格写“缺考”。"
+        excel_rows = [students.excel_rows[i] for i in rows]
+        if len(rows) > 20:
+            shown = "、".join(str(r) for r in excel_rows[:20])
+            self.problems.add(
+                sheet, None, None, "", "0",
+                f"{where(self.file, sheet, None)}：第 {shown} 等 {len(rows)} 行的学生各科都是 0 分 "
+                f"(every subject 0: did not sit)。{fix}", action, "warning")
+            return
+        for i, r in zip(rows, excel_rows):
+            self.problems.add(
+                sheet, r, None, "", "0",
+                f"{where(self.file, sheet, r)}：{students.names[i] or students.ids[i]} 各科都是 0 分 "
+                f"(every subject 0: did not sit)。{fix}", action, "warning")
 
     def _hint_cells(self, frames, where_in, scores, i, status, named):
         """Give pupil ``i``'s cells the status of a note; (subjects changed, (subject, score)

@@ -23,6 +23,9 @@ from ._pupils import Students
 from .problems import where
 
 DEFAULT_FULL_MARK = 100.0
+#: A 0 is questioned when the pupil's other subjects average at least this share of their full
+#: marks (a pupil who scores 30 % elsewhere rarely scores nothing: an absence typed as 0?).
+LONE_ZERO_SHARE = 0.3
 FOREIGN_LANGUAGES = ("英语", "日语", "俄语", "外语")
 #: Subjects of which a pupil takes only some: 7选3 / 3+1+2 electives, 理综 or 文综
 ELECTIVE_GROUPS = (("物理", "化学", "生物", "政治", "历史", "地理", "技术"), ("理科综合", "文科综合"))
@@ -234,6 +237,45 @@ class CellSteps:
                 f"{where(self.file, sheet, r, col.index, col.header)}：总分 {totals[i]:g} 与各科成绩之和 "
                 f"{sums[i]:g} 不同 (total differs from the sum of subjects)。请核对该行的各科成绩和总分。",
                 "以各科成绩为准（总分列不导入）", "warning")
+
+
+    # ---- a 0 beside ordinary scores ---------------------------------------------------------
+    def _check_lone_zeros(self, sheet, layout: Layout, students: Students, scores) -> None:
+        """Warn where a pupil has 0 in a subject but ordinary scores in the others (on average
+        at least :data:`LONE_ZERO_SHARE` of their full marks): usually an absence typed as 0.
+        The 0 stays a score; many such cells in one column are one warning for the column."""
+        subjects = [s for s in layout.subjects if s != TOTAL and s in scores]
+        if len(subjects) < 2:
+            return
+        full = np.array([self.full_marks.get(s) or layout.subjects[s].full_mark
+                         or DEFAULT_FULL_MARK for s in subjects], dtype=float)
+        table = np.column_stack([scores[s] for s in subjects]) / full
+        zero = table == 0
+        with np.errstate(invalid="ignore"):
+            others = (np.nansum(table, axis=1, keepdims=True) - table) / (
+                (~np.isnan(table)).sum(axis=1, keepdims=True) - 1)
+        lone = zero & (others >= LONE_ZERO_SHARE)
+        for j in np.flatnonzero(lone.any(axis=0)).tolist():
+            self._lone_zeros(sheet, subjects[j], layout.subjects[subjects[j]], students,
+                             np.flatnonzero(lone[:, j]).tolist(), others[:, j])
+
+    def _lone_zeros(self, sheet, subject, c, students: Students, rows: list[int], others) -> None:
+        action = "按 0 分计入统计（请核对）"
+        if len(rows) > 10 and len(rows) > 0.2 * len(students.ids):
+            self.problems.add(
+                sheet, None, c.index, c.header, "0",
+                f"{where(self.file, sheet, None, c.index, c.header)}：{len(rows)} 名学生{subject} 为 0 分，"
+                "而他们其他科目有正常成绩 (zeros beside ordinary scores)：这一科是否没有考，或成绩没有录入？"
+                "没有考的请把这一列删去或写“缺考”后重新导入。", action, "warning")
+            return
+        for i in rows:
+            r = students.excel_rows[i]
+            self.problems.add(
+                sheet, r, c.index, c.header, "0",
+                f"{where(self.file, sheet, r, c.index, c.header)}：{subject} 为 0 分，而该生其他科目平均"
+                f"得分率 {others[i]:.0%} (a 0 beside ordinary scores: absence not marked?)：可能是缺考"
+                "没有标注。如是缺考，请在该格写“缺考”后重新导入，否则这个 0 分会计入平均分和及格率。",
+                action, "warning")
 
 
 # --------------------------------------------------------------------------------------------
