@@ -41,6 +41,8 @@ PATH_OPTIONS = {
                ("roster", "--roster", "in"), ("out", "--out", "folder")],
     "paper": [("file", "小题分文件", "in"), ("info", "--info", "in"), ("out", "--out", "folder")],
     "demo": [("out", "--out", "folder")],
+    "awards": [("file", "通报表文件", "in"), ("league", "--league", "in"),
+               ("teachers", "--teachers", "in"), ("rule", "--rule", "in"), ("out", "--out", "out")],
 }
 
 
@@ -306,6 +308,17 @@ def demo_cohort_exams(exam: str) -> list[str]:
     return [f"{year}{exam[9:]}" for year in YEARS if year <= exam[:9]]
 
 
+def cmd_awards(args) -> int:
+    """位次奖.xlsx from a county 通报 sheet, or from a 联考 file ranked by the rule."""
+    from .cycle.awards import run_awards
+
+    for line in run_awards(args.file or None, league=args.league, teachers=args.teachers,
+                           rule_file=args.rule, preset=args.preset, flat=args.flat,
+                           standard=args.standard, out=args.out):
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``qualitykit`` command; returns the exit code (0 ok, 1 sheet has errors, 2 stop).
 
@@ -395,6 +408,17 @@ COMMANDS = {
         ("--exam", {"default": "2025-2026-1 期末"}),
         ("--grade", {"type": _grade, "default": 5}),
     ), cmd_demo),
+    "awards": ("位次奖：按县通报位次（或联考成绩算出的位次）和奖励规则计算每位教师的奖金", None, (
+        ("file", {"nargs": "?", "default": "", "help": "县成绩通报表（学校、年级、科目、班级、教师、位次、参评数）"}),
+        ("--league", {"help": "不用通报表时：联考成绩表，按规则的排位方法算出位次"}),
+        ("--teachers", {"help": "教学编排表：联考成绩按教师所教班级重新核算后排位次"}),
+        ("--rule", {"help": "位次奖规则文件 .toml（默认 templates/位次奖.toml）"}),
+        ("--preset", {"default": "non_graduating",
+                      "help": "规则文件中的哪一条：non_graduating 非毕业班（默认）、graduating 毕业班"}),
+        ("--flat", {"action": "store_true", "help": "所有位次按达到的那一段金额计（默认逐位次累计）"}),
+        ("--standard", {"help": "联考排位次用的及格线、优秀线：预设名或学校的 .toml 文件"}),
+        ("--out", {"default": "位次奖.xlsx", "help": "输出文件（默认 位次奖.xlsx）"}),
+    ), cmd_awards),
 }
 
 

@@ -13,6 +13,12 @@ __all__ = ["LABELS", "STATUS_LABELS", "VALUE_LABELS", "PRESET_LABELS", "MISSING"
 MISSING = "—"
 
 LABELS: dict[str, str] = {
+    # cycle: 位次奖, 约谈/黄牌/红牌, 教师综合评价
+    "n_ranked": "参评数", "rank_from_bottom": "倒数位次",
+    "positions": "计奖位次数", "special": "特殊奖", "excluded": "不享受嘉奖", "amount": "奖金(元)",
+    "school_year": "学年", "z_low": "平均Z下限", "z_high": "平均Z上限", "n_units": "参比数",
+    "z_change_low": "平均Z变化下限", "z_change_high": "平均Z变化上限", "decline": "下滑",
+    "bottom": "低位", "alert": "预警", "run": "连续年数",
     "student_id": "学号", "name": "姓名", "school": "学校", "grade": "年级", "class_id": "班级",
     "class_name": "班级名称", "subject": "科目", "exam": "考试", "score": "成绩", "status": "状态",
     "full_mark": "满分", "level": "等级", "teacher": "教师",
