@@ -314,7 +314,8 @@ def cmd_awards(args) -> int:
 
     for line in run_awards(args.file or None, league=args.league, teachers=args.teachers,
                            rule_file=args.rule, preset=args.preset, flat=args.flat,
-                           standard=args.standard, out=args.out):
+                           standard=args.standard, full_marks=_full_marks(args.full_marks),
+                           out=args.out):
         print(line)
     return 0
 
@@ -416,6 +417,7 @@ COMMANDS = {
         ("--preset", {"default": "non_graduating",
                       "help": "规则文件中的哪一条：non_graduating 非毕业班（默认）、graduating 毕业班"}),
         ("--flat", {"action": "store_true", "help": "所有位次按达到的那一段金额计（默认逐位次累计）"}),
+        ("--full-marks", {"help": "联考各科满分，如 语文=150,数学=150（默认 100）"}),
         ("--standard", {"help": "联考排位次用的及格线、优秀线：预设名或学校的 .toml 文件"}),
         ("--out", {"default": "位次奖.xlsx", "help": "输出文件（默认 位次奖.xlsx）"}),
     ), cmd_awards),

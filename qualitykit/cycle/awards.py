@@ -381,7 +381,7 @@ def write_awards(table: pd.DataFrame, rule: AwardRule, path: str | Path) -> Path
 def run_awards(file: str | Path | None, *, league: str | Path | None = None,
                teachers: str | Path | None = None, rule_file: str | Path | None = None,
                preset: str = "non_graduating", flat: bool = False, standard=None,
-               out: str | Path = "位次奖.xlsx") -> list[str]:
+               full_marks: dict | None = None, out: str | Path = "位次奖.xlsx") -> list[str]:
     """``qualitykit awards``: read the ranks (a 通报 sheet, or a 联考 file ranked by the rule),
     pay them by the rule, write ``位次奖.xlsx``; returns the lines to print (Chinese)."""
     from dataclasses import replace
@@ -397,7 +397,10 @@ def run_awards(file: str | Path | None, *, league: str | Path | None = None,
     else:
         from ..io.scores import read_scores, read_teachers
 
-        ranks = rank_units(read_scores(league), rule, standard=standard,
+        from ..standard import get_standard
+
+        marks = get_standard(standard).full_marks_with(full_marks)
+        ranks = rank_units(read_scores(league, full_marks=marks), rule, standard=standard,
                            teachers=read_teachers(teachers) if teachers else None)
     table = awards(ranks, rule)
     path = write_awards(table, rule, out)
