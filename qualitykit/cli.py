@@ -43,6 +43,7 @@ PATH_OPTIONS = {
     "demo": [("out", "--out", "folder")],
     "awards": [("file", "通报表文件", "in"), ("league", "--league", "in"),
                ("teachers", "--teachers", "in"), ("rule", "--rule", "in"), ("out", "--out", "out")],
+    "alerts": [("files", "成绩表文件", "in"), ("teachers", "--teachers", "in"), ("out", "--out", "out")],
 }
 
 
@@ -320,6 +321,18 @@ def cmd_awards(args) -> int:
     return 0
 
 
+def cmd_alerts(args) -> int:
+    """预警.xlsx: 约谈/黄牌/红牌 of schools, classes or teachers over school years."""
+    from .cycle.alerts import run_alerts
+
+    by = {"school": "school", "class": "class_id", "teacher": "teacher"}[args.by]
+    for line in run_alerts(args.files, by=by, exams=args.exams, teachers=args.teachers,
+                           standard=args.standard, full_marks=_full_marks(args.full_marks),
+                           out=args.out):
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``qualitykit`` command; returns the exit code (0 ok, 1 sheet has errors, 2 stop).
 
@@ -421,6 +434,16 @@ COMMANDS = {
         ("--standard", {"help": "联考排位次用的及格线、优秀线：预设名或学校的 .toml 文件"}),
         ("--out", {"default": "位次奖.xlsx", "help": "输出文件（默认 位次奖.xlsx）"}),
     ), cmd_awards),
+    "alerts": ("约谈/黄牌/红牌预警：学校、班级或教师逐学年的下滑与低位（区间支持才认定）", None, (
+        ("files", {"nargs": "*", "help": "各学年的成绩表（每学年默认取第二学期期末；省略则用示例学校）"}),
+        ("--by", {"choices": ("school", "class", "teacher"), "default": "school",
+                  "help": "预警对象：school 学校（默认）、class 班级、teacher 教师"}),
+        ("--exams", {"type": _names, "help": "各表对应的考试名称，如 2023-2024-2 期末（表中已写明时省略）"}),
+        ("--teachers", {"help": "各学年的教学编排表（按教师预警需要）"}),
+        ("--full-marks", {"help": "各科满分，如 语文=120,数学=120（默认 100）"}),
+        ("--standard", {"help": "标准：预设名或学校的 .toml 文件（预警规则在其中的 [alerts] 一节）"}),
+        ("--out", {"default": "预警.xlsx", "help": "输出文件（默认 预警.xlsx）"}),
+    ), cmd_alerts),
 }
 
 
