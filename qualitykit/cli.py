@@ -44,6 +44,9 @@ PATH_OPTIONS = {
     "awards": [("file", "通报表文件", "in"), ("league", "--league", "in"),
                ("teachers", "--teachers", "in"), ("rule", "--rule", "in"), ("out", "--out", "out")],
     "alerts": [("files", "成绩表文件", "in"), ("teachers", "--teachers", "in"), ("out", "--out", "out")],
+    "evaluate": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
+                 ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
+                 ("outside", "--outside", "in"), ("out", "--out", "out")],
 }
 
 
@@ -333,6 +336,18 @@ def cmd_alerts(args) -> int:
     return 0
 
 
+def cmd_evaluate(args) -> int:
+    """教师综合评价.xlsx: 横向, 纵向, 均衡, 增值 and the school's own scores, with intervals."""
+    from .cycle.evaluation import run_evaluation
+
+    for line in run_evaluation(args.file, teachers=args.teachers, previous=args.previous,
+                               outside=args.outside, out=args.out, exam=args.exam,
+                               grade=args.grade, roster_file=args.roster, school=args.school,
+                               full_marks=_full_marks(args.full_marks), standard=args.standard):
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``qualitykit`` command; returns the exit code (0 ok, 1 sheet has errors, 2 stop).
 
@@ -444,6 +459,12 @@ COMMANDS = {
         ("--standard", {"help": "标准：预设名或学校的 .toml 文件（预警规则在其中的 [alerts] 一节）"}),
         ("--out", {"default": "预警.xlsx", "help": "输出文件（默认 预警.xlsx）"}),
     ), cmd_alerts),
+    "evaluate": ("教师综合评价：横向、纵向、均衡、增值和学校自评分，各带区间；区间重叠的教师不分高下", "report", (
+        ("--teachers", {"help": "教学编排表（必需；示例学校自带）"}),
+        ("--previous", {"help": "上次考试的成绩表（纵向和增值需要）"}),
+        ("--outside", {"help": "学校自己的教师评分表（教师、教学常规检查得分、问卷…），权重写在标准的 [evaluation] 中"}),
+        ("--out", {"default": "教师综合评价.xlsx", "help": "输出文件（默认 教师综合评价.xlsx）"}),
+    ), cmd_evaluate),
 }
 
 
