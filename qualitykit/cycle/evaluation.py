@@ -141,8 +141,9 @@ def _across_and_balance(now: pd.DataFrame, who: list[str], std: Standard,
         columns={"low_rate": "grade_low_rate"})
     table = across[keys + ["n", "across", "across_se", "across_low", "across_high"]].merge(
         rates[keys + ["low_rate", "low_rate_low", "low_rate_high", "pass_rate_low",
-                      "pass_rate_high", "pass_rate", "cv"]], on=keys).merge(grade, on="subject")
-    table["below_pass"] = 1 - table["pass_rate"]
+                      "pass_rate_high", "pass_rate", "cv", "n_sat", "n_pass"]], on=keys).merge(
+        grade, on="subject")
+    table["below_pass"] = (table["n_sat"] - table["n_pass"]) / table["n_sat"]
     table["below_pass_low"], table["below_pass_high"] = (1 - table["pass_rate_high"],
                                                          1 - table["pass_rate_low"])
     table["cv_low"], table["cv_high"] = cv_interval(table["cv"], table["n"], rules.confidence)
@@ -153,8 +154,8 @@ def _across_and_balance(now: pd.DataFrame, who: list[str], std: Standard,
     table["balance_se"] = (table["balance_high"] - table["balance_low"]) / (2 * z)
     classes = now.drop_duplicates(keys + ["class_id"]).groupby(keys)["class_id"].agg(
         lambda c: "、".join(sorted(c))).rename("classes").reset_index()
-    return classes.merge(table.drop(columns=["pass_rate", "pass_rate_low", "pass_rate_high"]),
-                         on=keys)
+    return classes.merge(table.drop(columns=["pass_rate", "pass_rate_low", "pass_rate_high",
+                                             "n_sat", "n_pass"]), on=keys)
 
 
 def _with_over_time(table: pd.DataFrame, now: pd.DataFrame, previous: pd.DataFrame,

@@ -196,21 +196,7 @@ def read_teacher_scores(path: PathLike, *, sheet: str | int | None = None,
                                 "“教师”列")
     frames = []
     for grid, hdr, depth, cols, info in found:
-        keys = {c.index: {"teacher": "teacher", "school": "school",
-                          "subject_name": "subject"}[c.role]
-                for c in cols if c.role in ("teacher", "school", "subject_name")}
-        body = [r for r in grid.rows[hdr + depth:] if not all(blank(v) for v in r)]
-        data = {name: [norm(r[i]) if i < len(r) else "" for r in body] for i, name in keys.items()}
-        for c in cols:
-            if c.index in keys or not norm(c.header):
-                continue
-            values = [_number(norm(r[c.index])) if c.index < len(r) else None for r in body]
-            if any(v is not None for v in values):
-                data[norm(c.header)] = [float("nan") if v is None else v for v in values]
-        frame = pd.DataFrame({keys[i]: data[i] for i in keys} |
-                             {k: v for k, v in data.items() if isinstance(k, str)})
-        frame = frame[frame["teacher"].ne("") & ~frame["teacher"].map(
-            lambda t: is_stats_text(t) or is_footer_text(t))]
+        frame = _teacher_score_frame(grid.rows[hdr + depth:], cols)
         info.update(header_row=hdr + 1, rows_imported=len(frame), used=True)
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True)
@@ -220,3 +206,30 @@ def read_teacher_scores(path: PathLike, *, sheet: str | int | None = None,
                           data=table)
     raise_if_errors(report, path, strict)
     return table
+
+
+#: Columns of a teacher-score sheet kept as keys; other named columns of numbers are scores.
+_SCORE_KEYS = {"teacher": "teacher", "school": "school", "subject_name": "subject"}
+_NOT_SCORES = {"seq", "school_code", "grade", "class", "class_code", "student_id", "name",
+               "gender", "remark", "teacher_id", "rank"}
+
+
+def _teacher_score_frame(body: list[list], cols: list[H.Column]) -> pd.DataFrame:
+    """The rows under the header as ``teacher`` (``school``, ``subject``) and score columns;
+    statistics and footer rows left out."""
+    body = [r for r in body if not all(blank(v) for v in r)]
+
+    def cells(index: int) -> list[str]:
+        return [norm(r[index]) if index < len(r) else "" for r in body]
+
+    data = {_SCORE_KEYS[c.role]: cells(c.index) for c in cols if c.role in _SCORE_KEYS}
+    for c in cols:
+        if c.role in _SCORE_KEYS or c.role in _NOT_SCORES or not norm(c.header):
+            continue
+        values = [_number(v) for v in cells(c.index)]
+        if any(v is not None for v in values):
+            data[norm(c.header)] = [float("nan") if v is None else v for v in values]
+    frame = pd.DataFrame(data)
+    keep = frame["teacher"].ne("") & ~frame["teacher"].map(
+        lambda t: is_stats_text(t) or is_footer_text(t))
+    return frame[keep].reset_index(drop=True)
