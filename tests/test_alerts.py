@@ -153,3 +153,12 @@ def test_cli_writes_the_workbook_for_the_sample_classes(tmp_path, capsys):
     assert set(sheets["预警"]["预警"]) <= {"约谈", "黄牌", "红牌", NOT_ESTABLISHED}
     assert sheets["逐年证据"]["人数"].min() > 30  # whole classes, every year
     assert "预警（班级" in capsys.readouterr().out
+
+
+def test_the_template_states_the_defaults():
+    from pathlib import Path
+
+    from qualitykit.standard import EvaluationRules, get_standard
+
+    std = get_standard(Path(__file__).resolve().parents[1] / "templates" / "standard.toml")
+    assert std.alerts == AlertRules() and std.evaluation == EvaluationRules()

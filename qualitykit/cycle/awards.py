@@ -361,10 +361,9 @@ def write_awards(table: pd.DataFrame, rule: AwardRule, path: str | Path) -> Path
     """``位次奖.xlsx``: the table of :func:`awards` in Chinese, and the rule used."""
     from ..io.excel import write_sheets
 
-    shown = table.rename(columns=award_headers(rule))
-    shown = shown.replace({"course": "本科目", "mean": "平均名次"})
-    for col in shown.columns[shown.dtypes.eq(bool)]:
-        shown[col] = shown[col].map({True: "是", False: ""})
+    shown = table.assign(basis=table["basis"].map({"course": "本科目", "mean": "平均名次"}),
+                         excluded=table["excluded"].map({True: "是"}).fillna(""))
+    shown = shown.rename(columns=award_headers(rule))
     reading = "逐位次累计（每个位次按所在段计）" if rule.counting == "cumulative" \
         else "按所达档次（所有位次按达到的那一段计）"
     lines = [f"规则：{rule.name}", f"原文：{rule.text}", f"计算方法：{reading}；从倒数第"
