@@ -162,3 +162,18 @@ def test_the_template_states_the_defaults():
 
     std = get_standard(Path(__file__).resolve().parents[1] / "templates" / "standard.toml")
     assert std.alerts == AlertRules() and std.evaluation == EvaluationRules()
+
+
+def test_units_are_compared_within_their_grade():
+    # the same four schools sit a second grade each year, where 甲校 is last: it is judged
+    # there, among the 八年级 of the four, and not against the 九年级
+    nine = _series(first_term_too=False)
+    eight = nine.assign(grade=8, class_id="8-1", student_id=nine["student_id"] + "八",
+                        score=np.where(nine["school"].eq("甲校"), nine["score"] - 10,
+                                       nine["score"] + 9 * nine["school"].eq("丁校")))
+    years = alerts(pd.concat([nine, eight], ignore_index=True)).years
+    levels = {u: part.sort_values("school_year")["alert"].tolist()
+              for u, part in years.groupby("unit")}
+    assert levels["丁校 9年级"] == [NOT_ESTABLISHED, "约谈", "黄牌", "红牌", "红牌"]
+    assert levels["甲校 8年级"] == ["约谈", "黄牌", "红牌", "红牌", "红牌"]
+    assert years["n_units"].eq(4).all()

@@ -153,7 +153,11 @@ def _positions(data: pd.DataFrame, by: str, rules: AlertRules) -> pd.DataFrame:
 
     sat = pd.concat([sat_z(data[data["exam"].eq(e)]) for e in data["exam"].unique()],
                     ignore_index=True)  # per exam: a pupil sits every year
-    peers = ["exam", "subject"] + (["grade"] if by == "class_id" and "grade" in sat else [])
+    # 同学段: units are compared within a grade; a school or teacher of several grades in one
+    # exam has a line per grade
+    several = "grade" in sat and bool((sat.groupby("exam")["grade"].nunique() > 1).any())
+    peers = ["exam", "subject"] + (["grade"] if "grade" in sat and (by == "class_id" or several)
+                                   else [])
     keys = list(dict.fromkeys(peers + unit_keys(sat, [by])))
     out = sat.groupby(keys, sort=False).agg(n=("z", "size"), z_mean=("z", "mean"),
                                             _sd=("z", "std")).reset_index()
@@ -162,7 +166,11 @@ def _positions(data: pd.DataFrame, by: str, rules: AlertRules) -> pd.DataFrame:
     out["z_low"], out["z_high"] = out["z_mean"] - half, out["z_mean"] + half
     out["rank"] = out.groupby(peers)["z_mean"].rank(ascending=False, method="min").astype(int)
     out["n_units"] = out.groupby(peers)["z_mean"].transform("size")
-    out["_key"] = out[[k for k in keys if k not in peers]].astype(str).agg(" ".join, axis=1)
+    named = [k for k in keys if k not in peers] + (["grade"] if several and by != "class_id"
+                                                   else [])
+    out["_key"] = out[named].astype(str).agg(" ".join, axis=1)
+    if several and by != "class_id":
+        out["_key"] = out["_key"] + "年级"
     return out
 
 
