@@ -7,6 +7,7 @@ from conftest import realdata
 
 from qualitykit.cli import main
 from qualitykit.cycle.awards import award_rules, awards, band_amounts, rank_units
+from qualitykit.io.problems import ScoreFileError
 from qualitykit.io.rankings import read_rankings
 
 RULES = award_rules()
@@ -143,6 +144,11 @@ def test_cli_errors_are_one_chinese_line(tmp_path, capsys):
     assert main(["awards", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "位次" in err and "Traceback" not in err
+    wb.active.append(["甲校", "数学", "张", 5, 20])
+    wb.active.append(["甲校", "数学", "张", 5, 20])  # the same row twice would be paid twice
+    wb.save(bad)
+    with pytest.raises(ScoreFileError, match="与第 3 行重复"):
+        read_rankings(bad)
     assert main(["awards", str(bad), "--preset", "nope"]) == 2
     assert "preset" in capsys.readouterr().err
 

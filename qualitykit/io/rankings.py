@@ -58,6 +58,7 @@ class _Reading:
     file: str
     problems: Problems
     sheets: list[dict] = field(default_factory=list)
+    seen: dict = field(default_factory=dict)
 
 
 def _data_rows(path: Path, sheet, accept, what: str, need: str):
@@ -162,9 +163,18 @@ def _ranking_row(reading: _Reading, sheet: str, excel_row: int, row: list, picke
                              f"{where(reading.file, sheet, excel_row)}：{problem}", "已跳过此行",
                              "error")
         return None
-    return {"school": rec["school"] or context["school"], "grade": grade, "subject": subject,
-            "class_id": class_id, "class_name": class_name, "teacher": rec["teacher"],
-            "rank": int(rank), "n_ranked": int(n_ranked)}
+    record = {"school": rec["school"] or context["school"], "grade": grade, "subject": subject,
+              "class_id": class_id, "class_name": class_name, "teacher": rec["teacher"],
+              "rank": int(rank), "n_ranked": int(n_ranked)}
+    key = tuple(str(record[k]) for k in ("school", "grade", "subject", "class_id", "teacher"))
+    if key in reading.seen:  # paid twice otherwise
+        reading.problems.add(sheet, excel_row, None, "", label,
+                             f"{where(reading.file, sheet, excel_row)}：与第 {reading.seen[key]} 行重复"
+                             "（同一学校、年级、科目、班级、教师）(duplicated row)。请删除重复行。",
+                             "已跳过此行", "error")
+        return None
+    reading.seen[key] = excel_row
+    return record
 
 
 def _ranking_problem(rec: dict, subject: str, rank, n_ranked) -> str | None:
