@@ -16,11 +16,11 @@ LABELS: dict[str, str] = {
     # cycle: 位次奖, 约谈/黄牌/红牌, 教师综合评价
     "n_ranked": "参评数", "rank_from_bottom": "倒数位次",
     "positions": "计奖位次数", "special": "特殊奖", "excluded": "不享受嘉奖", "amount": "奖金(元)",
-    "school_year": "学年", "z_low": "平均Z下限", "z_high": "平均Z上限", "n_units": "参比数",
+    "school_year": "学年", "z_low": "平均Z下限", "z_high": "平均Z上限",
     "z_change_low": "平均Z变化下限", "z_change_high": "平均Z变化上限", "decline": "下滑",
     "bottom": "低位", "alert": "预警", "run": "连续年数",
     "across": "横向(平均Z)", "over_time": "纵向(平均Z变化)", "balance": "均衡(低分率低于年级)",
-    "below_pass": "未及格率", "grade_low_rate": "年级低分率", "combined": "综合评价分",
+    "below_pass": "未及格率", "combined": "综合评价分",
     "told_apart": "可区分的教师", "not_told_apart": "无法区分的教师",
     "student_id": "学号", "name": "姓名", "school": "学校", "grade": "年级", "class_id": "班级",
     "class_name": "班级名称", "subject": "科目", "exam": "考试", "score": "成绩", "status": "状态",

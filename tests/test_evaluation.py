@@ -160,7 +160,7 @@ def test_outside_scores_weighted_from_the_standard(pair, tmp_path):
     outside = read_teacher_scores(path)
     assert outside.set_index("teacher").loc["乙老师", "问卷"] == 90
     std = Standard(evaluation=EvaluationRules(weights={"across": 0.5, "教学常规检查得分": 0.5}))
-    now, before = pair
+    now, _ = pair
     t = evaluate_teachers(now, _teachers(), outside=outside, standard=std).table
     t = t.set_index("teacher")
     s_across, s_check = t["across"].std(ddof=1), t["教学常规检查得分"].std(ddof=1)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,15 @@ from scipy import stats
 from ..schema import unit_keys
 from ..standard import AlertRules, Standard, get_standard
 
-__all__ = ["Alerts", "alerts", "school_year_exams", "write_alerts", "run_alerts",
-           "ALERT_COLUMNS", "NOT_ESTABLISHED"]
+__all__ = [
+    "ALERT_COLUMNS",
+    "NOT_ESTABLISHED",
+    "Alerts",
+    "alerts",
+    "run_alerts",
+    "school_year_exams",
+    "write_alerts",
+]
 
 #: The verdict where the intervals do not support a sign.
 NOT_ESTABLISHED = "不足以认定"
@@ -280,10 +288,8 @@ def rule_lines(rules: AlertRules) -> list[str]:
             f"{NOT_ESTABLISHED}：有低位或下降的迹象，但区间不支持（在偶然波动范围内）；中断连续年数"]
 
 
-def write_alerts(result: Alerts, path) -> "Path":
+def write_alerts(result: Alerts, path) -> Path:
     """``预警.xlsx``: the alerts with their history, every year's evidence, and the rule."""
-    from pathlib import Path
-
     from ..io.excel import write_sheets
     from ..labels import to_display
 

@@ -25,8 +25,17 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["AwardRule", "Band", "award_rules", "awards", "band_amounts", "rank_units",
-           "write_awards", "run_awards", "AWARD_COLUMNS"]
+__all__ = [
+    "AWARD_COLUMNS",
+    "AwardRule",
+    "Band",
+    "award_rules",
+    "awards",
+    "band_amounts",
+    "rank_units",
+    "run_awards",
+    "write_awards",
+]
 
 #: Columns of :func:`awards` before the per-band columns.
 AWARD_COLUMNS = ["school", "teacher", "grade", "subject", "class_id", "basis", "rank",
@@ -366,8 +375,8 @@ def write_awards(table: pd.DataFrame, rule: AwardRule, path: str | Path) -> Path
     shown = shown.rename(columns=award_headers(rule))
     reading = "逐位次累计（每个位次按所在段计）" if rule.counting == "cumulative" \
         else "按所达档次（所有位次按达到的那一段计）"
-    lines = [f"规则：{rule.name}", f"原文：{rule.text}", f"计算方法：{reading}；从倒数第"
-             f"{rule.count_from}名往上数位次",
+    lines = [f"规则：{rule.name}", f"原文：{rule.text}",
+             f"计算方法：{reading}；从倒数第{rule.count_from}名往上数位次",
              *(f"位次段：{b.label}，每位次 {b.rate:g} 元" for b in rule.bands),
              "特殊奖：" + ("、".join(f"顺数第{i}名 {v:g} 元" for i, v in
                                    enumerate(rule.specials, 1)) or "无"),
@@ -395,7 +404,6 @@ def run_awards(file: str | Path | None, *, league: str | Path | None = None,
         ranks = _read_bulletin(file)
     else:
         from ..io.scores import read_scores, read_teachers
-
         from ..standard import get_standard
 
         marks = get_standard(standard).full_marks_with(full_marks)
@@ -404,8 +412,9 @@ def run_awards(file: str | Path | None, *, league: str | Path | None = None,
     table = awards(ranks, rule)
     path = write_awards(table, rule, out)
     paid = table[table["amount"].notna()]
-    return [f"位次奖（{rule.name}）：{len(paid)} 人/单位，合计 {paid['amount'].sum():g} 元；"
-            f"不享受嘉奖 {int(paid['excluded'].sum())} 人。", f"已保存：{Path(path).resolve()}"]
+    told = (f"位次奖（{rule.name}）：{len(paid)} 人/单位，合计 {paid['amount'].sum():g} 元；"
+            f"不享受嘉奖 {int(paid['excluded'].sum())} 人。")
+    return [told, f"已保存：{Path(path).resolve()}"]
 
 
 def _read_bulletin(file: str | Path) -> pd.DataFrame:

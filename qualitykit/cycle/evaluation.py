@@ -26,6 +26,7 @@ cannot be told apart and are listed as such: no league table (DOMAIN.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ from scipy import stats
 from ..schema import unit_keys
 from ..standard import EvaluationRules, Standard, get_standard
 
-__all__ = ["Evaluation", "evaluate_teachers", "cv_interval", "COMPONENTS"]
+__all__ = ["COMPONENTS", "Evaluation", "cv_interval", "evaluate_teachers"]
 
 #: The computed components, in order, with their Chinese names.
 COMPONENTS = {"across": "横向（与年级比）", "over_time": "纵向（与上次比）",
@@ -274,10 +275,8 @@ def _separations(table: pd.DataFrame, who: list[str]) -> tuple[list[str], list[s
     return apart, together
 
 
-def write_evaluation(result: Evaluation, path, *, title: str = "") -> "Path":
+def write_evaluation(result: Evaluation, path, *, title: str = "") -> Path:
     """``教师综合评价.xlsx``: the table in Chinese (intervals as their bounds) and the method."""
-    from pathlib import Path
-
     from ..io.excel import write_sheets
     from ..labels import to_display
 

@@ -22,10 +22,17 @@ from ._context import title_text
 from ._grid import is_instruction_sheet, read_grids, select_sheets
 from ._pupils import class_info
 from ._rows import is_footer_text, is_stats_text
-from .problems import ImportReport, Problems, ScoreFileError, raise_if_errors, sheet_info, where
+from .problems import (
+    ImportReport,
+    Problems,
+    ScoreFileError,
+    raise_if_errors,
+    sheet_info,
+    where,
+)
 from .titles import parse_school
 
-__all__ = ["read_rankings", "read_teacher_scores", "RANKING_COLUMNS"]
+__all__ = ["RANKING_COLUMNS", "read_rankings", "read_teacher_scores"]
 
 PathLike = str | os.PathLike
 
