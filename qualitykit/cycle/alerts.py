@@ -294,10 +294,10 @@ def write_alerts(result: Alerts, path) -> Path:
     from ..labels import to_display
 
     unit = _UNIT_NAMES[result.by]
-    shown = {name: to_display(table.drop(columns=["established"], errors="ignore"),
-                              digits=2, intervals=True).rename(columns={"unit": unit})
+    own = {"unit": unit, "evidence": "本学年证据", "history": "各学年证据"}
+    shown = {name: to_display(table.drop(columns=["established"]).rename(columns=own),
+                              digits=2, intervals=True)
              for name, table in (("预警", result.alerts), ("逐年证据", result.years))}
-    shown["预警"] = shown["预警"].rename(columns={"history": "各学年证据"})
     rules = pd.DataFrame({"规则": rule_lines(result.rules)
                           + [f"各学年所用考试：{'、'.join(result.exams)}"]})
     return Path(write_sheets(path, {**shown, "规则": rules}))
