@@ -176,3 +176,29 @@ def test_ranks_on_the_real_league_match_an_independent_count():
     pd.testing.assert_series_equal(chinese["rank"].sort_index(), expected.sort_index(),
                                    check_names=False, check_dtype=False)
     assert chinese["n_ranked"].eq(len(expected)).all()
+
+
+def test_cli_ranks_a_league_file(tmp_path, capsys):
+    # a 联考 sheet: four classes of two schools; ranked 合格率 → 均分 → 优秀率
+    path = tmp_path / "2024-2025学年第二学期七年级期末联考成绩.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["学校", "班级", "学号", "姓名", "数学"])
+    marks = {("甲校", "七(1)班"): [90, 70, 50, 95], ("甲校", "七(2)班"): [95, 70, 50, 90],
+             ("乙校", "七(1)班"): [86, 80, 50, 50], ("乙校", "七(2)班"): [100, 60, 61, 20]}
+    for n, ((school, cls), values) in enumerate(marks.items()):
+        for i, v in enumerate(values):
+            ws.append([school, cls, f"{n}{i:02d}", f"生{n}{i}", v])
+    wb.save(path)
+    out = tmp_path / "位次奖.xlsx"
+    assert main(["awards", "--league", str(path), "--out", str(out)]) == 0
+    table = pd.read_excel(out, sheet_name="位次奖", engine="calamine")
+    got = dict(zip(table["学校"] + table["班级"], table["位次"]))
+    # as test_ranks_from_a_league_file_lexicographic_with_ties: two tied first, then 3rd, 4th
+    assert got == {"甲校7-1": 1, "甲校7-2": 1, "乙校7-2": 3, "乙校7-1": 4}
+    # 4 ranked: 倒数位次 4, 4, 2, 1. 倒数第4 is one position at 20 元 ("倒数第15名至顺数第1名"
+    # is empty with 4 units) + 300 for the (tied) first; the third gets its 100 special
+    assert dict(zip(table["学校"] + table["班级"], table["奖金(元)"])) == {
+        "甲校7-1": 320, "甲校7-2": 320, "乙校7-2": 100, "乙校7-1": 0}
+    assert main(["awards", str(out), "--league", str(path)]) == 2
+    assert "二者选一" in capsys.readouterr().err

@@ -48,7 +48,8 @@ _RULES_FILE = Path(__file__).resolve().parents[2] / "templates" / "位次奖.tom
 @dataclass(frozen=True)
 class Band:
     """Positions ``start``…``end`` (each "倒数第n" or "顺数第n", both ends included) at ``rate``
-    元 per position."""
+    元 per position. ``start`` is the lower end: "倒数第15" to "顺数第1" is empty where fewer
+    than 15 units are ranked."""
 
     start: str
     end: str
@@ -67,8 +68,8 @@ class Band:
 
     def covers(self, from_bottom: int, n_ranked: int) -> bool:
         """Whether the position ``from_bottom`` (倒数位次) of ``n_ranked`` lies in the band."""
-        low, high = sorted((_from_bottom(self.start, n_ranked), _from_bottom(self.end, n_ranked)))
-        return low <= from_bottom <= high
+        return (_from_bottom(self.start, n_ranked) <= from_bottom
+                <= _from_bottom(self.end, n_ranked))
 
 
 def _from_bottom(end: str, n_ranked: int) -> int:
