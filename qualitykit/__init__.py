@@ -5,7 +5,8 @@ the rest from it. See README.md for the two-command set-up.
 
 The package has three parts, each a folder: ``io`` (reading score, roster, teacher and item
 sheets; the import report; the sample school), the analysis families (``term`` 期中/期末质量分析,
-``lists`` 培优补差, ``items`` 试卷分析, ``growth`` 纵向分析) and ``report`` (tables, charts,
+``lists`` 培优补差, ``items`` 试卷分析, ``growth`` 纵向分析, ``cycle`` 约谈/黄牌/红牌、位次奖、
+教师综合评价) and ``report`` (tables, charts,
 Word, HTML and PDF). The shared concepts sit at the top: ``schema``, ``standard``,
 ``subjects``, ``classes``, ``labels``. Every public name below is imported on first use, so
 ``import qualitykit`` is quick and a command pays only for what it uses.
@@ -59,12 +60,18 @@ _PUBLIC = {
     **dict.fromkeys(('load_term', 'mask_names', 'TermData',), "term.load"),
     **dict.fromkeys(('movers',), "term.movers"),
     **dict.fromkeys(('assign_teachers', 'teacher_table',), "term.teachers"),
+    **dict.fromkeys(('read_rankings', 'read_teacher_scores', 'RANKING_COLUMNS',), "io.rankings"),
+    **dict.fromkeys(('AwardRule', 'award_rules', 'awards', 'band_amounts', 'rank_units',
+                     'write_awards',), "cycle.awards"),
+    **dict.fromkeys(('Alerts', 'alerts', 'school_year_exams', 'write_alerts',), "cycle.alerts"),
+    **dict.fromkeys(('Evaluation', 'evaluate_teachers', 'write_evaluation',), "cycle.evaluation"),
+    **dict.fromkeys(('AlertRules', 'EvaluationRules',), "standard"),
 }
 
 
 #: the parts, importable as attributes (``qualitykit.report``)
 _PARTS = {"io", "term", "lists", "items", "growth", "report", "external", "schema", "standard",
-          "subjects", "classes", "labels", "paths", "cli"}
+          "subjects", "classes", "labels", "paths", "cli", "cycle"}
 
 
 def __getattr__(name: str):
@@ -124,4 +131,9 @@ __all__ = [
     "canonical_subject", "SUBJECTS", "unit_keys", "SCORE_COLUMNS", "ROSTER_COLUMNS",
     "TEACHER_COLUMNS",
     "STATUSES", "LABELS", "label", "to_display", "__version__",
+    # the cycle: 位次奖, 约谈/黄牌/红牌, 教师综合评价
+    "read_rankings", "read_teacher_scores", "RANKING_COLUMNS", "AwardRule", "award_rules",
+    "awards", "band_amounts", "rank_units", "write_awards", "Alerts", "alerts",
+    "school_year_exams", "write_alerts", "AlertRules", "Evaluation", "evaluate_teachers",
+    "write_evaluation", "EvaluationRules",
 ]

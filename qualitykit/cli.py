@@ -41,6 +41,12 @@ PATH_OPTIONS = {
                ("roster", "--roster", "in"), ("out", "--out", "folder")],
     "paper": [("file", "小题分文件", "in"), ("info", "--info", "in"), ("out", "--out", "folder")],
     "demo": [("out", "--out", "folder")],
+    "awards": [("file", "通报表文件", "in"), ("league", "--league", "in"),
+               ("teachers", "--teachers", "in"), ("rule", "--rule", "in"), ("out", "--out", "out")],
+    "alerts": [("files", "成绩表文件", "in"), ("teachers", "--teachers", "in"), ("out", "--out", "out")],
+    "evaluate": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
+                 ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
+                 ("outside", "--outside", "in"), ("out", "--out", "out")],
 }
 
 
@@ -287,6 +293,42 @@ def demo_cohort_exams(exam: str) -> list[str]:
     return [f"{year}{exam[9:]}" for year in YEARS if year <= exam[:9]]
 
 
+def cmd_awards(args) -> int:
+    """位次奖.xlsx from a county 通报 sheet, or from a 联考 file ranked by the rule."""
+    from .cycle.awards import run_awards
+
+    for line in run_awards(args.file or None, league=args.league, teachers=args.teachers,
+                           rule_file=args.rule, preset=args.preset, flat=args.flat,
+                           standard=args.standard, full_marks=_full_marks(args.full_marks),
+                           out=args.out):
+        print(line)
+    return 0
+
+
+def cmd_alerts(args) -> int:
+    """预警.xlsx: 约谈/黄牌/红牌 of schools, classes or teachers over school years."""
+    from .cycle.alerts import run_alerts
+
+    by = {"school": "school", "class": "class_id", "teacher": "teacher"}[args.by]
+    for line in run_alerts(args.files, by=by, exams=args.exams, teachers=args.teachers,
+                           standard=args.standard, full_marks=_full_marks(args.full_marks),
+                           out=args.out):
+        print(line)
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    """教师综合评价.xlsx: 横向, 纵向, 均衡, 增值 and the school's own scores, with intervals."""
+    from .cycle.evaluation import run_evaluation
+
+    for line in run_evaluation(args.file, teachers=args.teachers, previous=args.previous,
+                               outside=args.outside, out=args.out, exam=args.exam,
+                               grade=args.grade, roster_file=args.roster, school=args.school,
+                               full_marks=_full_marks(args.full_marks), standard=args.standard):
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``qualitykit`` command; returns the exit code (0 ok, 1 sheet has errors, 2 stop).
 
@@ -376,6 +418,34 @@ COMMANDS = {
         ("--exam", {"default": "2025-2026-1 期末"}),
         ("--grade", {"type": _grade, "default": 5}),
     ), cmd_demo),
+    "awards": ("位次奖：按县通报位次（或联考成绩算出的位次）和奖励规则计算每位教师的奖金", None, (
+        ("file", {"nargs": "?", "default": "", "help": "县成绩通报表（学校、年级、科目、班级、教师、位次、参评数）"}),
+        ("--league", {"help": "不用通报表时：联考成绩表，按规则的排位方法算出位次"}),
+        ("--teachers", {"help": "教学编排表：联考成绩按教师所教班级重新核算后排位次"}),
+        ("--rule", {"help": "位次奖规则文件 .toml（默认 templates/位次奖.toml）"}),
+        ("--preset", {"default": "non_graduating",
+                      "help": "规则文件中的哪一条：non_graduating 非毕业班（默认）、graduating 毕业班"}),
+        ("--flat", {"action": "store_true", "help": "所有位次按达到的那一段金额计（默认逐位次累计）"}),
+        ("--full-marks", {"help": "联考各科满分，如 语文=150,数学=150（默认 100）"}),
+        ("--standard", {"help": "联考排位次用的及格线、优秀线：预设名或学校的 .toml 文件"}),
+        ("--out", {"default": "位次奖.xlsx", "help": "输出文件（默认 位次奖.xlsx）"}),
+    ), cmd_awards),
+    "alerts": ("约谈/黄牌/红牌预警：学校、班级或教师逐学年的下滑与低位（区间支持才认定）", None, (
+        ("files", {"nargs": "*", "help": "各学年的成绩表（每学年默认取第二学期期末；省略则用示例学校）"}),
+        ("--by", {"choices": ("school", "class", "teacher"), "default": "school",
+                  "help": "预警对象：school 学校（默认）、class 班级、teacher 教师"}),
+        ("--exams", {"type": _names, "help": "各表对应的考试名称，如 2023-2024-2 期末（表中已写明时省略）"}),
+        ("--teachers", {"help": "各学年的教学编排表（按教师预警需要）"}),
+        ("--full-marks", {"help": "各科满分，如 语文=120,数学=120（默认 100）"}),
+        ("--standard", {"help": "标准：预设名或学校的 .toml 文件（预警规则在其中的 [alerts] 一节）"}),
+        ("--out", {"default": "预警.xlsx", "help": "输出文件（默认 预警.xlsx）"}),
+    ), cmd_alerts),
+    "evaluate": ("教师综合评价：横向、纵向、均衡、增值和学校自评分，各带区间；区间重叠的教师不分高下", "report", (
+        ("--teachers", {"help": "教学编排表（必需；示例学校自带）"}),
+        ("--previous", {"help": "上次考试的成绩表（纵向和增值需要）"}),
+        ("--outside", {"help": "学校自己的教师评分表（教师、教学常规检查得分、问卷…），权重写在标准的 [evaluation] 中"}),
+        ("--out", {"default": "教师综合评价.xlsx", "help": "输出文件（默认 教师综合评价.xlsx）"}),
+    ), cmd_evaluate),
 }
 
 

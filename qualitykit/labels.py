@@ -13,6 +13,15 @@ __all__ = ["LABELS", "STATUS_LABELS", "VALUE_LABELS", "PRESET_LABELS", "MISSING"
 MISSING = "—"
 
 LABELS: dict[str, str] = {
+    # cycle: 位次奖, 约谈/黄牌/红牌, 教师综合评价
+    "n_ranked": "参评数", "rank_from_bottom": "倒数位次",
+    "positions": "计奖位次数", "special": "特殊奖", "excluded": "不享受嘉奖", "amount": "奖金(元)",
+    "school_year": "学年", "z_low": "平均Z下限", "z_high": "平均Z上限",
+    "z_change_low": "平均Z变化下限", "z_change_high": "平均Z变化上限", "decline": "下滑",
+    "bottom": "低位", "alert": "预警", "run": "连续年数",
+    "across": "横向(平均Z)", "over_time": "纵向(平均Z变化)", "balance": "均衡(低分率低于年级)",
+    "below_pass": "未及格率", "combined": "综合评价分",
+    "told_apart": "可区分的教师", "not_told_apart": "无法区分的教师",
     "student_id": "学号", "name": "姓名", "school": "学校", "grade": "年级", "class_id": "班级",
     "class_name": "班级名称", "subject": "科目", "exam": "考试", "score": "成绩", "status": "状态",
     "full_mark": "满分", "level": "等级", "teacher": "教师",
@@ -174,6 +183,8 @@ FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_
         "z_exit", "gain", "ols", "va", "va_se", "estimate", "low", "high", "beta", "between_sd",
         "within_sd", "icc", "ref_position", "ref_change", "entry_z", "exit_z",
         "chi2_p", "cramers_v"}  # shown with three decimals
+PERCENT |= {"below_pass", "grade_low_rate", "balance"}  # cycle: 教师综合评价
+FINE |= {"across", "over_time", "value_added", "combined"}
 
 
 #: Suffixes of the columns that hold an interval's bounds (``pass_rate_low``), as read.

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
-__all__ = ["Standard", "PRESETS", "get_standard"]
+__all__ = ["Standard", "PRESETS", "get_standard", "AlertRules", "EvaluationRules"]
 
 ABOVE_MEAN_VARIANTS = ("relative_mean", "relative_rate", "share_above")
 ROUNDING = ("none", "ceil", "round")
@@ -119,6 +119,108 @@ _RULES = (
 )
 
 
+ALERT_BOTTOM = ("last", "count", "share")
+EVALUATION_PARTS = ("across", "over_time", "balance", "value_added")
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    """约谈 / 黄牌 / 红牌: the ``[alerts]`` section of a standard's TOML.
+
+    Parameters
+    ----------
+    term : int
+        Which term's exam stands for the school year: 2 (the spring term) by default.
+    exam : str
+        Which exam of that term: 期末 by default (matched in the exam's name).
+    bottom : {"last", "count", "share"}
+        低位: the last place, the bottom ``bottom_count`` places, or the bottom
+        ``bottom_share`` of the units (rounded up: 10 % of 12 is the last 2).
+    bottom_count : int
+    bottom_share : float
+    use_decline, use_bottom : bool
+        Whether 下滑 (a decline beyond chance since the year before) and 低位 count.
+    levels : tuple of str
+        What one, two and three (or more) consecutive years are called.
+    confidence : float
+        Of every interval the rule reads.
+    """
+
+    term: int = 2
+    exam: str = "期末"
+    bottom: str = "last"
+    bottom_count: int = 1
+    bottom_share: float = 0.10
+    use_decline: bool = True
+    use_bottom: bool = True
+    levels: tuple[str, ...] = ("约谈", "黄牌", "红牌")
+    confidence: float = 0.95
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "levels", tuple(self.levels))
+        problems = [
+            (self.term in (1, 2), f"[alerts] term 应为 1 或 2（第一/第二学期），收到 {self.term!r}。"),
+            (self.bottom in ALERT_BOTTOM, f"[alerts] bottom 应为 {ALERT_BOTTOM} 之一（末位 / 倒数几名 / "
+                                          f"倒数百分之几），收到 {self.bottom!r}。"),
+            (_whole(self.bottom_count, 1), f"[alerts] bottom_count 应为正整数，收到 {self.bottom_count!r}。"),
+            (0 < self.bottom_share < 1, f"[alerts] bottom_share 应为 (0, 1) 之间的比例，如 0.1，"
+                                        f"收到 {self.bottom_share!r}。"),
+            (len(self.levels) >= 1, "[alerts] levels 至少要写一级，如 [\"约谈\", \"黄牌\", \"红牌\"]。"),
+            (0.5 < self.confidence < 1, f"[alerts] confidence 应在 (0.5, 1) 之间，如 0.95，"
+                                        f"收到 {self.confidence!r}。"),
+            (self.use_decline or self.use_bottom,
+             "[alerts] use_decline 和 use_bottom 至少要有一个为 true。")]
+        problem = next((message for ok, message in problems if not ok), None)
+        if problem:
+            raise ValueError(problem)
+
+
+@dataclass(frozen=True)
+class EvaluationRules:
+    """教师综合评价: the ``[evaluation]`` section of a standard's TOML.
+
+    Parameters
+    ----------
+    weights : mapping
+        Weight of each component in the combined score: ``across`` (横向, against the grade),
+        ``over_time`` (纵向, against last time), ``balance`` (均衡), ``value_added`` (增值), and
+        the name of any column of the school's own scores (教学常规检查得分, 问卷 …).
+        Components that cannot be computed (no earlier exam) are left out and the others
+        re-weighted; each weight is stated in the output.
+    confidence : float
+        Of every interval.
+    """
+
+    weights: Mapping[str, float] = field(default_factory=lambda: _frozen(
+        {"across": 0.4, "over_time": 0.2, "balance": 0.2, "value_added": 0.2}))
+    confidence: float = 0.95
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", _frozen(self.weights))
+        bad = {k: v for k, v in self.weights.items()
+               if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0}
+        if bad or not any(self.weights.values()):
+            raise ValueError(f"[evaluation] weights 应为非负数且不全为 0，如 "
+                             f"{{ across = 0.4, balance = 0.2 }}；收到 {dict(self.weights)}。")
+        if not 0.5 < self.confidence < 1:
+            raise ValueError(f"[evaluation] confidence 应在 (0.5, 1) 之间，收到 {self.confidence!r}。")
+
+
+_SECTIONS = {"alerts": AlertRules, "evaluation": EvaluationRules}
+
+
+def _section(name: str, table: Mapping, file: str):
+    """A ``[alerts]`` or ``[evaluation]`` table of a TOML file as its rules."""
+    kind = _SECTIONS[name]
+    if not isinstance(table, Mapping):
+        raise ValueError(f"{file} 中 {name} 应写成一节 [{name}]。")
+    unknown = sorted(set(table) - {f.name for f in fields(kind)})
+    if unknown:
+        raise ValueError(f"{file} 的 [{name}] 中有未知的设置 {unknown}；"
+                         f"可用：{sorted(f.name for f in fields(kind))}。")
+    return kind(**table)
+
+
 @dataclass(frozen=True)
 class Standard:
     """A school's or district's rules for the indicators.
@@ -210,6 +312,10 @@ class Standard:
         support it, in this many consecutive periods (2; districts escalate at 2–3 years).
     sgp_min_students : int
         成长百分位: no growth percentiles for fewer pupils of one grade × subject than this (50).
+    alerts : AlertRules
+        约谈 / 黄牌 / 红牌 (:func:`qualitykit.alerts`): the ``[alerts]`` section of the TOML.
+    evaluation : EvaluationRules
+        教师综合评价 (:func:`qualitykit.evaluate_teachers`): the ``[evaluation]`` section.
     """
 
     name: str = "default"
@@ -257,6 +363,8 @@ class Standard:
     va_min_students: int = 10
     trend_periods: int = 2
     sgp_min_students: int = 50
+    alerts: AlertRules = field(default_factory=AlertRules)
+    evaluation: EvaluationRules = field(default_factory=EvaluationRules)
 
     def __post_init__(self) -> None:
         problem = next(filter(None, (rule.problem(self) for rule in _RULES)), None)
@@ -330,6 +438,9 @@ class Standard:
         for key in ("level_bands", "lower_primary_level_bands"):
             if key in data:
                 data[key] = tuple((str(label), float(share)) for label, share in data[key])
+        for name in _SECTIONS:
+            if name in data:
+                data[name] = _section(name, data[name], path.name)
         if "lower_primary_grades" in data:
             data["lower_primary_grades"] = tuple(data["lower_primary_grades"])
         data.setdefault("name", path.stem)
