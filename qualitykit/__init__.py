@@ -57,7 +57,7 @@ _PUBLIC = {
     **dict.fromkeys(('against_expected', 'against_grade', 'rank_groups',), "term.readings"),
     **dict.fromkeys(('all_pass_rate', 'cut_lines', 'double_high_check', 'summary', 'wilson_interval',), "term.indicators"),
     **dict.fromkeys(('compare_level_exams', 'compare_levels', 'level_codes', 'level_findings', 'LEVEL_IDS', 'level_measures', 'level_subjects', 'level_summary', 'LevelComparison', 'to_levels',), "term.levels"),
-    **dict.fromkeys(('load_term', 'mask_names', 'TermData',), "term.load"),
+    **dict.fromkeys(('exam_title', 'load_term', 'mask_names', 'TermData',), "term.load"),
     **dict.fromkeys(('movers',), "term.movers"),
     **dict.fromkeys(('assign_teachers', 'teacher_table',), "term.teachers"),
     **dict.fromkeys(('read_rankings', 'read_teacher_scores', 'RANKING_COLUMNS',), "io.rankings"),
@@ -93,7 +93,7 @@ def __dir__() -> list[str]:
 __all__ = [
     # reading
     "read_scores", "check_scores", "read_roster", "read_teachers", "ImportReport",
-    "ScoreFileError", "load_term", "TermData", "mask_names",
+    "ScoreFileError", "load_term", "TermData", "mask_names", "exam_title",
     # indicators
     "summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval",
     "score_bands", "standardize", "standard_total", "grade_levels", "student_totals",

@@ -105,6 +105,7 @@ def _read_exams(params: dict, log: Callable[[str], None]) -> str:
     """Step 1: read and check every sheet as the notebook will (the same grade's and the
     reference too, so that a broken one stops before the notebook runs); returns the title."""
     from ..growth.exams import load_exams
+    from ..term.load import exam_title
 
     log("[1/4] 读取并检查各次考试的成绩表……")
     options = library_arguments(params, LOAD_EXAMS)
@@ -118,7 +119,8 @@ def _read_exams(params: dict, log: Callable[[str], None]) -> str:
     school = series.scores["school"].dropna()
     log(f"      {series.source}：{'、'.join(series.exams)}，"
         f"{series.scores['student_id'].nunique()} 名学生")
-    return f"{school.iloc[0] if len(school) else ''}纵向分析（{series.exams[0]}—{series.exams[-1]}）"
+    first, last = (exam_title(e) for e in (series.exams[0], series.exams[-1]))
+    return f"{school.iloc[0] if len(school) else ''}纵向分析（{first}至{last}）"
 
 
 def _check_reference(path: str) -> None:
