@@ -48,7 +48,7 @@ def test_demo_writes_real_files(tmp_path, capsys):
     from test_report import developer_words, pdf_text
 
     (growth,) = (tmp_path / "纵向分析").glob("*.pdf")
-    assert growth.name.endswith("—2025-2026-1 期末）.pdf") and "2025-2026-1 期末" in out
+    assert growth.name.endswith("至2025—2026学年第一学期期末）.pdf") and "2025-2026-1 期末" in out
     assert developer_words(pdf_text(growth)) == []
 
 
