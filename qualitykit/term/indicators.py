@@ -13,7 +13,8 @@ from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
 from .level_scale import level_codes
 
-__all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval"]
+__all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval",
+           "rank_line"]
 
 RATES = ("pass_rate", "excellent_rate", "low_rate")
 
@@ -74,8 +75,13 @@ def _share_lines(standard: Standard, which: str, full_mark: pd.Series, grade) ->
     return out
 
 
-def _rank_line(scores: pd.Series, share: float) -> float:
-    """Score of the last student inside the top ``share`` (ties with him are inside too)."""
+def rank_line(scores: pd.Series, share: float) -> float:
+    """Score of the last student inside the top ``share`` (ties with him are inside too): the
+    score at rank ⌈share × n⌉ of the scores given (NaN left out); NaN when there are none.
+
+    >>> rank_line(pd.Series([90.0, 80.0, 80.0, 70.0, 60.0]), 0.3)  # rank ⌈1.5⌉ = 2
+    80.0
+    """
     x = np.sort(scores.dropna().to_numpy(float))[::-1]
     if not len(x):
         return np.nan
@@ -94,8 +100,8 @@ def row_lines(scores: pd.DataFrame, standard: Standard) -> dict[str, np.ndarray]
         sat = scores["score"].astype(float).where(sat_mask(scores))
         for which, share in standard.rank_lines.items():
             per_group = sat.groupby([scores[k] for k in ref], dropna=False).transform(
-                lambda x, share=share: _rank_line(x, share)) if ref else \
-                pd.Series(_rank_line(sat, share), index=scores.index)
+                lambda x, share=share: rank_line(x, share)) if ref else \
+                pd.Series(rank_line(sat, share), index=scores.index)
             lines[which] = per_group.to_numpy(float)
     return lines
 
