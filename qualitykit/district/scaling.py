@@ -87,7 +87,8 @@ class ScalingScheme:
     cut_rule : {"nearest", "include_ties"}
         How a band's edge is placed on the ranked raw scores (:data:`CUT_RULES`).
     subjects : tuple of str
-        The subjects the province scales (used when ``scaled_scores`` is not told).
+        The subjects the province scales (used when ``scaled_scores`` is not told; empty:
+        every subject of the table).
     """
 
     name: str
@@ -182,10 +183,14 @@ def _scale_group(x: np.ndarray, scheme: ScalingScheme) -> pd.DataFrame:
         "scaled_exact": exact, "scaled": np.floor(exact + 0.5 + 1e-9)})
 
 
+_SCALED_COLUMNS = ("scale_band", "raw_low", "raw_high", "scaled_low", "scaled_high",
+                   "scaled_exact", "scaled")
+
+
 def _scaled_subjects(scores: pd.DataFrame, scheme: ScalingScheme,
                      subjects: Sequence[str] | None) -> list[str]:
     present = list(dict.fromkeys(scores["subject"].dropna()))
-    wanted = list(subjects) if subjects is not None else list(scheme.subjects)
+    wanted = list(subjects) if subjects is not None else list(scheme.subjects or present)
     unknown = [s for s in wanted if s not in present]
     if subjects is not None and unknown:
         raise ValueError(f"subjects 中的科目 {unknown} 不在成绩表中；表中的科目：{present}。")
@@ -234,16 +239,16 @@ def scaled_scores(scores: pd.DataFrame, *, scheme: ScalingScheme | str = "nation
     keep = _scaled_subjects(scores, scheme, subjects)
     rows = scores[sat_mask(scores) & scores["subject"].isin(keep)]
     keys = [within] if isinstance(within, str) else [k for k in within if k in rows.columns]
-    parts = []
-    for _, group in (rows.groupby(keys, sort=False, dropna=False) if keys else [((), rows)]):
-        scaled = _scale_group(group["score"].to_numpy(float), scheme)
-        parts.append(pd.concat([group.reset_index(), scaled], axis=1).set_index("index"))
-    if not parts:
-        return rows.assign(scale_band=pd.Series(dtype=object), raw_low=np.nan, raw_high=np.nan,
-                           scaled_low=np.nan, scaled_high=np.nan, scaled_exact=np.nan,
-                           scaled=np.nan)
-    out = pd.concat(parts).loc[rows.index]
-    out.index.name = None
+    plain = rows.reset_index(drop=True)  # positions: the input's index may repeat
+    columns = {c: np.empty(len(plain), dtype=object if c == "scale_band" else float)
+               for c in _SCALED_COLUMNS}
+    groups = plain.groupby(keys, sort=False, dropna=False).indices if keys else \
+        {(): np.arange(len(plain))}
+    for where in groups.values():
+        scaled = _scale_group(plain["score"].to_numpy(float)[where], scheme)
+        for c in _SCALED_COLUMNS:
+            columns[c][where] = scaled[c].to_numpy()
+    out = rows.assign(**columns)
     out.attrs["scheme"] = scheme.name
     return out
 
