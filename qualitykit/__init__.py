@@ -58,12 +58,14 @@ _PUBLIC = {
     **dict.fromkeys(('load_term', 'mask_names', 'TermData',), "term.load"),
     **dict.fromkeys(('movers',), "term.movers"),
     **dict.fromkeys(('assign_teachers', 'teacher_table',), "term.teachers"),
+    **dict.fromkeys(('AdmissionLine', 'admission_lines', 'critical_students', 'effective_scores', 'parse_lines',), "district.lines"),
+    **dict.fromkeys(('ScaleBand', 'scaled_scores', 'scaling_bands', 'ScalingScheme', 'SCHEMES',), "district.scaling"),
 }
 
 
 #: the parts, importable as attributes (``qualitykit.report``)
 _PARTS = {"io", "term", "lists", "items", "growth", "report", "external", "schema", "standard",
-          "subjects", "classes", "labels", "paths", "cli"}
+          "subjects", "classes", "labels", "paths", "cli", "district"}
 
 
 def __getattr__(name: str):
@@ -116,6 +118,9 @@ __all__ = [
     "title_block", "basic_text", "write_outputs", "plot_levels", "level_text",
     "show_conclusions", "conclusion_lines", "omnibus_text", "meeting_note", "next_targets",
     "measure_prompts", "glossary", "methods", "heading", "caption",
+    # 联考: admission lines, 单科有效分, 临界生, 等级赋分
+    "admission_lines", "effective_scores", "critical_students", "parse_lines", "AdmissionLine",
+    "scaled_scores", "scaling_bands", "ScalingScheme", "ScaleBand", "SCHEMES",
     # in Jupyter: the console, and the check that opens every notebook
     "Console", "check_parameters", "ParameterError",
     # sample data and vocabulary
