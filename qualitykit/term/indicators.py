@@ -62,17 +62,18 @@ def wilson_interval(successes, n, confidence: float = 0.95):
 
 
 def _share_lines(standard: Standard, which: str, full_mark: pd.Series, grade) -> np.ndarray:
-    """Lines as a share of the full mark, one per row (computed once per full mark × grade)."""
+    """Lines as a share of the full mark, one per row: computed once per distinct full mark ×
+    grade, then spread to the rows (no Python per row)."""
     pairs = pd.DataFrame({"f": full_mark.to_numpy(float),
                           "g": pd.array(grade, dtype="Int64") if grade is not None else pd.NA})
-    cache = {}
-    out = np.empty(len(pairs))
-    for i, (f, g) in enumerate(zip(pairs["f"], pairs["g"])):
-        key = (f, None if pd.isna(g) else int(g))
-        if key not in cache:
-            cache[key] = standard.line(which, f, key[1]) if not math.isnan(f) else np.nan
-        out[i] = cache[key]
-    return out
+    group = pairs.groupby(["f", "g"], dropna=False, sort=False).ngroup().to_numpy()
+    if not len(group):
+        return np.empty(0)
+    first = np.unique(group, return_index=True)[1]  # the first row of each distinct pair
+    lines = np.array([standard.line(which, f, None if pd.isna(g) else int(g))
+                      if not math.isnan(f) else np.nan
+                      for f, g in zip(pairs["f"].to_numpy()[first], pairs["g"].array[first])])
+    return lines[group]
 
 
 def rank_line(scores: pd.Series, share: float) -> float:
