@@ -6,7 +6,8 @@ fresh process, so its peak RSS (``ru_maxrss``) is its own; the steps after the i
 from the canonical long table (pickled by the csv import step; loading it is the ``load``
 step, whose time is not counted in the others but whose memory is). Each step is timed after a
 warm-up (the same step on 300 pupils: imports and caches, as in a long-lived session; its time
-is printed too) and paired with a plain pandas baseline of the same computation, run in its own fresh process in the same run:
+is printed too) and paired with a plain pandas baseline of the same computation, run in its own fresh process in the same run.
+Wall and CPU seconds are both printed: on a shared machine the CPU time is the steadier figure.
 
 ==================  ==========================================================================
 step                baseline (plain pandas)
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -92,30 +94,30 @@ def _kit_step(step: str, scores):
         qk.scaled_scores(scores, subjects=SUBJECTS[3:])
 
 
-def _ours(step: str, pupils: int, paths: dict[str, Path]) -> tuple[float, float]:
-    """(seconds, warm-up seconds): the warm-up is the same step on a 300-pupil file or slice
-    first (imports, caches), as a long-lived session would have done."""
+def _clock(fn) -> tuple[float, float, object]:
+    """(wall seconds, CPU seconds of this process, result) of ``fn()``."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+
+def _ours(step: str, pupils: int, paths: dict[str, Path]) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, warm-up seconds): the warm-up is the same step on a 300-pupil
+    file or slice first (imports, caches), as a long-lived session would have done."""
     import qualitykit as qk
 
     if step in ("import_xlsx", "import_csv"):
         kind = step.split("_")[1]
-        t0 = time.perf_counter()
-        qk.read_scores(generate(300)[kind], full_marks=MARKS)
-        warm = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        scores = qk.read_scores(paths[kind], full_marks=MARKS)
-        seconds = time.perf_counter() - t0
+        warm = _clock(lambda: qk.read_scores(generate(300)[kind], full_marks=MARKS))[0]
+        wall, cpu, scores = _clock(lambda: qk.read_scores(paths[kind], full_marks=MARKS))
         if kind == "csv":
             scores.to_pickle(CACHE / f"district_{pupils}_long.pkl")
-        return seconds, warm
+        return wall, cpu, warm
     scores = _long(pupils)
     few = scores[scores["student_id"].isin(scores["student_id"].unique()[:300])]
-    t0 = time.perf_counter()
-    _kit_step(step, few)
-    warm = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    _kit_step(step, scores)
-    return time.perf_counter() - t0, warm
+    warm = _clock(lambda: _kit_step(step, few))[0]
+    wall, cpu, _ = _clock(lambda: _kit_step(step, scores))
+    return wall, cpu, warm
 
 
 def _melt(wide):
@@ -124,22 +126,18 @@ def _melt(wide):
     return long
 
 
-def _plain(step: str, pupils: int, paths: dict[str, Path]):
+def _plain(step: str, pupils: int, paths: dict[str, Path]) -> tuple[float, float]:
     import pandas as pd
 
-    t0 = time.perf_counter()
     if step == "import_xlsx":
-        _melt(pd.read_excel(paths["xlsx"], engine="calamine"))
-        return time.perf_counter() - t0
+        return _clock(lambda: _melt(pd.read_excel(paths["xlsx"], engine="calamine")))[:2]
     if step == "import_csv":
-        _melt(pd.read_csv(paths["csv"], encoding="utf-8-sig"))
-        return time.perf_counter() - t0
+        return _clock(lambda: _melt(pd.read_csv(paths["csv"], encoding="utf-8-sig")))[:2]
     s = _long(pupils)
     s = s[s["status"] == "sat"]
-    t0 = time.perf_counter()
-    {"summary": _plain_summary, "targets": _plain_targets, "lines": _plain_lines,
-     "scaled": _plain_scaled, "load": lambda s: None}[step](s)
-    return time.perf_counter() - t0
+    fn = {"summary": _plain_summary, "targets": _plain_targets, "lines": _plain_lines,
+          "scaled": _plain_scaled, "load": lambda s: None}[step]
+    return _clock(lambda: fn(s))[:2]
 
 
 def _plain_summary(s):
@@ -185,10 +183,10 @@ def _plain_scaled(s):
 
 def child(step: str, pupils: int, baseline: bool) -> None:
     paths = generate(pupils)
-    seconds, warm = (_plain(step, pupils, paths), 0.0) if baseline else \
+    seconds, cpu, warm = (*_plain(step, pupils, paths), 0.0) if baseline else \
         _ours(step, pupils, paths)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB → MiB on Linux
-    print(json.dumps({"seconds": seconds, "warm": warm, "rss_mb": rss}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "warm": warm, "rss_mb": rss}))
 
 
 def run(step: str, pupils: int, baseline: bool) -> dict:
@@ -217,19 +215,21 @@ def main() -> None:
         generate(pupils)
         print(f"\n{pupils:,} pupils × {len(SUBJECTS)} subjects "
               f"(files ready in {time.perf_counter() - t0:.1f} s, cached in {CACHE})")
-        print(f"{'step':12s} {'kit s':>8s} {'kit MB':>8s} {'pandas s':>9s} {'pandas MB':>10s} "
-              f"{'ratio':>6s} {'warm-up s':>10s}")
-        total = 0.0
+        print(f"{'step':12s} {'kit s':>7s} {'kit cpu':>8s} {'kit MB':>7s} {'pandas s':>9s} "
+              f"{'pd cpu':>7s} {'pd MB':>6s} {'ratio':>6s} {'cpu ratio':>9s} {'warm-up s':>9s}")
+        total = cpu_total = 0.0
         for step in steps:
             ours, plain = run(step, pupils, False), run(step, pupils, True)
             ratio = ours["seconds"] / plain["seconds"] if plain["seconds"] > 1e-6 else float("nan")
-            total += ours["seconds"] if step in ("import_xlsx", "import_csv", "summary",
-                                                 "targets") else 0
-            print(f"{step:12s} {ours['seconds']:8.2f} {ours['rss_mb']:8.0f} "
-                  f"{plain['seconds']:9.2f} {plain['rss_mb']:10.0f} {ratio:6.1f} "
-                  f"{ours['warm']:10.2f}")
-        print(f"import (xlsx + csv) + summary + targets: {total:.1f} s (target ≤ 15 s); "
-              "warm-up: the same step on 300 pupils first, in the same process (imports)")
+            cpu_ratio = ours["cpu"] / plain["cpu"] if plain["cpu"] > 1e-6 else float("nan")
+            if step in ("import_xlsx", "import_csv", "summary", "targets"):
+                total, cpu_total = total + ours["seconds"], cpu_total + ours["cpu"]
+            print(f"{step:12s} {ours['seconds']:7.2f} {ours['cpu']:8.2f} {ours['rss_mb']:7.0f} "
+                  f"{plain['seconds']:9.2f} {plain['cpu']:7.2f} {plain['rss_mb']:6.0f} "
+                  f"{ratio:6.1f} {cpu_ratio:9.1f} {ours['warm']:9.2f}")
+        print(f"import (xlsx + csv) + summary + targets: {total:.1f} s wall, {cpu_total:.1f} s CPU "
+              "(target ≤ 15 s); warm-up: the same step on 300 pupils first (imports); "
+              f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
