@@ -22,7 +22,8 @@ RATES = ("pass_rate", "excellent_rate", "low_rate")
 def wilson_interval(successes, n, confidence: float = 0.95):
     """Wilson score interval for a proportion (vectorised); NaN where ``n == 0``.
 
-    The bounds are statsmodels' ``proportion_confint(method="wilson")``, held to
+    The bounds are statsmodels' ``proportion_confint(method="wilson")`` (computed the same way
+    here, without importing it), held to
     ``0 <= low <= p <= high <= 1`` (p = successes / n): at p = 0 or 1 the formula's rounding
     leaves a bound a hair past the rate (1e-17), which a reader cannot see but an error bar
     cannot draw.
@@ -48,17 +49,32 @@ def wilson_interval(successes, n, confidence: float = 0.95):
     >>> float(lo[0]), float(hi[1])
     (0.0, 1.0)
     """
-    from statsmodels.stats.proportion import proportion_confint
-
     k, n = np.broadcast_arrays(np.asarray(successes, dtype=float), np.asarray(n, dtype=float))
     bad = ~(n > 0)
     safe_n = np.where(bad, 1.0, n)
     safe_k = np.where(bad, 0.0, k)
-    lo, hi = proportion_confint(safe_k, safe_n, alpha=1 - confidence, method="wilson")
+    lo, hi = _wilson_bounds(safe_k, safe_n, 1 - confidence)
     p = safe_k / safe_n
     lo = np.clip(np.asarray(lo, dtype=float), 0.0, p)
     hi = np.clip(np.asarray(hi, dtype=float), p, 1.0)
     return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
+
+
+def _wilson_bounds(count: np.ndarray, nobs: np.ndarray, alpha: float):
+    """statsmodels' ``proportion_confint(count, nobs, alpha, method="wilson")``, step for step
+    (the same operations in the same order, so the same floats), without importing statsmodels
+    and scipy.stats (seconds at the start of a command); ``-ndtri(q)`` is scipy's
+    ``norm.isf(q)``."""
+    from scipy.special import ndtri
+
+    q_ = count / nobs
+    crit = -ndtri(alpha / 2.0)
+    crit2 = crit**2
+    denom = 1 + crit2 / nobs
+    center = (q_ + crit2 / (2 * nobs)) / denom
+    dist = crit * np.sqrt(q_ * (1.0 - q_) / nobs + crit2 / (4.0 * nobs**2))
+    dist /= denom
+    return np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
 
 
 def _share_lines(standard: Standard, which: str, full_mark: pd.Series, grade) -> np.ndarray:
