@@ -6,8 +6,10 @@ fresh process, so its peak RSS (``ru_maxrss``) is its own; the steps after the i
 from the canonical long table (pickled by the csv import step; loading it is the ``load``
 step, whose time is not counted in the others but whose memory is). Each step is timed after a
 warm-up (the same step on 300 pupils: imports and caches, as in a long-lived session; its time
-is printed too) and paired with a plain pandas baseline of the same computation, run in its own fresh process in the same run.
-Wall and CPU seconds are both printed: on a shared machine the CPU time is the steadier figure.
+is printed too) and paired with a plain pandas baseline of the same computation, run in its
+own fresh process in the same run. Wall and CPU seconds are both printed: on a shared machine
+the CPU time is the steadier figure. 1,000,000 pupils: ``--pupils 1000000`` (not run by
+default: the xlsx alone is ~100 MB and minutes to write).
 
 ==================  ==========================================================================
 step                baseline (plain pandas)
