@@ -99,6 +99,13 @@ def test_effective_lines_by_ratio_and_mean_by_hand():
     assert ratio.loc["数学", "contribution_rate"] == pytest.approx(3 / 4)
 
 
+def test_nobody_over_the_line_gives_no_effective_line():
+    for method in ("ratio", "mean"):
+        e = effective_scores(scores(), line="线=190", method=method, by=())
+        assert e["effective_line"].isna().all() and (e["n_double"] == 0).all()
+        assert e["contribution_rate"].isna().all()
+
+
 def test_given_subject_lines_count_only_those_subjects():
     e = effective_scores(scores(), line="线=170", subject_lines={"数学": 95}, by="school")
     assert set(e["subject"]) == {"数学"} and set(e["effective_method"]) == {"given"}

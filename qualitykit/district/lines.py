@@ -233,8 +233,8 @@ def _subject_rows(scores: pd.DataFrame, totals: pd.DataFrame,
 def _subject_line(x: pd.DataFrame, method: str, share: float,
                   given: Mapping[str, float] | None) -> float:
     """The 单科有效分 of one exam × subject (``x``: its sitters' rows with ``over``)."""
-    if method == "ratio":
-        return rank_line(x["score"], share)
+    if method == "ratio":  # nobody over the 总分 line: no share, no line
+        return rank_line(x["score"], share) if share > 0 else np.nan
     if method == "mean":
         over = x.loc[x["over"], "score"]
         return float(over.mean()) if len(over) else np.nan
