@@ -66,12 +66,14 @@ _PUBLIC = {
     **dict.fromkeys(('Alerts', 'alerts', 'school_year_exams', 'write_alerts',), "cycle.alerts"),
     **dict.fromkeys(('Evaluation', 'evaluate_teachers', 'write_evaluation',), "cycle.evaluation"),
     **dict.fromkeys(('AlertRules', 'EvaluationRules',), "standard"),
+    **dict.fromkeys(('AdmissionLine', 'admission_lines', 'critical_students', 'effective_scores', 'parse_lines',), "district.lines"),
+    **dict.fromkeys(('ScaleBand', 'scaled_scores', 'scaling_bands', 'ScalingScheme', 'SCHEMES',), "district.scaling"),
 }
 
 
 #: the parts, importable as attributes (``qualitykit.report``)
 _PARTS = {"io", "term", "lists", "items", "growth", "report", "external", "schema", "standard",
-          "subjects", "classes", "labels", "paths", "cli", "cycle"}
+          "subjects", "classes", "labels", "paths", "cli", "cycle", "district"}
 
 
 def __getattr__(name: str):
@@ -124,6 +126,9 @@ __all__ = [
     "title_block", "basic_text", "write_outputs", "write_pack", "plot_levels", "level_text",
     "show_conclusions", "conclusion_lines", "omnibus_text", "meeting_note", "next_targets",
     "measure_prompts", "glossary", "methods", "heading", "caption",
+    # 联考: admission lines, 单科有效分, 临界生, 等级赋分
+    "admission_lines", "effective_scores", "critical_students", "parse_lines", "AdmissionLine",
+    "scaled_scores", "scaling_bands", "ScalingScheme", "ScaleBand", "SCHEMES",
     # in Jupyter: the console, and the check that opens every notebook
     "Console", "check_parameters", "ParameterError",
     # sample data and vocabulary

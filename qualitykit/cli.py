@@ -47,6 +47,7 @@ PATH_OPTIONS = {
     "evaluate": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
                  ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
                  ("outside", "--outside", "in"), ("out", "--out", "out")],
+    "lines": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "folder")],
 }
 
 
@@ -305,6 +306,28 @@ def cmd_awards(args) -> int:
     return 0
 
 
+def cmd_lines(args) -> int:
+    """上线分析.xlsx: 上线 by school and class, 单科有效分 and 双上线, 临界生, 等级赋分."""
+    from .district.lines_workbook import (
+        LinesRequest,
+        lines_workbook,
+        parse_subject_lines,
+        result_lines,
+    )
+    from .io.scores import read_scores
+
+    given = parse_subject_lines(args.subject_lines)
+    request = LinesRequest(
+        lines=args.lines, effective_line=args.effective_line,
+        method="given" if given else args.method, subject_lines=given, band=args.band,
+        scale=args.scale, scale_subjects=args.scale_subjects, total_subjects=args.subjects,
+        mask=args.mask_names)
+    scores = read_scores(args.file, **_import_options(args))
+    for line in result_lines(lines_workbook(scores, args.out, request), request):
+        print(line)
+    return 0
+
+
 def cmd_alerts(args) -> int:
     """预警.xlsx: 约谈/黄牌/红牌 of schools, classes or teachers over school years."""
     from .cycle.alerts import run_alerts
@@ -327,6 +350,18 @@ def cmd_evaluate(args) -> int:
                                full_marks=_full_marks(args.full_marks), standard=args.standard):
         print(line)
     return 0
+
+
+def _band(text: str) -> float:
+    """``--band``: a share below 1 (0.05) or a whole number of ranks (100)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为比例（如 0.05）或名次数（如 100），收到“{text}”") \
+            from None
+    if not value > 0 or (value >= 1 and value != int(value)):
+        raise argparse.ArgumentTypeError(f"应为比例（如 0.05）或名次数（如 100），收到“{text}”")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -446,6 +481,22 @@ COMMANDS = {
         ("--outside", {"help": "学校自己的教师评分表（教师、教学常规检查得分、问卷…），权重写在标准的 [evaluation] 中"}),
         ("--out", {"default": "教师综合评价.xlsx", "help": "输出文件（默认 教师综合评价.xlsx）"}),
     ), cmd_evaluate),
+    "lines": ("联考上线分析：上线人数/上线率、单科有效分与双上线、临界生、等级赋分（Excel）", "sheet", (
+        ("--lines", {"required": True,
+                     "help": "分数线：分数或前百分比，如 特控=700 或 特控=0.05,本科=0.40"}),
+        ("--effective-line", {"help": "单科有效分对应哪条线（默认 --lines 的第一条）"}),
+        ("--method", {"choices": ("ratio", "mean"), "default": "ratio",
+                      "help": "单科有效分算法：ratio 比例法（默认），mean 均值法"}),
+        ("--subject-lines", {"help": "直接给出各科有效分，如 语文=108,数学=94（不再计算）"}),
+        ("--band", {"type": _band, "default": 0.05,
+                    "help": "临界生：线上下的名次范围，比例（默认 0.05）或名次数（如 100）"}),
+        ("--subjects", {"type": _names, "help": "总分只算这些科目，如 语文,数学,英语"}),
+        ("--scale", {"choices": ("national2021", "zhejiang2022", "shandong2017"),
+                     "help": "同时做等级赋分：national2021（A–E 五级）、zhejiang2022、shandong2017"}),
+        ("--scale-subjects", {"type": _names, "help": "赋分的科目（默认按所选方案）"}),
+        ("--mask-names", {"action": "store_true", "help": "名单中学生姓名显示为“张＊”"}),
+        ("--out", {"default": "output/lines", "help": "输出文件夹（默认 output/lines）"}),
+    ), cmd_lines),
 }
 
 

@@ -323,3 +323,24 @@ def _interval_columns(out: pd.DataFrame) -> pd.DataFrame:
         out.insert(out.columns.get_loc(low), name, joined)
         out = out.drop(columns=[low, high])
     return out
+
+
+# ---- 联考: admission lines, 单科有效分, 临界生 and 等级赋分 (qualitykit.district) -------------------
+LABELS.update({
+    "line_name": "分数线", "line_share": "划线比例", "line_score": "线分数", "n_over": "上线人数",
+    "over_rate": "上线率", "effective_method": "有效分算法", "total_line": "总分线",
+    "effective_line": "单科有效分", "n_over_total": "总分上线人数",
+    "n_over_subject": "单科上线人数", "n_double": "双上线人数", "hit_rate": "命中率",
+    "contribution_rate": "贡献率", "side": "线上/线下", "rank_gap": "与线的名次差",
+    "scale_band": "赋分等级", "raw_low": "原始分下限", "raw_high": "原始分上限",
+    "scaled_low": "赋分下限", "scaled_high": "赋分上限", "scaled_exact": "赋分（未取整）",
+    "scaled": "赋分", "target_share": "规定比例", "actual_share": "实际比例",
+})
+PERCENT.update({"line_share", "over_rate", "hit_rate", "contribution_rate", "target_share",
+                "actual_share"})
+RAW.update({"line_score", "total_line", "raw_low", "raw_high", "scaled_low", "scaled_high",
+            "scaled", "rank_gap"})
+VALUE_LABELS.update({
+    "side": {"above": "线上（易滑落）", "below": "线下（可冲线）"},
+    "effective_method": {"ratio": "比例法", "mean": "均值法", "given": "给定"},
+})

@@ -89,8 +89,8 @@ def schools_in(table: pd.DataFrame | None) -> list[str]:
     """
     if table is None or "school" not in table:
         return []
-    names = table["school"].dropna().astype(str)
-    return list(dict.fromkeys(names[names.str.strip() != ""]))
+    names = (str(name) for name in pd.unique(table["school"].dropna()))  # distinct values first
+    return list(dict.fromkeys(name for name in names if name.strip()))
 
 
 def several_schools(*tables: pd.DataFrame | None) -> bool:

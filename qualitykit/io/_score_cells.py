@@ -14,6 +14,7 @@ from itertools import compress, repeat
 from operator import is_
 
 import numpy as np
+import pandas as pd
 
 from .._text import norm
 from ..subjects import COMBINATION_CHARS
@@ -294,17 +295,37 @@ class _Parsed:
         self.number = np.full(n, np.nan)
         self.number[typed] = np.fromiter(compress(values, typed), float)
         is_number = ~np.isnan(self.number)
-        self.other: dict[int, Cell] = {int(i): parse_cell(values[i])
-                                       for i in np.flatnonzero(~is_number)}
         self.filled = is_number.copy()
         self.score_mask = is_number.copy()
         self.level_mask = np.zeros(n, dtype=bool)
-        for i, cell in self.other.items():
-            self.filled[i] = cell.status != "blank"
-            self.score_mask[i] = cell.score is not None and cell.status == "sat"
-            self.level_mask[i] = cell.level is not None
-            if self.score_mask[i]:
-                self.number[i] = cell.score
+        text = np.fromiter(map(is_, types, repeat(str)), bool, n) & ~is_number
+        self.other: dict[int, Cell] = self._texts(values, np.flatnonzero(text))
+        for i in np.flatnonzero(~is_number & ~text):  # blanks, markers of other types, errors
+            self.other[int(i)] = self._flag(int(i), parse_cell(values[i]))
+
+    def _flag(self, i, cell: Cell) -> Cell:
+        """Record what cell ``i`` (or the cells ``i``, an array) holds: filled, a score, a level."""
+        self.filled[i] = cell.status != "blank"
+        self.score_mask[i] = cell.score is not None and cell.status == "sat"
+        self.level_mask[i] = cell.level is not None
+        if cell.score is not None and cell.status == "sat":
+            self.number[i] = cell.score
+        return cell
+
+    def _texts(self, values: list, where: np.ndarray) -> dict[int, Cell]:
+        """The text cells at ``where``: each distinct text parsed once (a CSV column holds a
+        few hundred distinct scores over 100,000 rows)."""
+        if not len(where):
+            return {}
+        codes, distinct = pd.factorize(np.array([values[i] for i in where], dtype=object))
+        cells = [parse_cell(text) for text in distinct]
+        sat = np.array([c.score is not None and c.status == "sat" for c in cells])[codes]
+        self.filled[where] = np.array([c.status != "blank" for c in cells])[codes]
+        self.level_mask[where] = np.array([c.level is not None for c in cells])[codes]
+        self.score_mask[where] = sat
+        scores = np.array([c.score if c.score is not None else np.nan for c in cells], float)
+        self.number[where[sat]] = scores[codes][sat]
+        return dict(zip(where.tolist(), map(cells.__getitem__, codes.tolist())))
 
     def replace(self, i: int, cell: Cell) -> None:
         self.other[i] = cell

@@ -238,21 +238,19 @@ class ScoreImport(ContextSteps, ColumnSteps, PupilSteps, NoteSteps, CellSteps, C
         """(header, end row) of each block of the sheet."""
         headers = [found]
         hdr, depth, cols = found
-        signature = _signature(cols)
-        for i in range(hdr + depth, len(sheet.rows)):
-            row = sheet.rows[i]
-            positions = _identity_positions(headers[-1][2])
-            if not any(_maybe_header_word(row[j]) and sheet.merged_from.get((i, j), (i,))[0] == i
-                       for j in positions if j < len(row)):
-                continue  # no 学号/姓名 word of its own (a cell merged down from a header is not)
-            header = H.header_at(sheet, i, accept_scores, self.extra)
-            if header is None or _signature(header[2]) == signature:
-                continue  # a repeated header: skipped by the row reader
-            headers.append(header)
-            signature = _signature(header[2])
-            self.problems.add(sheet.name, i + 1, None, "", "",
-                              f"第 {i + 1} 行是另一个表头，列的顺序或科目与上面的表头不同 (new header)",
-                              "以下各行按这个表头读取", "info")
+        signature, start = _signature(cols), hdr + depth
+        while start is not None:
+            positions, begin, start = _identity_positions(headers[-1][2]), start, None
+            for i in _header_word_rows(sheet, begin, positions):
+                header = H.header_at(sheet, i, accept_scores, self.extra)
+                if header is None or _signature(header[2]) == signature:
+                    continue  # a repeated header: skipped by the row reader
+                headers.append(header)
+                signature, start = _signature(header[2]), i + 1  # read on with its columns
+                self.problems.add(sheet.name, i + 1, None, "", "",
+                                  f"第 {i + 1} 行是另一个表头，列的顺序或科目与上面的表头不同 (new header)",
+                                  "以下各行按这个表头读取", "info")
+                break
         ends = [h[0] for h in headers[1:]] + [len(sheet.rows)]
         return list(zip(headers, ends))
 
@@ -276,6 +274,24 @@ _HEADER_WORDS = set(H.ID_ALIASES) | set(H.NAME_ALIASES) | set(H.CLASS_ALIASES) |
 
 def _maybe_header_word(v) -> bool:
     return isinstance(v, str) and (v in _HEADER_WORDS or norm(v).lower() in _HEADER_WORDS)
+
+
+def _header_word_rows(sheet: Sheet, start: int, positions: list[int]) -> list[int]:
+    """The rows from ``start`` on with a 学号/姓名/班级 word of their own in one of
+    ``positions`` (a cell merged down from a header is not its own). Each distinct text of a
+    column is looked at once: 100,000 pupils' names are not normalised one by one per row."""
+    rows = sheet.rows[start:]
+    hit = np.zeros(len(rows), dtype=bool)
+    for j in positions:
+        column = [row[j] if j < len(row) else None for row in rows]
+        words = {v for v in {v for v in column if isinstance(v, str)} if _maybe_header_word(v)}
+        if not words:
+            continue
+        for k, v in enumerate(column):
+            if isinstance(v, str) and v in words and \
+                    sheet.merged_from.get((start + k, j), (start + k,))[0] == start + k:
+                hit[k] = True
+    return (np.flatnonzero(hit) + start).tolist()
 
 
 def _identity_positions(cols: list[H.Column]) -> list[int]:

@@ -129,8 +129,9 @@ def read_text_file(path: Path, kind: str):
 def parse_delimited(text: str) -> tuple[list[list[object]], str]:
     """Rows of a delimited text and the delimiter (comma, tab, semicolon or bar, sniffed)."""
     delimiter = _sniff_delimiter(text)
-    rows = [[_clean_text_cell(v) for v in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if any(mark in text for mark in _CLEANED_MARKS):  # else no cell has anything to undo
+        rows = [[_clean_text_cell(v) for v in row] for row in rows]
     return rows, delimiter
 
 
@@ -150,6 +151,9 @@ def _sniff_delimiter(text: str) -> str:
 
 
 _FORMULA_TEXT = re.compile(r'^="(.*)"$')
+#: What :func:`_clean_text_cell` undoes starts with one of these (a text without any of them
+#: is read as it is, without a look at every cell).
+_CLEANED_MARKS = ("=", "'", "‘", "’")
 
 
 def _clean_text_cell(value: str) -> str:

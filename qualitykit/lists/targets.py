@@ -101,6 +101,18 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _texts(values: pd.Series, fmt=_fmt) -> pd.Series:
+    """``fmt`` of every value as text, each distinct value formatted once (lines and scores
+    take few values; a list of 100,000 pupils should not call Python once per row)."""
+    distinct = pd.unique(values.to_numpy())
+    return values.map(dict(zip(distinct, map(fmt, distinct)))).astype(object)
+
+
+def _rounded(values: pd.Series) -> pd.Series:
+    """A difference of scores as text, rounded to 6 decimals as Python's ``round`` does."""
+    return _texts(values, lambda v: _fmt(round(v, 6)))
+
+
 def targets(scores: pd.DataFrame, *, standard: Standard | str | None = None,
             teachers: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
             lists: tuple[str, ...] | list[str] = LISTS) -> pd.DataFrame:
@@ -195,13 +207,18 @@ def _enrichment_hits(sat: pd.DataFrame, std: Standard) -> list:
     """培优: the school's 培优线 (when it sets one); the grade's top share."""
     inside, cut = _share_cut(sat, std.enrichment_top, top=True)
     hits = [(inside, "enrichment", "top_share", cut,
-             lambda r: f"在年级该科前 {std.enrichment_top:.0%}（≥ {_fmt(r.line)} 分）")]
+             lambda r: f"在年级该科前 {std.enrichment_top:.0%}（≥ " + _texts(r["line"]) + " 分）")]
     if std.enrichment_line > 0:
         grade = sat["grade"] if "grade" in sat else pd.Series(None, index=sat.index)
-        line = pd.Series([std.line("enrichment", f, g if pd.notna(g) else None)
-                          for f, g in zip(sat["full_mark"], grade)], index=sat.index)
+        pairs = pd.DataFrame({"f": sat["full_mark"].to_numpy(float),
+                              "g": pd.array(grade, dtype="Int64")}, index=sat.index)
+        distinct = pairs.drop_duplicates()
+        lines = [std.line("enrichment", f, None if pd.isna(g) else int(g))
+                 for f, g in zip(distinct["f"], distinct["g"])]
+        line = pairs.merge(distinct.assign(line=lines), on=["f", "g"], how="left")["line"]
+        line.index = sat.index
         hits.insert(0, (sat["score"] >= line, "enrichment", "enrichment_line", line,
-                        lambda r: f"达到培优线 {_fmt(r.line)} 分"))
+                        lambda r: "达到培优线 " + _texts(r["line"]) + " 分"))
     return hits
 
 
@@ -213,13 +230,13 @@ def _borderline_hits(sat: pd.DataFrame, std: Standard) -> list:
         line = sat[f"{which}_line"]
         hits.append(((sat["score"] < line) & (sat["score"] >= line - k), "borderline",
                      f"near_{which}_below", line,
-                     lambda r, cn=cn: f"差 {_fmt(round(r.line - r.score, 6))} 分达{cn}线 "
-                     f"{_fmt(r.line)} 分"))
+                     lambda r, cn=cn: "差 " + _rounded(r["line"] - r["score"]) + f" 分达{cn}线 "
+                     + _texts(r["line"]) + " 分"))
         if std.borderline_above:
             hits.append(((sat["score"] >= line) & (sat["score"] < line + k), "borderline",
                          f"near_{which}_above", line,
-                         lambda r, cn=cn: f"只比{cn}线 {_fmt(r.line)} 分高 "
-                         f"{_fmt(round(r.score - r.line, 6))} 分，易滑落"))
+                         lambda r, cn=cn: f"只比{cn}线 " + _texts(r["line"]) + " 分高 "
+                         + _rounded(r["score"] - r["line"]) + " 分，易滑落"))
     return hits
 
 
@@ -254,19 +271,19 @@ def _support_hits(sat: pd.DataFrame, std: Standard, previous: pd.DataFrame | Non
     return [(below & lowest, "support", rule, sat["pass_line"],
              lambda r: _below_pass_reason(r, std)),
             (inside, "support", "bottom_share", cut,
-             lambda r: f"在年级该科后 {std.support_bottom:.0%}（≤ {_fmt(r.line)} 分）")]
+             lambda r: f"在年级该科后 {std.support_bottom:.0%}（≤ " + _texts(r["line"]) + " 分）")]
 
 
-def _below_pass_reason(r, std: Standard) -> str:
-    """Why a pupil below the pass line is on 补差 (one row of :func:`_rows`)."""
-    if r.rule == "mean_below_pass":
-        text = (f"最近 {int(r.n_exams)} 次考试平均得分率 {r.mean_rate:.1%}，"
-                f"低于及格线 {r.pass_line / r.full_mark:.0%}")
+def _below_pass_reason(r: pd.DataFrame, std: Standard) -> pd.Series:
+    """Why the pupils below the pass line are on 补差 (the rows of one rule of :func:`_rows`)."""
+    if (r["rule"] == "mean_below_pass").all():
+        text = ("最近 " + _texts(r["n_exams"], lambda v: f"{int(v)}") + " 次考试平均得分率 "
+                + _texts(r["mean_rate"], lambda v: f"{v:.1%}") + "，低于及格线 "
+                + _texts(r["pass_line"] / r["full_mark"], lambda v: f"{v:.0%}"))
     else:
-        text = f"低于及格线 {_fmt(r.line)} 分"
-    if r.support_capped:
-        text += f"（低于及格线的学生多，列出年级该科最低的 {std.support_max:.0%}）"
-    return text
+        text = "低于及格线 " + _texts(r["line"]) + " 分"
+    capped = f"（低于及格线的学生多，列出年级该科最低的 {std.support_max:.0%}）"
+    return text.where(~r["support_capped"].astype(bool), text + capped)
 
 
 def _lopsided_hits(sat: pd.DataFrame, std: Standard) -> list:
@@ -276,7 +293,12 @@ def _lopsided_hits(sat: pd.DataFrame, std: Standard) -> list:
     sat["own_z"] = z_mean
     return [((gap <= -std.lopsided_z) & (n_z >= std.lopsided_min_subjects), "lopsided",
              "lopsided", pd.Series(np.nan, index=sat.index),
-             lambda r: f"Z = {r.z:.2f}，比本人各科平均 Z（{r.own_z:.2f}）低 {r.own_z - r.z:.2f}")]
+             lambda r: "Z = " + _texts(r["z"], _two) + "，比本人各科平均 Z（"
+             + _texts(r["own_z"], _two) + "）低 " + _texts(r["own_z"] - r["z"], _two))]
+
+
+def _two(v: float) -> str:
+    return f"{v:.2f}"
 
 
 def _weakest(sat: pd.DataFrame) -> pd.Series:
@@ -333,20 +355,16 @@ def _rows(sat: pd.DataFrame, hits) -> pd.DataFrame:
         rows = sat[mask].copy()
         rows["list"], rows["rule"], rows["line"] = name, rule, line[mask].astype(float)
         rows["distance"] = rows["score"] - rows["line"]
-        rows["reason"] = [reason(r) for r in rows.itertuples()]
+        rows["reason"] = reason(rows).to_numpy()
         rows["_order"] = RULES[name].index(rule)
         frames.append(rows)
     if not frames:
         return pd.DataFrame(columns=_COLUMNS)
     rows = pd.concat(frames).sort_values("_order", kind="stable")
     keys = [k for k in ("exam", *student_keys(sat), "subject", "list") if k in rows]
-    grouped = rows.groupby(keys, sort=False, dropna=False)
-    first = grouped.head(1).set_index(keys)
-    first["rule"] = grouped["rule"].agg("+".join)
-    first["reason"] = grouped["reason"].agg("；".join)
-    out = first.reset_index()
-    out["reason"] = [f"{subject} {_fmt(score)} 分：{reason}"
-                     for subject, score, reason in zip(out["subject"], out["score"], out["reason"])]
+    out = _joined_rules(rows, keys)
+    out["reason"] = (out["subject"].astype(object) + " " + _texts(out["score"]) + " 分："
+                     + out["reason"]).astype(str)
     out["list"] = pd.Categorical(out["list"], categories=LISTS, ordered=True)
     out["_neg_score"] = -out["score"]
     order = [k for k in unit_keys(out, "class_id") if k in out]
@@ -356,6 +374,26 @@ def _rows(sat: pd.DataFrame, hits) -> pd.DataFrame:
     out["list"] = out["list"].astype(str)
     return out.reindex(columns=[c for c in _COLUMNS if c in out or c in ("teacher",)]) \
         .reset_index(drop=True)
+
+
+def _joined_rules(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The first row of each student × subject × list (rows in priority order), with the
+    rules of the group ``+``-joined and the reasons ``；``-joined in that order (column-wise:
+    a group holds at most a handful of rules)."""
+    position = rows.groupby(keys, sort=False, dropna=False).cumcount().to_numpy()
+    group = rows.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    first = rows[position == 0].copy()
+    rule = np.array(first["rule"], dtype=object)  # a writable copy
+    reason = np.array(first["reason"], dtype=object)
+    slot = np.empty(group.max() + 1 if len(group) else 0, dtype=int)
+    slot[group[position == 0]] = np.arange(len(first))
+    for p in range(1, position.max() + 1 if len(position) else 1):
+        more = position == p
+        at = slot[group[more]]
+        rule[at] = rule[at] + "+" + rows["rule"].astype(object).to_numpy()[more]
+        reason[at] = reason[at] + "；" + rows["reason"].astype(object).to_numpy()[more]
+    first["rule"], first["reason"] = rule, reason
+    return first.reset_index(drop=True)
 
 
 def _change(out: pd.DataFrame, scores: pd.DataFrame, previous: pd.DataFrame, std: Standard,

@@ -13,7 +13,8 @@ from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
 from .level_scale import level_codes
 
-__all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval"]
+__all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval",
+           "rank_line"]
 
 RATES = ("pass_rate", "excellent_rate", "low_rate")
 
@@ -21,7 +22,8 @@ RATES = ("pass_rate", "excellent_rate", "low_rate")
 def wilson_interval(successes, n, confidence: float = 0.95):
     """Wilson score interval for a proportion (vectorised); NaN where ``n == 0``.
 
-    The bounds are statsmodels' ``proportion_confint(method="wilson")``, held to
+    The bounds are statsmodels' ``proportion_confint(method="wilson")`` (computed the same way
+    here, without importing it), held to
     ``0 <= low <= p <= high <= 1`` (p = successes / n): at p = 0 or 1 the formula's rounding
     leaves a bound a hair past the rate (1e-17), which a reader cannot see but an error bar
     cannot draw.
@@ -47,35 +49,56 @@ def wilson_interval(successes, n, confidence: float = 0.95):
     >>> float(lo[0]), float(hi[1])
     (0.0, 1.0)
     """
-    from statsmodels.stats.proportion import proportion_confint
-
     k, n = np.broadcast_arrays(np.asarray(successes, dtype=float), np.asarray(n, dtype=float))
     bad = ~(n > 0)
     safe_n = np.where(bad, 1.0, n)
     safe_k = np.where(bad, 0.0, k)
-    lo, hi = proportion_confint(safe_k, safe_n, alpha=1 - confidence, method="wilson")
+    lo, hi = _wilson_bounds(safe_k, safe_n, 1 - confidence)
     p = safe_k / safe_n
     lo = np.clip(np.asarray(lo, dtype=float), 0.0, p)
     hi = np.clip(np.asarray(hi, dtype=float), p, 1.0)
     return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
 
 
+def _wilson_bounds(count: np.ndarray, nobs: np.ndarray, alpha: float):
+    """statsmodels' ``proportion_confint(count, nobs, alpha, method="wilson")``, step for step
+    (the same operations in the same order, so the same floats), without importing statsmodels
+    and scipy.stats (seconds at the start of a command); ``-ndtri(q)`` is scipy's
+    ``norm.isf(q)``."""
+    from scipy.special import ndtri
+
+    q_ = count / nobs
+    crit = -ndtri(alpha / 2.0)
+    crit2 = crit**2
+    denom = 1 + crit2 / nobs
+    center = (q_ + crit2 / (2 * nobs)) / denom
+    dist = crit * np.sqrt(q_ * (1.0 - q_) / nobs + crit2 / (4.0 * nobs**2))
+    dist /= denom
+    return np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
+
+
 def _share_lines(standard: Standard, which: str, full_mark: pd.Series, grade) -> np.ndarray:
-    """Lines as a share of the full mark, one per row (computed once per full mark × grade)."""
+    """Lines as a share of the full mark, one per row: computed once per distinct full mark ×
+    grade, then spread to the rows (no Python per row)."""
     pairs = pd.DataFrame({"f": full_mark.to_numpy(float),
                           "g": pd.array(grade, dtype="Int64") if grade is not None else pd.NA})
-    cache = {}
-    out = np.empty(len(pairs))
-    for i, (f, g) in enumerate(zip(pairs["f"], pairs["g"])):
-        key = (f, None if pd.isna(g) else int(g))
-        if key not in cache:
-            cache[key] = standard.line(which, f, key[1]) if not math.isnan(f) else np.nan
-        out[i] = cache[key]
-    return out
+    group = pairs.groupby(["f", "g"], dropna=False, sort=False).ngroup().to_numpy()
+    if not len(group):
+        return np.empty(0)
+    first = np.unique(group, return_index=True)[1]  # the first row of each distinct pair
+    lines = np.array([standard.line(which, f, None if pd.isna(g) else int(g))
+                      if not math.isnan(f) else np.nan
+                      for f, g in zip(pairs["f"].to_numpy()[first], pairs["g"].array[first])])
+    return lines[group]
 
 
-def _rank_line(scores: pd.Series, share: float) -> float:
-    """Score of the last student inside the top ``share`` (ties with him are inside too)."""
+def rank_line(scores: pd.Series, share: float) -> float:
+    """Score of the last student inside the top ``share`` (ties with him are inside too): the
+    score at rank ⌈share × n⌉ of the scores given (NaN left out); NaN when there are none.
+
+    >>> rank_line(pd.Series([90.0, 80.0, 80.0, 70.0, 60.0]), 0.3)  # rank ⌈1.5⌉ = 2
+    80.0
+    """
     x = np.sort(scores.dropna().to_numpy(float))[::-1]
     if not len(x):
         return np.nan
@@ -94,8 +117,8 @@ def row_lines(scores: pd.DataFrame, standard: Standard) -> dict[str, np.ndarray]
         sat = scores["score"].astype(float).where(sat_mask(scores))
         for which, share in standard.rank_lines.items():
             per_group = sat.groupby([scores[k] for k in ref], dropna=False).transform(
-                lambda x, share=share: _rank_line(x, share)) if ref else \
-                pd.Series(_rank_line(sat, share), index=scores.index)
+                lambda x, share=share: rank_line(x, share)) if ref else \
+                pd.Series(rank_line(sat, share), index=scores.index)
             lines[which] = per_group.to_numpy(float)
     return lines
 

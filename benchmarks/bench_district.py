@@ -1,0 +1,238 @@
+"""District benchmark: a generated 联考 of 10,000 / 100,000 pupils × 9 subjects.
+
+The files (xlsx and csv, one row per pupil: 学校, 考号, 姓名, 班级, 9 subjects) are generated
+once and cached outside the repository (``~/.cache/qualitykit-bench``). Each step runs in a
+fresh process, so its peak RSS (``ru_maxrss``) is its own; the steps after the import start
+from the canonical long table (pickled by the csv import step; loading it is the ``load``
+step, whose time is not counted in the others but whose memory is). Each step is timed after a
+warm-up (the same step on 300 pupils: imports and caches, as in a long-lived session; its time
+is printed too) and paired with a plain pandas baseline of the same computation, run in its
+own fresh process in the same run. Wall and CPU seconds are both printed: on a shared machine
+the CPU time is the steadier figure. 1,000,000 pupils: ``--pupils 1000000`` (not run by
+default: the xlsx alone is ~100 MB and minutes to write).
+
+==================  ==========================================================================
+step                baseline (plain pandas)
+==================  ==========================================================================
+import_xlsx         ``read_excel(engine="calamine")`` + melt to long
+import_csv          ``read_csv`` + melt to long
+summary             groupby school × class × subject: count, mean, sd, median, min, max and
+                    the pass / excellent / low counts (lines at 60 / 85 / 40 % of the full mark)
+targets             per school × subject: rank share (top 10 %, bottom 10 %), below pass, the
+                    5 %-of-full-mark band under the pass and excellent lines, a reason text
+                    built column-wise
+lines               总分 per pupil, 上线 by school for a rank-share line, 比例法 有效分
+scaled              rank bands per subject and the 等比例转换 of each score
+==================  ==========================================================================
+
+    python benchmarks/bench_district.py [--pupils 10000 100000] [--steps summary targets]
+
+Targets (issue 18): 100,000 pupils: import (xlsx and csv) + summary + targets ≤ 15 s and
+≤ 4 GB on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+CACHE = Path.home() / ".cache" / "qualitykit-bench"
+SUBJECTS = ["语文", "数学", "英语", "物理", "化学", "生物", "政治", "历史", "地理"]
+MARKS = {"语文": 150, "数学": 150, "英语": 150}
+STEPS = ("import_xlsx", "import_csv", "load", "summary", "targets", "lines", "scaled")
+
+
+def generate(pupils: int, seed: int = 18) -> dict[str, Path]:
+    """The 联考 files of ``pupils`` pupils (schools of ~1,000, classes of ~45), cached."""
+    import pandas as pd
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    paths = {k: CACHE / f"district_{pupils}.{k}" for k in ("xlsx", "csv")}
+    if all(p.exists() for p in paths.values()):
+        return paths
+    rng = np.random.default_rng(seed)
+    school = rng.integers(0, max(pupils // 1000, 2), pupils)
+    klass = rng.integers(1, 23, pupils)
+    ability = rng.normal(0, 1, pupils) + rng.normal(0, 0.3, school.max() + 1)[school]
+    table = pd.DataFrame({"学校": [f"第{s + 1}中学" for s in school],
+                          "考号": [f"26{i:08d}" for i in range(pupils)],
+                          "姓名": [f"学生{i:06d}" for i in range(pupils)],
+                          "班级": [f"{k}班" for k in klass]})
+    for subject in SUBJECTS:
+        full = MARKS.get(subject, 100)
+        raw = full * (0.65 + 0.15 * (0.8 * ability + 0.6 * rng.normal(0, 1, pupils)))
+        table[subject] = np.clip(np.round(raw), 0, full)
+        table.loc[rng.random(pupils) < 0.005, subject] = np.nan  # 缺考 as a blank
+    table.to_csv(paths["csv"], index=False, encoding="utf-8-sig")
+    table.to_excel(paths["xlsx"], index=False, sheet_name="成绩", engine="xlsxwriter")
+    return paths
+
+
+def _long(pupils: int):
+    import pandas as pd
+
+    return pd.read_pickle(CACHE / f"district_{pupils}_long.pkl")
+
+
+def _kit_step(step: str, scores):
+    import qualitykit as qk
+
+    if step == "summary":
+        qk.summary(scores, by=("school", "class_id", "subject"))
+    elif step == "targets":
+        qk.targets(scores)
+    elif step == "lines":
+        qk.admission_lines(scores, lines="特控=0.2", by="school")
+        qk.effective_scores(scores, line="特控=0.2", by="school")
+    elif step == "scaled":
+        qk.scaled_scores(scores, subjects=SUBJECTS[3:])
+
+
+def _clock(fn) -> tuple[float, float, object]:
+    """(wall seconds, CPU seconds of this process, result) of ``fn()``."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+
+def _ours(step: str, pupils: int, paths: dict[str, Path]) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, warm-up seconds): the warm-up is the same step on a 300-pupil
+    file or slice first (imports, caches), as a long-lived session would have done."""
+    import qualitykit as qk
+
+    if step in ("import_xlsx", "import_csv"):
+        kind = step.split("_")[1]
+        warm = _clock(lambda: qk.read_scores(generate(300)[kind], full_marks=MARKS))[0]
+        wall, cpu, scores = _clock(lambda: qk.read_scores(paths[kind], full_marks=MARKS))
+        if kind == "csv":
+            scores.to_pickle(CACHE / f"district_{pupils}_long.pkl")
+        return wall, cpu, warm
+    scores = _long(pupils)
+    few = scores[scores["student_id"].isin(scores["student_id"].unique()[:300])]
+    warm = _clock(lambda: _kit_step(step, few))[0]
+    wall, cpu, _ = _clock(lambda: _kit_step(step, scores))
+    return wall, cpu, warm
+
+
+def _melt(wide):
+    long = wide.melt(id_vars=["学校", "考号", "姓名", "班级"], var_name="subject", value_name="score")
+    long["full_mark"] = long["subject"].map(MARKS).fillna(100.0)
+    return long
+
+
+def _plain(step: str, pupils: int, paths: dict[str, Path]) -> tuple[float, float]:
+    import pandas as pd
+
+    if step == "import_xlsx":
+        return _clock(lambda: _melt(pd.read_excel(paths["xlsx"], engine="calamine")))[:2]
+    if step == "import_csv":
+        return _clock(lambda: _melt(pd.read_csv(paths["csv"], encoding="utf-8-sig")))[:2]
+    s = _long(pupils)
+    s = s[s["status"] == "sat"]
+    fn = {"summary": _plain_summary, "targets": _plain_targets, "lines": _plain_lines,
+          "scaled": _plain_scaled, "load": lambda s: None}[step]
+    return _clock(lambda: fn(s))[:2]
+
+
+def _plain_summary(s):
+    x, full = s["score"], s["full_mark"]
+    flags = s.assign(p=x >= 0.6 * full, e=x >= 0.85 * full, low=x < 0.4 * full)
+    return flags.groupby(["school", "class_id", "subject"], observed=True).agg(
+        n=("score", "size"), mean=("score", "mean"), sd=("score", "std"),
+        median=("score", "median"), min=("score", "min"), max=("score", "max"),
+        n_pass=("p", "sum"), n_exc=("e", "sum"), n_low=("low", "sum"))
+
+
+def _plain_targets(s):
+    pct = s.groupby(["school", "subject"])["score"].rank(pct=True, ascending=False)
+    x, full = s["score"], s["full_mark"]
+    top, bottom = pct <= 0.10, pct > 0.90
+    near = ((x < 0.6 * full) & (x >= 0.55 * full)) | ((x < 0.85 * full) & (x >= 0.8 * full))
+    rows = s[top | bottom | near | (x < 0.6 * full)]
+    text = rows["subject"] + " " + rows["score"].astype(int).astype(str) + " 分"
+    return rows.assign(reason=text)
+
+
+def _plain_lines(s):
+    totals = s.groupby(["school", "student_id"])["score"].sum()
+    line = totals.sort_values(ascending=False).iloc[int(np.ceil(0.2 * len(totals))) - 1]
+    over = totals >= line
+    by_school = over.groupby(level="school").agg(["size", "sum"])
+    rows = s.join(over.rename("over"), on=["school", "student_id"])
+    cut = rows.groupby("subject")["score"].quantile(0.8, interpolation="higher")
+    rows = rows.assign(eff=rows["score"] >= rows["subject"].map(cut))
+    return by_school, rows.groupby(["school", "subject"]).agg(n=("eff", "sum"))
+
+
+def _plain_scaled(s):
+    s = s[s["subject"].isin(SUBJECTS[3:])]
+    pct = s.groupby("subject")["score"].rank(pct=True, ascending=False, method="max")
+    band = np.searchsorted([0.15, 0.50, 0.85, 0.98], pct.to_numpy(), side="left")
+    g = s.assign(band=band).groupby(["subject", "band"])["score"]
+    lo, hi = g.transform("min"), g.transform("max")
+    top = np.array([100, 85, 70, 55, 40])[band]
+    bottom = np.array([86, 71, 56, 41, 30])[band]
+    return np.floor(bottom + (s["score"] - lo) / (hi - lo).where(hi > lo, 1) * (top - bottom) + 0.5)
+
+
+def child(step: str, pupils: int, baseline: bool) -> None:
+    paths = generate(pupils)
+    seconds, cpu, warm = (*_plain(step, pupils, paths), 0.0) if baseline else \
+        _ours(step, pupils, paths)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB → MiB on Linux
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "warm": warm, "rss_mb": rss}))
+
+
+def run(step: str, pupils: int, baseline: bool) -> dict:
+    cmd = [sys.executable, __file__, "--child", step, "--pupils", str(pupils)]
+    done = subprocess.run(cmd + (["--baseline"] if baseline else []), capture_output=True,
+                          text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{step} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pupils", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS)
+    parser.add_argument("--child")
+    parser.add_argument("--baseline", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.pupils[0], args.baseline)
+    steps = [s for s in STEPS if s in args.steps]
+    if any(s not in ("import_xlsx", "import_csv") for s in steps) and "import_csv" not in steps:
+        steps.insert(0, "import_csv")  # it writes the long table the other steps start from
+    for pupils in args.pupils:
+        t0 = time.perf_counter()
+        generate(pupils)
+        print(f"\n{pupils:,} pupils × {len(SUBJECTS)} subjects "
+              f"(files ready in {time.perf_counter() - t0:.1f} s, cached in {CACHE})")
+        print(f"{'step':12s} {'kit s':>7s} {'kit cpu':>8s} {'kit MB':>7s} {'pandas s':>9s} "
+              f"{'pd cpu':>7s} {'pd MB':>6s} {'ratio':>6s} {'cpu ratio':>9s} {'warm-up s':>9s}")
+        total = cpu_total = 0.0
+        for step in steps:
+            ours, plain = run(step, pupils, False), run(step, pupils, True)
+            ratio = ours["seconds"] / plain["seconds"] if plain["seconds"] > 1e-6 else float("nan")
+            cpu_ratio = ours["cpu"] / plain["cpu"] if plain["cpu"] > 1e-6 else float("nan")
+            if step in ("import_xlsx", "import_csv", "summary", "targets"):
+                total, cpu_total = total + ours["seconds"], cpu_total + ours["cpu"]
+            print(f"{step:12s} {ours['seconds']:7.2f} {ours['cpu']:8.2f} {ours['rss_mb']:7.0f} "
+                  f"{plain['seconds']:9.2f} {plain['cpu']:7.2f} {plain['rss_mb']:6.0f} "
+                  f"{ratio:6.1f} {cpu_ratio:9.1f} {ours['warm']:9.2f}")
+        print(f"import (xlsx + csv) + summary + targets: {total:.1f} s wall, {cpu_total:.1f} s CPU "
+              "(target ≤ 15 s); warm-up: the same step on 300 pupils first (imports); "
+              f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""``qualitykit lines``: the workbook a 教研员 gets, and one Chinese line for every mistake."""
+
+import pandas as pd
+import pytest
+
+import qualitykit as qk
+from qualitykit.cli import main
+from qualitykit.district.lines import admission_lines, effective_scores
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return str(qk.sample_path("2025-2026-1 期末", grade=5))
+
+
+def test_lines_writes_the_workbook_with_chinese_sheets(sample, tmp_path, capsys):
+    out = tmp_path / "上线"
+    assert main(["lines", sample, "--lines", "前20%=0.2,线=300", "--band", "5",
+                 "--method", "mean", "--scale", "national2021", "--scale-subjects", "科学",
+                 "--mask-names", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "单科有效分（均值法，对应 前20%=0.2）" in printed and "已保存" in printed
+    book = pd.read_excel(out / "上线分析.xlsx", sheet_name=None, engine="calamine")
+    assert list(book) == ["说明", "分数线", "上线_学校", "上线_班级", "临界生", "单科有效分",
+                          "单科有效分_学校", "有效分两种算法", "赋分区间", "赋分"]
+    scores = qk.read_scores(sample)
+    lines = admission_lines(scores, lines="前20%=0.2,线=300", by=())
+    assert book["分数线"]["上线人数"].tolist() == lines["n_over"].tolist()
+    mean = effective_scores(scores, line="前20%=0.2", method="mean", by=())
+    assert book["单科有效分"]["单科有效分"].tolist() == pytest.approx(
+        mean["effective_line"].round(2).tolist())
+    assert set(book["单科有效分"]["有效分算法"]) == {"均值法"}
+    assert "均值法" in book["说明"].set_index("项目").loc["单科有效分算法", "说明"]
+    assert book["临界生"]["姓名"].str.contains("＊").all()
+    assert set(book["赋分"]["科目"]) == {"科学"} and book["赋分"]["赋分"].max() == 100
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--lines", "特控"], "名称=分数"),
+    (["--lines", "特控=0.1", "--effective-line", "本科"], "不是 --lines 中的分数线"),
+    (["--lines", "特控=0.1", "--subject-lines", "语文=abc"], "不是数字"),
+    (["--lines", "特控=0.1", "--subject-lines", "物理=60"], "不在成绩表中"),
+    (["--lines", "特控=0.1", "--band", "2.5"], "比例（如 0.05）或名次数"),
+    (["--lines", "特控=0.1", "--scale", "beijing"], "无效"),
+    (["--lines", "特控=0.1", "--scale", "national2021", "--scale-subjects", "物理"],
+     "不在成绩表中"),
+])
+def test_a_mistake_is_one_chinese_line_and_exit_code_2(sample, tmp_path, capsys, args, says):
+    try:
+        code = main(["lines", sample, *args, "--out", str(tmp_path)])
+    except SystemExit as stop:  # argparse's own complaints end the process with code 2
+        code = stop.code
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert says in err and "Traceback" not in err and len(err.splitlines()) == 1
