@@ -1,0 +1,12 @@
+"""The 联考 / district view (区县统测, 联盟考试): many schools in one file.
+
+``load`` reads the file once (every school kept apart, 参考 counted as the organiser does),
+``schools`` gives each school's 三率一分 against the district and the 总分 of every pupil,
+``balance`` the 均衡 indices (差异系数 of school means, the between-school share of variance,
+the gap between the top and bottom quartile of schools), ``analysis`` computes every table of
+the district report once, ``feedback`` and ``pages`` cut one 通报反馈 report per school from
+them, and ``report`` runs the notebook and writes the files. ``league_sample`` generates the
+bundled 联考 sample. Each module imports only modules before it in this order:
+``league_sample``, ``load``, ``balance``, ``schools``, ``analysis``, ``feedback``, ``pages``,
+``report``.
+"""
