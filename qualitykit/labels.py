@@ -286,7 +286,7 @@ RAW = {"score", "max", "min", "median", "full_mark", "pass_line", "excellent_lin
        "rank_change", "n", "sgp", "sgp_to_pass", "sgp_to_excellent", "median_sgp",
        "anova_df1", "anova_df2", "chi2_df", "periods", "n_priors"}
 #: Reliability (α and α if an item is dropped): three decimals, since items move it little.
-THREE_DECIMALS = {"alpha", "alpha_if_dropped"}
+THREE_DECIMALS = {"alpha", "alpha_if_dropped", "cv_means", "district_cv_means"}  # 差异系数: 联考
 #: Standardised figures and coefficients (Z, g, 增值, 难度, 区分度 …): two decimals.
 TWO_DECIMALS = FINE - P_VALUES - THREE_DECIMALS - {"sem"}
 

@@ -3,6 +3,7 @@ feedback reports only show them)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -108,9 +109,12 @@ def _bands(scores: pd.DataFrame) -> pd.DataFrame:
     """分数段 by school × subject; 总分 (no full mark) in wider bands."""
     subjects = scores[scores["subject"] != TOTAL]
     parts = [score_bands(subjects, by=["school", "subject"])]
-    if (scores["subject"] == TOTAL).any():
-        parts.append(score_bands(scores[scores["subject"] == TOTAL], by=["school", "subject"],
-                                 width=TOTAL_BAND_WIDTH))
+    totals = scores[scores["subject"] == TOTAL]
+    if len(totals):  # one set of edges for every school, up to the district's best 总分
+        top = math.ceil(max(float(totals["score"].max()), 1.0) / TOTAL_BAND_WIDTH)
+        edges = [TOTAL_BAND_WIDTH * i for i in range(top + 1)]
+        edges = edges + [edges[-1] + TOTAL_BAND_WIDTH] if len(edges) < 2 else edges
+        parts.append(score_bands(totals, by=["school", "subject"], edges=edges))
     return pd.concat(parts, ignore_index=True)
 
 
