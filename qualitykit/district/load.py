@@ -91,6 +91,9 @@ def parse_groups(groups: Mapping[str, str] | str | Path | None) -> dict[str, str
 
 def _groups_sheet(path: Path) -> dict[str, str]:
     """The two first columns of a sheet of groups (学校, 片区)."""
+    from ..io.files import input_file
+
+    path = input_file(path, "groups")
     sheet = pd.read_csv(path, dtype=str) if path.suffix.lower() == ".csv" else \
         pd.read_excel(path, dtype=str)
     if sheet.shape[1] < 2:
