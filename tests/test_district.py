@@ -310,3 +310,25 @@ def test_wenzhou_every_school_gets_its_feedback(wenzhou, tmp_path):
     for school, written in files["feedback"].items():
         text = _printed_text(written["html"].read_text(encoding="utf-8"))
         assert school in text and "主要结论" in text
+
+
+def test_school_means_chart_draws_the_comparison(sample):
+    _, a = sample
+    fig = qk.plot_school_means(a, subject=TOTAL)
+    ax = fig.axes[0]
+    cmp = a.school_comparison.classes
+    cmp = cmp[cmp["subject"] == TOTAL]
+    drawn = ax.collections[-1].get_offsets()[:, 0]  # the points: each school's mean
+    assert sorted(drawn) == pytest.approx(sorted(cmp["mean"]))
+    ticks = sorted(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
+    assert [name for _, name in ticks][::-1] == cmp["school"].tolist()  # top: the first school
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+
+
+def test_classes_in_natural_order_in_the_feedback(wenzhou):
+    _, data, a = wenzhou
+    f = school_feedback(data, a, "乐清二中")
+    tables = feedback_tables(f)
+    classes = tables["二、各班总分与区域比较"]["班级"].tolist()
+    assert classes == sorted(classes, key=int) and len(classes) == 14

@@ -5,8 +5,8 @@
 ``balance`` the 均衡 indices (差异系数 of school means, the between-school share of variance,
 the gap between the top and bottom quartile of schools), ``analysis`` computes every table of
 the district report once, ``feedback`` and ``pages`` cut one 通报反馈 report per school from
-them, and ``report`` runs the notebook and writes the files. ``league_sample`` generates the
-bundled 联考 sample. Each module imports only modules before it in this order:
-``league_sample``, ``load``, ``balance``, ``schools``, ``analysis``, ``feedback``, ``pages``,
-``report``.
+them, ``plots`` draws the schools against the district, and ``report`` runs the notebook and
+writes the files. ``league_sample`` generates the bundled 联考 sample. Each module imports only
+modules before it in this order: ``league_sample``, ``load``, ``balance``, ``schools``,
+``analysis``, ``feedback``, ``pages``, ``plots``, ``report``.
 """

@@ -8,6 +8,8 @@ Presentation only: every figure is one of :class:`DistrictAnalysis`'s; labels co
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..labels import MISSING, VALUE_LABELS, to_display
@@ -66,7 +68,7 @@ def subject_sections(analysis: DistrictAnalysis) -> Shown:
 def district_basic(data: DistrictData) -> Shown:
     """基本情况 in lines: the file, the schools, 参考, subjects and full marks, 片区."""
     marks = data.scores.drop_duplicates("subject").set_index("subject")["full_mark"]
-    lines = [f"成绩表：{data.source}；考试：{data.exam}。",
+    lines = [f"考试：{data.exam}。",
              f"学校 {len(data.schools)} 所：{'、'.join(data.schools)}。",
              f"参考人数 {data.n_sat} 人（至少有一科成绩的学生）"
              + (f"；另有 {data.n_without_scores} 行没有任何成绩（缺考或只在名单上），不计入参考人数"
@@ -158,12 +160,18 @@ def _subject_rows(f: SchoolFeedback) -> pd.DataFrame:
         "与年级均分差": "与区域均分差", "与年级均分差区间": "与区域均分差区间"})
 
 
+def _class_order(classes) -> list[str]:
+    """Class names in natural order (2 before 10), each once."""
+    return sorted(dict.fromkeys(map(str, classes)),
+                  key=lambda c: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", c)])
+
+
 def _class_matrix(f: SchoolFeedback) -> pd.DataFrame:
     """The school's classes × subjects: the reading of each class mean against the district."""
-    c = f.classes
+    c = f.classes.assign(class_id=f.classes["class_id"].astype(str))
     wide = c.assign(cell=c["vs_district"].map(_SHORT).fillna(MISSING)).pivot(
         index="class_id", columns="subject", values="cell")
-    wide = wide.reindex(index=list(dict.fromkeys(c["class_id"])),
+    wide = wide.reindex(index=_class_order(c["class_id"]),
                         columns=list(dict.fromkeys(c["subject"])))
     wide.columns.name = None
     return wide.fillna(MISSING).reset_index().rename(columns={"class_id": "班级"})
@@ -173,6 +181,8 @@ def _class_totals(f: SchoolFeedback) -> pd.DataFrame:
     c = f.classes[f.classes["subject"] == TOTAL]
     if not len(c):
         return pd.DataFrame()
+    order = {name: i for i, name in enumerate(_class_order(c["class_id"]))}
+    c = c.iloc[c["class_id"].astype(str).map(order).argsort()]
     return _text(c, ["class_id", "n_sat", "mean", "district_mean", "diff", "diff_low",
                      "diff_high", "vs_district"]).rename(columns={
         "与年级均分差": "与区域均分差", "与年级均分差区间": "与区域均分差区间"})
@@ -180,6 +190,8 @@ def _class_totals(f: SchoolFeedback) -> pd.DataFrame:
 
 def _band_rows(f: SchoolFeedback) -> pd.DataFrame:
     b = f.bands[f.bands["subject"] == TOTAL]
+    used = (b["count"] > 0) | (b["district_share"] > 0)  # bands nobody reached: left out
+    b = b[used.cummax() & used[::-1].cummax()[::-1]] if used.any() else b
     return _text(b, ["band", "count", "share", "cum_share", "district_share"])
 
 
