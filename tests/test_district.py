@@ -332,3 +332,13 @@ def test_classes_in_natural_order_in_the_feedback(wenzhou):
     tables = feedback_tables(f)
     classes = tables["二、各班总分与区域比较"]["班级"].tolist()
     assert classes == sorted(classes, key=int) and len(classes) == 14
+
+
+def test_bundled_league_sample_is_what_the_generator_writes(tmp_path):
+    from qualitykit.district.league_sample import LEAGUE_EXAMS, write_league
+
+    for fresh in write_league(tmp_path):
+        exam = fresh.stem
+        assert exam in LEAGUE_EXAMS
+        bundled = pd.read_excel(league_sample_path(exam), engine="calamine")
+        pd.testing.assert_frame_equal(pd.read_excel(fresh, engine="calamine"), bundled)
