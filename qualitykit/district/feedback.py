@@ -133,9 +133,11 @@ def _school_sentences(data: DistrictData, f: SchoolFeedback) -> list[str]:
                      f"{READ.get(t['vs_district'], '无法比较')}（差 {t['diff']:+.1f} 分，"
                      f"区间 {t['diff_low']:+.1f} 至 {t['diff_high']:+.1f}）。")
     above, below = (subj.loc[subj["vs_district"] == k, "subject"] for k in ("above", "below"))
+    rest = len(subj) - len(above) - len(below)
     lines.append((f"高于区域的科目：{_listed(above)}；" if len(above) else "没有科目高于区域；")
                  + (f"低于区域的科目：{_listed(below)}；" if len(below) else "没有科目低于区域；")
-                 + "其余科目与区域无明显差别（按平均分之差的区间判断）。")
+                 + ("其余科目与区域无明显差别" if rest else "")
+                 + "（按平均分之差的区间判断）。")
     lines.append(_class_sentence(f.classes))
     lines += _balance_sentence(f.balance)
     if f.value_added is not None and len(f.value_added):

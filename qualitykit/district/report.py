@@ -39,7 +39,8 @@ def _html_with_breaks(pages, title: str) -> str:
     """The pages as HTML (the pack's look) with each line of a note on its own line."""
     from ..report.pack_pdf import pack_html
 
-    page = pack_html(pages, title)
+    page = pack_html(pages, title).replace(  # a section's heading stays with its table
+        "</style>", ".qk-h { break-after: avoid; page-break-after: avoid; }\n</style>", 1)
     return re.sub(r"(<p class='qk-note'>)(.*?)(</p>)",
                   lambda m: m[1] + m[2].replace("\n", "<br>") + m[3], page, flags=re.S)
 
