@@ -342,3 +342,14 @@ def test_bundled_league_sample_is_what_the_generator_writes(tmp_path):
         assert exam in LEAGUE_EXAMS
         bundled = pd.read_excel(league_sample_path(exam), engine="calamine")
         pd.testing.assert_frame_equal(pd.read_excel(fresh, engine="calamine"), bundled)
+
+
+def test_compare_classes_without_pairs_gives_the_same_class_rows():
+    scores = qk.load_sample(exam="2025-2026-1 期末", grade=5)
+    full, bare = qk.compare_classes(scores), qk.compare_classes(scores, posthoc=None)
+    assert bare.pairs.empty
+    pd.testing.assert_frame_equal(bare.classes, full.classes)
+    shown = bare.omnibus.loc[bare.omnibus["anova_p"] < 0.05, "reading"]
+    assert len(shown) and not shown.str.contains("没有哪两个班").any()
+    with pytest.raises(ValueError, match="或 None"):
+        qk.compare_classes(scores, posthoc="scheffe")
