@@ -28,6 +28,7 @@ e2e: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python -c "from qualitykit.io.sample import simulate, write_sample; print(write_sample(simulate()))"
+	$(BIN)/python -c "from qualitykit.district.league_sample import write_league; print(write_league())"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py

@@ -6,7 +6,7 @@ the rest from it. See README.md for the two-command set-up.
 The package has three parts, each a folder: ``io`` (reading score, roster, teacher and item
 sheets; the import report; the sample school), the analysis families (``term`` 期中/期末质量分析,
 ``lists`` 培优补差, ``items`` 试卷分析, ``growth`` 纵向分析, ``cycle`` 约谈/黄牌/红牌、位次奖、
-教师综合评价) and ``report`` (tables, charts,
+教师综合评价, ``district`` 联考分析) and ``report`` (tables, charts,
 Word, HTML and PDF). The shared concepts sit at the top: ``schema``, ``standard``,
 ``subjects``, ``classes``, ``labels``. Every public name below is imported on first use, so
 ``import qualitykit`` is quick and a command pays only for what it uses.
@@ -68,6 +68,15 @@ _PUBLIC = {
     **dict.fromkeys(('AlertRules', 'EvaluationRules',), "standard"),
     **dict.fromkeys(('AdmissionLine', 'admission_lines', 'critical_students', 'effective_scores', 'parse_lines',), "district.lines"),
     **dict.fromkeys(('ScaleBand', 'scaled_scores', 'scaling_bands', 'ScalingScheme', 'SCHEMES',), "district.scaling"),
+    # 联考 / district (qualitykit.district)
+    **dict.fromkeys(('DistrictData', 'load_district', 'parse_groups',), "district.load"),
+    **dict.fromkeys(('balance_indices', 'icc_oneway', 'quartile_gap', 'weighted_cv',), "district.balance"),
+    **dict.fromkeys(('compare_schools', 'district_totals', 'with_totals',), "district.schools"),
+    **dict.fromkeys(('analyse_district', 'DistrictAnalysis',), "district.analysis"),
+    **dict.fromkeys(('district_conclusions', 'school_feedback', 'SchoolFeedback',), "district.feedback"),
+    **dict.fromkeys(('balance_table', 'district_basic', 'district_table', 'group_table', 'school_band_table', 'school_matrix', 'school_subject_table', 'school_tests', 'school_value_added', 'subject_sections',), "district.pages"),
+    **dict.fromkeys(('plot_school_means',), "district.plots"),
+    **dict.fromkeys(('run_district', 'write_district',), "district.report"),
 }
 
 

@@ -48,6 +48,8 @@ PATH_OPTIONS = {
                  ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
                  ("outside", "--outside", "in"), ("out", "--out", "out")],
     "lines": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "folder")],
+    "district": [("file", "成绩表文件", "in"), ("previous", "--previous", "in"),
+                 ("out", "--out", "folder")],
 }
 
 
@@ -364,6 +366,22 @@ def _band(text: str) -> float:
     return value
 
 
+def cmd_district(args) -> int:
+    """联考分析 (notebook 07) as HTML, PDF, Word and Excel, and one 通报反馈 per school."""
+    from .district.report import run_district
+
+    result = run_district(
+        args.file or None, out_dir=args.out, formats=args.formats, pdf_engine=args.pdf_engine,
+        previous_file=args.previous, exam=args.exam, full_marks=_full_marks(args.full_marks),
+        groups=args.groups, standard=args.standard, sheet=args.sheet)
+    feedback = result["files"].pop("feedback")
+    _print_report_result(result)
+    print(f"通报反馈（每校一份，共 {len(feedback)} 所学校）：")
+    for school, files in feedback.items():
+        print(f"  - {school}：" + "、".join(str(Path(p).resolve()) for p in files.values()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``qualitykit`` command; returns the exit code (0 ok, 1 sheet has errors, 2 stop).
 
@@ -497,6 +515,19 @@ COMMANDS = {
         ("--mask-names", {"action": "store_true", "help": "名单中学生姓名显示为“张＊”"}),
         ("--out", {"default": "output/lines", "help": "输出文件夹（默认 output/lines）"}),
     ), cmd_lines),
+    "district": ("联考 / 区县统测分析：各校与区域比较、均衡指数、每校一份通报反馈（网页版、PDF、Word、Excel）", None, (
+        ("file", {"nargs": "?", "default": "", "help": "联考成绩表（各校学生在一张表里，有“学校”一列；省略则用自带的联考示例）"}),
+        ("--out", {"default": "output/district", "help": "输出文件夹（默认 output/district）"}),
+        ("--previous", {"help": "上次联考的成绩表（学校增值需要）"}),
+        ("--exam", {"help": "考试名称（默认取自表头标题或文件名）"}),
+        ("--full-marks", {"help": "各科满分，如 语文=150,数学=150,英语=150（默认 100）"}),
+        ("--groups", {"help": "各校片区或城乡：甲中=城区,乙中=乡镇，或两列（学校、片区）的 .xlsx/.csv"}),
+        ("--sheet", {"help": "学生成绩所在的工作表，如 分数（默认自动查找）"}),
+        ("--standard", {"help": "标准：预设名或 .toml 文件"}),
+        ("--formats", {"type": _formats, "default": "html,pdf,docx",
+                       "help": "输出格式，默认 html,pdf,docx（Excel 总是写出）"}),
+        ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
+    ), cmd_district),
 }
 
 

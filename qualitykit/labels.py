@@ -187,6 +187,25 @@ PERCENT |= {"below_pass", "grade_low_rate", "balance"}  # cycle: 教师综合评
 FINE |= {"across", "over_time", "value_added", "combined"}
 
 
+# ---- 联考 / district (qualitykit.district): schools against the district, 均衡 indices ----
+LABELS.update({
+    "vs_district": "与区域比较", "district_mean": "区域平均分", "district_pass_rate": "区域及格率",
+    "district_excellent_rate": "区域优秀率", "district_low_rate": "区域低分率",
+    "district_share": "区域占比", "district_diff": "与区域均分差", "area": "片区",
+    "n_units": "单位数", "unit_mean_min": "单位均分最低", "unit_mean_max": "单位均分最高",
+    "cv_means": "均分差异系数", "quartile_units": "高/低分组单位数",
+    "quartile_gap": "高低分组均分差", "quartile_gap_sd": "高低分组差（标准差）",
+    "district_cv_means": "区域各班均分差异系数", "district_icc": "区域班级间ICC",
+    "n_schools": "学校数", "school_rank": "校排名",
+})
+VALUE_LABELS["vs_district"] = {"above": "高于区域", "below": "低于区域",
+                               "similar": "与区域无明显差别", "too_few": "人数太少，无法比较"}
+PERCENT |= {"district_pass_rate", "district_excellent_rate", "district_low_rate",
+            "district_share"}
+FINE |= {"cv_means", "quartile_gap_sd", "district_cv_means", "district_icc"}
+# ---- end of the 联考 block ----
+
+
 #: Suffixes of the columns that hold an interval's bounds (``pass_rate_low``), as read.
 BOUNDS = {"_low": "下限", "_high": "上限", "_interval": "区间"}
 
@@ -278,7 +297,7 @@ RAW = {"score", "max", "min", "median", "full_mark", "pass_line", "excellent_lin
        "rank_change", "n", "sgp", "sgp_to_pass", "sgp_to_excellent", "median_sgp",
        "anova_df1", "anova_df2", "chi2_df", "periods", "n_priors"}
 #: Reliability (α and α if an item is dropped): three decimals, since items move it little.
-THREE_DECIMALS = {"alpha", "alpha_if_dropped"}
+THREE_DECIMALS = {"alpha", "alpha_if_dropped", "cv_means", "district_cv_means"}  # 差异系数: 联考
 #: Standardised figures and coefficients (Z, g, 增值, 难度, 区分度 …): two decimals.
 TWO_DECIMALS = FINE - P_VALUES - THREE_DECIMALS - {"sem"}
 

@@ -44,7 +44,8 @@ def assignments(source: str) -> dict:
 def test_every_notebook_with_parameters_is_covered():
     assert PARAMETERISED == ["00-开始.ipynb", "01-term-analysis.ipynb", "02-cohort-growth.ipynb",
                              "03-target-lists.ipynb", "04-paper-analysis.ipynb",
-                             "05-level-analysis.ipynb", "06-专题研究模板.ipynb"]
+                             "05-level-analysis.ipynb", "06-专题研究模板.ipynb",
+                             "07-联考分析.ipynb"]
 
 
 @pytest.mark.parametrize("name", PARAMETERISED)

@@ -296,7 +296,7 @@ def test_load_term_on_a_league_file_needs_a_school(xlsx):
         qk.load_term(path, exam="2025-2026-1 期末")
     text = str(err.value)
     assert "3 所学校" in text and "甲中、乙中、丙中" in text
-    assert "--school 学校名" in text and "school =" in text and "联考视图" in text
+    assert "--school 学校名" in text and "school =" in text and "qualitykit district" in text
     with pytest.raises(qk.ScoreFileError, match="没有学校“丁中”.*甲中、乙中、丙中"):
         qk.load_term(path, exam="2025-2026-1 期末", school="丁中")
     term = qk.load_term(path, exam="2025-2026-1 期末", school="乙中")

@@ -1,5 +1,15 @@
-"""The 联考 / district view: many schools in one analysis.
+"""The 联考 / district view (区县统测, 联盟考试): many schools in one file.
 
-Admission lines and 赋分 (``lines``: 上线, 单科有效分, 双上线, 临界生; ``scaling``: 等级赋分
-under a province's scheme).
+``load`` reads the file once (every school kept apart, 参考 counted as the organiser does),
+``schools`` gives each school's 三率一分 against the district and the 总分 of every pupil,
+``balance`` the 均衡 indices (差异系数 of school means, the between-school share of variance,
+the gap between the top and bottom quartile of schools), ``analysis`` computes every table of
+the district report once, ``feedback`` and ``pages`` cut one 通报反馈 report per school from
+them, ``plots`` draws the schools against the district, and ``report`` runs the notebook and
+writes the files. ``league_sample`` generates the bundled 联考 sample. Each module imports only
+modules before it in this order: ``league_sample``, ``load``, ``balance``, ``schools``,
+``analysis``, ``feedback``, ``pages``, ``plots``, ``report``.
+
+Admission lines and 赋分: ``lines`` (上线, 单科有效分, 双上线, 临界生) and ``scaling`` (等级赋分
+under a province's scheme), used on their own by ``qualitykit lines``.
 """

@@ -177,6 +177,8 @@ def _reading_omnibus(row) -> str:
         return "各班均分差异不显著：班级名次主要反映偶然波动，不宜排出先后"
     if (row["anova_p"] < 0.05) != (row["kruskal_p"] < 0.05):
         return "两种检验结论不一致（方差分析与秩和检验），各班差异处在边缘，解读需谨慎"
+    if row["posthoc"] is None or pd.isna(row["posthoc"]):  # no pairs computed
+        return f"各班之间存在显著差异（η² = {row['eta_squared']:.3f}）"
     if row["n_pairs_significant"] == 0:
         return (f"各班之间整体有差异（η² = {row['eta_squared']:.3f}），"
                 "但没有哪两个班的差异单独显著")
@@ -185,7 +187,8 @@ def _reading_omnibus(row) -> str:
 
 
 def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
-                    within: Sequence[str] | str = ("exam", "subject"), posthoc: str = "games-howell",
+                    within: Sequence[str] | str = ("exam", "subject"),
+                    posthoc: str | None = "games-howell",
                     confidence: float = 0.95, min_n: int = MIN_N) -> ClassComparison:
     """Each class against the grade and the classes among themselves, with uncertainty.
 
@@ -214,7 +217,9 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
         The column to compare (``class_id``; ``teacher`` once teachers are attached).
     within : column names
         The comparison groups (default exam × subject).
-    posthoc : {"games-howell", "tukey"}
+    posthoc : {"games-howell", "tukey", None}
+        None: no pairs (``pairs`` is empty; the omnibus and each class against the grade
+        are computed as usual) — for a 联考's hundreds of classes, whose pairs nobody reads.
     confidence : float
         Level of every interval; the tests use ``alpha = 1 − confidence``.
     min_n : int
@@ -252,8 +257,8 @@ def compare_classes(scores: pd.DataFrame, *, group: str = "class_id",
 
 def _check_comparison(scores: pd.DataFrame, group: str, posthoc: str) -> None:
     """The options, and the table (full marks are not read: scores are not judged by them)."""
-    if posthoc not in ("games-howell", "tukey"):
-        raise ValueError(f"posthoc 应为 'games-howell' 或 'tukey'，收到 {posthoc!r}。")
+    if posthoc not in ("games-howell", "tukey", None):
+        raise ValueError(f"posthoc 应为 'games-howell'、'tukey' 或 None，收到 {posthoc!r}。")
     if group not in scores.columns:
         raise ValueError(f"group={group!r} 不在成绩表中；可用的列：{list(scores.columns)}。")
     check_scores_table(scores, where="compare_classes", required=("score", "status"),
@@ -365,6 +370,8 @@ def _between_classes(groups: dict, posthoc: str, confidence: float, alpha: float
                 eta_squared=ss_between / ss_total if ss_total > 0 else np.nan,
                 kruskal_h=float(kw.statistic), kruskal_p=float(kw.pvalue),
                 epsilon_squared=float(kw.statistic) / (n - 1))
+    if posthoc is None:  # a 联考's hundreds of classes against the district: no pairs
+        return omni, pd.DataFrame()
     pairs = games_howell(usable, confidence) if posthoc == "games-howell" else \
         _tukey(usable, confidence)
     pairs["significant"] = pairs["p_value"] < alpha

@@ -161,7 +161,8 @@ def one_school(scores: pd.DataFrame, school: str | None, source: str) -> pd.Data
         raise ScoreFileError(
             f"成绩表 {source} 中有 {len(names)} 所学校（{_schools_text(names)}），是多校联考的"
             f"成绩 (several schools in one file)。质量分析报告一次分析一所学校：请{how}。"
-            "把各校放在一起比较的联考视图是以后的功能。", file=source)
+            "要把各校放在一起比较（联考分析、每校通报反馈），请用 qualitykit district 文件名。",
+            file=source)
     if school not in names:
         raise ScoreFileError(
             f"成绩表 {source} 中没有学校“{school}” (school not in file)；表中的学校有："

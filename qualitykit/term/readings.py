@@ -19,7 +19,8 @@ READINGS = ("above", "below", "similar", "too_few")
 
 
 def _keys(table: pd.DataFrame, unit: str) -> list[str]:
-    return [k for k in ("exam", "school", unit, "subject") if k in table.columns]
+    # dict.fromkeys: ``unit="school"`` (schools of a 联考 against the district) names it once
+    return [k for k in dict.fromkeys(("exam", "school", unit, "subject")) if k in table.columns]
 
 
 def against_grade(table: pd.DataFrame, comparison, *, unit: str = "class_id") -> pd.DataFrame:

@@ -1,0 +1,217 @@
+"""通报反馈: one school's part of the 联考 analysis, and the sentences of 主要结论.
+
+Nothing here computes a statistic: each school's rows are cut from :class:`DistrictAnalysis`
+and set beside the district's; the sentences read the intervals the analysis computed
+(高于 / 低于 / 与区域无明显差别).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .analysis import DistrictAnalysis
+from .load import DistrictData
+from .schools import TOTAL
+
+__all__ = ["SchoolFeedback", "school_feedback", "district_conclusions", "READ"]
+
+#: How a ``vs_district`` code is said in a sentence.
+READ = {"above": "高于区域", "below": "低于区域", "similar": "与区域无明显差别",
+        "too_few": "人数太少，无法比较"}
+
+
+@dataclass(frozen=True)
+class SchoolFeedback:
+    """One school's 通报反馈 (identifier columns, rates as fractions).
+
+    Attributes
+    ----------
+    school : str
+    conclusions : list of str
+        主要结论, in plain Chinese.
+    subjects : DataFrame
+        One row per subject: the school's ``summary`` row with ``district_mean``,
+        ``district_pass_rate``, ``district_excellent_rate``, ``district_low_rate``, the
+        difference from the district (``diff``, ``diff_low``, ``diff_high``) and
+        ``vs_district``.
+    classes : DataFrame
+        The school's classes × subjects against the district's pupils (``summary`` with
+        ``diff`` and its interval, ``vs_district``).
+    bands : DataFrame
+        The school's 分数段 with the district's share of each band (``district_share``).
+    balance : DataFrame
+        The indices of the school's classes with the district's class indices beside them.
+    value_added : DataFrame or None
+        The school's rows of the school value added.
+    """
+
+    school: str
+    conclusions: list[str]
+    subjects: pd.DataFrame
+    classes: pd.DataFrame
+    bands: pd.DataFrame
+    balance: pd.DataFrame
+    value_added: pd.DataFrame | None
+
+
+def _with_diff(table: pd.DataFrame, comparison: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``table`` with the comparison's ``grade_mean`` (as ``district_mean``) and ``diff``."""
+    cols = keys + ["grade_mean", "diff", "diff_low", "diff_high"]
+    return table.merge(comparison[cols].rename(columns={"grade_mean": "district_mean"}),
+                       on=keys, how="left")
+
+
+def school_feedback(data: DistrictData, analysis: DistrictAnalysis,
+                    school: str) -> SchoolFeedback:
+    """The 通报反馈 of ``school`` (one of ``data.schools``).
+
+    Examples
+    --------
+    >>> from qualitykit.district.load import load_district
+    >>> from qualitykit.district.analysis import analyse_district
+    >>> d = load_district()
+    >>> f = school_feedback(d, analyse_district(d), "城东中学")
+    >>> f.subjects["subject"].tolist()[-1], f.conclusions[0][:4]
+    ('总分', '本校参考')
+    """
+    if school not in data.schools:
+        raise ValueError(f"联考中没有学校“{school}” (school)；有：{'、'.join(data.schools)}。")
+    district = analysis.district.set_index("subject")
+    subjects = _with_diff(analysis.schools[analysis.schools["school"] == school],
+                          analysis.school_comparison.classes, ["school", "subject"])
+    for rate in ("pass_rate", "excellent_rate", "low_rate"):
+        subjects[f"district_{rate}"] = subjects["subject"].map(district[rate])
+    classes = _with_diff(analysis.classes[analysis.classes["school"] == school],
+                         analysis.class_comparison.classes, ["school", "class_id", "subject"])
+    va = analysis.value_added
+    va_rows = va.units[va.units["school"] == school] if va is not None else None
+    feedback = SchoolFeedback(
+        school=school, conclusions=[], subjects=subjects.reset_index(drop=True),
+        classes=classes.reset_index(drop=True), bands=_school_bands(analysis, school),
+        balance=_class_balance(analysis, school), value_added=va_rows)
+    feedback.conclusions.extend(_school_sentences(data, feedback))
+    return feedback
+
+
+def _school_bands(analysis: DistrictAnalysis, school: str) -> pd.DataFrame:
+    """The school's 分数段 with the district's share of each band."""
+    bands = analysis.bands
+    whole = bands.groupby(["subject", "band"], sort=False)["count"].sum()
+    n = bands.groupby("subject")["count"].sum()
+    own = bands[bands["school"] == school].copy()
+    pairs = list(zip(own["subject"], own["band"]))
+    own["district_share"] = [whole[p] / n[p[0]] if n[p[0]] else float("nan") for p in pairs]
+    return own.reset_index(drop=True)
+
+
+def _class_balance(analysis: DistrictAnalysis, school: str) -> pd.DataFrame:
+    """The school's class indices beside the district's (``district_cv_means``,
+    ``district_icc``)."""
+    own = analysis.school_class_balance
+    own = own[own["school"] == school]
+    district = analysis.class_balance.set_index("subject")
+    return own.assign(district_cv_means=own["subject"].map(district["cv_means"]),
+                      district_icc=own["subject"].map(district["icc"])).reset_index(drop=True)
+
+
+def _listed(names) -> str:
+    return "、".join(map(str, names))
+
+
+def _school_sentences(data: DistrictData, f: SchoolFeedback) -> list[str]:
+    """主要结论 of one school: 参考, 总分, subjects, classes, balance, value added."""
+    subj = f.subjects[f.subjects["subject"] != TOTAL]
+    n_sat = int(f.subjects["n_sat"].max()) if len(f.subjects) else 0
+    lines = [f"本校参考 {n_sat} 人，共 {f.classes['class_id'].nunique()} 个班；本次联考共 "
+             f"{len(data.schools)} 所学校、{data.n_sat} 人参考。"]
+    total = f.subjects[f.subjects["subject"] == TOTAL]
+    if len(total):
+        t = total.iloc[0]
+        lines.append(f"总分平均分 {t['mean']:.1f}，区域 {t['district_mean']:.1f}，"
+                     f"{READ.get(t['vs_district'], '无法比较')}（差 {t['diff']:+.1f} 分，"
+                     f"区间 {t['diff_low']:+.1f} 至 {t['diff_high']:+.1f}）。")
+    above, below = (subj.loc[subj["vs_district"] == k, "subject"] for k in ("above", "below"))
+    rest = len(subj) - len(above) - len(below)
+    lines.append((f"高于区域的科目：{_listed(above)}；" if len(above) else "没有科目高于区域；")
+                 + (f"低于区域的科目：{_listed(below)}；" if len(below) else "没有科目低于区域；")
+                 + ("其余科目与区域无明显差别" if rest else "")
+                 + "（按平均分之差的区间判断）。")
+    lines.append(_class_sentence(f.classes))
+    lines += _balance_sentence(f.balance)
+    if f.value_added is not None and len(f.value_added):
+        lines.append(_va_sentence(f.value_added))
+    return lines
+
+
+def _class_sentence(classes: pd.DataFrame) -> str:
+    """The school's classes on 总分 (else on every subject) against the district."""
+    total = classes[classes["subject"] == TOTAL]
+    rows = total if len(total) else classes
+    above = rows.loc[rows["vs_district"] == "above", "class_id"].unique()
+    below = rows.loc[rows["vs_district"] == "below", "class_id"].unique()
+    what = "总分" if len(total) else "各科"
+    return (f"{what}高于区域的班级：{_listed(above) or '无'}；低于区域的班级："
+            f"{_listed(below) or '无'}；其余班级与区域无明显差别。")
+
+
+def _balance_sentence(balance: pd.DataFrame) -> list[str]:
+    row = balance[balance["subject"] == TOTAL]
+    if not len(row) or pd.isna(row["cv_means"].iloc[0]):
+        return []
+    r = row.iloc[0]
+    return [f"班级均衡：本校各班总分均分的差异系数 {r['cv_means']:.3f}（区域各班为 "
+            f"{r['district_cv_means']:.3f}），班级间差异占学生总分差异的 "
+            f"{max(r['icc'], 0) * 100:.1f}%（区域为 {max(r['district_icc'], 0) * 100:.1f}%）。"]
+
+
+def _va_sentence(va: pd.DataFrame) -> str:
+    up = va.loc[va["low"] > 0, "subject"]
+    down = va.loc[va["high"] < 0, "subject"]
+    if not len(up) and not len(down):
+        return "与上次联考相比（增值评价）：各科都与预期无明显差别。"
+    return ("与上次联考相比（增值评价）：" + (f"{_listed(up)} 高于预期；" if len(up) else "")
+            + (f"{_listed(down)} 低于预期；" if len(down) else "")
+            + ("其余科目与预期无明显差别。" if len(up) + len(down) < len(va) else ""))
+
+
+def district_conclusions(data: DistrictData, analysis: DistrictAnalysis) -> list[str]:
+    """主要结论 of the district report: 参考, schools on 总分, 均衡, groups, value added."""
+    lines = [f"本次联考共 {len(data.schools)} 所学校、{data.n_sat} 人参考"
+             + (f"（另有 {data.n_without_scores} 行没有任何成绩，不计入参考人数）"
+                if data.n_without_scores else "") + "。"]
+    total = analysis.schools[analysis.schools["subject"] == TOTAL]
+    for code in ("above", "below"):
+        names = total.loc[total["vs_district"] == code, "school"]
+        lines.append(f"总分平均分{READ[code]}的学校：{_listed(names) or '无'}。")
+    lines.append("其余学校与区域无明显差别：它们之间的先后只反映偶然波动，不宜排出名次。")
+    lines += _district_balance_sentences(analysis)
+    if analysis.groups is not None:
+        g = analysis.groups[analysis.groups["subject"] == TOTAL]
+        lines.append("片区：" + "；".join(f"{r.area} 总分均分 {r.mean:.1f}，"
+                                          f"{READ.get(r.vs_district, '无法比较')}"
+                                          for r in g.itertuples()) + "。")
+    if analysis.value_added is not None:
+        u = analysis.value_added.units
+        up, down = u.loc[u["low"] > 0], u.loc[u["high"] < 0]
+        lines.append(f"与上次联考相比（增值评价）：{len(up)} 个学校×科目高于预期，"
+                     f"{len(down)} 个低于预期，其余与预期无明显差别。")
+    return lines
+
+
+def _district_balance_sentences(analysis: DistrictAnalysis) -> list[str]:
+    b = analysis.balance[analysis.balance["subject"] != TOTAL].dropna(subset=["cv_means"])
+    if not len(b):
+        return []
+    widest = b.loc[b["icc"].idxmax()]
+    lines = [f"校际均衡：各科学校均分的差异系数在 {b['cv_means'].min():.3f} 至 "
+             f"{b['cv_means'].max():.3f} 之间；学校间差异占学生成绩差异的比例（ICC）最大的是"
+             f"{widest['subject']}（{max(widest['icc'], 0) * 100:.1f}%）。"]
+    t = analysis.balance[analysis.balance["subject"] == TOTAL]
+    if len(t):
+        r = t.iloc[0]
+        lines.append(f"总分：均分最高的 {r['quartile_units']} 所学校与最低的 "
+                     f"{r['quartile_units']} 所学校相差 {r['quartile_gap']:.1f} 分"
+                     f"（{r['quartile_gap_sd']:.2f} 个标准差）。")
+    return lines

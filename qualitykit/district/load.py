@@ -1,0 +1,196 @@
+"""Reading a 联考 file once: every school kept apart, 参考 counted as the organiser does."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..io.problems import ImportReport, ScoreFileError, raise_if_errors
+from ..schema import sat_mask, schools_in
+from ..standard import Standard, get_standard
+from ..subjects import subjects_in_order
+from .league_sample import LEAGUE_EXAMS, LEAGUE_SUBJECTS, SAMPLE_GROUPS, league_sample_path
+
+__all__ = ["DistrictData", "load_district", "parse_groups", "GROUP"]
+
+#: The column of the school's group (城乡 / 片区) in :attr:`DistrictData.scores`.
+GROUP = "area"
+
+
+@dataclass(frozen=True)
+class DistrictData:
+    """Everything the district report needs, read and checked once.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        The canonical long table of the 联考 (all schools; ``area`` added when ``groups`` is
+        given).
+    previous : DataFrame or None
+        An earlier 联考 of the same pupils (school value added).
+    report : ImportReport
+        How the score file was read.
+    exam, source : str
+        The exam's name; the score file's name (or “联考示例”).
+    schools, subjects : list of str
+        Schools in the file's order of names; subjects in teaching order.
+    standard : Standard
+    groups : dict
+        School → 片区 / 城乡 group (empty when not given).
+    n_sat : int
+        参考人数: pupils with a score in at least one subject.
+    n_without_scores : int
+        Rows of pupils read from the file with no score in any subject (缺考 or on the roster
+        only: not 参考), as the file's rows read less :attr:`n_sat`.
+    """
+
+    scores: pd.DataFrame
+    previous: pd.DataFrame | None
+    report: ImportReport
+    exam: str
+    source: str
+    schools: list[str]
+    subjects: list[str]
+    standard: Standard
+    groups: dict = field(default_factory=dict)
+    n_sat: int = 0
+    n_without_scores: int = 0
+
+    @property
+    def title(self) -> str:
+        """The report's title, e.g. “2025-2026-1 期末 联考分析”."""
+        return f"{self.exam} 联考分析"
+
+
+def parse_groups(groups: Mapping[str, str] | str | Path | None) -> dict[str, str]:
+    """School → group from a mapping, ``"甲中=城区,乙中=乡镇"`` or a two-column sheet.
+
+    A sheet (.xlsx/.csv) has the school in its first column and the group in its second, with
+    a header row (e.g. 学校, 片区).
+
+    >>> parse_groups("甲中=城区，乙中=乡镇")
+    {'甲中': '城区', '乙中': '乡镇'}
+    """
+    if not groups:
+        return {}
+    if isinstance(groups, Mapping):
+        return {str(k).strip(): str(v).strip() for k, v in groups.items()}
+    text = str(groups)
+    if "=" in text and not Path(text).suffix.lower() in (".xlsx", ".xls", ".csv"):
+        pairs = [p.split("=", 1) for p in text.replace("，", ",").split(",") if p.strip()]
+        bad = [p[0] for p in pairs if len(p) != 2 or not p[1].strip()]
+        if bad:
+            raise ValueError(f"分组写法有误：{bad}；应写成 学校=片区，用逗号分开，"
+                             "如 甲中=城区,乙中=乡镇 (groups)。")
+        return {k.strip(): v.strip() for k, v in pairs}
+    return _groups_sheet(Path(text))
+
+
+def _groups_sheet(path: Path) -> dict[str, str]:
+    """The two first columns of a sheet of groups (学校, 片区)."""
+    from ..io.files import input_file
+
+    path = input_file(path, "groups")
+    sheet = pd.read_csv(path, dtype=str) if path.suffix.lower() == ".csv" else \
+        pd.read_excel(path, dtype=str)
+    if sheet.shape[1] < 2:
+        raise ValueError(f"分组表 {path.name} 应有两列：学校、片区（或城乡）(groups file)。")
+    sheet = sheet.iloc[:, :2].dropna()
+    return dict(zip(sheet.iloc[:, 0].str.strip(), sheet.iloc[:, 1].str.strip()))
+
+
+def load_district(score_file: str | Path | None = None, *, previous_file: str | Path | None = None,
+                  exam: str | None = None, full_marks: Mapping[str, float] | None = None,
+                  groups: Mapping[str, str] | str | Path | None = None,
+                  standard: Standard | str | None = None,
+                  sheet: str | None = None) -> DistrictData:
+    """Read a 联考 file (and an earlier one) for the district report.
+
+    Parameters
+    ----------
+    score_file : path, optional
+        The organiser's file with every school's pupils (a 学校 column); None or "": the
+        bundled 联考 sample (six schools, 片区 城区 / 乡镇, with its earlier exam).
+    previous_file : path, optional
+        An earlier 联考 of the same pupils (same 考号): school value added.
+    exam : str, optional
+        The exam's name (by default from the title row or the file name).
+    full_marks : mapping, optional
+        Subject → full mark (语数英 are often 150); the standard's own come first.
+    groups : mapping, text or path, optional
+        School → 片区 / 城乡 (:func:`parse_groups`).
+    standard : Standard, preset name or TOML path
+    sheet : str, optional
+        The sheet of pupils' scores when the workbook has summary sheets beside it (e.g. 分数).
+
+    Returns
+    -------
+    DistrictData
+
+    Raises
+    ------
+    ScoreFileError
+        A sheet with errors, a file of a single school, or a group for a school the file does
+        not hold.
+
+    Examples
+    --------
+    >>> d = load_district()
+    >>> d.schools[:2], d.n_sat, d.groups["城东中学"]
+    (['城东中学', '城西中学'], 526, '城区')
+    """
+    sample = not score_file
+    if sample:
+        score_file, previous_file = league_sample_path(), league_sample_path(LEAGUE_EXAMS[0])
+        full_marks, groups = {**LEAGUE_SUBJECTS, **(full_marks or {})}, groups or SAMPLE_GROUPS
+    std = get_standard(standard)
+    marks = std.full_marks_with(dict(full_marks or {}))
+    report, scores = _read(score_file, exam, marks, sheet)
+    schools = schools_in(scores)
+    source = "联考示例" if sample else Path(score_file).name
+    if len(schools) < 2:
+        raise ScoreFileError(f"成绩表 {source} 只有一所学校（{'、'.join(schools) or '未写学校'}），"
+                             "不是联考成绩：联考分析需要“学校”一列分出各校 (one school only)。"
+                             "一所学校的质量分析请用 qualitykit report。", file=str(score_file))
+    named = parse_groups(groups)
+    previous = _read(previous_file, None, marks, sheet)[1] if previous_file else None
+    return DistrictData(
+        scores=_with_groups(scores, named, source), previous=previous, report=report,
+        exam=str(scores["exam"].iloc[0]), source=source, schools=schools,
+        subjects=subjects_in_order(scores["subject"].unique()), standard=std, groups=named,
+        n_sat=_n_pupils(scores[sat_mask(scores)]),
+        n_without_scores=max(0, report.rows_read - _n_pupils(scores[sat_mask(scores)])))
+
+
+def _read(path, exam, marks, sheet) -> tuple[ImportReport, pd.DataFrame]:
+    """One 联考 file read and checked (stops on errors)."""
+    from ..io.scores import check_scores
+
+    options = {"exam": exam, "full_marks": marks, "sheet": sheet}
+    report = check_scores(path, **{k: v for k, v in options.items() if v})
+    raise_if_errors(report, path, strict=True)
+    return report, report.data
+
+
+def _n_pupils(rows: pd.DataFrame) -> int:
+    """Pupils (a pupil within his school) among ``rows``."""
+    return len(rows.drop_duplicates(["school", "student_id"]))
+
+
+def _with_groups(scores: pd.DataFrame, groups: dict[str, str], source: str) -> pd.DataFrame:
+    """``scores`` with the :data:`GROUP` column; every school must have a group."""
+    if not groups:
+        return scores
+    schools = schools_in(scores)
+    unknown = sorted(set(groups) - set(schools))
+    missing = [s for s in schools if s not in groups]
+    if unknown or missing:
+        raise ScoreFileError(
+            f"分组与成绩表 {source} 的学校对不上 (groups)：" +
+            (f"表中没有 {'、'.join(unknown)}；" if unknown else "") +
+            (f"没有给出 {'、'.join(missing)} 的片区；" if missing else "") +
+            f"表中的学校有：{'、'.join(schools)}。请照表中的写法给每所学校写一个片区。")
+    return scores.assign(**{GROUP: scores["school"].map(groups)})

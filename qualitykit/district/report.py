@@ -1,0 +1,183 @@
+"""``qualitykit district``: the 联考 report (notebook 07 → HTML, PDF, Word, Excel) and one
+通报反馈 report per school (PDF, HTML, Word), in one run.
+
+Steps (each timed): read and check the 联考 file (errors stop here, before any notebook runs);
+execute ``notebooks/07-联考分析.ipynb`` with papermill (its last cell calls
+:func:`write_district`: the workbook, the Word file and every school's 通报反馈); export the
+executed notebook to HTML with the code hidden and print it to an A4 PDF (the shared steps of
+:mod:`qualitykit.report.runner`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from ..paths import NOTEBOOKS
+from .analysis import DistrictAnalysis
+from .feedback import district_conclusions, school_feedback
+from .load import DistrictData, load_district
+from .pages import district_pages, feedback_pages, school_band_table, school_matrix
+
+__all__ = ["run_district", "write_district", "write_feedback", "DISTRICT_NOTEBOOK",
+           "FEEDBACK_FOLDER"]
+
+DISTRICT_NOTEBOOK = NOTEBOOKS / "07-联考分析.ipynb"
+#: The folder (inside the output folder) of the per-school reports.
+FEEDBACK_FOLDER = "通报反馈"
+_FILES = ("score_file", "previous_file")
+_LOAD = ("score_file", "previous_file", "exam", "full_marks", "groups", "standard", "sheet")
+
+
+def _safe_name(text: str) -> str:
+    """A school's name as a file name (characters Windows refuses replaced by _)."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", str(text)).strip("_") or "学校"
+
+
+def _html_with_breaks(pages, title: str) -> str:
+    """The pages as HTML (the pack's look) with each line of a note on its own line."""
+    from ..report.pack_pdf import pack_html
+
+    page = pack_html(pages, title).replace(  # a section's heading stays with its table
+        "</style>", ".qk-h { break-after: avoid; page-break-after: avoid; }\n</style>", 1)
+    return re.sub(r"(<p class='qk-note'>)(.*?)(</p>)",
+                  lambda m: m[1] + m[2].replace("\n", "<br>") + m[3], page, flags=re.S)
+
+
+def write_feedback(folder: str | Path, data: DistrictData, analysis: DistrictAnalysis, school: str,
+                   *, formats=("pdf", "html", "docx"), pdf_engine: str | None = None) -> dict:
+    """Write one school's 通报反馈 as ``<school>.pdf`` / ``.html`` / ``.docx`` in ``folder``."""
+    from ..report.pack_word import write_pack_docx
+    from ..report.runner import html_to_pdf
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = feedback_pages(data, school_feedback(data, analysis, school))
+    title, stem = pages[0].title, folder / _safe_name(school)
+    files = {}
+    if {"pdf", "html"} & set(formats):
+        html_path = stem.with_suffix(".html")
+        html_path.write_text(_html_with_breaks(pages, title), encoding="utf-8")
+        if "pdf" in formats:
+            files["pdf"] = html_to_pdf(html_path, stem.with_suffix(".pdf"), engine=pdf_engine)[0]
+        if "html" in formats:
+            files["html"] = html_path
+        else:
+            html_path.unlink()
+    if "docx" in formats:
+        files["docx"] = write_pack_docx(pages, stem.with_suffix(".docx"), title=title)
+    return files
+
+
+def write_district(output_dir: str | Path, data: DistrictData, analysis: DistrictAnalysis, *,
+                   formats=("pdf", "html", "docx"), pdf_engine: str | None = None,
+                   log: Callable[[str], None] = print) -> dict:
+    """Write the district report's workbook and Word file, and every school's 通报反馈.
+
+    Parameters
+    ----------
+    output_dir : path
+        The folder (created); "" writes nothing (the notebook only shows its tables).
+    formats : tuple
+        Of the 通报反馈: any of ``pdf``, ``html``, ``docx`` (the Word file of the district report
+        comes with ``docx``; the workbook always).
+
+    Returns
+    -------
+    dict
+        ``xlsx`` and ``docx`` paths, and ``feedback``: school → its files.
+    """
+    from ..io.excel import write_sheets
+    from ..report.pack_word import write_pack_docx
+
+    if not output_dir:
+        return {}
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict = {"xlsx": write_sheets(out / f"{data.title}.xlsx", _workbook(data, analysis))}
+    if "docx" in formats:
+        pages = district_pages(data, analysis, district_conclusions(data, analysis))
+        files["docx"] = write_pack_docx(pages, out / f"{data.title}.docx", title=data.title)
+    log(f"      通报反馈：{len(data.schools)} 所学校，每校一份……")
+    files["feedback"] = {school: write_feedback(out / FEEDBACK_FOLDER, data, analysis, school,
+                                                formats=formats, pdf_engine=pdf_engine)
+                         for school in data.schools}
+    return files
+
+
+def _workbook(data: DistrictData, analysis: DistrictAnalysis) -> dict:
+    """The sheets of the district workbook (Chinese labels; the pupils' sheet is for staff)."""
+    from ..labels import to_display
+
+    pupils = analysis.totals.drop(columns=["exam"], errors="ignore")
+    sheets = {"各校各科平均分": school_matrix(analysis),
+              "各校三率一分": to_display(analysis.schools, intervals=True),
+              "各班三率一分": to_display(analysis.classes, intervals=True),
+              "校际均衡": to_display(analysis.balance),
+              "班级均衡": to_display(analysis.school_class_balance),
+              "总分分数段": school_band_table(analysis),
+              "学生总分与排名（仅供教研室）": to_display(pupils)}
+    if analysis.groups is not None:
+        sheets["片区"] = to_display(analysis.groups, intervals=True)
+    if analysis.value_added is not None:
+        sheets["学校增值"] = to_display(analysis.value_added.units, intervals=True)
+    return sheets
+
+
+def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = "output/district",
+                 formats: tuple[str, ...] = ("html", "pdf", "docx"),
+                 pdf_engine: str | None = None, log: Callable[[str], None] = print,
+                 **parameters) -> dict:
+    """Run the 联考 analysis on a file and write every report.
+
+    Parameters
+    ----------
+    score_file : path, optional
+        The 联考 file (all schools' pupils, a 学校 column); empty: the bundled 联考 sample.
+    out_dir : path
+        Where the reports go (created); the 通报反馈 in its folder ``通报反馈``.
+    formats : tuple
+        Any of ``html``, ``pdf``, ``docx`` (the workbook is always written).
+    pdf_engine : {"chromium", "weasyprint"}, optional
+    log : callable
+        Called with each step's line of text.
+    **parameters
+        ``previous_file``, ``exam``, ``full_marks``, ``groups`` (学校=片区 text, a mapping or
+        a two-column sheet), ``standard``, ``sheet``; ``None`` is "not given".
+
+    Returns
+    -------
+    dict
+        ``files`` (format → path; ``feedback``: school → files), ``timings``, ``pdf_engine``,
+        ``title``.
+    """
+    from ..report.parameters import library_arguments, notebook_parameters
+    from ..report.runner import check_formats, execute_notebook, export, make_output_folder, timed
+
+    check_formats(formats, ("html", "pdf", "docx"))
+    groups = parameters.get("groups")
+    if groups is not None and not isinstance(groups, dict):  # text or a sheet: read here
+        from .load import parse_groups
+
+        parameters["groups"] = parse_groups(groups)
+    params = notebook_parameters({"score_file": score_file, **parameters}, files=_FILES)
+    out = make_output_folder(out_dir)
+    timings: dict[str, float] = {}
+    with timed(timings, "import"):
+        log("[1/4] 读取并检查联考成绩表……")
+        data = load_district(**library_arguments(params, _LOAD))
+        log(f"      {data.title}：{len(data.schools)} 所学校，{data.n_sat} 人参考，"
+            f"科目 {'、'.join(data.subjects)}")
+    with timed(timings, "execute"):
+        log("[2/4] 运行联考分析笔记本（各校比较、均衡指数、每校通报反馈）……")
+        params.update(output_dir=str(out), formats=list(formats), pdf_engine=pdf_engine or "")
+        executed = out / f"{data.title}.ipynb"
+        execute_notebook(DISTRICT_NOTEBOOK, executed, params, out)
+    files = {kind: out / f"{data.title}.{kind}" for kind in ("xlsx", "docx")
+             if kind == "xlsx" or kind in formats}
+    engine = export(executed, out, data.title, formats, files, timings, pdf_engine, log)
+    files["feedback"] = {s: {k: p for k in formats if (p := out / FEEDBACK_FOLDER /
+                                                      f"{_safe_name(s)}.{k}").exists()}
+                         for s in data.schools}
+    return {"files": files, "timings": timings, "pdf_engine": engine, "title": data.title}

@@ -1,0 +1,89 @@
+"""Each school of a 联考 against the district, and the 总分 of every pupil.
+
+A school is to the district what a class is to its grade: the school's mean against the
+district's by :func:`qualitykit.compare_classes` (``group="school"``: Welch's test of the
+school against the rest of the district, Bonferroni over the schools) and read by
+:func:`qualitykit.against_grade` as 高于 / 低于 / 与区域无明显差别 — no league order where the
+intervals cannot tell schools apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..term.compare import ClassComparison, compare_classes
+from ..term.distribution import student_totals
+from ..term.readings import against_grade
+
+__all__ = ["TOTAL", "district_totals", "with_totals", "vs_district", "compare_schools",
+           "compare_district_classes"]
+
+#: The subject name of the pupils' 总分 rows added by :func:`with_totals`.
+TOTAL = "总分"
+
+
+def district_totals(scores: pd.DataFrame) -> pd.DataFrame:
+    """总分 of every pupil with its rank in the district and in his school (staff only).
+
+    Ranked as 联考 organisers do: every pupil with a total (``rank_among="all"``: a pupil
+    absent from a subject keeps his partial 总分 and his rank), ties sharing the best rank
+    (1, 2, 2, 4). Pupils who sat nothing have no total and no rank.
+
+    Returns
+    -------
+    DataFrame
+        :func:`qualitykit.student_totals`'s columns (``rank`` = 联考排名) with ``school_rank``
+        (校排名).
+
+    Examples
+    --------
+    >>> from qualitykit.district.load import load_district
+    >>> t = district_totals(load_district().scores)
+    >>> int(t["rank"].min()), int(t["rank"].max()) <= len(t), int(t["school_rank"].min())
+    (1, True, 1)
+    """
+    out = student_totals(scores, rank_among="all")
+    in_school = student_totals(scores, rank_within="school", rank_among="all")
+    keys = [k for k in ("exam", "school", "student_id") if k in out.columns]
+    return out.merge(in_school[keys + ["rank"]].rename(columns={"rank": "school_rank"}),
+                     on=keys, how="left")
+
+
+def with_totals(scores: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``scores`` with one more subject, :data:`TOTAL`: each pupil's 总分 as a sat row.
+
+    The 总分 rows have no full mark (no 及格率 or 优秀率 of a sum of papers), so summary
+    gives their mean, SD and extremes, and the comparisons treat them like any subject.
+    """
+    totals = district_totals(scores) if totals is None else totals
+    keys = [k for k in ("exam", "school", "student_id", "name", "grade", "class_id", "area")
+            if k in scores.columns]
+    pupils = scores.drop_duplicates(["school", "student_id"])[keys]
+    rows = pupils.merge(totals[["school", "student_id", "total"]], on=["school", "student_id"])
+    rows = rows.rename(columns={"total": "score"}).assign(subject=TOTAL, status="sat",
+                                                           full_mark=np.nan)
+    return pd.concat([scores, rows], ignore_index=True)
+
+
+def compare_schools(scores: pd.DataFrame, *, confidence: float = 0.95) -> ClassComparison:
+    """Each school against the district (and the schools' omnibus and pairs), per subject."""
+    return compare_classes(scores, group="school", confidence=confidence)
+
+
+def compare_district_classes(scores: pd.DataFrame, *, confidence: float = 0.95
+                             ) -> ClassComparison:
+    """Each class (within its school) against the district's pupils, per subject.
+
+    Bonferroni over every class of the district, as a class is compared with its grade; no
+    post-hoc pairs (a district has hundreds of classes).
+    """
+    return compare_classes(scores, group="class_id", posthoc=None, confidence=confidence)
+
+
+def vs_district(table: pd.DataFrame, comparison: ClassComparison | None, *,
+                unit: str = "school") -> pd.DataFrame:
+    """``table`` with ``vs_district`` (``above`` / ``below`` / ``similar`` / ``too_few``):
+    the unit's mean against the district's, read from ``comparison``'s interval."""
+    read = against_grade(table, comparison, unit=unit)
+    return read.rename(columns={"vs_grade": "vs_district"})

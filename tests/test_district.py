@@ -1,0 +1,355 @@
+"""联考 / district analysis: the 均衡 indices against hand computations and statsmodels, schools
+against the district as classes against their grade, 总分 and its ranks, the per-school
+通报反馈 and the command. Reference values are plain numpy/pandas written here, independent of
+the kit's grouping code, or statsmodels."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qualitykit as qk
+from qualitykit.cli import main
+from qualitykit.district.analysis import analyse_district
+from qualitykit.district.balance import balance_indices, icc_oneway, quartile_gap, weighted_cv
+from qualitykit.district.feedback import school_feedback
+from qualitykit.district.league_sample import LEAGUE_SUBJECTS, league_sample_path
+from qualitykit.district.load import load_district, parse_groups
+from qualitykit.district.pages import feedback_pages, feedback_tables
+from qualitykit.district.report import write_district, write_feedback
+from qualitykit.district.schools import TOTAL, district_totals, with_totals
+from qualitykit.io.problems import ScoreFileError
+
+from conftest import realdata
+
+
+@pytest.fixture(scope="module")
+def sample():
+    data = load_district()
+    return data, analyse_district(data)
+
+
+def constructed(sizes=(12, 20, 8, 15), shifts=(0.0, 4.0, -3.0, 1.5), seed=3):
+    """Four schools of unequal size, one subject, with school shifts."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i, (n, shift) in enumerate(zip(sizes, shifts)):
+        for k in range(n):
+            rows.append({"school": f"校{i}", "class_id": str(k % 2 + 1), "student_id": str(k),
+                         "subject": "数学", "score": float(round(70 + shift + rng.normal(0, 6))),
+                         "status": "sat", "full_mark": 100.0})
+    return pd.DataFrame(rows)
+
+
+# ---- 均衡 indices ---------------------------------------------------------------------------
+
+def test_weighted_cv_is_the_supervision_formula_by_hand():
+    # means 80, 70, 60 with 10, 20, 10 pupils: X̄ = (800 + 1400 + 600) / 40 = 70,
+    # S = √((10·100 + 0 + 10·100) / 40) = √50
+    assert weighted_cv([80, 70, 60], [10, 20, 10]) == pytest.approx(np.sqrt(50) / 70)
+    assert np.isnan(weighted_cv([80], [10]))
+
+
+def test_icc_is_the_one_way_anova_estimator_on_unequal_groups():
+    t = constructed()
+    groups = [g["score"].to_numpy() for _, g in t.groupby("school")]
+    n = np.array([len(g) for g in groups], float)
+    N, k = n.sum(), len(groups)
+    grand = np.concatenate(groups).mean()
+    msb = sum(len(g) * (g.mean() - grand) ** 2 for g in groups) / (k - 1)
+    msw = sum(((g - g.mean()) ** 2).sum() for g in groups) / (N - k)
+    n0 = (N - (n ** 2).sum() / N) / (k - 1)
+    assert icc_oneway(groups) == pytest.approx((msb - msw) / (msb + (n0 - 1) * msw))
+    # the same MSB and MSW as scipy's one-way ANOVA F
+    from scipy import stats
+    assert msb / msw == pytest.approx(stats.f_oneway(*groups).statistic)
+
+
+def test_icc_equals_the_mixed_model_share_on_a_balanced_set():
+    """On balanced groups the ANOVA estimator is REML's σ²_b / (σ²_b + σ²_w) (statsmodels)."""
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(11)
+    effects = rng.normal(0, 4, 12)
+    frame = pd.DataFrame([{"g": f"u{i}", "y": 60 + e + rng.normal(0, 8)}
+                          for i, e in enumerate(effects) for _ in range(25)])
+    fit = smf.mixedlm("y ~ 1", frame, groups=frame["g"]).fit(reml=True)
+    between, within = float(fit.cov_re.iloc[0, 0]), float(fit.scale)
+    groups = [g["y"].to_numpy() for _, g in frame.groupby("g")]
+    assert icc_oneway(groups) == pytest.approx(between / (between + within), abs=1e-4)
+
+
+def test_quartile_gap_by_hand():
+    assert quartile_gap([60, 70, 80, 90]) == (1, 30.0)
+    # ten schools: ⌈10/4⌉ = 3 at each end
+    assert quartile_gap(list(range(10))) == (3, pytest.approx((9 + 8 + 7 - 0 - 1 - 2) / 3))
+
+
+def test_balance_indices_equal_plain_group_bys():
+    t = constructed()
+    row = balance_indices(t).iloc[0]
+    means = t.groupby("school")["score"].mean()
+    sizes = t.groupby("school").size()
+    assert row["n_units"] == 4 and row["n_sat"] == len(t)
+    assert row["mean"] == pytest.approx(t["score"].mean())
+    assert row["unit_mean_min"] == pytest.approx(means.min())
+    assert row["cv_means"] == pytest.approx(weighted_cv(means, sizes))
+    gap = means.sort_values().iloc[-1] - means.sort_values().iloc[0]  # ⌈4/4⌉ = 1 each end
+    assert row["quartile_gap"] == pytest.approx(gap)
+    assert row["quartile_gap_sd"] == pytest.approx(gap / t["score"].std(ddof=1))
+    # classes: a class is identified within its school (8 classes, not 2)
+    assert balance_indices(t, unit="class_id").iloc[0]["n_units"] == 8
+
+
+# ---- schools against the district ------------------------------------------------------------
+
+def test_school_means_and_readings_follow_the_intervals(sample):
+    data, a = sample
+    hand = data.scores[data.scores["status"].eq("sat")].groupby(["school", "subject"])["score"]
+    got = a.schools[a.schools["subject"] != TOTAL].set_index(["school", "subject"])["mean"]
+    pd.testing.assert_series_equal(got.sort_index(), hand.mean().sort_index(),
+                                   check_names=False)
+    c = a.school_comparison.classes.merge(a.schools[["school", "subject", "vs_district"]])
+    assert (c.loc[c["vs_district"] == "above", "diff_low"] > 0).all()
+    assert (c.loc[c["vs_district"] == "below", "diff_high"] < 0).all()
+    similar = c[c["vs_district"] == "similar"]
+    assert ((similar["diff_low"] <= 0) & (similar["diff_high"] >= 0)).all()
+    assert {"above", "below", "similar"} <= set(c["vs_district"])
+
+
+def test_totals_are_sums_and_competition_ranks():
+    data = load_district()
+    t = district_totals(data.scores)
+    sat = data.scores[data.scores["status"].eq("sat")]
+    hand = sat.groupby(["school", "student_id"])["score"].sum()
+    got = t.set_index(["school", "student_id"])["total"]
+    pd.testing.assert_series_equal(got.sort_index(), hand.sort_index(), check_names=False)
+    assert t["rank"].tolist() == t["total"].rank(method="min", ascending=False).astype(int).tolist()
+    in_school = t.groupby("school")["total"].rank(method="min", ascending=False).astype(int)
+    assert t["school_rank"].tolist() == in_school.tolist()
+    rows = with_totals(data.scores, t)
+    assert (rows["subject"] == TOTAL).sum() == data.n_sat
+
+
+def test_groups_and_value_added_are_present_on_the_sample(sample):
+    data, a = sample
+    assert set(a.groups["area"]) == {"城区", "乡镇"}
+    town = data.scores[data.scores["area"].eq("城区") & data.scores["status"].eq("sat")]
+    row = a.groups[(a.groups["area"] == "城区") & (a.groups["subject"] == "语文")].iloc[0]
+    assert row["mean"] == pytest.approx(town.loc[town["subject"] == "语文", "score"].mean())
+    assert set(a.value_added.units["school"]) == set(data.schools)
+
+
+# ---- reading the file ---------------------------------------------------------------------
+
+def test_a_file_of_one_school_is_refused(tmp_path):
+    sheet = pd.read_excel(league_sample_path(), engine="calamine")
+    one = tmp_path / "one.xlsx"
+    sheet[sheet["学校"] == "城东中学"].to_excel(one, index=False)
+    with pytest.raises(ScoreFileError, match="只有一所学校"):
+        load_district(one, full_marks=LEAGUE_SUBJECTS)
+
+
+def test_groups_must_name_every_school_of_the_file():
+    with pytest.raises(ScoreFileError, match="没有给出"):
+        load_district(groups={"城东中学": "城区"})
+    with pytest.raises(ValueError, match="学校=片区"):
+        parse_groups("城东中学城区,西=")
+    assert parse_groups("甲=城区，乙=乡镇") == {"甲": "城区", "乙": "乡镇"}
+
+
+# ---- 通报反馈 --------------------------------------------------------------------------------
+
+def test_feedback_is_the_schools_rows_beside_the_district(sample):
+    data, a = sample
+    f = school_feedback(data, a, "山口中学")
+    own = a.schools[a.schools["school"] == "山口中学"]
+    assert f.subjects["mean"].tolist() == own["mean"].tolist()
+    district = a.district.set_index("subject")
+    assert f.subjects.set_index("subject")["district_mean"].drop(TOTAL).to_dict() == \
+        pytest.approx(district["mean"].drop(TOTAL).to_dict())
+    assert set(f.classes["school"]) == {"山口中学"}
+    # the 总分 sentence says what the interval says
+    total = f.subjects[f.subjects["subject"] == TOTAL].iloc[0]
+    word = {"above": "高于区域", "below": "低于区域", "similar": "与区域无明显差别"}
+    assert word[total["vs_district"]] in f.conclusions[1]
+    # district shares of each band sum to 1 per subject
+    assert f.bands.groupby("subject")["district_share"].sum().tolist() == \
+        pytest.approx([1.0] * f.bands["subject"].nunique())
+    with pytest.raises(ValueError, match="没有学校"):
+        school_feedback(data, a, "不存在中学")
+
+
+def _printed_text(html_text: str) -> str:
+    text = re.sub(r"<style.*?</style>", "", html_text, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", text)
+
+
+def test_feedback_report_reads_as_a_teacher_reads_it(sample, tmp_path):
+    data, a = sample
+    files = write_feedback(tmp_path, data, a, "江南中学", formats=("html", "docx"))
+    text = _printed_text(files["html"].read_text(encoding="utf-8"))
+    assert text.index("主要结论") < text.index("各科与区域比较")
+    assert "江南中学" in text and "与区域无明显差别" in text
+    # no identifiers, file names or function names in the printed text
+    assert not re.search(r"[a-z]+_[a-z_]+|\.xlsx|\.py\b|\bnan\b|None", text), \
+        re.findall(r"[a-z]+_[a-z_]+|\.xlsx|\.py\b|\bnan\b|None", text)[:5]
+    import docx
+
+    words = "\n".join(p.text for p in docx.Document(files["docx"]).paragraphs)
+    assert "主要结论" in words and "江南中学" in words
+    assert len(feedback_pages(data, school_feedback(data, a, "江南中学"))) == 1
+    assert all(t is None or len(t) for t in feedback_tables(school_feedback(data, a, "江南中学"))
+               .values())
+
+
+def test_write_district_writes_one_feedback_per_school(sample, tmp_path):
+    data, a = sample
+    files = write_district(tmp_path, data, a, formats=("html",), log=lambda line: None)
+    assert set(files["feedback"]) == set(data.schools)
+    assert all(f["html"].exists() for f in files["feedback"].values())
+    book = pd.read_excel(files["xlsx"], sheet_name=None, engine="calamine")
+    assert "学生总分与排名（仅供教研室）" in book and "校际均衡" in book
+    assert write_district("", data, a) == {}
+
+
+# ---- the command --------------------------------------------------------------------------
+
+def test_district_command_on_the_sample(tmp_path, capsys):
+    assert main(["district", "--out", str(tmp_path), "--formats", "html,docx"]) == 0
+    out = capsys.readouterr().out
+    assert "通报反馈（每校一份，共 6 所学校）" in out
+    assert len(list((tmp_path / "通报反馈").glob("*.html"))) == 6
+    html_files = [p for p in tmp_path.glob("*.html")]
+    text = _printed_text(html_files[0].read_text(encoding="utf-8"))
+    assert text.index("主要结论") < text.index("基本情况")
+    assert "526" in text and "城东中学" in text
+
+
+def test_district_command_errors_are_one_chinese_line(tmp_path, capsys):
+    sheet = pd.read_excel(league_sample_path(), engine="calamine")
+    one = tmp_path / "one.xlsx"
+    sheet[sheet["学校"] == "城东中学"].to_excel(one, index=False)
+    assert main(["district", str(one), "--full-marks", "语文=150,数学=150,英语=150",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "只有一所学校" in err and "Traceback" not in err
+    assert main(["district", "--groups", "城东中学=城区", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "没有给出" in err and "Traceback" not in err
+    assert main(["district", "--groups", "没有.xlsx", "--out", str(tmp_path / "o")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+# ---- real data: a 联盟 exam of ten Wenzhou high schools ----------------------------------
+
+WENZHOU = ("cn-league-wenzhou", "联盟考试A2026.2.4.xlsx")
+MARKS = {"语文": 150, "数学": 150, "英语": 150, "日语": 150}
+
+
+@pytest.fixture(scope="module")
+def wenzhou():
+    path = realdata(*WENZHOU)
+    data = load_district(path, full_marks=MARKS)
+    return path, data, analyse_district(data)
+
+
+def test_wenzhou_counts_sitters_as_the_organiser(wenzhou):
+    _, data, a = wenzhou
+    assert data.n_sat == 6015  # 参加人数 合计 on the organiser's sheets
+    assert data.n_without_scores == 3374  # roster rows with 总分 0 and no score
+    n = a.schools[a.schools["subject"] == TOTAL].set_index("school")["n_sat"]
+    assert n.to_dict() == {"鳌江中学": 814, "塘下中学": 760, "泰顺中学": 747, "乐清二中": 655,
+                           "乐清市三中": 625, "温州科技": 617, "灵溪中学": 545, "苍南星汇": 506,
+                           "虹桥中学": 499, "温州外国语": 247}
+
+
+def test_wenzhou_school_means_equal_the_organisers_sheet(wenzhou):
+    path, _, a = wenzhou
+    sheet = pd.read_excel(path, sheet_name="平均分", header=None, engine="calamine")
+    schools = sheet.iloc[1, 2:12].tolist()
+    checked = 0
+    for r in range(2, len(sheet)):
+        if sheet.iloc[r, 1] != "平均分" or pd.isna(sheet.iloc[r, 0]):
+            continue
+        subject = str(sheet.iloc[r, 0]).strip()
+        ours = a.schools[a.schools["subject"] == subject].set_index("school")["mean"]
+        if ours.empty:
+            continue
+        for school, value in zip(schools, sheet.iloc[r, 2:12]):
+            assert ours[school] == pytest.approx(float(value), abs=1e-6), (subject, school)
+            checked += 1
+        district = a.district.set_index("subject").loc[subject, "mean"]
+        assert district == pytest.approx(float(sheet.iloc[r, 27]), abs=1e-6)  # 联盟 column
+    assert checked >= 90  # 9 subjects × 10 schools
+
+
+def test_wenzhou_league_rank_equals_the_kits_total_rank_on_every_row(wenzhou):
+    path, data, a = wenzhou
+    raw = pd.read_excel(path, sheet_name="分数", engine="calamine")
+    raw["source_row"] = raw.index + 2  # the Excel row of each pupil
+    rows = data.scores.drop_duplicates(["school", "student_id"])[
+        ["school", "student_id", "source_row"]]
+    ours = a.totals.merge(rows, on=["school", "student_id"])
+    both = raw.merge(ours, on="source_row", how="left")
+    sat = both["total"].notna()
+    assert sat.sum() == 6015
+    assert (both.loc[sat, "rank"].astype(int) == both.loc[sat, "联盟排名"].astype(int)).all()
+    assert (both.loc[sat, "school_rank"].astype(int) == both.loc[sat, "总分校排名"]
+            .astype(int)).all()
+    assert (both.loc[sat, "total"] == both.loc[sat, "总分"]).all()
+    # non-sitters: the organiser puts them all at 6016, after every sitter; the kit ranks none
+    assert (both.loc[~sat, "联盟排名"] == 6016).all()
+
+
+def test_wenzhou_every_school_gets_its_feedback(wenzhou, tmp_path):
+    _, data, a = wenzhou
+    files = write_district(tmp_path, data, a, formats=("html",), log=lambda line: None)
+    assert len(files["feedback"]) == 10
+    for school, written in files["feedback"].items():
+        text = _printed_text(written["html"].read_text(encoding="utf-8"))
+        assert school in text and "主要结论" in text
+
+
+def test_school_means_chart_draws_the_comparison(sample):
+    _, a = sample
+    fig = qk.plot_school_means(a, subject=TOTAL)
+    ax = fig.axes[0]
+    cmp = a.school_comparison.classes
+    cmp = cmp[cmp["subject"] == TOTAL]
+    drawn = ax.collections[-1].get_offsets()[:, 0]  # the points: each school's mean
+    assert sorted(drawn) == pytest.approx(sorted(cmp["mean"]))
+    ticks = sorted(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
+    assert [name for _, name in ticks][::-1] == cmp["school"].tolist()  # top: the first school
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+
+
+def test_classes_in_natural_order_in_the_feedback(wenzhou):
+    _, data, a = wenzhou
+    f = school_feedback(data, a, "乐清二中")
+    tables = feedback_tables(f)
+    classes = tables["二、各班总分与区域比较"]["班级"].tolist()
+    assert classes == sorted(classes, key=int) and len(classes) == 14
+
+
+def test_bundled_league_sample_is_what_the_generator_writes(tmp_path):
+    from qualitykit.district.league_sample import LEAGUE_EXAMS, write_league
+
+    for fresh in write_league(tmp_path):
+        exam = fresh.stem
+        assert exam in LEAGUE_EXAMS
+        bundled = pd.read_excel(league_sample_path(exam), engine="calamine")
+        pd.testing.assert_frame_equal(pd.read_excel(fresh, engine="calamine"), bundled)
+
+
+def test_compare_classes_without_pairs_gives_the_same_class_rows():
+    scores = qk.load_sample(exam="2025-2026-1 期末", grade=5)
+    full, bare = qk.compare_classes(scores), qk.compare_classes(scores, posthoc=None)
+    assert bare.pairs.empty
+    pd.testing.assert_frame_equal(bare.classes, full.classes)
+    shown = bare.omnibus.loc[bare.omnibus["anova_p"] < 0.05, "reading"]
+    assert len(shown) and not shown.str.contains("没有哪两个班").any()
+    with pytest.raises(ValueError, match="或 None"):
+        qk.compare_classes(scores, posthoc="scheffe")
