@@ -342,9 +342,12 @@ class NotebookRun:
             params["notebook"] = _notebook_path(self.notebook)
         bar = ProgressBar("导出 PDF 和网页版（与命令行的导出相同）")
         os.environ[EXPORTING] = "1"
+        # the term report's run writes the Word file, the workbook and the pack again (the same
+        # files this notebook wrote); asked for, they are kept and listed
+        formats = ("html", "pdf", "docx") if runner == "term" else ("html", "pdf")
         try:
             result = _runner(runner)(params.pop(first, None), out_dir=self.parameters["output_dir"],
-                                     formats=("html", "pdf"), log=bar.log, progress=bar.progress,
+                                     formats=formats, log=bar.log, progress=bar.progress,
                                      **params)
         except (NotebookError, ScoreFileError, InputFileError, RuntimeError, ValueError,
                 OSError) as exc:
@@ -353,7 +356,8 @@ class NotebookRun:
         finally:
             os.environ.pop(EXPORTING, None)
         bar.done()
-        return {Path(p).name: Path(p) for p in result["files"].values()}
+        written = [*result["files"].values(), *result.get("pack", {}).values()]
+        return {Path(p).name: Path(p) for p in written}
 
 
 #: Notebooks whose last cell exports → (runner, the runner's first argument).
