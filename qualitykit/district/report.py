@@ -152,8 +152,8 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
         ``files`` (format → path; ``feedback``: school → files), ``timings``, ``pdf_engine``,
         ``title``.
     """
-    from ..report.parameters import library_arguments, notebook_parameters
-    from ..report.runner import check_formats, execute_notebook, export, make_output_folder, timed
+    from ..report.parameters import notebook_parameters
+    from ..report.runner import check_formats, kept_browser, make_output_folder
 
     check_formats(formats, ("html", "pdf", "docx"))
     groups = parameters.get("groups")
@@ -163,6 +163,16 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
         parameters["groups"] = parse_groups(groups)
     params = notebook_parameters({"score_file": score_file, **parameters}, files=_FILES)
     out = make_output_folder(out_dir)
+    with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
+        return _run(params, out, formats, pdf_engine, browser, log)
+
+
+def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
+    """The steps of :func:`run_district`: read, run the notebook (it writes the 通报反馈 as
+    HTML and Word), then the report's HTML and every PDF, printed at once."""
+    from ..report.parameters import library_arguments
+    from ..report.runner import execute_notebook, export, timed
+
     timings: dict[str, float] = {}
     with timed(timings, "import"):
         log("[1/4] 读取并检查联考成绩表……")
@@ -171,12 +181,21 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
             f"科目 {'、'.join(data.subjects)}")
     with timed(timings, "execute"):
         log("[2/4] 运行联考分析笔记本（各校比较、均衡指数、每校通报反馈）……")
-        params.update(output_dir=str(out), formats=list(formats), pdf_engine=pdf_engine or "")
+        # the notebook writes each 通报反馈's HTML; its PDF is printed below with the report's
+        written = [f for f in formats if f != "pdf"] + (["html"] if "pdf" in formats else [])
+        params.update(output_dir=str(out), formats=list(dict.fromkeys(written)),
+                      pdf_engine=pdf_engine or "")
         executed = out / f"{data.title}.ipynb"
         execute_notebook(DISTRICT_NOTEBOOK, executed, params, out)
     files = {kind: out / f"{data.title}.{kind}" for kind in ("xlsx", "docx")
              if kind == "xlsx" or kind in formats}
-    engine = export(executed, out, data.title, formats, files, timings, pdf_engine, log)
+    pages = {out / FEEDBACK_FOLDER / f"{_safe_name(s)}.html": s for s in data.schools}
+    printed = {h: h.with_suffix(".pdf") for h in pages if "pdf" in formats and h.exists()}
+    engine = export(executed, out, data.title, formats, files, timings, pdf_engine, log,
+                    browser=browser, also=printed)
+    if "html" not in formats:
+        for html_path in pages:
+            html_path.unlink(missing_ok=True)
     files["feedback"] = {s: {k: p for k in formats if (p := out / FEEDBACK_FOLDER /
                                                       f"{_safe_name(s)}.{k}").exists()}
                          for s in data.schools}
