@@ -353,3 +353,21 @@ def test_compare_classes_without_pairs_gives_the_same_class_rows():
     assert len(shown) and not shown.str.contains("没有哪两个班").any()
     with pytest.raises(ValueError, match="或 None"):
         qk.compare_classes(scores, posthoc="scheffe")
+
+
+def test_the_workbook_has_every_class_position_by_the_award_ranking(sample):
+    # 合格率 first, then 均分 (the 位次奖 rule), among the district's classes of a subject
+    from qualitykit.district.report import _class_positions
+
+    data = sample[0]
+    table = _class_positions(data)
+    chem = table[table["科目"] == "化学"]
+    sat = data.scores[(data.scores["subject"] == "化学") & (data.scores["status"] == "sat")]
+    sat = sat.assign(passed=sat["score"] >= data.standard.pass_line * sat["full_mark"])
+    by = sat.groupby(["school", "class_id"])
+    plain = pd.DataFrame({"pass": by["passed"].mean(), "mean": by["score"].mean()}
+                         ).sort_values(["pass", "mean"], ascending=False)
+    expected = [f"{s}{c}" for s, c in plain.index]
+    assert [f"{s}{c}" for s, c in zip(chem["学校"], chem["班级"])] == expected
+    assert chem["名次"].tolist() == list(range(1, len(plain) + 1))
+    assert (chem["参评数"] == len(plain)).all()

@@ -118,11 +118,30 @@ def _workbook(data: DistrictData, analysis: DistrictAnalysis) -> dict:
               "班级均衡": to_display(analysis.school_class_balance),
               "总分分数段": school_band_table(analysis),
               "学生总分与排名（仅供教研室）": to_display(pupils)}
+    sheets["各班位次（位次奖排位，仅供教研室）"] = _class_positions(data)
     if analysis.groups is not None:
         sheets["片区"] = to_display(analysis.groups, intervals=True)
     if analysis.value_added is not None:
         sheets["学校增值"] = to_display(analysis.value_added.units, intervals=True)
     return sheets
+
+
+def _class_positions(data: DistrictData):
+    """Every class's 位次 among the district's classes of its subject by the 位次奖 ranking
+    (合格率, then 均分, then 优秀率: :func:`qualitykit.rank_units` with the non-graduating
+    preset's order), the figures it was ranked on beside it — for the reward rules, not a
+    league table of the report."""
+    from ..cycle.awards import award_rules, rank_units
+    from ..labels import to_display
+
+    rule = award_rules()["non_graduating"]
+    table = rank_units(data.scores[data.scores["subject"] != "总分"], rule,
+                       standard=data.standard)
+    table = table.sort_values(["subject", "rank"], kind="stable").dropna(axis=1, how="all")
+    if "class_name" in table and table["class_name"].astype(str).eq(
+            table["class_id"].astype(str)).all():
+        table = table.drop(columns="class_name")
+    return to_display(table.loc[:, ~table.astype(str).eq("").all()])
 
 
 def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = "output/district",
