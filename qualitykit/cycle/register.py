@@ -283,8 +283,8 @@ def problem_rows(problems: pd.DataFrame, exam: str) -> pd.DataFrame:
         rows.append({"row_id": "", "created": exam, "topic": f["topic"], "subject": f["subject"],
                      "unit_kind": kind, "unit": f["class_id"] if kind == "class" else "年级",
                      "indicator": indicator, "evidence": f["evidence"]})
-    out = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
-    return out.fillna("").astype(object)
+    out = pd.DataFrame(rows, columns=list(ROW_COLUMNS)).astype(object)
+    return out.where(out.notna(), "")
 
 
 def update_register(register: Register | str | Path | None, scores: pd.DataFrame, *,

@@ -38,7 +38,8 @@ from .register import (
     with_values,
 )
 
-__all__ = ["Review", "review", "rate_ranks", "rank_changes", "JUDGED_COLUMNS",
+__all__ = ["Review", "review", "rate_ranks", "rank_changes", "look_back_table",
+           "look_back_ranks", "JUDGED_COLUMNS",
            "IMPROVEMENTS", "ACTIONS"]
 
 #: Whether the problem improved since the start.
@@ -47,8 +48,8 @@ IMPROVEMENTS = ("改善（超出偶然波动）", "变差（超出偶然波动�
 ACTIONS = ("完成", "继续", "重新制定", "待核对")
 JUDGED_COLUMNS = ["row_id", "exam", "baseline", "subject", "unit_kind", "unit", "indicator",
                   "target", "baseline_value", "value", "value_low", "value_high", "judged",
-                  "judged_low", "judged_high", "verdict", "note", "change", "change_low",
-                  "change_high", "improvement", "action"]
+                  "judged_low", "judged_high", "attainment", "note", "start_change",
+                  "start_change_low", "start_change_high", "improvement", "action"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ class Review:
         One row per problem judged (:data:`JUDGED_COLUMNS`): the start (``baseline``) and now,
         values as fractions (rates) or points (means); ``judged`` is what the target is about
         (the value, its change, or the positions risen for a 位次 target) with its interval;
-        ``verdict``, ``note``, ``change`` since the start with its interval, ``improvement``
+        ``attainment`` (the target's verdict: :data:`~qualitykit.cycle.goals.VERDICTS`),
+        ``note``, ``start_change`` (since the start) with its interval, ``improvement``
         (:data:`IMPROVEMENTS`) and ``action`` (:data:`ACTIONS`).
     ranks : DataFrame
         The 两率名次 of every class and teacher now and at the exam before
@@ -99,7 +101,7 @@ def rate_ranks(scores: pd.DataFrame, *, unit: str = "class_id",
     >>> import qualitykit as qk
     >>> r = rate_ranks(qk.load_sample(exam="2025-2026-1 期末", grade=5))
     >>> r[r["subject"] == "数学"][["class_id", "pass_rank", "excellent_rank"]].values.tolist()
-    [['5-1', 1, 3], ['5-2', 3, 4], ['5-3', 2, 1], ['5-4', 4, 2]]
+    [['5-1', 1, 1], ['5-2', 3, 4], ['5-3', 2, 3], ['5-4', 4, 2]]
     """
     from .goals import measurements
 
@@ -268,8 +270,8 @@ def _judge_row(row, target, exam: str, now, then, baseline: str) -> dict:
             "baseline_value": _indicator_value(then, indicator), "value": value,
             "value_low": interval[0], "value_high": interval[1], "judged": result["value"],
             "judged_low": result["low"], "judged_high": result["high"],
-            "verdict": result["verdict"], "note": result["note"], "change": change,
-            "change_low": low, "change_high": high, "improvement": improvement,
+            "attainment": result["verdict"], "note": result["note"], "start_change": change,
+            "start_change_low": low, "start_change_high": high, "improvement": improvement,
             "action": action}
 
 
@@ -334,8 +336,8 @@ def _review_sheet(judged: pd.DataFrame, seq: int) -> pd.DataFrame:
                        else number(j["judged"], ind, change=kind == "change"))
         rows.append({
             "seq": seq, **{k: j[k] for k in ("exam", "row_id", "baseline", "subject", "unit",
-                                             "target", "verdict", "note", "improvement",
-                                             "action")},
+                                             "target", "note", "improvement", "action")},
+            "verdict": j["attainment"],
             "unit_kind": UNIT_KINDS.get(j["unit_kind"], j["unit_kind"]),
             "indicator": INDICATORS[ind][0] if ind in INDICATORS else ind,
             "baseline_value": number(j["baseline_value"], ind), "value": number(j["value"], ind),
@@ -343,8 +345,9 @@ def _review_sheet(judged: pd.DataFrame, seq: int) -> pd.DataFrame:
             "judged": judged_text,
             "judged_interval": _span(j["judged_low"], j["judged_high"], ind,
                                      change=kind == "change"),
-            "change": number(j["change"], ind, change=True),
-            "change_interval": _span(j["change_low"], j["change_high"], ind, change=True)})
+            "change": number(j["start_change"], ind, change=True),
+            "change_interval": _span(j["start_change_low"], j["start_change_high"], ind,
+                                     change=True)})
     return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS))
 
 
@@ -356,3 +359,41 @@ def _rank_sheet(ranks: pd.DataFrame, seq: int, exam: str, register: Register,
     out = ranks.assign(seq=seq, exam=exam, prev_exam=prev_exam,
                        unit_kind=ranks["unit_kind"].map(UNIT_KINDS))
     return out[list(RANK_COLUMNS)]
+
+
+#: The 回头看 columns the term report shows (headers of the 回头看 sheet).
+REPORT_COLUMNS = ("row_id", "subject", "unit", "indicator", "target", "baseline",
+                  "baseline_value", "value", "value_interval", "verdict", "change",
+                  "change_interval", "improvement", "action")
+
+
+def look_back_table(result: Review | None) -> pd.DataFrame | None:
+    """The 回头看 of the term report: one row per problem judged, as the 回头看 sheet writes
+    it (Chinese headers and values); None without a 台账.
+
+    Examples
+    --------
+    >>> look_back_table(None) is None
+    True
+    """
+    if result is None:
+        return None
+    sheet = _review_sheet(result.judged, 0)
+    shown = sheet[list(REPORT_COLUMNS)].rename(columns=REVIEW_COLUMNS)
+    unit = sheet["unit_kind"].where(sheet["unit_kind"] != "年级", "") + sheet["unit"].where(
+        sheet["unit"] != "年级", "全年级")
+    return shown.assign(**{REVIEW_COLUMNS["unit"]: unit.str.replace("班级", "", regex=False)
+                           .str.replace("教师", "教师 ", regex=False)})
+
+
+def look_back_ranks(result: Review | None) -> pd.DataFrame | None:
+    """The 两率名次 of every class and teacher now and at the exam before, as the 两率名次 sheet
+    writes it; None without a 台账 (empty when the 台账 holds no earlier exam)."""
+    if result is None:
+        return None
+    ranks = result.ranks
+    if ranks["prev_pass_rank"].isna().all():
+        return ranks.iloc[0:0]
+    out = ranks.assign(unit_kind=ranks["unit_kind"].map(UNIT_KINDS))
+    columns = [c for c in RANK_COLUMNS if c in out.columns]
+    return out[columns].rename(columns=RANK_COLUMNS)
