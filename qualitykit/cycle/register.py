@@ -30,7 +30,8 @@ import pandas as pd
 
 from .goals import INDICATORS, MEASURE_COLUMNS, UNIT_KINDS, TargetError, parse_target
 
-__all__ = ["Register", "RegisterError", "update_register", "problem_rows", "ROW_COLUMNS",
+__all__ = ["Register", "RegisterError", "update_register", "problem_rows", "complete_rows",
+           "ROW_COLUMNS",
            "REVIEW_COLUMNS", "RANK_COLUMNS", "TEACHER_COLUMNS", "SHEETS"]
 
 #: Identifier → the header of the 整改台账 sheet.
@@ -337,7 +338,7 @@ def update_register(register: Register | str | Path | None, scores: pd.DataFrame
     current = with_values(current, exam, measurements(scores, teachers=teachers,
                                                       standard=standard))
     rows = _merged_rows(current.rows, problem_rows(problems, exam), exam)
-    rows = _numbered(_hand_rows(rows, before[-1] if before else exam))
+    rows = complete_rows(rows, before[-1] if before else exam)
     result = replace(current, rows=row_status(rows, current.reviews))
     target = out or path
     if target is not None:
@@ -379,6 +380,12 @@ def _merged_rows(rows: pd.DataFrame, found: pd.DataFrame, exam: str) -> pd.DataF
     if new:
         rows = pd.concat([rows, pd.DataFrame(new)], ignore_index=True)
     return rows.fillna({c: "" for c in ROW_COLUMNS}).reset_index(drop=True)
+
+
+def complete_rows(rows: pd.DataFrame, exam: str) -> pd.DataFrame:
+    """Rows a teacher typed, completed: 提出考试 (``exam``, the latest one before this run, when
+    left empty), the unit written the kit's way, the indicator as its key, and a 编号."""
+    return _numbered(_hand_rows(rows, exam))
 
 
 def _hand_rows(rows: pd.DataFrame, exam: str) -> pd.DataFrame:

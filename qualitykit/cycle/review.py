@@ -31,6 +31,7 @@ from .register import (
     REVIEW_COLUMNS,
     Register,
     checked_targets,
+    complete_rows,
     exam_seq,
     one_exam,
     opened,
@@ -181,6 +182,8 @@ def review(register: Register | str | Path, scores: pd.DataFrame, *,
     current = opened(register, must_exist=True)
     targets = checked_targets(current.rows, path.name if path else "整改台账")
     exam = one_exam(scores, "review")
+    earlier = [e for e in current.exams if e != exam]
+    current = replace(current, rows=complete_rows(current.rows, earlier[-1] if earlier else exam))
     current = with_values(current, exam, measurements(scores, teachers=teachers,
                                                       standard=standard))
     seq = exam_seq(current.values, exam)
