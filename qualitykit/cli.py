@@ -32,7 +32,8 @@ PATH_OPTIONS = {
     "summary": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "out")],
     "report": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
                ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
-               ("item_file", "--item-file", "in"), ("out", "--out", "folder")],
+               ("item_file", "--item-file", "in"), ("out", "--out", "folder"),
+               ("register", "--register", "in")],
     "targets": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
                 ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
                 ("tracking", "--tracking", "track"), ("out", "--out", "out")],
@@ -193,7 +194,7 @@ def cmd_report(args) -> int:
         "teacher_file": args.teachers, "previous_file": args.previous, "subjects": args.subjects,
         "standard": args.standard, "school": args.school,
         "full_marks": _full_marks(args.full_marks), "mask_names": args.mask_names,
-        "item_file": args.item_file}
+        "item_file": args.item_file, "register_file": args.register}
     pack = start_pack(args.file, out_dir=args.out, formats=args.formats,
                       pdf_engine=args.pdf_engine, **parameters)
     try:
@@ -380,6 +381,7 @@ COMMANDS = {
         ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
         ("--meeting", {"choices": ("期中", "期末"),
                        "help": "质量分析会：期中（查漏补缺）或 期末（本学期结果、下学期目标）；默认按考试名称"}),
+        ("--register", {"help": "质量目标与整改台账 .xlsx：报告中增加“回头看”（不改动台账）"}),
     ), cmd_report),
     "targets": ("培优补差名单（每班一页）和学困生档案更新", "report", (
         ("--out", {"default": "培优补差.xlsx", "help": "名单文件（默认 培优补差.xlsx）"}),

@@ -383,10 +383,9 @@ def look_back_table(result: Review | None) -> pd.DataFrame | None:
         return None
     sheet = _review_sheet(result.judged, 0)
     shown = sheet[list(REPORT_COLUMNS)].rename(columns=REVIEW_COLUMNS)
-    unit = sheet["unit_kind"].where(sheet["unit_kind"] != "年级", "") + sheet["unit"].where(
-        sheet["unit"] != "年级", "全年级")
-    return shown.assign(**{REVIEW_COLUMNS["unit"]: unit.str.replace("班级", "", regex=False)
-                           .str.replace("教师", "教师 ", regex=False)})
+    units = [f"{u} 班" if k == "班级" else f"教师 {u}" if k == "教师" else "全年级"
+             for k, u in zip(sheet["unit_kind"], sheet["unit"])]
+    return shown.assign(**{REVIEW_COLUMNS["unit"]: units})
 
 
 def look_back_ranks(result: Review | None) -> pd.DataFrame | None:

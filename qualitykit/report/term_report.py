@@ -29,7 +29,8 @@ NOTEBOOK = NOTEBOOKS / "01-term-analysis.ipynb"
 #: The 等级分析 notebook, chosen when every subject of the sheet is graded in levels (一、二年级).
 LEVEL_NOTEBOOK = NOTEBOOK.with_name("05-level-analysis.ipynb")
 #: The file parameters of the term notebooks, in the order they are checked.
-FILES = ("score_file", "roster_file", "teacher_file", "previous_file", "item_file")
+FILES = ("score_file", "roster_file", "teacher_file", "previous_file", "item_file",
+         "register_file")
 #: The parameters that :func:`qualitykit.load_term` takes under the same names.
 LOAD_TERM = ("score_file", "exam", "grade", "roster_file", "teacher_file", "previous_file",
              "subjects", "full_marks", "school", "standard", "item_file")
@@ -65,7 +66,9 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         The notebook's parameters: ``exam``, ``grade``, ``roster_file``, ``teacher_file``,
         ``previous_file``, ``item_file``, ``subjects``, ``standard``, ``school``,
         ``mask_names``, ``full_marks``, ``meeting`` (``"期中"`` or ``"期末"``: the 质量分析会 the
-        report is for; by default from the exam's name, :func:`qualitykit.meeting_of`).
+        report is for; by default from the exam's name, :func:`qualitykit.meeting_of`),
+        ``register_file`` (the 质量目标与整改台账: the report gets a 回头看 of its targets,
+        :func:`qualitykit.review` without writing the file).
         ``None`` is "not given" (exam, grade, school and subjects: as the sheet says; see
         :mod:`qualitykit.report.parameters`). The notebook's own ``export`` is off: this
         function exports it.
