@@ -101,7 +101,7 @@ LABELS: dict[str, str] = {
     # 质量目标与整改台账, 回头看, 学习进步奖 (qualitykit.cycle)
     "row_id": "编号", "created": "提出考试", "unit_kind": "单位类型", "indicator": "指标",
     "target": "目标", "measure": "措施", "owner": "责任人", "deadline": "期限",
-    "baseline_value": "起始值", "value": "现值", "judged": "目标所看数值",
+    "baseline_value": "起始值", "judged": "目标所看数值",
     "attainment": "目标达成情况", "start_change": "与起始考试比", "improvement": "问题是否改善",
     "action": "处理", "last_review": "最近回头看", "pass_rank": "及格率名次",
     "excellent_rank": "优秀率名次", "low_rank": "低分率名次", "mean_rank": "平均分名次",
