@@ -257,7 +257,15 @@ def test_register_review_three_exams_with_teachers_edits(three_exams):
     typed = second.register.rows[second.register.rows["evidence"] == "数学及格率偏低（教研组观察）"]
     typed_id = typed["row_id"].iloc[0]
     assert typed_id.startswith(EXAMS[0]) and typed["unit_kind"].iloc[0] == "teacher"
-    assert j.loc[typed_id, "attainment"] in ("达成", "未达成")
+    # its 位次 by hand: the teacher's pupils pooled, ranked among the 数学 teachers
+    def teacher_rank(exam):
+        s = qk.assign_teachers(scores[exam], teachers).query("subject == '数学' and status == 'sat'")
+        rate = s.groupby("teacher")["score"].apply(lambda x: (x >= 60).mean())
+        return int(rate.rank(ascending=False, method="min")[teacher])
+
+    rise = teacher_rank(EXAMS[0]) - teacher_rank(EXAMS[1])
+    assert j.loc[typed_id, "judged"] == rise
+    assert j.loc[typed_id, "attainment"] == ("达成" if rise >= 1 else "未达成")
     assert "名次" in j.loc[typed_id, "note"]
 
     # 重新制定: a new measure and target, judged again at the third exam from the second
@@ -360,6 +368,17 @@ def test_teacher_added_pupil_is_kept_on_update(tmp_path):
     assert row["added_reason"] == "上课注意力差，作业常缺"
     assert row["status"] in ("教师列入", "在列", "未参加最近考试", "已转出")
     assert (t.history["student_id"] == pupil["student_id"]).sum() == 2   # both later exams
+
+
+def test_a_tracking_file_without_the_reason_column_still_reads(tmp_path):
+    path = tmp_path / "学困生档案.xlsx"
+    qk.update_tracking(path, qk.load_sample(exam=EXAMS[0], grade=5))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["学困生档案"]
+    ws.delete_cols([c.value for c in ws[1]].index("列入原因（教师观察列入的后进生填写）") + 1)
+    wb.save(path)
+    t = qk.update_tracking(path, qk.load_sample(exam=EXAMS[1], grade=5))
+    assert (t.archive["added_reason"] == "").all() and "教师列入" not in set(t.archive["status"])
 
 
 def test_progress_award_by_hand():
