@@ -91,5 +91,9 @@ def run_review(register_file: str | Path, score_file: str | Path | None, *,
         log(f"回头看 {term.exam}：判断了 {len(result.judged)} 个问题：" + "，".join(
             f"{k} {v} 个" for k, v in counts.items()) + "；处理：" + "，".join(
             f"{k} {v} 个" for k, v in actions.items()) + "。")
+        redo = result.judged.loc[result.judged["action"] == "重新制定", "row_id"].tolist()
+        if redo:
+            log(f"需要重新制定的问题（请在“整改台账”中修改措施和目标，下次回头看从本次考试起重新判断）："
+                f"{'、'.join(redo)}")
     log(f"两率名次（及格率、优秀率，班级和教师）已写入“两率名次”工作表；台账已保存：{target}")
     return {"file": target, "counts": counts, "actions": actions}
