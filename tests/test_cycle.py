@@ -268,6 +268,9 @@ def test_register_review_three_exams_with_teachers_edits(three_exams):
     assert j.loc[typed_id, "attainment"] == ("达成" if rise >= 1 else "未达成")
     assert "名次" in j.loc[typed_id, "note"]
 
+    # rows nobody gave a target: 无法判断, and the 台账 asks for one
+    untouched = j.drop(index=[low, grade_pass, typed_id])
+    assert set(untouched["attainment"]) == {"无法判断"} and set(untouched["action"]) == {"补填目标"}
     # 重新制定: a new measure and target, judged again at the third exam from the second
     _edit(path, {low: {"措施（填写）": "新措施：小组互助", "目标（填写）": "低分率≤20%"}})
     third = qk.review(path, scores[EXAMS[2]], teachers=teachers)

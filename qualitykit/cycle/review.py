@@ -10,7 +10,8 @@ For every open row of the 质量目标与整改台账 (not yet 达成) created a
   for a rate and Welch's for a mean (:func:`~qualitykit.cycle.goals.change_interval`);
 - what to do: 完成 (达成), 继续 (not met but clearly better), 重新制定 (the measure did not work:
   a new measure and target are typed in, and the next 回头看 judges the row again from this
-  exam on).
+  exam on), 补填目标 (no target was typed), 待核对 (nothing could be judged: the unit is not in
+  this exam).
 
 Besides, the 两率名次 of every class and teacher: 及格率名次 and 优秀率名次 now and at the exam
 before, separately (:func:`rate_ranks`, :func:`rank_changes`).
@@ -46,7 +47,7 @@ __all__ = ["Review", "review", "rate_ranks", "rank_changes", "look_back_table",
 #: Whether the problem improved since the start.
 IMPROVEMENTS = ("改善（超出偶然波动）", "变差（超出偶然波动）", "变化在偶然波动范围内", "无法判断")
 #: What to do with a row after a 回头看.
-ACTIONS = ("完成", "继续", "重新制定", "待核对")
+ACTIONS = ("完成", "继续", "重新制定", "补填目标", "待核对")
 JUDGED_COLUMNS = ["row_id", "exam", "baseline", "subject", "unit_kind", "unit", "indicator",
                   "target", "baseline_value", "value", "value_low", "value_high", "judged",
                   "judged_low", "judged_high", "attainment", "note", "start_change",
@@ -263,6 +264,7 @@ def _judge_row(row, target, exam: str, now, then, baseline: str) -> dict:
                          else (math.nan, math.nan, math.nan))
     improvement = _improvement(low, high, indicator)
     action = ("完成" if result["verdict"] == "达成" else
+              "补填目标" if target is None else
               "继续" if improvement == IMPROVEMENTS[0] else
               "待核对" if result["verdict"] == "无法判断" and improvement == IMPROVEMENTS[3]
               else "重新制定")

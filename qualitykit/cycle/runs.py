@@ -39,7 +39,7 @@ def run_register(score_file: str | Path | None, *, out: str | Path,
         f"科目 {'、'.join(term.subjects)}")
     register = update_register(out, term.scores, teachers=term.teachers, standard=term.standard)
     n_new = len(register.rows) - before
-    open_rows = int(register.rows["status"].isin(["待回头看", "重新制定", "继续落实"]).sum())
+    open_rows = int((register.rows["status"] != "已达成").sum())
     log(f"整改台账已保存：{Path(out).resolve()}（共 {len(register.rows)} 个问题，本次新增 {n_new} 个，"
         f"待回头看 {open_rows} 个）")
     log("请在“整改台账”工作表填写措施、责任人、期限和目标（如 及格率≥90%、优秀率+5、位次上升2），"
