@@ -25,6 +25,11 @@ _PUBLIC = {
     **dict.fromkeys(('load_sample', 'sample_files', 'sample_path',), "io.sample"),
     **dict.fromkeys(('check_scores', 'read_roster', 'read_scores', 'read_teachers',), "io.scores"),
     **dict.fromkeys(('parse_class', 'parse_grade',), "classes"),
+    **dict.fromkeys(('parse_target', 'Target', 'TargetError', 'measurements',), "cycle.goals"),
+    **dict.fromkeys(('Register', 'RegisterError', 'update_register',), "cycle.register"),
+    **dict.fromkeys(('review', 'Review', 'rate_ranks', 'rank_changes', 'look_back_table',
+                     'look_back_ranks',), "cycle.review"),
+    **dict.fromkeys(('progress_award',), "cycle.progress_award"),
     **dict.fromkeys(('cohort_compare', 'CohortComparison', 'CohortTrack', 'track_cohort',), "growth.cohorts"),
     **dict.fromkeys(('Exams', 'load_exams', 'pre_post',), "growth.exams"),
     **dict.fromkeys(('Growth', 'growth_percentiles',), "growth.sgp"),
@@ -118,6 +123,10 @@ __all__ = [
     # 培优补差
     "targets", "target_counts", "target_rules", "LISTS", "RULES", "progress", "Progress",
     "TRANSITIONS", "update_tracking", "Tracking", "write_targets",
+    # 质量目标与整改台账, 回头看, 学习进步奖
+    "update_register", "Register", "RegisterError", "parse_target", "Target", "TargetError",
+    "measurements", "review", "Review", "rate_ranks", "rank_changes", "look_back_table",
+    "look_back_ranks", "progress_award",
     # 试卷分析
     "read_items", "check_items", "item_table", "ITEM_COLUMNS", "item_analysis", "ItemAnalysis",
     "cronbach_alpha", "distractors", "knowledge_points", "EBEL", "paper_analysis",

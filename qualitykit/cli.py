@@ -32,7 +32,8 @@ PATH_OPTIONS = {
     "summary": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "out")],
     "report": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
                ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
-               ("item_file", "--item-file", "in"), ("out", "--out", "folder")],
+               ("item_file", "--item-file", "in"), ("out", "--out", "folder"),
+               ("register", "--register", "in")],
     "targets": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
                 ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
                 ("tracking", "--tracking", "track"), ("out", "--out", "out")],
@@ -50,6 +51,11 @@ PATH_OPTIONS = {
     "lines": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "folder")],
     "district": [("file", "成绩表文件", "in"), ("previous", "--previous", "in"),
                  ("out", "--out", "folder")],
+    "register": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
+                 ("teachers", "--teachers", "in"), ("out", "--out", "track")],
+    "review": [("register", "整改台账", "in"), ("file", "成绩表文件", "in"),
+               ("roster", "--roster", "in"), ("teachers", "--teachers", "in"),
+               ("previous", "--previous", "in"), ("out", "--out", "out")],
 }
 
 
@@ -196,7 +202,8 @@ def cmd_report(args) -> int:
         meeting=args.meeting, exam=args.exam, grade=args.grade, roster_file=args.roster,
         teacher_file=args.teachers, previous_file=args.previous, subjects=args.subjects,
         standard=args.standard, school=args.school, full_marks=_full_marks(args.full_marks),
-        mask_names=args.mask_names, item_file=args.item_file)
+        mask_names=args.mask_names, item_file=args.item_file,
+        register_file=args.register)
     _print_report_result(result)
     _print_pack(result.get("pack"))
     return 0
@@ -278,6 +285,30 @@ def cmd_demo(args) -> int:
         growth = run_growth_report((), out_dir=out / "纵向分析", grade=args.grade, exams=exams)
         _print_report_result(growth)
     print(f"\n输出文件夹：{out.resolve()}")
+    return 0
+
+
+def _term_options(args) -> dict:
+    """load_term's options from a command of the report's inputs."""
+    return {"exam": args.exam, "grade": args.grade, "roster_file": args.roster,
+            "teacher_file": args.teachers, "previous_file": getattr(args, "previous", None),
+            "subjects": args.subjects, "full_marks": _full_marks(args.full_marks),
+            "school": args.school, "standard": args.standard}
+
+
+def cmd_register(args) -> int:
+    """质量目标与整改台账: this exam's 存在问题 added to the school's 台账."""
+    from .cycle.runs import run_register
+
+    run_register(args.file or None, out=args.out, **_term_options(args))
+    return 0
+
+
+def cmd_review(args) -> int:
+    """回头看: the 台账's targets judged at a new exam, and the 两率名次."""
+    from .cycle.runs import run_review
+
+    run_review(args.register, args.file or None, out=args.out, **_term_options(args))
     return 0
 
 
@@ -427,6 +458,7 @@ COMMANDS = {
         ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
         ("--meeting", {"choices": ("期中", "期末"),
                        "help": "质量分析会：期中（查漏补缺）或 期末（本学期结果、下学期目标）；默认按考试名称"}),
+        ("--register", {"help": "质量目标与整改台账 .xlsx：报告中增加“回头看”（不改动台账）"}),
     ), cmd_report),
     "targets": ("培优补差名单（每班一页）和学困生档案更新", "report", (
         ("--out", {"default": "培优补差.xlsx", "help": "名单文件（默认 培优补差.xlsx）"}),
@@ -528,6 +560,18 @@ COMMANDS = {
                        "help": "输出格式，默认 html,pdf,docx（Excel 总是写出）"}),
         ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
     ), cmd_district),
+    "register": ("质量目标与整改台账：把本次考试的存在问题记入台账（措施、责任人、期限、目标由老师填写）", "report", (
+        ("--out", {"default": "质量目标与整改台账.xlsx",
+                   "help": "台账 .xlsx：不存在就新建，存在就加入本次考试的问题（老师填写的内容保留）"}),
+        ("--teachers", {"help": "教学编排表：按教师的目标和两率名次需要它"}),
+        ("--subjects", {"type": _names, "help": "只看这些科目，如 语文,数学"}),
+    ), cmd_register),
+    "review": ("回头看：下次考试后逐条判断台账中的目标是否达成、问题是否改善，并列出两率名次变化", "register", (
+        ("--teachers", {"help": "教学编排表：按教师的目标和两率名次需要它"}),
+        ("--previous", {"help": "上次考试的成绩表（台账中没有更早的考试时，用它算名次变化）"}),
+        ("--subjects", {"type": _names, "help": "只看这些科目，如 语文,数学"}),
+        ("--out", {"help": "另存为这个文件（默认写回台账本身）"}),
+    ), cmd_review),
 }
 
 
@@ -538,8 +582,10 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, imports, options, func) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text)
+        if imports == "register":  # review: the 台账 first, then the report's inputs
+            p.add_argument("register", help="质量目标与整改台账 .xlsx（qualitykit register 生成）")
         if imports:
-            _add_import_options(p, for_report=imports == "report")
+            _add_import_options(p, for_report=imports in ("report", "register"))
         for flag, keywords in options:
             p.add_argument(flag, **keywords)
         p.set_defaults(func=func)
@@ -558,7 +604,8 @@ class _Parser(argparse.ArgumentParser):
         (r"argument (\S+): invalid \w+ value: (.*)", "{0} 的取值 {1} 无效"),
         (r"argument (\S+): (.*)", "{0}：{1}"),
     )
-    _NAMES = {"file": "成绩表文件", "files": "成绩表文件", "command": "命令"}  # positional names
+    _NAMES = {"file": "成绩表文件", "files": "成绩表文件", "command": "命令",
+              "register": "整改台账"}  # positional names
 
     def error(self, message: str):
         for pattern, chinese in self._PATTERNS:

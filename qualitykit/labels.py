@@ -107,6 +107,16 @@ LABELS: dict[str, str] = {
     "n_up": "等级上升人数", "n_same": "等级不变人数", "n_down": "等级下降人数",
     "joined_to": "合并到学号", "unit": "追踪对象", "periods": "连续期数",
     "exams": "涉及考试", "supported": "区间支持", "name_match": "姓名匹配",
+    # 质量目标与整改台账, 回头看, 学习进步奖 (qualitykit.cycle)
+    "row_id": "编号", "created": "提出考试", "unit_kind": "单位类型", "indicator": "指标",
+    "target": "目标", "measure": "措施", "owner": "责任人", "deadline": "期限",
+    "baseline_value": "起始值", "judged": "目标所看数值",
+    "attainment": "目标达成情况", "start_change": "与起始考试比", "improvement": "问题是否改善",
+    "action": "处理", "last_review": "最近回头看", "pass_rank": "及格率名次",
+    "excellent_rank": "优秀率名次", "low_rank": "低分率名次", "mean_rank": "平均分名次",
+    "prev_pass_rank": "上次及格率名次", "prev_excellent_rank": "上次优秀率名次",
+    "pass_rank_change": "及格率名次变化（正为上升）",
+    "excellent_rank_change": "优秀率名次变化（正为上升）", "added_reason": "列入原因",
     # 班级质量分析单 and 教师个人质量分析表 (a figure with its 95 % interval in one cell)
     "mean_ci": "平均分（95%区间）", "diff_ci": "与年级均分差（区间）", "verdict": "与年级比较",
     "pass_rate_ci": "及格率（95%区间）", "excellent_rate_ci": "优秀率（95%区间）",

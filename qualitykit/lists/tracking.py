@@ -4,8 +4,10 @@ The file is an Excel workbook with two sheets:
 
 - ``学困生档案`` (:data:`ARCHIVE_COLUMNS`): one row per student ever on the 补差 list: when he
   was first flagged, the exams he was on the list, his trend, where he is now (``在列``,
-  ``已出列`` = left the list, ``已转出``, ``未参加最近考试``), and ``帮扶措施``, the teachers'
-  free text. Teachers edit that column (and may add columns of their own); updates keep both.
+  ``已出列`` = left the list, ``已转出``, ``未参加最近考试``, ``教师列入``), and the teachers'
+  columns: ``帮扶措施`` (free text) and ``列入原因``: a teacher adds a 后进生 by observation
+  (a row with his 学号 and the reason), and every update keeps him. Teachers may add columns
+  of their own; updates keep them all.
 - ``历次记录`` (:data:`HISTORY_COLUMNS`): one row per tracked student × exam, the evidence.
 
 Updating with a new exam appends its records; updating again with the same exam replaces them,
@@ -28,7 +30,7 @@ from ..term.distribution import standardize
 from .targets import grade_scope, targets
 
 __all__ = ["Tracking", "update_tracking", "ARCHIVE_COLUMNS", "HISTORY_COLUMNS", "ATTENDANCE",
-           "TREND_Z"]
+           "TREND_Z", "from_headers", "free_text"]
 
 #: Identifier → the header a teacher reads in the file.
 ARCHIVE_COLUMNS = {
@@ -36,7 +38,12 @@ ARCHIVE_COLUMNS = {
     "first_flagged": "首次列入", "n_flagged": "列入次数", "exams_flagged": "列入的考试",
     "subjects": "最近列入科目", "z_trend": "平均Z走势", "trend": "趋势", "status": "当前状态",
     "last_exam": "最近考试", "measures": "帮扶措施（教师填写）",
+    "added_reason": "列入原因（教师观察列入的后进生填写）",
 }
+#: Columns a file written by an earlier version may lack (added empty when read).
+_OPTIONAL = ("added_reason",)
+#: Teachers' columns: kept on every update.
+TEACHER_COLUMNS = ("measures", "added_reason")
 HISTORY_COLUMNS = {
     "seq": "序号", "exam": "考试", "student_id": "学号", "name": "姓名", "class_id": "班级",
     "attendance": "参加情况", "on_list": "在补差名单", "subjects": "列入科目", "scores": "各科成绩",
@@ -50,6 +57,8 @@ _SHEETS = ("学困生档案", "历次记录")
 _HELP = pd.DataFrame({"说明": [
     "本文件由 qualitykit 生成和更新（qualitykit targets 成绩表 --tracking 本文件）。",
     "“学困生档案”每个学生一行；只需填写“帮扶措施（教师填写）”列，也可以在右边增加自己的列，更新时都会保留。",
+    "后进生：根据平时观察把不在补差名单上的学生加入档案时，在最后新增一行，填写学号、姓名、班级和"
+    "“列入原因（教师观察列入的后进生填写）”；以后每次更新都保留他，当前状态写“教师列入”。",
     "请不要修改“学号”列：更新时按学号找到同一个学生（转班、转学都不会丢失或重复）。",
     "“历次记录”是每次考试的依据，由程序维护；同一次考试重新更新只会替换这次的记录。",
     "当前状态：在列 = 最近一次考试仍在补差名单；已出列 = 参加了考试但不在名单（进步）；"
@@ -83,8 +92,9 @@ class Tracking:
         if missing:
             raise ValueError(f"{path.name} 不是 qualitykit 的学困生档案：缺少工作表 {missing}"
                              f"（tracking file needs sheets {list(_SHEETS)}）。")
-        archive = _from_headers(sheets[_SHEETS[0]], ARCHIVE_COLUMNS, path.name, _SHEETS[0])
-        history = _from_headers(sheets[_SHEETS[1]], HISTORY_COLUMNS, path.name, _SHEETS[1])
+        archive = from_headers(sheets[_SHEETS[0]], ARCHIVE_COLUMNS, path.name, _SHEETS[0],
+                               optional=_OPTIONAL)
+        history = from_headers(sheets[_SHEETS[1]], HISTORY_COLUMNS, path.name, _SHEETS[1])
         history["on_list"] = history["on_list"].map({"是": True, "否": False, True: True,
                                                      False: False})
         history["attendance"] = history["attendance"].map(
@@ -92,7 +102,8 @@ class Tracking:
         history["seq"] = pd.to_numeric(history["seq"]).astype(int)
         for col in ("mean_z", "mean_rate"):
             history[col] = pd.to_numeric(history[col], errors="coerce")
-        archive["measures"] = _text(archive["measures"])
+        for column in TEACHER_COLUMNS:
+            archive[column] = free_text(archive[column])
         return cls(archive, history)
 
     def write(self, path: str | Path) -> Path:
@@ -111,22 +122,32 @@ class Tracking:
         return list(self.history.sort_values("seq")["exam"].drop_duplicates())
 
 
-def _text(column: pd.Series) -> pd.Series:
+def free_text(column: pd.Series) -> pd.Series:
     """Teachers' free text: empty cells as "", everything else as text."""
     return column.astype(object).where(column.notna(), "").astype(str)
 
 
-def _from_headers(frame: pd.DataFrame, columns: dict[str, str], file: str, sheet: str):
-    """Headers back to identifiers; the school's own extra columns are kept as they are."""
+def from_headers(frame: pd.DataFrame, columns: dict[str, str], file: str, sheet: str, *,
+                 key: str = "student_id", optional: tuple[str, ...] = (),
+                 key_text=norm) -> pd.DataFrame:
+    """A sheet of a workbook the kit keeps (学困生档案, 整改台账) read back: headers to
+    identifiers, the school's own extra columns kept as they are, rows without ``key`` dropped.
+
+    Columns in ``optional`` (added in a later version of the kit) are added empty when an older
+    file lacks them; every other column of ``columns`` must be there. ``key_text`` turns a key
+    cell into text (:func:`qualitykit._text.norm` by default: full-width to half-width, no
+    spaces).
+    """
     from ..io.excel import unsafe_cell
     back = {cn: ident for ident, cn in columns.items()}
+    frame = frame.assign(**{columns[c]: "" for c in optional if columns[c] not in frame.columns})
     missing = [cn for cn in columns.values() if cn not in frame.columns]
     if missing:
         raise ValueError(f"{file} 的工作表「{sheet}」缺少列 {missing}（missing columns）；"
                          "请不要删除或改名 qualitykit 写入的列。")
     frame = frame.rename(columns=back).map(unsafe_cell)
-    frame["student_id"] = frame["student_id"].map(norm)
-    return frame[frame["student_id"] != ""].reset_index(drop=True)
+    frame[key] = frame[key].map(key_text)
+    return frame[frame[key] != ""].reset_index(drop=True)
 
 
 def update_tracking(tracking: Tracking | str | Path | None, scores: pd.DataFrame, *,
@@ -206,9 +227,14 @@ def _exam_seq(history: pd.DataFrame, exam: str) -> int:
 
 def _tracked(current: Tracking, history: pd.DataFrame, support: pd.DataFrame) -> list[str]:
     """Who the file follows: everyone on the 补差 list before or now, and everyone a teacher
-    wrote about (a pupil flagged by mistake and never written about drops out on a re-run)."""
-    noted = set(current.archive.loc[_text(current.archive["measures"]).str.strip() != "",
-                                    "student_id"])
+    wrote about or added (a pupil flagged by mistake and never written about drops out on a
+    re-run)."""
+    archive = current.archive
+    written = pd.Series(False, index=archive.index)
+    for column in TEACHER_COLUMNS:
+        if column in archive:
+            written |= free_text(archive[column]).str.strip() != ""
+    noted = set(archive.loc[written, "student_id"])
     flagged_before = set(history.loc[history["on_list"].astype(bool), "student_id"])
     return sorted(flagged_before | noted | set(support["student_id"]))
 
@@ -228,6 +254,9 @@ def _exam_rows(scores, support, tracked, exam, seq, current) -> pd.DataFrame:
         lambda x: f"{x:g}")).groupby("student_id")["text"].agg("；".join)
     last_known = (current.history.sort_values("seq").groupby("student_id").last()
                   if len(current.history) else pd.DataFrame(columns=["name", "class_id"]))
+    typed = current.archive.drop_duplicates("student_id").set_index("student_id")
+    last_known = pd.concat([last_known[["name", "class_id"]], typed.loc[
+        ~typed.index.isin(last_known.index), ["name", "class_id"]]])
     rows = []
     for sid in tracked:
         attendance = ("missing" if sid not in who.index else
@@ -284,11 +313,14 @@ def _archive(history: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
             "z_trend": " → ".join(f"{z:.2f}" for z in zs), "trend": trend, "status": status,
             "last_exam": present["exam"].iloc[-1] if len(present) else "",
         })
-    archive = pd.DataFrame(rows, columns=[c for c in ARCHIVE_COLUMNS if c != "measures"])
-    extra = [c for c in before.columns if c not in ARCHIVE_COLUMNS or c == "measures"]
+    archive = pd.DataFrame(rows, columns=[c for c in ARCHIVE_COLUMNS if c not in TEACHER_COLUMNS])
+    extra = [c for c in before.columns if c not in ARCHIVE_COLUMNS or c in TEACHER_COLUMNS]
     kept = before[["student_id", *extra]].drop_duplicates("student_id") if len(before) else \
-        pd.DataFrame(columns=["student_id", "measures"])
+        pd.DataFrame(columns=["student_id", *TEACHER_COLUMNS])
     archive = archive.merge(kept, on="student_id", how="left")
-    archive["measures"] = _text(archive["measures"])
+    for column in TEACHER_COLUMNS:
+        archive[column] = free_text(archive[column]) if column in archive else ""
+    added = archive["added_reason"].str.strip() != ""
+    archive.loc[added & archive["status"].eq("已出列"), "status"] = "教师列入"
     archive = archive.sort_values(["class_id", "student_id"]).reset_index(drop=True)
     return archive[[*ARCHIVE_COLUMNS, *[c for c in archive.columns if c not in ARCHIVE_COLUMNS]]]

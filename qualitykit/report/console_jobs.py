@@ -31,6 +31,7 @@ class Choices:
     teacher_file: str = ""
     previous_file: str = ""
     item_file: str = ""
+    register_file: str = ""
     exam: str | None = None
     exams: list[str] | None = None
     grade: int | None = None
@@ -79,7 +80,8 @@ JOBS = {
         ("teacher_file", "teacher_file", "--teachers"),
         ("previous_file", "previous_file", "--previous"),
         ("item_file", "item_file", "--item-file"),
-        ("mask_names", "mask_names", "--mask-names"), ("meeting", "meeting", "--meeting")),
+        ("mask_names", "mask_names", "--mask-names"), ("meeting", "meeting", "--meeting"),
+        ("register_file", "register_file", "--register")),
         "请先选择成绩表。"),
     "targets": Job("培优补差名单", "targets", "score_file", _READ + (
         ("teacher_file", "teacher_file", "--teachers"),

@@ -41,7 +41,8 @@ EXPORTING = "QUALITYKIT_EXPORTING"
 #: Each parameter of the kit's notebooks → what kind of value it takes.
 KINDS = {
     **dict.fromkeys(("score_file", "roster_file", "teacher_file", "previous_file", "item_file",
-                     "info_file", "tracking_file", "reference_file", "study_file"), "file"),
+                     "info_file", "tracking_file", "reference_file", "study_file",
+                     "register_file"), "file"),
     **dict.fromkeys(("score_files", "same_grade_files"), "files"),
     **dict.fromkeys(("exam", "school", "subject"), "text"),
     **dict.fromkeys(("exams", "subjects"), "names"),
@@ -61,7 +62,7 @@ EXAMPLES = {
     "teacher_file": 'r"D:\\成绩\\教学编排表.xlsx"', "previous_file": 'r"D:\\成绩\\五年级期中.xlsx"',
     "item_file": 'r"D:\\成绩\\数学小题分.xlsx"', "info_file": 'r"D:\\成绩\\小题信息.xlsx"',
     "tracking_file": 'r"D:\\成绩\\学困生档案.xlsx"', "reference_file": 'r"D:\\成绩\\县均分.xlsx"',
-    "study_file": 'r"D:\\研究\\Exam.csv"',
+    "study_file": 'r"D:\\研究\\Exam.csv"', "register_file": 'r"D:\\成绩\\质量目标与整改台账.xlsx"',
     "score_files": '[r"D:\\成绩\\四年级期末.xlsx", r"D:\\成绩\\五年级期末.xlsx"]',
     "same_grade_files": '[r"D:\\成绩\\2024五年级期末.xlsx", r"D:\\成绩\\2025五年级期末.xlsx"]',
     "exam": '"2025-2026-1 期末"', "school": '"青禾实验小学"', "subject": '"数学"',

@@ -33,6 +33,8 @@ NOTEBOOK = NOTEBOOKS / "01-term-analysis.ipynb"
 LEVEL_NOTEBOOK = NOTEBOOK.with_name("05-level-analysis.ipynb")
 #: The file parameters of the term notebooks, in the order they are checked.
 FILES = ("score_file", "roster_file", "teacher_file", "previous_file", "item_file")
+#: The 质量目标与整改台账: a file parameter of the term-analysis notebook only (its 回头看).
+REGISTER = "register_file"
 #: The parameters that :func:`qualitykit.load_term` takes under the same names.
 LOAD_TERM = ("score_file", "exam", "grade", "roster_file", "teacher_file", "previous_file",
              "subjects", "full_marks", "school", "standard", "item_file")
@@ -68,7 +70,9 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         The notebook's parameters: ``exam``, ``grade``, ``roster_file``, ``teacher_file``,
         ``previous_file``, ``item_file``, ``subjects``, ``standard``, ``school``,
         ``mask_names``, ``full_marks``, ``meeting`` (``"期中"`` or ``"期末"``: the 质量分析会 the
-        report is for; by default from the exam's name, :func:`qualitykit.meeting_of`).
+        report is for; by default from the exam's name, :func:`qualitykit.meeting_of`),
+        ``register_file`` (the 质量目标与整改台账: the report gets a 回头看 of its targets,
+        :func:`qualitykit.review` without writing the file).
         ``None`` is "not given" (exam, grade, school and subjects: as the sheet says; see
         :mod:`qualitykit.report.parameters`). The notebook's own ``export`` is off: this
         function exports it.
@@ -100,8 +104,8 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
 
         meeting_of("", parameters["meeting"])
     # the notebook must not export itself: the steps below do (see report.notebook_run)
-    params = notebook_parameters({"score_file": score_file, **parameters}, files=FILES,
-                                 defaults={"export": False})
+    params = notebook_parameters({"score_file": score_file, **parameters},
+                                 files=(*FILES, REGISTER), defaults={"export": False})
     out = make_output_folder(out_dir)
     with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
         return _run(notebook, params, out, formats, pdf_engine, browser, log, progress)
@@ -164,8 +168,10 @@ def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[s
     notebook's path."""
     log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图，写 Word 和班级、教师分析页）……")
     executed = out / f"{term.title}.ipynb"
-    if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections
+    if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections, no 回头看
         params.pop("meeting", None)
+        if params.pop(REGISTER, ""):
+            log("      等级分析报告不含回头看（台账的目标按分数计算）")
     html_ready = threading.Thread(target=warm_up_html, daemon=True)  # while the kernel works
     html_ready.start()
     execute_notebook(chosen, executed, params, out, progress)
