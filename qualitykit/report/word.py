@@ -35,6 +35,9 @@ TABLES = {
     "bands_table": ("bands", None, "（无数据）", "", None),
     "classes_table": ("classes", "classes", "（无数据）", "各班与年级平均分（区间已按班级数校正）", None),
     "change_table": ("change", "change", "未提供上次考试成绩，本节从略。", "", None),
+    "look_back_table": ("look_back", None, "", "回头看：台账中的问题、目标与现值", None),
+    "look_back_ranks_table": ("look_back_ranks", None, "", "两率名次：及格率名次与优秀率名次"
+                              "（与上一次考试相比，正数为上升）", None),
     "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。", "", None),
     "counts_table": ("counts", "target_counts", "（无数据）", "各班名单人数", None),
     "paper_table": ("paper", "paper", "未提供本次考试的小题分，本节从略。", "试卷整体情况", None),
@@ -158,6 +161,7 @@ TERM_LAYOUT = (
     (_H1, "四、试卷分析"), "{{ paper_note }}", *_table("paper"), *_table("error_items"),
     "{{ chart_knowledge }}", *_table("weak"),
     (_H1, "五、与上次考试对比"), "{{ change_note }}", *_table("change"),
+    *_table("look_back"), *_table("look_back_ranks"),
     (_H1, "六、教师"), *_table("teacher"), "{{ chart_teachers }}",
     (_H1, "七、培优补差"), "{{ lists_note }}", *_table("counts"),
     *_closing("八、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
