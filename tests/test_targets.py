@@ -356,7 +356,13 @@ def test_cli_targets_on_the_sample_school(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "培优补差名单已保存" in text and "学困生档案已更新" in text
     sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
-    assert {"汇总", "进步之星候选", "名单变动", "5-1班"} <= set(sheets)
+    assert {"汇总", "进步之星候选", "名单变动", "学习进步奖候选", "5-1班"} <= set(sheets)
+    # 学习进步奖: the library's list among the 后进生, as the teachers get it
+    award = qk.progress_award(qk.load_term(exam="2025-2026-1 期末", grade=5).scores,
+                              qk.load_term(exam="2025-2026-1 期末", grade=5).previous)
+    shown = sheets["学习进步奖候选"]
+    assert shown["学号"].astype(str).tolist() == award["student_id"].tolist()
+    assert shown["平均Z变化"].round(3).tolist() == award["z_change"].round(3).tolist()
     t = qk.Tracking.read(tracking)
     assert t.exams == ["2024-2025-2 期末", "2025-2026-1 期末"]  # seeded with last time
     assert main(["targets", "--out", str(out), "--tracking", str(tracking)]) == 0

@@ -56,7 +56,9 @@ def run_targets(score_file: str | Path | None = None, *, out: str | Path = "培�
     lists = targets(term.scores, standard=term.standard, teachers=term.teachers,
                     previous=term.previous)
     moved = _progress(term, log)
-    written = write_targets(out, lists, scores=term.scores, progress=moved, mask=mask_names)
+    award = _award(term, tracking)
+    written = write_targets(out, lists, scores=term.scores, progress=moved, award=award,
+                            mask=mask_names)
     _log_sizes(lists, log)
     log(f"培优补差名单已保存：{Path(written).resolve()}")
     files = {"targets": Path(written).resolve()}
@@ -87,6 +89,17 @@ def _progress(term, log: Callable[[str], None]):
     log(f"与上次考试（{term.previous['exam'].iloc[0]}）对比：两次都在 {counts.get('matched', 0)} 人，"
         f"新来 {counts.get('new', 0)} 人，已离开 {counts.get('left', 0)} 人")
     return moved
+
+
+def _award(term, tracking: str | Path | None):
+    """The 学习进步奖 candidates among the 后进生 (the earlier exam's 补差 list and the pupils
+    teachers added to the 学困生档案); None without an earlier exam."""
+    if term.previous is None:
+        return None
+    from ..cycle.progress_award import progress_award
+
+    kept = tracking if tracking and Path(tracking).exists() else None
+    return progress_award(term.scores, term.previous, tracking=kept, standard=term.standard)
 
 
 def _log_sizes(lists, log: Callable[[str], None]) -> None:

@@ -111,8 +111,10 @@ def write_growth(path: str | Path, tables: dict[str, pd.DataFrame]) -> Path | No
 
 
 def write_targets(path: str | Path, lists: pd.DataFrame, *, scores: pd.DataFrame | None = None,
-                  progress: Progress | None = None, mask: bool = False) -> Path:
-    """Write ``培优补差.xlsx``: 汇总, 进步之星候选 and 名单变动 (with ``progress``), one sheet per class.
+                  progress: Progress | None = None, award: pd.DataFrame | None = None,
+                  mask: bool = False) -> Path:
+    """Write ``培优补差.xlsx``: 汇总, 进步之星候选 and 名单变动 (with ``progress``), 学习进步奖候选
+    (with ``award``), one sheet per class.
 
     Parameters
     ----------
@@ -124,6 +126,8 @@ def write_targets(path: str | Path, lists: pd.DataFrame, *, scores: pd.DataFrame
         The exam's scores (adds 实考人数 to the summary).
     progress : Progress, optional
         :func:`qualitykit.progress` against the previous exam.
+    award : DataFrame, optional
+        :func:`qualitykit.progress_award`: the 后进生 who improved most, per class.
     mask : bool
         Names as 张＊.
 
@@ -146,6 +150,9 @@ def write_targets(path: str | Path, lists: pd.DataFrame, *, scores: pd.DataFrame
         sheets["名单变动"] = shown(progress.transitions[
             progress.transitions["transition"] != "stayed"], "transitions")
         sheets["名单变动汇总"] = shown(progress.summary, "transition_summary")
+    if award is not None:
+        award = award.dropna(axis=1, how="all")  # no teacher's reason, no SGP: no column
+        sheets["学习进步奖候选"] = to_display(mask_names(award) if mask else award)
     keys = unit_keys(lists, ["class_id"])  # one sheet per class of each school (联考 lists)
     for unit, rows in lists.groupby(keys, sort=True):
         sheets[f"{' '.join(map(str, unit))}班"] = shown(rows.drop(columns=keys), "targets")
