@@ -32,6 +32,7 @@ _PUBLIC = {
     **dict.fromkeys(('cronbach_alpha', 'distractors', 'EBEL', 'item_analysis', 'ItemAnalysis',), "items.analysis"),
     **dict.fromkeys(('knowledge_points',), "items.knowledge"),
     **dict.fromkeys(('irt', 'IRTFit', 'IRT_MODELS',), "items.irt"),
+    **dict.fromkeys(('dif', 'ETS_CLASSES',), "items.dif"),
     **dict.fromkeys(('paper_analysis', 'PaperAnalysis',), "items.paper"),
     **dict.fromkeys(('label', 'LABELS', 'to_display',), "labels"),
     **dict.fromkeys(('Progress', 'progress', 'TRANSITIONS',), "lists.progress"),
@@ -104,7 +105,8 @@ __all__ = [
     # 试卷分析
     "read_items", "check_items", "item_table", "ITEM_COLUMNS", "item_analysis", "ItemAnalysis",
     "cronbach_alpha", "distractors", "knowledge_points", "EBEL", "paper_analysis",
-    "PaperAnalysis", "write_paper", "irt", "IRTFit", "IRT_MODELS",
+    "PaperAnalysis", "write_paper", "irt", "IRTFit", "IRT_MODELS", "dif",
+    "ETS_CLASSES",
     # cohorts and growth
     "cohort_compare", "CohortComparison", "track_cohort", "CohortTrack", "value_added",
     "ValueAdded", "growth_percentiles", "Growth", "trend", "Trend", "load_exams", "Exams",
