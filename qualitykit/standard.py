@@ -210,6 +210,9 @@ class Standard:
         support it, in this many consecutive periods (2; districts escalate at 2–3 years).
     sgp_min_students : int
         成长百分位: no growth percentiles for fewer pupils of one grade × subject than this (50).
+    irt_low_a : float
+        项目反应模型: a discrimination a below this (0.65) is low — Baker (2001, *The Basics of
+        Item Response Theory*, ch. 2): 0.35–0.64 low, 0.65–1.34 moderate, ≥ 1.35 high.
     """
 
     name: str = "default"
@@ -257,6 +260,7 @@ class Standard:
     va_min_students: int = 10
     trend_periods: int = 2
     sgp_min_students: int = 50
+    irt_low_a: float = 0.65
 
     def __post_init__(self) -> None:
         problem = next(filter(None, (rule.problem(self) for rule in _RULES)), None)

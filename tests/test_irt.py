@@ -240,3 +240,45 @@ def test_an_item_everyone_answers_alike_is_left_out(lsat6):
     same = pd.concat([lsat6, lsat6[lsat6["item_id"] == "Q1"].assign(item_id="Q6", score=1)])
     fit = qk.irt(same, model="2pl")
     assert fit.excluded == ["Q6"] and len(fit.items) == 5
+
+
+# ----------------------------------------------------------------------------- readings
+def test_ability_lines_invert_the_test_characteristic_curve(lsat6):
+    from qualitykit.items.irt_readings import ability_lines
+    fit = qk.irt(lsat6, model="2pl")
+    a, b = fit.items["a"].to_numpy(), fit.items["b"].to_numpy()
+
+    def expected(t):  # hand formula: Σ P_j(θ) for 0/1 items
+        return special.expit(a * (t - b)).sum()
+    lines = ability_lines(fit, standard=qk.Standard(low_line=0.01)).set_index("line")
+    assert fit.paper_max == 5 and lines.loc["pass", "score"] == 3.0
+    for which in ("pass", "excellent"):
+        want = optimize.brentq(lambda t: expected(t) - lines.loc[which, "score"], -8, 8)
+        assert lines.loc[which, "theta"] == pytest.approx(want, abs=1e-8)
+        p = special.expit(a * (want - b))
+        assert lines.loc[which, "sem"] == pytest.approx(1 / np.sqrt(np.sum(a * a * p * (1 - p))))
+        assert lines.loc[which, "reliability"] == pytest.approx(1 - lines.loc[which, "sem"] ** 2)
+    assert np.isnan(lines.loc["low", "theta"])  # 0.05 points: below every expected total (≈ 0.08)
+
+
+def test_item_readings_on_the_sample_paper():
+    from qualitykit.items.irt_readings import ability_lines, information_reading, irt_readings
+    fit = qk.irt(_sample_paper(), model="grm")
+    lines = ability_lines(fit)
+    read = irt_readings(fit, lines).set_index("item_id")
+    assert read.loc["6", "reading"].startswith("区分度为负") and pd.isna(read.loc["6", "targets"])
+    at = lines.set_index("line")["theta"]
+    low = read[read["targets"] == "low"]
+    assert (low["peak_theta"] < at["pass"]).all() and low["reading"].str.contains("能力较低").all()
+    middle = read[read["targets"] == "middle"]
+    assert middle["peak_theta"].between(at["pass"], at["excellent"]).all()
+    text = information_reading(fit, lines)
+    assert text[0].startswith("本卷在能力") and any("及格线（60 分" in t for t in text)
+
+
+def test_a_0_1_items_information_peaks_at_b(lsat6):
+    from qualitykit.items.irt_readings import ability_lines, irt_readings
+    fit = qk.irt(lsat6, model="2pl")
+    read = irt_readings(fit, ability_lines(fit), standard=qk.Standard(irt_low_a=0.7))
+    np.testing.assert_allclose(read["peak_theta"], read["b"], atol=0.006)
+    assert read.loc[read["a"] < 0.7, "reading"].str.startswith("区分度低").all()

@@ -84,6 +84,11 @@ class IRTFit:
         Items left out because every pupil has the same score on them.
     a, d, scores : array and lists
         Slope–intercept parameters per item (a·θ + d_s) and each item's score values.
+    paper_max, excluded_score : float
+        The paper's full mark (every item) and the points every pupil has on the excluded
+        items; the expected total at θ is ``excluded_score`` + the fitted items' expected score.
+    grade : int or None
+        The paper's grade, when the item table says (it sets the 优秀 line of grades 1–2).
     """
 
     items: pd.DataFrame
@@ -99,6 +104,9 @@ class IRTFit:
     a: np.ndarray
     d: list
     scores: list
+    paper_max: float
+    excluded_score: float
+    grade: int | None
 
     def information(self, theta: np.ndarray | None = None) -> pd.DataFrame:
         """Item information on an ability grid.
@@ -125,6 +133,14 @@ class IRTFit:
         info = self.information(theta).groupby("theta", sort=True)["information"].sum()
         return pd.DataFrame({"theta": info.index.to_numpy(), "information": info.to_numpy(),
                              "sem": 1 / np.sqrt(info.to_numpy())})
+
+    def expected_total(self, theta: np.ndarray) -> np.ndarray:
+        """The expected total score at each ability (the test characteristic curve)."""
+        theta = np.atleast_1d(np.asarray(theta, dtype=float))
+        out = np.full(len(theta), self.excluded_score)
+        for j in range(len(self.a)):
+            out += _category_probs(self.a[j], self.d[j], theta) @ self.scores[j]
+        return out
 
     def curves(self, theta: np.ndarray | None = None) -> pd.DataFrame:
         """Expected item score / full mark (the item characteristic curve) on an ability grid.
@@ -177,6 +193,7 @@ def irt(items: pd.DataFrame, *, model: str = "2pl", missing: str = "zero",
     (20, True)
     """
     X, cats, maxima, students, excluded = _prepare(items, model, missing, standard)
+    constant = _constant_score(items, excluded)
     shared = model == "rasch"
     patterns, inverse, counts = np.unique(X, axis=0, return_inverse=True, return_counts=True)
     K = np.array([len(c) - 1 for c in cats])
@@ -195,7 +212,9 @@ def irt(items: pd.DataFrame, *, model: str = "2pl", missing: str = "zero",
         aic=float(-2 * loglik + 2 * len(vec)),
         bic=float(-2 * loglik + np.log(counts.sum()) * len(vec)),
         converged=bool(converged and ok), excluded=excluded, a=a, d=d,
-        scores=[np.asarray(c, dtype=float) for c in cats])
+        scores=[np.asarray(c, dtype=float) for c in cats],
+        paper_max=float(maxima.sum()) + constant[1], excluded_score=constant[0],
+        grade=_grade_of(items))
     return fit
 
 
@@ -230,6 +249,21 @@ def _prepare(items, model, missing, standard):
         ok = ~np.isnan(values[:, j])
         X[ok, j] = np.searchsorted(c, values[ok, j])
     return X, cats, maxima, wide.index, excluded
+
+
+def _constant_score(items: pd.DataFrame, excluded: list) -> tuple[float, float]:
+    """The common score and the full marks of the items left out (the same for everyone)."""
+    if not excluded:
+        return 0.0, 0.0
+    _, maxima = item_matrix(items)
+    part = items[items["item_id"].isin(excluded)]
+    common = part.groupby("item_id")["score"].max().fillna(0).sum()
+    return float(common), float(maxima[excluded].sum())
+
+
+def _grade_of(items: pd.DataFrame) -> int | None:
+    grades = items["grade"].dropna().unique() if "grade" in items.columns else []
+    return int(grades[0]) if len(grades) == 1 else None
 
 
 def _observed(column: np.ndarray) -> np.ndarray:
