@@ -46,6 +46,7 @@ _PUBLIC = {
     **dict.fromkeys(('check_parameters', 'ParameterError',), "report.notebook_run"),
     **dict.fromkeys(('plot_class_means', 'plot_distributions', 'plot_items', 'plot_knowledge_points', 'plot_levels', 'plot_rates', 'plot_score_bands', 'plot_teachers',), "report.plots"),
     **dict.fromkeys(('plot_cohorts', 'plot_growth', 'plot_trend', 'plot_value_added',), "report.plots_growth"),
+    **dict.fromkeys(('plot_information', 'plot_item_curves', 'plot_wright_map',), "report.plots_items"),
     **dict.fromkeys(('write_growth', 'write_paper', 'write_targets',), "report.workbooks"),
     **dict.fromkeys(('write_outputs',), "report.word"),
     **dict.fromkeys(('write_pack',), "report.pack"),
@@ -117,7 +118,8 @@ __all__ = [
     # plots and display
     "plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
     "plot_teachers", "plot_knowledge_points", "plot_items", "plot_value_added", "plot_growth",
-    "plot_trend", "plot_cohorts", "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
+    "plot_trend", "plot_cohorts", "plot_item_curves", "plot_information", "plot_wright_map",
+    "set_theme", "cjk_font", "show", "text", "VIEWS", "band_table",
     "title_block", "basic_text", "write_outputs", "write_pack", "plot_levels", "level_text",
     "show_conclusions", "conclusion_lines", "omnibus_text", "meeting_note", "next_targets",
     "measure_prompts", "glossary", "methods", "heading", "caption",
