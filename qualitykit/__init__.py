@@ -34,6 +34,7 @@ _PUBLIC = {
     **dict.fromkeys(('irt', 'IRTFit', 'IRT_MODELS',), "items.irt"),
     **dict.fromkeys(('dif', 'ETS_CLASSES',), "items.dif"),
     **dict.fromkeys(('ability_lines', 'information_reading', 'irt_readings',), "items.irt_readings"),
+    **dict.fromkeys(('dif_readings', 'paper_irt', 'PaperIRT',), "items.response"),
     **dict.fromkeys(('paper_analysis', 'PaperAnalysis',), "items.paper"),
     **dict.fromkeys(('label', 'LABELS', 'to_display',), "labels"),
     **dict.fromkeys(('Progress', 'progress', 'TRANSITIONS',), "lists.progress"),
@@ -108,7 +109,8 @@ __all__ = [
     "read_items", "check_items", "item_table", "ITEM_COLUMNS", "item_analysis", "ItemAnalysis",
     "cronbach_alpha", "distractors", "knowledge_points", "EBEL", "paper_analysis",
     "PaperAnalysis", "write_paper", "irt", "IRTFit", "IRT_MODELS", "dif",
-    "ETS_CLASSES", "ability_lines", "irt_readings", "information_reading",
+    "ETS_CLASSES", "ability_lines", "irt_readings", "information_reading", "paper_irt",
+    "PaperIRT", "dif_readings",
     # cohorts and growth
     "cohort_compare", "CohortComparison", "track_cohort", "CohortTrack", "value_added",
     "ValueAdded", "growth_percentiles", "Growth", "trend", "Trend", "load_exams", "Exams",

@@ -214,8 +214,10 @@ def test_blank_scores_zero_or_omitted(lsat6):
     filled = holes.fillna({"score": 0})
     np.testing.assert_allclose(zero.items["a"], qk.irt(filled, model="2pl").items["a"])
     omit = qk.irt(holes, model="2pl", missing="omit")
-    assert omit.items["p_value"].iloc[0] == pytest.approx(
+    assert omit.items["difficulty"].iloc[0] == pytest.approx(
         holes[holes["item_id"] == "Q1"]["score"].mean())
+    assert zero.items["difficulty"].iloc[0] == pytest.approx(
+        filled[filled["item_id"] == "Q1"]["score"].mean())
 
 
 def test_errors_say_what_to_do(lsat6):
@@ -250,10 +252,10 @@ def test_ability_lines_invert_the_test_characteristic_curve(lsat6):
 
     def expected(t):  # hand formula: Σ P_j(θ) for 0/1 items
         return special.expit(a * (t - b)).sum()
-    lines = ability_lines(fit, standard=qk.Standard(low_line=0.01)).set_index("line")
-    assert fit.paper_max == 5 and lines.loc["pass", "score"] == 3.0
+    lines = ability_lines(fit, standard=qk.Standard(low_line=0.01)).set_index("cut")
+    assert fit.paper_max == 5 and lines.loc["pass", "points"] == 3.0
     for which in ("pass", "excellent"):
-        want = optimize.brentq(lambda t: expected(t) - lines.loc[which, "score"], -8, 8)
+        want = optimize.brentq(lambda t: expected(t) - lines.loc[which, "points"], -8, 8)
         assert lines.loc[which, "theta"] == pytest.approx(want, abs=1e-8)
         p = special.expit(a * (want - b))
         assert lines.loc[which, "sem"] == pytest.approx(1 / np.sqrt(np.sum(a * a * p * (1 - p))))
@@ -267,7 +269,7 @@ def test_item_readings_on_the_sample_paper():
     lines = ability_lines(fit)
     read = irt_readings(fit, lines).set_index("item_id")
     assert read.loc["6", "reading"].startswith("区分度为负") and pd.isna(read.loc["6", "targets"])
-    at = lines.set_index("line")["theta"]
+    at = lines.set_index("cut")["theta"]
     low = read[read["targets"] == "low"]
     assert (low["peak_theta"] < at["pass"]).all() and low["reading"].str.contains("能力较低").all()
     middle = read[read["targets"] == "middle"]

@@ -65,8 +65,8 @@ class IRTFit:
     items : DataFrame
         One row per item: ``item_id``, ``item_max``, ``n_steps`` (score steps estimated),
         ``a``, ``a_se`` (discrimination), ``b``, ``b_se`` (difficulty; for an item with
-        several steps the mean of its step difficulties, its location), ``p_value`` (mean
-        score / full mark, for orientation).
+        several steps the mean of its step difficulties, its location), ``difficulty`` (the
+        classical P: mean score / full mark, for orientation).
     thresholds : DataFrame
         One row per item and score step: ``item_id``, ``score`` (the score reached), ``b``,
         ``b_se`` (the ability at which half the pupils reach that score).
@@ -472,7 +472,7 @@ def _item_table(maxima, K, a, d, cov, shared, X, cats) -> pd.DataFrame:
                      "a": float(a[j]), "a_se": float(np.sqrt(cov[ia, ia])),
                      "b": float(np.mean(-d[j] / a[j])),
                      "b_se": _difficulty_se(cov, ia, idx, a[j], d[j], mean),
-                     "p_value": float(scores.mean() / maxima.iloc[j])})
+                     "difficulty": float(scores.mean() / maxima.iloc[j])})
     return pd.DataFrame(rows)
 
 

@@ -40,7 +40,7 @@ def ability_lines(fit: IRTFit, *, standard: Standard | str | None = None) -> pd.
     Returns
     -------
     DataFrame
-        One row per line: ``line`` (low, pass, excellent), ``score`` (points), ``theta``
+        One row per line: ``cut`` (low, pass, excellent), ``points``, ``theta``
         (NaN when the line is out of the expected totals' reach), ``information``, ``sem``
         (1/√information) and ``reliability`` (1 − sem²) at that θ.
 
@@ -49,14 +49,14 @@ def ability_lines(fit: IRTFit, *, standard: Standard | str | None = None) -> pd.
     >>> import qualitykit as qk
     >>> fit = qk.irt(qk.read_items(qk.sample_path("2025-2026-1 期末", grade=5, kind="items")),
     ...              model="grm")
-    >>> ability_lines(fit)["line"].tolist()
+    >>> ability_lines(fit)["cut"].tolist()
     ['low', 'pass', 'excellent']
     """
     std = get_standard(standard)
     rows = []
     for which in CUT_LINES:
         points = std.line(which, fit.paper_max, fit.grade)
-        rows.append({"line": which, "score": points, "theta": _ability_at(fit, points)})
+        rows.append({"cut": which, "points": points, "theta": _ability_at(fit, points)})
     out = pd.DataFrame(rows)
     info = np.full(len(out), np.nan)
     known = out["theta"].notna().to_numpy()
@@ -97,7 +97,7 @@ def irt_readings(fit: IRTFit, lines: pd.DataFrame, *,
         for a negative or low discrimination) and ``reading``.
     """
     std = get_standard(standard)
-    at = lines.set_index("line")["theta"]
+    at = lines.set_index("cut")["theta"]
     out = fit.items.copy()
     info = fit.information(ability_grid(-6, 6, 0.01))
     peaks = info.loc[info.groupby("item_id", sort=False)["information"].idxmax()]
@@ -144,12 +144,12 @@ def information_reading(fit: IRTFit, lines: pd.DataFrame) -> list[str]:
            f"测量标准误 {peak['sem']:.2f}，相当于信度 {1 - peak['sem'] ** 2:.2f}。"]
     known = lines.dropna(subset=["theta"])
     for r in known.itertuples():
-        out.append(f"{_LINE_NAMES[r.line]}（{r.score:g} 分，θ ≈ {r.theta:.2f}）处：测量标准误 "
+        out.append(f"{_LINE_NAMES[r.cut]}（{r.points:g} 分，θ ≈ {r.theta:.2f}）处：测量标准误 "
                    f"{r.sem:.2f}，信度约 {r.reliability:.2f}。")
     if len(known) > 1:
         worst = known.loc[known["sem"].idxmax()]
-        out.append(f"三条线中，本卷对{_LINE_NAMES[worst['line']]}附近学生的测量最不精确；"
-                   f"据此确定{_LISTS[worst['line']]}时，宜结合平时表现。")
+        out.append(f"三条线中，本卷对{_LINE_NAMES[worst['cut']]}附近学生的测量最不精确；"
+                   f"据此确定{_LISTS[worst['cut']]}时，宜结合平时表现。")
     for r in lines[lines["theta"].isna()].itertuples():
-        out.append(f"{_LINE_NAMES[r.line]}（{r.score:g} 分）超出本卷预期总分的范围，无法换算为能力值。")
+        out.append(f"{_LINE_NAMES[r.cut]}（{r.points:g} 分）超出本卷预期总分的范围，无法换算为能力值。")
     return out

@@ -23,8 +23,8 @@ def _mark_lines(ax, lines: pd.DataFrame | None, *, vertical: bool = True) -> Non
     if lines is None:
         return
     for r in lines.dropna(subset=["theta"]).itertuples():
-        name, colour = _LINE_STYLE[r.line]
-        text = f"{name} {r.score:g}分"
+        name, colour = _LINE_STYLE[r.cut]
+        text = f"{name} {r.points:g}分"
         if vertical:
             ax.axvline(r.theta, color=colour, ls="--", lw=1)
             ax.text(r.theta, 0.02, text, transform=ax.get_xaxis_transform(), rotation=90,
