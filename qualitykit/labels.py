@@ -114,6 +114,7 @@ LABELS: dict[str, str] = {
     "a": "区分度a", "a_se": "a标准误", "b": "难度b", "b_se": "b标准误", "n_steps": "得分档数",
     "theta": "能力θ", "theta_se": "能力θ标准误", "peak_theta": "信息量峰值处θ",
     "targets": "主要区分", "information": "信息量", "reliability": "信度", "cut": "分数线",
+    "sem_theta": "测量标准误(θ)",
     "reference": "参照组", "focal": "目标组", "n_reference": "参照组人数",
     "n_focal": "目标组人数", "n_matching_items": "匹配总分题数", "mh_odds_ratio": "MH优势比",
     "mh_chi2": "MH卡方", "mh_p": "MH p值", "mh_p_adjusted": "MH校正p值", "ets_delta": "ETS Δ",
@@ -190,7 +191,7 @@ FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_
         "within_sd", "icc", "ref_position", "ref_change", "entry_z", "exit_z",
         "chi2_p", "cramers_v",
         # 项目反应模型与 DIF (issue 20)
-        "a", "a_se", "b", "b_se", "theta", "theta_se", "peak_theta", "information",
+        "a", "a_se", "b", "b_se", "theta", "theta_se", "peak_theta", "information", "sem_theta",
         "reliability", "mh_odds_ratio", "mh_chi2", "mh_p", "mh_p_adjusted", "ets_delta",
         "ets_delta_se", "lr_uniform_chi2", "lr_uniform_p", "lr_nonuniform_chi2",
         "lr_nonuniform_p", "lr_chi2", "lr_p", "lr_p_adjusted", "delta_r2"}  # three decimals

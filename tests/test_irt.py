@@ -122,7 +122,7 @@ def test_2pl_information_is_a2pq(lsat6):
         np.testing.assert_allclose(got, r["a"] ** 2 * p * (1 - p), rtol=1e-10)
     test = fit.test_information(theta)
     np.testing.assert_allclose(test["information"], info.groupby("theta")["information"].sum())
-    np.testing.assert_allclose(test["sem"], 1 / np.sqrt(test["information"]))
+    np.testing.assert_allclose(test["sem_theta"], 1 / np.sqrt(test["information"]))
 
 
 # ------------------------------------------------------------------------------------- GRM
@@ -258,8 +258,8 @@ def test_ability_lines_invert_the_test_characteristic_curve(lsat6):
         want = optimize.brentq(lambda t: expected(t) - lines.loc[which, "points"], -8, 8)
         assert lines.loc[which, "theta"] == pytest.approx(want, abs=1e-8)
         p = special.expit(a * (want - b))
-        assert lines.loc[which, "sem"] == pytest.approx(1 / np.sqrt(np.sum(a * a * p * (1 - p))))
-        assert lines.loc[which, "reliability"] == pytest.approx(1 - lines.loc[which, "sem"] ** 2)
+        assert lines.loc[which, "sem_theta"] == pytest.approx(1 / np.sqrt(np.sum(a * a * p * (1 - p))))
+        assert lines.loc[which, "reliability"] == pytest.approx(1 - lines.loc[which, "sem_theta"] ** 2)
     assert np.isnan(lines.loc["low", "theta"])  # 0.05 points: below every expected total (≈ 0.08)
 
 

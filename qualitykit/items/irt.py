@@ -128,11 +128,11 @@ class IRTFit:
         Returns
         -------
         DataFrame
-            ``theta``, ``information`` (sum over items), ``sem`` (1/√information).
+            ``theta``, ``information`` (sum over items), ``sem_theta`` (1/√information).
         """
         info = self.information(theta).groupby("theta", sort=True)["information"].sum()
         return pd.DataFrame({"theta": info.index.to_numpy(), "information": info.to_numpy(),
-                             "sem": 1 / np.sqrt(info.to_numpy())})
+                             "sem_theta": 1 / np.sqrt(info.to_numpy())})
 
     def expected_total(self, theta: np.ndarray) -> np.ndarray:
         """The expected total score at each ability (the test characteristic curve)."""

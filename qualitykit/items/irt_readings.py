@@ -41,7 +41,7 @@ def ability_lines(fit: IRTFit, *, standard: Standard | str | None = None) -> pd.
     -------
     DataFrame
         One row per line: ``cut`` (low, pass, excellent), ``points``, ``theta``
-        (NaN when the line is out of the expected totals' reach), ``information``, ``sem``
+        (NaN when the line is out of the expected totals' reach), ``information``, ``sem_theta``
         (1/√information) and ``reliability`` (1 − sem²) at that θ.
 
     Examples
@@ -63,8 +63,8 @@ def ability_lines(fit: IRTFit, *, standard: Standard | str | None = None) -> pd.
     if known.any():
         info[known] = fit.test_information(out.loc[known, "theta"].to_numpy())["information"]
     out["information"] = info
-    out["sem"] = 1 / np.sqrt(info)
-    out["reliability"] = 1 - out["sem"] ** 2
+    out["sem_theta"] = 1 / np.sqrt(info)
+    out["reliability"] = 1 - out["sem_theta"] ** 2
     return out
 
 
@@ -141,13 +141,13 @@ def information_reading(fit: IRTFit, lines: pd.DataFrame) -> list[str]:
     peak = grid.loc[grid["information"].idxmax()]
     total = float(fit.expected_total(peak["theta"])[0])
     out = [f"本卷在能力 θ ≈ {peak['theta']:.1f}（预期总分约 {total:.0f} 分）附近测得最准："
-           f"测量标准误 {peak['sem']:.2f}，相当于信度 {1 - peak['sem'] ** 2:.2f}。"]
+           f"测量标准误 {peak['sem_theta']:.2f}，相当于信度 {1 - peak['sem_theta'] ** 2:.2f}。"]
     known = lines.dropna(subset=["theta"])
     for r in known.itertuples():
         out.append(f"{_LINE_NAMES[r.cut]}（{r.points:g} 分，θ ≈ {r.theta:.2f}）处：测量标准误 "
-                   f"{r.sem:.2f}，信度约 {r.reliability:.2f}。")
+                   f"{r.sem_theta:.2f}，信度约 {r.reliability:.2f}。")
     if len(known) > 1:
-        worst = known.loc[known["sem"].idxmax()]
+        worst = known.loc[known["sem_theta"].idxmax()]
         out.append(f"三条线中，本卷对{_LINE_NAMES[worst['cut']]}附近学生的测量最不精确；"
                    f"据此确定{_LISTS[worst['cut']]}时，宜结合平时表现。")
     for r in lines[lines["theta"].isna()].itertuples():

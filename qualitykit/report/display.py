@@ -78,6 +78,13 @@ VIEWS: dict[str, list[str]] = {
                     "share_lower", "flag"],
     "knowledge_points": ["knowledge_point", "class_id", "n_items", "points", "rate",
                          "grade_rate", "share_losing", "weak"],
+    # 试卷分析, 教研员: item response model and DIF (issue 20)
+    "irt_items": ["item_id", "item_max", "n_steps", "difficulty", "a", "a_se", "b", "b_se",
+                  "targets", "reading"],
+    "irt_lines": ["cut", "points", "theta", "information", "sem_theta", "reliability"],
+    "dif": ["item_id", "reference", "focal", "n_focal", "mh_odds_ratio", "ets_delta",
+            "ets_class", "lr_uniform_p", "lr_nonuniform_p", "lr_p_adjusted", "delta_r2",
+            "favours", "flagged"],
     "tracking": ["class_id", "student_id", "name", "status", "trend", "z_trend", "first_flagged",
                  "n_flagged", "subjects", "class_history", "measures"],
     # 增值评价, 成长百分位, 届 comparison, 追踪, 趋势 (staff only)

@@ -75,8 +75,8 @@ def plot_information(fit: IRTFit, *, lines: pd.DataFrame | None = None):
     ax.set(xlim=(-4, 4), ylim=(0, None), xlabel="能力 θ（全体学生平均为 0，标准差为 1）",
            ylabel="信息量", title="试卷信息量：曲线越高，该能力段测得越准")
     twin = ax.twinx()
-    twin.plot(info["theta"], info["sem"], color="#999999", lw=1.2, ls=":", label="测量标准误")
-    twin.set_ylim(0, min(2.0, float(info["sem"].max()) * 1.05))
+    twin.plot(info["theta"], info["sem_theta"], color="#999999", lw=1.2, ls=":", label="测量标准误")
+    twin.set_ylim(0, min(2.0, float(info["sem_theta"].max()) * 1.05))
     twin.set_ylabel("测量标准误（右轴）")
     twin.grid(False)
     _mark_lines(ax, lines)
