@@ -259,7 +259,26 @@ def _no_mh() -> dict:
 
 
 def ets_class(delta: float, se: float, p: float) -> str:
-    """ETS A/B/C (Zwick 2012): C needs |Δ| ≥ 1.5 and |Δ| significantly above 1."""
+    """The ETS class of an item's Mantel–Haenszel result (Zwick 2012, ETS RR-12-08).
+
+    Parameters
+    ----------
+    delta, se : float
+        ETS Δ = −2.35 ln α_MH and its standard error.
+    p : float
+        The MH χ² p-value.
+
+    Returns
+    -------
+    str
+        "C" when |Δ| ≥ 1.5 and |Δ| is significantly above 1 (one-sided 5 %); else "B" when
+        |Δ| ≥ 1 and p < 0.05; else "A".
+
+    Examples
+    --------
+    >>> ets_class(-1.6, 0.2, 0.001), ets_class(1.2, 0.3, 0.2)
+    ('C', 'A')
+    """
     size = abs(delta)
     if size >= 1.5 and (size - 1) / se > stats.norm.ppf(0.95):
         return "C"
