@@ -129,6 +129,21 @@ LABELS: dict[str, str] = {
     "indistinct": "均分与之无明显差别者", "pair_diff": "均分差（A−B）", "sentence": "结论",
     "term": "术语", "definition": "定义与计算", "target_pass": "目标及格率（填写）",
     "target_excellent": "目标优秀率（填写）", "target_low": "目标低分率（填写）",
+    # 项目反应模型与项目功能差异 (试卷分析, 教研员; issue 20)
+    # (a and b of a model are shown as irt_a / irt_b: "a" and "b" are the two classes of a
+    # Games–Howell pair; the view irt_items renames them, report.display.VIEW_RENAMES)
+    "irt_a": "区分度a", "a_se": "a标准误", "irt_b": "难度b", "b_se": "b标准误", "n_steps": "得分档数",
+    "theta": "能力θ", "theta_se": "能力θ标准误", "peak_theta": "信息量峰值处θ",
+    "targets": "主要区分", "information": "信息量", "reliability": "信度", "cut": "分数线",
+    "sem_theta": "测量标准误(θ)",
+    "reference": "参照组", "focal": "目标组", "n_reference": "参照组人数",
+    "n_focal": "目标组人数", "n_matching_items": "匹配总分题数", "mh_odds_ratio": "MH优势比",
+    "mh_chi2": "MH卡方", "mh_p": "MH p值", "mh_p_adjusted": "MH校正p值", "ets_delta": "ETS Δ",
+    "ets_delta_se": "ETS Δ标准误", "ets_class": "ETS分级", "lr_uniform_chi2": "一致性DIF卡方",
+    "lr_uniform_p": "一致性DIF p值", "lr_nonuniform_chi2": "非一致性DIF卡方",
+    "lr_nonuniform_p": "非一致性DIF p值", "lr_chi2": "逻辑回归卡方", "lr_p": "逻辑回归p值",
+    "lr_p_adjusted": "逻辑回归校正p值", "delta_r2": "ΔR²", "favours": "较易答对的一组",
+    "flagged": "疑似DIF",
 }
 _LEVEL_BASIS = {"level": "成绩表上的等级", "score": "按分数折算"}
 #: Values of the coded columns, as a teacher reads them.
@@ -147,6 +162,9 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "ebel": {"very_good": "优良", "good": "良好", "marginal": "尚可（宜修改）",
              "poor": "差（应修改）"},
     "difficulty_band": {"easy": "容易", "medium": "中等", "hard": "较难"},
+    "targets": {"low": "能力较低学生", "middle": "中等学生", "high": "优秀学生"},
+    "cut": {"low": "低分线", "pass": "及格线", "excellent": "优秀线"},
+    "favours": {"reference": "参照组", "focal": "目标组"},
     "flags": {"negative_d": "区分度为负", "low_d": "区分度低", "very_easy": "过易",
               "very_hard": "过难"},
     "flag": {"key_reversed": "答案选择率高分组反低：核对答案", "attracts_upper": "干扰项吸引高分组",
@@ -192,7 +210,12 @@ FINE = {"cv", "difficulty", "p_value", "anova_p", "kruskal_p", "hedges_g", "eta_
         "discrimination", "uli", "rit", "rir", "alpha_if_dropped", "alpha", "sem", "z_entry",
         "z_exit", "gain", "ols", "va", "va_se", "estimate", "low", "high", "beta", "between_sd",
         "within_sd", "icc", "ref_position", "ref_change", "entry_z", "exit_z",
-        "chi2_p", "cramers_v"}  # shown with three decimals
+        "chi2_p", "cramers_v",
+        # 项目反应模型与 DIF (issue 20)
+        "irt_a", "a_se", "irt_b", "b_se", "theta", "theta_se", "peak_theta", "information", "sem_theta",
+        "reliability", "mh_odds_ratio", "mh_chi2", "mh_p", "mh_p_adjusted", "ets_delta",
+        "ets_delta_se", "lr_uniform_chi2", "lr_uniform_p", "lr_nonuniform_chi2",
+        "lr_nonuniform_p", "lr_chi2", "lr_p", "lr_p_adjusted", "delta_r2"}  # three decimals
 PERCENT |= {"below_pass", "grade_low_rate", "balance"}  # cycle: 教师综合评价
 FINE |= {"across", "over_time", "value_added", "combined"}
 
@@ -299,7 +322,8 @@ def to_display(table: pd.DataFrame, *, digits: int = 1, intervals: bool = False,
 
 
 #: p values: "<0.001" below a thousandth, else three decimals.
-P_VALUES = {"p_value", "anova_p", "kruskal_p", "chi2_p"}
+P_VALUES = {"p_value", "anova_p", "kruskal_p", "chi2_p", "mh_p", "mh_p_adjusted", "lr_uniform_p",
+            "lr_nonuniform_p", "lr_p", "lr_p_adjusted"}
 #: Figures shown as they are (scores, lines, counts, ranks, percentiles): 99.5, 100, 3.
 RAW = {"score", "max", "min", "median", "full_mark", "pass_line", "excellent_line", "low_line",
        "line", "prev_score", "prior_score", "prior_score_2", "item_max", "points", "max_total",

@@ -316,6 +316,9 @@ class Standard:
         约谈 / 黄牌 / 红牌 (:func:`qualitykit.alerts`): the ``[alerts]`` section of the TOML.
     evaluation : EvaluationRules
         教师综合评价 (:func:`qualitykit.evaluate_teachers`): the ``[evaluation]`` section.
+    irt_low_a : float
+        项目反应模型: a discrimination a below this (0.65) is low — Baker (2001, *The Basics of
+        Item Response Theory*, ch. 2): 0.35–0.64 low, 0.65–1.34 moderate, ≥ 1.35 high.
     """
 
     name: str = "default"
@@ -365,6 +368,7 @@ class Standard:
     sgp_min_students: int = 50
     alerts: AlertRules = field(default_factory=AlertRules)
     evaluation: EvaluationRules = field(default_factory=EvaluationRules)
+    irt_low_a: float = 0.65
 
     def __post_init__(self) -> None:
         problem = next(filter(None, (rule.problem(self) for rule in _RULES)), None)

@@ -115,6 +115,10 @@ def test_paper_notebook_parameter_sets(tmp_path, params):
         assert sheets["试卷整体"]["缺失处理"].iloc[0] == "整行删除"
     else:
         assert len(sheets["小题分析"]) == 20 and "知识点得分率" in sheets
+        # the 教研员 section: item parameters with readings, cut lines, DIF between classes
+        assert {"项目参数", "能力与分数线", "试卷信息量", "项目功能差异"} <= set(sheets)
+        assert len(sheets["项目参数"]) == 20 and "区分度为负" in text
+        assert "本卷在能力" in text and "疑似项目功能差异" in text
 
 
 def two_exam_csvs(tmp_path) -> list[str]:

@@ -12,7 +12,12 @@ from ..io.problems import ImportReport, ScoreFileError, raise_if_errors
 from ..schema import sat_mask, schools_in
 from ..standard import Standard, get_standard
 from ..subjects import subjects_in_order
-from .league_sample import LEAGUE_EXAMS, LEAGUE_SUBJECTS, SAMPLE_GROUPS, league_sample_path
+from .league_sample import (
+    LEAGUE_EXAMS,
+    LEAGUE_SUBJECTS,
+    SAMPLE_GROUPS,
+    league_sample_path,
+)
 
 __all__ = ["DistrictData", "load_district", "parse_groups", "GROUP"]
 

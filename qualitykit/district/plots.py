@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..report.plots import error_extent, subject_figure
 from .analysis import DistrictAnalysis

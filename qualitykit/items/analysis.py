@@ -40,7 +40,8 @@ from scipy import stats
 
 from ..standard import Standard, get_standard
 
-__all__ = ["item_analysis", "distractors", "cronbach_alpha", "ItemAnalysis", "EBEL", "MISSING"]
+__all__ = ["item_analysis", "distractors", "cronbach_alpha", "item_matrix", "ItemAnalysis", "EBEL",
+           "MISSING", "PAPER_KEYS"]
 
 #: The columns that together name one paper (those present in the item table).
 PAPER_KEYS = ("exam", "subject", "grade")
@@ -131,6 +132,23 @@ def _feldt(alpha: float, n: int, k: int, confidence: float = 0.95) -> tuple[floa
     df1, df2 = n - 1, (n - 1) * (k - 1)
     return (float(1 - (1 - alpha) * stats.f.isf(tail, df1, df2)),
             float(1 - (1 - alpha) * stats.f.isf(1 - tail, df1, df2)))
+
+
+def item_matrix(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Students × items scores of one paper and the items' full marks, in sheet order.
+
+    Parameters
+    ----------
+    items : DataFrame
+        The canonical item table (``student_id``, ``item_id``, ``score``, ``item_max``).
+
+    Returns
+    -------
+    (DataFrame, Series)
+        One row per student (index ``student_id``), one column per item, NaN for a blank;
+        the full mark of each item (index ``item_id``).
+    """
+    return _wide(items)
 
 
 def _wide(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

@@ -78,6 +78,13 @@ VIEWS: dict[str, list[str]] = {
                     "share_lower", "flag"],
     "knowledge_points": ["knowledge_point", "class_id", "n_items", "points", "rate",
                          "grade_rate", "share_losing", "weak"],
+    # 试卷分析, 教研员: item response model and DIF (issue 20)
+    "irt_items": ["item_id", "item_max", "n_steps", "difficulty", "a", "a_se", "b", "b_se",
+                  "targets", "reading"],
+    "irt_lines": ["cut", "points", "theta", "information", "sem_theta", "reliability"],
+    "dif": ["item_id", "reference", "focal", "n_focal", "mh_odds_ratio", "ets_delta",
+            "ets_class", "lr_uniform_p", "lr_nonuniform_p", "lr_p_adjusted", "delta_r2",
+            "favours", "flagged"],
     "tracking": ["class_id", "student_id", "name", "status", "trend", "z_trend", "first_flagged",
                  "n_flagged", "subjects", "class_history", "measures"],
     # 增值评价, 成长百分位, 届 comparison, 追踪, 趋势 (staff only)
@@ -200,8 +207,14 @@ def show(table: pd.DataFrame | None, view: str | None = None, *, empty: str = "�
                  caption=caption, wrap=view in _SENTENCE_VIEWS)
 
 
+#: Columns a view shows under another name, where one name means two things in the kit: an
+#: item model's a and b (the classes of a Games–Howell pair are a and b too).
+VIEW_RENAMES = {"irt_items": {"a": "irt_a", "b": "irt_b"}}
+
+
 def in_view(table: pd.DataFrame, view: str | None) -> pd.DataFrame:
-    """The columns of ``view`` that the table has, in the view's order (all when None).
+    """The columns of ``view`` that the table has, in the view's order (all when None), under
+    the names of :data:`VIEW_RENAMES`.
 
     Where the table holds several schools, a class or teacher is shown with its school: the
     学校 column comes just before it (the view's own columns stay as they are otherwise).
@@ -215,7 +228,7 @@ def in_view(table: pd.DataFrame, view: str | None) -> pd.DataFrame:
     columns = [c for c in VIEWS[view] if c in table.columns]
     if "school" not in columns:
         columns = unit_keys(table, columns)
-    return table[columns]
+    return table[columns].rename(columns=VIEW_RENAMES.get(view, {}))
 
 
 def band_table(bands: pd.DataFrame, *, group: str = "subject") -> pd.DataFrame:

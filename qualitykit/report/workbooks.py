@@ -159,7 +159,7 @@ def write_targets(path: str | Path, lists: pd.DataFrame, *, scores: pd.DataFrame
     return write_sheets(path, sheets)
 
 
-def write_paper(output_dir, paper, *, report=None, name: str = "试卷分析.xlsx"):
+def write_paper(output_dir, paper, *, report=None, irt=None, name: str = "试卷分析.xlsx"):
     """Write a paper analysis to ``output_dir/试卷分析.xlsx`` (Chinese headers, every interval
     kept); returns the path, or None when ``output_dir`` is empty.
 
@@ -171,6 +171,9 @@ def write_paper(output_dir, paper, *, report=None, name: str = "试卷分析.xls
         :func:`qualitykit.paper_analysis`.
     report : ImportReport, optional
         The item table's import report, written as the sheet 导入问题.
+    irt : PaperIRT, optional
+        :func:`qualitykit.paper_irt`: the 教研员 sheets 项目参数 (with readings), 能力与分数线,
+        试卷信息量, 项目功能差异.
     name : str
         The workbook's file name.
 
@@ -178,7 +181,8 @@ def write_paper(output_dir, paper, *, report=None, name: str = "试卷分析.xls
     -------
     Path or None
         Sheets 试卷整体, 小题分析, 各班各题得分率, 选项分析, 知识点得分率 (the empty ones left
-        out), and 导入问题 when ``report`` is given. No pupil appears in it.
+        out), the 教研员 sheets with ``irt``, and 导入问题 when ``report`` is given. No pupil
+        appears in it (abilities are not written).
     """
     if not output_dir:
         return None
@@ -189,6 +193,16 @@ def write_paper(output_dir, paper, *, report=None, name: str = "试卷分析.xls
               "各班各题得分率": paper.class_difficulty,
               "选项分析": to_display(paper.distractors),
               "知识点得分率": to_display(paper.knowledge)}
+    if irt is not None:
+        sheets.update(irt_sheets(irt))
     if report is not None:
         sheets["导入问题"] = report.display_table()
     return write_sheets(out / name, {k: v for k, v in sheets.items() if not v.empty})
+
+
+def irt_sheets(irt) -> dict[str, pd.DataFrame]:
+    """The 教研员 sheets of a :class:`qualitykit.PaperIRT` (empty ones are left out)."""
+    return {"项目参数": to_display(in_view(irt.items, "irt_items")),
+            "能力与分数线": to_display(irt.lines),
+            "试卷信息量": to_display(irt.information),
+            "项目功能差异": to_display(irt.dif)}
