@@ -2,6 +2,7 @@
 
 import re
 
+import pandas as pd
 import pytest
 
 import qualitykit as qk
@@ -55,6 +56,11 @@ def test_all_files_are_written(report):
     assert set(result["files"]) == {"html", "pdf", "docx", "xlsx"}
     assert all(p.stat().st_size > 10_000 for p in result["files"].values())
     assert set(result["timings"]) == {"import", "execute", "export_html", "export_pdf"}
+    # the workbook speaks Chinese: no column header is an identifier (ULI is the index's name)
+    sheets = pd.read_excel(result["files"]["xlsx"], sheet_name=None, engine="calamine")
+    english = {name: [c for c in t.columns if re.fullmatch(r"[A-Za-z_0-9]+", str(c))]
+               for name, t in sheets.items()}
+    assert {k: v for k, v in english.items() if set(v) - {"ULI"}} == {}
 
 
 def test_pdf_text_has_the_headings_and_the_numbers_of_the_table(report):
