@@ -109,20 +109,29 @@ class Browser:
     def _read(self) -> None:
         """Collect the browser's messages (JSON, each ending with a NUL byte) until it closes."""
         buffer = b""
-        with os.fdopen(self._replies_fd, "rb", buffering=0) as pipe:
-            while chunk := pipe.read(1 << 16):
-                buffer += chunk
-                *messages, buffer = buffer.split(b"\0")
-                with self._changed:
-                    for raw in messages:
-                        message = json.loads(raw)
-                        if "id" in message:
-                            self._replies[message["id"]] = message
-                        else:
-                            self._events.append(message)
-                    self._changed.notify_all()
+        try:
+            with os.fdopen(self._replies_fd, "rb", buffering=0) as pipe:
+                while chunk := pipe.read(1 << 16):
+                    buffer += chunk
+                    *messages, buffer = buffer.split(b"\0")
+                    self._take(messages)
+        finally:  # whatever ends the pipe, no one waits for a reply that cannot come
+            with self._changed:
+                self._closed = True
+                self._changed.notify_all()
+
+    def _take(self, messages: list[bytes]) -> None:
+        """Keep each reply by its id and each event in order; wake whoever waits."""
         with self._changed:
-            self._closed = True
+            for raw in messages:
+                try:
+                    message = json.loads(raw)
+                except ValueError:  # not a message of the protocol: nothing waits for it
+                    continue
+                if "id" in message:
+                    self._replies[message["id"]] = message
+                else:
+                    self._events.append(message)
             self._changed.notify_all()
 
     def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:

@@ -118,13 +118,14 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, browser, log, p
     timings: dict[str, float] = {}
     with timed(timings, "import"):
         term = _read_term(params, log)
+    pack = {kind: out / f"{pack_name(term)}.{kind}" for kind in ("html", "pdf", "docx")}
+    pack["html"].unlink(missing_ok=True)  # only this run's pages are printed as the pack
     with timed(timings, "execute"):
         # the notebook writes the Word report, the workbook and the pack (Word, and the HTML
         # printed below as its PDF) into output_dir; none of them without it
         params["output_dir"] = str(out) if {"docx", "pdf"} & set(formats) else ""
         executed = _execute(_notebook_for(notebook, term, log), term, params, out, log, progress)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")}
-    pack = {kind: out / f"{pack_name(term)}.{kind}" for kind in ("html", "pdf", "docx")}
     printed = {pack["html"]: pack["pdf"]} if "pdf" in formats and pack["html"].exists() else {}
     engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log,
                     browser=browser, also=printed)
