@@ -39,12 +39,13 @@ TIMEOUT = 120.0
 
 
 def _above_four(fd: int) -> int:
-    """``fd`` moved to a descriptor number of 5 or more (the original closed)."""
+    """``fd`` moved to a descriptor number of 5 or more (the original closed), still closed on
+    exec (only the browser gets it, through ``pass_fds``)."""
     import fcntl
 
     if fd > 4:
         return fd
-    moved = fcntl.fcntl(fd, fcntl.F_DUPFD, 5)
+    moved = fcntl.fcntl(fd, getattr(fcntl, "F_DUPFD_CLOEXEC", fcntl.F_DUPFD), 5)
     os.close(fd)
     return moved
 
