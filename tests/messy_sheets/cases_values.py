@@ -240,6 +240,36 @@ def total_differs_on_rows(name, writer, ext):
                      [b.done()], pupils, cohort, checks=(Warned(rows, "总分"),))
 
 
+@variants(*BOTH, ("csv", csv_utf8_bom))
+def zeros_for_absence(name, writer, ext):
+    """Absences typed as 0: two rows of 0 in every subject (pupils on the roster who did not
+    sit) and two lone 0s beside ordinary scores; a pupil with 0 beside low scores is not
+    warned about (his 0 is believable), nor is the absence written as the school should."""
+    rng, cohort, pupils, b = plain_sheet(name, 4, subjects=("语文", "数学", "英语", "科学"))
+    subjects = cohort.subjects
+    marked = plant(rng, pupils, "语文", "absent", 1)
+    free = [i for i, p in enumerate(pupils) if p not in marked]
+    chosen = [pupils[i] for i in sorted(rng.choice(free, size=5, replace=False))]
+    absent, lone, low = chosen[:2], chosen[2:4], chosen[4]
+    for p in lone:
+        for s in subjects:  # ordinary scores elsewhere: at least half of the full mark
+            set_score(p, s, max(p.results[s].score, 0.5 * cohort.full(s)))
+        set_score(p, "数学", 0)
+    for s in subjects:  # a weak pupil: 0 beside scores under 30 % of the full mark
+        set_score(low, s, 0 if s == "数学" else round(0.15 * cohort.full(s)))
+    for p in absent:
+        p.results = {s: Result("absent") for s in subjects}
+    b.pupils(pupils)
+    for p in absent:  # the export writes 0 for a pupil who has no score
+        for s in subjects:
+            b.grid.rows[p.row - 1][b.column_index(s)] = 0
+    return make_case(name, "absences typed as 0: rows of 0 in every subject (absent, warned per "
+                     "row) and lone 0s beside ordinary scores (kept, warned); a 0 beside low "
+                     "scores is believed", (6, 9), f"四年级成绩.{ext}", writer, [b.done()],
+                     pupils, cohort, checks=(Warned(tuple(p.row for p in absent), "各科都是 0 分"),
+                                             Warned(tuple(p.row for p in lone), "为 0 分，而该生")))
+
+
 # --------------------------------------------------------------------------------------------
 # 9. everyday messiness
 # --------------------------------------------------------------------------------------------
