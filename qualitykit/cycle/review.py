@@ -20,6 +20,7 @@ before, separately (:func:`rate_ranks`, :func:`rank_changes`).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -366,15 +367,38 @@ def _rank_sheet(ranks: pd.DataFrame, seq: int, exam: str, register: Register,
     return out[list(RANK_COLUMNS)]
 
 
-#: The 回头看 columns the term report shows (headers of the 回头看 sheet).
-REPORT_COLUMNS = ("row_id", "subject", "unit", "indicator", "target", "baseline",
-                  "baseline_value", "value", "value_interval", "verdict", "change",
-                  "change_interval", "improvement", "action")
+#: The 回头看 columns the term report shows, in order: a value beside its interval in one cell
+#: (the 回头看 sheet of the 台账 keeps them apart), so that the table fits a portrait page.
+REPORT_COLUMNS = ("编号", "科目", "单位", "指标", "目标", "起始值", "现值（区间）", "目标达成情况",
+                  "变化（区间）", "问题是否改善", "处理")
+
+
+def with_interval(value: str, interval: str) -> str:
+    """A value and its interval in one cell, the interval's unit written once.
+
+    >>> with_interval("4.9%", "1.3% 至 16.1%")
+    '4.9%（1.3% 至 16.1%）'
+    >>> with_interval("+2.5 个百分点", "-8.1 个百分点 至 +13.9 个百分点")
+    '+2.5 个百分点（-8.1 至 +13.9）'
+    >>> with_interval("无法判断", "")
+    '无法判断'
+    """
+    value, interval = str(value or ""), str(interval or "")
+    if not interval:
+        return value
+    ends = re.fullmatch(r"(\S+) (\S+) 至 (\S+) (\S+)", interval)
+    if ends and ends[2] == ends[4] and value.endswith(f" {ends[2]}"):
+        return f"{value}（{ends[1]} 至 {ends[3]}）"
+    return f"{value}（{interval}）"
 
 
 def look_back_table(result: Review | None) -> pd.DataFrame | None:
-    """The 回头看 of the term report: one row per problem judged, as the 回头看 sheet writes
-    it (Chinese headers and values); None without a 台账.
+    """The 回头看 of the term report: one row per problem judged, in Chinese (headers
+    :data:`REPORT_COLUMNS`); None without a 台账.
+
+    The values are the 回头看 sheet's (:func:`review`), each beside its interval; the start
+    exam is named beside the start value only when it is not the exam of the row's 编号 (a
+    row re-made at a later exam).
 
     Examples
     --------
@@ -384,10 +408,18 @@ def look_back_table(result: Review | None) -> pd.DataFrame | None:
     if result is None:
         return None
     sheet = _review_sheet(result.judged, 0)
-    shown = sheet[list(REPORT_COLUMNS)].rename(columns=REVIEW_COLUMNS)
     units = [f"{u} 班" if k == "班级" else f"教师 {u}" if k == "教师" else "全年级"
              for k, u in zip(sheet["unit_kind"], sheet["unit"])]
-    return shown.assign(**{REVIEW_COLUMNS["unit"]: units})
+    start = [f"{v}（{b}）" if b and not str(r).startswith(f"{b}-") else str(v)
+             for r, b, v in zip(sheet["row_id"], sheet["baseline"], sheet["baseline_value"])]
+    shown = pd.DataFrame({
+        "编号": sheet["row_id"], "科目": sheet["subject"], "单位": units,
+        "指标": sheet["indicator"], "目标": sheet["target"], "起始值": start,
+        "现值（区间）": list(map(with_interval, sheet["value"], sheet["value_interval"])),
+        "目标达成情况": sheet["verdict"],
+        "变化（区间）": list(map(with_interval, sheet["change"], sheet["change_interval"])),
+        "问题是否改善": sheet["improvement"], "处理": sheet["action"]})
+    return shown[list(REPORT_COLUMNS)].reset_index(drop=True)
 
 
 def look_back_ranks(result: Review | None) -> pd.DataFrame | None:

@@ -7,6 +7,7 @@ Chinese HTML, or says plainly why a section is empty. Nothing here computes a st
 from __future__ import annotations
 
 import html
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -137,6 +138,28 @@ _RENAMES = {"pairs": {"diff": "pair_diff", "diff_low": "pair_diff_low",
                       "diff_high": "pair_diff_high"}}
 
 
+_TABLE_IDS = itertools.count(1)
+#: A column whose every cell is at most this wide (em) is never broken inside a cell ("5-2 班"
+#: not as "5-2" over "班" when a wide table squeezes its short columns).
+SHORT_EM = 4.5
+
+
+def _unbroken(shown: pd.DataFrame, name: str) -> str:
+    """A style keeping the cells of the short columns of table ``name`` on one line.
+
+    >>> _unbroken(pd.DataFrame({"单位": ["5-2 班"], "说明": ["变化在偶然波动范围内"]}), "t")
+    '<style>#t td:nth-child(1){white-space:nowrap}</style>'
+    """
+    from .word_tables import text_width
+
+    short = [i for i, column in enumerate(shown.columns, start=1)
+             if max((text_width(v) for v in shown[column].astype(str)), default=0) <= SHORT_EM]
+    if not short:
+        return ""
+    rules = ",".join(f"#{name} td:nth-child({i})" for i in short)
+    return f"<style>{rules}{{white-space:nowrap}}</style>"
+
+
 class Shown:
     """A table (or a note) ready for the notebook: HTML in Jupyter, text elsewhere."""
 
@@ -152,11 +175,12 @@ class Shown:
             parts.append(f"<p class='qk-note'>{html.escape(self.note)}</p>")
         else:
             shown = self.table.astype(object).where(self.table.notna(), MISSING)
-            table = shown.to_html(index=False, classes="qk-table", border=0,
+            name = f"qk-t{next(_TABLE_IDS)}"
+            table = shown.to_html(index=False, classes="qk-table", border=0, table_id=name,
                                   float_format=lambda x: f"{x:g}")
             if self.wrap:  # a table of sentences: its text wraps and reads from the left
                 table = table.replace("<td>", "<td style='white-space:normal;text-align:left'>")
-            parts.append(table)
+            parts.append(_unbroken(shown, name) + table)
         return "\n".join(parts)
 
     def __repr__(self) -> str:
