@@ -30,7 +30,7 @@ from ..term.level_scale import level_codes
 from .schools import TOTAL
 
 __all__ = ["convert_scores", "read_parquet_scores", "summary_duckdb", "scores_to_arrow",
-           "parquet_metadata", "DICTIONARY_COLUMNS", "METADATA_KEY"]
+           "parquet_metadata", "parquet_files", "DICTIONARY_COLUMNS", "METADATA_KEY"]
 
 #: Text columns stored dictionary-encoded (few distinct values, repeated on many rows).
 DICTIONARY_COLUMNS = ("student_id", "school", "class_id", "class_name", "subject", "exam",
@@ -190,7 +190,7 @@ def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | 
     return {"path": out, "rows": sum(f["rows"] for f in info), "float32": exact, "files": info}
 
 
-def _parquet_files(source: str | Path | Sequence[str | Path]) -> list[str]:
+def parquet_files(source: str | Path | Sequence[str | Path]) -> list[str]:
     """The Parquet files of a path, a glob or a list of them (sorted; globs expanded)."""
     import glob
 
@@ -211,7 +211,7 @@ def parquet_metadata(source) -> dict:
     import pyarrow.parquet as pq
 
     files: list = []
-    for path in _parquet_files(source):
+    for path in parquet_files(source):
         meta = pq.read_schema(path).metadata or {}
         files += json.loads(meta.get(METADATA_KEY, b"{}")).get("files", [])
     return {"files": files, "rows_read": sum(int(f.get("rows_read", 0)) for f in files)}
@@ -226,7 +226,7 @@ def read_parquet_scores(source) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.concat_tables([pq.read_table(p) for p in _parquet_files(source)],
+    table = pa.concat_tables([pq.read_table(p) for p in parquet_files(source)],
                              promote_options="permissive")
     out = {}
     for name in table.column_names:
@@ -464,7 +464,7 @@ def summary_duckdb(source, *, by: Sequence[str] | str = ("class_id", "subject"),
     """
     std = get_standard(standard)
     _refuse_unsupported(std)
-    con, columns = _connect(_parquet_files(source), with_totals)
+    con, columns = _connect(parquet_files(source), with_totals)
     try:
         keys = _duckdb_keys(con, columns, by)
         _register_lines(con, columns, std)
