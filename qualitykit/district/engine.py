@@ -459,8 +459,8 @@ def summary_duckdb(source, *, by: Sequence[str] | str = ("class_id", "subject"),
     >>> s = summary_duckdb(out, by=["school", "subject"])
     >>> s[["school", "subject", "n_sat", "pass_rate"]].head(2)
       school subject  n_sat  pass_rate
-    0   城东中学      语文     88   0.636364
-    1   城东中学      数学     88   0.681818
+    0   城东中学      语文    102   0.745098
+    1   城东中学      数学    103   0.679612
     """
     std = get_standard(standard)
     _refuse_unsupported(std)
