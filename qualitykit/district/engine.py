@@ -51,6 +51,16 @@ def _float32_exact(column: pd.Series) -> bool:
     return bool(np.all((back == x) | np.isnan(x)))
 
 
+def _text_array(column: pd.Series):
+    """A text column as an arrow string array (missing values as nulls; no Python per row
+    when pandas keeps its text in arrow)."""
+    import pyarrow as pa
+
+    if isinstance(column.dtype, pd.StringDtype):
+        return pa.array(column, from_pandas=True).cast(pa.string())
+    return pa.array(column.astype("object").where(column.notna(), None), type=pa.string())
+
+
 def scores_to_arrow(scores: pd.DataFrame, *, float32: bool | None = None):
     """The canonical long table as a pyarrow Table with columnar types.
 
@@ -79,7 +89,7 @@ def scores_to_arrow(scores: pd.DataFrame, *, float32: bool | None = None):
         elif name in INTEGER_COLUMNS:
             array = pa.array(pd.array(column, dtype="Int64"), type=getattr(pa, INTEGER_COLUMNS[name])())
         else:
-            text = pa.array(column.astype("object").where(column.notna(), None), type=pa.string())
+            text = _text_array(column)
             array = text.dictionary_encode() if name in DICTIONARY_COLUMNS else text
         arrays.append(array)
         names.append(name)
