@@ -236,3 +236,22 @@ def test_engines_agree_on_the_wenzhou_league(tmp_path):
     duckdb_data = load_district(out, engine="duckdb")
     assert (duckdb_data.n_sat, duckdb_data.n_without_scores) == (data.n_sat,
                                                                 data.n_without_scores)
+
+
+def test_engines_agree_on_groups_with_levels_and_no_scores(tmp_path):
+    # 一、二年级: sitters with a 等级 and no score; the group's basis is "level"
+    rows = [{"student_id": str(i), "school": school, "grade": 1, "class_id": "1",
+             "subject": "语文", "exam": "期末", "score": np.nan, "status": "sat",
+             "full_mark": 100.0, "level": level}
+            for i, (school, level) in enumerate([("甲小", "优秀"), ("甲小", "良好"),
+                                                 ("甲小", "待合格"), ("乙小", "A"),
+                                                 ("乙小", "合格"), ("乙小", None)])]
+    scores = pd.DataFrame(rows).astype({"grade": "Int64", "level": object})
+    out = tmp_path / "levels.parquet"
+    pq.write_table(scores_to_arrow(scores), out)
+    got = same_tables(scores, out, totals=False, by=(["school", "subject"],))
+    # by hand: 甲小 3 with a level, 2 合格 or better, 1 优秀; 乙小 2 (one has none), 2, 1 (A)
+    t = got.set_index("school")
+    for school, counts in {"甲小": (3, 2, 1), "乙小": (2, 2, 1)}.items():
+        assert t.loc[school, "basis"] == "level"
+        assert tuple(t.loc[school, ["n_sat", "n_pass", "n_excellent"]]) == counts
