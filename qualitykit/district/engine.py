@@ -179,8 +179,8 @@ def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | 
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".qk-convert-") as tmp:
         parts, info, exact = [], [], True
         for i, path in enumerate(Path(f) for f in files):
-            data = _import_one(path, options)
-            report, scores = data, data.data
+            report = _import_one(path, options)
+            scores = report.data
             exact &= all(_float32_exact(scores[c]) for c in ("score", "full_mark"))
             parts.append(Path(tmp) / f"part-{i}.parquet")
             pq.write_table(scores_to_arrow(scores, float32=False), parts[-1])
@@ -188,9 +188,11 @@ def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | 
                          "rows_imported": report.rows_imported,
                          "rows_skipped": report.rows_skipped, "rows": len(scores)})
             if log:
+                warned = int(report.problems["severity"].eq("warning").sum())
                 log(f"  {path.name}：读入 {report.rows_read} 行，导入 {report.rows_imported} 行，"
-                    f"跳过 {report.rows_skipped} 行 → 长表 {len(scores)} 行")
-            del data, report, scores
+                    f"跳过 {report.rows_skipped} 行 → 长表 {len(scores)} 行" +
+                    (f"；有 {warned} 条提示，qualitykit check {path.name} 可查看" if warned else ""))
+            del report, scores
         schema = _unified_schema([pq.read_schema(p) for p in parts], exact, {"files": info})
         with pq.ParquetWriter(out, schema) as writer:
             for part in parts:
