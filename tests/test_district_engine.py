@@ -255,3 +255,23 @@ def test_engines_agree_on_groups_with_levels_and_no_scores(tmp_path):
     for school, counts in {"甲小": (3, 2, 1), "乙小": (2, 2, 1)}.items():
         assert t.loc[school, "basis"] == "level"
         assert tuple(t.loc[school, ["n_sat", "n_pass", "n_excellent"]]) == counts
+
+
+def test_district_command_on_duckdb_writes_the_pandas_tables(league, tmp_path, capsys):
+    scores, out, _ = league
+    assert main(["district", str(out), "--engine", "duckdb", "--formats", "html",
+                 "--out", str(tmp_path)]) == 0
+    assert "6 所学校" in capsys.readouterr().out
+    workbook = next(tmp_path.glob("*.xlsx"))
+    written = pd.read_excel(workbook, sheet_name="各校三率一分", engine="calamine")
+    pandas_table = qk.to_display(analyse_district(load_district(out)).schools, intervals=True)
+    expected = pd.read_excel(_sheet(tmp_path / "ref.xlsx", pandas_table), engine="calamine")
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+
+
+def _sheet(path, table):
+    """``table`` written and read back as the workbook's sheets are (the same cell types)."""
+    from qualitykit.io.excel import write_sheets
+
+    write_sheets(path, {"各校三率一分": table})
+    return path
