@@ -1,0 +1,495 @@
+"""Beyond one machine: the canonical long table as Parquet, and the 三率一分 group-bys on DuckDB.
+
+:func:`convert_scores` reads score files with the kit's importer (each file checked, its rows
+accounted for in its import report) and writes the long table to Parquet with columnar types:
+dictionary-encoded ids, schools, classes, subjects, exams and statuses, and float32 scores and
+full marks when every value of the files is exactly a float32 (half points are; 87.3 is not),
+else float64. :func:`summary_duckdb` computes :func:`qualitykit.summary`'s table with DuckDB
+over such files (a path, a glob or a list), out of core: the rows are counted in SQL and the
+counts finished by :func:`qualitykit.term.indicators.summary_from_counts`, the same step as
+the pandas engine's, so the definitions (who counts, the lines as a share of the full mark,
+the Wilson intervals, 超均率, 综合分) are the kit's own. :func:`read_parquet_scores` reads a
+converted file back as the canonical table (the pandas engine).
+
+duckdb and pyarrow are imported inside the functions: ``import qualitykit`` loads neither.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..schema import STATUSES
+from ..standard import Standard, get_standard
+from ..term.indicators import summary_from_counts
+from ..term.level_scale import level_codes
+from .schools import TOTAL
+
+__all__ = ["convert_scores", "read_parquet_scores", "summary_duckdb", "scores_to_arrow",
+           "parquet_metadata", "parquet_files", "DICTIONARY_COLUMNS", "METADATA_KEY"]
+
+#: Text columns stored dictionary-encoded (few distinct values, repeated on many rows).
+DICTIONARY_COLUMNS = ("student_id", "school", "class_id", "class_name", "subject", "exam",
+                      "status", "level", "source_file", "source_sheet", "area")
+#: Integer columns and their Parquet type.
+INTEGER_COLUMNS = {"grade": "int8", "source_row": "int32"}
+#: The key of the kit's metadata (rows read, sources) in the Parquet file.
+METADATA_KEY = b"qualitykit"
+#: Columns of the pupil's row copied onto his 总分 row (as :func:`with_totals` does).
+_TOTAL_KEYS = ("exam", "school", "student_id", "name", "grade", "class_id", "area")
+
+
+def _float32_exact(column: pd.Series) -> bool:
+    """True when every value of ``column`` is exactly a float32 (NaN allowed)."""
+    x = column.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(over="ignore"):
+        back = x.astype(np.float32).astype(float)
+    return bool(np.all((back == x) | np.isnan(x)))
+
+
+def _text_array(column: pd.Series):
+    """A text column as an arrow string array (missing values as nulls; no Python per row
+    when pandas keeps its text in arrow)."""
+    import pyarrow as pa
+
+    if isinstance(column.dtype, pd.StringDtype):
+        return pa.array(column, from_pandas=True).cast(pa.string())
+    return pa.array(column.astype("object").where(column.notna(), None), type=pa.string())
+
+
+def scores_to_arrow(scores: pd.DataFrame, *, float32: bool | None = None):
+    """The canonical long table as a pyarrow Table with columnar types.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        The canonical long table (:func:`qualitykit.read_scores`).
+    float32 : bool, optional
+        Store ``score`` and ``full_mark`` as float32; by default when every value is exactly
+        a float32 (checked), else float64.
+
+    Returns
+    -------
+    pyarrow.Table
+    """
+    import pyarrow as pa
+
+    if float32 is None:
+        float32 = all(_float32_exact(scores[c]) for c in ("score", "full_mark") if c in scores)
+    arrays, names = [], []
+    for name in scores.columns:
+        column = scores[name]
+        if name in ("score", "full_mark"):
+            array = pa.array(column.to_numpy(dtype=float, na_value=np.nan), from_pandas=True,
+                             type=pa.float32() if float32 else pa.float64())
+        elif name in INTEGER_COLUMNS:
+            array = pa.array(pd.array(column, dtype="Int64"), type=getattr(pa, INTEGER_COLUMNS[name])())
+        else:
+            text = _text_array(column)
+            array = text.dictionary_encode() if name in DICTIONARY_COLUMNS else text
+        arrays.append(array)
+        names.append(name)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _import_one(path: Path, options: dict):
+    """One score file read and checked by the kit's importer (stops on errors)."""
+    from ..io.problems import raise_if_errors
+    from ..io.scores import check_scores
+
+    report = check_scores(path, **{k: v for k, v in options.items() if v})
+    raise_if_errors(report, path, strict=True)
+    return report
+
+
+def _unified_schema(schemas, float32: bool, metadata: dict):
+    """One schema for every part: the union of their columns (in order of first appearance),
+    scores and full marks as float32 when every part's are exact."""
+    import pyarrow as pa
+
+    fields: dict[str, object] = {}
+    for schema in schemas:
+        for f in schema:
+            fields.setdefault(f.name, f.type)
+    for name in ("score", "full_mark"):
+        if name in fields:
+            fields[name] = pa.float32() if float32 else pa.float64()
+    return pa.schema(list(fields.items())).with_metadata(
+        {METADATA_KEY: json.dumps(metadata, ensure_ascii=False).encode()})
+
+
+def _conformed(table, schema):
+    """``table`` with ``schema``'s columns and types (absent columns as nulls)."""
+    import pyarrow as pa
+
+    columns = [table.column(f.name).cast(f.type, safe=False) if f.name in table.column_names
+               else pa.nulls(len(table), type=f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | None = None,
+                   full_marks: dict | None = None, sheet: str | None = None,
+                   standard: Standard | str | None = None, log=print) -> dict:
+    """Read score files with the kit's importer and write their long table as one Parquet file.
+
+    File by file: each is read and checked (a file with errors stops the conversion with its
+    import report's message), written to a part, and dropped from memory; the parts are then
+    copied, row group by row group, into ``out`` with one schema. A province's data converts
+    in the memory of its largest file.
+
+    Parameters
+    ----------
+    files : paths
+        Score files (.xlsx, .xls, .csv) of one exam, any number of schools each.
+    out : path
+        The Parquet file to write (replaced).
+    exam, full_marks, sheet, standard
+        As for :func:`qualitykit.read_scores` (full marks: the standard's, then these).
+    log : callable
+        Called with one Chinese line per file.
+
+    Returns
+    -------
+    dict
+        ``path``, ``rows`` (rows of the long table written), ``float32`` (scores stored as
+        float32), ``files``: per file ``file``, ``rows_read``, ``rows_imported``,
+        ``rows_skipped``, ``rows`` (its long rows).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from qualitykit.district.league_sample import league_sample_path, LEAGUE_SUBJECTS
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "league.parquet"
+    >>> r = convert_scores([league_sample_path()], out, full_marks=LEAGUE_SUBJECTS, log=None)
+    >>> r["rows"], r["float32"], r["files"][0]["rows_read"]
+    (2660, True, 532)
+    """
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    marks = get_standard(standard).full_marks_with(dict(full_marks or {}))
+    options = {"exam": exam, "full_marks": marks, "sheet": sheet}
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".qk-convert-") as tmp:
+        parts, info, exact = [], [], True
+        for i, path in enumerate(Path(f) for f in files):
+            report = _import_one(path, options)
+            scores = report.data
+            exact &= all(_float32_exact(scores[c]) for c in ("score", "full_mark"))
+            parts.append(Path(tmp) / f"part-{i}.parquet")
+            pq.write_table(scores_to_arrow(scores, float32=False), parts[-1])
+            info.append({"file": path.name, "rows_read": report.rows_read,
+                         "rows_imported": report.rows_imported,
+                         "rows_skipped": report.rows_skipped, "rows": len(scores)})
+            if log:
+                warned = int(report.problems["severity"].eq("warning").sum())
+                log(f"  {path.name}：读入 {report.rows_read} 行，导入 {report.rows_imported} 行，"
+                    f"跳过 {report.rows_skipped} 行 → 长表 {len(scores)} 行" +
+                    (f"；有 {warned} 条提示，qualitykit check {path.name} 可查看" if warned else ""))
+            del report, scores
+        schema = _unified_schema([pq.read_schema(p) for p in parts], exact, {"files": info})
+        with pq.ParquetWriter(out, schema) as writer:
+            for part in parts:
+                source = pq.ParquetFile(part)
+                for group in range(source.num_row_groups):
+                    writer.write_table(_conformed(source.read_row_group(group), schema))
+    return {"path": out, "rows": sum(f["rows"] for f in info), "float32": exact, "files": info}
+
+
+def parquet_files(source: str | Path | Sequence[str | Path]) -> list[str]:
+    """The Parquet files of a path, a glob or a list of them (sorted; globs expanded)."""
+    import glob
+
+    items = [source] if isinstance(source, (str, Path)) else list(source)
+    files: list[str] = []
+    for item in items:
+        text = str(item)
+        found = sorted(glob.glob(text)) if any(c in text for c in "*?[") else [text]
+        if not found or not all(Path(f).is_file() for f in found):
+            raise FileNotFoundError(f"找不到 Parquet 文件 {text} (parquet source)；请先用 "
+                                    "qualitykit convert 把成绩表转换为 .parquet 文件。")
+        files += found
+    return files
+
+
+def parquet_metadata(source) -> dict:
+    """The kit's metadata of converted files (``files``: rows read per score file), merged."""
+    import pyarrow.parquet as pq
+
+    files: list = []
+    for path in parquet_files(source):
+        meta = pq.read_schema(path).metadata or {}
+        files += json.loads(meta.get(METADATA_KEY, b"{}")).get("files", [])
+    return {"files": files, "rows_read": sum(int(f.get("rows_read", 0)) for f in files)}
+
+
+def read_parquet_scores(source) -> pd.DataFrame:
+    """A converted Parquet file (or files) as the canonical long table (the pandas engine).
+
+    Text columns come back as text (not categoricals), ``grade`` and ``source_row`` as Int64,
+    scores and full marks as float64: the table :func:`qualitykit.read_scores` gives.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.concat_tables([pq.read_table(p) for p in parquet_files(source)],
+                             promote_options="permissive")
+    out = {}
+    for name in table.column_names:
+        column = table.column(name).to_pandas()
+        if name in ("score", "full_mark"):
+            out[name] = column.astype(float)
+        elif name in INTEGER_COLUMNS:
+            out[name] = column.astype("Int64")
+        elif name == "level":
+            out[name] = column.astype(object).where(column.notna(), None)
+        else:
+            out[name] = column.astype("str")
+    return pd.DataFrame(out)
+
+
+def _sql_list(files: list[str]) -> str:
+    """A SQL list literal of file names."""
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _connect(files: list[str], with_totals: bool):
+    """A DuckDB connection with the view ``scores`` over the files (and 总分 rows)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TEMP VIEW base AS SELECT * FROM read_parquet("
+                f"{_sql_list(files)}, union_by_name = true, filename = true, "
+                "file_row_number = true)")
+    columns = [r[0] for r in con.execute("DESCRIBE base").fetchall()
+               if r[0] not in ("filename", "file_row_number")]
+    _check_columns(con, columns)
+    select = "SELECT * EXCLUDE (filename, file_row_number) FROM base"
+    if with_totals:
+        select += f" UNION ALL BY NAME ({_total_rows_sql(columns)})"
+    con.execute(f"CREATE TEMP VIEW scores AS {select}")
+    return con, columns
+
+
+def _check_columns(con, columns: list[str]) -> None:
+    """The columns every summary reads, and known statuses (as the pandas engine checks)."""
+    missing = [c for c in ("score", "status", "full_mark", "subject") if c not in columns]
+    if missing:
+        raise ValueError(f"Parquet 文件缺少列 {missing} (summary_duckdb)；请用 qualitykit convert "
+                         "从成绩表生成。")
+    known = ", ".join(f"'{s}'" for s in STATUSES)
+    bad = con.execute(f"SELECT DISTINCT status FROM base WHERE status IS NULL "
+                      f"OR status NOT IN ({known}) LIMIT 3").fetchall()
+    if bad:
+        raise ValueError(f"Parquet 文件中有未知的考试状态 {[b[0] for b in bad]} (status)；"
+                         f"可用：{'、'.join(STATUSES)}。")
+
+
+def _total_rows_sql(columns: list[str]) -> str:
+    """Each pupil's 总分 as a sat row without a full mark (:func:`with_totals`): the sum of his
+    scores with a full mark, on the columns of his first row in the files."""
+    if "school" not in columns or "student_id" not in columns:
+        raise ValueError("总分需要 school 和 student_id 两列 (with_totals)。")
+    keys = ", ".join(f"base.{_quoted(c)}" for c in _TOTAL_KEYS if c in columns)
+    by = [k for k in ("exam", "school", "student_id") if k in columns]
+    return (f"SELECT p.* EXCLUDE (total_score), p.total_score AS score, '{TOTAL}' AS subject, "
+            "'sat' AS status, CAST(NULL AS DOUBLE) AS full_mark FROM ("
+            f"SELECT DISTINCT ON (base.school, base.student_id) {keys}, t.total_score FROM base "
+            f"JOIN (SELECT {', '.join(by)}, sum(CAST(score AS DOUBLE)) AS total_score FROM base "
+            "WHERE status = 'sat' AND score IS NOT NULL AND full_mark IS NOT NULL "
+            f"GROUP BY {', '.join(by)}) t USING (school, student_id) "
+            "ORDER BY base.school, base.student_id, filename, file_row_number) p")
+
+
+def _duckdb_keys(con, columns: list[str], by) -> list[str]:
+    """:func:`qualitykit.schema.group_keys` on the Parquet data: ``school`` before ``class_id``
+    when it holds several schools, ``exam`` first when several exams."""
+    from ..schema import UNIT_COLUMNS
+
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [k for k in keys if k not in columns]
+    if missing:
+        raise ValueError(f"by= 中的列 {missing} 不在成绩表中 (not in scores)；可用的列：{columns}。")
+    if "school" not in keys and "school" in columns and con.execute(
+            "SELECT count(DISTINCT school) FROM base WHERE trim(school) <> ''").fetchone()[0] > 1:
+        pos = next((i for i, k in enumerate(keys) if k in UNIT_COLUMNS), None)
+        keys = keys if pos is None else keys[:pos] + ["school"] + keys[pos:]
+    if "exam" in columns and "exam" not in keys and con.execute(
+            "SELECT count(DISTINCT exam) FROM base").fetchone()[0] > 1:
+        keys = ["exam"] + keys
+    return keys
+
+
+def _register_lines(con, columns: list[str], std: Standard) -> None:
+    """The table ``cut`` of the pass / excellent / low lines of each distinct full mark ×
+    grade (a share of the full mark, by :meth:`Standard.line`, as the pandas engine)."""
+    grade = "grade" if "grade" in columns else "CAST(NULL AS BIGINT)"
+    pairs = con.execute(f"SELECT DISTINCT CAST(full_mark AS DOUBLE) AS f, {grade} AS g "
+                        "FROM scores WHERE full_mark IS NOT NULL").df()
+    lines = pd.DataFrame({"f": pairs["f"].astype(float),
+                          "g": pd.array(pairs["g"], dtype="Int64")})
+    for which in ("pass", "excellent", "low"):
+        lines[f"{which}_line"] = [std.line(which, f, None if pd.isna(g) else int(g))
+                                  for f, g in zip(lines["f"], lines["g"])]
+    con.register("cut", lines)
+
+
+def _register_levels(con, columns: list[str], std: Standard) -> bool:
+    """The table ``lv`` of each written level's code (0 = 优秀 … 3 = 待合格) for sitters with a
+    level and no score; False when there are none."""
+    if "level" not in columns:
+        return False
+    written = con.execute("SELECT DISTINCT level FROM scores WHERE status = 'sat' AND "
+                          "score IS NULL AND level IS NOT NULL").df()["level"]
+    if not len(written):
+        return False
+    con.register("lv", pd.DataFrame({"level": written.astype(object),
+                                     "code": level_codes(written.astype(object), std)}))
+    return True
+
+
+def _rows_sql(columns: list[str], keys: list[str], levels: bool) -> str:
+    """Every row with its flags (``sat``, ``passed``, ``excellent``, ``low``, ``full``), ``x``
+    (the score of a sitter) and ``code`` (the level of a sitter with a level and no score)."""
+    grade = "s.grade" if "grade" in columns else "CAST(NULL AS BIGINT)"
+    picked = ", ".join(f"s.{_quoted(k)}" for k in keys)
+    level_join = ("LEFT JOIN lv ON s.status = 'sat' AND s.score IS NULL AND s.level = lv.level"
+                  if levels else "")
+    code = "lv.code" if levels else "CAST(NULL AS DOUBLE)"
+    return f"""
+        SELECT {picked}, CAST(s.score AS DOUBLE) AS score, CAST(s.full_mark AS DOUBLE) AS fm,
+               coalesce(s.status = 'sat' AND s.score IS NOT NULL, false) AS sat,
+               cut.pass_line, cut.excellent_line, cut.low_line, {code} AS code
+        FROM scores s
+        LEFT JOIN cut ON CAST(s.full_mark AS DOUBLE) = cut.f AND {grade} IS NOT DISTINCT FROM cut.g
+        {level_join}"""
+
+
+def _count(condition: str, name: str) -> str:
+    """The SQL of a count of rows where ``condition`` holds (an int64 column ``name``)."""
+    return f"CAST(count_if({condition}) AS BIGINT) AS {name}"
+
+
+def _counts_sql(rows: str, keys: list[str], ref_keys: list[str]) -> str:
+    """Per group: the counts :func:`summary_from_counts` finishes, with the group's reference
+    (its exam × subject)."""
+    k = ", ".join(_quoted(c) for c in keys)
+    ref_on = " AND ".join(f"f.{_quoted(c)} IS NOT DISTINCT FROM r.{_quoted(c)}"
+                          for c in ref_keys) or "true"
+    ref_by = f"GROUP BY {', '.join(_quoted(c) for c in ref_keys)}" if ref_keys else ""
+    ref_cols = ", ".join(_quoted(c) for c in ref_keys) + ", " if ref_keys else ""
+    eps = "1e-9"
+    return f"""
+        WITH rows AS ({rows}),
+        flags AS (
+            SELECT *, CASE WHEN sat THEN score END AS x,
+                   coalesce(sat AND score >= pass_line - {eps}, false) AS passed,
+                   coalesce(sat AND score >= excellent_line - {eps}, false) AS excellent,
+                   coalesce(sat AND score < low_line - {eps}, false) AS low,
+                   coalesce(sat AND abs(score - fm) < {eps}, false) AS "full"
+            FROM rows),
+        ref AS (SELECT {ref_cols} avg(x) AS ref_mean, {_count("passed", "ref_pass")},
+                       {_count("sat", "ref_n")} FROM flags {ref_by})
+        SELECT {', '.join('f.' + _quoted(c) for c in keys)}, min(fm) AS full_mark,
+               count(DISTINCT fm) + max(CASE WHEN fm IS NULL THEN 1 ELSE 0 END) AS n_marks,
+               CAST(count(*) AS BIGINT) AS n_enrolled, {_count("sat", "n_sat")},
+               avg(x) AS mean, stddev_samp(x) AS sd, median(x) AS median, min(x) AS min,
+               max(x) AS max, {_count("passed", "n_pass")}, {_count("excellent", "n_excellent")},
+               {_count("low", "n_low")}, {_count('"full"', "n_full")},
+               {_count("code IS NOT NULL", "lv_sat")}, {_count("code <= 2", "lv_pass")},
+               {_count("code = 0", "lv_excellent")}, any_value(r.ref_mean) AS ref_mean,
+               any_value(r.ref_pass) AS ref_pass, any_value(r.ref_n) AS ref_n,
+               {_count(f"sat AND x >= r.ref_mean - {eps}", "n_above")}
+        FROM flags f LEFT JOIN ref r ON {ref_on}
+        GROUP BY {', '.join('f.' + _quoted(c) for c in keys)}"""
+
+
+def _as_pandas_keys(counts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Key columns with the pandas engine's types (text, Int64 grade), sorted as its
+    group-by sorts (missing keys last)."""
+    for k in keys:
+        counts[k] = counts[k].astype("Int64") if k in INTEGER_COLUMNS else \
+            counts[k].astype(object).where(counts[k].notna(), np.nan).astype("str")
+    return counts.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _refuse_unsupported(std: Standard) -> None:
+    """What the DuckDB engine does not compute (yet): say so instead of a different number."""
+    if std.rank_lines:
+        raise ValueError("DuckDB 引擎不支持按名次划定的优秀线/及格线 (rank_lines)；"
+                         "请用 --engine pandas，或用按满分比例划线的标准。")
+    if "all_pass_rate" in std.composite_weights:
+        raise ValueError("DuckDB 引擎的综合分不含全科合格率 (composite_weights.all_pass_rate)；"
+                         "请用 --engine pandas，或换一个综合分不计全科合格率的标准。")
+
+
+def summary_duckdb(source, *, by: Sequence[str] | str = ("class_id", "subject"),
+                   standard: Standard | str | None = None, confidence: float = 0.95,
+                   with_totals: bool = False) -> pd.DataFrame:
+    """:func:`qualitykit.summary` computed by DuckDB over Parquet, out of core.
+
+    The rows are read and counted by DuckDB (a province's files need not fit in memory); the
+    per-group counts are finished by :func:`summary_from_counts`, as in :func:`summary`. The
+    table is the same (same rows, same order, numbers equal to 1e-9).
+
+    Parameters
+    ----------
+    source : path, glob or list of them
+        Parquet files written by :func:`convert_scores`.
+    by : column names
+        Groups; ``school`` is put before ``class_id`` when the files hold several schools, and
+        ``exam`` first when several exams (:func:`qualitykit.schema.group_keys`).
+    standard : Standard, preset name or TOML path
+        Lines as a share of the full mark (``rank_lines`` and a 综合分 weighing 全科合格率
+        are refused: use :func:`summary`).
+    confidence : float
+    with_totals : bool
+        Add each pupil's 总分 as the subject :data:`TOTAL` (the district report's tables:
+        :func:`qualitykit.district.schools.with_totals`; one exam per source).
+
+    Returns
+    -------
+    DataFrame
+        :func:`qualitykit.summary`'s columns.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from qualitykit.district.league_sample import league_sample_path, LEAGUE_SUBJECTS
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "league.parquet"
+    >>> _ = convert_scores([league_sample_path()], out, full_marks=LEAGUE_SUBJECTS, log=None)
+    >>> s = summary_duckdb(out, by=["school", "subject"])
+    >>> s[["school", "subject", "n_sat", "pass_rate"]].head(2)
+      school subject  n_sat  pass_rate
+    0   城东中学      语文    102   0.745098
+    1   城东中学      数学    103   0.679612
+    """
+    std = get_standard(standard)
+    _refuse_unsupported(std)
+    con, columns = _connect(parquet_files(source), with_totals)
+    try:
+        keys = _duckdb_keys(con, columns, by)
+        _register_lines(con, columns, std)
+        levels = _register_levels(con, columns, std)
+        ref_keys = [k for k in ("exam", "subject") if k in keys]
+        counts = con.execute(_counts_sql(_rows_sql(columns, keys, levels), keys, ref_keys)).df()
+    finally:
+        con.close()
+    counts = _as_pandas_keys(counts, keys)
+    mixed = counts[counts["n_marks"] > 1]
+    if len(mixed):
+        first = tuple(mixed.iloc[0][keys])
+        raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{first}；"
+                         "请按科目分组（by 中加入 subject）。")
+    return summary_from_counts(counts.drop(columns="n_marks"), keys, standard=std,
+                               confidence=confidence)

@@ -1,0 +1,277 @@
+"""The DuckDB engine over Parquet (``qualitykit convert``, ``district --engine duckdb``).
+
+The reference is the pandas engine (:func:`qualitykit.summary`, itself checked against hand
+computations and statsmodels in test_indicators): both engines must give the same table —
+same rows in the same order, same numbers to 1e-9 — on the bundled 联考, on a constructed
+table of edge cases (checked by hand as well) and on the real Wenzhou 联考. The Parquet file
+must hold exactly the imported table.
+"""
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import qualitykit as qk
+from qualitykit.cli import main
+from qualitykit.district.analysis import analyse_district
+from qualitykit.district.engine import (
+    convert_scores,
+    parquet_metadata,
+    read_parquet_scores,
+    scores_to_arrow,
+    summary_duckdb,
+)
+from qualitykit.district.league_sample import LEAGUE_EXAMS, LEAGUE_SUBJECTS, league_sample_path
+from qualitykit.district.load import load_district
+from qualitykit.district.schools import with_totals
+from qualitykit.io.problems import ScoreFileError
+from qualitykit.standard import Standard
+
+from conftest import realdata
+
+TOL = {"rtol": 1e-9, "atol": 1e-9}
+BY = (["school", "subject"], ["class_id", "subject"], "subject")
+
+
+def same_tables(scores: pd.DataFrame, parquet, *, totals: bool = True, standard=None, by=BY):
+    """Both engines on the same data: identical tables (pandas is the reference)."""
+    reference = with_totals(scores) if totals else scores
+    for keys in by:
+        expected = qk.summary(reference, by=keys, standard=standard)
+        got = summary_duckdb(parquet, by=keys, standard=standard, with_totals=totals)
+        pd.testing.assert_frame_equal(got, expected, **TOL)
+    return got
+
+
+@pytest.fixture(scope="module")
+def league(tmp_path_factory):
+    """The bundled 联考 as read from its sheet, and converted to Parquet."""
+    out = tmp_path_factory.mktemp("engine") / "league.parquet"
+    result = convert_scores([league_sample_path()], out, full_marks=LEAGUE_SUBJECTS, log=None)
+    scores = qk.read_scores(league_sample_path(), full_marks=LEAGUE_SUBJECTS)
+    return scores, out, result
+
+
+# ---- the Parquet file ------------------------------------------------------------------------
+
+def test_parquet_holds_exactly_the_imported_table(league):
+    scores, out, result = league
+    pd.testing.assert_frame_equal(read_parquet_scores(out), scores)
+    assert result["rows"] == len(scores) == 2660
+    # every row of the sheet accounted for, as the import report says
+    report = qk.check_scores(league_sample_path(), full_marks=LEAGUE_SUBJECTS)
+    assert parquet_metadata(out)["files"] == [{
+        "file": league_sample_path().name, "rows_read": report.rows_read,
+        "rows_imported": report.rows_imported, "rows_skipped": report.rows_skipped,
+        "rows": len(scores)}]
+
+
+def test_parquet_types_are_columnar(league):
+    _, out, result = league
+    schema = pq.read_schema(out)
+    for name in ("student_id", "school", "class_id", "subject", "exam", "status"):
+        assert pa.types.is_dictionary(schema.field(name).type), name
+    # the sample's scores are whole numbers: float32 holds them exactly
+    assert result["float32"] and schema.field("score").type == pa.float32()
+    assert schema.field("source_row").type == pa.int32()
+
+
+def test_float32_only_when_every_score_is_exact():
+    t = pd.DataFrame({"score": [87.5, 90.0, np.nan], "full_mark": [100.0, 100.0, 100.0]})
+    assert scores_to_arrow(t).schema.field("score").type == pa.float32()
+    # 87.3 is not a float32: stored as float64, read back unchanged
+    t.loc[0, "score"] = 87.3
+    table = scores_to_arrow(t)
+    assert table.schema.field("score").type == pa.float64()
+    assert table.column("score").to_pylist()[0] == 87.3
+    assert table.column("score").null_count == 1
+
+
+def test_files_are_converted_one_by_one_into_one_table(tmp_path):
+    files = [league_sample_path(LEAGUE_EXAMS[0]), league_sample_path()]
+    out = tmp_path / "two.parquet"
+    result = convert_scores(files, out, full_marks=LEAGUE_SUBJECTS, log=None)
+    parts = [qk.read_scores(f, full_marks=LEAGUE_SUBJECTS) for f in files]
+    both = pd.concat(parts, ignore_index=True)
+    pd.testing.assert_frame_equal(read_parquet_scores(out), both)
+    assert [f["rows"] for f in result["files"]] == [len(p) for p in parts]
+    # two exams: the exam becomes the first key in both engines
+    got = same_tables(both, out, totals=False, by=(["school", "subject"],))
+    assert got.columns[0] == "exam" and got["exam"].nunique() == 2
+
+
+# ---- both engines, same tables ---------------------------------------------------------------
+
+def test_engines_agree_on_the_league_sample(league):
+    scores, out, _ = league
+    got = same_tables(scores, out)
+    assert "总分" in set(got["subject"])
+
+
+def test_district_analysis_on_duckdb_equals_pandas(league):
+    _, out, _ = league
+    pandas_run = analyse_district(load_district(out))
+    duckdb_run = analyse_district(load_district(out, engine="duckdb"))
+    sheet_run = analyse_district(load_district(league_sample_path(), full_marks=LEAGUE_SUBJECTS))
+    for name in ("schools", "classes"):
+        pd.testing.assert_frame_equal(getattr(duckdb_run, name), getattr(pandas_run, name), **TOL)
+        pd.testing.assert_frame_equal(getattr(duckdb_run, name), getattr(sheet_run, name), **TOL)
+
+
+def edge_table() -> pd.DataFrame:
+    """Two schools; 数学 of 100 and 物理 of 120 (lines 72 / 102 / 48); class 乙中 2 all absent
+    in 物理; an absentee in 甲中 1; scores on the lines and at the full mark."""
+    rows = []
+
+    def add(school, cls, sid, subject, score, status="sat", mark=100.0):
+        rows.append({"student_id": sid, "name": f"生{sid}", "school": school, "grade": 9,
+                     "class_id": cls, "subject": subject, "exam": "期末", "score": score,
+                     "status": status, "full_mark": mark})
+
+    for sid, (math, physics) in enumerate([(60, 72), (59.5, 71.5), (100, 120), (85, 102)]):
+        add("甲中", "1", f"a{sid}", "数学", math)
+        add("甲中", "1", f"a{sid}", "物理", physics, mark=120.0)
+    add("甲中", "1", "a9", "数学", np.nan, "absent")
+    add("甲中", "1", "a9", "物理", np.nan, "absent", 120.0)
+    for sid, math in enumerate([70, 40, 90]):
+        add("乙中", "2", f"b{sid}", "数学", math)
+        add("乙中", "2", f"b{sid}", "物理", np.nan, "absent", 120.0)
+    add("乙中", "3", "c0", "数学", 80)
+    add("乙中", "3", "c0", "物理", 47.5, mark=120.0)
+    return pd.DataFrame(rows).astype({"grade": "Int64"})
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory):
+    out = tmp_path_factory.mktemp("edges") / "edges.parquet"
+    scores = edge_table()
+    pq.write_table(scores_to_arrow(scores), out)
+    return scores, out
+
+
+def test_engines_agree_on_edge_cases_and_by_hand(edges):
+    scores, out = edges
+    same_tables(scores, out)
+    t = summary_duckdb(out, by=["class_id", "subject"]).set_index(["school", "class_id", "subject"])
+    # 乙中 class 2 sat no 物理: 应考 3, 实考 0, no mean and no rates
+    row = t.loc[("乙中", "2", "物理")]
+    assert (row["n_enrolled"], row["n_sat"], row["n_absent"]) == (3, 0, 3)
+    assert np.isnan(row["mean"]) and np.isnan(row["pass_rate"]) and np.isnan(row["pass_rate_low"])
+    # 甲中 class 1 物理 (full mark 120): 72, 71.5, 120, 102 → pass ≥ 72: 3; excellent ≥ 102: 2;
+    # low < 48: 0; mean 91.375; one absentee
+    row = t.loc[("甲中", "1", "物理")]
+    assert (row["full_mark"], row["n_sat"], row["n_absent"]) == (120, 4, 1)
+    assert (row["n_pass"], row["n_excellent"], row["n_low"]) == (3, 2, 0)
+    assert row["mean"] == pytest.approx(91.375, abs=1e-12)
+    assert row["full_mark_rate"] == pytest.approx(0.25)
+    # 乙中 class 3 物理 47.5 < 48 (40 % of 120) is a low score
+    assert t.loc[("乙中", "3", "物理"), "n_low"] == 1
+    # Wilson 95 % of 3 / 4 (statsmodels proportion_confint(3, 4, method="wilson"))
+    assert row["pass_rate_low"] == pytest.approx(0.30064184258, abs=1e-9)
+    assert row["pass_rate_high"] == pytest.approx(0.95441273919, abs=1e-9)
+
+
+@pytest.mark.parametrize("variant", ["relative_mean", "relative_rate", "share_above"])
+def test_engines_agree_under_each_above_mean_variant(edges, variant):
+    scores, out = edges
+    same_tables(scores, out, standard=Standard(above_mean_variant=variant))
+
+
+def test_duckdb_refuses_what_it_does_not_compute(edges):
+    _, out = edges
+    with pytest.raises(ValueError, match="rank_lines"):
+        summary_duckdb(out, standard=Standard(rank_lines={"excellent": 0.2}))
+    with pytest.raises(ValueError, match="all_pass_rate"):
+        summary_duckdb(out, standard="primary_grade")
+    with pytest.raises(ValueError, match="不在成绩表中"):
+        summary_duckdb(out, by=["teacher"])
+    with pytest.raises(FileNotFoundError, match="qualitykit convert"):
+        summary_duckdb(out.parent / "none-*.parquet")
+
+
+def test_mixed_full_marks_in_a_group_are_refused_as_by_pandas(edges):
+    scores, out = edges
+    with pytest.raises(ValueError, match="满分不一致"):
+        qk.summary(scores, by="school")
+    with pytest.raises(ValueError, match="满分不一致"):
+        summary_duckdb(out, by="school")
+
+
+# ---- loading and the command -----------------------------------------------------------------
+
+def test_duckdb_needs_a_parquet_file_and_parquet_takes_no_sheet_options(league):
+    with pytest.raises(ScoreFileError, match="qualitykit convert"):
+        load_district(league_sample_path(), engine="duckdb")
+    with pytest.raises(ScoreFileError, match="--full-marks"):
+        load_district(league[1], full_marks={"语文": 120}, engine="duckdb")
+
+
+def test_convert_command_and_its_errors(tmp_path, capsys):
+    out = tmp_path / "联考.parquet"
+    args = ["convert", str(league_sample_path()), "--out", str(out),
+            "--full-marks", "语文=150,数学=150,英语=150"]
+    assert main(args) == 0
+    assert "长表 2660 行" in capsys.readouterr().out
+    assert main(["convert", str(league_sample_path()), "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert ".parquet" in capsys.readouterr().err
+    assert main(["district", str(league_sample_path()), "--engine", "duckdb",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "qualitykit convert" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+# ---- real data: the Wenzhou 联考 (语数英日 150) -----------------------------------------------
+
+def test_engines_agree_on_the_wenzhou_league(tmp_path):
+    path = realdata("cn-league-wenzhou", "联盟考试A2026.2.4.xlsx")
+    marks = {"语文": 150, "数学": 150, "英语": 150, "日语": 150}
+    out = tmp_path / "wenzhou.parquet"
+    convert_scores([path], out, full_marks=marks, log=None)
+    data = load_district(path, full_marks=marks)
+    pd.testing.assert_frame_equal(read_parquet_scores(out), data.scores)
+    got = same_tables(data.scores, out, by=(["school", "subject"], ["class_id", "subject"]))
+    assert got["school"].nunique() == 10
+    duckdb_data = load_district(out, engine="duckdb")
+    assert (duckdb_data.n_sat, duckdb_data.n_without_scores) == (data.n_sat,
+                                                                data.n_without_scores)
+
+
+def test_engines_agree_on_groups_with_levels_and_no_scores(tmp_path):
+    # 一、二年级: sitters with a 等级 and no score; the group's basis is "level"
+    rows = [{"student_id": str(i), "school": school, "grade": 1, "class_id": "1",
+             "subject": "语文", "exam": "期末", "score": np.nan, "status": "sat",
+             "full_mark": 100.0, "level": level}
+            for i, (school, level) in enumerate([("甲小", "优秀"), ("甲小", "良好"),
+                                                 ("甲小", "待合格"), ("乙小", "A"),
+                                                 ("乙小", "合格"), ("乙小", None)])]
+    scores = pd.DataFrame(rows).astype({"grade": "Int64", "level": object})
+    out = tmp_path / "levels.parquet"
+    pq.write_table(scores_to_arrow(scores), out)
+    got = same_tables(scores, out, totals=False, by=(["school", "subject"],))
+    # by hand: 甲小 3 with a level, 2 合格 or better, 1 优秀; 乙小 2 (one has none), 2, 1 (A)
+    t = got.set_index("school")
+    for school, counts in {"甲小": (3, 2, 1), "乙小": (2, 2, 1)}.items():
+        assert t.loc[school, "basis"] == "level"
+        assert tuple(t.loc[school, ["n_sat", "n_pass", "n_excellent"]]) == counts
+
+
+def test_district_command_on_duckdb_writes_the_pandas_tables(league, tmp_path, capsys):
+    scores, out, _ = league
+    assert main(["district", str(out), "--engine", "duckdb", "--formats", "html",
+                 "--out", str(tmp_path)]) == 0
+    assert "6 所学校" in capsys.readouterr().out
+    workbook = next(tmp_path.glob("*.xlsx"))
+    written = pd.read_excel(workbook, sheet_name="各校三率一分", engine="calamine")
+    pandas_table = qk.to_display(analyse_district(load_district(out)).schools, intervals=True)
+    expected = pd.read_excel(_sheet(tmp_path / "ref.xlsx", pandas_table), engine="calamine")
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+
+
+def _sheet(path, table):
+    """``table`` written and read back as the workbook's sheets are (the same cell types)."""
+    from qualitykit.io.excel import write_sheets
+
+    write_sheets(path, {"各校三率一分": table})
+    return path
