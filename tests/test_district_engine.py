@@ -4,13 +4,21 @@ The reference is the pandas engine (:func:`qualitykit.summary`, itself checked a
 computations and statsmodels in test_indicators): both engines must give the same table —
 same rows in the same order, same numbers to 1e-9 — on the bundled 联考, on a constructed
 table of edge cases (checked by hand as well) and on the real Wenzhou 联考. The Parquet file
-must hold exactly the imported table.
+must hold exactly the imported table. Parquet is written and read by DuckDB alone: nothing on
+these paths may need pyarrow (the kit does not install it).
 """
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 import qualitykit as qk
@@ -20,8 +28,8 @@ from qualitykit.district.engine import (
     convert_scores,
     parquet_metadata,
     read_parquet_scores,
-    scores_to_arrow,
     summary_duckdb,
+    write_parquet,
 )
 from qualitykit.district.league_sample import LEAGUE_EXAMS, LEAGUE_SUBJECTS, league_sample_path
 from qualitykit.district.load import load_district
@@ -68,25 +76,84 @@ def test_parquet_holds_exactly_the_imported_table(league):
         "rows": len(scores)}]
 
 
+def parquet_types(path) -> dict:
+    """Each column's Parquet physical type and its converted (logical) type, as the file's
+    schema says (read by DuckDB's ``parquet_schema``)."""
+    rows = duckdb.sql(f"SELECT name, type, converted_type FROM parquet_schema('{path}') "
+                      "WHERE num_children IS NULL").fetchall()
+    return {name: (kind, converted) for name, kind, converted in rows}
+
+
+def parquet_encodings(path) -> dict:
+    """Each column's encodings over the file's row groups."""
+    rows = duckdb.sql(f"SELECT path_in_schema, encodings FROM parquet_metadata('{path}')").fetchall()
+    found: dict = {}
+    for name, encodings in rows:
+        found.setdefault(name, set()).update(encodings.split(", "))
+    return found
+
+
 def test_parquet_types_are_columnar(league):
     _, out, result = league
-    schema = pq.read_schema(out)
+    encodings = parquet_encodings(out)
     for name in ("student_id", "school", "class_id", "subject", "exam", "status"):
-        assert pa.types.is_dictionary(schema.field(name).type), name
+        assert any("DICTIONARY" in e for e in encodings[name]), (name, encodings[name])
+    types = parquet_types(out)
     # the sample's scores are whole numbers: float32 holds them exactly
-    assert result["float32"] and schema.field("score").type == pa.float32()
-    assert schema.field("source_row").type == pa.int32()
+    assert result["float32"] and types["score"] == ("FLOAT", None)
+    assert types["full_mark"] == ("FLOAT", None)
+    assert types["source_row"] == ("INT32", "INT_32") and types["grade"] == ("INT32", "INT_8")
+    assert types["school"] == ("BYTE_ARRAY", "UTF8")
 
 
-def test_float32_only_when_every_score_is_exact():
+def test_float32_only_when_every_score_is_exact(tmp_path):
     t = pd.DataFrame({"score": [87.5, 90.0, np.nan], "full_mark": [100.0, 100.0, 100.0]})
-    assert scores_to_arrow(t).schema.field("score").type == pa.float32()
-    # 87.3 is not a float32: stored as float64, read back unchanged
+    assert write_parquet(t, tmp_path / "a.parquet") is True
+    assert parquet_types(tmp_path / "a.parquet")["score"] == ("FLOAT", None)
+    # 87.3 is not a float32: stored as float64, read back unchanged; NaN stored as a null
     t.loc[0, "score"] = 87.3
-    table = scores_to_arrow(t)
-    assert table.schema.field("score").type == pa.float64()
-    assert table.column("score").to_pylist()[0] == 87.3
-    assert table.column("score").null_count == 1
+    assert write_parquet(t, tmp_path / "b.parquet") is False
+    assert parquet_types(tmp_path / "b.parquet")["score"] == ("DOUBLE", None)
+    values = duckdb.sql(f"SELECT score FROM '{tmp_path / 'b.parquet'}'").fetchall()
+    assert values == [(87.3,), (90.0,), (None,)]
+    pd.testing.assert_frame_equal(read_parquet_scores(tmp_path / "b.parquet"), t)
+
+
+def test_text_round_trips_with_chinese_missing_and_empty(tmp_path):
+    # pandas 3's text columns (python storage, missing as NaN), an object column with None,
+    # empty strings and Chinese: DuckDB reads them from the DataFrame without pyarrow
+    t = pd.DataFrame({
+        "student_id": pd.Series(["001", "", "王小明", np.nan], dtype="str"),
+        "school": pd.Series(["城东中学", "城东中学", "山口中学", "山口中学"], dtype="str"),
+        "name": pd.Series(["张三", None, "", "李四"], dtype=object),
+        "score": [0.0, np.nan, 99.5, 100.0], "full_mark": [100.0] * 4,
+        "grade": pd.array([9, 9, None, 9], dtype="Int64"),
+        "level": pd.Series([None, "优秀", None, "A"], dtype=object)})
+    out = tmp_path / "text.parquet"
+    write_parquet(t, out)
+    # in the file: missing text is a null, an empty string stays an empty string
+    rows = duckdb.sql(f"SELECT student_id, name, level, grade FROM '{out}'").fetchall()
+    assert rows == [("001", "张三", None, 9), ("", None, "优秀", 9), ("王小明", "", None, None),
+                    (None, "李四", "A", 9)]
+    back = read_parquet_scores(out)
+    expected = t.assign(name=t["name"].astype("str"))
+    pd.testing.assert_frame_equal(back, expected)
+    assert back["name"].isna().tolist() == [False, True, False, False]
+    assert back.loc[2, "name"] == "" and back.loc[1, "student_id"] == ""
+
+
+def test_metadata_survives_quotes_and_chinese_in_file_names(tmp_path):
+    source = tmp_path / "O'Neil 联考.xlsx"
+    shutil.copy(league_sample_path(), source)
+    out = tmp_path / "it's 联考.parquet"
+    result = convert_scores([source], out, full_marks=LEAGUE_SUBJECTS, log=None)
+    meta = parquet_metadata(out)
+    assert [f["file"] for f in meta["files"]] == ["O'Neil 联考.xlsx"]
+    assert meta["rows_read"] == result["files"][0]["rows_read"] == 532
+    # the stored JSON itself, as any Parquet reader sees it
+    (stored,) = duckdb.execute("SELECT decode(value) FROM parquet_kv_metadata(?) "
+                               "WHERE decode(key) = 'qualitykit'", [str(out)]).fetchone()
+    assert json.loads(stored)["files"][0]["file"] == "O'Neil 联考.xlsx"
 
 
 def test_files_are_converted_one_by_one_into_one_table(tmp_path):
@@ -147,7 +214,7 @@ def edge_table() -> pd.DataFrame:
 def edges(tmp_path_factory):
     out = tmp_path_factory.mktemp("edges") / "edges.parquet"
     scores = edge_table()
-    pq.write_table(scores_to_arrow(scores), out)
+    write_parquet(scores, out)
     return scores, out
 
 
@@ -248,7 +315,7 @@ def test_engines_agree_on_groups_with_levels_and_no_scores(tmp_path):
                                                  ("乙小", "合格"), ("乙小", None)])]
     scores = pd.DataFrame(rows).astype({"grade": "Int64", "level": object})
     out = tmp_path / "levels.parquet"
-    pq.write_table(scores_to_arrow(scores), out)
+    write_parquet(scores, out)
     got = same_tables(scores, out, totals=False, by=(["school", "subject"],))
     # by hand: 甲小 3 with a level, 2 合格 or better, 1 优秀; 乙小 2 (one has none), 2, 1 (A)
     t = got.set_index("school")
@@ -257,14 +324,59 @@ def test_engines_agree_on_groups_with_levels_and_no_scores(tmp_path):
         assert tuple(t.loc[school, ["n_sat", "n_pass", "n_excellent"]]) == counts
 
 
-def test_district_command_on_duckdb_writes_the_pandas_tables(league, tmp_path, capsys):
-    scores, out, _ = league
-    assert main(["district", str(out), "--engine", "duckdb", "--formats", "html",
-                 "--out", str(tmp_path)]) == 0
-    assert "6 所学校" in capsys.readouterr().out
-    workbook = next(tmp_path.glob("*.xlsx"))
+#: Run in a fresh interpreter (and, through PYTHONPATH, in the notebook's kernel) where pyarrow
+#: cannot be imported even if some environment had it: the whole convert → district --engine
+#: duckdb path, then which Parquet libraries ended up loaded and pandas' text storage.
+NO_PYARROW_RUN = """
+import sys
+import pandas as pd
+import qualitykit as qk
+from qualitykit.cli import main
+from qualitykit.district.league_sample import league_sample_path
+
+out, folder = sys.argv[1], sys.argv[2]
+assert main(["convert", str(league_sample_path()), "--out", out,
+             "--full-marks", "语文=150,数学=150,英语=150"]) == 0
+qk.read_parquet_scores(out)
+qk.summary_duckdb(out, by=["school", "class_id", "subject"], with_totals=True)
+assert main(["district", out, "--engine", "duckdb", "--formats", "html", "--out", folder]) == 0
+print("LOADED", sorted(m for m in sys.modules if m.split(".")[0] in ("pyarrow", "fastparquet")))
+print("STORAGE", pd.Series(["语文"]).dtype.storage)
+"""
+
+
+@pytest.fixture(scope="module")
+def run_without_pyarrow(tmp_path_factory):
+    """The command-line path run where ``import pyarrow`` fails: its output folder and stdout."""
+    tmp = tmp_path_factory.mktemp("nopyarrow")
+    shadow = tmp / "shadow" / "pyarrow"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text(
+        'raise ModuleNotFoundError("pyarrow is blocked in this test", name="pyarrow")\n')
+    paths = [str(tmp / "shadow"), os.environ.get("PYTHONPATH", ""), str(Path.cwd())]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    folder = tmp / "out"
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(NO_PYARROW_RUN),
+                           str(tmp / "联考.parquet"), str(folder)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder, done.stdout
+
+
+def test_convert_and_district_on_duckdb_need_no_pyarrow(run_without_pyarrow):
+    _, stdout = run_without_pyarrow
+    assert "LOADED []" in stdout
+    # pandas keeps its own text storage: the kit's behaviour and speed elsewhere are unchanged
+    assert "STORAGE python" in stdout
+    assert "6 所学校" in stdout and "长表 2660 行" in stdout
+
+
+def test_district_command_on_duckdb_writes_the_pandas_tables(run_without_pyarrow, tmp_path):
+    folder, _ = run_without_pyarrow
+    workbook = next(folder.glob("*.xlsx"))
     written = pd.read_excel(workbook, sheet_name="各校三率一分", engine="calamine")
-    pandas_table = qk.to_display(analyse_district(load_district(out)).schools, intervals=True)
+    data = load_district(league_sample_path(), full_marks=LEAGUE_SUBJECTS)
+    pandas_table = qk.to_display(analyse_district(data).schools, intervals=True)
     expected = pd.read_excel(_sheet(tmp_path / "ref.xlsx", pandas_table), engine="calamine")
     pd.testing.assert_frame_equal(written, expected, check_dtype=False)
 

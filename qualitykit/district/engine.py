@@ -1,17 +1,22 @@
 """Beyond one machine: the canonical long table as Parquet, and the 三率一分 group-bys on DuckDB.
 
 :func:`convert_scores` reads score files with the kit's importer (each file checked, its rows
-accounted for in its import report) and writes the long table to Parquet with columnar types:
-dictionary-encoded ids, schools, classes, subjects, exams and statuses, and float32 scores and
-full marks when every value of the files is exactly a float32 (half points are; 87.3 is not),
-else float64. :func:`summary_duckdb` computes :func:`qualitykit.summary`'s table with DuckDB
-over such files (a path, a glob or a list), out of core: the rows are counted in SQL and the
-counts finished by :func:`qualitykit.term.indicators.summary_from_counts`, the same step as
-the pandas engine's, so the definitions (who counts, the lines as a share of the full mark,
-the Wilson intervals, 超均率, 综合分) are the kit's own. :func:`read_parquet_scores` reads a
-converted file back as the canonical table (the pandas engine).
+accounted for in its import report) and has DuckDB write the long table to Parquet with
+columnar types: text columns dictionary-encoded by DuckDB's writer (ids, schools, classes,
+subjects, exams and statuses repeat on many rows), ``grade`` as int8, ``source_row`` as int32,
+and float32 scores and full marks when every value of the files is exactly a float32 (half
+points are; 87.3 is not), else float64; the import counts go into the file's key-value
+metadata. :func:`summary_duckdb` computes :func:`qualitykit.summary`'s table with DuckDB over
+such files (a path, a glob or a list), out of core: the rows are counted in SQL and the counts
+finished by :func:`qualitykit.term.indicators.summary_from_counts`, the same step as the pandas
+engine's, so the definitions (who counts, the lines as a share of the full mark, the Wilson
+intervals, 超均率, 综合分) are the kit's own. :func:`read_parquet_scores` reads a converted file
+back as the canonical table (the pandas engine).
 
-duckdb and pyarrow are imported inside the functions: ``import qualitykit`` loads neither.
+DuckDB is the only library used for Parquet: it scans the kit's DataFrames (numpy columns and
+pandas' own text columns) and returns its results as DataFrames without pyarrow, which the kit
+does not install (it would switch pandas' text storage kit-wide). duckdb is imported inside the
+functions: ``import qualitykit`` does not load it.
 """
 
 from __future__ import annotations
@@ -29,18 +34,42 @@ from ..term.indicators import summary_from_counts
 from ..term.level_scale import level_codes
 from .schools import TOTAL
 
-__all__ = ["convert_scores", "read_parquet_scores", "summary_duckdb", "scores_to_arrow",
+__all__ = ["convert_scores", "read_parquet_scores", "summary_duckdb", "write_parquet",
            "parquet_metadata", "parquet_files", "DICTIONARY_COLUMNS", "METADATA_KEY"]
 
-#: Text columns stored dictionary-encoded (few distinct values, repeated on many rows).
+#: Text columns with few distinct values repeated on many rows: DuckDB's Parquet writer stores
+#: them dictionary-encoded (each row group's values once). Not DuckDB ENUMs: an ENUM column is
+#: written with the whole ENUM in every row group (a province's classes hundreds of times).
 DICTIONARY_COLUMNS = ("student_id", "school", "class_id", "class_name", "subject", "exam",
                       "status", "level", "source_file", "source_sheet", "area")
-#: Integer columns and their Parquet type.
-INTEGER_COLUMNS = {"grade": "int8", "source_row": "int32"}
+#: Integer columns and their Parquet (DuckDB) type.
+INTEGER_COLUMNS = {"grade": "TINYINT", "source_row": "INTEGER"}
 #: The key of the kit's metadata (rows read, sources) in the Parquet file.
-METADATA_KEY = b"qualitykit"
+METADATA_KEY = "qualitykit"
 #: Columns of the pupil's row copied onto his 总分 row (as :func:`with_totals` does).
 _TOTAL_KEYS = ("exam", "school", "student_id", "name", "grade", "class_id", "area")
+_SCORE_COLUMNS = ("score", "full_mark")
+
+
+def _connection():
+    """A new in-memory DuckDB connection (duckdb imported here, not by ``import qualitykit``)."""
+    import duckdb
+
+    return duckdb.connect()
+
+
+def _sql_text(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _sql_list(files: list[str]) -> str:
+    """A SQL list literal of file names."""
+    return "[" + ", ".join(_sql_text(f) for f in files) + "]"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _float32_exact(column: pd.Series) -> bool:
@@ -51,49 +80,76 @@ def _float32_exact(column: pd.Series) -> bool:
     return bool(np.all((back == x) | np.isnan(x)))
 
 
-def _text_array(column: pd.Series):
-    """A text column as an arrow string array (missing values as nulls; no Python per row
-    when pandas keeps its text in arrow)."""
-    import pyarrow as pa
-
-    if isinstance(column.dtype, pd.StringDtype):
-        return pa.array(column, from_pandas=True).cast(pa.string())
-    return pa.array(column.astype("object").where(column.notna(), None), type=pa.string())
+def _scores_exact(scores: pd.DataFrame) -> bool:
+    """True when every score and full mark of ``scores`` is exactly a float32."""
+    return all(_float32_exact(scores[c]) for c in _SCORE_COLUMNS if c in scores)
 
 
-def scores_to_arrow(scores: pd.DataFrame, *, float32: bool | None = None):
-    """The canonical long table as a pyarrow Table with columnar types.
+def _duckdb_frame(scores: pd.DataFrame) -> pd.DataFrame:
+    """The columns as DuckDB scans them natively: scores as float64 (NaN is read as NULL),
+    integers as Int64, every other column as pandas text (missing values as NaN, read as
+    NULL; a number in an object column becomes its text)."""
+    out = {}
+    for name in scores.columns:
+        column = scores[name]
+        if name in _SCORE_COLUMNS:
+            out[name] = column.to_numpy(dtype=float, na_value=np.nan)
+        elif name in INTEGER_COLUMNS:
+            out[name] = pd.array(column, dtype="Int64")
+        else:
+            out[name] = column if isinstance(column.dtype, pd.StringDtype) else column.astype("str")
+    return pd.DataFrame(out, index=pd.RangeIndex(len(scores)))
+
+
+def _typed_select(columns: list[str], relation: str, float32: bool) -> str:
+    """The SELECT of ``relation``'s columns with their Parquet types."""
+    types = {c: "FLOAT" if float32 else "DOUBLE" for c in _SCORE_COLUMNS} | INTEGER_COLUMNS
+    typed = [f"CAST({_quoted(c)} AS {types.get(c, 'VARCHAR')}) AS {_quoted(c)}" for c in columns]
+    return f"SELECT {', '.join(typed)} FROM {relation}"
+
+
+def _copy(con, relation: str, out: Path, float32: bool, metadata: dict | None) -> None:
+    """Write ``relation`` (a view or a table function) to the Parquet file ``out``, in order,
+    with the kit's types and ``metadata`` under :data:`METADATA_KEY`."""
+    columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+    options = ["FORMAT parquet"]
+    if metadata is not None:
+        text = json.dumps(metadata, ensure_ascii=False)
+        options.append(f"KV_METADATA {{{METADATA_KEY}: {_sql_text(text)}}}")
+    con.execute(f"COPY ({_typed_select(columns, relation, float32)}) TO {_sql_text(out)} "
+                f"({', '.join(options)})")
+
+
+def write_parquet(scores: pd.DataFrame, out: str | Path, *, float32: bool | None = None,
+                  metadata: dict | None = None) -> bool:
+    """Write the canonical long table to a Parquet file with columnar types, by DuckDB.
 
     Parameters
     ----------
     scores : DataFrame
         The canonical long table (:func:`qualitykit.read_scores`).
+    out : path
+        The Parquet file (replaced).
     float32 : bool, optional
         Store ``score`` and ``full_mark`` as float32; by default when every value is exactly
         a float32 (checked), else float64.
+    metadata : dict, optional
+        Stored as JSON under :data:`METADATA_KEY` (:func:`parquet_metadata` reads it).
 
     Returns
     -------
-    pyarrow.Table
+    bool
+        Whether the scores were stored as float32.
     """
-    import pyarrow as pa
-
     if float32 is None:
-        float32 = all(_float32_exact(scores[c]) for c in ("score", "full_mark") if c in scores)
-    arrays, names = [], []
-    for name in scores.columns:
-        column = scores[name]
-        if name in ("score", "full_mark"):
-            array = pa.array(column.to_numpy(dtype=float, na_value=np.nan), from_pandas=True,
-                             type=pa.float32() if float32 else pa.float64())
-        elif name in INTEGER_COLUMNS:
-            array = pa.array(pd.array(column, dtype="Int64"), type=getattr(pa, INTEGER_COLUMNS[name])())
-        else:
-            text = _text_array(column)
-            array = text.dictionary_encode() if name in DICTIONARY_COLUMNS else text
-        arrays.append(array)
-        names.append(name)
-    return pa.Table.from_arrays(arrays, names=names)
+        float32 = _scores_exact(scores)
+    con = _connection()
+    try:
+        con.register("frame", _duckdb_frame(scores))
+        _copy(con, "frame", Path(out), float32, metadata)
+    finally:
+        con.close()
+    return float32
 
 
 def _import_one(path: Path, options: dict):
@@ -106,29 +162,12 @@ def _import_one(path: Path, options: dict):
     return report
 
 
-def _unified_schema(schemas, float32: bool, metadata: dict):
-    """One schema for every part: the union of their columns (in order of first appearance),
-    scores and full marks as float32 when every part's are exact."""
-    import pyarrow as pa
-
-    fields: dict[str, object] = {}
-    for schema in schemas:
-        for f in schema:
-            fields.setdefault(f.name, f.type)
-    for name in ("score", "full_mark"):
-        if name in fields:
-            fields[name] = pa.float32() if float32 else pa.float64()
-    return pa.schema(list(fields.items())).with_metadata(
-        {METADATA_KEY: json.dumps(metadata, ensure_ascii=False).encode()})
-
-
-def _conformed(table, schema):
-    """``table`` with ``schema``'s columns and types (absent columns as nulls)."""
-    import pyarrow as pa
-
-    columns = [table.column(f.name).cast(f.type, safe=False) if f.name in table.column_names
-               else pa.nulls(len(table), type=f.type) for f in schema]
-    return pa.Table.from_arrays(columns, schema=schema)
+def _file_line(path: Path, report, rows: int) -> str:
+    """The Chinese line of one converted file: rows read, imported, skipped, and warnings."""
+    warned = int(report.problems["severity"].eq("warning").sum())
+    return (f"  {path.name}：读入 {report.rows_read} 行，导入 {report.rows_imported} 行，"
+            f"跳过 {report.rows_skipped} 行 → 长表 {rows} 行" +
+            (f"；有 {warned} 条提示，qualitykit check {path.name} 可查看" if warned else ""))
 
 
 def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | None = None,
@@ -137,9 +176,10 @@ def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | 
     """Read score files with the kit's importer and write their long table as one Parquet file.
 
     File by file: each is read and checked (a file with errors stops the conversion with its
-    import report's message), written to a part, and dropped from memory; the parts are then
-    copied, row group by row group, into ``out`` with one schema. A province's data converts
-    in the memory of its largest file.
+    import report's message), written to a part by DuckDB, and dropped from memory; DuckDB
+    then copies the parts, in order, into ``out`` with one set of columns (a column missing
+    from a file is empty on its rows) and the import counts as metadata. A province's data
+    converts in the memory of its largest file.
 
     Parameters
     ----------
@@ -170,8 +210,6 @@ def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | 
     """
     import tempfile
 
-    import pyarrow.parquet as pq
-
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     marks = get_standard(standard).full_marks_with(dict(full_marks or {}))
@@ -181,24 +219,21 @@ def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | 
         for i, path in enumerate(Path(f) for f in files):
             report = _import_one(path, options)
             scores = report.data
-            exact &= all(_float32_exact(scores[c]) for c in ("score", "full_mark"))
-            parts.append(Path(tmp) / f"part-{i}.parquet")
-            pq.write_table(scores_to_arrow(scores, float32=False), parts[-1])
+            exact &= _scores_exact(scores)
+            parts.append(str(Path(tmp) / f"part-{i}.parquet"))
+            write_parquet(scores, parts[-1], float32=False)
             info.append({"file": path.name, "rows_read": report.rows_read,
                          "rows_imported": report.rows_imported,
                          "rows_skipped": report.rows_skipped, "rows": len(scores)})
             if log:
-                warned = int(report.problems["severity"].eq("warning").sum())
-                log(f"  {path.name}：读入 {report.rows_read} 行，导入 {report.rows_imported} 行，"
-                    f"跳过 {report.rows_skipped} 行 → 长表 {len(scores)} 行" +
-                    (f"；有 {warned} 条提示，qualitykit check {path.name} 可查看" if warned else ""))
+                log(_file_line(path, report, len(scores)))
             del report, scores
-        schema = _unified_schema([pq.read_schema(p) for p in parts], exact, {"files": info})
-        with pq.ParquetWriter(out, schema) as writer:
-            for part in parts:
-                source = pq.ParquetFile(part)
-                for group in range(source.num_row_groups):
-                    writer.write_table(_conformed(source.read_row_group(group), schema))
+        con = _connection()
+        try:
+            _copy(con, f"read_parquet({_sql_list(parts)}, union_by_name = true)", out, exact,
+                  {"files": info})
+        finally:
+            con.close()
     return {"path": out, "rows": sum(f["rows"] for f in info), "float32": exact, "files": info}
 
 
@@ -220,30 +255,36 @@ def parquet_files(source: str | Path | Sequence[str | Path]) -> list[str]:
 
 def parquet_metadata(source) -> dict:
     """The kit's metadata of converted files (``files``: rows read per score file), merged."""
-    import pyarrow.parquet as pq
-
     files: list = []
-    for path in parquet_files(source):
-        meta = pq.read_schema(path).metadata or {}
-        files += json.loads(meta.get(METADATA_KEY, b"{}")).get("files", [])
+    con = _connection()
+    try:
+        for path in parquet_files(source):
+            rows = con.execute(f"SELECT value FROM parquet_kv_metadata({_sql_text(path)}) "
+                               f"WHERE decode(key) = {_sql_text(METADATA_KEY)}").fetchall()
+            for (value,) in rows:
+                files += json.loads(bytes(value).decode("utf-8")).get("files", [])
+    finally:
+        con.close()
     return {"files": files, "rows_read": sum(int(f.get("rows_read", 0)) for f in files)}
 
 
 def read_parquet_scores(source) -> pd.DataFrame:
     """A converted Parquet file (or files) as the canonical long table (the pandas engine).
 
-    Text columns come back as text (not categoricals), ``grade`` and ``source_row`` as Int64,
-    scores and full marks as float64: the table :func:`qualitykit.read_scores` gives.
+    Read by DuckDB. Text columns come back as text (not categoricals), ``grade`` and
+    ``source_row`` as Int64, scores and full marks as float64: the table
+    :func:`qualitykit.read_scores` gives.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.concat_tables([pq.read_table(p) for p in parquet_files(source)],
-                             promote_options="permissive")
+    con = _connection()
+    try:
+        table = con.execute(f"SELECT * FROM read_parquet({_sql_list(parquet_files(source))}, "
+                            "union_by_name = true)").df()
+    finally:
+        con.close()
     out = {}
-    for name in table.column_names:
-        column = table.column(name).to_pandas()
-        if name in ("score", "full_mark"):
+    for name in table.columns:
+        column = table[name]
+        if name in _SCORE_COLUMNS:
             out[name] = column.astype(float)
         elif name in INTEGER_COLUMNS:
             out[name] = column.astype("Int64")
@@ -254,30 +295,23 @@ def read_parquet_scores(source) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _sql_list(files: list[str]) -> str:
-    """A SQL list literal of file names."""
-    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _connect(files: list[str], with_totals: bool):
     """A DuckDB connection with the view ``scores`` over the files (and 总分 rows)."""
-    import duckdb
-
-    con = duckdb.connect()
-    con.execute("CREATE TEMP VIEW base AS SELECT * FROM read_parquet("
-                f"{_sql_list(files)}, union_by_name = true, filename = true, "
-                "file_row_number = true)")
-    columns = [r[0] for r in con.execute("DESCRIBE base").fetchall()
-               if r[0] not in ("filename", "file_row_number")]
-    _check_columns(con, columns)
-    select = "SELECT * EXCLUDE (filename, file_row_number) FROM base"
-    if with_totals:
-        select += f" UNION ALL BY NAME ({_total_rows_sql(columns)})"
-    con.execute(f"CREATE TEMP VIEW scores AS {select}")
+    con = _connection()
+    try:
+        con.execute("CREATE TEMP VIEW base AS SELECT * FROM read_parquet("
+                    f"{_sql_list(files)}, union_by_name = true, filename = true, "
+                    "file_row_number = true)")
+        columns = [r[0] for r in con.execute("DESCRIBE base").fetchall()
+                   if r[0] not in ("filename", "file_row_number")]
+        _check_columns(con, columns)
+        select = "SELECT * EXCLUDE (filename, file_row_number) FROM base"
+        if with_totals:
+            select += f" UNION ALL BY NAME ({_total_rows_sql(columns)})"
+        con.execute(f"CREATE TEMP VIEW scores AS {select}")
+    except BaseException:
+        con.close()
+        raise
     return con, columns
 
 
