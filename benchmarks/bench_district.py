@@ -21,8 +21,8 @@ summary             groupby school × class × subject: count, mean, sd, median,
 targets             per school × subject: rank share (top 10 %, bottom 10 %), below pass, the
                     5 %-of-full-mark band under the pass and excellent lines, a reason text
                     built column-wise
-convert             ``read_csv`` + melt to long + ``to_parquet`` (the kit: ``qualitykit convert``,
-                    the importer and columnar Parquet)
+convert             ``read_csv`` + melt to long + DuckDB ``COPY … TO`` Parquet (the kit:
+                    ``qualitykit convert``, the importer and columnar Parquet written by DuckDB)
 summary_duckdb      the summary step by DuckDB over that Parquet file
                     (:func:`qualitykit.summary_duckdb`, nothing loaded in pandas); baseline a
                     plain DuckDB group-by of the same columns over the same file
@@ -172,8 +172,8 @@ def _plain(step: str, pupils: int, paths: dict[str, Path]) -> tuple[float, float
         return _clock(lambda: _melt(pd.read_csv(paths["csv"], encoding="utf-8-sig")))[:2]
     if step == "convert":
         out = CACHE / f"district_{pupils}_plain.parquet"
-        return _clock(lambda: _melt(pd.read_csv(paths["csv"], encoding="utf-8-sig"))
-                      .to_parquet(out))[:2]
+        return _clock(lambda: _plain_parquet(
+            _melt(pd.read_csv(paths["csv"], encoding="utf-8-sig")), out))[:2]
     if step == "summary_duckdb":
         return _clock(lambda: _plain_duckdb_summary(_parquet(pupils)))[:2]
     s = _long(pupils)
@@ -190,6 +190,16 @@ def _plain_summary(s):
         n=("score", "size"), mean=("score", "mean"), sd=("score", "std"),
         median=("score", "median"), min=("score", "min"), max=("score", "max"),
         n_pass=("p", "sum"), n_exc=("e", "sum"), n_low=("low", "sum"))
+
+
+def _plain_parquet(long, out: Path) -> None:
+    """The long table written to Parquet by DuckDB as it is (no pyarrow)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("long_table", long)
+    con.execute(f"COPY long_table TO '{out}' (FORMAT parquet)")
+    con.close()
 
 
 def _plain_duckdb_summary(path: Path):

@@ -170,6 +170,17 @@ def _file_line(path: Path, report, rows: int) -> str:
             (f"；有 {warned} 条提示，qualitykit check {path.name} 可查看" if warned else ""))
 
 
+def _copy_parts(parts: list[str], out: Path, float32: bool, metadata: dict) -> None:
+    """The parts copied, in order, into one Parquet file (columns by name; a column missing
+    from a part is null on its rows)."""
+    con = _connection()
+    try:
+        _copy(con, f"read_parquet({_sql_list(parts)}, union_by_name = true)", out, float32,
+              metadata)
+    finally:
+        con.close()
+
+
 def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | None = None,
                    full_marks: dict | None = None, sheet: str | None = None,
                    standard: Standard | str | None = None, log=print) -> dict:
@@ -210,30 +221,29 @@ def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | 
     """
     import tempfile
 
-    out = Path(out)
+    out, paths = Path(out), [Path(f) for f in files]
     out.parent.mkdir(parents=True, exist_ok=True)
     marks = get_standard(standard).full_marks_with(dict(full_marks or {}))
     options = {"exam": exam, "full_marks": marks, "sheet": sheet}
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".qk-convert-") as tmp:
         parts, info, exact = [], [], True
-        for i, path in enumerate(Path(f) for f in files):
+        for i, path in enumerate(paths):
             report = _import_one(path, options)
             scores = report.data
             exact &= _scores_exact(scores)
-            parts.append(str(Path(tmp) / f"part-{i}.parquet"))
-            write_parquet(scores, parts[-1], float32=False)
             info.append({"file": path.name, "rows_read": report.rows_read,
                          "rows_imported": report.rows_imported,
                          "rows_skipped": report.rows_skipped, "rows": len(scores)})
             if log:
                 log(_file_line(path, report, len(scores)))
+            if len(paths) == 1:  # one file: written as it is, no part to copy
+                write_parquet(scores, out, float32=exact, metadata={"files": info})
+            else:
+                parts.append(str(Path(tmp) / f"part-{i}.parquet"))
+                write_parquet(scores, parts[-1], float32=False)
             del report, scores
-        con = _connection()
-        try:
-            _copy(con, f"read_parquet({_sql_list(parts)}, union_by_name = true)", out, exact,
-                  {"files": info})
-        finally:
-            con.close()
+        if parts:
+            _copy_parts(parts, out, exact, {"files": info})
     return {"path": out, "rows": sum(f["rows"] for f in info), "float32": exact, "files": info}
 
 
