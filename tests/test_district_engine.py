@@ -156,6 +156,27 @@ def test_metadata_survives_quotes_and_chinese_in_file_names(tmp_path):
     assert json.loads(stored)["files"][0]["file"] == "O'Neil 联考.xlsx"
 
 
+def test_float32_is_decided_over_all_files_of_a_conversion(tmp_path):
+    # a.csv has whole and half points only; b.csv has 87.3 (not a float32): converted together
+    # every score is stored as float64 (unchanged), a.csv alone as float32
+    head = "学校,考号,姓名,班级,语文,数学\n"
+    (tmp_path / "a.csv").write_text(head + "甲中,1,张三,1,90,87.5\n甲中,2,李四,1,缺考,60\n"
+                                    "乙中,3,王五,2,70,59.5\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(head + "丙中,4,赵六,1,87.3,100\n丙中,5,钱七,2,,40\n",
+                                    encoding="utf-8")
+    files = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    both = convert_scores(files, tmp_path / "ab.parquet", log=None)
+    alone = convert_scores(files[:1], tmp_path / "a.parquet", log=None)
+    assert (both["float32"], both["rows"], alone["float32"], alone["rows"]) == (False, 10, True, 6)
+    assert parquet_types(tmp_path / "ab.parquet")["score"] == ("DOUBLE", None)
+    assert parquet_types(tmp_path / "a.parquet")["score"] == ("FLOAT", None)
+    expected = pd.concat([qk.read_scores(f) for f in files], ignore_index=True)
+    back = read_parquet_scores(tmp_path / "ab.parquet")
+    pd.testing.assert_frame_equal(back, expected)
+    assert 87.3 in back["score"].tolist() and back["score"].isna().sum() == 2
+    assert [f["rows_read"] for f in parquet_metadata(tmp_path / "ab.parquet")["files"]] == [3, 2]
+
+
 def test_files_are_converted_one_by_one_into_one_table(tmp_path):
     files = [league_sample_path(LEAGUE_EXAMS[0]), league_sample_path()]
     out = tmp_path / "two.parquet"
