@@ -76,17 +76,23 @@ def test_parquet_holds_exactly_the_imported_table(league):
         "rows": len(scores)}]
 
 
+def query(sql: str, params=None) -> list:
+    """All rows of ``sql`` on a fresh DuckDB connection (the files seen as any reader sees them)."""
+    with duckdb.connect() as con:
+        return con.execute(sql, params or []).fetchall()
+
+
 def parquet_types(path) -> dict:
     """Each column's Parquet physical type and its converted (logical) type, as the file's
     schema says (read by DuckDB's ``parquet_schema``)."""
-    rows = duckdb.sql(f"SELECT name, type, converted_type FROM parquet_schema('{path}') "
-                      "WHERE num_children IS NULL").fetchall()
+    rows = query("SELECT name, type, converted_type FROM parquet_schema(?) "
+                 "WHERE num_children IS NULL", [str(path)])
     return {name: (kind, converted) for name, kind, converted in rows}
 
 
 def parquet_encodings(path) -> dict:
     """Each column's encodings over the file's row groups."""
-    rows = duckdb.sql(f"SELECT path_in_schema, encodings FROM parquet_metadata('{path}')").fetchall()
+    rows = query("SELECT path_in_schema, encodings FROM parquet_metadata(?)", [str(path)])
     found: dict = {}
     for name, encodings in rows:
         found.setdefault(name, set()).update(encodings.split(", "))
@@ -114,7 +120,7 @@ def test_float32_only_when_every_score_is_exact(tmp_path):
     t.loc[0, "score"] = 87.3
     assert write_parquet(t, tmp_path / "b.parquet") is False
     assert parquet_types(tmp_path / "b.parquet")["score"] == ("DOUBLE", None)
-    values = duckdb.sql(f"SELECT score FROM '{tmp_path / 'b.parquet'}'").fetchall()
+    values = query("SELECT score FROM read_parquet(?)", [str(tmp_path / "b.parquet")])
     assert values == [(87.3,), (90.0,), (None,)]
     pd.testing.assert_frame_equal(read_parquet_scores(tmp_path / "b.parquet"), t)
 
@@ -132,7 +138,7 @@ def test_text_round_trips_with_chinese_missing_and_empty(tmp_path):
     out = tmp_path / "text.parquet"
     write_parquet(t, out)
     # in the file: missing text is a null, an empty string stays an empty string
-    rows = duckdb.sql(f"SELECT student_id, name, level, grade FROM '{out}'").fetchall()
+    rows = query("SELECT student_id, name, level, grade FROM read_parquet(?)", [str(out)])
     assert rows == [("001", "张三", None, 9), ("", None, "优秀", 9), ("王小明", "", None, None),
                     (None, "李四", "A", 9)]
     back = read_parquet_scores(out)
@@ -151,8 +157,8 @@ def test_metadata_survives_quotes_and_chinese_in_file_names(tmp_path):
     assert [f["file"] for f in meta["files"]] == ["O'Neil 联考.xlsx"]
     assert meta["rows_read"] == result["files"][0]["rows_read"] == 532
     # the stored JSON itself, as any Parquet reader sees it
-    (stored,) = duckdb.execute("SELECT decode(value) FROM parquet_kv_metadata(?) "
-                               "WHERE decode(key) = 'qualitykit'", [str(out)]).fetchone()
+    [(stored,)] = query("SELECT decode(value) FROM parquet_kv_metadata(?) "
+                        "WHERE decode(key) = 'qualitykit'", [str(out)])
     assert json.loads(stored)["files"][0]["file"] == "O'Neil 联考.xlsx"
 
 
@@ -308,6 +314,20 @@ def test_convert_command_and_its_errors(tmp_path, capsys):
                  "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "qualitykit convert" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_damaged_or_unwritable_parquet_file_is_one_chinese_line(tmp_path, capsys):
+    bad = tmp_path / "坏.parquet"
+    bad.write_bytes(b"not a parquet file")
+    for engine in ("duckdb", "pandas"):
+        assert main(["district", str(bad), "--engine", engine, "--out", str(tmp_path / "o")]) == 2
+        err = capsys.readouterr().err
+        assert "读取 Parquet 文件" in err and "qualitykit convert" in err, err
+        assert "Traceback" not in err and err.count("\n") == 1
+    with pytest.raises(ValueError, match="读取 Parquet 文件.*重新转换"):
+        summary_duckdb(bad)
+    with pytest.raises(ValueError, match="写出 Parquet 文件.*文件夹可以写入"):
+        write_parquet(edge_table(), tmp_path / "no such folder" / "x.parquet")
 
 
 # ---- real data: the Wenzhou 联考 (语数英日 150) -----------------------------------------------

@@ -22,7 +22,8 @@ functions: ``import qualitykit`` does not load it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,24 @@ def _connection():
     import duckdb
 
     return duckdb.connect()
+
+
+#: What to do when DuckDB cannot read or write a file (the start of the message names the file).
+_READ_ADVICE = "请确认它是 qualitykit convert 写出的完整文件，必要时重新转换"
+_WRITE_ADVICE = "请确认文件夹可以写入、磁盘有空间、文件没有被其他程序打开"
+
+
+@contextmanager
+def _duckdb_errors(what: str, advice: str) -> Iterator[None]:
+    """DuckDB's errors (a damaged file, a folder that cannot be written) as one Chinese line
+    that says which file and what to do, DuckDB's own words after it."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.Error as exc:
+        detail = " ".join(str(exc).split()).split(" LINE 1:")[0]
+        raise ValueError(f"{what}时出错：{advice} (duckdb: {detail})。") from exc
 
 
 def _sql_text(text: str) -> str:
@@ -140,13 +159,24 @@ def write_parquet(scores: pd.DataFrame, out: str | Path, *, float32: bool | None
     -------
     bool
         Whether the scores were stored as float32.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from qualitykit.io.scores import read_scores
+    >>> from qualitykit.district.league_sample import league_sample_path, LEAGUE_SUBJECTS
+    >>> scores = read_scores(league_sample_path(), full_marks=LEAGUE_SUBJECTS)
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "league.parquet"
+    >>> write_parquet(scores, out), read_parquet_scores(out).equals(scores)
+    (True, True)
     """
     if float32 is None:
         float32 = _scores_exact(scores)
     con = _connection()
     try:
         con.register("frame", _duckdb_frame(scores))
-        _copy(con, "frame", Path(out), float32, metadata)
+        with _duckdb_errors(f"写出 Parquet 文件 {out}", _WRITE_ADVICE):
+            _copy(con, "frame", Path(out), float32, metadata)
     finally:
         con.close()
     return float32
@@ -175,8 +205,9 @@ def _copy_parts(parts: list[str], out: Path, float32: bool, metadata: dict) -> N
     from a part is null on its rows)."""
     con = _connection()
     try:
-        _copy(con, f"read_parquet({_sql_list(parts)}, union_by_name = true)", out, float32,
-              metadata)
+        with _duckdb_errors(f"写出 Parquet 文件 {out}", _WRITE_ADVICE):
+            _copy(con, f"read_parquet({_sql_list(parts)}, union_by_name = true)", out, float32,
+                  metadata)
     finally:
         con.close()
 
@@ -269,8 +300,9 @@ def parquet_metadata(source) -> dict:
     con = _connection()
     try:
         for path in parquet_files(source):
-            rows = con.execute(f"SELECT value FROM parquet_kv_metadata({_sql_text(path)}) "
-                               f"WHERE decode(key) = {_sql_text(METADATA_KEY)}").fetchall()
+            with _duckdb_errors(f"读取 Parquet 文件 {path}", _READ_ADVICE):
+                rows = con.execute(f"SELECT value FROM parquet_kv_metadata({_sql_text(path)}) "
+                                   f"WHERE decode(key) = {_sql_text(METADATA_KEY)}").fetchall()
             for (value,) in rows:
                 files += json.loads(bytes(value).decode("utf-8")).get("files", [])
     finally:
@@ -285,10 +317,12 @@ def read_parquet_scores(source) -> pd.DataFrame:
     ``source_row`` as Int64, scores and full marks as float64: the table
     :func:`qualitykit.read_scores` gives.
     """
+    files = parquet_files(source)
     con = _connection()
     try:
-        table = con.execute(f"SELECT * FROM read_parquet({_sql_list(parquet_files(source))}, "
-                            "union_by_name = true)").df()
+        with _duckdb_errors(f"读取 Parquet 文件 {'、'.join(files)}", _READ_ADVICE):
+            table = con.execute(f"SELECT * FROM read_parquet({_sql_list(files)}, "
+                                "union_by_name = true)").df()
     finally:
         con.close()
     out = {}
@@ -355,6 +389,11 @@ def _total_rows_sql(columns: list[str]) -> str:
             "ORDER BY base.school, base.student_id, filename, file_row_number) p")
 
 
+def _scalar(con, sql: str):
+    """The one value of a one-row query (the result fetched to its end)."""
+    return con.execute(sql).fetchall()[0][0]
+
+
 def _duckdb_keys(con, columns: list[str], by) -> list[str]:
     """:func:`qualitykit.schema.group_keys` on the Parquet data: ``school`` before ``class_id``
     when it holds several schools, ``exam`` first when several exams."""
@@ -364,12 +403,12 @@ def _duckdb_keys(con, columns: list[str], by) -> list[str]:
     missing = [k for k in keys if k not in columns]
     if missing:
         raise ValueError(f"by= 中的列 {missing} 不在成绩表中 (not in scores)；可用的列：{columns}。")
-    if "school" not in keys and "school" in columns and con.execute(
-            "SELECT count(DISTINCT school) FROM base WHERE trim(school) <> ''").fetchone()[0] > 1:
+    if "school" not in keys and "school" in columns and _scalar(
+            con, "SELECT count(DISTINCT school) FROM base WHERE trim(school) <> ''") > 1:
         pos = next((i for i, k in enumerate(keys) if k in UNIT_COLUMNS), None)
         keys = keys if pos is None else keys[:pos] + ["school"] + keys[pos:]
-    if "exam" in columns and "exam" not in keys and con.execute(
-            "SELECT count(DISTINCT exam) FROM base").fetchone()[0] > 1:
+    if "exam" in columns and "exam" not in keys and _scalar(
+            con, "SELECT count(DISTINCT exam) FROM base") > 1:
         keys = ["exam"] + keys
     return keys
 
@@ -458,6 +497,20 @@ def _counts_sql(rows: str, keys: list[str], ref_keys: list[str]) -> str:
         GROUP BY {', '.join('f.' + _quoted(c) for c in keys)}"""
 
 
+def _duckdb_counts(files: list[str], by, std: Standard, with_totals: bool):
+    """The per-group counts of :func:`summary_duckdb` and the group keys, counted by DuckDB."""
+    con, columns = _connect(files, with_totals)
+    try:
+        keys = _duckdb_keys(con, columns, by)
+        _register_lines(con, columns, std)
+        levels = _register_levels(con, columns, std)
+        ref_keys = [k for k in ("exam", "subject") if k in keys]
+        counts = con.execute(_counts_sql(_rows_sql(columns, keys, levels), keys, ref_keys)).df()
+    finally:
+        con.close()
+    return counts, keys
+
+
 def _as_pandas_keys(counts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Key columns with the pandas engine's types (text, Int64 grade), sorted as its
     group-by sorts (missing keys last)."""
@@ -520,15 +573,9 @@ def summary_duckdb(source, *, by: Sequence[str] | str = ("class_id", "subject"),
     """
     std = get_standard(standard)
     _refuse_unsupported(std)
-    con, columns = _connect(parquet_files(source), with_totals)
-    try:
-        keys = _duckdb_keys(con, columns, by)
-        _register_lines(con, columns, std)
-        levels = _register_levels(con, columns, std)
-        ref_keys = [k for k in ("exam", "subject") if k in keys]
-        counts = con.execute(_counts_sql(_rows_sql(columns, keys, levels), keys, ref_keys)).df()
-    finally:
-        con.close()
+    files = parquet_files(source)
+    with _duckdb_errors(f"读取 Parquet 文件 {'、'.join(files)}", _READ_ADVICE):
+        counts, keys = _duckdb_counts(files, by, std, with_totals)
     counts = _as_pandas_keys(counts, keys)
     mixed = counts[counts["n_marks"] > 1]
     if len(mixed):
