@@ -91,11 +91,12 @@ def parquet_types(path) -> dict:
 
 
 def parquet_encodings(path) -> dict:
-    """Each column's encodings over the file's row groups."""
-    rows = query("SELECT path_in_schema, encodings FROM parquet_metadata(?)", [str(path)])
+    """Each column's encodings and compressions over the file's row groups."""
+    rows = query("SELECT path_in_schema, encodings, compression FROM parquet_metadata(?)",
+                 [str(path)])
     found: dict = {}
-    for name, encodings in rows:
-        found.setdefault(name, set()).update(encodings.split(", "))
+    for name, encodings, compression in rows:
+        found.setdefault(name, set()).update([*encodings.split(", "), compression])
     return found
 
 
@@ -104,6 +105,7 @@ def test_parquet_types_are_columnar(league):
     encodings = parquet_encodings(out)
     for name in ("student_id", "school", "class_id", "subject", "exam", "status"):
         assert any("DICTIONARY" in e for e in encodings[name]), (name, encodings[name])
+    assert all("ZSTD" in e for e in encodings.values())
     types = parquet_types(out)
     # the sample's scores are whole numbers: float32 holds them exactly
     assert result["float32"] and types["score"] == ("FLOAT", None)
