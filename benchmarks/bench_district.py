@@ -21,6 +21,11 @@ summary             groupby school × class × subject: count, mean, sd, median,
 targets             per school × subject: rank share (top 10 %, bottom 10 %), below pass, the
                     5 %-of-full-mark band under the pass and excellent lines, a reason text
                     built column-wise
+convert             ``read_csv`` + melt to long + DuckDB ``COPY … TO`` Parquet (the kit:
+                    ``qualitykit convert``, the importer and columnar Parquet written by DuckDB)
+summary_duckdb      the summary step by DuckDB over that Parquet file
+                    (:func:`qualitykit.summary_duckdb`, nothing loaded in pandas); baseline a
+                    plain DuckDB group-by of the same columns over the same file
 lines               总分 per pupil, 上线 by school for a rank-share line, 比例法 有效分
 scaled              rank bands per subject and the 等比例转换 of each score
 ==================  ==========================================================================
@@ -47,7 +52,10 @@ import numpy as np
 CACHE = Path.home() / ".cache" / "qualitykit-bench"
 SUBJECTS = ["语文", "数学", "英语", "物理", "化学", "生物", "政治", "历史", "地理"]
 MARKS = {"语文": 150, "数学": 150, "英语": 150}
-STEPS = ("import_xlsx", "import_csv", "load", "summary", "targets", "lines", "scaled")
+STEPS = ("import_xlsx", "import_csv", "load", "summary", "convert", "summary_duckdb", "targets",
+         "lines", "scaled")
+#: Steps that start from the Parquet file of the convert step, not from the long table.
+PARQUET_STEPS = ("summary_duckdb",)
 
 
 def generate(pupils: int, seed: int = 18) -> dict[str, Path]:
@@ -103,11 +111,38 @@ def _clock(fn) -> tuple[float, float, object]:
     return time.perf_counter() - t0, time.process_time() - c0, out
 
 
+def _parquet(pupils: int) -> Path:
+    return CACHE / f"district_{pupils}.parquet"
+
+
+def _convert(pupils: int):
+    import qualitykit as qk
+
+    return qk.convert_scores([generate(pupils)["csv"]], _parquet(pupils), full_marks=MARKS,
+                             log=None)
+
+
+def _duckdb_step(step: str, pupils: int) -> tuple[float, float, float]:
+    """The steps on Parquet: ``convert`` writes it, ``summary_duckdb`` reads it."""
+    import qualitykit as qk
+
+    if step == "convert":
+        warm = _clock(lambda: _convert(300))[0]
+        return (*_clock(lambda: _convert(pupils))[:2], warm)
+    if not _parquet(300).exists():
+        _convert(300)
+    by = ("school", "class_id", "subject")
+    warm = _clock(lambda: qk.summary_duckdb(_parquet(300), by=by))[0]
+    return (*_clock(lambda: qk.summary_duckdb(_parquet(pupils), by=by))[:2], warm)
+
+
 def _ours(step: str, pupils: int, paths: dict[str, Path]) -> tuple[float, float, float]:
     """(seconds, CPU seconds, warm-up seconds): the warm-up is the same step on a 300-pupil
     file or slice first (imports, caches), as a long-lived session would have done."""
     import qualitykit as qk
 
+    if step in ("convert", *PARQUET_STEPS):
+        return _duckdb_step(step, pupils)
     if step in ("import_xlsx", "import_csv"):
         kind = step.split("_")[1]
         warm = _clock(lambda: qk.read_scores(generate(300)[kind], full_marks=MARKS))[0]
@@ -135,6 +170,12 @@ def _plain(step: str, pupils: int, paths: dict[str, Path]) -> tuple[float, float
         return _clock(lambda: _melt(pd.read_excel(paths["xlsx"], engine="calamine")))[:2]
     if step == "import_csv":
         return _clock(lambda: _melt(pd.read_csv(paths["csv"], encoding="utf-8-sig")))[:2]
+    if step == "convert":
+        out = CACHE / f"district_{pupils}_plain.parquet"
+        return _clock(lambda: _plain_parquet(
+            _melt(pd.read_csv(paths["csv"], encoding="utf-8-sig")), out))[:2]
+    if step == "summary_duckdb":
+        return _clock(lambda: _plain_duckdb_summary(_parquet(pupils)))[:2]
     s = _long(pupils)
     s = s[s["status"] == "sat"]
     fn = {"summary": _plain_summary, "targets": _plain_targets, "lines": _plain_lines,
@@ -149,6 +190,29 @@ def _plain_summary(s):
         n=("score", "size"), mean=("score", "mean"), sd=("score", "std"),
         median=("score", "median"), min=("score", "min"), max=("score", "max"),
         n_pass=("p", "sum"), n_exc=("e", "sum"), n_low=("low", "sum"))
+
+
+def _plain_parquet(long, out: Path) -> None:
+    """The long table written to Parquet by DuckDB as it is (no pyarrow)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("long_table", long)
+    con.execute(f"COPY long_table TO '{out}' (FORMAT parquet)")
+    con.close()
+
+
+def _plain_duckdb_summary(path: Path):
+    import duckdb
+
+    return duckdb.sql(f"""
+        SELECT school, class_id, subject, count(*) AS n, avg(score) AS mean,
+               stddev_samp(score) AS sd, median(score) AS median, min(score), max(score),
+               count_if(score >= 0.6 * full_mark) AS n_pass,
+               count_if(score >= 0.85 * full_mark) AS n_exc,
+               count_if(score < 0.4 * full_mark) AS n_low
+        FROM read_parquet('{path}') WHERE status = 'sat' AND score IS NOT NULL
+        GROUP BY school, class_id, subject""").df()
 
 
 def _plain_targets(s):
@@ -210,8 +274,11 @@ def main() -> None:
     if args.child:
         return child(args.child, args.pupils[0], args.baseline)
     steps = [s for s in STEPS if s in args.steps]
-    if any(s not in ("import_xlsx", "import_csv") for s in steps) and "import_csv" not in steps:
+    if any(s not in ("import_xlsx", "import_csv", "convert", *PARQUET_STEPS) for s in steps) \
+            and "import_csv" not in steps:
         steps.insert(0, "import_csv")  # it writes the long table the other steps start from
+    if any(s in PARQUET_STEPS for s in steps) and "convert" not in steps:
+        steps.insert(steps.index(next(s for s in steps if s in PARQUET_STEPS)), "convert")
     for pupils in args.pupils:
         t0 = time.perf_counter()
         generate(pupils)

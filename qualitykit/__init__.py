@@ -87,6 +87,7 @@ _PUBLIC = {
     **dict.fromkeys(('balance_table', 'district_basic', 'district_table', 'group_table', 'school_band_table', 'school_matrix', 'school_subject_table', 'school_tests', 'school_value_added', 'subject_sections',), "district.pages"),
     **dict.fromkeys(('plot_school_means',), "district.plots"),
     **dict.fromkeys(('run_district', 'write_district',), "district.report"),
+    **dict.fromkeys(('convert_scores', 'read_parquet_scores', 'summary_duckdb', 'write_parquet',), "district.engine"),
 }
 
 

@@ -56,6 +56,7 @@ PATH_OPTIONS = {
     "review": [("register", "整改台账", "in"), ("file", "成绩表文件", "in"),
                ("roster", "--roster", "in"), ("teachers", "--teachers", "in"),
                ("previous", "--previous", "in"), ("out", "--out", "out")],
+    "convert": [("files", "成绩表文件", "in"), ("out", "--out", "out")],
 }
 
 
@@ -404,12 +405,27 @@ def cmd_district(args) -> int:
     result = run_district(
         args.file or None, out_dir=args.out, formats=args.formats, pdf_engine=args.pdf_engine,
         previous_file=args.previous, exam=args.exam, full_marks=_full_marks(args.full_marks),
-        groups=args.groups, standard=args.standard, sheet=args.sheet)
+        groups=args.groups, standard=args.standard, sheet=args.sheet, engine=args.engine)
     feedback = result["files"].pop("feedback")
     _print_report_result(result)
     print(f"通报反馈（每校一份，共 {len(feedback)} 所学校）：")
     for school, files in feedback.items():
         print(f"  - {school}：" + "、".join(str(Path(p).resolve()) for p in files.values()))
+    return 0
+
+
+def cmd_convert(args) -> int:
+    """Score files → one Parquet file of the long table (for ``district --engine duckdb``)."""
+    from .district.engine import convert_scores
+
+    if not args.out.lower().endswith(".parquet"):
+        raise OptionError(f"--out 应为 .parquet 文件，如 联考.parquet；收到“{args.out}”。")
+    print(f"把 {len(args.files)} 个成绩表转换为 Parquet（逐个读入并检查）……")
+    result = convert_scores(args.files, args.out, exam=args.exam, sheet=args.sheet,
+                            full_marks=_full_marks(args.full_marks), standard=args.standard)
+    kind = "float32（每个分数都能精确表示）" if result["float32"] else "float64"
+    print(f"已写出 {Path(result['path']).resolve()}：长表 {result['rows']} 行，分数按 {kind} 存储。")
+    print(f"联考分析：qualitykit district {Path(result['path']).name} --engine duckdb")
     return 0
 
 
@@ -559,6 +575,9 @@ COMMANDS = {
         ("--formats", {"type": _formats, "default": "html,pdf,docx",
                        "help": "输出格式，默认 html,pdf,docx（Excel 总是写出）"}),
         ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
+        ("--engine", {"choices": ("pandas", "duckdb"), "default": "pandas",
+                      "help": "三率一分的计算引擎：pandas（默认）；duckdb 读 qualitykit convert "
+                              "写出的 .parquet 文件，数据再大也不必全部装入内存"}),
     ), cmd_district),
     "register": ("质量目标与整改台账：把本次考试的存在问题记入台账（措施、责任人、期限、目标由老师填写）", "report", (
         ("--out", {"default": "质量目标与整改台账.xlsx",
@@ -572,6 +591,14 @@ COMMANDS = {
         ("--subjects", {"type": _names, "help": "只看这些科目，如 语文,数学"}),
         ("--out", {"help": "另存为这个文件（默认写回台账本身）"}),
     ), cmd_review),
+    "convert": ("把成绩表转换为 Parquet 文件（列式存储；供 district --engine duckdb 计算全省规模的数据）", None, (
+        ("files", {"nargs": "+", "help": "成绩表文件，可以多个（逐个读入、检查）"}),
+        ("--out", {"required": True, "help": "写出的 .parquet 文件，如 联考.parquet"}),
+        ("--exam", {"help": "考试名称（默认取自表头标题或文件名）"}),
+        ("--full-marks", {"help": "各科满分，如 语文=150,数学=150,英语=150（默认 100）"}),
+        ("--sheet", {"help": "学生成绩所在的工作表，如 分数（默认自动查找）"}),
+        ("--standard", {"help": "标准：预设名或 .toml 文件（其中的各科满分）"}),
+    ), cmd_convert),
 }
 
 

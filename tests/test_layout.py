@@ -49,7 +49,7 @@ def test_import_loads_no_analysis_library():
     # a quick `import qualitykit` (and every CLI command) pays only for what it uses
     code = ("import sys, qualitykit\n"
             "print(sorted(m for m in ('pandas', 'numpy', 'scipy', 'statsmodels', 'seaborn', "
-            "'matplotlib', 'docx', 'nbformat') if m in sys.modules))")
+            "'matplotlib', 'docx', 'nbformat', 'duckdb', 'pyarrow') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

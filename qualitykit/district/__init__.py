@@ -10,6 +10,11 @@ writes the files. ``league_sample`` generates the bundled 联考 sample. Each mo
 modules before it in this order: ``league_sample``, ``load``, ``balance``, ``schools``,
 ``analysis``, ``feedback``, ``pages``, ``plots``, ``report``.
 
+Beyond one machine: ``engine`` converts score files to Parquet (``qualitykit convert``) and
+computes the per-school and per-class 三率一分 with DuckDB over it, out of core, with the same
+definitions (``load`` reads a ``.parquet`` through it; ``analysis`` asks it for those tables
+when the data's engine is ``duckdb``).
+
 Admission lines and 赋分: ``lines`` (上线, 单科有效分, 双上线, 临界生) and ``scaling`` (等级赋分
 under a province's scheme), used on their own by ``qualitykit lines``.
 """

@@ -92,9 +92,9 @@ def analyse_district(data: DistrictData) -> DistrictAnalysis:
     groups, group_cmp = _group_tables(data, scores)
     return DistrictAnalysis(
         district=summary(scores, by="subject", standard=std),
-        schools=vs_district(summary(scores, by=["school", "subject"], standard=std), school_cmp),
+        schools=vs_district(_summary(data, scores, ["school", "subject"]), school_cmp),
         school_comparison=school_cmp,
-        classes=vs_district(summary(scores, by=["class_id", "subject"], standard=std), class_cmp,
+        classes=vs_district(_summary(data, scores, ["class_id", "subject"]), class_cmp,
                             unit="class_id"),
         class_comparison=class_cmp, bands=_bands(scores),
         balance=balance_indices(scores), class_balance=balance_indices(scores, unit="class_id"),
@@ -103,6 +103,17 @@ def analyse_district(data: DistrictData) -> DistrictAnalysis:
         groups=groups, group_comparison=group_cmp,
         value_added=value_added(data.scores, data.previous, by="school", standard=std)
         if data.previous is not None else None, totals=totals)
+
+
+def _summary(data: DistrictData, scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """三率一分 with 总分 by ``by``, on the data's engine (DuckDB over its Parquet files, or
+    pandas on ``scores``, the table with the 总分 rows)."""
+    if data.engine == "duckdb":
+        from .engine import summary_duckdb
+
+        return summary_duckdb(list(data.parquet), by=by, standard=data.standard,
+                              with_totals=True)
+    return summary(scores, by=by, standard=data.standard)
 
 
 def _bands(scores: pd.DataFrame) -> pd.DataFrame:

@@ -50,6 +50,11 @@ class DistrictData:
     n_without_scores : int
         Rows of pupils read from the file with no score in any subject (缺考 or on the roster
         only: not 参考), as the file's rows read less :attr:`n_sat`.
+    engine : {"pandas", "duckdb"}
+        Which engine computes the per-school and per-class 三率一分 tables
+        (:func:`qualitykit.district.engine.summary_duckdb` over :attr:`parquet`).
+    parquet : tuple of str
+        The Parquet files read (``qualitykit convert``), empty for a score sheet.
     """
 
     scores: pd.DataFrame
@@ -63,6 +68,8 @@ class DistrictData:
     groups: dict = field(default_factory=dict)
     n_sat: int = 0
     n_without_scores: int = 0
+    engine: str = "pandas"
+    parquet: tuple = ()
 
     @property
     def title(self) -> str:
@@ -111,7 +118,7 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
                   exam: str | None = None, full_marks: Mapping[str, float] | None = None,
                   groups: Mapping[str, str] | str | Path | None = None,
                   standard: Standard | str | None = None,
-                  sheet: str | None = None) -> DistrictData:
+                  sheet: str | None = None, engine: str = "pandas") -> DistrictData:
     """Read a 联考 file (and an earlier one) for the district report.
 
     Parameters
@@ -130,6 +137,11 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
     standard : Standard, preset name or TOML path
     sheet : str, optional
         The sheet of pupils' scores when the workbook has summary sheets beside it (e.g. 分数).
+    engine : {"pandas", "duckdb"}
+        ``duckdb``: the per-school and per-class 三率一分 tables are computed by DuckDB over
+        the Parquet file (``score_file`` a ``.parquet`` written by ``qualitykit convert``; its
+        exam and full marks were set when it was converted). A ``.parquet`` file is read by
+        either engine.
 
     Returns
     -------
@@ -153,7 +165,8 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
         full_marks, groups = {**LEAGUE_SUBJECTS, **(full_marks or {})}, groups or SAMPLE_GROUPS
     std = get_standard(standard)
     marks = std.full_marks_with(dict(full_marks or {}))
-    report, scores = _read(score_file, exam, marks, sheet)
+    parquet = _parquet_source(score_file, engine, exam, full_marks, sheet)
+    report, scores = _read_parquet(parquet) if parquet else _read(score_file, exam, marks, sheet)
     schools = schools_in(scores)
     source = "联考示例" if sample else Path(score_file).name
     if len(schools) < 2:
@@ -167,7 +180,8 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
         exam=str(scores["exam"].iloc[0]), source=source, schools=schools,
         subjects=subjects_in_order(scores["subject"].unique()), standard=std, groups=named,
         n_sat=_n_pupils(scores[sat_mask(scores)]),
-        n_without_scores=max(0, report.rows_read - _n_pupils(scores[sat_mask(scores)])))
+        n_without_scores=max(0, report.rows_read - _n_pupils(scores[sat_mask(scores)])),
+        engine=engine, parquet=tuple(parquet))
 
 
 def _read(path, exam, marks, sheet) -> tuple[ImportReport, pd.DataFrame]:
@@ -178,6 +192,42 @@ def _read(path, exam, marks, sheet) -> tuple[ImportReport, pd.DataFrame]:
     report = check_scores(path, **{k: v for k, v in options.items() if v})
     raise_if_errors(report, path, strict=True)
     return report, report.data
+
+
+def _parquet_source(score_file, engine: str, exam, full_marks, sheet) -> list[str]:
+    """The Parquet files to read (empty for a score sheet); ``duckdb`` needs them, and the
+    options that only apply when a sheet is read are refused (not silently ignored)."""
+    if engine not in ("pandas", "duckdb"):
+        raise ValueError(f"engine 应为 pandas 或 duckdb，收到 {engine!r}。")
+    if not score_file or not str(score_file).lower().endswith(".parquet"):
+        if engine == "duckdb":
+            raise ScoreFileError(
+                "--engine duckdb 读取 Parquet 文件 (engine)：请先运行 qualitykit convert "
+                f"{Path(str(score_file or '成绩表.xlsx')).name} --out 联考.parquet，"
+                "再用 qualitykit district 联考.parquet --engine duckdb。",
+                file=str(score_file or ""))
+        return []
+    given = [name for name, value in (("--exam", exam), ("--full-marks", full_marks),
+                                      ("--sheet", sheet)) if value]
+    if given:
+        raise ScoreFileError(f"Parquet 文件的考试名称、满分和工作表在 qualitykit convert 时已定 "
+                             f"({'、'.join(given)})：请在转换时给出，这里省略。",
+                             file=str(score_file))
+    from .engine import parquet_files
+
+    return parquet_files(score_file)
+
+
+def _read_parquet(files: list[str]) -> tuple[ImportReport, pd.DataFrame]:
+    """A converted 联考 and its import counts (rows read per score file, from the Parquet
+    metadata) as an :class:`ImportReport`."""
+    from .engine import parquet_metadata, read_parquet_scores
+
+    scores = read_parquet_scores(files)
+    counts = pd.DataFrame(parquet_metadata(files)["files"],
+                          columns=["file", "rows_read", "rows_imported", "rows_skipped", "rows"])
+    sheets = counts.assign(sheet="", used=True)
+    return ImportReport(sheets=sheets, data=scores), scores
 
 
 def _n_pupils(rows: pd.DataFrame) -> int:

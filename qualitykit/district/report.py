@@ -27,7 +27,8 @@ DISTRICT_NOTEBOOK = NOTEBOOKS / "07-联考分析.ipynb"
 #: The folder (inside the output folder) of the per-school reports.
 FEEDBACK_FOLDER = "通报反馈"
 _FILES = ("score_file", "previous_file")
-_LOAD = ("score_file", "previous_file", "exam", "full_marks", "groups", "standard", "sheet")
+_LOAD = ("score_file", "previous_file", "exam", "full_marks", "groups", "standard", "sheet",
+         "engine")
 
 
 def _safe_name(text: str) -> str:
@@ -163,7 +164,8 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
         Called with each step's line of text.
     **parameters
         ``previous_file``, ``exam``, ``full_marks``, ``groups`` (学校=片区 text, a mapping or
-        a two-column sheet), ``standard``, ``sheet``; ``None`` is "not given".
+        a two-column sheet), ``standard``, ``sheet``, ``engine`` (``duckdb``: the 三率一分
+        tables by DuckDB over a ``.parquet`` score file); ``None`` is "not given".
 
     Returns
     -------

@@ -53,7 +53,7 @@ KINDS = {
     "missing": ("zero", "listwise", "pairwise"), "meeting": (None, "期中", "期末"),
     # 联考 (notebooks/07-联考分析.ipynb)
     "groups": "mapping", "sheet": "text", "formats": "names",
-    "pdf_engine": ("", "chromium", "weasyprint"),
+    "pdf_engine": ("", "chromium", "weasyprint"), "engine": ("", "pandas", "duckdb"),
 }
 
 #: A valid value of each parameter, as it is written in the first cell.
@@ -73,7 +73,7 @@ EXAMPLES = {
     "study_columns": '{"student_id": "id", "by": "school", "entry": "入口", "exit": "出口"}',
     "missing": '"zero"', "meeting": '"期末"',
     "groups": '{"城东中学": "城区", "山口中学": "乡镇"}', "sheet": '"分数"',
-    "formats": '["html", "pdf", "docx"]', "pdf_engine": '"chromium"',
+    "formats": '["html", "pdf", "docx"]', "pdf_engine": '"chromium"', "engine": '"duckdb"',
 }
 
 

@@ -13,8 +13,8 @@ from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
 from .level_scale import level_codes
 
-__all__ = ["summary", "all_pass_rate", "double_high_check", "cut_lines", "wilson_interval",
-           "rank_line"]
+__all__ = ["summary", "summary_from_counts", "all_pass_rate", "double_high_check", "cut_lines",
+           "wilson_interval", "rank_line"]
 
 RATES = ("pass_rate", "excellent_rate", "low_rate")
 
@@ -306,10 +306,49 @@ def summary(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", "sub
     check_scores_table(scores, where="summary", bounds=False)
     keys = group_keys(scores, by)
     data = _row_data(scores, keys, std)
-    out = _rates(_group_counts(data, keys), std, confidence)
     ref_keys = [k for k in ("exam", "subject") if k in keys]
-    out["above_mean_rate"] = _above_mean(out, data, keys, ref_keys, std)
-    out = _composite_and_rank(out, scores, keys, ref_keys, std)
+    counts = _with_reference(_group_counts(data, keys), data, keys, ref_keys, std)
+    return summary_from_counts(counts, keys, standard=std, confidence=confidence,
+                               all_pass=_weighted_all_pass(scores, keys, std))
+
+
+def summary_from_counts(counts: pd.DataFrame, keys: list[str], *, standard: Standard,
+                        confidence: float = 0.95,
+                        all_pass: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`summary`'s table from its per-group counts: the step every engine shares.
+
+    An engine (pandas here, DuckDB in :mod:`qualitykit.district.engine`) counts the groups;
+    the rates, their Wilson intervals, 超均率, 综合分 and its rank follow from the counts the
+    same way for all of them.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        One row per group, sorted by ``keys``: ``keys``, ``full_mark``, ``n_enrolled``,
+        ``n_sat``, ``mean``, ``sd``, ``median``, ``min``, ``max``, ``n_pass``,
+        ``n_excellent``, ``n_low``, ``n_full``, ``lv_sat``, ``lv_pass``, ``lv_excellent``
+        (pupils with a level and no score: with one, 合格 or better, 优秀) and the group's
+        reference (its exam × subject over every row): ``ref_mean``, ``ref_pass``, ``ref_n``,
+        and ``n_above`` (sitters at or above ``ref_mean``; used by the ``share_above``
+        variant).
+    keys : list of str
+        The group columns.
+    standard : Standard
+    confidence : float
+    all_pass : DataFrame, optional
+        全科合格率 by unit, when the standard's 综合分 weighs it (:func:`all_pass_rate`).
+
+    Returns
+    -------
+    DataFrame
+        :func:`summary`'s columns.
+    """
+    out = _rates_from_levels(counts.copy())
+    out["n_absent"] = out["n_enrolled"] - out["n_sat"]
+    out = _rates(out, standard, confidence)
+    out["above_mean_rate"] = _above_mean(out, standard)
+    ref_keys = [k for k in ("exam", "subject") if k in keys]
+    out = _composite_and_rank(out, all_pass, keys, ref_keys, standard)
     out = in_teaching_order(out, keys)
     return out[_summary_columns(keys, "all_pass_rate" in out)]
 
@@ -338,9 +377,7 @@ def _group_counts(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
                      n_low=("low", "sum"), n_full=("full", "sum"), lv_sat=("lv_sat", "sum"),
                      lv_pass=("lv_pass", "sum"), lv_excellent=("lv_excellent", "sum"))
     out.insert(0, "full_mark", groups["full_mark"].min())
-    out = _rates_from_levels(out.reset_index())
-    out["n_absent"] = out["n_enrolled"] - out["n_sat"]
-    return out
+    return out.reset_index()
 
 
 def _rates(out: pd.DataFrame, std: Standard, confidence: float) -> pd.DataFrame:
@@ -359,13 +396,21 @@ def _rates(out: pd.DataFrame, std: Standard, confidence: float) -> pd.DataFrame:
     return out
 
 
-def _composite_and_rank(out: pd.DataFrame, scores: pd.DataFrame, keys: list[str],
+def _weighted_all_pass(scores: pd.DataFrame, keys: list[str], std: Standard
+                       ) -> pd.DataFrame | None:
+    """全科合格率 by the unit of ``keys`` (without subject) when the 综合分 weighs it."""
+    if "all_pass_rate" not in std.composite_weights:
+        return None
+    unit = [k for k in keys if k != "subject"]
+    return all_pass_rate(scores, by=[k for k in unit if k != "exam"] or ["school"], standard=std)
+
+
+def _composite_and_rank(out: pd.DataFrame, ap: pd.DataFrame | None, keys: list[str],
                         ref_keys: list[str], std: Standard) -> pd.DataFrame:
-    """综合分 by the standard's weights (with 全科合格率 when weighted) and its rank within the
-    same exam × subject."""
+    """综合分 by the standard's weights (with 全科合格率 ``ap`` when weighted) and its rank
+    within the same exam × subject."""
     if "all_pass_rate" in std.composite_weights:
         unit = [k for k in keys if k != "subject"]
-        ap = all_pass_rate(scores, by=[k for k in unit if k != "exam"] or ["school"], standard=std)
         out = out.merge(ap[[c for c in ap.columns if c in unit or c == "all_pass_rate"]],
                         on=[k for k in unit if k in ap.columns], how="left")
     out["composite"] = 100 * sum(
@@ -412,24 +457,36 @@ def _rates_from_levels(out: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns=["lv_sat", "lv_pass", "lv_excellent"])
 
 
-def _above_mean(out: pd.DataFrame, data: pd.DataFrame, keys, ref_keys, std: Standard) -> pd.Series:
+def _with_reference(counts: pd.DataFrame, data: pd.DataFrame, keys: list[str],
+                    ref_keys: list[str], std: Standard) -> pd.DataFrame:
+    """``counts`` with each group's reference (its exam × subject over all rows): ``ref_mean``,
+    ``ref_pass``, ``ref_n``, and ``n_above`` (sitters at or above ``ref_mean``; counted only
+    for the ``share_above`` variant)."""
     if ref_keys:
         ref = data.groupby(ref_keys, dropna=False).agg(ref_mean=("x", "mean"),
                                                       ref_pass=("passed", "sum"),
                                                       ref_n=("sat", "sum")).reset_index()
-        merged = out[ref_keys].merge(ref, on=ref_keys, how="left")
+        per_row = data[ref_keys].merge(ref, on=ref_keys, how="left")
+        counts = counts.merge(ref, on=ref_keys, how="left")
     else:
-        merged = pd.DataFrame({"ref_mean": [data["x"].mean()] * len(out),
-                               "ref_pass": data["passed"].sum(), "ref_n": data["sat"].sum()})
+        counts = counts.assign(ref_mean=data["x"].mean(), ref_pass=data["passed"].sum(),
+                               ref_n=data["sat"].sum())
+        per_row = pd.DataFrame({"ref_mean": np.full(len(data), data["x"].mean())})
+    counts["n_above"] = np.nan
+    if std.above_mean_variant not in ("relative_mean", "relative_rate"):
+        above = data.assign(_above=(data["x"] >= per_row["ref_mean"].to_numpy() - 1e-9)
+                            & data["sat"])
+        counts["n_above"] = above.groupby(keys, dropna=False, sort=True)["_above"].sum(
+        ).to_numpy()
+    return counts
+
+
+def _above_mean(out: pd.DataFrame, std: Standard) -> pd.Series:
+    """超均率 by the standard's variant, from the group's counts and its reference."""
     if std.above_mean_variant == "relative_mean":
-        return (out["mean"] - merged["ref_mean"].to_numpy()) / merged["ref_mean"].to_numpy()
+        return (out["mean"] - out["ref_mean"]) / out["ref_mean"]
     if std.above_mean_variant == "relative_rate":
-        ref_rate = (merged["ref_pass"] / merged["ref_n"]).to_numpy()
+        ref_rate = out["ref_pass"] / out["ref_n"]
         return (out["pass_rate"] - ref_rate) / ref_rate
     # share of the unit's sitters at or above the reference mean
-    ref_mean = data[ref_keys].merge(
-        merged.drop_duplicates(ref_keys) if ref_keys else merged, on=ref_keys, how="left"
-    )["ref_mean"].to_numpy() if ref_keys else np.full(len(data), merged["ref_mean"].iloc[0])
-    above = data.assign(_above=(data["x"] >= ref_mean - 1e-9) & data["sat"])
-    share = above.groupby(keys, dropna=False, sort=True)["_above"].sum().to_numpy()
-    return pd.Series(share, index=out.index) / out["n_sat"].where(out["n_sat"] > 0)
+    return out["n_above"] / out["n_sat"].where(out["n_sat"] > 0)
