@@ -87,6 +87,9 @@ _PUBLIC = {
     **dict.fromkeys(('balance_table', 'district_basic', 'district_table', 'group_table', 'school_band_table', 'school_matrix', 'school_subject_table', 'school_tests', 'school_value_added', 'subject_sections',), "district.pages"),
     **dict.fromkeys(('plot_school_means',), "district.plots"),
     **dict.fromkeys(('run_district', 'write_district',), "district.report"),
+    # 联考: 上线情况 in the district report (qualitykit district --lines)
+    **dict.fromkeys(('district_lines', 'DistrictLines', 'critical_counts',), "district.district_lines"),
+    **dict.fromkeys(('lines_section', 'lines_school_table', 'lines_effective_table', 'lines_double_table', 'lines_critical_table', 'lines_notes_table',), "district.pages"),
 }
 
 
