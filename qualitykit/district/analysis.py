@@ -41,7 +41,8 @@ class DistrictAnalysis:
     schools : DataFrame
         ``summary(by=["school", "subject"])`` with ``vs_district``.
     school_comparison : ClassComparison
-        Each school against the district, the omnibus and the pairs of schools.
+        Each school against the district and the omnibus (no pairs of schools:
+        :func:`compare_schools`).
     classes : DataFrame
         ``summary`` by school × class × subject with ``vs_district``.
     class_comparison : ClassComparison
