@@ -88,6 +88,9 @@ _PUBLIC = {
     **dict.fromkeys(('plot_school_means',), "district.plots"),
     **dict.fromkeys(('run_district', 'write_district',), "district.report"),
     **dict.fromkeys(('convert_scores', 'read_parquet_scores', 'summary_duckdb', 'write_parquet',), "district.engine"),
+    # 联考: 上线情况 in the district report (qualitykit district --lines)
+    **dict.fromkeys(('district_lines', 'DistrictLines', 'critical_counts',), "district.district_lines"),
+    **dict.fromkeys(('lines_section', 'lines_school_table', 'lines_effective_table', 'lines_double_table', 'lines_critical_table', 'lines_notes_table',), "district.pages"),
 }
 
 

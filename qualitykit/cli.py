@@ -405,7 +405,8 @@ def cmd_district(args) -> int:
     result = run_district(
         args.file or None, out_dir=args.out, formats=args.formats, pdf_engine=args.pdf_engine,
         previous_file=args.previous, exam=args.exam, full_marks=_full_marks(args.full_marks),
-        groups=args.groups, standard=args.standard, sheet=args.sheet, engine=args.engine)
+        groups=args.groups, standard=args.standard, sheet=args.sheet, engine=args.engine,
+        lines=args.lines, lines_method=args.method)
     feedback = result["files"].pop("feedback")
     _print_report_result(result)
     print(f"通报反馈（每校一份，共 {len(feedback)} 所学校）：")
@@ -578,6 +579,9 @@ COMMANDS = {
         ("--engine", {"choices": ("pandas", "duckdb"), "default": "pandas",
                       "help": "三率一分的计算引擎：pandas（默认）；duckdb 读 qualitykit convert "
                               "写出的 .parquet 文件，数据再大也不必全部装入内存"}),
+        ("--lines", {"help": "加“上线情况”：分数线，写法同 qualitykit lines，如 特控=700 或 特控=0.05,本科=0.40"}),
+        ("--method", {"choices": ("ratio", "mean"), "default": "ratio",
+                      "help": "单科有效分算法（有 --lines 时）：ratio 比例法（默认），mean 均值法"}),
     ), cmd_district),
     "register": ("质量目标与整改台账：把本次考试的存在问题记入台账（措施、责任人、期限、目标由老师填写）", "report", (
         ("--out", {"default": "质量目标与整改台账.xlsx",

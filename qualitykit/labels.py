@@ -398,3 +398,12 @@ VALUE_LABELS.update({
     "side": {"above": "线上（易滑落）", "below": "线下（可冲线）"},
     "effective_method": {"ratio": "比例法", "mean": "均值法", "given": "给定"},
 })
+
+# ---- 联考: 上线情况 in the district report and the 通报反馈 (qualitykit.district.district_lines) ----
+LABELS.update({
+    "n_critical_above": "线上临界人数", "n_critical_below": "线下临界人数",
+    "district_over_rate": "区域上线率", "district_n_double": "区域双上线人数",
+    "district_hit_rate": "区域命中率",
+})
+PERCENT.update({"district_over_rate", "district_hit_rate"})
+# ---- end of the 上线情况 block ----

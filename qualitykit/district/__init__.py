@@ -16,5 +16,7 @@ definitions (``load`` reads a ``.parquet`` through it; ``analysis`` asks it for 
 when the data's engine is ``duckdb``).
 
 Admission lines and 赋分: ``lines`` (上线, 单科有效分, 双上线, 临界生) and ``scaling`` (等级赋分
-under a province's scheme), used on their own by ``qualitykit lines``.
+under a province's scheme), used on their own by ``qualitykit lines`` (``lines_workbook``);
+``district_lines`` takes the same tables into the district report (``--lines``): ``analysis``
+imports it, ``feedback`` and ``pages`` show it.
 """

@@ -13,6 +13,7 @@ from ..term.compare import ClassComparison, compare_classes
 from ..term.distribution import score_bands
 from ..term.indicators import summary
 from .balance import balance_indices
+from .district_lines import DistrictLines, district_lines
 from .load import GROUP, DistrictData
 from .schools import (
     TOTAL,
@@ -40,7 +41,8 @@ class DistrictAnalysis:
     schools : DataFrame
         ``summary(by=["school", "subject"])`` with ``vs_district``.
     school_comparison : ClassComparison
-        Each school against the district, the omnibus and the pairs of schools.
+        Each school against the district and the omnibus (no pairs of schools:
+        :func:`compare_schools`).
     classes : DataFrame
         ``summary`` by school × class × subject with ``vs_district``.
     class_comparison : ClassComparison
@@ -57,6 +59,8 @@ class DistrictAnalysis:
         School value added since the earlier 联考 (None without one).
     totals : DataFrame
         Every pupil's 总分 with 联考排名 and 校排名 (staff only; not printed in the reports).
+    lines : DistrictLines or None
+        上线情况 for the admission lines asked for (None without lines).
     """
 
     district: pd.DataFrame
@@ -72,10 +76,21 @@ class DistrictAnalysis:
     group_comparison: ClassComparison | None
     value_added: ValueAdded | None
     totals: pd.DataFrame
+    lines: DistrictLines | None = None
 
 
-def analyse_district(data: DistrictData) -> DistrictAnalysis:
+def analyse_district(data: DistrictData, *, lines: str | None = None,
+                     lines_method: str = "ratio") -> DistrictAnalysis:
     """Compute every table of the district report from :func:`load_district`'s data.
+
+    Parameters
+    ----------
+    data : DistrictData
+    lines : str, optional
+        Admission lines as ``qualitykit lines`` takes them (``"特控=0.05,本科=0.40"`` or
+        ``"特控=700"``): adds 上线情况 (:func:`district_lines`); None or "": none.
+    lines_method : {"ratio", "mean"}
+        单科有效分 of the first line: 比例法 or 均值法.
 
     Examples
     --------
@@ -102,7 +117,8 @@ def analyse_district(data: DistrictData) -> DistrictAnalysis:
                                              within=("school", "subject")),
         groups=groups, group_comparison=group_cmp,
         value_added=value_added(data.scores, data.previous, by="school", standard=std)
-        if data.previous is not None else None, totals=totals)
+        if data.previous is not None else None, totals=totals,
+        lines=district_lines(data.scores, lines, method=lines_method) if lines else None)
 
 
 def _summary(data: DistrictData, scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from .analysis import DistrictAnalysis
 from .load import DistrictData
 from .schools import TOTAL
 
-__all__ = ["SchoolFeedback", "school_feedback", "district_conclusions", "READ"]
+__all__ = ["SchoolFeedback", "school_feedback", "district_conclusions", "READ", "WHOLE_SCHOOL"]
 
 #: How a ``vs_district`` code is said in a sentence.
 READ = {"above": "高于区域", "below": "低于区域", "similar": "与区域无明显差别",
@@ -45,6 +45,13 @@ class SchoolFeedback:
         The indices of the school's classes with the district's class indices beside them.
     value_added : DataFrame or None
         The school's rows of the school value added.
+    lines : DataFrame or None
+        上线 of the school (``class_id`` "全校") and of its classes, per line:
+        :func:`qualitykit.admission_lines`' rows with ``district_over_rate`` (None without
+        lines).
+    double : DataFrame or None
+        The school's 单科有效分 rows (单科上线, 双上线, 命中率, 贡献率) with the district's
+        ``district_n_double`` and ``district_hit_rate`` (None without lines).
     """
 
     school: str
@@ -54,6 +61,8 @@ class SchoolFeedback:
     bands: pd.DataFrame
     balance: pd.DataFrame
     value_added: pd.DataFrame | None
+    lines: pd.DataFrame | None = None
+    double: pd.DataFrame | None = None
 
 
 def _with_diff(table: pd.DataFrame, comparison: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -90,9 +99,39 @@ def school_feedback(data: DistrictData, analysis: DistrictAnalysis,
     feedback = SchoolFeedback(
         school=school, conclusions=[], subjects=subjects.reset_index(drop=True),
         classes=classes.reset_index(drop=True), bands=_school_bands(analysis, school),
-        balance=_class_balance(analysis, school), value_added=va_rows)
+        balance=_class_balance(analysis, school), value_added=va_rows,
+        lines=_school_lines(analysis, school), double=_school_double(analysis, school))
     feedback.conclusions.extend(_school_sentences(data, feedback))
     return feedback
+
+
+#: The name of the school's own row among its classes in :attr:`SchoolFeedback.lines`.
+WHOLE_SCHOOL = "全校"
+
+
+def _school_lines(analysis: DistrictAnalysis, school: str) -> pd.DataFrame | None:
+    """The school's and its classes' 上线 per line, with the district's 上线率 beside."""
+    if analysis.lines is None:
+        return None
+    lines = analysis.lines
+    own = lines.schools[lines.schools["school"] == school].assign(class_id=WHOLE_SCHOOL)
+    rows = pd.concat([own, lines.classes[lines.classes["school"] == school]], ignore_index=True)
+    rows = rows.sort_values("line_name", key=lambda c: c.map(
+        {name: i for i, name in enumerate(lines.district["line_name"])}), kind="stable")
+    rate = lines.district.set_index("line_name")["over_rate"]
+    return rows.assign(district_over_rate=rows["line_name"].map(rate)).reset_index(drop=True)
+
+
+def _school_double(analysis: DistrictAnalysis, school: str) -> pd.DataFrame | None:
+    """The school's 单科有效分 rows with the district's 双上线 and 命中率 beside."""
+    if analysis.lines is None:
+        return None
+    lines = analysis.lines
+    own = lines.effective_schools[lines.effective_schools["school"] == school]
+    district = lines.effective.set_index("subject")
+    return own.assign(district_n_double=own["subject"].map(district["n_double"]),
+                      district_hit_rate=own["subject"].map(district["hit_rate"])
+                      ).reset_index(drop=True)
 
 
 def _school_bands(analysis: DistrictAnalysis, school: str) -> pd.DataFrame:
@@ -142,6 +181,11 @@ def _school_sentences(data: DistrictData, f: SchoolFeedback) -> list[str]:
     lines += _balance_sentence(f.balance)
     if f.value_added is not None and len(f.value_added):
         lines.append(_va_sentence(f.value_added))
+    if f.lines is not None:
+        own = f.lines[f.lines["class_id"] == WHOLE_SCHOOL]
+        lines.append("上线：" + "；".join(
+            f"{r.line_name}（{r.line_score:g} 分）本校 {r.n_over} 人，上线率 {r.over_rate:.1%}"
+            f"（区域 {r.district_over_rate:.1%}）" for r in own.itertuples()) + "。")
     return lines
 
 
@@ -197,6 +241,10 @@ def district_conclusions(data: DistrictData, analysis: DistrictAnalysis) -> list
         up, down = u.loc[u["low"] > 0], u.loc[u["high"] < 0]
         lines.append(f"与上次联考相比（增值评价）：{len(up)} 个学校×科目高于预期，"
                      f"{len(down)} 个低于预期，其余与预期无明显差别。")
+    if analysis.lines is not None:
+        lines.append("上线：" + "；".join(
+            f"{r.line_name}线 {r.line_score:g} 分，全区上线 {r.n_over} 人（{r.over_rate:.1%}）"
+            for r in analysis.lines.district.itertuples()) + "。")
     return lines
 
 

@@ -20,7 +20,9 @@ from ..term.load import mask_names
 from .lines import admission_lines, critical_students, effective_scores, parse_lines
 from .scaling import get_scheme, scaled_scores, scaling_bands
 
-__all__ = ["LinesRequest", "parse_subject_lines", "lines_workbook", "METHOD_TEXT"]
+__all__ = ["LinesRequest", "parse_subject_lines", "lines_workbook", "METHOD_TEXT",
+           "admission_tables", "effective_tables", "effective_line_text", "line_notes",
+           "result_lines"]
 
 METHOD_TEXT = {
     "ratio": "比例法：与总分线相同的上线比例在该科所对应的分数（该科名次 ⌈比例 × 参考人数⌉ 的分数）",
@@ -67,7 +69,7 @@ def parse_subject_lines(text: str | None) -> dict[str, float]:
     return out
 
 
-def _effective_line_text(request: LinesRequest) -> str:
+def effective_line_text(request: LinesRequest) -> str:
     """The one line of ``--lines`` that 单科有效分 is computed for (as ``名称=值``)."""
     parsed = parse_lines(request.lines)
     name = request.effective_line or parsed[0].name
@@ -79,8 +81,9 @@ def _effective_line_text(request: LinesRequest) -> str:
     return f"{line.name}={line.score if line.share is None else line.share:g}"
 
 
-def _line_sheets(scores: pd.DataFrame, request: LinesRequest, schools: bool) -> dict:
-    """分数线 (the district), 上线_学校, 上线_班级, 临界生."""
+def admission_tables(scores: pd.DataFrame, request: LinesRequest, schools: bool) -> dict:
+    """分数线 (the district), 上线_学校 (when ``schools``), 上线_班级, 临界生: sheet name →
+    table with identifier columns (:func:`admission_lines`, :func:`critical_students`)."""
     lines, subjects = request.lines, request.total_subjects
     sheets = {"分数线": admission_lines(scores, lines=lines, by=(), subjects=subjects)}
     if schools:
@@ -93,9 +96,10 @@ def _line_sheets(scores: pd.DataFrame, request: LinesRequest, schools: bool) -> 
     return sheets
 
 
-def _effective_sheets(scores: pd.DataFrame, request: LinesRequest, schools: bool) -> dict:
-    """单科有效分 (district, and by school), and both methods side by side."""
-    line = _effective_line_text(request)
+def effective_tables(scores: pd.DataFrame, request: LinesRequest, schools: bool) -> dict:
+    """单科有效分 (district, and by school when ``schools``), and both methods side by side
+    (有效分两种算法): sheet name → table with identifier columns (:func:`effective_scores`)."""
+    line = effective_line_text(request)
     options = {"line": line, "method": request.method, "subjects": request.total_subjects,
                "subject_lines": request.subject_lines or None}
     sheets = {"单科有效分": effective_scores(scores, by=(), **options)}
@@ -128,10 +132,11 @@ def _band_text(band: float) -> str:
         else f"{band:g} 个名次"
 
 
-def _notes(request: LinesRequest) -> pd.DataFrame:
+def line_notes(request: LinesRequest) -> pd.DataFrame:
+    """The 说明 sheet: how each line is set, the 有效分 method, 双上线, 临界生 (项目, 说明)."""
     method = "given" if request.subject_lines else request.method
     rows = [("分数线", request.lines + "（小于 1 的数为参考人数中从高到低的比例，其余为分数）"),
-            ("单科有效分对应的总分线", _effective_line_text(request)),
+            ("单科有效分对应的总分线", effective_line_text(request)),
             ("单科有效分算法", METHOD_TEXT[method]),
             ("双上线", "总分与该科都达到线（总分 ≥ 总分线，且该科 ≥ 单科有效分）"),
             ("命中率 / 贡献率", "双上线人数 ÷ 单科上线人数 / 双上线人数 ÷ 总分上线人数"),
@@ -154,9 +159,9 @@ def lines_workbook(scores: pd.DataFrame, out: str | Path, request: LinesRequest)
         ``path`` (the workbook) and the computed tables by sheet name (identifier columns).
     """
     schools = "school" in scores and scores["school"].nunique() > 0
-    tables = {**_line_sheets(scores, request, schools),
-              **_effective_sheets(scores, request, schools), **_scaling_sheets(scores, request)}
-    shown = {"说明": _notes(request)}
+    tables = {**admission_tables(scores, request, schools),
+              **effective_tables(scores, request, schools), **_scaling_sheets(scores, request)}
+    shown = {"说明": line_notes(request)}
     for name, table in tables.items():
         shown[name] = to_display(table, digits=2).rename(
             columns={"ratio_line": "比例法有效分", "mean_line": "均值法有效分"})
@@ -175,7 +180,7 @@ def result_lines(result: dict, request: LinesRequest) -> list[str]:
     effective = result["单科有效分"]
     method = effective["effective_method"].iloc[0] if len(effective) else request.method
     out.append(f"单科有效分（{METHOD_TEXT[method].split('：')[0]}，对应 "
-               f"{_effective_line_text(request)}）：" + "，".join(
+               f"{effective_line_text(request)}）：" + "，".join(
                    f"{r.subject} {r.effective_line:.4g}" for r in effective.itertuples()))
     out.append(f"临界生：{len(result['临界生'])} 人次（名次在每条线上、线下各 "
                f"{_band_text(request.band)} 以内）")

@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ..labels import MISSING, VALUE_LABELS, to_display
-from ..report.display import Shown
+from ..report.display import Shown, heading
 from ..report.pack import Block, Page
 from .analysis import DistrictAnalysis
-from .feedback import SchoolFeedback
+from .district_lines import DistrictLines
+from .feedback import WHOLE_SCHOOL, SchoolFeedback
+from .lines_workbook import line_notes
 from .load import GROUP, DistrictData
 from .schools import TOTAL
 
 __all__ = ["district_table", "subject_sections", "district_basic", "text_lines", "school_tests",
            "group_table", "school_value_added", "school_subject_table", "school_matrix", "school_band_table",
            "balance_table", "feedback_tables", "feedback_pages", "district_pages",
-           "FEEDBACK_FOOTER", "METHOD_NOTE"]
+           "FEEDBACK_FOOTER", "METHOD_NOTE", "lines_section", "lines_school_table",
+           "lines_effective_table", "lines_double_table", "lines_critical_table",
+           "lines_notes_table"]
 
 FEEDBACK_FOOTER = ("本报告供教研室与学校内部质量分析使用（通报反馈），不公开，不向学生和家长公布名次；"
                    "学校之间的差别以区间判断，区间重叠的学校不排先后。")
@@ -212,7 +217,33 @@ def feedback_tables(f: SchoolFeedback) -> dict[str, pd.DataFrame | None]:
             "四、总分分数段（本校与区域占比）": _band_rows(f),
             "五、班级均衡（本校各班与区域各班）": balance_table(f.balance.drop(columns="school"),
                                                        unit="班级"),
-            "六、与上次联考比较（增值评价，Z 分数）": _va_rows(f)}
+            "六、与上次联考比较（增值评价，Z 分数）": _va_rows(f),
+            **_feedback_line_tables(f)}
+
+
+def _feedback_line_tables(f: SchoolFeedback) -> dict[str, pd.DataFrame]:
+    """上线 of the school and its classes against the district, and its 双上线 (no section
+    without lines)."""
+    if f.lines is None:
+        return {}
+    classes = f.lines.loc[f.lines["class_id"] != WHOLE_SCHOOL, "class_id"]
+    order = {c: i for i, c in enumerate([WHOLE_SCHOOL, *_class_order(classes)])}
+    rows = f.lines.assign(class_id=f.lines["class_id"].astype(str))
+    rows = rows.iloc[np.lexsort((rows["class_id"].map(order).to_numpy(),
+                                 rows["line_name"].map(_line_order(rows)).to_numpy()))]
+    classes = _text(rows, ["line_name", "line_score", "class_id", "n_sat", "n_over",
+                           "over_rate", "over_rate_low", "over_rate_high", "district_over_rate"])
+    double = _text(f.double, ["subject", "effective_method", "line_name", "effective_line",
+                              "n_sat", "n_over_total", "n_over_subject", "n_double",
+                              "district_n_double", "hit_rate", "district_hit_rate",
+                              "contribution_rate"])
+    return {"七、上线情况（本校及各班与区域；上线率带 95% 区间）": classes,
+            "八、单科有效分与双上线（本校各科）": double}
+
+
+def _line_order(rows: pd.DataFrame) -> dict:
+    """Line name → its position (the order the lines were given in)."""
+    return {name: i for i, name in enumerate(dict.fromkeys(rows["line_name"]))}
 
 
 def feedback_pages(data: DistrictData, f: SchoolFeedback) -> list[Page]:
@@ -244,6 +275,9 @@ def district_pages(data: DistrictData, analysis: DistrictAnalysis,
         blocks.append(Block("六、片区", table=_text(g, [GROUP, "subject", "n_sat", "mean",
                                                        "pass_rate", "excellent_rate",
                                                        "vs_district"])))
+    if analysis.lines is not None:
+        blocks += _district_line_blocks(analysis.lines, "七" if analysis.groups is not None
+                                        else "六")
     return [Page(kind="class", name=data.title, title=data.title,
                  lines=(f"{len(data.schools)} 所学校，{data.n_sat} 人参考",),
                  blocks=tuple(blocks), footer=FEEDBACK_FOOTER)]
@@ -278,3 +312,78 @@ def _va_reading(units: pd.DataFrame) -> list[str]:
     return [words["too_few"] if pd.isna(lo) or pd.isna(hi) else words["above"] if lo > 0
             else words["below"] if hi < 0 else words["similar"]
             for lo, hi in zip(units["low"], units["high"])]
+
+
+# ---- 上线情况 (with admission lines: qualitykit district --lines) ----------------------------
+
+def lines_school_table(lines: DistrictLines) -> pd.DataFrame:
+    """上线人数 and 上线率 (with its interval) of every school per line, the district's row
+    last under each line; schools in the file's order (not ranked)."""
+    district = lines.district.assign(school="区域")
+    rows = pd.concat([lines.schools, district], ignore_index=True)
+    rows = rows.sort_values("line_name", key=lambda c: c.map(_line_order(lines.district)),
+                            kind="stable")
+    return _text(rows, ["line_name", "line_score", "school", "n_sat", "n_over", "over_rate",
+                        "over_rate_low", "over_rate_high"])
+
+
+def lines_effective_table(lines: DistrictLines) -> pd.DataFrame:
+    """单科有效分 of the district with 单科上线, 双上线, 命中率, 贡献率, and the other method's
+    有效分 beside (比例法 and 均值法)."""
+    table = lines.effective.merge(lines.methods[["subject", "ratio_line", "mean_line"]],
+                                  on="subject", how="left")
+    out = _text(table, ["subject", "effective_method", "line_name", "total_line",
+                        "effective_line", "n_sat", "n_over_total", "n_over_subject", "n_double",
+                        "hit_rate", "contribution_rate"])
+    out["比例法有效分"] = table["ratio_line"].map(lambda v: f"{v:g}").to_numpy()
+    out["均值法有效分"] = table["mean_line"].map(lambda v: f"{v:.2f}").to_numpy()
+    return out
+
+
+def lines_double_table(lines: DistrictLines) -> pd.DataFrame:
+    """Schools × subjects: 双上线人数 (单科 and 总分 both over), with 总分上线人数 first."""
+    t = lines.effective_schools
+    wide = t.pivot(index="school", columns="subject", values="n_double")
+    wide = wide.reindex(index=list(dict.fromkeys(t["school"])),
+                        columns=list(dict.fromkeys(t["subject"])))
+    total = t.groupby("school", sort=False)["n_over_total"].max()
+    wide.insert(0, "总分上线人数", total.reindex(wide.index))
+    wide.columns.name = None
+    return wide.fillna(0).astype(int).reset_index().rename(columns={"school": "学校"})
+
+
+def lines_critical_table(lines: DistrictLines) -> pd.DataFrame:
+    """临界生 counts by school and line (counts only: the names are in ``qualitykit lines``)."""
+    return _text(lines.critical, ["line_name", "school", "n_critical_above",
+                                  "n_critical_below"])
+
+
+def lines_notes_table(lines: DistrictLines) -> pd.DataFrame:
+    """How the lines, 有效分, 双上线 and 临界生 are set (the 说明 of ``qualitykit lines``)."""
+    return line_notes(lines.request)
+
+
+def lines_section(analysis: DistrictAnalysis) -> Shown:
+    """上线情况 for the notebook (nothing at all without lines): the lines by school, 单科有效分
+    and 双上线, 临界生 counts, and how each is set."""
+    lines = analysis.lines
+    if lines is None:
+        return Shown(None)
+    parts = [heading("上线情况", level=3),
+              Shown(lines_notes_table(lines), caption="分数线与算法", wrap=True),
+              Shown(lines_school_table(lines), caption="各校上线人数与上线率（上线率带 95% 区间；"
+                                                      "学校按成绩表顺序，不是名次）"),
+              Shown(lines_effective_table(lines), caption="单科有效分与双上线（区域）"),
+              Shown(lines_double_table(lines), caption="各校双上线人数（该科与总分都上线）"),
+              Shown(lines_critical_table(lines), caption="各校临界生人数（只计人数，不列姓名）")]
+    return _Many(parts)
+
+
+def _district_line_blocks(lines: DistrictLines, number: str) -> list[Block]:
+    """The Word file's 上线情况 blocks."""
+    return [Block(f"{number}、上线情况：各校上线人数与上线率", table=lines_school_table(lines),
+                  note="上线率带 95% 区间；学校按成绩表顺序，不是名次。"),
+            Block("单科有效分与双上线（区域）", table=lines_effective_table(lines)),
+            Block("各校双上线人数（该科与总分都上线）", table=lines_double_table(lines)),
+            Block("各校临界生人数（只计人数，不列姓名）", table=lines_critical_table(lines)),
+            Block("分数线与算法", table=lines_notes_table(lines))]

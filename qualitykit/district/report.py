@@ -17,6 +17,7 @@ from pathlib import Path
 from ..paths import NOTEBOOKS
 from .analysis import DistrictAnalysis
 from .feedback import district_conclusions, school_feedback
+from .lines import parse_lines
 from .load import DistrictData, load_district
 from .pages import district_pages, feedback_pages, school_band_table, school_matrix
 
@@ -124,7 +125,24 @@ def _workbook(data: DistrictData, analysis: DistrictAnalysis) -> dict:
         sheets["片区"] = to_display(analysis.groups, intervals=True)
     if analysis.value_added is not None:
         sheets["学校增值"] = to_display(analysis.value_added.units, intervals=True)
+    if analysis.lines is not None:
+        sheets.update(_line_sheets(analysis.lines))
     return sheets
+
+
+def _line_sheets(lines) -> dict:
+    """上线情况 as ``qualitykit lines`` writes it (the same tables; 临界生 as counts)."""
+    from ..labels import to_display
+    from .lines_workbook import line_notes
+
+    tables = {"上线说明": None, "分数线": lines.district, "上线_学校": lines.schools,
+              "上线_班级": lines.classes, "单科有效分": lines.effective,
+              "单科有效分_学校": lines.effective_schools, "有效分两种算法": lines.methods,
+              "临界生人数_学校": lines.critical}
+    sheets = {name: to_display(t, digits=2, intervals=True).rename(
+        columns={"ratio_line": "比例法有效分", "mean_line": "均值法有效分"})
+        for name, t in tables.items() if t is not None}
+    return {"上线说明": line_notes(lines.request), **sheets}
 
 
 def _class_positions(data: DistrictData):
@@ -165,7 +183,9 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
     **parameters
         ``previous_file``, ``exam``, ``full_marks``, ``groups`` (学校=片区 text, a mapping or
         a two-column sheet), ``standard``, ``sheet``, ``engine`` (``duckdb``: the 三率一分
-        tables by DuckDB over a ``.parquet`` score file); ``None`` is "not given".
+        tables by DuckDB over a ``.parquet`` score file), ``lines`` (admission lines as
+        ``qualitykit lines`` takes them: ``"特控=0.05,本科=0.40"``; adds 上线情况) and
+        ``lines_method`` (``"ratio"`` 比例法 or ``"mean"`` 均值法); ``None`` is "not given".
 
     Returns
     -------
@@ -198,6 +218,8 @@ def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
     with timed(timings, "import"):
         log("[1/4] 读取并检查联考成绩表……")
         data = load_district(**library_arguments(params, _LOAD))
+        if params.get("lines"):  # a wrong line stops here, before the notebook runs
+            parse_lines(params["lines"])
         log(f"      {data.title}：{len(data.schools)} 所学校，{data.n_sat} 人参考，"
             f"科目 {'、'.join(data.subjects)}")
     with timed(timings, "execute"):

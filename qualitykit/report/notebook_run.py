@@ -54,6 +54,7 @@ KINDS = {
     # 联考 (notebooks/07-联考分析.ipynb)
     "groups": "mapping", "sheet": "text", "formats": "names",
     "pdf_engine": ("", "chromium", "weasyprint"), "engine": ("", "pandas", "duckdb"),
+    "lines": "text", "lines_method": ("ratio", "mean"),  # 联考 上线情况
 }
 
 #: A valid value of each parameter, as it is written in the first cell.
@@ -74,6 +75,7 @@ EXAMPLES = {
     "missing": '"zero"', "meeting": '"期末"',
     "groups": '{"城东中学": "城区", "山口中学": "乡镇"}', "sheet": '"分数"',
     "formats": '["html", "pdf", "docx"]', "pdf_engine": '"chromium"', "engine": '"duckdb"',
+    "lines": '"特控=0.05,本科=0.40"', "lines_method": '"mean"',
 }
 
 

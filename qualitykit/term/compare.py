@@ -312,41 +312,64 @@ def _class_comparison(found: list, within: list[str], units: list[str], alpha: f
 
 def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, units: list[str],
                    confidence: float) -> list[dict]:
-    rows = []
+    """Each class against the grade (:func:`_class_vs_rest` on all classes at once)."""
     n_all, grade_mean = len(x_all), x_all.mean()
     k = max(1, sum(len(x) >= 2 for x in groups.values()))
-    for g, x in groups.items():
-        rest = np.concatenate([v for h, v in groups.items() if h != g]) if len(groups) > 1 \
-            else np.array([])
-        n = len(x)
-        row = {**ident, **dict(zip(units, g if isinstance(g, tuple) else (g,))), "n_sat": n, "mean": x.mean(), "mean_low": np.nan,
-               "mean_high": np.nan, "grade_mean": grade_mean, "diff": x.mean() - grade_mean,
-               "diff_low": np.nan, "diff_high": np.nan, "p_value": np.nan,
-               "hedges_g": np.nan}
-        sd = x.std(ddof=1) if n >= 2 else np.nan
-        if sd > 0:  # one pupil, or every score the same: no interval of the mean
-            half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
-            row["mean_low"], row["mean_high"] = row["mean"] - half, row["mean"] + half
-        if n >= 2 and len(rest) >= 2 and (sd > 0 or rest.std() > 0):
-            row.update(_class_vs_rest(x, rest, row["diff"], n_all, k, confidence))
-        rows.append(row)
+    n = np.array([len(x) for x in groups.values()], float)
+    mean = np.array([x.mean() for x in groups.values()])
+    m2 = np.array([((x - x.mean()) ** 2).sum() for x in groups.values()])  # Σ(x − mean)²
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.where(n >= 2, np.sqrt(m2 / (n - 1)), np.nan)
+        half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
+    spread = sd > 0  # one pupil, or every score the same: no interval of the mean
+    tests = _class_vs_rest(n, mean, m2, x_all, mean - grade_mean, k, confidence)
+    rows = []
+    for i, g in enumerate(groups):
+        row = {**ident, **dict(zip(units, g if isinstance(g, tuple) else (g,))),
+               "n_sat": int(n[i]), "mean": mean[i],
+               "mean_low": mean[i] - half[i] if spread[i] else np.nan,
+               "mean_high": mean[i] + half[i] if spread[i] else np.nan,
+               "grade_mean": grade_mean, "diff": mean[i] - grade_mean}
+        rows.append({**row, **{key: float(v[i]) for key, v in tests.items()}})
     return rows
 
 
-def _class_vs_rest(x: np.ndarray, rest: np.ndarray, diff: float, n_all: int, k: int,
-                   confidence: float) -> dict:
-    """Welch's test of a class against the rest of the grade, Bonferroni over ``k`` classes."""
-    import warnings
+def _class_vs_rest(n: np.ndarray, mean: np.ndarray, m2: np.ndarray, x_all: np.ndarray,
+                   diff: np.ndarray, k: int, confidence: float) -> dict[str, np.ndarray]:
+    """Welch's test of each class against the rest of the grade, Bonferroni over ``k``
+    classes; NaN where there is no test (a class or rest under two pupils, or no spread in
+    either).
 
-    with warnings.catch_warnings():  # a class whose scores are all equal is fine for Welch
-        warnings.filterwarnings("ignore", message=".*[Pp]recision loss.*")
-        test = stats.ttest_ind(x, rest, equal_var=False)
-    ci = test.confidence_interval(1 - (1 - confidence) / k)
-    # Welch's interval is symmetric about the class − rest difference; scaled by the rest's
-    # share it is symmetric about ``diff``, and put there exactly
-    half = len(rest) / n_all * (ci.high - ci.low) / 2
-    return {"diff_low": diff - half, "diff_high": diff + half,
-            "p_value": min(1.0, float(test.pvalue) * k), "hedges_g": hedges_g(x, rest)}
+    The rest's mean and sum of squared deviations come from the grade's by the pooling
+    identity M2_all = M2_class + M2_rest + δ² · n_class · n_rest / N (δ = class mean − rest
+    mean); the test is scipy's ``ttest_ind(equal_var=False)`` written on those moments
+    (checked against it in ``tests/test_compare.py``).
+    """
+    n_all = len(x_all)
+    n_rest = n_all - n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_rest = (x_all.sum() - n * mean) / n_rest
+        delta = mean - mean_rest
+        m2_all = ((x_all - x_all.mean()) ** 2).sum()
+        m2_rest = m2_all - m2 - delta ** 2 * n * n_rest / n_all
+        m2_rest = np.where(m2_rest > 1e-12 * m2_all, m2_rest, 0.0)  # rounding of a zero
+        v_class, v_rest = m2 / (n - 1) / n, m2_rest / (n_rest - 1) / n_rest  # squared SEs
+        se = np.sqrt(v_class + v_rest)
+        df = (v_class + v_rest) ** 2 / (v_class ** 2 / (n - 1) + v_rest ** 2 / (n_rest - 1))
+        p = 2 * stats.t.sf(np.abs(delta / se), df)
+        crit = stats.t.ppf(1 - (1 - confidence) / k / 2, df)
+        # Welch's interval is symmetric about the class − rest difference; scaled by the
+        # rest's share it is symmetric about ``diff``, and put there exactly
+        half = n_rest / n_all * crit * se
+        j = 1 - 3 / (4 * n_all - 9)
+        pooled = np.sqrt((m2 + m2_rest) / (n_all - 2))
+        g = np.where((n >= 2) & (n_rest >= 2) & (pooled > 0), j * delta / pooled, np.nan)
+    tested = (n >= 2) & (n_rest >= 2) & ((m2 > 0) | (m2_rest > 0))
+    nan = np.full(len(n), np.nan)
+    return {"diff_low": np.where(tested, diff - half, nan),
+            "diff_high": np.where(tested, diff + half, nan),
+            "p_value": np.where(tested, np.minimum(1.0, p * k), nan),
+            "hedges_g": np.where(tested, g, nan)}
 
 
 def _between_classes(groups: dict, posthoc: str, confidence: float, alpha: float):
