@@ -87,12 +87,19 @@ _PUBLIC = {
     **dict.fromkeys(('balance_table', 'district_basic', 'district_table', 'group_table', 'school_band_table', 'school_matrix', 'school_subject_table', 'school_tests', 'school_value_added', 'subject_sections',), "district.pages"),
     **dict.fromkeys(('plot_school_means',), "district.plots"),
     **dict.fromkeys(('run_district', 'write_district',), "district.report"),
+    # 体质测试 import, analysis and report (qualitykit.fitness, issue 19 part B)
+    **dict.fromkeys(('read_fitness',), "fitness.read"),
+    **dict.fromkeys(('fitness_sample_path', 'write_fitness_sample',), "fitness.sample"),
+    **dict.fromkeys(('bmi_categories', 'compare_fitness_classes', 'failing_pupils', 'fitness_change',
+                     'fitness_rates', 'FitnessChange', 'item_means', 'item_rates',), "fitness.analysis"),
+    **dict.fromkeys(('FitnessReport', 'fitness_report', 'write_fitness',), "fitness.report"),
+    **dict.fromkeys(('run_fitness',), "fitness.run"),
 }
 
 
 #: the parts, importable as attributes (``qualitykit.report``)
 _PARTS = {"io", "term", "lists", "items", "growth", "report", "external", "schema", "standard",
-          "subjects", "classes", "labels", "paths", "cli", "cycle", "district"}
+          "subjects", "classes", "labels", "paths", "cli", "cycle", "district", "fitness"}
 
 
 def __getattr__(name: str):
@@ -167,4 +174,9 @@ __all__ = [
     "awards", "band_amounts", "rank_units", "write_awards", "Alerts", "alerts",
     "school_year_exams", "write_alerts", "AlertRules", "Evaluation", "evaluate_teachers",
     "write_evaluation", "EvaluationRules",
+    # 体质测试 (qualitykit.fitness)
+    "read_fitness", "fitness_sample_path", "write_fitness_sample", "fitness_rates", "item_rates",
+    "compare_fitness_classes", "bmi_categories", "failing_pupils", "fitness_change",
+    "FitnessChange", "item_means", "FitnessReport", "fitness_report", "write_fitness",
+    "run_fitness",
 ]

@@ -71,9 +71,9 @@ def before():
 def test_rates_by_class_are_the_hand_counts_with_wilson_intervals(now):
     rates = fitness_rates(now.pupils, by=("grade", "class_id")).set_index("class_id")
     a, b = rates.loc["5-1"], rates.loc["5-2"]
-    assert (a["n"], a["n_incomplete"], a["n_excellent"], a["n_good"], a["n_pass"], a["n_fail"]) \
+    assert (a["n"], a["n_incomplete"], a["n_excellent"], a["n_good"], a["n_pass_level"], a["n_fail"]) \
         == (4, 0, 1, 1, 1, 1)
-    assert (b["n"], b["n_incomplete"], b["n_excellent"], b["n_pass"], b["n_fail"]) == (3, 1, 2, 1, 0)
+    assert (b["n"], b["n_incomplete"], b["n_excellent"], b["n_pass_level"], b["n_fail"]) == (3, 1, 2, 1, 0)
     assert a["excellent_rate"] == 0.25 and a["excellent_good_rate"] == 0.5
     assert a["pass_rate"] == 0.75 and a["fail_rate"] == 0.25
     assert b["excellent_rate"] == pytest.approx(2 / 3) and b["pass_rate"] == 1.0
@@ -131,7 +131,7 @@ def test_classes_against_the_grade_are_welchs_test_against_the_rest(now):
 
 def test_change_since_last_year_pairs_the_same_pupils(now, before):
     change = fitness_change(now, before, by="class_id")
-    total = change.changes[change.changes["measure"] == "total_score"].set_index("class_id")
+    total = change.changes[change.changes["item"] == "total_score"].set_index("class_id")
     diffs = np.array([92 - 88, 85 - 80, 70 - 72, 50 - 55.0])
     a = total.loc["5-1"]
     assert a["n"] == 4 and a["mean_change"] == pytest.approx(diffs.mean())
@@ -144,7 +144,7 @@ def test_change_since_last_year_pairs_the_same_pupils(now, before):
     moves = change.moves.set_index(["class_id", "level_before", "level_now"])["count"]
     assert moves.loc[("5-1", "良好", "优秀")] == 1 and moves.loc[("5-2", "良好", "优秀")] == 1
     assert moves.loc[("5-1", "不及格", "不及格")] == 1 and moves.sum() == 6
-    sprint = change.changes.set_index(["class_id", "measure"]).loc[("5-1", "sprint_50m")]
+    sprint = change.changes.set_index(["class_id", "item"]).loc[("5-1", "sprint_50m")]
     # every pupil's sprint score rose by exactly 10: no spread, the change is certain
     assert sprint["mean_change"] == 10 and sprint["reading"] == "提高"
     assert (sprint["change_low"], sprint["change_high"]) == (10, 10)

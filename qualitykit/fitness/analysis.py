@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..term.indicators import wilson_interval
 from ..term.load import mask_names
+from .read import ITEM_LABELS
 
 __all__ = ["LEVELS", "BMI_CATEGORIES", "fitness_rates", "item_rates", "compare_fitness_classes",
            "bmi_categories", "failing_pupils", "fitness_change", "FitnessChange", "item_means"]
@@ -29,7 +30,7 @@ LEVELS = ("优秀", "良好", "及格", "不及格")
 #: The BMI categories, in order.
 BMI_CATEGORIES = ("低体重", "正常", "超重", "肥胖")
 #: What each rate counts: its levels.
-_RATES = {"excellent_rate": ("优秀",), "good_rate": ("良好",),
+_RATES = {"excellent_rate": ("优秀",), "good_level_rate": ("良好",),
           "excellent_good_rate": ("优秀", "良好"), "pass_rate": ("优秀", "良好", "及格"),
           "fail_rate": ("不及格",)}
 
@@ -45,7 +46,7 @@ def _level_counts(table: pd.DataFrame, keys: list[str], level: str) -> pd.DataFr
         data.assign(_all=0).groupby("_all")
     out = grouped["_level"].agg(n="count", n_incomplete=lambda s: int(s.isna().sum()))
     for i, name in enumerate(LEVELS):
-        out[f"n_{('excellent', 'good', 'pass', 'fail')[i]}"] = grouped["_level"].agg(
+        out[f"n_{('excellent', 'good', 'pass_level', 'fail')[i]}"] = grouped["_level"].agg(
             lambda s, name=name: int((s == name).sum()))
     return out.reset_index().drop(columns="_all", errors="ignore")
 
@@ -70,14 +71,15 @@ def fitness_rates(pupils: pd.DataFrame, *, by: Sequence[str] | str = ("grade", "
     -------
     DataFrame
         ``by`` columns, ``n`` (pupils with a 等级), ``n_incomplete`` (pupils without: an item
-        missing), ``n_excellent``, ``n_good``, ``n_pass`` (the 及格 level only), ``n_fail``,
-        and for each of ``excellent_rate`` (优秀), ``good_rate`` (良好), ``excellent_good_rate``
+        missing), ``n_excellent``, ``n_good``, ``n_pass_level`` (the 及格 level only),
+        ``n_fail``, and for each of ``excellent_rate`` (优秀), ``good_level_rate`` (良好 only),
+        ``excellent_good_rate``
         (优良率: 优秀 + 良好), ``pass_rate`` (及格率: 优秀 + 良好 + 及格, 学年总分 ≥ 60),
         ``fail_rate`` (不及格) the rate and its ``_low`` / ``_high`` bounds.
     """
     keys = _keys(by)
     out = _level_counts(pupils, keys, level)
-    counts = {"优秀": out["n_excellent"], "良好": out["n_good"], "及格": out["n_pass"],
+    counts = {"优秀": out["n_excellent"], "良好": out["n_good"], "及格": out["n_pass_level"],
               "不及格": out["n_fail"]}
     for rate, levels in _RATES.items():
         k = sum(counts[name] for name in levels)
@@ -206,8 +208,8 @@ class FitnessChange:
     Attributes
     ----------
     changes : DataFrame
-        One row per group × measure (``total_score`` and each item id): ``by`` columns,
-        ``measure``, ``n`` (pupils with the measure in both years), ``mean_before``,
+        One row per group × item (``total_score`` for 学年总分, then each item id): ``by``
+        columns, ``item``, ``n`` (pupils with the measure in both years), ``mean_before``,
         ``mean_now``, ``mean_change``, ``change_low``, ``change_high`` (paired t interval),
         ``p_value`` (paired t test), ``reading`` (提高 / 下降 / 无明显变化 by the interval).
     moves : DataFrame
@@ -254,16 +256,15 @@ def _reading(row: dict) -> str:
 
 
 def _pairs(current, previous) -> pd.DataFrame:
-    """One row per pupil × measure found in both years: ``student_id``, ``measure``, ``now``,
-    ``before``."""
+    """One row per pupil × item (``total_score`` first) found in both years: ``student_id``,
+    ``item``, ``now``, ``before``."""
     def long(scores) -> pd.DataFrame:
         total = scores.pupils[["student_id", "total_score"]].rename(columns={"total_score": "v"})
-        items = scores.items[["student_id", "item", "score"]].rename(
-            columns={"item": "measure", "score": "v"})
-        return pd.concat([total.assign(measure="total_score"), items], ignore_index=True)
+        items = scores.items[["student_id", "item", "score"]].rename(columns={"score": "v"})
+        return pd.concat([total.assign(item="total_score"), items], ignore_index=True)
 
     now, before = long(current), long(previous)
-    both = now.merge(before, on=["student_id", "measure"], suffixes=("_now", "_before"))
+    both = now.merge(before, on=["student_id", "item"], suffixes=("_now", "_before"))
     return both.rename(columns={"v_now": "now", "v_before": "before"}).dropna(
         subset=["now", "before"])
 
@@ -288,20 +289,22 @@ def fitness_change(current, previous, *, by: Sequence[str] | str = ("grade", "cl
     groups = current.pupils[["student_id", *keys]].drop_duplicates("student_id")
     pairs = _pairs(current, previous).merge(groups, on="student_id")
     rows = []
-    for key, part in pairs.groupby([*keys, "measure"], sort=True):
+    for key, part in pairs.groupby([*keys, "item"], sort=True):
         key = key if isinstance(key, tuple) else (key,)
-        row = {**dict(zip([*keys, "measure"], key)), "mean_before": part["before"].mean(),
+        row = {**dict(zip([*keys, "item"], key)), "mean_before": part["before"].mean(),
                "mean_now": part["now"].mean(),
                **_paired((part["now"] - part["before"]).to_numpy(float), confidence)}
         row["reading"] = _reading(row)
         rows.append(row)
-    columns = [*keys, "measure", "n", "mean_before", "mean_now", "mean_change", "change_low",
+    columns = [*keys, "item", "n", "mean_before", "mean_now", "mean_change", "change_low",
                "change_high", "p_value", "reading"]
     matched = _matched(current, previous, keys)
     both = matched[matched["level_before"].isin(LEVELS) & matched["level_now"].isin(LEVELS)]
     moves = both.groupby([*keys, "level_before", "level_now"]).size().rename("count").reset_index()
-    return FitnessChange(changes=pd.DataFrame(rows, columns=columns), moves=moves,
-                         matched=matched)
+    changes = pd.DataFrame(rows, columns=columns)
+    order = changes["item"].map({k: i for i, k in enumerate(["total_score", *ITEM_LABELS])})
+    changes = changes.assign(_o=order).sort_values([*keys, "_o"], kind="stable").drop(columns="_o")
+    return FitnessChange(changes=changes.reset_index(drop=True), moves=moves, matched=matched)
 
 
 def _matched(current, previous, keys: list[str]) -> pd.DataFrame:

@@ -106,7 +106,7 @@ def read_fitness(path_or_paths: PathLike | list[PathLike], *,
     >>> import qualitykit as qk
     >>> m, report = qk.read_fitness(qk.fitness_sample_path(2025))
     >>> sorted(m["item"].unique())[:3], report.rows_read == report.rows_imported + report.rows_skipped
-    (['height', 'pull_ups', 'rope_skipping'], True)
+    (['height', 'rope_skipping', 'shuttle_50x8'], True)
     """
     paths = path_or_paths if isinstance(path_or_paths, (list, tuple)) else [path_or_paths]
     records, problems, sheets, seen = [], [], [], {}

@@ -40,8 +40,8 @@ MINUTES_DOT_LIMIT = 15
 _NOT_MEASURED = ("免测", "缺测", "未测", "病假", "伤病", "残疾", "免考", "请假", "缺考", "缺席",
                  "事假", "补测", "因病", "受伤", "不测")
 _UNITS = re.compile(r"(秒|s|厘米|cm|毫升|ml|千克|公斤|kg|次|个|米|m)$", re.I)
-_MIN_SEC = re.compile(r"^(\d{1,2})\s*(?:['′’‘:：]|分钟?)\s*(\d{1,2}(?:\.\d+)?)\s*(?:[\"″”“]|''|秒)?$")
-_TENTHS = re.compile(r"^(\d{1,2})[\"″”](\d)$")
+_MIN_SEC = re.compile(r"^(\d{1,2})\s*(?:['′’‘:：]|分钟?)\s*(\d{1,2}(?:\.\d+)?)\s*(?:[\"″”“]|''|′′|秒)?$")
+_TENTHS = re.compile(r"^(\d{1,2})(?:[\"″”]|′′)(\d)$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -75,8 +75,8 @@ def minutes_dot_seconds(number: float) -> float | None:
     """``4.05`` read as 4 min 05 s → 245.0; ``4.5`` (4.50 after Excel drops the 0) → 290.0;
     None when the part after the point is not 0–59 seconds.
 
-    >>> minutes_dot_seconds(4.05), minutes_dot_seconds(4.5), minutes_dot_seconds(3.6)
-    (245.0, 290.0, 360.0)
+    >>> minutes_dot_seconds(4.05), minutes_dot_seconds(4.5), minutes_dot_seconds(3.59)
+    (245.0, 290.0, 239.0)
     >>> minutes_dot_seconds(4.75) is None
     True
     """
