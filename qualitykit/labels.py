@@ -398,3 +398,29 @@ VALUE_LABELS.update({
     "side": {"above": "线上（易滑落）", "below": "线下（可冲线）"},
     "effective_method": {"ratio": "比例法", "mean": "均值法", "given": "给定"},
 })
+
+
+# ---- 体质测试 (qualitykit.fitness, issue 19 part B): rates of the 等级, BMI, change -----------
+LABELS.update({
+    "sex": "性别", "item": "项目", "n_incomplete": "缺项人数", "n_pass_level": "及格等级人数",
+    "n_fail": "不及格人数", "good_level_rate": "良好率", "excellent_good_rate": "优良率",
+    "fail_rate": "不及格率", "bmi_category": "BMI类别", "bmi": "BMI",
+    "total_score": "学年总分", "standard_score": "标准分", "extra_score": "附加分",
+    "mean_total": "平均学年总分", "mean_before": "去年平均", "mean_now": "今年平均",
+    "mean_change": "平均变化", "level_before": "去年等级", "level_now": "今年等级",
+    "total_before": "去年学年总分", "total_now": "今年学年总分", "mean_score": "平均单项得分",
+    "bonus": "加分", "item_score": "单项得分", "missing_items": "缺测项目",
+    "n_measured": "测试人数", "n_up": "等级上升人数", "n_same": "等级不变人数",
+    "n_down": "等级下降人数", "overweight_obese_rate": "超重与肥胖率", "weight": "权重",
+    "file": "文件", "sheet": "工作表", "row": "行",
+})
+PERCENT |= {"good_level_rate", "excellent_good_rate", "fail_rate", "overweight_obese_rate"}
+RAW |= {"item_score", "bonus", "total_score", "standard_score", "extra_score",
+        "total_before", "total_now"}
+VALUE_LABELS["item"] = {
+    "total_score": "学年总分", "height": "身高", "weight": "体重", "bmi": "体重指数(BMI)",
+    "vital_capacity": "肺活量", "sprint_50m": "50米跑", "sit_and_reach": "坐位体前屈",
+    "rope_skipping": "1分钟跳绳", "sit_ups": "1分钟仰卧起坐", "shuttle_50x8": "50米×8往返跑",
+    "standing_long_jump": "立定跳远", "pull_ups": "引体向上", "run_800m": "800米跑",
+    "run_1000m": "1000米跑"}
+# ---- end of the 体质测试 block ----

@@ -75,6 +75,7 @@ def test_rates_by_class_are_the_hand_counts_with_wilson_intervals(now):
         == (4, 0, 1, 1, 1, 1)
     assert (b["n"], b["n_incomplete"], b["n_excellent"], b["n_pass_level"], b["n_fail"]) == (3, 1, 2, 1, 0)
     assert a["excellent_rate"] == 0.25 and a["excellent_good_rate"] == 0.5
+    assert a["mean_total"] == (92 + 85 + 70 + 50) / 4 and b["mean_total"] == (95 + 91 + 65) / 3
     assert a["pass_rate"] == 0.75 and a["fail_rate"] == 0.25
     assert b["excellent_rate"] == pytest.approx(2 / 3) and b["pass_rate"] == 1.0
     lo, hi = proportion_confint(3, 4, method="wilson")  # statsmodels, independent
@@ -97,7 +98,7 @@ def test_item_rates_count_the_item_levels(now):
     rates = item_rates(now.items, by="class_id").set_index(["item", "class_id"])
     rope = rates.loc[("rope_skipping", "5-1")]  # a1 优秀, a2 良好, a3 不及格, a4 不及格
     assert (rope["n"], rope["n_excellent"], rope["n_good"], rope["n_fail"]) == (4, 1, 1, 2)
-    assert rope["pass_rate"] == 0.5
+    assert rope["pass_rate"] == 0.5 and rope["mean_score"] == (95 + 85 + 50 + 30) / 4
     sprint = rates.loc[("sprint_50m", "5-2")]  # b1, b2 优秀, b3, b4 及格
     assert sprint["excellent_rate"] == 0.5 and sprint["fail_rate"] == 0.0
 
@@ -105,7 +106,7 @@ def test_item_rates_count_the_item_levels(now):
 def test_bmi_categories_by_class_are_the_hand_counts(now):
     bmi = bmi_categories(now.pupils, by="class_id").set_index(["class_id", "bmi_category"])
     assert bmi.loc[("5-1", "正常"), "count"] == 2 and bmi.loc[("5-1", "低体重"), "count"] == 0
-    assert bmi.loc[("5-1", "肥胖"), "share"] == 0.25 and bmi.loc[("5-2", "正常"), "n"] == 4
+    assert bmi.loc[("5-1", "肥胖"), "share"] == 0.25 and bmi.loc[("5-2", "正常"), "n_students"] == 4
     lo, hi = proportion_confint(3, 4, method="wilson")
     assert (bmi.loc[("5-2", "正常"), "share_low"], bmi.loc[("5-2", "正常"), "share_high"]) == \
         pytest.approx((lo, hi))

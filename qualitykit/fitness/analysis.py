@@ -51,6 +51,10 @@ def _level_counts(table: pd.DataFrame, keys: list[str], level: str) -> pd.DataFr
     return out.reset_index().drop(columns="_all", errors="ignore")
 
 
+#: The mean shown beside the rates: of the 学年总分 (pupils) or of the 单项得分 (items).
+_MEANS = {"total_score": "mean_total", "score": "mean_score"}
+
+
 def fitness_rates(pupils: pd.DataFrame, *, by: Sequence[str] | str = ("grade", "class_id"),
                   level: str = "level", confidence: float = 0.95) -> pd.DataFrame:
     """优秀率、良好率、优良率、及格率、不及格率 of the 学年总分等级 by group, with Wilson intervals.
@@ -75,10 +79,17 @@ def fitness_rates(pupils: pd.DataFrame, *, by: Sequence[str] | str = ("grade", "
         ``n_fail``, and for each of ``excellent_rate`` (优秀), ``good_level_rate`` (良好 only),
         ``excellent_good_rate``
         (优良率: 优秀 + 良好), ``pass_rate`` (及格率: 优秀 + 良好 + 及格, 学年总分 ≥ 60),
-        ``fail_rate`` (不及格) the rate and its ``_low`` / ``_high`` bounds.
+        ``fail_rate`` (不及格) the rate and its ``_low`` / ``_high`` bounds; ``mean_total``
+        (mean 学年总分 of the pupils with one) or, for items, ``mean_score`` (mean 单项得分).
     """
     keys = _keys(by)
     out = _level_counts(pupils, keys, level)
+    for column, name in _MEANS.items():
+        if column in pupils:
+            data = pupils.assign(_all=0)
+            means = data.groupby(keys or ["_all"], sort=True, dropna=False)[column].mean()
+            out.insert(len(keys) + 2, name, means.to_numpy())
+            break
     counts = {"优秀": out["n_excellent"], "良好": out["n_good"], "及格": out["n_pass_level"],
               "不及格": out["n_fail"]}
     for rate, levels in _RATES.items():
@@ -145,7 +156,8 @@ def bmi_categories(pupils: pd.DataFrame, *, by: Sequence[str] | str = ("grade", 
     Returns
     -------
     DataFrame
-        ``by`` columns, ``bmi_category``, ``n`` (pupils of the group with a BMI), ``count``,
+        ``by`` columns, ``bmi_category``, ``n_students`` (pupils of the group with a BMI),
+        ``count``,
         ``share``, ``share_low``, ``share_high``.
     """
     keys = _keys(by)
@@ -153,11 +165,14 @@ def bmi_categories(pupils: pd.DataFrame, *, by: Sequence[str] | str = ("grade", 
     counts = data.groupby([*keys, "bmi_category"], sort=False).size().unstack(fill_value=0)
     counts = counts.reindex(columns=list(BMI_CATEGORIES), fill_value=0).sort_index()
     long = counts.stack().rename("count").reset_index()
-    long["n"] = long.groupby(keys)["count"].transform("sum") if keys else long["count"].sum()
-    long["share"] = long["count"] / long["n"]
-    long["share_low"], long["share_high"] = wilson_interval(long["count"], long["n"], confidence)
+    long["n_students"] = long.groupby(keys)["count"].transform("sum") if keys else \
+        long["count"].sum()
+    long["share"] = long["count"] / long["n_students"]
+    long["share_low"], long["share_high"] = wilson_interval(long["count"], long["n_students"],
+                                                            confidence)
     long["bmi_category"] = pd.Categorical(long["bmi_category"], BMI_CATEGORIES)
-    return long[[*keys, "bmi_category", "n", "count", "share", "share_low", "share_high"]]
+    return long[[*keys, "bmi_category", "n_students", "count", "share", "share_low",
+                 "share_high"]]
 
 
 def failing_pupils(items: pd.DataFrame, *, mask: bool = False) -> pd.DataFrame:

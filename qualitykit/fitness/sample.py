@@ -2,9 +2,10 @@
 2025-2026) and ``体质测试_2024.xlsx`` (2024-2025), for the pupils of the sample rosters (the same
 student ids as the score samples, so that year-on-year matching works).
 
-Model: each pupil has a persistent fitness ``f ~ N(0, 1)`` (sex drawn once per pupil); an
-item's value is its mean for grade and sex plus ``sd × (0.6 f + 0.8 e)`` with ``e ~ N(0, 1)``
-each year, in the direction in which the item is better. Means and spreads follow the usual
+Model: each pupil has a persistent fitness ``f ~ N(0, 1)`` (sex drawn once per pupil), each
+class a yearly effect ``c ~ N(0, 0.4)`` (its PE lessons); an item's value is its mean for grade
+and sex plus ``sd × (0.6 (f + c) + 0.8 e)`` with ``e ~ N(0, 1)`` each year, in the direction in
+which the item is better (height and BMI: ``sd × e``). Means and spreads follow the usual
 magnitude of Chinese pupils' results (heights, BMI, times); they are illustrative, not norms.
 About 1 % of item cells are 免测/缺测/病假. The files are written as schools have them:
 
@@ -69,9 +70,13 @@ def simulate_fitness(seed: int = SEED) -> pd.DataFrame:
     fit = dict(zip(ids, rng.normal(0, 1, size=len(ids))))
     rows = []
     for year, school_year in FITNESS_YEARS.items():
-        for p in roster[roster["school_year"] == school_year].itertuples():
-            values = {item: _value(item, p.grade, sex[p.student_id], fit[p.student_id],
-                                   rng.normal()) for item in _MODEL}
+        this_year = roster[roster["school_year"] == school_year]
+        classes = sorted(this_year["class_id"].unique())
+        effect = dict(zip(classes, rng.normal(0, 0.4, size=len(classes))))
+        for p in this_year.itertuples():
+            f = fit[p.student_id] + effect[p.class_id]
+            values = {item: _value(item, p.grade, sex[p.student_id], f, rng.normal())
+                      for item in _MODEL}
             values["weight"] = values.pop("bmi") * (values["height"] / 100) ** 2
             for item in _GRADE_ITEMS[p.grade]:
                 rows.append({"year": year, "student_id": p.student_id, "name": p.name,
