@@ -398,3 +398,29 @@ VALUE_LABELS.update({
     "side": {"above": "线上（易滑落）", "below": "线下（可冲线）"},
     "effective_method": {"ratio": "比例法", "mean": "均值法", "given": "给定"},
 })
+
+
+# ---- 体质测试: 国家学生体质健康标准（2014年修订） (qualitykit.fitness, the standard's part) ----
+LABELS.update({
+    "item": "项目", "bonus": "加分", "weight": "权重", "bmi": "体重指数(BMI)",
+    "bmi_category": "体重指数等级", "standard_score": "标准分", "extra_score": "附加分",
+    "total_score": "学年总分", "final_year": "毕业年级", "final_score": "毕业当年学年总分",
+    "other_mean": "其他学年学年总分平均", "n_years": "学年数", "graduation_score": "毕业成绩",
+    "problem": "问题", "message": "说明",
+})
+#: the fitness items and the problem codes of :func:`qualitykit.score_fitness`, as read
+#: (``missing`` of a fitness pupil joins item ids with "+": map each part through "item").
+VALUE_LABELS.update({
+    "item": {"height": "身高", "weight": "体重", "bmi": "体重指数", "vital_capacity": "肺活量",
+             "sprint_50m": "50米跑", "sit_and_reach": "坐位体前屈", "rope_skipping": "1分钟跳绳",
+             "sit_ups": "1分钟仰卧起坐", "shuttle_50x8": "50米×8往返跑",
+             "standing_long_jump": "立定跳远", "pull_ups": "引体向上", "run_800m": "800米跑",
+             "run_1000m": "1000米跑"},
+    "problem": {"grade": "年级不在1–12", "sex": "性别不是男/女", "item": "不是标准中的项目",
+                "not_tested": "该年级不测此项", "not_number": "成绩不是数字",
+                "out_of_range": "成绩超出可能范围", "not_whole": "次数不是整数",
+                "duplicate": "同一项目有多条成绩", "bmi_replaced": "体重指数与身高体重不符"},
+})
+RAW.update({"bonus", "standard_score", "extra_score", "total_score", "final_score",
+            "other_mean", "graduation_score", "bmi"})
+# ---- end of the 体质测试 standard block ----
