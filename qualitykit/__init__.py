@@ -87,6 +87,10 @@ _PUBLIC = {
     **dict.fromkeys(('balance_table', 'district_basic', 'district_table', 'group_table', 'school_band_table', 'school_matrix', 'school_subject_table', 'school_tests', 'school_value_added', 'subject_sections',), "district.pages"),
     **dict.fromkeys(('plot_school_means',), "district.plots"),
     **dict.fromkeys(('run_district', 'write_district',), "district.report"),
+    # 体质测试: the 国家学生体质健康标准（2014年修订） (qualitykit.fitness)
+    **dict.fromkeys(('FitnessError', 'FitnessScores', 'graduation_score', 'score_fitness',), "fitness.score"),
+    **dict.fromkeys(('fitness_tables', 'FitnessTables',), "fitness.tables"),
+    **dict.fromkeys(('FITNESS_ITEMS',), "fitness.items"),
     # 体质测试 import, analysis and report (qualitykit.fitness, issue 19 part B)
     **dict.fromkeys(('read_fitness',), "fitness.read"),
     **dict.fromkeys(('fitness_sample_path', 'write_fitness_sample',), "fitness.sample"),
@@ -174,6 +178,9 @@ __all__ = [
     "awards", "band_amounts", "rank_units", "write_awards", "Alerts", "alerts",
     "school_year_exams", "write_alerts", "AlertRules", "Evaluation", "evaluate_teachers",
     "write_evaluation", "EvaluationRules",
+    # 体质测试: 国家学生体质健康标准（2014年修订）
+    "score_fitness", "FitnessScores", "FitnessError", "graduation_score", "fitness_tables",
+    "FitnessTables", "FITNESS_ITEMS",
     # 体质测试 (qualitykit.fitness)
     "read_fitness", "fitness_sample_path", "write_fitness_sample", "fitness_rates", "item_rates",
     "compare_fitness_classes", "bmi_categories", "failing_pupils", "fitness_change",

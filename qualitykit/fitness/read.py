@@ -37,6 +37,7 @@ from .headers import (
     parse_sex,
     pupil_role,
 )
+from .items import ITEMS
 from .values import LONG_RUNS, MINUTES_DOT_LIMIT, TIMED_ITEMS, read_value
 
 __all__ = ["read_fitness", "MEASUREMENT_COLUMNS", "ITEM_LABELS"]
@@ -45,13 +46,8 @@ PathLike = str | os.PathLike
 #: The columns of the measurements :func:`read_fitness` returns.
 MEASUREMENT_COLUMNS = ["student_id", "name", "sex", "grade", "class_id", "class_name", "school",
                        "file", "sheet", "row", "item", "value"]
-#: Chinese names of the items, for messages (the scoring tables carry their own).
-ITEM_LABELS = {"height": "身高", "weight": "体重", "bmi": "体重指数", "vital_capacity": "肺活量",
-               "sprint_50m": "50米跑", "sit_and_reach": "坐位体前屈",
-               "rope_skipping": "1分钟跳绳", "sit_ups": "1分钟仰卧起坐",
-               "shuttle_50x8": "50米×8往返跑", "standing_long_jump": "立定跳远",
-               "pull_ups": "引体向上", "run_800m": "800米跑", "run_1000m": "1000米跑",
-               ENDURANCE: "耐力跑"}
+#: Chinese names of the items (and of a 耐力跑 column), for messages.
+ITEM_LABELS = {**{item: spec[0] for item, spec in ITEMS.items()}, ENDURANCE: "耐力跑"}
 _NEED = "“学籍号/学号/考号”或“姓名”、“性别”和至少一个测试项目（身高、体重、50米跑……）"
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..labels import VALUE_LABELS, to_display
 from ..report.pack import Block, Page
+from .items import GRADE_NAMES
 from .analysis import (
     BMI_CATEGORIES,
     FitnessChange,
@@ -29,7 +30,7 @@ from .analysis import (
     item_rates,
 )
 
-__all__ = ["FitnessReport", "fitness_report", "fitness_pages", "fitness_tables",
+__all__ = ["FitnessReport", "fitness_report", "fitness_pages", "report_sheets",
            "write_fitness", "REPORT_NAME"]
 
 REPORT_NAME = "体质健康分析"
@@ -143,10 +144,6 @@ def _scoring_problems(scores) -> pd.DataFrame:
         "problem": p["message"], "action": p["action"],
         "severity": p["problem"].map(_SEVERITY).fillna("error")})
     return out[PROBLEM_COLUMNS]
-
-
-GRADE_NAMES = {1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级",
-               7: "初一", 8: "初二", 9: "初三", 10: "高一", 11: "高二", 12: "高三"}
 
 
 #: The order of the items in every table: 学年总分, then as the standard lists them.
@@ -275,7 +272,7 @@ def _problem_note(problems: pd.DataFrame) -> str:
             "「导入与计分问题」中：每条写明文件、工作表、行、列和改法。有错误的单元格按缺测处理。")
 
 
-def fitness_tables(r: FitnessReport, *, mask: bool = False) -> dict[str, pd.DataFrame]:
+def report_sheets(r: FitnessReport, *, mask: bool = False) -> dict[str, pd.DataFrame]:
     """Every table of the report for the workbook: sheet name → table with Chinese headers
     (numbers stay numbers, intervals kept)."""
     from ..io.problems import ImportReport
@@ -329,7 +326,7 @@ def write_fitness(output_dir: str | Path, r: FitnessReport, *,
         if "docx" in formats:
             files["docx"] = write_pack_docx(pages, stem.with_suffix(".docx"), title=title)
         if "xlsx" in formats:
-            files["xlsx"] = write_sheets(stem.with_suffix(".xlsx"), fitness_tables(r, mask=mask))
+            files["xlsx"] = write_sheets(stem.with_suffix(".xlsx"), report_sheets(r, mask=mask))
         if "pdf" in formats:
             print_pdfs({html_path: stem.with_suffix(".pdf")}, pdf_engine, browser)
             add_bookmarks(stem.with_suffix(".pdf"), pages, title=title)
