@@ -443,4 +443,5 @@ PERCENT |= {"good_level_rate", "excellent_good_rate", "fail_rate", "overweight_o
 RAW |= {"item_score", "bonus", "total_score", "standard_score", "extra_score",
         "total_before", "total_now"}
 VALUE_LABELS["item"] = {"total_score": "学年总分", **VALUE_LABELS["item"]}
+VALUE_LABELS["missing_items"] = VALUE_LABELS["item"]  # item ids joined by "+"
 # ---- end of the 体质测试 block ----

@@ -3,6 +3,7 @@ file and the workbook; what a person reads is there; every number of the report 
 functions' number; a bad file is one Chinese line with exit code 2, never a traceback."""
 
 import unicodedata
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -86,3 +87,26 @@ def test_change_matches_the_same_pupils_across_the_two_sample_years(years):
     assert total.loc[5, "mean_change"] == pytest.approx(
         (both["total_score"] - both["total_score_before"]).mean())
     assert 1 not in total.index  # 一年级 pupils were not at school last year
+
+
+def test_the_notebook_runs_on_a_schools_own_csv_and_writes_the_report(tmp_path):
+    import papermill as pm
+
+    csv = tmp_path / "体测.csv"
+    rows = ["学籍号,姓名,性别,年级,班级,身高,体重,肺活量,50米跑,坐位体前屈,1分钟跳绳,1分钟仰卧起坐"]
+    rows += [f"G{i},学生{i},{'男' if i % 2 else '女'},三年级,三({1 + i % 2})班,{130 + i},{27 + i % 4},"
+             f"{1200 + 40 * i},{10.5 - 0.1 * i:.1f},{5 + i},{80 + 5 * i},{20 + i}" for i in range(8)]
+    rows.append("G9,学生9,女,三年级,三(1)班,131,28,免测,10.2,7,90,22")
+    csv.write_text("\n".join(rows) + "\n", encoding="gbk")
+    notebook = Path(qk.__file__).resolve().parents[1] / "notebooks" / "08-体质健康.ipynb"
+    nb = pm.execute_notebook(str(notebook), str(tmp_path / "out.ipynb"), kernel_name="python3",
+                             parameters={"fitness_file": str(csv), "output_dir": str(tmp_path / "报告"),
+                                         "mask_names": True}, progress_bar=False, cwd=str(tmp_path))
+    text = "".join(str(o.get("data", {}).get("text/plain", "")) for c in nb.cells
+                   for o in c.get("outputs", []))
+    assert "没有去年的体测文件" in text
+    for name in ("体质健康分析.pdf", "体质健康分析.docx", "体质健康分析.xlsx"):
+        assert (tmp_path / "报告" / name).exists(), name
+    pupils = pd.read_excel(tmp_path / "报告" / "体质健康分析.xlsx", sheet_name="学生成绩",
+                           engine="calamine")
+    assert len(pupils) == 9 and pupils["缺测项目"].astype(str).eq("肺活量").sum() == 1
