@@ -178,11 +178,16 @@ _RATES = ["n", "n_incomplete", "mean_total", "excellent_rate", "good_level_rate"
 
 
 def _class_table(r: FitnessReport) -> pd.DataFrame | None:
-    """Each class's rates beside its mean against the grade (the comparison's reading)."""
-    vs = r.tables["classes"][["grade", "class_id", "diff", "diff_low", "diff_high", "reading"]]
-    joined = r.tables["class_rates"].merge(vs, on=["grade", "class_id"], how="left")
+    """Each class's rates beside its mean against the grade, read as 高于 / 低于 / 与年级无明显
+    差别 by the interval (:func:`qualitykit.against_grade`)."""
+    from ..term.readings import against_grade
+
+    classes = r.tables["classes"]
+    vs = classes[["grade", "class_id", "diff", "diff_low", "diff_high"]]
+    joined = against_grade(r.tables["class_rates"], classes).merge(
+        vs, on=["grade", "class_id"], how="left")
     return _show(joined, ["grade", "class_id", "n", "n_incomplete", "mean_total", "diff",
-                          "diff_low", "diff_high", "reading", "excellent_rate", "pass_rate",
+                          "diff_low", "diff_high", "vs_grade", "excellent_rate", "pass_rate",
                           "pass_rate_low", "pass_rate_high", "fail_rate"])
 
 
