@@ -6,7 +6,9 @@ them (qualitykit/fitness/tables/PROVENANCE.md), never generated from the kit's o
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -361,3 +363,46 @@ def test_package_data_is_declared():
     from pathlib import Path
     text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
     assert '"qualitykit.fitness" = ["tables/*.csv", "tables/*.md"]' in text
+
+
+# -- agreement with an independent implementation (高中) ---------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_senior_scores_equal_an_independent_implementation(monkeypatch):
+    # tests/data/README.md: 10,800 generated 高中 pupils scored by The-ESAP-Project's own
+    # JavaScript, run by node. Where its tables differ from the kit's (88 cells, each judged
+    # against a third source in fitness_esap_differences.csv), the kit is given ESAP's cells:
+    # then every one of the 75,600 item scores must be ESAP's. This proves that all other cells
+    # and the reading rules are the same, and that the differences are exactly those listed.
+    ref = pd.read_csv(DATA / "fitness_reference_esap.csv.gz")
+    assert ref["student_id"].nunique() >= 10_000
+    assert set(map(tuple, ref[["grade", "sex"]].drop_duplicates().values)) == {
+        (g, s) for g in (10, 11, 12) for s in ("男", "女")}
+    differences = pd.read_csv(DATA / "fitness_esap_differences.csv")
+    assert differences["verdict"].notna().all() and not differences["verdict"].str.startswith(
+        "CHECK").any()
+    tables = fitness_tables()
+    levels = tables.levels.merge(differences[["item", "grade", "sex", "score", "esap_threshold"]],
+                                 on=["item", "grade", "sex", "score"], how="outer")
+    levels["threshold"] = levels["esap_threshold"].fillna(levels["threshold"])
+    esap = dataclasses.replace(tables, levels=levels.drop(columns="esap_threshold"))
+    monkeypatch.setattr("qualitykit.fitness.score.fitness_tables", lambda: esap)
+    scored = qk.score_fitness(ref.drop(columns="esap_score"))
+    assert scored.problems.empty
+    both = ref.merge(scored.items[["student_id", "item", "score"]], on=["student_id", "item"])
+    assert len(both) == len(ref)
+    assert (both["score"] == both["esap_score"]).all(), both[both["score"] != both["esap_score"]]
+
+
+def test_the_listed_differences_change_real_scores():
+    # without ESAP's cells, the kit disagrees with ESAP exactly on values between the two
+    # thresholds of a listed cell (a check that the list is not empty decoration)
+    ref = pd.read_csv(DATA / "fitness_reference_esap.csv.gz")
+    scored = qk.score_fitness(ref.drop(columns="esap_score"))
+    both = ref.merge(scored.items[["student_id", "item", "score"]], on=["student_id", "item"])
+    differ = both[both["score"] != both["esap_score"]]
+    listed = pd.read_csv(DATA / "fitness_esap_differences.csv")
+    assert 0 < len(differ) < len(both) / 10
+    assert set(differ["item"]) == set(listed["item"])
