@@ -307,6 +307,15 @@ def test_rows_that_cannot_be_scored_are_reported_with_what_was_done():
     assert result.pupils["total_score"].isna().all()
 
 
+def test_an_impossible_bmi_from_height_and_weight_is_reported():
+    # 1.75 m and 17.5 kg (a weight typed in 斤/10 or a slipped digit): BMI 5.7
+    rows = [("a", "男", 10, "height", 175), ("a", "男", 10, "weight", 17.5)]
+    result = qk.score_fitness(pd.DataFrame(rows, columns=COLUMNS))
+    assert result.problems["problem"].tolist() == ["out_of_range"]
+    assert "体重指数 5.7" in result.problems["message"].iloc[0]
+    assert result.pupils.iloc[0]["missing"].startswith("bmi")
+
+
 def test_required_columns():
     with pytest.raises(qk.FitnessError, match="grade"):
         qk.score_fitness(pd.DataFrame({"student_id": ["a"], "sex": ["男"], "item": ["bmi"],

@@ -251,12 +251,20 @@ def _with_bmi(rows: pd.DataFrame, keys: list[str], tables: FitnessTables):
     body = part("height").merge(part("weight"), on=keys)
     ratio = np.round(body["weight"].to_numpy() / (body["height"].to_numpy() / 100) ** 2 * 10, 6)
     body["computed"] = np.floor(ratio + 0.5) / 10
+    low, high = tables.ranges.set_index("item").loc["bmi", ["low", "high"]]
+    odd = (body["computed"] < low) | (body["computed"] > high)
+    implausible = body[odd].rename(columns={"computed": "value"}).assign(item="bmi")
+    body = body[~odd]
     given = part("bmi").merge(body[[*keys, "computed"]], on=keys, how="left")
     clash = given["computed"].notna() & ((given["bmi"] - given["computed"]).abs() > 0.1 + EPS)
     flagged = given[clash].rename(columns={"bmi": "value"}).assign(item="bmi")
     problems = [_flagged(flagged, slice(None), "bmi_replaced", [
         f"表中的体重指数 {v:g} 与身高、体重算出的 {c:g} 不一致：已按身高、体重计算，请核对。"
-        for v, c in zip(flagged["value"], flagged["computed"])])]
+        for v, c in zip(flagged["value"], flagged["computed"])]),
+        _flagged(implausible, slice(None), "out_of_range", [
+            f"身高 {h:g}cm、体重 {w:g}kg 算出的体重指数 {v:g} 不可能（应在 {low:g}–{high:g}）："
+            "请核对身高（厘米）和体重（千克）。"
+            for h, w, v in zip(implausible["height"], implausible["weight"], implausible["value"])])]
     given["value"] = given["computed"].fillna(given["bmi"])
     alone = body.merge(given[keys], on=keys, how="left", indicator=True)
     alone = alone[alone["_merge"].eq("left_only")].rename(columns={"computed": "value"})
