@@ -6,7 +6,9 @@ them (qualitykit/fitness/tables/PROVENANCE.md), never generated from the kit's o
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -58,6 +60,30 @@ def scores(grade, sex, item, values) -> list[float]:
     (6, "男", "shuttle_50x8", [102, 103, 102.1, 152, 153], [80, 78, 78, 10, 0]),
     # 五年级女 50米×8往返跑: 100 101 (1'41"), 95 104
     (5, "女", "shuttle_50x8", [101, 102, 104], [100, 95, 95]),
+    # 高一男 立定跳远: 80 235, 78 231, 10 170
+    (10, "男", "standing_long_jump", [235, 234, 170, 169], [80, 78, 10, 0]),
+    # 高一女 立定跳远: 100 204, 95 198, 60 148, 50 143
+    (10, "女", "standing_long_jump", [204, 203, 148, 147], [100, 95, 60, 50]),
+    # 高一男 引体向上: 80 12, 76 11, 72 10 (the standard prints no 78/74 level), 10 2
+    (10, "男", "pull_ups", [12, 11, 10, 2, 1], [80, 76, 72, 10, 0]),
+    # 高一女 1分钟仰卧起坐: 80 43, 78 41, 10 13
+    (10, "女", "sit_ups", [43, 42, 41, 13, 12], [80, 78, 78, 10, 0]),
+    # 高二男 坐位体前屈: 100 24.3, 95 22.4, 60 2.1, 50 1.1
+    (11, "男", "sit_and_reach", [24.3, 24.2, 2.1, 2.0], [100, 95, 60, 50]),
+    # 高一女 坐位体前屈: 80 17.4, 78 16.1, 10 0.4
+    (10, "女", "sit_and_reach", [17.4, 17.3, 0.4, 0.3], [80, 78, 10, 0]),
+    # 高一男 50米跑: 80 7.5, 78 7.7
+    (10, "男", "sprint_50m", [7.5, 7.6, 7.7, 7.8], [80, 78, 78, 76]),
+    # 高一女 50米跑: 80 8.6, 78 8.8, 10 11.6
+    (10, "女", "sprint_50m", [8.6, 8.7, 11.6, 11.7], [80, 78, 10, 0]),
+    # 高一男 肺活量: 100 4540, 95 4420, 10 1950
+    (10, "男", "vital_capacity", [4540, 4539, 1950, 1949], [100, 95, 10, 0]),
+    # 高一女 肺活量: 80 2750, 78 2650
+    (10, "女", "vital_capacity", [2750, 2749], [80, 78]),
+    # 高一男 1000米跑: 80 3'55" (235 s), 78 4'00"; 10 6'25" (385 s); 235.4 s is 236 s
+    (10, "男", "run_1000m", [235, 236, 235.4, 385, 386], [80, 78, 78, 10, 0]),
+    # 高一女 800米跑: 80 3'50" (230 s), 78 3'55"
+    (10, "女", "run_800m", [230, 231], [80, 78]),
 ])
 def test_both_sides_of_the_lines(grade, sex, item, values, expected):
     assert scores(grade, sex, item, values) == expected
@@ -71,6 +97,12 @@ def test_both_sides_of_the_lines(grade, sex, item, values, expected):
      ["低体重", "正常", "正常", "超重", "超重", "肥胖"], [80, 100, 100, 80, 80, 60]),
     # 六年级女: 正常 14.2–20.8, 超重 20.9–23.6, 肥胖 ≥ 23.7
     (6, "女", [14.1, 14.2, 20.8, 20.9, 23.6, 23.7],
+     ["低体重", "正常", "正常", "超重", "超重", "肥胖"], [80, 100, 100, 80, 80, 60]),
+    # 高一男: 正常 16.5–23.2, 超重 23.3–26.3, 肥胖 ≥ 26.4
+    (10, "男", [16.4, 16.5, 23.2, 23.3, 26.3, 26.4],
+     ["低体重", "正常", "正常", "超重", "超重", "肥胖"], [80, 100, 100, 80, 80, 60]),
+    # 高三女: 正常 17.1–23.3, 超重 23.4–25.7, 肥胖 ≥ 25.8
+    (12, "女", [17.0, 17.1, 23.3, 23.4, 25.7, 25.8],
      ["低体重", "正常", "正常", "超重", "超重", "肥胖"], [80, 100, 100, 80, 80, 60]),
 ])
 def test_bmi_bands(grade, sex, values, categories, expected):
@@ -99,6 +131,21 @@ def test_rope_skipping_bonus_steps():
     assert got["bonus"].tolist() == [0, 0, 0, 1, 1, 19, 19, 20, 20]
 
 
+@pytest.mark.parametrize("grade, sex, item, values, expected", [
+    # 高一男 引体向上 100 at 16: 1 point per more, up to 10
+    (10, "男", "pull_ups", [16, 17, 25, 26, 30], [0, 1, 9, 10, 10]),
+    # 高一男 1000米跑 100 at 3'30" (210 s): 4 s faster 1 point, 8 s 2 … 35 s 10
+    (10, "男", "run_1000m", [210, 207, 206, 202, 176, 175, 150], [0, 0, 1, 2, 9, 10, 10]),
+    # 高一女 1分钟仰卧起坐 100 at 53: +2 → 1, +4 → 2, +6 → 3, +7 → 4 … +13 → 10
+    (10, "女", "sit_ups", [53, 54, 55, 57, 59, 60, 65, 66, 70], [0, 0, 1, 2, 3, 4, 9, 10, 10]),
+    # 高一女 800米跑 100 at 3'24" (204 s): 5 s faster 1 point … 50 s 10
+    (10, "女", "run_800m", [204, 200, 199, 155, 154], [0, 0, 1, 9, 10]),
+])
+def test_senior_bonus_steps(grade, sex, item, values, expected):
+    got = one_item(grade, sex, item, values)
+    assert got["bonus"].tolist() == expected and (got["score"] == 100).all()
+
+
 def test_items_without_bonus_have_zero():
     got = one_item(6, "男", "shuttle_50x8", [80, 90])  # far faster than 100 points
     assert got["score"].tolist() == [100, 100] and got["bonus"].tolist() == [0, 0]
@@ -116,10 +163,26 @@ PRIMARY_WEIGHTS = {  # 单项指标与权重 as the standard prints them (%)
 }
 
 
+SENIOR_WEIGHTS = {
+    "男": {"bmi": 15, "vital_capacity": 15, "sprint_50m": 20, "sit_and_reach": 10,
+           "standing_long_jump": 10, "pull_ups": 10, "run_1000m": 20},
+    "女": {"bmi": 15, "vital_capacity": 15, "sprint_50m": 20, "sit_and_reach": 10,
+           "standing_long_jump": 10, "sit_ups": 10, "run_800m": 20},
+}
+
+
 def test_weights_sum_to_one_in_every_grade_and_sex():
     sums = fitness_tables().weights.groupby(["grade", "sex"])["weight"].sum()
     assert np.allclose(sums, 1.0)
-    assert set(sums.index.get_level_values("grade")) >= set(range(1, 7))
+    assert set(sums.index.get_level_values("grade")) == {1, 2, 3, 4, 5, 6, 10, 11, 12}
+
+
+@pytest.mark.parametrize("sex", ["男", "女"])
+def test_senior_weights_are_the_standards(sex):
+    w = fitness_tables().weights
+    for grade in (10, 11, 12):
+        got = w[(w["grade"] == grade) & (w["sex"] == sex)].set_index("item")["weight"]
+        assert (got * 100).round(6).to_dict() == SENIOR_WEIGHTS[sex]
 
 
 @pytest.mark.parametrize("grades, expected", PRIMARY_WEIGHTS.items())
@@ -162,6 +225,36 @@ def test_a_fifth_grade_boy_by_hand():
     assert pupil["extra_score"] == 1 and pupil["total_score"] == pytest.approx(85.2)
     assert pupil["level"] == "良好" and pupil["missing"] == "" and pupil["bmi_category"] == "正常"
     assert result.problems.empty
+
+
+def test_a_senior_girl_by_hand():
+    # 高一女:
+    #   BMI 52/1.60² = 20.3 → 正常 100 × 0.15 = 15.0
+    #   肺活量 2750 → 80 × 0.15 = 12.0;  50米跑 8.6 s → 80 × 0.20 = 16.0
+    #   坐位体前屈 19.1 → 85 × 0.10 = 8.5;  立定跳远 175 → 78 × 0.10 = 7.8
+    #   1分钟仰卧起坐 55 → 100 (at 53), 加分 1 (2 more); × 0.10 = 10.0
+    #   800米跑 3'14" (194 s) → 100 (at 204 s), 加分 2 (10 s faster); × 0.20 = 20.0
+    #   标准分 89.3, 附加分 3, 学年总分 92.3 → 优秀
+    rows = [("g", "女", 10, i, v) for i, v in [
+        ("height", 160), ("weight", 52), ("vital_capacity", 2750), ("sprint_50m", 8.6),
+        ("sit_and_reach", 19.1), ("standing_long_jump", 175), ("sit_ups", 55), ("run_800m", 194)]]
+    result = qk.score_fitness(pd.DataFrame(rows, columns=COLUMNS))
+    assert result.items.set_index("item")["score"].to_dict() == {
+        "bmi": 100, "vital_capacity": 80, "sprint_50m": 80, "sit_and_reach": 85,
+        "standing_long_jump": 78, "sit_ups": 100, "run_800m": 100}
+    pupil = result.pupils.iloc[0]
+    assert pupil["bmi"] == 20.3 and pupil["standard_score"] == pytest.approx(89.3)
+    assert pupil["extra_score"] == 3 and pupil["total_score"] == pytest.approx(92.3)
+    assert pupil["level"] == "优秀"
+
+
+def test_grades_without_tables_are_reported():
+    # 初中 (grades 7–9) tables are not in the kit yet: never a number, always a problem
+    rows = [("j", "男", 7, "sprint_50m", 8.0), ("j", "男", 7, "height", 150)]
+    result = qk.score_fitness(pd.DataFrame(rows, columns=COLUMNS))
+    assert result.problems["problem"].tolist() == ["no_table", "no_table"]
+    assert "初一" in result.problems["message"].iloc[0]
+    assert result.pupils.empty and result.items.empty
 
 
 def test_a_total_of_89_95_is_reported_as_90_0():
@@ -212,6 +305,15 @@ def test_rows_that_cannot_be_scored_are_reported_with_what_was_done():
     assert result.items.empty
     assert set(result.pupils["student_id"]) == set("cdefghi")  # a and b cannot be scored
     assert result.pupils["total_score"].isna().all()
+
+
+def test_an_impossible_bmi_from_height_and_weight_is_reported():
+    # 1.75 m and 17.5 kg (a weight typed in 斤/10 or a slipped digit): BMI 5.7
+    rows = [("a", "男", 10, "height", 175), ("a", "男", 10, "weight", 17.5)]
+    result = qk.score_fitness(pd.DataFrame(rows, columns=COLUMNS))
+    assert result.problems["problem"].tolist() == ["out_of_range"]
+    assert "体重指数 5.7" in result.problems["message"].iloc[0]
+    assert result.pupils.iloc[0]["missing"].startswith("bmi")
 
 
 def test_required_columns():
@@ -270,3 +372,46 @@ def test_package_data_is_declared():
     from pathlib import Path
     text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
     assert '"qualitykit.fitness" = ["tables/*.csv", "tables/*.md"]' in text
+
+
+# -- agreement with an independent implementation (高中) ---------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_senior_scores_equal_an_independent_implementation(monkeypatch):
+    # tests/data/README.md: 10,800 generated 高中 pupils scored by The-ESAP-Project's own
+    # JavaScript, run by node. Where its tables differ from the kit's (88 cells, each judged
+    # against a third source in fitness_esap_differences.csv), the kit is given ESAP's cells:
+    # then every one of the 75,600 item scores must be ESAP's. This proves that all other cells
+    # and the reading rules are the same, and that the differences are exactly those listed.
+    ref = pd.read_csv(DATA / "fitness_reference_esap.csv.gz")
+    assert ref["student_id"].nunique() >= 10_000
+    assert set(map(tuple, ref[["grade", "sex"]].drop_duplicates().values)) == {
+        (g, s) for g in (10, 11, 12) for s in ("男", "女")}
+    differences = pd.read_csv(DATA / "fitness_esap_differences.csv")
+    assert differences["verdict"].notna().all() and not differences["verdict"].str.startswith(
+        "CHECK").any()
+    tables = fitness_tables()
+    levels = tables.levels.merge(differences[["item", "grade", "sex", "score", "esap_threshold"]],
+                                 on=["item", "grade", "sex", "score"], how="outer")
+    levels["threshold"] = levels["esap_threshold"].fillna(levels["threshold"])
+    esap = dataclasses.replace(tables, levels=levels.drop(columns="esap_threshold"))
+    monkeypatch.setattr("qualitykit.fitness.score.fitness_tables", lambda: esap)
+    scored = qk.score_fitness(ref.drop(columns="esap_score"))
+    assert scored.problems.empty
+    both = ref.merge(scored.items[["student_id", "item", "score"]], on=["student_id", "item"])
+    assert len(both) == len(ref)
+    assert (both["score"] == both["esap_score"]).all(), both[both["score"] != both["esap_score"]]
+
+
+def test_the_listed_differences_change_real_scores():
+    # without ESAP's cells, the kit disagrees with ESAP exactly on values between the two
+    # thresholds of a listed cell (a check that the list is not empty decoration)
+    ref = pd.read_csv(DATA / "fitness_reference_esap.csv.gz")
+    scored = qk.score_fitness(ref.drop(columns="esap_score"))
+    both = ref.merge(scored.items[["student_id", "item", "score"]], on=["student_id", "item"])
+    differ = both[both["score"] != both["esap_score"]]
+    listed = pd.read_csv(DATA / "fitness_esap_differences.csv")
+    assert 0 < len(differ) < len(both) / 10
+    assert set(differ["item"]) == set(listed["item"])
