@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._text import norm
+from ..classes import parse_grade
 from ..io._cells import blank
 from ..io._context import title_text
 from ..io._grid import is_instruction_sheet, read_grids, select_sheets
@@ -26,7 +27,6 @@ from ..io._pupils import class_info, surrogate_id
 from ..io._rows import is_footer_text, is_stats_text, normalise_id
 from ..io.problems import ImportReport, Problems, ScoreFileError, sheet_info, where
 from ..io.titles import parse_school
-from ..classes import parse_grade
 from .headers import (
     ENDURANCE,
     ID_PREFERENCE,
@@ -38,7 +38,7 @@ from .headers import (
     pupil_role,
 )
 from .items import ITEMS
-from .values import LONG_RUNS, MINUTES_DOT_LIMIT, TIMED_ITEMS, read_value
+from .values import LONG_RUNS, MINUTES_DOT_LIMIT, read_value
 
 __all__ = ["read_fitness", "MEASUREMENT_COLUMNS", "ITEM_LABELS"]
 

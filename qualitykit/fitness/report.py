@@ -17,7 +17,6 @@ import pandas as pd
 
 from ..labels import VALUE_LABELS, to_display
 from ..report.pack import Block, Page
-from .items import GRADE_NAMES
 from .analysis import (
     BMI_CATEGORIES,
     FitnessChange,
@@ -29,6 +28,7 @@ from .analysis import (
     item_means,
     item_rates,
 )
+from .items import GRADE_NAMES
 
 __all__ = ["FitnessReport", "fitness_report", "fitness_pages", "report_sheets",
            "write_fitness", "REPORT_NAME"]
