@@ -54,6 +54,8 @@ KINDS = {
     # 联考 (notebooks/07-联考分析.ipynb)
     "groups": "mapping", "sheet": "text", "formats": "names",
     "pdf_engine": ("", "chromium", "weasyprint"),
+    # 体质测试 (notebooks/08-体质健康.ipynb)
+    "fitness_file": "file",
 }
 
 #: A valid value of each parameter, as it is written in the first cell.
@@ -74,6 +76,7 @@ EXAMPLES = {
     "missing": '"zero"', "meeting": '"期末"',
     "groups": '{"城东中学": "城区", "山口中学": "乡镇"}', "sheet": '"分数"',
     "formats": '["html", "pdf", "docx"]', "pdf_engine": '"chromium"',
+    "fitness_file": 'r"D:\\体测\\2025体测成绩.xlsx"',
 }
 
 
