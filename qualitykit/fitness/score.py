@@ -426,7 +426,7 @@ def graduation_score(years: pd.DataFrame, *, by: str = "student_id", year: str =
     >>> float(g["graduation_score"]), g["level"]
     (82.5, '良好')
     """
-    ordered = years.sort_values([by, year], kind="stable")
+    ordered = years.reset_index(drop=True).sort_values([by, year], kind="stable")
     last = ordered.groupby(by, sort=False).tail(1).set_index(by)
     earlier = ordered.drop(index=ordered.groupby(by, sort=False).tail(1).index)
     grouped = earlier.groupby(by, sort=False)[total]
