@@ -406,7 +406,7 @@ LABELS.update({
     "bmi_category": "体重指数等级", "standard_score": "标准分", "extra_score": "附加分",
     "total_score": "学年总分", "final_year": "毕业年级", "final_score": "毕业当年学年总分",
     "other_mean": "其他学年学年总分平均", "n_years": "学年数", "graduation_score": "毕业成绩",
-    "problem": "问题", "message": "说明",
+    "problem": "问题", "message": "说明", "sex": "性别",
 })
 #: the fitness items and the problem codes of :func:`qualitykit.score_fitness`, as read
 #: (``missing`` of a fitness pupil joins item ids with "+": map each part through "item").

@@ -426,16 +426,17 @@ def graduation_score(years: pd.DataFrame, *, by: str = "student_id", year: str =
     >>> float(g["graduation_score"]), g["level"]
     (82.5, '良好')
     """
-    ordered = years.sort_values([by, year], kind="stable")
+    ordered = years.reset_index(drop=True).sort_values([by, year], kind="stable")
     last = ordered.groupby(by, sort=False).tail(1).set_index(by)
     earlier = ordered.drop(index=ordered.groupby(by, sort=False).tail(1).index)
     grouped = earlier.groupby(by, sort=False)[total]
     out = pd.DataFrame({"final_year": last[year], "final_score": last[total]})
     out["other_mean"] = grouped.mean().reindex(out.index)
-    incomplete = grouped.apply(lambda s: s.isna().any()).reindex(out.index, fill_value=True)
+    gaps = earlier[total].isna().groupby(earlier[by], sort=False).sum()
+    incomplete = ~out.index.isin(gaps.index) | (gaps.reindex(out.index).fillna(0) > 0)
     out["n_years"] = ordered.groupby(by, sort=False).size().reindex(out.index)
     out["graduation_score"] = (0.5 * out["final_score"] + 0.5 * out["other_mean"]).where(
-        ~incomplete.astype(bool))
+        ~incomplete)
     tenths = np.floor(np.round(out["graduation_score"].to_numpy() * 10, 6) + 0.5) / 10
     out["level"] = _levels(pd.Series(tenths, index=out.index))
     return out.reset_index()
