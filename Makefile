@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/qualitykit demo --out output/demo
+	@echo "\n体质健康分析（示例学校 2025 年体测，与 2024 年比较）："
+	$(BIN)/qualitykit fitness --out output/demo/体质健康分析
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -29,6 +31,7 @@ e2e: $(STAMP)
 sample: $(STAMP)
 	$(BIN)/python -c "from qualitykit.io.sample import simulate, write_sample; print(write_sample(simulate()))"
 	$(BIN)/python -c "from qualitykit.district.league_sample import write_league; print(write_league())"
+	$(BIN)/python -c "from qualitykit.fitness.sample import write_fitness_sample; print(write_fitness_sample())"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py

@@ -91,12 +91,23 @@ _PUBLIC = {
     # 联考: 上线情况 in the district report (qualitykit district --lines)
     **dict.fromkeys(('district_lines', 'DistrictLines', 'critical_counts',), "district.district_lines"),
     **dict.fromkeys(('lines_section', 'lines_school_table', 'lines_effective_table', 'lines_double_table', 'lines_critical_table', 'lines_notes_table',), "district.pages"),
+    # 体质测试: the 国家学生体质健康标准（2014年修订） (qualitykit.fitness)
+    **dict.fromkeys(('FitnessError', 'FitnessScores', 'graduation_score', 'score_fitness',), "fitness.score"),
+    **dict.fromkeys(('fitness_tables', 'FitnessTables',), "fitness.tables"),
+    **dict.fromkeys(('FITNESS_ITEMS',), "fitness.items"),
+    # 体质测试 import, analysis and report (qualitykit.fitness, issue 19 part B)
+    **dict.fromkeys(('read_fitness',), "fitness.read"),
+    **dict.fromkeys(('fitness_sample_path', 'write_fitness_sample',), "fitness.sample"),
+    **dict.fromkeys(('bmi_categories', 'compare_fitness_classes', 'failing_pupils', 'fitness_change',
+                     'fitness_rates', 'FitnessChange', 'item_means', 'item_rates',), "fitness.analysis"),
+    **dict.fromkeys(('FitnessReport', 'fitness_report', 'write_fitness',), "fitness.report"),
+    **dict.fromkeys(('run_fitness',), "fitness.run"),
 }
 
 
 #: the parts, importable as attributes (``qualitykit.report``)
 _PARTS = {"io", "term", "lists", "items", "growth", "report", "external", "schema", "standard",
-          "subjects", "classes", "labels", "paths", "cli", "cycle", "district"}
+          "subjects", "classes", "labels", "paths", "cli", "cycle", "district", "fitness"}
 
 
 def __getattr__(name: str):
@@ -171,4 +182,12 @@ __all__ = [
     "awards", "band_amounts", "rank_units", "write_awards", "Alerts", "alerts",
     "school_year_exams", "write_alerts", "AlertRules", "Evaluation", "evaluate_teachers",
     "write_evaluation", "EvaluationRules",
+    # 体质测试: 国家学生体质健康标准（2014年修订）
+    "score_fitness", "FitnessScores", "FitnessError", "graduation_score", "fitness_tables",
+    "FitnessTables", "FITNESS_ITEMS",
+    # 体质测试 (qualitykit.fitness)
+    "read_fitness", "fitness_sample_path", "write_fitness_sample", "fitness_rates", "item_rates",
+    "compare_fitness_classes", "bmi_categories", "failing_pupils", "fitness_change",
+    "FitnessChange", "item_means", "FitnessReport", "fitness_report", "write_fitness",
+    "run_fitness",
 ]

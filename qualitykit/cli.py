@@ -57,6 +57,8 @@ PATH_OPTIONS = {
                ("roster", "--roster", "in"), ("teachers", "--teachers", "in"),
                ("previous", "--previous", "in"), ("out", "--out", "out")],
     "convert": [("files", "成绩表文件", "in"), ("out", "--out", "out")],
+    "fitness": [("files", "体测文件", "in"), ("previous", "--previous", "in"),
+                ("out", "--out", "folder")],
 }
 
 
@@ -430,6 +432,26 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def cmd_fitness(args) -> int:
+    """体质健康分析 (PDF, Word, Excel) of this year's 体测 file(s), with last year's for change."""
+    from .fitness.run import run_fitness
+    from .fitness.sample import fitness_sample_path
+
+    files = args.files or [str(fitness_sample_path(2025))]
+    previous = args.previous or ([str(fitness_sample_path(2024))] if not args.files else None)
+    result = run_fitness(files, out_dir=args.out, previous=previous, sheet=args.sheet,
+                         mask=args.mask_names, formats=args.formats, pdf_engine=args.pdf_engine)
+    imported = result["import"]
+    counts = imported.problems["severity"].value_counts()
+    print(f"读取 {imported.rows_read} 行，导入 {imported.rows_imported} 名学生；"
+          f"错误 {counts.get('error', 0)} 个，提醒 {counts.get('warning', 0)} 个"
+          "（每个问题的位置和改法见 导入报告.xlsx）")
+    print("已生成：")
+    for path in result["files"].values():
+        print(f"  - {Path(path).resolve()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``qualitykit`` command; returns the exit code (0 ok, 1 sheet has errors, 2 stop).
 
@@ -603,6 +625,16 @@ COMMANDS = {
         ("--sheet", {"help": "学生成绩所在的工作表，如 分数（默认自动查找）"}),
         ("--standard", {"help": "标准：预设名或 .toml 文件（其中的各科满分）"}),
     ), cmd_convert),
+    "fitness": ("体质健康分析：按《国家学生体质健康标准》计分，各班各项目等级、BMI、不及格名单、与去年比较（PDF、Word、Excel）", None, (
+        ("files", {"nargs": "*", "help": "今年的体测文件（可以多个；省略则用示例学校）"}),
+        ("--previous", {"nargs": "*", "help": "去年的体测文件：同一批学生的变化"}),
+        ("--out", {"default": "output/fitness", "help": "输出文件夹（默认 output/fitness）"}),
+        ("--sheet", {"help": "只读这个工作表（默认自动查找）"}),
+        ("--mask-names", {"action": "store_true", "help": "不及格名单中学生姓名显示为“张＊”"}),
+        ("--formats", {"type": _formats, "default": "pdf,docx,xlsx",
+                       "help": "输出格式，默认 pdf,docx,xlsx（可加 html）"}),
+        ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
+    ), cmd_fitness),
 }
 
 

@@ -407,3 +407,49 @@ LABELS.update({
 })
 PERCENT.update({"district_over_rate", "district_hit_rate"})
 # ---- end of the 上线情况 block ----
+
+# ---- 体质测试: 国家学生体质健康标准（2014年修订） (qualitykit.fitness, the standard's part) ----
+LABELS.update({
+    "item": "项目", "bonus": "加分", "weight": "权重", "bmi": "体重指数(BMI)",
+    "bmi_category": "体重指数等级", "standard_score": "标准分", "extra_score": "附加分",
+    "total_score": "学年总分", "final_year": "毕业年级", "final_score": "毕业当年学年总分",
+    "other_mean": "其他学年学年总分平均", "n_years": "学年数", "graduation_score": "毕业成绩",
+    "problem": "问题", "message": "说明", "sex": "性别",
+})
+#: the fitness items and the problem codes of :func:`qualitykit.score_fitness`, as read
+#: (``missing`` of a fitness pupil joins item ids with "+": map each part through "item").
+VALUE_LABELS.update({
+    "item": {"height": "身高", "weight": "体重", "bmi": "体重指数", "vital_capacity": "肺活量",
+             "sprint_50m": "50米跑", "sit_and_reach": "坐位体前屈", "rope_skipping": "1分钟跳绳",
+             "sit_ups": "1分钟仰卧起坐", "shuttle_50x8": "50米×8往返跑",
+             "standing_long_jump": "立定跳远", "pull_ups": "引体向上", "run_800m": "800米跑",
+             "run_1000m": "1000米跑"},
+    "problem": {"grade": "年级不在1–12", "no_table": "该年级评分表未收录", "sex": "性别不是男/女", "item": "不是标准中的项目",
+                "not_tested": "该年级不测此项", "not_number": "成绩不是数字",
+                "out_of_range": "成绩超出可能范围", "not_whole": "次数不是整数",
+                "duplicate": "同一项目有多条成绩", "bmi_replaced": "体重指数与身高体重不符"},
+})
+RAW.update({"bonus", "standard_score", "extra_score", "total_score", "final_score",
+            "other_mean", "graduation_score", "bmi"})
+# ---- end of the 体质测试 standard block ----
+
+
+# ---- 体质测试 (qualitykit.fitness, issue 19 part B): rates of the 等级, BMI, change -----------
+LABELS.update({
+    "sex": "性别", "n_incomplete": "缺项人数", "n_pass_level": "及格等级人数",
+    "n_fail": "不及格人数", "good_level_rate": "良好率", "excellent_good_rate": "优良率",
+    "fail_rate": "不及格率",
+    "mean_total": "平均学年总分", "mean_before": "去年平均", "mean_now": "今年平均",
+    "mean_change": "平均变化", "level_before": "去年等级", "level_now": "今年等级",
+    "total_before": "去年学年总分", "total_now": "今年学年总分", "mean_score": "平均单项得分",
+    "item_score": "单项得分", "missing_items": "缺测项目",
+    "n_measured": "测试人数", "n_up": "等级上升人数", "n_same": "等级不变人数",
+    "n_down": "等级下降人数", "overweight_obese_rate": "超重与肥胖率",
+    "file": "文件", "sheet": "工作表", "row": "行",
+})
+PERCENT |= {"good_level_rate", "excellent_good_rate", "fail_rate", "overweight_obese_rate"}
+RAW |= {"item_score", "bonus", "total_score", "standard_score", "extra_score",
+        "total_before", "total_now"}
+VALUE_LABELS["item"] = {"total_score": "学年总分", **VALUE_LABELS["item"]}
+VALUE_LABELS["missing_items"] = VALUE_LABELS["item"]  # item ids joined by "+"
+# ---- end of the 体质测试 block ----

@@ -10,7 +10,7 @@ from pathlib import Path
 import qualitykit as qk
 
 PKG = Path(qk.__file__).resolve().parent
-PARTS = {"io", "term", "lists", "items", "growth", "report", "external"}
+PARTS = {"io", "term", "lists", "items", "growth", "report", "external", "fitness"}
 
 
 def _modules():

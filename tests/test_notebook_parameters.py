@@ -45,7 +45,7 @@ def test_every_notebook_with_parameters_is_covered():
     assert PARAMETERISED == ["00-开始.ipynb", "01-term-analysis.ipynb", "02-cohort-growth.ipynb",
                              "03-target-lists.ipynb", "04-paper-analysis.ipynb",
                              "05-level-analysis.ipynb", "06-专题研究模板.ipynb",
-                             "07-联考分析.ipynb"]
+                             "07-联考分析.ipynb", "08-体质健康.ipynb"]
 
 
 @pytest.mark.parametrize("name", PARAMETERISED)

@@ -44,7 +44,7 @@ def table_files(folder: Path, *, also: Path | None = None) -> list[tuple[str, st
 
     >>> from qualitykit.paths import SAMPLE_DATA
     >>> table_files(SAMPLE_DATA)[0][0]
-    'items/2025-2026-1 期末 三年级 数学 小题分.xlsx'
+    'fitness/体质测试_2024.xlsx'
     """
     found = []
     for base in [folder] + ([also] if also and also.is_dir() else []):

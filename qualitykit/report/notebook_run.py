@@ -55,6 +55,8 @@ KINDS = {
     "groups": "mapping", "sheet": "text", "formats": "names",
     "pdf_engine": ("", "chromium", "weasyprint"), "engine": ("", "pandas", "duckdb"),
     "lines": "text", "lines_method": ("ratio", "mean"),  # 联考 上线情况
+    # 体质测试 (notebooks/08-体质健康.ipynb)
+    "fitness_file": "file",
 }
 
 #: A valid value of each parameter, as it is written in the first cell.
@@ -76,6 +78,7 @@ EXAMPLES = {
     "groups": '{"城东中学": "城区", "山口中学": "乡镇"}', "sheet": '"分数"',
     "formats": '["html", "pdf", "docx"]', "pdf_engine": '"chromium"', "engine": '"duckdb"',
     "lines": '"特控=0.05,本科=0.40"', "lines_method": '"mean"',
+    "fitness_file": 'r"D:\\体测\\2025体测成绩.xlsx"',
 }
 
 
