@@ -398,3 +398,16 @@ VALUE_LABELS.update({
     "side": {"above": "线上（易滑落）", "below": "线下（可冲线）"},
     "effective_method": {"ratio": "比例法", "mean": "均值法", "given": "给定"},
 })
+
+# ---- 教学常规检查记录 / 常规考核 (qualitykit.routine) ------------------------------------------------
+LABELS.update({
+    "date": "日期", "month": "月份", "check_type": "检查类型", "item": "项目", "quantity": "数量",
+    "rating": "等级或得分", "rating_points": "折算得分", "checker": "检查人", "remark": "备注",
+    "role": "职务", "n_records": "记录条数", "n_scored": "有得分的条数", "mean_points": "平均得分",
+    "weight": "权重", "spot_checks": "抽查次数", "months_missed": "缺查月数",
+    "requirements_missed": "未达要求项数", "routine_score": "常规考核得分",
+    "routine_rank": "常规考核名次", "routine_flag": "标记", "requirement": "要求项目",
+    "required": "要求", "done": "完成", "shortfall": "差额", "met": "达到要求",
+    "routine": "教学常规考核",
+})
+RAW.update({"quantity", "required", "done", "shortfall"})
