@@ -11,7 +11,7 @@ import pandas as pd
 
 from .rules import CHECK_TYPES, ITEMS, MISSING_ITEM, ROLES, RoutineRules, routine_rules
 
-__all__ = ["RECORD_HEADERS", "TEACHER_HEADERS", "TEMPLATE", "write_template",
+__all__ = ["RECORD_HEADERS", "TEACHER_HEADERS", "TEMPLATE", "write_routine_template",
            "write_record", "write_routine", "read_routine_scores", "run_routine",
            "SCORE_HEADER"]
 
@@ -98,12 +98,12 @@ def _lists(sheet, columns: dict) -> None:
             "error_message": "不在下拉列表中：请从列表中选择（教师须先写进「教师」表）"})
 
 
-def write_template(path: str | Path = TEMPLATE) -> Path:
+def write_routine_template(path: str | Path = TEMPLATE) -> Path:
     """``templates/教学常规检查记录.xlsx``: the empty record a school fills in.
 
     >>> import tempfile, openpyxl
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     openpyxl.load_workbook(write_template(Path(d) / "t.xlsx")).sheetnames
+    ...     openpyxl.load_workbook(write_routine_template(Path(d) / "t.xlsx")).sheetnames
     ['检查记录', '教师', '填写说明']
     """
     return write_record(path)
