@@ -154,7 +154,8 @@ def _found_sheets(path: Path, sheet, reading: _Reading) -> list:
         header = None if grid.hidden or is_instruction_sheet(grid.name) \
             else find_header(grid, _accept)
         if header is None:
-            info["note"] = "隐藏或说明类工作表，或未找到表头（需要“教师”和“项目”或“职务”），已跳过"
+            info["note"] = ("隐藏或说明类工作表，或未找到表头（需要“教师”和“项目”或“职务”），"
+                            "已跳过")
             continue
         found.append((grid, header[0], _roles(header[2]), info))
     if sheet is not None:
