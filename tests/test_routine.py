@@ -214,6 +214,24 @@ def test_school_variants_are_read(tmp_path):
     assert total.severity == "info" and total.sheet == "9月"
 
 
+def test_a_sheet_named_for_its_check_type(tmp_path, xlsx):
+    path = xlsx({"抽查记录": [["日期", "教师", "项目", "等级"], ["2025-09-10", "甲", "上课", "优"],
+                             ["2025-09-20", "甲", "备课", "良"]]})
+    records, _, report = qk.read_routine(path, rules=RULES)
+    assert records["check_type"].tolist() == ["抽查", "抽查"]
+    (note,) = report.problems[report.problems["severity"] == "info"].itertuples()
+    assert note.sheet == "抽查记录" and "按工作表名" in note.problem
+    summary = qk.routine_summary(records, qk.read_routine(path, rules=RULES)[1], RULES)
+    assert summary.teachers["spot_checks"].tolist() == [2]
+
+
+def test_the_sample_record_is_what_its_generator_writes(tmp_path):
+    from qualitykit.routine.sample import write_sample_record
+
+    assert write_sample_record(tmp_path / "s.xlsx").read_bytes() == SAMPLE_RECORD.read_bytes(), \
+        "运行 make sample 重新生成示例"
+
+
 def test_dates_without_a_year_take_the_terms():
     rules = replace(RULES, term_start=D(2025, 9, 1), term_end=D(2026, 1, 16))
     assert check_date("1月5日", rules)[0] == D(2026, 1, 5)
@@ -278,12 +296,28 @@ def test_a_record_without_a_teacher_sheet_is_read_with_a_warning(tmp_path, xlsx)
     ('[default]\ngrades = { "优" = 120 }', "grades"),
     ('[default]\ntop = 0', "top"),
     ('[default]\nmissing_item = "skip"', "missing_item"),
+    ('[default.required]\n"校长" = 20', "required.校长 应写成"),
+    ('[default]\nweights = 0.5', "weights 应写成"),
+    ('[default]\nspot_checks = 1.5', "spot_checks"),
 ])
 def test_a_bad_rules_file_names_the_key(tmp_path, text, words):
     path = tmp_path / "规则.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=words.replace("[", r"\[").replace("]", r"\]")):
         qk.routine_rules(path)
+
+
+def test_a_rules_file_that_is_not_text_or_not_there(tmp_path):
+    with pytest.raises(ValueError, match="不是文本格式的 TOML"):
+        qk.routine_rules(SAMPLE_RECORD)
+    with pytest.raises(FileNotFoundError, match="找不到常规考核规则文件"):
+        qk.routine_rules(tmp_path / "无.toml")
+
+
+def test_summary_refuses_records_of_teachers_it_does_not_know(record):
+    records, teachers, _ = qk.read_routine(record, rules=RULES)
+    with pytest.raises(ValueError, match=r"\['甲'\] 不在教师表"):
+        qk.routine_summary(records, teachers[teachers["teacher"] != "甲"], RULES)
 
 
 def test_the_rules_template_holds_the_documents_numbers():

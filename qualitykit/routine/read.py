@@ -232,17 +232,29 @@ def _read_teacher_sheet(reading: _Reading, grid, hdr: int, roles: dict, info: di
 def _read_record_sheet(reading: _Reading, grid, hdr: int, roles: dict, info: dict) -> None:
     """One sheet of check records, row by row."""
     body, empty = _body(grid, hdr)
-    month = _sheet_month(grid.name)
+    sheet = (_sheet_month(grid.name), _sheet_type(reading, grid.name, roles))
     imported = 0
     for excel_row, row in body:
         if _not_data(reading, grid.name, excel_row, row, roles):
             continue
-        record = _record(reading, grid.name, excel_row, row, roles, month)
+        record = _record(reading, grid.name, excel_row, row, roles, sheet)
         if record is not None:
             reading.records.append(record)
             imported += 1
     info.update(used=True, header_row=hdr + 1, rows_read=len(body), rows_imported=imported,
                 rows_skipped=len(body) - imported, empty_rows=empty, note="检查记录")
+
+
+def _sheet_type(reading: _Reading, name: str, roles: dict) -> str | None:
+    """The check type of a sheet without a 检查类型 column whose name says it (抽查记录, 月查),
+    with a note in the report; None otherwise."""
+    said = [t for t in CHECK_TYPES if t in norm(name)]
+    if "check_type" in roles or len(said) != 1:
+        return None
+    reading.problems.add(name, None, None, "", name,
+                         f"工作表「{name}」没有“检查类型”一列 (check_type)：按工作表名，其中各行都算作{said[0]}。"
+                         "如不对，请加上“检查类型”一列。", f"按{said[0]}计", "info")
+    return said[0]
 
 
 def _sheet_month(name: str) -> int | None:
@@ -251,8 +263,10 @@ def _sheet_month(name: str) -> int | None:
 
 
 def _record(reading: _Reading, sheet: str, excel_row: int, row: list, roles: dict,
-            month: int | None) -> dict | None:
-    """One check as a record; None (and the row in the report as an error) when it cannot be."""
+            context: tuple[int | None, str | None]) -> dict | None:
+    """One check as a record; None (and the row in the report as an error) when it cannot be.
+    ``context``: the month and the check type the sheet's name gives (9月, 抽查记录)."""
+    month, sheet_type = context
     raw = {role: _cell(row, index) for role, index in roles.items()}
     text = {role: norm(v) for role, v in raw.items()}
     headers = {"teacher": "教师", "item": "项目", "date": "日期", "check_type": "检查类型",
@@ -274,7 +288,7 @@ def _record(reading: _Reading, sheet: str, excel_row: int, row: list, roles: dic
     date, why = check_date(raw.get("date"), reading.rules, month)
     if date is None:
         return skip("date", why)
-    check_type = CHECK_WORDS.get(text.get("check_type", ""))
+    check_type = CHECK_WORDS.get(text["check_type"]) if text.get("check_type") else sheet_type
     if check_type is None and text.get("check_type"):
         return skip("check_type", f"检查类型“{text['check_type']}”应为 月查 或 抽查 (check_type)。请改正。")
     count, why = _count(raw.get("count"))

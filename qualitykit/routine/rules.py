@@ -76,6 +76,13 @@ class RoutineRules:
     top: int = 3
 
     def __post_init__(self) -> None:
+        shapes = {"required": self.required, "weights": self.weights, "grades": self.grades,
+                  **{f"required.{role}": items for role, items in
+                     (self.required.items() if isinstance(self.required, Mapping) else ())}}
+        bad = [name for name, value in shapes.items() if not isinstance(value, Mapping)]
+        if bad:
+            raise ValueError(f"{bad[0]} 应写成 {{ 键 = 值 }} 或一节 [...]，如 "
+                             "\"校长\" = { \"听课\" = 20 }；收到 " + repr(shapes[bad[0]]))
         object.__setattr__(self, "required", _frozen(
             {str(r): _frozen(items) for r, items in self.required.items()}))
         object.__setattr__(self, "weights", _frozen(self.weights))
@@ -168,9 +175,14 @@ def routine_presets(path: str | Path | None = None) -> dict[str, RoutineRules]:
     ['default', 'strict']
     """
     path = Path(path) if path is not None else RULES_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"找不到常规考核规则文件 (rules file) {path}。模板见 templates/常规考核.toml。")
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
+    except UnicodeDecodeError:
+        raise ValueError(f"规则文件 {path.name} 不是文本格式的 TOML 文件：请给出 .toml 规则文件"
+                         "（模板见 templates/常规考核.toml）。") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"规则文件 {path.name} 不是有效的 TOML：{exc}。请对照 templates/常规考核.toml 改正。") \
             from None
@@ -226,7 +238,7 @@ def routine_rules(rules: RoutineRules | str | Path | None = None, *,
     """
     if isinstance(rules, RoutineRules):
         return rules
-    if isinstance(rules, str) and not rules.lower().endswith(".toml"):
+    if isinstance(rules, str) and rules in routine_presets():  # a preset of the template
         rules, preset = None, rules
     presets = routine_presets(rules)
     if preset not in presets:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .rules import ITEMS, MISSING_ITEM, RoutineRules, routine_rules
+from .rules import ITEMS, RoutineRules, routine_rules
 
 __all__ = ["RoutineSummary", "routine_summary", "SPOT_CHECK"]
 
@@ -81,6 +81,7 @@ def routine_summary(records: pd.DataFrame, teachers: pd.DataFrame,
     RoutineSummary
     """
     rules = routine_rules(rules)
+    _check_tables(records, teachers)
     teachers = teachers.reset_index(drop=True)
     items = _item_table(records, teachers, rules)
     requirements = _requirements(records, teachers, rules)
@@ -91,6 +92,20 @@ def routine_summary(records: pd.DataFrame, teachers: pd.DataFrame,
                           for_evaluation=table[["teacher", "routine_score"]].rename(
                               columns={"routine_score": "routine"}),
                           rules=rules)
+
+
+def _check_tables(records: pd.DataFrame, teachers: pd.DataFrame) -> None:
+    """The columns the summary needs, and every teacher of the records in the teachers table."""
+    need = {"records": (records, ("date", "month", "check_type", "teacher", "item", "quantity",
+                                  "rating_points")),
+            "teachers": (teachers, ("teacher", "subject", "role"))}
+    for name, (table, columns) in need.items():
+        missing = [c for c in columns if c not in table]
+        if missing:
+            raise ValueError(f"{name} 缺少列 {missing}：请用 qualitykit.read_routine 读入的表。")
+    unknown = sorted(set(records["teacher"]) - set(teachers["teacher"]))
+    if unknown:
+        raise ValueError(f"检查记录中的教师 {unknown} 不在教师表 (teachers) 中：请把他们加进教师表。")
 
 
 def _item_table(records: pd.DataFrame, teachers: pd.DataFrame,

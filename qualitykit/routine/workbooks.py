@@ -157,7 +157,8 @@ def method_lines(rules: RoutineRules) -> list[str]:
         f"某项没有得分时：{MISSING_ITEM[rules.missing_item]}。",
         f"名次：按常规考核得分从高到低，得分相同的并列同一名次（如 1、2、2、4）；名次在前 {rules.top} 的标“前"
         f"{rules.top}名”（并列的都标出），得分最低的标“倒数最后一名”（并列最低的都标出）；全部同分时不标。",
-        "没有任何计分项目得分的教师不排名次。名次只供学校内部考核使用（不对学生排名）。",
+        "没有任何计分项目得分的教师不排名次。名次只供学校内部考核使用（不对学生排名）。"
+        "本表的得分保留两位小数（名次按未取舍的得分排）。",
         "学校文件：常规考核处于倒数最后一名的教师取消当年所有评优晋级资格。",
         f"教师综合评价：qualitykit evaluate … --routine 本文件，读取「汇总」表的“{SCORE_HEADER}”，"
         "在标准文件 [evaluation] 的 weights 中以 routine 命名其权重。",
@@ -184,7 +185,7 @@ def run_routine(file: str | Path, *, out: str | Path, rules: str | Path | None =
     from .read import read_routine
     from .summary import routine_summary
 
-    chosen = routine_rules(rules, preset=preset)
+    chosen = routine_rules(Path(rules) if rules else None, preset=preset)
     records, teachers, report = read_routine(file, rules=chosen)
     summary = routine_summary(records, teachers, chosen)
     path = write_routine(summary, report, Path(out) / "教学常规考核.xlsx")
