@@ -12,7 +12,7 @@ import pandas as pd
 
 from .rules import ITEMS, RoutineRules, routine_rules
 
-__all__ = ["RoutineSummary", "routine_summary", "SPOT_CHECK"]
+__all__ = ["RoutineSummary", "routine_summary", "SPOT_CHECK", "top_label"]
 
 #: The requirement name of the 抽查 count in :attr:`RoutineSummary.requirements`.
 SPOT_CHECK = "抽查"
@@ -176,9 +176,18 @@ def _places(score: pd.Series, top: int) -> tuple[pd.Series, pd.Series]:
     if scored.sum() == 0 or score[scored].nunique() == 1:
         return place, flag
     lowest = score == score[scored].min()
-    flag[scored & (place <= top) & ~lowest] = f"前{_CHINESE_NUMBERS.get(top, top)}名"
+    flag[scored & (place <= top) & ~lowest] = top_label(top)
     flag[lowest] = "倒数最后一名"
     return place, flag
+
+
+def top_label(top: int) -> str:
+    """The flag of the first places: 前三名 for 3.
+
+    >>> top_label(3), top_label(12)
+    ('前三名', '前12名')
+    """
+    return f"前{_CHINESE_NUMBERS.get(top, top)}名"
 
 
 _CHINESE_NUMBERS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八",

@@ -137,6 +137,7 @@ def month_text(month: str) -> str:
 
 def method_lines(rules: RoutineRules) -> list[str]:
     """How the 常规考核 was computed, in Chinese, for the 说明 sheet."""
+    from .summary import top_label
     term = (f"{rules.term_start.isoformat()} 至 {rules.term_end.isoformat()}"
             if rules.term_start and rules.term_end else "未给出起止日期")
     required = "；".join(f"{role}：" + ("、".join(f"{k} ≥ {v}" for k, v in
@@ -155,8 +156,8 @@ def method_lines(rules: RoutineRules) -> list[str]:
         "常规考核得分 = Σ 权重 × 各项得分 ÷ Σ 权重；权重：" + "、".join(
             f"{k} {v / total:.2f}" for k, v in rules.weights.items() if v > 0) + "。",
         f"某项没有得分时：{MISSING_ITEM[rules.missing_item]}。",
-        f"名次：按常规考核得分从高到低，得分相同的并列同一名次（如 1、2、2、4）；名次在前 {rules.top} 的标“前"
-        f"{rules.top}名”（并列的都标出），得分最低的标“倒数最后一名”（并列最低的都标出）；全部同分时不标。",
+        f"名次：按常规考核得分从高到低，得分相同的并列同一名次（如 1、2、2、4）；名次在前 {rules.top} 的标"
+        f"“{top_label(rules.top)}”（并列的都标出），得分最低的标“倒数最后一名”（并列最低的都标出）；全部同分时不标。",
         "没有任何计分项目得分的教师不排名次。名次只供学校内部考核使用（不对学生排名）。"
         "本表的得分保留两位小数（名次按未取舍的得分排）。",
         "学校文件：常规考核处于倒数最后一名的教师取消当年所有评优晋级资格。",
