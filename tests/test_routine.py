@@ -276,6 +276,17 @@ def test_every_bad_row_is_in_the_report_with_its_place_and_fix(tmp_path):
         (len(rows), 2, len(BAD_ROWS))
 
 
+def test_a_teacher_twice_on_the_teacher_sheet(tmp_path):
+    teachers = TEACHERS + [("甲", "道德与法治", "校长", ""), ("乙", "数学", "教师", "")]
+    path = write_record(tmp_path / "记录.xlsx", ROWS, teachers)
+    _, staff, report = qk.read_routine(path, rules=RULES)
+    assert staff.set_index("teacher").loc["甲", "subject"] == "语文、道德与法治"
+    assert staff.set_index("teacher").loc["乙", "role"] == "教研组长"
+    notes = report.problems.set_index("row")
+    assert notes.loc[7, "severity"] == "info" and "按同一人合并" in notes.loc[7, "problem"]
+    assert notes.loc[8, "severity"] == "error" and "职务却不同" in notes.loc[8, "problem"]
+
+
 def test_a_record_without_a_teacher_sheet_is_read_with_a_warning(tmp_path, xlsx):
     path = xlsx({"检查记录": [RECORD_HEADERS, ["2025-09-10", "月查", "甲", "语文", "备课", None, "优"]]})
     records, teachers, report = qk.read_routine(path, rules=RULES)

@@ -118,7 +118,8 @@ def read_routine(path: PathLike, *, rules: RoutineRules | str | Path | None = No
         :data:`RECORD_COLUMNS`: ``sheet``, ``row`` (Excel row), ``date``, ``month``
         (``YYYY-MM``), ``check_type`` (月查/抽查, "" when not given), ``teacher``, ``subject``,
         ``item`` (one of :data:`qualitykit.routine.rules.ITEMS`), ``quantity`` (数量, 1 when
-        blank), ``rating`` (等级或得分 as written), ``rating_points`` (its points, NaN when none), ``checker``, ``remark``.
+        blank), ``rating`` (等级或得分 as written), ``rating_points`` (its points, NaN when
+        none), ``checker``, ``remark``.
     teachers : DataFrame
         :data:`ROUTINE_TEACHER_COLUMNS`: ``teacher``, ``subject``, ``role``, ``classes``.
     report : ImportReport
@@ -212,9 +213,7 @@ def _read_teacher_sheet(reading: _Reading, grid, hdr: int, roles: dict, info: di
                             "没有填写教师姓名 (teacher)。请补上姓名或删除此行。", "已跳过此行")
             continue
         if name in reading.teachers:
-            reading.problem(grid.name, excel_row, roles["teacher"], "教师", name,
-                            f"教师“{name}”在第 {reading.teachers[name]['row']} 行已有 (duplicated "
-                            "teacher)。同名教师请写成“张伟(语文)”等以区分，或删除重复行。", "已跳过此行")
+            imported += _same_teacher(reading, grid.name, excel_row, row, roles, role)
             continue
         if role not in ROLES and role not in reading.rules.required:
             reading.problem(grid.name, excel_row, roles.get("role"), "职务", raw_role,
@@ -227,6 +226,28 @@ def _read_teacher_sheet(reading: _Reading, grid, hdr: int, roles: dict, info: di
         imported += 1
     info.update(used=True, header_row=hdr + 1, rows_read=len(body), rows_imported=imported,
                 rows_skipped=len(body) - imported, empty_rows=empty, note="教师名单")
+
+
+def _same_teacher(reading: _Reading, sheet: str, excel_row: int, row: list, roles: dict,
+                  role: str) -> int:
+    """A teacher on the 教师 sheet again: with the same 职务, one person teaching one more
+    subject or class (merged, noted; 1); with another 职务, an error (0)."""
+    name = norm(_cell(row, roles["teacher"]))
+    known = reading.teachers[name]
+    if role != known["role"]:
+        reading.problem(sheet, excel_row, roles["teacher"], "教师", name,
+                        f"教师“{name}”在第 {known['row']} 行已有，职务却不同（{known['role']}/{role}）"
+                        "(duplicated teacher)。同名的两位教师请写成“张伟(语文)”等以区分，或删除多余的行。",
+                        "已跳过此行")
+        return 0
+    for key in ("subject", "classes"):
+        value = norm(_cell(row, roles.get(key)))
+        if value and value not in known[key].split("、"):
+            known[key] = "、".join(filter(None, [known[key], value]))
+    reading.problem(sheet, excel_row, roles["teacher"], "教师", name,
+                    f"教师“{name}”在第 {known['row']} 行已有：按同一人合并（学科 {known['subject']}，"
+                    f"任教班级 {known['classes'] or '—'}）", "已合并", "info")
+    return 1
 
 
 def _read_record_sheet(reading: _Reading, grid, hdr: int, roles: dict, info: dict) -> None:
