@@ -140,6 +140,16 @@ def test_ties_at_the_top_and_at_the_bottom(result):
                                            "丁": "倒数最后一名", "戊": "前二名"}
 
 
+def test_a_teacher_without_records_is_not_placed(tmp_path):
+    path = write_record(tmp_path / "记录.xlsx", ROWS, TEACHERS + [("己", "科学", "教师", "")])
+    summary = qk.routine_summary(*qk.read_routine(path, rules=RULES)[:2], RULES)
+    t = summary.teachers.set_index("teacher")
+    assert pd.isna(t.loc["己", "routine_score"]) and pd.isna(t.loc["己", "routine_rank"])
+    assert t.loc["己", "routine_flag"] == "" and "不计名次" in t.loc["己", "note"]
+    assert t.loc["己", "months_missed"] == 2 and t.loc["己", "requirements_missed"] == 1
+    assert t.drop(index="己")["routine_rank"].tolist() == [2, 1, 4, 4, 2]  # the others as before
+
+
 def test_all_equal_scores_flag_nobody(record):
     records, teachers, _ = qk.read_routine(record, rules=RULES)
     same = records.assign(rating_points=80.0)
