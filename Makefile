@@ -18,6 +18,8 @@ demo: $(STAMP)
 	$(BIN)/qualitykit demo --out output/demo
 	@echo "\n体质健康分析（示例学校 2025 年体测，与 2024 年比较）："
 	$(BIN)/qualitykit fitness --out output/demo/体质健康分析
+	@echo "\n教学常规考核（示例学校的检查记录）："
+	$(BIN)/qualitykit routine sample_data/教学常规检查记录.xlsx --out output/demo/routine
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -32,6 +34,7 @@ sample: $(STAMP)
 	$(BIN)/python -c "from qualitykit.io.sample import simulate, write_sample; print(write_sample(simulate()))"
 	$(BIN)/python -c "from qualitykit.district.league_sample import write_league; print(write_league())"
 	$(BIN)/python -c "from qualitykit.fitness.sample import write_fitness_sample; print(write_fitness_sample())"
+	$(BIN)/python -c "from qualitykit.routine.sample import write_sample_record; print(write_sample_record())"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
@@ -39,8 +42,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_growth.py
 
 # rebuild the Word templates (templates/质量分析报告模板.docx, 等级分析报告模板.docx) from qualitykit/report/word.py
+# and templates/教学常规检查记录.xlsx from qualitykit/routine/workbooks.py
 template: $(STAMP)
 	$(BIN)/python -c "from qualitykit.report.word import build_template, build_level_template; print(build_template(), build_level_template())"
+	$(BIN)/python -c "from qualitykit.routine.workbooks import write_routine_template; print(write_routine_template())"
 
 clean:
 	rm -rf $(VENV) output .pytest_cache

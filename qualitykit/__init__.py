@@ -6,7 +6,7 @@ the rest from it. See README.md for the two-command set-up.
 The package has three parts, each a folder: ``io`` (reading score, roster, teacher and item
 sheets; the import report; the sample school), the analysis families (``term`` 期中/期末质量分析,
 ``lists`` 培优补差, ``items`` 试卷分析, ``growth`` 纵向分析, ``cycle`` 约谈/黄牌/红牌、位次奖、
-教师综合评价, ``district`` 联考分析) and ``report`` (tables, charts,
+教师综合评价, ``district`` 联考分析, ``routine`` 教学常规考核) and ``report`` (tables, charts,
 Word, HTML and PDF). The shared concepts sit at the top: ``schema``, ``standard``,
 ``subjects``, ``classes``, ``labels``. Every public name below is imported on first use, so
 ``import qualitykit`` is quick and a command pays only for what it uses.
@@ -102,12 +102,18 @@ _PUBLIC = {
                      'fitness_rates', 'FitnessChange', 'item_means', 'item_rates',), "fitness.analysis"),
     **dict.fromkeys(('FitnessReport', 'fitness_report', 'write_fitness',), "fitness.report"),
     **dict.fromkeys(('run_fitness',), "fitness.run"),
+    # 教学常规检查记录 / 常规考核 (qualitykit.routine)
+    **dict.fromkeys(('RoutineRules', 'routine_rules', 'routine_presets',), "routine.rules"),
+    **dict.fromkeys(('read_routine', 'RECORD_COLUMNS', 'ROUTINE_TEACHER_COLUMNS',), "routine.read"),
+    **dict.fromkeys(('routine_summary', 'RoutineSummary',), "routine.summary"),
+    **dict.fromkeys(('write_routine', 'read_routine_scores', 'write_routine_template',), "routine.workbooks"),
 }
 
 
 #: the parts, importable as attributes (``qualitykit.report``)
 _PARTS = {"io", "term", "lists", "items", "growth", "report", "external", "schema", "standard",
-          "subjects", "classes", "labels", "paths", "cli", "cycle", "district", "fitness"}
+          "subjects", "classes", "labels", "paths", "cli", "cycle", "district", "fitness",
+          "routine"}
 
 
 def __getattr__(name: str):
@@ -190,4 +196,8 @@ __all__ = [
     "compare_fitness_classes", "bmi_categories", "failing_pupils", "fitness_change",
     "FitnessChange", "item_means", "FitnessReport", "fitness_report", "write_fitness",
     "run_fitness",
+    # 教学常规检查记录 / 常规考核
+    "read_routine", "RECORD_COLUMNS", "ROUTINE_TEACHER_COLUMNS", "routine_summary",
+    "RoutineSummary", "RoutineRules", "routine_rules", "routine_presets", "write_routine",
+    "read_routine_scores", "write_routine_template",
 ]

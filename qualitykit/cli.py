@@ -47,7 +47,8 @@ PATH_OPTIONS = {
     "alerts": [("files", "成绩表文件", "in"), ("teachers", "--teachers", "in"), ("out", "--out", "out")],
     "evaluate": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
                  ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
-                 ("outside", "--outside", "in"), ("out", "--out", "out")],
+                 ("outside", "--outside", "in"), ("routine", "--routine", "in"),
+                 ("out", "--out", "out")],
     "lines": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "folder")],
     "district": [("file", "成绩表文件", "in"), ("previous", "--previous", "in"),
                  ("out", "--out", "folder")],
@@ -59,6 +60,7 @@ PATH_OPTIONS = {
     "convert": [("files", "成绩表文件", "in"), ("out", "--out", "out")],
     "fitness": [("files", "体测文件", "in"), ("previous", "--previous", "in"),
                 ("out", "--out", "folder")],
+    "routine": [("file", "检查记录文件", "in"), ("rules", "--rules", "in"), ("out", "--out", "folder")],
 }
 
 
@@ -381,7 +383,8 @@ def cmd_evaluate(args) -> int:
     from .cycle.evaluation import run_evaluation
 
     for line in run_evaluation(args.file, teachers=args.teachers, previous=args.previous,
-                               outside=args.outside, out=args.out, exam=args.exam,
+                               outside=args.outside, routine=args.routine, out=args.out,
+                               exam=args.exam,
                                grade=args.grade, roster_file=args.roster, school=args.school,
                                full_marks=_full_marks(args.full_marks), standard=args.standard):
         print(line)
@@ -450,6 +453,18 @@ def cmd_fitness(args) -> int:
     for path in result["files"].values():
         print(f"  - {Path(path).resolve()}")
     return 0
+
+
+def cmd_routine(args) -> int:
+    """教学常规考核.xlsx: counts, requirements, missed months and the 常规考核得分 per teacher."""
+    from .routine.sample import SAMPLE_RECORD
+    from .routine.workbooks import run_routine
+
+    lines, complete = run_routine(args.file or SAMPLE_RECORD, out=args.out, rules=args.rules,
+                                  preset=args.preset)
+    for line in lines:
+        print(line)
+    return 0 if complete else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -568,6 +583,7 @@ COMMANDS = {
         ("--teachers", {"help": "教学编排表（必需；示例学校自带）"}),
         ("--previous", {"help": "上次考试的成绩表（纵向和增值需要）"}),
         ("--outside", {"help": "学校自己的教师评分表（教师、教学常规检查得分、问卷…），权重写在标准的 [evaluation] 中"}),
+        ("--routine", {"help": "qualitykit routine 写出的 教学常规考核.xlsx：常规考核得分计入综合评价（权重 routine）"}),
         ("--out", {"default": "教师综合评价.xlsx", "help": "输出文件（默认 教师综合评价.xlsx）"}),
     ), cmd_evaluate),
     "lines": ("联考上线分析：上线人数/上线率、单科有效分与双上线、临界生、等级赋分（Excel）", "sheet", (
@@ -635,6 +651,13 @@ COMMANDS = {
                        "help": "输出格式，默认 pdf,docx,xlsx（可加 html）"}),
         ("--pdf-engine", {"choices": ("chromium", "weasyprint"), "help": _ENGINE_HELP}),
     ), cmd_fitness),
+    "routine": ("教学常规考核：按检查记录统计每位教师各项次数和得分、未达要求、缺查月份、常规考核得分与名次（Excel）", None, (
+        ("file", {"nargs": "?", "default": "",
+                  "help": "教学常规检查记录 .xlsx（模板见 templates/教学常规检查记录.xlsx；省略则用示例学校）"}),
+        ("--rules", {"help": "常规考核规则 .toml（默认 templates/常规考核.toml）"}),
+        ("--preset", {"default": "default", "help": "规则文件中的哪一节（默认 default）"}),
+        ("--out", {"default": "output/routine", "help": "输出文件夹（默认 output/routine），写出 教学常规考核.xlsx"}),
+    ), cmd_routine),
 }
 
 

@@ -453,3 +453,16 @@ RAW |= {"item_score", "bonus", "total_score", "standard_score", "extra_score",
 VALUE_LABELS["item"] = {"total_score": "学年总分", **VALUE_LABELS["item"]}
 VALUE_LABELS["missing_items"] = VALUE_LABELS["item"]  # item ids joined by "+"
 # ---- end of the 体质测试 block ----
+
+# ---- 教学常规检查记录 / 常规考核 (qualitykit.routine) ------------------------------------------------
+LABELS.update({
+    "date": "日期", "month": "月份", "check_type": "检查类型", "item": "项目", "quantity": "数量",
+    "rating": "等级或得分", "rating_points": "折算得分", "checker": "检查人", "remark": "备注",
+    "role": "职务", "n_records": "记录条数", "n_scored": "有得分的条数", "mean_points": "平均得分",
+    "weight": "权重", "spot_checks": "抽查次数", "months_missed": "缺查月数",
+    "requirements_missed": "未达要求项数", "routine_score": "常规考核得分",
+    "routine_rank": "常规考核名次", "routine_flag": "标记", "requirement": "要求项目",
+    "required": "要求", "done": "完成", "shortfall": "差额", "met": "达到要求",
+    "routine": "教学常规考核",
+})
+RAW.update({"quantity", "required", "done", "shortfall"})

@@ -184,7 +184,9 @@ class EvaluationRules:
     weights : mapping
         Weight of each component in the combined score: ``across`` (横向, against the grade),
         ``over_time`` (纵向, against last time), ``balance`` (均衡), ``value_added`` (增值), and
-        the name of any column of the school's own scores (教学常规检查得分, 问卷 …).
+        ``routine`` (教学常规考核: the 常规考核得分 of ``qualitykit routine``, given to
+        ``qualitykit evaluate --routine``), and the name of any column of the school's own
+        scores (教学常规检查得分, 问卷 …).
         Components that cannot be computed (no earlier exam) are left out and the others
         re-weighted; each weight is stated in the output.
     confidence : float
@@ -192,7 +194,7 @@ class EvaluationRules:
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: _frozen(
-        {"across": 0.4, "over_time": 0.2, "balance": 0.2, "value_added": 0.2}))
+        {"across": 0.4, "over_time": 0.2, "balance": 0.2, "value_added": 0.2, "routine": 0.2}))
     confidence: float = 0.95
 
     def __post_init__(self) -> None:

@@ -13,6 +13,8 @@ components, all on her pupils (the classes she teaches in the subject):
   interval CV ± z·CV·√((½ + CV²)/n);
 * ``value_added`` 增值: :func:`qualitykit.value_added` by teacher (her pupils matched to the
   earlier exam);
+* ``routine`` 教学常规考核: the 常规考核得分 of ``qualitykit routine`` (its 汇总 sheet), per
+  teacher, without interval;
 * the school's own scores (教学常规检查得分, 问卷 …), imported per teacher, without interval.
 
 The combined score is Σ wᵢ·cᵢ/sᵢ over the components there are, with the weights of the
@@ -37,9 +39,10 @@ from ..standard import EvaluationRules, Standard, get_standard
 
 __all__ = ["COMPONENTS", "Evaluation", "cv_interval", "evaluate_teachers"]
 
-#: The computed components, in order, with their Chinese names.
+#: The components, in order, with their Chinese names: the computed ones and ``routine``
+#: (the 常规考核得分 of ``qualitykit routine``, joined like the school's own scores).
 COMPONENTS = {"across": "横向（与年级比）", "over_time": "纵向（与上次比）",
-              "balance": "均衡（低分率低于年级）", "value_added": "增值"}
+              "balance": "均衡（低分率低于年级）", "value_added": "增值", "routine": "教学常规考核"}
 
 
 @dataclass(frozen=True)
@@ -292,18 +295,34 @@ def write_evaluation(result: Evaluation, path, *, title: str = "") -> Path:
     return Path(write_sheets(path, {"综合评价": shown, "方法": pd.DataFrame({"说明": method})}))
 
 
-def run_evaluation(file, *, teachers=None, previous=None, outside=None, out="教师综合评价.xlsx",
-                   **term_options) -> list[str]:
-    """``qualitykit evaluate``: read the term, evaluate, write ``教师综合评价.xlsx``; the lines
-    to print (Chinese)."""
+def _school_scores(outside, routine) -> pd.DataFrame | None:
+    """The school's own scores (``--outside``) and the 常规考核得分 (``--routine``, as
+    ``routine``), one row per teacher."""
     from ..io.rankings import read_teacher_scores
+    from ..routine.workbooks import read_routine_scores
+
+    own = read_teacher_scores(outside) if outside else None
+    if not routine:
+        return own
+    scores = read_routine_scores(routine)
+    if own is None:
+        return scores
+    if "routine" in own:
+        raise ValueError("教师评分表 (--outside) 中已有 routine 一列，与 --routine 的常规考核得分同名：请改名。")
+    return own.merge(scores, on="teacher", how="outer")
+
+
+def run_evaluation(file, *, teachers=None, previous=None, outside=None, routine=None,
+                   out="教师综合评价.xlsx", **term_options) -> list[str]:
+    """``qualitykit evaluate``: read the term, evaluate, write ``教师综合评价.xlsx``; the lines
+    to print (Chinese). ``routine`` is the ``教学常规考核.xlsx`` of ``qualitykit routine``."""
     from ..term.load import load_term
 
     term = load_term(file or None, teacher_file=teachers, previous_file=previous, **term_options)
     if term.teachers is None:
         raise ValueError("教师综合评价需要教学编排表：请用 --teachers 给出。")
     result = evaluate_teachers(term.scores, term.teachers, previous=term.previous,
-                               outside=read_teacher_scores(outside) if outside else None,
+                               outside=_school_scores(outside, routine),
                                standard=term.standard)
     path = write_evaluation(result, out, title=f"{term.title}：教师综合评价")
     lines = [f"教师综合评价：{len(result.table)} 位教师×科目；指标权重 " + "，".join(
@@ -311,4 +330,6 @@ def run_evaluation(file, *, teachers=None, previous=None, outside=None, out="教
     missing = result.table.attrs.get("outside_missing") or []
     if missing:
         lines.append(f"教师评分表中没有 {'、'.join(missing)}：其综合评价不含学校自评分。")
+    if routine and "routine" not in result.weights:
+        lines.append("已读入教学常规考核，但标准的 [evaluation] weights 中没有 routine（或为 0）：未计入综合评价。")
     return lines + [f"已保存：{path.resolve()}"]
