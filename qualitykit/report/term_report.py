@@ -173,6 +173,12 @@ def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[s
         params.pop("meeting", None)
         if params.pop(REGISTER, ""):
             log("      等级分析报告不含回头看（台账的目标按分数计算）")
+    # the modules both threads use are imported here first: two threads importing the same
+    # package at once can see it half-initialised ("cannot import name … partially initialized")
+    import jupyter_client.manager  # noqa: F401
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
     html_ready = threading.Thread(target=warm_up_html, daemon=True)  # while the kernel works
     html_ready.start()
     execute_notebook(chosen, executed, params, out, progress)
