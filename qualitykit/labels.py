@@ -453,3 +453,9 @@ RAW |= {"item_score", "bonus", "total_score", "standard_score", "extra_score",
 VALUE_LABELS["item"] = {"total_score": "学年总分", **VALUE_LABELS["item"]}
 VALUE_LABELS["missing_items"] = VALUE_LABELS["item"]  # item ids joined by "+"
 # ---- end of the 体质测试 block ----
+
+
+# ---- 体质测试, 初中 tables and report labels (issue 19, i19d) --------------------------------
+# ``matched`` of FitnessChange.matched: the pupil is also in last year's file.
+LABELS.update({"matched": "去年有记录"})
+# ---- end of the i19d block ----

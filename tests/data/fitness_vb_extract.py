@@ -16,8 +16,8 @@ Usage (from the repository root)::
 ``--write`` writes the four extract files next to this script; ``--junior`` appends their 初中
 rows (grades 7–9) to the kit's CSV files in ``qualitykit/fitness/tables`` (replacing any 7–9 rows
 there); without either the script only parses, checks the two readings against each other and
-prints the comparison with the kit (the comparison leaves out 初中 once the kit holds it only
-if asked: it compares every grade both hold).
+prints the comparison with the kit, for 小学 and 高中 (the evidence) and for 初中 (that the kit
+holds exactly the extract).
 
 Column layout, worked out from the program's own indexing (``calcGradeIdx``: grade index 0–5 小学,
 6–8 初中, 9–11 高中, 12–15 大学) and from the known 小学/高中 columns:
@@ -189,11 +189,10 @@ KEYS = {"levels": ["item", "grade", "sex", "score"], "bmi": ["grade", "sex", "ca
         "bonus": ["item", "grade", "sex", "bonus"], "weights": ["grade", "sex", "item"]}
 
 
-def compare(vb: pd.DataFrame, kit: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Cells of the grades both hold, side by side: ``key…, column, vb, kit`` where they differ
-    (a row only one side has is a difference with NaN on the other)."""
+def compare(vb: pd.DataFrame, kit: pd.DataFrame, name: str, grades) -> tuple[pd.DataFrame, int]:
+    """Cells of ``grades`` side by side: ``key…, column, vb, kit`` where they differ (a row only
+    one side has is a difference with NaN on the other), and the number of cells compared."""
     keys = KEYS[name]
-    grades = set(kit["grade"]) & set(vb["grade"])
     vb, kit = (t[t["grade"].isin(grades)].set_index(keys) for t in (vb, kit))
     both = vb.join(kit, how="outer", suffixes=("_vb", "_kit"))
     out = []
@@ -237,13 +236,15 @@ def main(argv: list[str]) -> None:
         same = readings[0] == readings[1]
         n = sum(len(v) for v in readings[0].values())
         print(f"two readings: {len(readings[0])} arrays, {n} numbers, identical: {same}")
+    groups = {"小学 and 高中 (the kit's other sources)": [1, 2, 3, 4, 5, 6, 10, 11, 12],
+              "初中 (taken from this program)": [7, 8, 9]}
     for name, table in tables.items():
         kit = pd.read_csv(KIT / f"{name}.csv", encoding="utf-8")
-        diff, cells = compare(table, kit, name)
-        print(f"\n{name}: {cells} cells compared (grades {sorted(set(kit['grade']))}), "
-              f"{len(diff)} differ")
-        if len(diff):
-            print(diff.to_string(index=False))
+        for label, grades in groups.items():
+            diff, cells = compare(table, kit, name, grades)
+            print(f"{name}, {label}: {cells} cells compared, {len(diff)} differ")
+            if len(diff):
+                print(diff.to_string(index=False))
         if "--write" in argv:
             table.to_csv(HERE / f"fitness_vb_{name}.csv", index=False, encoding="utf-8")
     if "--junior" in argv:
