@@ -424,7 +424,7 @@ VALUE_LABELS.update({
              "sit_ups": "1分钟仰卧起坐", "shuttle_50x8": "50米×8往返跑",
              "standing_long_jump": "立定跳远", "pull_ups": "引体向上", "run_800m": "800米跑",
              "run_1000m": "1000米跑"},
-    "problem": {"grade": "年级不在1–12", "no_table": "该年级评分表未收录", "sex": "性别不是男/女", "item": "不是标准中的项目",
+    "problem": {"grade": "年级不在1–12", "sex": "性别不是男/女", "item": "不是标准中的项目",
                 "not_tested": "该年级不测此项", "not_number": "成绩不是数字",
                 "out_of_range": "成绩超出可能范围", "not_whole": "次数不是整数",
                 "duplicate": "同一项目有多条成绩", "bmi_replaced": "体重指数与身高体重不符"},
@@ -466,3 +466,8 @@ LABELS.update({
     "routine": "教学常规考核",
 })
 RAW.update({"quantity", "required", "done", "shortfall"})
+
+# ---- 体质测试, 初中 tables and report labels (issue 19, i19d) --------------------------------
+# ``matched`` of FitnessChange.matched: the pupil is also in last year's file.
+LABELS.update({"matched": "去年有记录"})
+# ---- end of the i19d block ----

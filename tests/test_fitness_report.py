@@ -110,3 +110,17 @@ def test_the_notebook_runs_on_a_schools_own_csv_and_writes_the_report(tmp_path):
     pupils = pd.read_excel(tmp_path / "报告" / "体质健康分析.xlsx", sheet_name="学生成绩",
                            engine="calamine")
     assert len(pupils) == 9 and pupils["缺测项目"].astype(str).eq("肺活量").sum() == 1
+
+
+def test_every_workbook_column_is_labelled_and_missing_items_are_named(years):
+    # the pupils' ``missing`` is 缺测项目 here (the global label of ``missing`` is the 缺失处理
+    # of 试卷分析); no identifier reaches the teacher as a column name
+    now, before, imported, measurements = years
+    report = fitness_report(now, previous=before, import_problems=imported.problems,
+                            measurements=measurements)
+    sheets = report_sheets(report)
+    for name, sheet in sheets.items():
+        english = [c for c in sheet.columns if str(c).isascii() and str(c).strip("_").isalpha()]
+        assert not english and "缺失处理" not in sheet.columns, (name, english)
+    assert "缺测项目" in sheets["学生成绩"].columns
+    assert set(sheets["同一学生两年"]["去年有记录"]) <= {"是", "否"}

@@ -174,13 +174,14 @@ SENIOR_WEIGHTS = {
 def test_weights_sum_to_one_in_every_grade_and_sex():
     sums = fitness_tables().weights.groupby(["grade", "sex"])["weight"].sum()
     assert np.allclose(sums, 1.0)
-    assert set(sums.index.get_level_values("grade")) == {1, 2, 3, 4, 5, 6, 10, 11, 12}
+    assert set(sums.index) == {(g, s) for g in range(1, 13) for s in ("男", "女")}
 
 
 @pytest.mark.parametrize("sex", ["男", "女"])
-def test_senior_weights_are_the_standards(sex):
+def test_junior_and_senior_weights_are_the_standards(sex):
+    # 初中 and 高中 share one 单项指标与权重 table in the standard
     w = fitness_tables().weights
-    for grade in (10, 11, 12):
+    for grade in (7, 8, 9, 10, 11, 12):
         got = w[(w["grade"] == grade) & (w["sex"] == sex)].set_index("item")["weight"]
         assert (got * 100).round(6).to_dict() == SENIOR_WEIGHTS[sex]
 
@@ -192,6 +193,114 @@ def test_primary_weights_are_the_standards(grades, expected):
         for sex in ("男", "女"):
             got = w[(w["grade"] == grade) & (w["sex"] == sex)].set_index("item")["weight"]
             assert (got * 100).round(6).to_dict() == expected
+
+
+# -- 初中 (grades 7–9) --------------------------------------------------------------------------
+# Expected values read by hand from the arrays of the public VB.NET program (file id 23133757690,
+# see qualitykit/fitness/tables/PROVENANCE.md). Each array row is: score, then one value per grade
+# column; the columns named below are counted from the first value after the score.
+# fhlData/M50Data/zwtData: 一 … 六年级, 初一 (7th), 初二 (8th), 初三 (9th), 高一 …;
+# tyData: 初一 (1st), 初二 (2nd), 初三 (3rd) …; ywqzData: 三 … 六年级, 初一 (5th), 初二 (6th),
+# 初三 (7th) …; nlpData: 五、六年级, 初一 (3rd), 初二 (4th), 初三 (5th) …; suffix 0 男, 1 女.
+
+@pytest.mark.parametrize("grade, sex, item, values, expected", [
+    # M50Data0 初一: row 100 "78", 95 "79", 80 "82", 78 "84", 10 "112" (0.1 s)
+    (7, "男", "sprint_50m", [7.8, 7.9, 8.2, 8.3, 11.2, 11.3], [100, 95, 80, 78, 10, 0]),
+    # M50Data1 初二: row 100 "80", 95 "81", 80 "88", 78 "90", 60 "108", 50 "110"
+    (8, "女", "sprint_50m", [8.0, 8.1, 8.8, 8.9, 10.8, 10.9], [100, 95, 80, 78, 60, 50]),
+    # fhlData0 初三: row 100 "4240", 95 "4120", 60 "2300", 50 "2180", 10 "1700"
+    (9, "男", "vital_capacity", [4240, 4239, 2300, 2299, 1700, 1699], [100, 95, 60, 50, 10, 0]),
+    # fhlData1 初一: row 100 "2750", 95 "2650", 80 "2350", 78 "2250"
+    (7, "女", "vital_capacity", [2750, 2749, 2350, 2349, 2250], [100, 95, 80, 78, 78]),
+    # zwtData0 初二 (mm): row 100 "196", 95 "177", 60 "-14", 50 "-26", 10 "-74"
+    (8, "男", "sit_and_reach", [19.6, 19.5, -1.4, -1.5, -7.4, -7.5], [100, 95, 60, 50, 10, 0]),
+    # zwtData1 初三: row 100 "235", 95 "218", 80 "167", 78 "154"
+    (9, "女", "sit_and_reach", [23.5, 23.4, 16.7, 16.6], [100, 95, 80, 78]),
+    # tyData0 初一: row 100 "225", 95 "218", 80 "195", 78 "191", 10 "130"
+    (7, "男", "standing_long_jump", [225, 224, 195, 194, 130, 129], [100, 95, 80, 78, 10, 0]),
+    # tyData1 初二: row 100 "200", 95 "194", 60 "144", 50 "139"
+    (8, "女", "standing_long_jump", [200, 199, 144, 143], [100, 95, 60, 50]),
+    # ywqzData0 初一 (引体向上): row 100 "13", 95 "12", 80 "9", 76 "8", 60 "4", 50 "3", 30 "1";
+    # rows 78/74/… and 20, 10 repeat the count above ("9", "1", "1"): no such level
+    (7, "男", "pull_ups", [13, 12, 9, 8, 4, 3, 1, 0], [100, 95, 80, 76, 60, 50, 30, 0]),
+    # ywqzData0 初二: row 30 "2", 20 "1", 10 "1" (repeated): 1 pull-up is 20 points
+    (8, "男", "pull_ups", [14, 2, 1, 0], [100, 30, 20, 0]),
+    # ywqzData0 初三: row 100 "15", 95 "14", 60 "6", 50 "5", 10 "1"
+    (9, "男", "pull_ups", [15, 14, 6, 5, 1, 0], [100, 95, 60, 50, 10, 0]),
+    # ywqzData1 初一 (1分钟仰卧起坐): row 100 "50", 95 "48", 80 "40", 78 "38", 10 "10"
+    (7, "女", "sit_ups", [50, 49, 40, 39, 38, 10, 9], [100, 95, 80, 78, 78, 10, 0]),
+    # nlpData0 初一 (1000米跑, s): row 100 "235" (3'55"), 95 "245", 80 "270", 78 "275", 10 "420"
+    (7, "男", "run_1000m", [235, 236, 270, 271, 420, 421], [100, 95, 80, 78, 10, 0]),
+    # nlpData1 初三 (800米跑): row 100 "205" (3'25"), 95 "212", 80 "235", 78 "240", 60 "285",
+    # 50 "295"
+    (9, "女", "run_800m", [205, 206, 235, 236, 285, 286], [100, 95, 80, 78, 60, 50]),
+])
+def test_junior_both_sides_of_the_lines(grade, sex, item, values, expected):
+    assert scores(grade, sex, item, values) == expected
+
+
+@pytest.mark.parametrize("grade, sex, values, categories, expected", [
+    # BMIData, 7th column (初一), 男 rows: 正常 from "155", 低体重 to "154", 超重 from "222",
+    # 肥胖 from "250" (0.1 kg/m²)
+    (7, "男", [15.4, 15.5, 22.1, 22.2, 24.9, 25.0],
+     ["低体重", "正常", "正常", "超重", "超重", "肥胖"], [80, 100, 100, 80, 80, 60]),
+    # BMIData, 9th column (初三), 女 rows: "160", "159", "227", "252"
+    (9, "女", [15.9, 16.0, 22.6, 22.7, 25.1, 25.2],
+     ["低体重", "正常", "正常", "超重", "超重", "肥胖"], [80, 100, 100, 80, 80, 60]),
+])
+def test_junior_bmi_bands(grade, sex, values, categories, expected):
+    test_bmi_bands(grade, sex, values, categories, expected)
+
+
+@pytest.mark.parametrize("grade, sex, item, values, expected", [
+    # 初二男 引体向上 100 at 14 (ywqzData0): 1 point per more pull-up, up to 10
+    (8, "男", "pull_ups", [14, 15, 23, 24, 30], [0, 1, 9, 10, 10]),
+    # 初一男 1000米跑 100 at 235 s (nlpData0): 4 s faster 1 … 20 s 5, 23 s 6 … 35 s 10
+    (7, "男", "run_1000m", [235, 232, 231, 227, 213, 212, 200, 150], [0, 0, 1, 2, 5, 6, 10, 10]),
+    # 初三女 1分钟仰卧起坐 100 at 52 (ywqzData1): +2 → 1, +6 → 3, +7 → 4, +13 → 10
+    (9, "女", "sit_ups", [52, 53, 54, 58, 59, 65, 66], [0, 0, 1, 3, 4, 10, 10]),
+    # 初二女 800米跑 100 at 210 s (nlpData1): 5 s faster 1 … 50 s 10
+    (8, "女", "run_800m", [210, 206, 205, 160, 120], [0, 0, 1, 10, 10]),
+])
+def test_junior_bonus_steps(grade, sex, item, values, expected):
+    got = one_item(grade, sex, item, values)
+    assert got["bonus"].tolist() == expected and (got["score"] == 100).all()
+
+
+def test_a_junior_boy_by_hand():
+    # 初二男 (columns as above):
+    #   BMI 50/1.60² = 19.53 → 19.5: 正常 15.7–22.5 → 100 × 0.15 = 15.0
+    #   肺活量 3200 → 80 (fhlData0 row 80 "3200") × 0.15 = 12.0
+    #   50米跑 7.6 s → 95 (M50Data0 row 95 "76") × 0.20 = 19.0
+    #   坐位体前屈 10.0 → 76 (zwtData0: 78 needs 10.3, 76 9.0) × 0.10 = 7.6
+    #   立定跳远 215 → 80 (tyData0: 85 needs 218, 80 210) × 0.10 = 8.0
+    #   引体向上 16 → 100 (at 14), 加分 2; × 0.10 = 10.0
+    #   1000米跑 3'42" (222 s) → 100 (at 230 s), 加分 8 s faster = 2; × 0.20 = 20.0
+    #   标准分 15 + 12 + 19 + 7.6 + 8 + 10 + 20 = 91.6, 附加分 4, 学年总分 95.6 → 优秀
+    rows = [("j", "男", 8, i, v) for i, v in [
+        ("height", 160), ("weight", 50), ("vital_capacity", 3200), ("sprint_50m", 7.6),
+        ("sit_and_reach", 10.0), ("standing_long_jump", 215), ("pull_ups", 16),
+        ("run_1000m", 222)]]
+    result = qk.score_fitness(pd.DataFrame(rows, columns=COLUMNS))
+    items = result.items.set_index("item")
+    assert items["score"].to_dict() == {
+        "bmi": 100, "vital_capacity": 80, "sprint_50m": 95, "sit_and_reach": 76,
+        "standing_long_jump": 80, "pull_ups": 100, "run_1000m": 100}
+    assert items["bonus"].to_dict() == {
+        "bmi": 0, "vital_capacity": 0, "sprint_50m": 0, "sit_and_reach": 0,
+        "standing_long_jump": 0, "pull_ups": 2, "run_1000m": 2}
+    pupil = result.pupils.iloc[0]
+    assert pupil["bmi"] == 19.5 and pupil["standard_score"] == pytest.approx(91.6)
+    assert pupil["extra_score"] == 4 and pupil["total_score"] == pytest.approx(95.6)
+    assert pupil["level"] == "优秀" and pupil["missing"] == "" and result.problems.empty
+
+
+def test_a_junior_girl_is_not_tested_on_pull_ups():
+    rows = [("g", "女", 7, "pull_ups", 3), ("g", "女", 7, "sit_ups", 40)]
+    result = qk.score_fitness(pd.DataFrame(rows, columns=COLUMNS))
+    assert result.problems["problem"].tolist() == ["not_tested"]
+    assert "初一女生不测引体向上" in result.problems["message"].iloc[0]
+    assert result.items["score"].tolist() == [80]
 
 
 # -- a whole pupil, by hand -------------------------------------------------------------------
@@ -246,15 +355,6 @@ def test_a_senior_girl_by_hand():
     assert pupil["bmi"] == 20.3 and pupil["standard_score"] == pytest.approx(89.3)
     assert pupil["extra_score"] == 3 and pupil["total_score"] == pytest.approx(92.3)
     assert pupil["level"] == "优秀"
-
-
-def test_grades_without_tables_are_reported():
-    # 初中 (grades 7–9) tables are not in the kit yet: never a number, always a problem
-    rows = [("j", "男", 7, "sprint_50m", 8.0), ("j", "男", 7, "height", 150)]
-    result = qk.score_fitness(pd.DataFrame(rows, columns=COLUMNS))
-    assert result.problems["problem"].tolist() == ["no_table", "no_table"]
-    assert "初一" in result.problems["message"].iloc[0]
-    assert result.pupils.empty and result.items.empty
 
 
 def test_a_total_of_89_95_is_reported_as_90_0():
@@ -358,8 +458,10 @@ def test_every_table_has_its_levels_in_order():
         t = t.sort_values("score", ascending=False)
         step = np.diff(t["threshold"].to_numpy())
         higher = ITEMS[item][2]
-        assert ((step <= 0) if higher else (step >= 0)).all(), (item, grade, sex)
-        assert t["score"].iloc[0] == 100 and t["score"].iloc[-1] == 10
+        assert ((step < 0) if higher else (step > 0)).all(), (item, grade, sex)
+        # 初一男 引体向上 ends at 30 points (1 pull-up), 初二男 at 20: no lower level exists
+        lowest = {("pull_ups", 7): 30, ("pull_ups", 8): 20}.get((item, grade), 10)
+        assert t["score"].iloc[0] == 100 and t["score"].iloc[-1] == lowest
 
 
 def test_bmi_bands_are_contiguous():
@@ -416,3 +518,36 @@ def test_the_listed_differences_change_real_scores():
     listed = pd.read_csv(DATA / "fitness_esap_differences.csv")
     assert 0 < len(differ) < len(both) / 10
     assert set(differ["item"]) == set(listed["item"])
+
+
+# -- agreement with a second public implementation (小学, 初中, 高中) ------------------------------
+
+VB_KEYS = {"levels": ["item", "grade", "sex", "score"], "bmi": ["grade", "sex", "category"],
+           "bonus": ["item", "grade", "sex", "bonus"], "weights": ["grade", "sex", "item"]}
+
+
+@pytest.mark.parametrize("name, cells", [("levels", 1905), ("bmi", 216), ("bonus", 360),
+                                         ("weights", 114)])
+def test_primary_and_senior_tables_equal_the_vb_program(name, cells):
+    # tests/data/fitness_vb_*.csv: the tables of a public VB.NET program (file id 23133757690,
+    # PROVENANCE.md), transcribed by tests/data/fitness_vb_extract.py into the kit's shape. Its
+    # 小学 and 高中 cells (the kit's came from other sources) must all equal the kit's: this
+    # agreement is the evidence that its 初中 columns, which the kit takes, are read right.
+    vb = pd.read_csv(DATA / f"fitness_vb_{name}.csv", encoding="utf-8")
+    kit = getattr(fitness_tables(), name)
+    outside = [1, 2, 3, 4, 5, 6, 10, 11, 12]
+    vb, kit = (t[t["grade"].isin(outside)].set_index(VB_KEYS[name]).sort_index()
+               for t in (vb, kit))
+    assert vb.index.equals(kit.index)
+    assert vb.size == cells  # every cell of the kit's 小学 and 高中 tables is compared
+    pd.testing.assert_frame_equal(vb, kit[vb.columns], check_dtype=False, check_index_type=False)
+
+
+@pytest.mark.parametrize("name", ["levels", "bmi", "bonus", "weights"])
+def test_junior_tables_are_the_vb_programs(name):
+    vb = pd.read_csv(DATA / f"fitness_vb_{name}.csv", encoding="utf-8")
+    kit = getattr(fitness_tables(), name)
+    vb, kit = (t[t["grade"].isin([7, 8, 9])].set_index(VB_KEYS[name]).sort_index()
+               for t in (vb, kit))
+    assert len(kit) == {"levels": 702, "bmi": 24, "bonus": 120, "weights": 42}[name]
+    pd.testing.assert_frame_equal(vb, kit[vb.columns], check_dtype=False, check_index_type=False)

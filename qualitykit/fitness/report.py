@@ -125,7 +125,7 @@ def _with_body(items: pd.DataFrame, measurements: pd.DataFrame | None) -> pd.Dat
     return pd.concat([body, items], ignore_index=True)
 
 
-_SEVERITY = {"bmi_replaced": "info", "not_tested": "warning", "no_table": "warning"}
+_SEVERITY = {"bmi_replaced": "info", "not_tested": "warning"}
 
 
 def _scoring_problems(scores) -> pd.DataFrame:

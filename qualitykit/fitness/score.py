@@ -23,7 +23,7 @@ EPS = 1e-9
 
 #: problem code -> what was done with the row (Chinese, for the teacher)
 ACTIONS = {
-    "grade": "该生未评分", "sex": "该生未评分", "no_table": "该生未评分", "item": "本行未计分",
+    "grade": "该生未评分", "sex": "该生未评分", "item": "本行未计分",
     "not_tested": "本行未计分（不计入标准分）", "not_number": "本项按缺测处理",
     "out_of_range": "本项按缺测处理", "not_whole": "本项按缺测处理",
     "duplicate": "本项按缺测处理", "bmi_replaced": "按身高、体重计算体重指数",
@@ -99,7 +99,7 @@ def score_fitness(measurements: pd.DataFrame) -> FitnessScores:
     rows = _checked_columns(measurements)
     keys = [c for c in rows.columns if c not in ("item", "value")]
     columns = list(rows.columns)
-    rows, problems = _valid_pupils(rows, tables)
+    rows, problems = _valid_pupils(rows)
     pupils = rows[keys].drop_duplicates()
     rows, more = _valid_values(rows, tables)
     problems += more
@@ -133,24 +133,20 @@ def _flagged(rows: pd.DataFrame, mask, code: str, messages) -> pd.DataFrame:
     return out
 
 
-def _valid_pupils(rows: pd.DataFrame, tables: FitnessTables):
-    """Rows whose grade is a school year 1–12 with tables and whose sex is 男/女; the others
-    as problems."""
+def _valid_pupils(rows: pd.DataFrame):
+    """Rows whose grade is a school year 1–12 (the kit holds the tables of every one) and whose
+    sex is 男/女; the others as problems."""
     grade = pd.to_numeric(rows["grade"], errors="coerce")
     bad_grade = ~(grade.isin(range(1, 13)))
-    no_table = ~bad_grade & ~grade.isin(tables.weights["grade"].unique())
-    bad_sex = ~bad_grade & ~no_table & ~rows["sex"].isin(SEXES)
+    bad_sex = ~bad_grade & ~rows["sex"].isin(SEXES)
     problems = [
         _flagged(rows, bad_grade, "grade", [
             f"年级（grade）“{g}”不是1–12的整数（一年级为1，初一为7，高一为10）：请在表中改正年级。"
             for g in rows.loc[bad_grade, "grade"]]),
-        _flagged(rows, no_table, "no_table", [
-            f"{GRADE_NAMES[int(g)]}的评分表尚未收录（本工具目前收录小学和高中）：该生未评分。"
-            for g in grade[no_table]]),
         _flagged(rows, bad_sex, "sex", [
             f"性别（sex）“{s}”不是“男”或“女”：请在表中改正性别。" for s in rows.loc[bad_sex, "sex"]]),
     ]
-    keep = rows.loc[~bad_grade & ~no_table & ~bad_sex].copy()
+    keep = rows.loc[~bad_grade & ~bad_sex].copy()
     keep["grade"] = grade[keep.index].astype(int)
     return keep, problems
 

@@ -22,8 +22,9 @@ class FitnessTables:
     ----------
     levels : DataFrame
         单项评分表: ``item, grade, sex, score, threshold`` (20 levels 100 … 10 per item, grade
-        and sex; 引体向上 has no 78/74/70/66/62 level in 初中/高中). A value scores the highest
-        level whose threshold it reaches (times: at or below).
+        and sex; 引体向上 has no 78/74/70/66/62 level in 初中/高中, no 20/10 level in 初一 and
+        no 10 level in 初二: the source repeats the count of the level above there). A value
+        scores the highest level whose threshold it reaches (times: at or below).
     bonus : DataFrame
         加分指标评分表: ``item, grade, sex, bonus, excess``: ``bonus`` points once the value is
         ``excess`` beyond the 100-point threshold (more counts, fewer seconds).
