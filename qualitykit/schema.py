@@ -251,6 +251,28 @@ def sat_rows(scores: pd.DataFrame, *, with_full_mark: bool = False) -> pd.DataFr
     return scores[sat_mask(scores, with_full_mark=with_full_mark)]
 
 
+def group_arrays(table: pd.DataFrame, keys, column: str = "score", *,
+                 dropna: bool = False) -> dict:
+    """Each group's ``column`` as a float array, keyed and ordered as
+    ``table.groupby(keys, sort=True, dropna=dropna)`` iterates its groups (rows in table order
+    within a group), from one group-by and one sort instead of a Python loop over the groups.
+
+    >>> t = pd.DataFrame({"class_id": ["2", "1", "2"], "score": [3, 5, 4]})
+    >>> {k: v.tolist() for k, v in group_arrays(t, "class_id").items()}
+    {'1': [5.0], '2': [3.0, 4.0]}
+    """
+    grouped = table.groupby(keys, sort=True, dropna=dropna)
+    codes = grouped.ngroup().fillna(-1).to_numpy().astype(np.int64)
+    labels = list(grouped.size().index)
+    if isinstance(keys, list) and len(keys) == 1:  # as groupby names them: 1-tuples
+        labels = [(label,) for label in labels]
+    values = table[column].astype(float).to_numpy()
+    kept = codes >= 0  # dropna: rows of a missing key are in no group
+    order = np.argsort(codes[kept], kind="stable")
+    bounds = np.cumsum(np.bincount(codes[kept], minlength=len(labels)))[:-1]
+    return dict(zip(labels, np.split(values[kept][order], bounds)))
+
+
 #: The columns :func:`check_scores_table` requires by default: what every analysis of scores reads.
 CHECKED_COLUMNS = ("score", "status", "full_mark")
 #: Columns that must hold numbers.

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..schema import sat_rows, unit_keys
+from ..schema import group_arrays, sat_rows, unit_keys
 from ..subjects import in_teaching_order
 
 __all__ = ["balance_indices", "weighted_cv", "icc_oneway", "quartile_gap"]
@@ -117,7 +117,7 @@ def balance_indices(scores: pd.DataFrame, *, unit: str = "school",
 def _indices(part: pd.DataFrame, units: list[str]) -> dict:
     """The indices of one subject's sitters grouped by ``units``."""
     x = part["score"].astype(float)
-    groups = [g.to_numpy() for _, g in x.groupby([part[u] for u in units], sort=True)]
+    groups = list(group_arrays(part, units, dropna=True).values())
     means = np.array([g.mean() for g in groups])
     sizes = np.array([len(g) for g in groups])
     q, gap = quartile_gap(means)

@@ -21,7 +21,7 @@ from .lines import parse_lines
 from .load import DistrictData, load_district
 from .pages import district_pages, feedback_pages, school_band_table, school_matrix
 
-__all__ = ["run_district", "write_district", "write_feedback", "DISTRICT_NOTEBOOK",
+__all__ = ["run_district", "write_district", "write_feedback", "workbook_sheets", "DISTRICT_NOTEBOOK",
            "FEEDBACK_FOLDER"]
 
 DISTRICT_NOTEBOOK = NOTEBOOKS / "07-联考分析.ipynb"
@@ -97,7 +97,7 @@ def write_district(output_dir: str | Path, data: DistrictData, analysis: Distric
         return {}
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files: dict = {"xlsx": write_sheets(out / f"{data.title}.xlsx", _workbook(data, analysis))}
+    files: dict = {"xlsx": write_sheets(out / f"{data.title}.xlsx", workbook_sheets(data, analysis))}
     if "docx" in formats:
         pages = district_pages(data, analysis, district_conclusions(data, analysis))
         files["docx"] = write_pack_docx(pages, out / f"{data.title}.docx", title=data.title)
@@ -108,7 +108,7 @@ def write_district(output_dir: str | Path, data: DistrictData, analysis: Distric
     return files
 
 
-def _workbook(data: DistrictData, analysis: DistrictAnalysis) -> dict:
+def workbook_sheets(data: DistrictData, analysis: DistrictAnalysis) -> dict:
     """The sheets of the district workbook (Chinese labels; the pupils' sheet is for staff)."""
     from ..labels import to_display
 

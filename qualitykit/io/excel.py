@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Rows of an Excel sheet: a longer frame goes to ``to_excel``, which refuses it.
+_MAX_ROWS = 1_048_576
 
 
 def safe_cell(value: object) -> object:
@@ -33,7 +36,12 @@ def unsafe_cell(value: object) -> object:
 
 
 def write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
-    """Write DataFrames to one workbook, one sheet each, text cells made formula-safe."""
+    """Write DataFrames to one workbook, one sheet each, text cells made formula-safe.
+
+    The cells are those ``DataFrame.to_excel(index=False)`` writes (the same values, types and
+    order, so the same file), written column by column without pandas' per-cell machinery; a
+    sheet with a column of another kind (dates …) goes through ``to_excel`` itself.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
@@ -42,9 +50,65 @@ def write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
             for col in safe.columns:
                 if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
                     safe[col] = safe[col].map(safe_cell)
-            safe.to_excel(writer, sheet_name=name[:31], index=False)
+            _write_frame(writer, safe, name[:31])
             sheet = writer.sheets[name[:31]]
             for i, col in enumerate(safe.columns):
                 width = max([len(str(col))] + [len(str(v)) for v in safe[col].head(200)]) + 2
                 sheet.set_column(i, i, min(max(width, 6), 60))
     return path
+
+
+def _write_frame(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> None:
+    """One sheet: the header row, then each column's cells (:func:`_cells`) in the order
+    ``to_excel`` writes them; ``to_excel`` for a frame :func:`_cells` does not take."""
+    columns = [_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    header = _cells(pd.Series(list(frame.columns), dtype=object))
+    if isinstance(frame.columns, pd.MultiIndex) or header is None or \
+            any(cells is None for cells in columns) or len(frame) >= _MAX_ROWS:
+        frame.to_excel(writer, sheet_name=name, index=False)
+        return
+    sheet = writer.book.get_worksheet_by_name(name) or writer.book.add_worksheet(name)
+    sheet.write_row(0, 0, header)
+    for i, cells in enumerate(columns):
+        sheet.write_column(1, i, cells)
+
+
+def _cells(column: pd.Series) -> list | None:
+    """A column's cells as ``to_excel`` hands them to xlsxwriter: missing → "", ±inf →
+    "inf" / "-inf", numpy numbers → Python ``int`` / ``float`` / ``bool``, text as it is;
+    None when a value is of another kind (``to_excel`` then writes the sheet)."""
+    numpy_dtype = isinstance(column.dtype, np.dtype)
+    if numpy_dtype and column.dtype.kind in "iub":
+        return column.to_numpy().tolist()  # Python ints / bools, none missing
+    if numpy_dtype and column.dtype.kind == "f":
+        values = column.to_numpy().tolist()  # Python floats
+        bad = (~np.isfinite(column.to_numpy())).nonzero()[0]
+    else:
+        values = column.tolist()
+        bad = range(len(values))
+    for i in bad:
+        cell = _cell(values[i])
+        if cell is _OTHER:
+            return None
+        values[i] = cell
+    return values
+
+
+_OTHER = object()
+
+
+def _cell(value: object) -> object:
+    """One value as ``to_excel`` converts it (see :func:`_cells`), or ``_OTHER``."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        if np.isnan(value):
+            return ""
+        return float(value) if np.isfinite(value) else ("inf" if value > 0 else "-inf")
+    return _OTHER

@@ -236,10 +236,38 @@ def _table(doc, table: pd.DataFrame) -> None:
     for cell, name, width in zip(header.cells, table.columns, widths):
         _fill(cell, str(name), style_id, width=width, left=False, bold=True)
         _shade(cell)
+    _rows(grid, table, style_id, widths, words)
+
+
+def _plain(text: str, left: bool) -> bool:
+    """A cell whose XML is its column's with only the text changed: one ``w:t`` (not empty,
+    no tab or line break, no space at either end) and no colour (not a reading)."""
+    return bool(text) and text == text.strip() and text.isprintable() and \
+        not (left and text[:2] in _COLOURS)
+
+
+def _rows(grid, table: pd.DataFrame, style_id: str, widths, words) -> None:
+    """The body rows. A row of :func:`_plain` cells is a copy of the last such row built by
+    python-docx with its texts replaced (the same XML, without python-docx's per-cell work);
+    any other row is built cell by cell (:func:`_fill`)."""
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+
+    tbl, tag, model = grid._tbl, qn("w:t"), None
     for values in table.itertuples(index=False):
+        texts = [str(value) for value in values]
+        plain = all(_plain(text, left) for text, left in zip(texts, words))
+        if plain and model is not None:
+            tr = deepcopy(model)
+            for element, text in zip(tr.iter(tag), texts):
+                element.text = text
+            tbl.append(tr)
+            continue
         row = grid.add_row()
-        for cell, value, width, left in zip(row.cells, values, widths, words):
-            _fill(cell, str(value), style_id, width=width, left=left)
+        for cell, text, width, left in zip(row.cells, texts, widths, words):
+            _fill(cell, text, style_id, width=width, left=left)
+        model = row._tr if plain else model
 
 
 def _paragraph(doc, text: str, style) -> object:

@@ -20,6 +20,7 @@ from ..schema import (
     check_scores_table,
     check_unique_students,
     default_unit,
+    group_arrays,
     sat_rows,
     student_keys,
     unit_keys,
@@ -278,9 +279,7 @@ def _compare_within(ident: dict, sitters: pd.DataFrame, group: str, units: list[
     """One exam × subject: the rows of its classes against the grade, its omnibus row and its
     post-hoc pairs."""
     x_all = sitters["score"].astype(float).to_numpy()
-    groups = {g: d["score"].astype(float).to_numpy()
-              for g, d in sitters.groupby(units if len(units) > 1 else group, sort=True,
-                                          dropna=False)}
+    groups = group_arrays(sitters, units if len(units) > 1 else group)
     classes = _against_grade(groups, x_all, ident, units, confidence)
     if len(units) > 1:  # pairs are named "学校 班级"
         groups = {" ".join(map(str, g)): x for g, x in groups.items()}

@@ -1,0 +1,66 @@
+"""The Word tables' body rows copied from a row python-docx built (``pack_word``'s fast path)
+are the XML python-docx builds cell by cell: the district report's and a school's 通报反馈's
+``word/document.xml`` byte for byte against the cell-by-cell writer, with readings in colour,
+empty cells and texts with spaces or line breaks among the rows."""
+
+import zipfile
+
+import pandas as pd
+import pytest
+
+from qualitykit.district.analysis import analyse_district
+from qualitykit.district.feedback import district_conclusions, school_feedback
+from qualitykit.district.load import load_district
+from qualitykit.district.pages import district_pages, feedback_pages
+from qualitykit.report import pack_word
+from qualitykit.labels import label
+from qualitykit.report.pack import TEXT_COLUMNS, Block, Page
+from qualitykit.report.pack_word import write_pack_docx
+
+
+def cell_by_cell(grid, table, style_id, widths, words):
+    """The reference: every cell through python-docx (the writer before the fast path)."""
+    for values in table.itertuples(index=False):
+        row = grid.add_row()
+        for cell, value, width, left in zip(row.cells, values, widths, words):
+            pack_word._fill(cell, str(value), style_id, width=width, left=left)
+
+
+def document_xml(path):
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml")
+
+
+def assert_same_document(tmp_path, monkeypatch, pages):
+    fast = document_xml(write_pack_docx(pages, tmp_path / "fast.docx", title="t"))
+    with monkeypatch.context() as m:
+        m.setattr(pack_word, "_rows", cell_by_cell)
+        slow = document_xml(write_pack_docx(pages, tmp_path / "slow.docx", title="t"))
+    assert fast == slow
+
+
+@pytest.fixture(scope="module")
+def league():
+    data = load_district()
+    return data, analyse_district(data)
+
+
+def test_district_and_feedback_documents_are_unchanged(league, tmp_path, monkeypatch):
+    data, analysis = league
+    pages = district_pages(data, analysis, district_conclusions(data, analysis))
+    assert sum(len(b.table) for p in pages for b in p.blocks if b.table is not None) > 50
+    assert_same_document(tmp_path, monkeypatch, pages)
+    school = feedback_pages(data, school_feedback(data, analysis, data.schools[0]))
+    assert_same_document(tmp_path, monkeypatch, school)
+
+
+def test_rows_that_are_not_plain_are_built_cell_by_cell(tmp_path, monkeypatch):
+    verdict = label("verdict")  # a column of words: left-aligned, readings in colour
+    assert verdict in TEXT_COLUMNS
+    table = pd.DataFrame({"学校": ["甲", "乙", " 丙", "丁", "戊\n己", "", "庚", "辛"],
+                          verdict: ["高于区域", "相近", "低于区域", "相近", "相近", "相近", "a\tb",
+                                    "相近"],
+                          "平均分": [1.5, 2.0, 3.25, float("nan"), 5, 6, 7, 8]})
+    page = Page(kind="class", name="测试", title="测试", lines=(),
+                blocks=(Block(heading="表", table=table),))
+    assert_same_document(tmp_path, monkeypatch, [page])
