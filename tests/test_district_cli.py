@@ -26,6 +26,12 @@ def test_lines_writes_the_workbook_with_chinese_sheets(sample, tmp_path, capsys)
     scores = qk.read_scores(sample)
     lines = admission_lines(scores, lines="前20%=0.2,线=300", by=())
     assert book["分数线"]["上线人数"].tolist() == lines["n_over"].tolist()
+    # 上线率 with its 95 % interval, as the README says (Wilson, from admission_lines)
+    by_class = admission_lines(scores, lines="前20%=0.2,线=300", by="class_id")
+    assert book["上线_班级"]["上线率下限(%)"].tolist() == pytest.approx(
+        (by_class["over_rate_low"] * 100).round(2).tolist())
+    assert (book["上线_班级"]["上线率下限(%)"] <= book["上线_班级"]["上线率(%)"]).all()
+    assert (book["上线_班级"]["上线率(%)"] <= book["上线_班级"]["上线率上限(%)"]).all()
     mean = effective_scores(scores, line="前20%=0.2", method="mean", by=())
     assert book["单科有效分"]["单科有效分"].tolist() == pytest.approx(
         mean["effective_line"].round(2).tolist())

@@ -163,7 +163,7 @@ def lines_workbook(scores: pd.DataFrame, out: str | Path, request: LinesRequest)
               **effective_tables(scores, request, schools), **_scaling_sheets(scores, request)}
     shown = {"说明": line_notes(request)}
     for name, table in tables.items():
-        shown[name] = to_display(table, digits=2).rename(
+        shown[name] = to_display(table, digits=2, intervals=True).rename(
             columns={"ratio_line": "比例法有效分", "mean_line": "均值法有效分"})
     path = write_sheets(Path(out) / "上线分析.xlsx", shown)
     return {"path": path, **tables}
