@@ -101,6 +101,9 @@ _PUBLIC = {
     **dict.fromkeys(('bmi_categories', 'compare_fitness_classes', 'failing_pupils', 'fitness_change',
                      'fitness_rates', 'FitnessChange', 'item_means', 'item_rates',), "fitness.analysis"),
     **dict.fromkeys(('FitnessReport', 'fitness_report', 'write_fitness',), "fitness.report"),
+    # 体质健康 in the term report (issue 19 part C)
+    **dict.fromkeys(('FitnessSection', 'fitness_section', 'fitness_section_of', 'fitness_findings', 'fitness_section_text',
+                     'fitness_section_tables', 'FITNESS_TOP_ITEMS',), "fitness.term_section"),
     **dict.fromkeys(('run_fitness',), "fitness.run"),
     # 教学常规检查记录 / 常规考核 (qualitykit.routine)
     **dict.fromkeys(('RoutineRules', 'routine_rules', 'routine_presets',), "routine.rules"),

@@ -33,7 +33,7 @@ PATH_OPTIONS = {
     "report": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
                ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
                ("item_file", "--item-file", "in"), ("out", "--out", "folder"),
-               ("register", "--register", "in")],
+               ("register", "--register", "in"), ("fitness", "--fitness", "in")],
     "targets": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
                 ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
                 ("tracking", "--tracking", "track"), ("out", "--out", "out")],
@@ -208,7 +208,7 @@ def cmd_report(args) -> int:
         teacher_file=args.teachers, previous_file=args.previous, subjects=args.subjects,
         standard=args.standard, school=args.school, full_marks=_full_marks(args.full_marks),
         mask_names=args.mask_names, item_file=args.item_file,
-        register_file=args.register)
+        register_file=args.register, fitness_file=args.fitness)
     _print_report_result(result)
     _print_pack(result.get("pack"))
     return 0
@@ -271,7 +271,8 @@ def cmd_demo(args) -> int:
     path = sample_path(args.exam, grade=args.grade)
     print(f"示例学校：{path.relative_to(path.parents[3])}（{args.exam}，{args.grade} 年级）")
     check_scores(path).to_excel(out / "导入报告.xlsx")
-    result = run_report(None, out_dir=out, exam=args.exam, grade=args.grade)
+    result = run_report(None, out_dir=out, exam=args.exam, grade=args.grade,
+                        fitness_file=_demo_fitness(args.exam, args.grade))
     result["files"]["导入报告"] = out / "导入报告.xlsx"
     _print_report_result(result)
     _print_pack(result.get("pack"))
@@ -291,6 +292,15 @@ def cmd_demo(args) -> int:
         _print_report_result(growth)
     print(f"\n输出文件夹：{out.resolve()}")
     return 0
+
+
+def _demo_fitness(exam: str, grade: int) -> str | None:
+    """The sample school's 体测 file of the exam's school year when it has pupils of ``grade``
+    (2025 for 2025-2026), for the demo's 体质健康 section; else None."""
+    from .fitness.sample import FITNESS_YEARS, fitness_sample_path
+
+    year = int(str(exam)[:4]) if str(exam)[:4].isdigit() else 0
+    return str(fitness_sample_path(year)) if year in FITNESS_YEARS and 1 <= grade <= 6 else None
 
 
 def _term_options(args) -> dict:
@@ -513,6 +523,8 @@ COMMANDS = {
         ("--meeting", {"choices": ("期中", "期末"),
                        "help": "质量分析会：期中（查漏补缺）或 期末（本学期结果、下学期目标）；默认按考试名称"}),
         ("--register", {"help": "质量目标与整改台账 .xlsx：报告中增加“回头看”（不改动台账）"}),
+        ("--fitness", {"help": "本年级（或全校）的体测成绩：报告中增加“体质健康”一节（等级、各班与年级、"
+                                "不及格最多的项目）"}),
     ), cmd_report),
     "targets": ("培优补差名单（每班一页）和学困生档案更新", "report", (
         ("--out", {"default": "培优补差.xlsx", "help": "名单文件（默认 培优补差.xlsx）"}),

@@ -174,6 +174,7 @@ BAD_PATH_CASES = [
     ("check", "", []), ("summary", "", []), ("report", "", []),
     ("report", "--teachers", ["五年级期末.xlsx"]), ("report", "--previous", ["五年级期末.xlsx"]),
     ("report", "--item-file", ["五年级期末.xlsx"]), ("report", "--roster", ["五年级期末.xlsx"]),
+    ("report", "--fitness", ["五年级期末.xlsx"]),
     ("targets", "", []), ("targets", "--previous", ["五年级期末.xlsx"]),
     ("targets", "--tracking", ["五年级期末.xlsx"]), ("growth", "", ["四年级期末.xlsx"]),
     ("growth", "--same-grade", []), ("growth", "--reference", []),

@@ -91,7 +91,7 @@ def test_the_report_command_passes_its_options_through(monkeypatch, tmp_path, ca
                         ["report", "--out", str(tmp_path), "--formats", "html"]) == {
         "export": False, "score_file": "", "full_marks": {}, "mask_names": False,
         "roster_file": "", "teacher_file": "", "previous_file": "", "item_file": "",
-        "register_file": "",
+        "register_file": "", "fitness_file": "",
         "output_dir": ""}
     defaults = notebook_defaults(term_report.NOTEBOOK)
     assert [defaults[k] for k in ("exam", "grade", "school", "subjects")] == [None] * 4

@@ -330,3 +330,11 @@ def test_a_meeting_other_than_midterm_or_final_stops_before_anything_runs(tmp_pa
     with pytest.raises(ValueError, match="期中 或 期末"):
         run_report(None, out_dir=tmp_path, meeting="年终", log=lambda _: None)
     assert not list(tmp_path.iterdir())
+
+
+def test_without_a_fitness_file_the_report_has_no_fitness_section(report):
+    # the 体质健康 section (tests/test_fitness_term.py) appears only with --fitness
+    files = report[0]["files"]
+    for kind, text in (("pdf", pdf_text(files["pdf"])), ("html", html_text(files["html"])),
+                       ("docx", docx_text(files["docx"]))):
+        assert "体质健康" not in text and "体测" not in text, kind

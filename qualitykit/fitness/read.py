@@ -138,6 +138,7 @@ def _read_file(path: Path, sheet, seen: dict) -> tuple[list[dict], Problems, lis
                          or parse_grade(path.stem), "school": parse_school(title) or ""}
         body = grid.rows[hdr + depth:]
         _assign_columns(state, cols, body)
+        _class_of_sheet(state)
         got = _read_rows(state, body, hdr + depth + 1)
         records += got
         read = sum(1 for r in body if not all(blank(v) for v in r))
@@ -148,6 +149,21 @@ def _read_file(path: Path, sheet, seen: dict) -> tuple[list[dict], Problems, lis
         raise ScoreFileError(f"文件 {path.name} 中没有找到体质测试表 (fitness sheet)：表头需要{_NEED}。"
                              "请检查表头文字。", file=path.name)
     return records, problems, infos
+
+
+def _class_of_sheet(state: _Sheet) -> None:
+    """A sheet without a class column named after one class (``初二(1)班``, ``五(2)班``, ``501``):
+    its pupils are in that class, as the import report says. A name without both a grade and a
+    class number (``Sheet1``, ``一年级``, ``2班``) names no class."""
+    if "class" in state.pupils or "class_code" in state.pupils:
+        return
+    name, parsed, grade, class_id = class_info(state.name, None)
+    if parsed is None or parsed.grade is None or parsed.number is None:
+        return
+    state.context["class"] = (grade, name, class_id)
+    state.context["grade"] = state.context["grade"] or grade
+    _skip(state, None, None, "", f"没有班级列，其中的学生按工作表名计入 {class_id} 班"
+          "（class_id）", "info", "如不对，请在表中加“班级”列")
 
 
 def _assign_columns(state: _Sheet, cols, body: list[list]) -> None:
@@ -352,6 +368,9 @@ def _grade_and_class(state: _Sheet, row: list) -> tuple[int | None, str, str]:
     if not blank(raw_grade) and grade is None:
         return None, "", ""
     raw_class = _cell(row, p.get("class", p.get("class_code")))
+    sheet_class = state.context.get("class")
+    if blank(raw_class) and sheet_class and (grade is None or grade == sheet_class[0]):
+        return sheet_class
     if blank(raw_class):
         return grade or state.context["grade"], "", ""
     class_name, _, class_grade, class_id = class_info(raw_class, grade or state.context["grade"])

@@ -367,7 +367,8 @@ def caption(text: str, standard=None) -> str:
 
 #: Where the report's evidence for a finding of :func:`qualitykit.conclusions` is.
 SECTION_REFS = {"basic": "二", "summary": "三（一）", "bands": "三（二）", "classes": "三（四）",
-                "paper": "四", "change": "五", "teachers": "六", "lists": "七"}
+                "paper": "四", "change": "五", "teachers": "六", "lists": "七",
+                "fitness": "三“体质健康”"}
 
 
 def conclusion_lines(conclusions: pd.DataFrame | None) -> list[str]:

@@ -35,6 +35,8 @@ LEVEL_NOTEBOOK = NOTEBOOK.with_name("05-level-analysis.ipynb")
 FILES = ("score_file", "roster_file", "teacher_file", "previous_file", "item_file")
 #: The 质量目标与整改台账: a file parameter of the term-analysis notebook only (its 回头看).
 REGISTER = "register_file"
+#: The 体测 file: a file parameter of the term-analysis notebook only (its 体质健康 section).
+FITNESS = "fitness_file"
 #: The parameters that :func:`qualitykit.load_term` takes under the same names.
 LOAD_TERM = ("score_file", "exam", "grade", "roster_file", "teacher_file", "previous_file",
              "subjects", "full_marks", "school", "standard", "item_file")
@@ -72,7 +74,9 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         ``mask_names``, ``full_marks``, ``meeting`` (``"期中"`` or ``"期末"``: the 质量分析会 the
         report is for; by default from the exam's name, :func:`qualitykit.meeting_of`),
         ``register_file`` (the 质量目标与整改台账: the report gets a 回头看 of its targets,
-        :func:`qualitykit.review` without writing the file).
+        :func:`qualitykit.review` without writing the file), ``fitness_file`` (the grade's or the
+        school's 体测 file: the report gets a 体质健康 section, :func:`qualitykit.fitness_section`;
+        a file without a pupil of the sheet's grade stops the run in step 1).
         ``None`` is "not given" (exam, grade, school and subjects: as the sheet says; see
         :mod:`qualitykit.report.parameters`). The notebook's own ``export`` is off: this
         function exports it.
@@ -105,7 +109,7 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
         meeting_of("", parameters["meeting"])
     # the notebook must not export itself: the steps below do (see report.notebook_run)
     params = notebook_parameters({"score_file": score_file, **parameters},
-                                 files=(*FILES, REGISTER), defaults={"export": False})
+                                 files=(*FILES, REGISTER, FITNESS), defaults={"export": False})
     out = make_output_folder(out_dir)
     with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
         return _run(notebook, params, out, formats, pdf_engine, browser, log, progress)
@@ -173,6 +177,8 @@ def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[s
         params.pop("meeting", None)
         if params.pop(REGISTER, ""):
             log("      等级分析报告不含回头看（台账的目标按分数计算）")
+        if params.pop(FITNESS, ""):
+            log("      等级分析报告不含体质健康一节（请用 qualitykit fitness 分析体测成绩）")
     # the modules both threads use are imported here first: two threads importing the same
     # package at once can see it half-initialised ("cannot import name … partially initialized")
     import jupyter_client.manager  # noqa: F401
@@ -196,7 +202,19 @@ def _read_term(params: dict, log: Callable[[str], None]):
     log(f"      {term.title}：{term.n_students} 名学生，"
         f"科目 {'、'.join(term.subjects)}；读取 {term.report.rows_read} 行，"
         f"跳过 {term.report.rows_skipped} 行（见导入报告）")
+    if params.get(FITNESS) and not term.levels_only:  # the 等级 notebook has no such section
+        _check_fitness(params[FITNESS], term, log)
     return term
+
+
+def _check_fitness(path: str, term, log: Callable[[str], None]) -> None:
+    """The 体测 file read as the notebook will: one of another grade stops here
+    (:class:`~qualitykit.FitnessError`, a Chinese message)."""
+    from ..fitness.term_section import fitness_section
+
+    section = fitness_section(path, term.scores, grade=term.grade)
+    n = int(section.rates["n"].sum() + section.rates["n_incomplete"].sum())
+    log(f"      体测文件：本年级 {n} 名学生，其中 {section.n_in_sheet} 人在成绩表中")
 
 
 def _notebook_for(notebook: str | Path | None, term, log: Callable[[str], None]) -> str | Path:

@@ -39,6 +39,12 @@ TABLES = {
     "look_back_ranks_table": ("look_back_ranks", None, "", "两率名次：及格率名次与优秀率名次"
                               "（与上一次考试相比，正数为上升）", None),
     "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。", "", None),
+    # 体质健康 (a 体测 file given: qualitykit.fitness_section_tables, already as printed)
+    "fitness_rates_table": ("fitness_rates", None, "", "全年级等级（学年总分；区间为 95% Wilson 区间）",
+                            None),
+    "fitness_classes_table": ("fitness_classes", None, "", "各班与年级：平均学年总分之差（区间已按"
+                              "班级数校正；区间含 0 为与年级无明显差别，不排名次）", None),
+    "fitness_items_table": ("fitness_items", None, "", "不及格人数最多的项目", None),
     "counts_table": ("counts", "target_counts", "（无数据）", "各班名单人数", None),
     "paper_table": ("paper", "paper", "未提供本次考试的小题分，本节从略。", "试卷整体情况", None),
     "error_items_table": ("error_items", "error_items", "no_error_items", "error_items", "items"),
@@ -158,6 +164,8 @@ TERM_LAYOUT = (
     (_H2, "（三）成绩分布"), "{{ chart_distributions }}",
     (_H2, "（四）班级比较"), "{{ omnibus_text }}", *_table("classes"), "{{ chart_means }}",
     *_table("levels"), "{{ chart_levels }}",
+    "{%p if fitness_text %}", (_H2, "体质健康"), "{{ fitness_text }}", *_table("fitness_rates"),
+    *_table("fitness_classes"), *_table("fitness_items"), "{%p endif %}",
     (_H1, "四、试卷分析"), "{{ paper_note }}", *_table("paper"), *_table("error_items"),
     "{{ chart_knowledge }}", *_table("weak"),
     (_H1, "五、与上次考试对比"), "{{ change_note }}", *_table("change"),
@@ -217,7 +225,7 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
                   figures: dict | None = None, findings: pd.DataFrame | None = None,
                   basic_text=None, template: str | Path | None = None,
                   measures: list[str] | None = None, conclusions: pd.DataFrame | None = None,
-                  meeting: str = "") -> dict[str, Path]:
+                  meeting: str = "", fitness_text: str = "") -> dict[str, Path]:
     """Write the Word report and the workbook of all tables into ``output_dir``.
 
     Parameters
@@ -252,6 +260,10 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         :func:`qualitykit.conclusions`: 一、主要结论, numbered, with where the evidence is.
     meeting : {"期中", "期末", ""}
         The meeting the report is for (its notes; 期末 adds next term's targets).
+    fitness_text : str
+        The 体质健康 paragraph (:func:`qualitykit.fitness_section_text`); the section, with
+        the tables ``fitness_rates``, ``fitness_classes``, ``fitness_items``
+        (:func:`qualitykit.fitness_section_tables`), is in the report only when it is given.
 
     Returns
     -------
@@ -270,7 +282,7 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     tpl = DocxTemplate(str(_template_path(template)))
     shown = {**tables, **_appendix_tables(term, tables, meeting)}
     context = {**_text_context(term, tables, findings, basic_text, measures),
-               **_meeting_context(conclusions, tables, meeting),
+               **_meeting_context(conclusions, tables, meeting), "fitness_text": fitness_text,
                **_table_context(tpl, shown, term.standard), **_chart_context(tpl, figures or {})}
     tpl.render(context, autoescape=True)
     docx_path = out / f"{term.title}.docx"

@@ -15,6 +15,10 @@ interval of the analysis that found it excludes "no difference":
   did not already name);
 - ``weak_items``: items lost by many pupils, an item with negative discrimination, 共性弱项;
 - ``lists``: the sizes of the 培优补差 lists;
+- ``fitness``: 体质健康 (a 体测 file given): classes whose mean 学年总分 differs from the grade's
+  beyond chance, the item failed by more pupils beyond chance
+  (:func:`qualitykit.fitness_findings`); at most two, after the exam's findings and beyond
+  their ``most`` (the exam's findings would otherwise crowd them out);
 - ``overview``: the grade's means and rates (used when the rules above find fewer than four).
 
 :func:`conclusions` orders the findings for the meeting (期中: 查漏补缺 first; 期末: the term's
@@ -68,7 +72,7 @@ def meeting_of(exam: str, meeting: str | None = None) -> str:
 def conclusions(basic: pd.DataFrame, *, comparison=None, double_high: pd.DataFrame | None = None,
                 value_added=None, growth=None, paper=None, lists: pd.DataFrame | None = None,
                 meeting: str = "期末", standard: Standard | str | None = None,
-                most: int = 8, least: int = 4) -> pd.DataFrame:
+                most: int = 8, least: int = 4, fitness=None) -> pd.DataFrame:
     """The report's 主要结论: 4–8 findings, each one sentence with its number.
 
     Parameters
@@ -93,14 +97,18 @@ def conclusions(basic: pd.DataFrame, *, comparison=None, double_high: pd.DataFra
         The 双高 lines and the 失分率 line of items.
     most, least : int
         At most ``most`` findings; rules past their cap fill up to ``least``.
+    fitness : FitnessSection, optional
+        :func:`qualitykit.fitness_section` (a 体测 file given): at most two 体质健康 findings,
+        after the others (not counted in ``most``).
 
     Returns
     -------
     DataFrame
-        One row per finding, in reading order: ``rule`` (:data:`CONCLUSION_RULES`),
+        One row per finding, in reading order: ``rule`` (:data:`CONCLUSION_RULES`, or
+        ``fitness``),
         ``subject``, ``class_id`` (empty when about the grade), ``value`` (the number the
         finding turns on), ``section`` (the report section holding the evidence: ``summary``,
-        ``basic``, ``classes``, ``change``, ``paper``, ``lists``) and ``sentence``.
+        ``basic``, ``classes``, ``change``, ``paper``, ``lists``, ``fitness``) and ``sentence``.
 
     Examples
     --------
@@ -126,7 +134,11 @@ def conclusions(basic: pd.DataFrame, *, comparison=None, double_high: pd.DataFra
         "overview": _overview(basic),
     }
     meeting = meeting_of("", meeting)
-    return _choose(found, _ORDER[meeting], _CAPS[meeting], most, least)
+    chosen = _choose(found, _ORDER[meeting], _CAPS[meeting], most, least)
+    fitness_rows = _fitness(fitness)
+    if not fitness_rows:
+        return chosen
+    return pd.concat([chosen, pd.DataFrame(fitness_rows, columns=COLUMNS)], ignore_index=True)
 
 
 def _choose(found: dict[str, list[dict]], order: tuple[str, ...], caps: dict[str, int],
@@ -317,6 +329,15 @@ def _lists(lists: pd.DataFrame | None, meeting: str) -> list[dict]:
     when = "下半学期" if meeting == "期中" else "下学期"
     return [_row("lists", f"{when}培优补差名单（一名学生在几科上榜只计一次）：{sizes}{new}。",
                  value=float(pupils.get("support", 0)), section="lists")]
+
+
+def _fitness(section) -> list[dict]:
+    """体质健康 findings of a 体测 file (none without one)."""
+    if section is None:
+        return []
+    from ..fitness.term_section import fitness_findings
+
+    return fitness_findings(section)
 
 
 def _overview(basic: pd.DataFrame) -> list[dict]:
