@@ -55,7 +55,8 @@ def test_all_files_are_written(report):
     result, _ = report
     assert set(result["files"]) == {"html", "pdf", "docx", "xlsx"}
     assert all(p.stat().st_size > 10_000 for p in result["files"].values())
-    assert set(result["timings"]) == {"import", "execute", "export_html", "export_pdf"}
+    assert set(result["timings"]) == {"import", "execute", "export_html", "export_pdf",
+                                     "pack_pdf"}
     # the workbook speaks Chinese: no column header is an identifier (ULI is the index's name)
     sheets = pd.read_excel(result["files"]["xlsx"], sheet_name=None, engine="calamine")
     english = {name: [c for c in t.columns if re.fullmatch(r"[A-Za-z_0-9]+", str(c))]

@@ -555,9 +555,10 @@ def write_pack(term, out_dir: str | Path, *, formats: tuple[str, ...] = ("pdf", 
 
     Examples
     --------
-    In the term-analysis notebook, after :func:`qualitykit.write_outputs`::
+    In the term-analysis notebook, before :func:`qualitykit.write_outputs` (``qualitykit
+    report`` prints the pages while the notebook writes the Word report)::
 
-        outputs |= qk.write_pack(term, output_dir, tables=tables, formats=("html", "docx"))
+        pack = qk.write_pack(term, output_dir, tables=tables, formats=("html", "docx"))
     """
     from .pack_pdf import write_pack_html, write_pack_pdf
     from .pack_word import write_pack_docx

@@ -15,13 +15,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..paths import NOTEBOOKS
+from .kernel import EarlyKernel
 from .parameters import library_arguments, notebook_parameters
 from .runner import (
+    EarlyPrint,
     check_formats,
     execute_notebook,
     export,
     kept_browser,
     make_output_folder,
+    print_pdfs,
     timed,
     warm_up_html,
 )
@@ -107,30 +110,55 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     params = notebook_parameters({"score_file": score_file, **parameters},
                                  files=(*FILES, REGISTER), defaults={"export": False})
     out = make_output_folder(out_dir)
-    with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
-        return _run(notebook, params, out, formats, pdf_engine, browser, log, progress)
+    # the browser starts while the notebook runs; the kernel boots and imports while the sheets
+    # are read (both on the machine's other core)
+    with kept_browser(formats, pdf_engine) as browser, \
+            EarlyKernel(notebook or NOTEBOOK, out) as kernel:
+        return _run(notebook, params, out, formats, pdf_engine, (browser, kernel), log, progress)
 
 
-def _run(notebook, params: dict, out: Path, formats, pdf_engine, browser, log, progress) -> dict:
-    """Steps 1–4 of :func:`run_report`, the pack's files taken up at the end."""
+def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
+         progress) -> dict:
+    """Steps 1–4 of :func:`run_report`, the pack's files taken up at the end; ``started``: the
+    browser and the kernel started at the beginning."""
     from .pack import pack_name
 
+    browser, kernel = started
     timings: dict[str, float] = {}
     with timed(timings, "import"):
         term = _read_term(params, log)
     pack = {kind: out / f"{pack_name(term)}.{kind}" for kind in ("html", "pdf", "docx")}
     pack["html"].unlink(missing_ok=True)  # only this run's pages are printed as the pack
-    with timed(timings, "execute"):
-        # the notebook writes the Word report, the workbook and the pack (Word, and the HTML
-        # printed below as its PDF) into output_dir; none of them without it
-        params["output_dir"] = str(out) if {"docx", "pdf"} & set(formats) else ""
-        executed = _execute(_notebook_for(notebook, term, log), term, params, out, log, progress)
+    # the notebook writes the pack's pages before its Word files: printed meanwhile
+    early = EarlyPrint(browser, pack["html"], pack["pdf"]) \
+        if browser is not None and "pdf" in formats else None
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")}
-    printed = {pack["html"]: pack["pdf"]} if "pdf" in formats and pack["html"].exists() else {}
-    engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log,
-                    browser=browser, also=printed)
+    try:
+        with timed(timings, "execute"):
+            # the notebook writes the Word report, the workbook and the pack (Word, and the
+            # HTML printed as its PDF) into output_dir; none of them without it
+            params["output_dir"] = str(out) if {"docx", "pdf"} & set(formats) else ""
+            executed = _execute(_notebook_for(notebook, term, log), term, params, out, log,
+                                progress, kernel)
+        engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log,
+                        browser=browser)
+        with timed(timings, "pack_pdf"):
+            printed = _print_pack(pack, early, formats, pdf_engine, browser)
+    finally:  # a notebook that stopped: no file is coming, the watch ends
+        if early is not None:
+            early.finish()
     return {"files": _kept(files, formats), "pack": _pack_files(pack, printed, formats, log),
             "timings": timings, "pdf_engine": engine, "title": term.title}
+
+
+def _print_pack(pack: dict, early: EarlyPrint | None, formats, pdf_engine, browser) -> bool:
+    """The pack's PDF: printed while the notebook ran, else now; whether it was printed."""
+    if early is not None and early.finish():
+        return True
+    if "pdf" not in formats or not pack["html"].exists():
+        return False
+    print_pdfs({pack["html"]: pack["pdf"]}, pdf_engine, browser)
+    return True
 
 
 def _kept(files: dict, formats) -> dict:
@@ -143,7 +171,7 @@ def _kept(files: dict, formats) -> dict:
     return files
 
 
-def _pack_files(pack: dict, printed: dict, formats, log: Callable[[str], None]) -> dict:
+def _pack_files(pack: dict, printed: bool, formats, log: Callable[[str], None]) -> dict:
     """The pack's PDF (bookmarked) and Word file as asked for; its HTML, printed, is removed."""
     from .pack_pdf import pack_outline, print_pack
 
@@ -164,7 +192,7 @@ def _pack_files(pack: dict, printed: dict, formats, log: Callable[[str], None]) 
 
 
 def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[str], None],
-             progress) -> Path:
+             progress, kernel: EarlyKernel) -> Path:
     """Step 2: run the chosen notebook (nbconvert warms up meanwhile for step 3); the executed
     notebook's path."""
     log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图，写 Word 和班级、教师分析页）……")
@@ -181,7 +209,7 @@ def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[s
 
     html_ready = threading.Thread(target=warm_up_html, daemon=True)  # while the kernel works
     html_ready.start()
-    execute_notebook(chosen, executed, params, out, progress)
+    execute_notebook(chosen, executed, params, out, progress, kernel)
     html_ready.join()
     return executed
 
