@@ -11,6 +11,7 @@ the machine's other core beside it. The warm-up is an execution the notebook nev
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -73,7 +74,8 @@ def _cells(notebook: str | Path) -> list[dict]:
 
 
 class EarlyKernel:
-    """A ``python3`` kernel started now in ``cwd``, importing ``notebook``'s modules.
+    """A ``python3`` kernel started now in ``cwd`` (with ``env`` added to this process's
+    environment), importing ``notebook``'s modules.
 
     ``manager`` is handed to papermill (``km=``), which then runs the notebook in this kernel
     instead of starting its own; :meth:`close` shuts the kernel down. If the kernel cannot be
@@ -81,7 +83,7 @@ class EarlyKernel:
     when papermill tries, with the runner's message.
     """
 
-    def __init__(self, notebook: str | Path, cwd: str | Path):
+    def __init__(self, notebook: str | Path, cwd: str | Path, env: dict | None = None):
         from jupyter_client import AsyncKernelManager
         from jupyter_client.blocking import BlockingKernelClient
         from jupyter_client.kernelspec import NoSuchKernel
@@ -90,7 +92,8 @@ class EarlyKernel:
         self.manager, self._client, self._warm_up, self._done = None, None, "", False
         manager = AsyncKernelManager(kernel_name="python3")
         try:
-            run_sync(manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd))
+            run_sync(manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd),
+                                           env={**os.environ, **(env or {})})
         except NoSuchKernel:
             return
         self.manager = manager

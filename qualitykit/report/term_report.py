@@ -10,12 +10,16 @@ to A4 PDFs, both at once in a browser started at the beginning (the shared steps
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..paths import NOTEBOOKS
 from .kernel import EarlyKernel
+from .office import LATER, warm_up_writers, write_later
 from .parameters import library_arguments, notebook_parameters
 from .runner import (
     EarlyPrint,
@@ -111,10 +115,16 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
                                  files=(*FILES, REGISTER), defaults={"export": False})
     out = make_output_folder(out_dir)
     # the browser starts while the notebook runs; the kernel boots and imports while the sheets
-    # are read (both on the machine's other core)
-    with kept_browser(formats, pdf_engine) as browser, \
-            EarlyKernel(notebook or NOTEBOOK, out) as kernel:
-        return _run(notebook, params, out, formats, pdf_engine, (browser, kernel), log, progress)
+    # are read (both on the machine's other core); the kernel leaves its Word and Excel files
+    # in ``office`` for this process to write while the browser prints (report.office)
+    office = Path(tempfile.mkdtemp(prefix="qualitykit-office-"))
+    try:
+        with kept_browser(formats, pdf_engine) as browser, \
+                EarlyKernel(notebook or NOTEBOOK, out, env={LATER: str(office)}) as kernel:
+            return _run(notebook, params, out, formats, pdf_engine, (browser, kernel, office),
+                        log, progress)
+    finally:
+        shutil.rmtree(office, ignore_errors=True)
 
 
 def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
@@ -123,7 +133,7 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
     browser and the kernel started at the beginning."""
     from .pack import pack_name
 
-    browser, kernel = started
+    browser, kernel, office = started
     timings: dict[str, float] = {}
     with timed(timings, "import"):
         term = _read_term(params, log)
@@ -140,15 +150,30 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
             params["output_dir"] = str(out) if {"docx", "pdf"} & set(formats) else ""
             executed = _execute(_notebook_for(notebook, term, log), term, params, out, log,
                                 progress, kernel)
-        engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log,
-                        browser=browser)
-        with timed(timings, "pack_pdf"):
-            printed = _print_pack(pack, early, formats, pdf_engine, browser)
+        with ThreadPoolExecutor(1) as writer:  # the Word and Excel files, while printing
+            written = writer.submit(_write_office, office, timings)
+            engine = export(executed, out, term.title, formats, files, timings, pdf_engine,
+                            log, browser=browser)
+            with timed(timings, "pack_pdf"):
+                printed = _print_pack(pack, early, formats, pdf_engine, browser)
+            written.result()  # an error writing them is raised here
     finally:  # a notebook that stopped: no file is coming, the watch ends
         if early is not None:
             early.finish()
     return {"files": _kept(files, formats), "pack": _pack_files(pack, printed, formats, log),
             "timings": timings, "pdf_engine": engine, "title": term.title}
+
+
+def _write_office(office: Path, timings: dict) -> None:
+    """The Word report, the workbook and the pack's Word file the notebook left for later."""
+    with timed(timings, "office"):
+        write_later(office)
+
+
+def _warm_up() -> None:
+    """While the notebook runs: the first HTML export's loading, and the writers' imports."""
+    warm_up_html()
+    warm_up_writers()
 
 
 def _print_pack(pack: dict, early: EarlyPrint | None, formats, pdf_engine, browser) -> bool:
@@ -207,7 +232,7 @@ def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[s
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
-    html_ready = threading.Thread(target=warm_up_html, daemon=True)  # while the kernel works
+    html_ready = threading.Thread(target=_warm_up, daemon=True)  # while the kernel works
     html_ready.start()
     execute_notebook(chosen, executed, params, out, progress, kernel)
     html_ready.join()
