@@ -23,8 +23,9 @@ __all__ = ["EarlyKernel", "warm_up"]
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 
 #: Libraries the analyses import inside their functions (not at module level), imported too.
-_LIBRARIES = ("pandas", "numpy", "scipy.stats", "scipy.optimize", "statsmodels.api",
-              "statsmodels.formula.api", "matplotlib.pyplot", "seaborn", "docx", "xlsxwriter")
+_LIBRARIES = ("pandas", "numpy", "scipy.stats", "scipy.optimize",
+              "statsmodels.regression.linear_model", "statsmodels.regression.mixed_linear_model",
+              "matplotlib.pyplot", "seaborn")
 
 #: Seconds to wait for the warm-up before starting afresh (it takes 2–3 s on a quiet machine).
 WARM_UP_TIMEOUT = 300.0
