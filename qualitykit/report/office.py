@@ -20,7 +20,7 @@ import pickle
 import shutil
 from pathlib import Path
 
-__all__ = ["LATER", "later", "write_later"]
+__all__ = ["LATER", "later", "write_later", "warm_up_writers"]
 
 #: The environment variable naming the folder of the writes left for later (set only by
 #: ``qualitykit report`` for its own kernel).

@@ -1,11 +1,15 @@
 """``qualitykit report``: run the term-analysis notebook and export HTML, PDF and Word.
 
 Steps (each timed): read and check every input file (errors stop here, before any notebook
-runs); execute ``notebooks/01-term-analysis.ipynb`` with papermill (it writes the Word report,
-the workbook and the 班级质量分析单 / 教师个人质量分析表 pack from the tables it has computed);
-export the executed notebook to HTML with the code hidden; print the HTML and the pack's pages
-to A4 PDFs, both at once in a browser started at the beginning (the shared steps are in
-:mod:`qualitykit.report.runner`).
+runs) while a Jupyter kernel starts and imports what the notebook uses
+(:class:`~qualitykit.report.kernel.EarlyKernel`) and a browser starts; execute
+``notebooks/01-term-analysis.ipynb`` with papermill in that kernel (it writes the
+班级质量分析单 / 教师个人质量分析表 pages first, which the browser prints at once, and leaves the
+Word report, the workbook and the pack's Word file to this process:
+:mod:`qualitykit.report.office`); export the executed notebook to HTML with the code hidden and
+print it to an A4 PDF, while a thread writes the Word and Excel files (the shared steps are in
+:mod:`qualitykit.report.runner`). The machine's two cores are both at work: the kernel on one,
+the browser and this process on the other.
 """
 
 from __future__ import annotations
