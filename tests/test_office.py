@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import qualitykit as qk
-from qualitykit.report.office import LATER, later, write_later
+from qualitykit.report.office import LATER, Renderer, later, write_later
 from qualitykit.report.pack import pack_name, write_pack
 from qualitykit.standard import PRESETS, Standard
 
@@ -48,9 +48,12 @@ def written(tmp_path_factory):
         mp.setenv(LATER, str(folder))
         promised = {**qk.write_outputs(kept, term, **arguments), "pack": write_pack(
             term, kept, formats=("html", "docx"))["docx"]}
-        left = sorted(p.name for p in folder.iterdir())
+        left = sorted(p.name for p in folder.glob("*.pickle"))
         nothing_yet = [p.name for p in kept.iterdir()]
-    done = write_later(folder)
+    with pytest.raises(RuntimeError, match="000"):  # the chart was left for later too
+        write_later(folder)
+    assert left == sorted(p.name for p in folder.glob("*.pickle"))  # nothing done, all kept
+    done = write_later(folder, Renderer(folder).start().finish())
     return term, direct, promised, left, nothing_yet, done, folder
 
 
@@ -78,3 +81,51 @@ def test_without_the_command_nothing_is_left_for_later(monkeypatch, tmp_path):
     monkeypatch.delenv(LATER, raising=False)
     assert later("report", tmp_path) is False
     assert write_later(tmp_path / "none") == []
+
+
+def _chart():
+    by_class = qk.summary(qk.load_sample(exam=EXAM, grade=5))
+    return qk.plot_rates(by_class)
+
+
+def test_a_chart_left_for_later_is_rendered_to_the_same_picture(monkeypatch, tmp_path):
+    from qualitykit.report.office import LaterFigure, Renderer, stand_in
+    from qualitykit.report.plots import render_png
+    from qualitykit.report.word import _chart_bytes
+
+    fig = _chart()
+    direct = render_png(fig)
+    monkeypatch.setenv(LATER, str(tmp_path))
+    shown = qk.report.plots._png_for_notebook(fig)  # what the notebook's cell gets
+    assert shown == stand_in(LaterFigure("000"))
+    # the Word report gets the same chart by its key, not pickled a second time
+    assert _chart_bytes({"rates": fig, "means": None}) == {"rates": LaterFigure("000"),
+                                                          "means": None}
+    assert [p.name for p in (tmp_path / "figures").iterdir()] == ["000.pickle"]
+    png = Renderer(tmp_path).start().finish()
+    assert png["000"][0] == direct  # the same bytes, drawn in another thread from the pickle
+    width, height = fig.get_size_inches() * fig.dpi
+    assert png["000"][1] == {"width": round(width), "height": round(height)}
+
+
+def test_the_stand_ins_are_replaced_and_none_may_be_left(tmp_path):
+    import base64
+
+    import nbformat
+
+    from qualitykit.report.office import STAND_IN, LaterFigure, put_figures, stand_in
+
+    data, metadata = stand_in(LaterFigure("000"))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("fig", outputs=[nbformat.v4.new_output(
+        "display_data", data={"image/png": data, "text/plain": "<Figure>"},
+        metadata={"image/png": metadata})])]
+    path = tmp_path / "ran.ipynb"
+    nbformat.write(nb, str(path))
+    with pytest.raises(RuntimeError, match="000"):
+        put_figures(path, {})
+    assert put_figures(path, {"000": (b"\x89PNG-chart", {"width": 800, "height": 400})}) == 1
+    output = nbformat.read(str(path), as_version=4).cells[0].outputs[0]
+    assert base64.b64decode(output["data"]["image/png"]) == b"\x89PNG-chart"
+    assert output["metadata"]["image/png"] == {"width": 800, "height": 400}
+    assert STAND_IN not in str(output)

@@ -303,9 +303,13 @@ class EarlyPrint:
     def finish(self) -> bool:
         """Wait for the print (the notebook has ended: no file is coming any more); whether
         the PDF was printed."""
+        self.stop()
+        return self.printed
+
+    def stop(self) -> None:
+        """End the watch: a file written by now is still printed."""
         self._stop.set()
         self._thread.join()
-        return self.printed
 
 
 def check_formats(formats: tuple[str, ...], allowed: tuple[str, ...]) -> None:

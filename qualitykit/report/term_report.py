@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..paths import NOTEBOOKS
 from .kernel import EarlyKernel
-from .office import LATER, warm_up_writers, write_later
+from .office import LATER, Renderer, put_figures, warm_up_writers, write_later
 from .parameters import library_arguments, notebook_parameters
 from .runner import (
     EarlyPrint,
@@ -134,7 +133,7 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
 def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
          progress) -> dict:
     """Steps 1–4 of :func:`run_report`, the pack's files taken up at the end; ``started``: the
-    browser and the kernel started at the beginning."""
+    browser, the kernel and the folder of what the kernel leaves for later."""
     from .pack import pack_name
 
     browser, kernel, office = started
@@ -143,9 +142,11 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
         term = _read_term(params, log)
     pack = {kind: out / f"{pack_name(term)}.{kind}" for kind in ("html", "pdf", "docx")}
     pack["html"].unlink(missing_ok=True)  # only this run's pages are printed as the pack
-    # the notebook writes the pack's pages before its Word files: printed meanwhile
+    # the notebook writes the pack's pages before its Word files: printed meanwhile; its
+    # charts are rendered here as they come
     early = EarlyPrint(browser, pack["html"], pack["pdf"]) \
         if browser is not None and "pdf" in formats else None
+    renderer = Renderer(office, before=_warm_up)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")}
     try:
         with timed(timings, "execute"):
@@ -153,25 +154,28 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
             # HTML printed as its PDF) into output_dir; none of them without it
             params["output_dir"] = str(out) if {"docx", "pdf"} & set(formats) else ""
             executed = _execute(_notebook_for(notebook, term, log), term, params, out, log,
-                                progress, kernel)
+                                progress, kernel, renderer)
+            png = renderer.finish()
+            put_figures(executed, png)
         with ThreadPoolExecutor(1) as writer:  # the Word and Excel files, while printing
-            written = writer.submit(_write_office, office, timings)
+            written = writer.submit(_write_office, office, png, timings)
             engine = export(executed, out, term.title, formats, files, timings, pdf_engine,
                             log, browser=browser)
             with timed(timings, "pack_pdf"):
                 printed = _print_pack(pack, early, formats, pdf_engine, browser)
             written.result()  # an error writing them is raised here
-    finally:  # a notebook that stopped: no file is coming, the watch ends
-        if early is not None:
-            early.finish()
+    finally:  # a notebook that stopped: no file or chart is coming, the watches end
+        for watch in (early, renderer):
+            if watch is not None:
+                watch.stop()
     return {"files": _kept(files, formats), "pack": _pack_files(pack, printed, formats, log),
             "timings": timings, "pdf_engine": engine, "title": term.title}
 
 
-def _write_office(office: Path, timings: dict) -> None:
+def _write_office(office: Path, png: dict, timings: dict) -> None:
     """The Word report, the workbook and the pack's Word file the notebook left for later."""
     with timed(timings, "office"):
-        write_later(office)
+        write_later(office, png)
 
 
 def _warm_up() -> None:
@@ -221,9 +225,10 @@ def _pack_files(pack: dict, printed: bool, formats, log: Callable[[str], None]) 
 
 
 def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[str], None],
-             progress, kernel: EarlyKernel) -> Path:
-    """Step 2: run the chosen notebook (nbconvert warms up meanwhile for step 3); the executed
-    notebook's path."""
+             progress, kernel: EarlyKernel, renderer: Renderer) -> Path:
+    """Step 2: run the chosen notebook (meanwhile nbconvert and the Word writers warm up for
+    step 3 and the charts are rendered, :class:`~qualitykit.report.office.Renderer`); the
+    executed notebook's path."""
     log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图，写 Word 和班级、教师分析页）……")
     executed = out / f"{term.title}.ipynb"
     if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections, no 回头看
@@ -236,10 +241,8 @@ def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[s
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
-    html_ready = threading.Thread(target=_warm_up, daemon=True)  # while the kernel works
-    html_ready.start()
+    renderer.start()  # its warm-ups and the charts, while the kernel works
     execute_notebook(chosen, executed, params, out, progress, kernel)
-    html_ready.join()
     return executed
 
 

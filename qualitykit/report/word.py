@@ -286,11 +286,13 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
 
 
 def _chart_bytes(figures: dict | None) -> dict:
-    """The charts as the PNG bytes the notebook showed (what the Word report takes)."""
+    """The charts as the PNG bytes the notebook showed (what the Word report takes), or as
+    the charts the command renders itself (:func:`qualitykit.report.office.later_figure`)."""
+    from .office import later_figure
     from .plots import figure_png
 
-    return {name: fig if fig is None or isinstance(fig, bytes) else figure_png(fig)
-            for name, fig in (figures or {}).items()}
+    return {name: fig if fig is None or isinstance(fig, bytes)
+            else later_figure(fig) or figure_png(fig) for name, fig in (figures or {}).items()}
 
 
 def _template_path(template: str | Path | None) -> Path:
