@@ -189,8 +189,9 @@ def cmd_summary(args) -> int:
 
 def _print_report_result(result: dict) -> None:
     t = result["timings"]
+    exported = sum(t.get(step, 0) for step in ("export_html", "export_pdf", "pack_pdf"))
     print("用时：读取 {:.1f} 秒，运行笔记本 {:.1f} 秒，导出 {:.1f} 秒{}".format(
-        t.get("import", 0), t.get("execute", 0), t.get("export_html", 0) + t.get("export_pdf", 0),
+        t.get("import", 0), t.get("execute", 0), exported,
         f"（PDF 由 {result['pdf_engine']} 生成）" if result.get("pdf_engine") else ""))
     print("完成。报告文件：")
     for kind, path in result["files"].items():

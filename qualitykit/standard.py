@@ -27,6 +27,23 @@ def _frozen(mapping: Mapping) -> Mapping:
     return MappingProxyType(dict(mapping))
 
 
+class _Pickled:
+    """Frozen rules pickle as their fields, the read-only mappings as plain dicts (a
+    ``mappingproxy`` cannot be pickled); unpickling builds them again through ``__init__``,
+    checked and frozen as when they were made. ``qualitykit report`` hands a term's standard
+    from its kernel to the process that writes the Word files (:mod:`qualitykit.report.office`).
+    """
+
+    def __reduce__(self):
+        values = {f.name: dict(v) if isinstance(v := getattr(self, f.name), MappingProxyType)
+                  else v for f in fields(self) if f.init}
+        return _rebuilt, (type(self), values)
+
+
+def _rebuilt(kind: type, values: dict):
+    return kind(**values)
+
+
 def _whole(value: float, least: int) -> bool:
     return int(value) == value and value >= least
 
@@ -124,7 +141,7 @@ EVALUATION_PARTS = ("across", "over_time", "balance", "value_added")
 
 
 @dataclass(frozen=True)
-class AlertRules:
+class AlertRules(_Pickled):
     """约谈 / 黄牌 / 红牌: the ``[alerts]`` section of a standard's TOML.
 
     Parameters
@@ -176,7 +193,7 @@ class AlertRules:
 
 
 @dataclass(frozen=True)
-class EvaluationRules:
+class EvaluationRules(_Pickled):
     """教师综合评价: the ``[evaluation]`` section of a standard's TOML.
 
     Parameters
@@ -224,7 +241,7 @@ def _section(name: str, table: Mapping, file: str):
 
 
 @dataclass(frozen=True)
-class Standard:
+class Standard(_Pickled):
     """A school's or district's rules for the indicators.
 
     Parameters

@@ -78,7 +78,7 @@ def run_captured(monkeypatch, module, argv):
 
     seen = {}
     monkeypatch.setattr(module, "execute_notebook",
-                        lambda notebook, executed, params, out, progress=None: seen.update(params))
+                        lambda notebook, executed, params, out, *rest: seen.update(params))
     monkeypatch.setattr(module, "export", lambda *args, **kwargs: None)
     assert main(argv) == 0
     return seen

@@ -55,7 +55,8 @@ def test_all_files_are_written(report):
     result, _ = report
     assert set(result["files"]) == {"html", "pdf", "docx", "xlsx"}
     assert all(p.stat().st_size > 10_000 for p in result["files"].values())
-    assert set(result["timings"]) == {"import", "execute", "export_html", "export_pdf"}
+    assert set(result["timings"]) == {"import", "execute", "export_html", "export_pdf",
+                                     "pack_pdf", "office"}
     # the workbook speaks Chinese: no column header is an identifier (ULI is the index's name)
     sheets = pd.read_excel(result["files"]["xlsx"], sheet_name=None, engine="calamine")
     english = {name: [c for c in t.columns if re.fullmatch(r"[A-Za-z_0-9]+", str(c))]
@@ -213,6 +214,18 @@ def test_html_hides_the_code(report):
     html = result["files"]["html"].read_text(encoding="utf-8")
     assert "import qualitykit" not in html and "load_term(" not in html
     assert "三率一分" in html and "<img" in html and "@font-face" in html
+
+
+def test_every_chart_of_the_page_is_a_whole_picture(report):
+    # the command renders the charts itself (report.office): none may stay a stand-in
+    import base64
+
+    result, _ = report
+    html = result["files"]["html"].read_text(encoding="utf-8")
+    pictures = [base64.b64decode(b) for b in re.findall(r'src="data:image/png;base64,([^"]+)"',
+                                                        html)]
+    assert len(pictures) == 8  # rates, bands, distributions, means, knowledge, teachers, …
+    assert all(p.startswith(b"\x89PNG") and len(p) > 10_000 for p in pictures)
 
 
 def test_report_cli_stops_on_a_broken_sheet_before_running_anything(tmp_path, capsys):

@@ -357,7 +357,7 @@ def _fit_subject(part, by, covariates, confidence, std, rng, unit_name=None):
     Returns the pupils (with ``expected``, ``residual``, ``value_added``), the units (the
     columns of :attr:`ValueAdded.units`) and the model row without its subject.
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: 0.4 s less
 
     fit = part[part["match"].eq("matched")].dropna(subset=["z_entry", "z_exit", *covariates])
     out = part.copy()
@@ -368,7 +368,7 @@ def _fit_subject(part, by, covariates, confidence, std, rng, unit_name=None):
         return out, pd.DataFrame(), model
     x = _design(fit, covariates)
     y = fit["z_exit"].astype(float)
-    ols = sm.OLS(y, x).fit()
+    ols = OLS(y, x).fit()
     out.loc[fit.index, "expected"] = ols.fittedvalues
     out.loc[fit.index, "residual"] = ols.resid
     units = _ols_units(fit.assign(residual=ols.resid), by, confidence)
@@ -431,7 +431,7 @@ def _mixed_units(units: pd.DataFrame, fit: pd.DataFrame, x: pd.DataFrame, y: pd.
 
 def _mixed(fit, x, y, by):
     """Random intercept per unit (REML): shrunken effects and their conditional SD."""
-    import statsmodels.api as sm
+    from statsmodels.regression.mixed_linear_model import MixedLM
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     groups = fit[by].astype(str).to_numpy()
@@ -441,7 +441,7 @@ def _mixed(fit, x, y, by):
         warnings.filterwarnings("ignore", message=".*[Bb]oundary.*")
         warnings.filterwarnings("ignore", message=".*covariance.*singular.*")
         try:
-            res = sm.MixedLM(y, x, groups=groups).fit(reml=True)
+            res = MixedLM(y, x, groups=groups).fit(reml=True)
         except (np.linalg.LinAlgError, ValueError):
             return None
     labels = fit[[by]].drop_duplicates().assign(_key=lambda d: d[by].astype(str))

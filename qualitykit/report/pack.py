@@ -555,10 +555,12 @@ def write_pack(term, out_dir: str | Path, *, formats: tuple[str, ...] = ("pdf", 
 
     Examples
     --------
-    In the term-analysis notebook, after :func:`qualitykit.write_outputs`::
+    In the term-analysis notebook, before :func:`qualitykit.write_outputs` (``qualitykit
+    report`` prints the pages while the notebook writes the Word report)::
 
-        outputs |= qk.write_pack(term, output_dir, tables=tables, formats=("html", "docx"))
+        pack = qk.write_pack(term, output_dir, tables=tables, formats=("html", "docx"))
     """
+    from .office import later
     from .pack_pdf import write_pack_html, write_pack_pdf
     from .pack_word import write_pack_docx
 
@@ -580,7 +582,9 @@ def write_pack(term, out_dir: str | Path, *, formats: tuple[str, ...] = ("pdf", 
     if "pdf" in formats:
         files["pdf"] = write_pack_pdf(pages, out / f"{name}.pdf", title=name, engine=pdf_engine)
     if "docx" in formats:
-        files["docx"] = write_pack_docx(pages, out / f"{name}.docx", title=name)
+        files["docx"] = out / f"{name}.docx"
+        if not later("pack", pages, files["docx"], title=name):  # see report.office
+            write_pack_docx(pages, files["docx"], title=name)
     return files
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -106,9 +107,15 @@ def pack_html(pages: list[Page], title: str) -> str:
 
 
 def write_pack_html(pages: list[Page], path: str | Path, *, title: str) -> Path:
-    """Write :func:`pack_html` to ``path``, to be printed by :func:`print_pack`."""
+    """Write :func:`pack_html` to ``path``, to be printed by :func:`print_pack`.
+
+    The file appears whole or not at all (written beside, then renamed): ``qualitykit
+    report`` prints it as soon as it exists, while the notebook goes on.
+    """
     path = Path(path)
-    path.write_text(pack_html(pages, title), encoding="utf-8")
+    part = path.with_name(path.name + ".part")
+    part.write_text(pack_html(pages, title), encoding="utf-8")
+    os.replace(part, path)
     return path
 
 

@@ -101,7 +101,14 @@ def figure_png(fig: Figure) -> bytes:
 
 def _png_for_notebook(fig: Figure) -> tuple[str, dict]:
     """The notebook's picture of a :class:`ReportFigure`: the PNG, shown at the size the
-    figure's dpi gives (as any matplotlib figure), base64-encoded as IPython sends it."""
+    figure's dpi gives (as any matplotlib figure), base64-encoded as IPython sends it. In the
+    kernel of ``qualitykit report``, a stand-in: the command renders the chart in its own
+    process (:mod:`qualitykit.report.office`)."""
+    from .office import later_figure, stand_in
+
+    later = later_figure(fig)
+    if later is not None:
+        return stand_in(later)
     data = render_png(fig)
     width, height = fig.get_size_inches() * fig.dpi
     return (b2a_base64(data, newline=False).decode("ascii"),

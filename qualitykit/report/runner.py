@@ -18,8 +18,9 @@ from pathlib import Path
 
 from ..io.files import output_folder
 from .browser import BROWSER_ARGUMENTS, Browser, BrowserError
+from .kernel import EarlyKernel
 
-__all__ = ["NotebookError", "execute_notebook", "find_browser", "notebook_to_html", "warm_up_html",
+__all__ = ["NotebookError", "EarlyPrint", "execute_notebook", "find_browser", "notebook_to_html", "warm_up_html",
            "html_to_pdf", "pdf_engine_for", "kept_browser", "print_pdfs", "check_formats",
            "make_output_folder", "timed", "export"]
 
@@ -40,12 +41,14 @@ class NotebookError(RuntimeError):
 
 
 def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Path,
-                     progress: Callable[[int, int], None] | None = None) -> None:
+                     progress: Callable[[int, int], None] | None = None,
+                     kernel: EarlyKernel | None = None) -> None:
     """Run ``notebook`` with papermill in the folder ``out``, writing ``executed``.
 
     Every path in ``params`` must already be absolute: the kernel's current folder is ``out``.
     ``progress(done, total)`` is called as each cell starts (cells of the notebook with the one
-    papermill adds for the parameters).
+    papermill adds for the parameters). With ``kernel`` (an :class:`EarlyKernel` started in
+    ``out``), the notebook runs in it; else papermill starts one.
 
     Raises
     ------
@@ -66,7 +69,7 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
                             # every output is in once the last cell has replied: no need to
                             # wait for the kernel to wind down (≈ 0.5 s)
                             shutdown_kernel="immediate",
-                            **_cell_hooks(notebook, progress))
+                            **_cell_hooks(notebook, progress), **_early(kernel))
     except pm.PapermillExecutionError as exc:
         raise NotebookError(
             f"分析笔记本运行到第 {exc.exec_count} 格时出错：{exc.ename}：{exc.evalue}"
@@ -74,6 +77,11 @@ def execute_notebook(notebook: str | Path, executed: Path, params: dict, out: Pa
             "所用文件发给维护者）") from exc
     except NoSuchKernel as exc:
         raise _no_kernel() from exc
+
+
+def _early(kernel: EarlyKernel | None) -> dict:
+    """papermill's keyword for running in an :class:`EarlyKernel` (none without one)."""
+    return {"km": kernel.manager} if kernel is not None and kernel.ready() else {}
 
 
 def _no_kernel() -> NotebookError:
@@ -260,6 +268,48 @@ def print_pdfs(pages: dict, engine: str | None = None, browser: Browser | None =
     for html_path, pdf_path in pages.items():
         used = html_to_pdf(html_path, pdf_path, engine=engine)[1]
     return used
+
+
+class EarlyPrint:
+    """Print ``html`` to ``pdf`` in a kept browser as soon as the file exists.
+
+    A notebook that writes a page to print before its other files (the term report's pack,
+    before the Word report) gets it printed by the browser's own processes, on the machine's
+    other core, while it goes on. The file must appear whole (written beside and renamed).
+    :meth:`finish` waits for the print; if the file never came or the browser failed, it says
+    so and the caller prints the page itself.
+    """
+
+    def __init__(self, browser: Browser, html: Path, pdf: Path, *, poll: float = 0.05):
+        import threading
+
+        self.html, self.pdf, self.printed = Path(html), Path(pdf), False
+        self._browser, self._poll = browser, poll
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="qualitykit-early-print",
+                                        daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self.html.exists():
+            if self._stop.wait(self._poll) and not self.html.exists():
+                return
+        try:
+            self._browser.print_pdfs({self.html: self.pdf})
+        except (BrowserError, OSError):
+            return
+        self.printed = True
+
+    def finish(self) -> bool:
+        """Wait for the print (the notebook has ended: no file is coming any more); whether
+        the PDF was printed."""
+        self.stop()
+        return self.printed
+
+    def stop(self) -> None:
+        """End the watch: a file written by now is still printed."""
+        self._stop.set()
+        self._thread.join()
 
 
 def check_formats(formats: tuple[str, ...], allowed: tuple[str, ...]) -> None:

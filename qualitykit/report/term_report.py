@@ -1,27 +1,37 @@
 """``qualitykit report``: run the term-analysis notebook and export HTML, PDF and Word.
 
 Steps (each timed): read and check every input file (errors stop here, before any notebook
-runs); execute ``notebooks/01-term-analysis.ipynb`` with papermill (it writes the Word report,
-the workbook and the 班级质量分析单 / 教师个人质量分析表 pack from the tables it has computed);
-export the executed notebook to HTML with the code hidden; print the HTML and the pack's pages
-to A4 PDFs, both at once in a browser started at the beginning (the shared steps are in
-:mod:`qualitykit.report.runner`).
+runs) while a Jupyter kernel starts and imports what the notebook uses
+(:class:`~qualitykit.report.kernel.EarlyKernel`) and a browser starts; execute
+``notebooks/01-term-analysis.ipynb`` with papermill in that kernel (it writes the
+班级质量分析单 / 教师个人质量分析表 pages first, which the browser prints at once, and leaves the
+Word report, the workbook and the pack's Word file to this process:
+:mod:`qualitykit.report.office`); export the executed notebook to HTML with the code hidden and
+print it to an A4 PDF, while a thread writes the Word and Excel files (the shared steps are in
+:mod:`qualitykit.report.runner`). The machine's two cores are both at work: the kernel on one,
+the browser and this process on the other.
 """
 
 from __future__ import annotations
 
-import threading
+import shutil
+import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..paths import NOTEBOOKS
+from .kernel import EarlyKernel
+from .office import LATER, Renderer, put_figures, warm_up_writers, write_later
 from .parameters import library_arguments, notebook_parameters
 from .runner import (
+    EarlyPrint,
     check_formats,
     execute_notebook,
     export,
     kept_browser,
     make_output_folder,
+    print_pdfs,
     timed,
     warm_up_html,
 )
@@ -111,30 +121,81 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     params = notebook_parameters({"score_file": score_file, **parameters},
                                  files=(*FILES, REGISTER, FITNESS), defaults={"export": False})
     out = make_output_folder(out_dir)
-    with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
-        return _run(notebook, params, out, formats, pdf_engine, browser, log, progress)
+    # the browser starts while the notebook runs; the kernel boots and imports while the sheets
+    # are read (both on the machine's other core); the kernel leaves its Word and Excel files
+    # in ``office`` for this process to write while the browser prints (report.office)
+    office = Path(tempfile.mkdtemp(prefix="qualitykit-office-"))
+    try:
+        with kept_browser(formats, pdf_engine) as browser, \
+                EarlyKernel(notebook or NOTEBOOK, out, env={LATER: str(office)}) as kernel:
+            return _run(notebook, params, out, formats, pdf_engine, (browser, kernel, office),
+                        log, progress)
+    finally:
+        shutil.rmtree(office, ignore_errors=True)
 
 
-def _run(notebook, params: dict, out: Path, formats, pdf_engine, browser, log, progress) -> dict:
-    """Steps 1–4 of :func:`run_report`, the pack's files taken up at the end."""
+def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
+         progress) -> dict:
+    """Steps 1–4 of :func:`run_report`, the pack's files taken up at the end; ``started``: the
+    browser, the kernel and the folder of what the kernel leaves for later."""
     from .pack import pack_name
 
+    browser, kernel, office = started
     timings: dict[str, float] = {}
     with timed(timings, "import"):
         term = _read_term(params, log)
     pack = {kind: out / f"{pack_name(term)}.{kind}" for kind in ("html", "pdf", "docx")}
     pack["html"].unlink(missing_ok=True)  # only this run's pages are printed as the pack
-    with timed(timings, "execute"):
-        # the notebook writes the Word report, the workbook and the pack (Word, and the HTML
-        # printed below as its PDF) into output_dir; none of them without it
-        params["output_dir"] = str(out) if {"docx", "pdf"} & set(formats) else ""
-        executed = _execute(_notebook_for(notebook, term, log), term, params, out, log, progress)
+    # the notebook writes the pack's pages before its Word files: printed meanwhile; its
+    # charts are rendered here as they come
+    early = EarlyPrint(browser, pack["html"], pack["pdf"]) \
+        if browser is not None and "pdf" in formats else None
+    renderer = Renderer(office, before=_warm_up)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")}
-    printed = {pack["html"]: pack["pdf"]} if "pdf" in formats and pack["html"].exists() else {}
-    engine = export(executed, out, term.title, formats, files, timings, pdf_engine, log,
-                    browser=browser, also=printed)
+    try:
+        with timed(timings, "execute"):
+            # the notebook writes the Word report, the workbook and the pack (Word, and the
+            # HTML printed as its PDF) into output_dir; none of them without it
+            params["output_dir"] = str(out) if {"docx", "pdf"} & set(formats) else ""
+            executed = _execute(_notebook_for(notebook, term, log), term, params, out, log,
+                                progress, kernel, renderer)
+            png = renderer.finish()
+            put_figures(executed, png)
+        with ThreadPoolExecutor(1) as writer:  # the Word and Excel files, while printing
+            written = writer.submit(_write_office, office, png, timings)
+            engine = export(executed, out, term.title, formats, files, timings, pdf_engine,
+                            log, browser=browser)
+            with timed(timings, "pack_pdf"):
+                printed = _print_pack(pack, early, formats, pdf_engine, browser)
+            written.result()  # an error writing them is raised here
+    finally:  # a notebook that stopped: no file or chart is coming, the watches end
+        for watch in (early, renderer):
+            if watch is not None:
+                watch.stop()
     return {"files": _kept(files, formats), "pack": _pack_files(pack, printed, formats, log),
             "timings": timings, "pdf_engine": engine, "title": term.title}
+
+
+def _write_office(office: Path, png: dict, timings: dict) -> None:
+    """The Word report, the workbook and the pack's Word file the notebook left for later."""
+    with timed(timings, "office"):
+        write_later(office, png)
+
+
+def _warm_up() -> None:
+    """While the notebook runs: the first HTML export's loading, and the writers' imports."""
+    warm_up_html()
+    warm_up_writers()
+
+
+def _print_pack(pack: dict, early: EarlyPrint | None, formats, pdf_engine, browser) -> bool:
+    """The pack's PDF: printed while the notebook ran, else now; whether it was printed."""
+    if early is not None and early.finish():
+        return True
+    if "pdf" not in formats or not pack["html"].exists():
+        return False
+    print_pdfs({pack["html"]: pack["pdf"]}, pdf_engine, browser)
+    return True
 
 
 def _kept(files: dict, formats) -> dict:
@@ -147,7 +208,7 @@ def _kept(files: dict, formats) -> dict:
     return files
 
 
-def _pack_files(pack: dict, printed: dict, formats, log: Callable[[str], None]) -> dict:
+def _pack_files(pack: dict, printed: bool, formats, log: Callable[[str], None]) -> dict:
     """The pack's PDF (bookmarked) and Word file as asked for; its HTML, printed, is removed."""
     from .pack_pdf import pack_outline, print_pack
 
@@ -168,9 +229,10 @@ def _pack_files(pack: dict, printed: dict, formats, log: Callable[[str], None]) 
 
 
 def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[str], None],
-             progress) -> Path:
-    """Step 2: run the chosen notebook (nbconvert warms up meanwhile for step 3); the executed
-    notebook's path."""
+             progress, kernel: EarlyKernel, renderer: Renderer) -> Path:
+    """Step 2: run the chosen notebook (meanwhile nbconvert and the Word writers warm up for
+    step 3 and the charts are rendered, :class:`~qualitykit.report.office.Renderer`); the
+    executed notebook's path."""
     log("[2/4] 运行分析笔记本（计算指标、比较班级与教师、作图，写 Word 和班级、教师分析页）……")
     executed = out / f"{term.title}.ipynb"
     if chosen == LEVEL_NOTEBOOK:  # the 等级分析 has no meeting-specific sections, no 回头看
@@ -185,10 +247,8 @@ def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[s
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
-    html_ready = threading.Thread(target=warm_up_html, daemon=True)  # while the kernel works
-    html_ready.start()
-    execute_notebook(chosen, executed, params, out, progress)
-    html_ready.join()
+    renderer.start()  # its warm-ups and the charts, while the kernel works
+    execute_notebook(chosen, executed, params, out, progress, kernel)
     return executed
 
 

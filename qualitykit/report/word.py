@@ -244,7 +244,7 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         ``levels``, ``level_basic``, ``level_omnibus``, ``level_classes``, ``level_change``
         (:mod:`qualitykit.term.levels`). Missing keys give the section's note.
     figures : dict, optional
-        matplotlib Figures by key: ``rates``, ``means``, ``bands``, ``distributions``,
+        matplotlib Figures (or their PNG bytes) by key: ``rates``, ``means``, ``bands``, ``distributions``,
         ``teachers``, ``items``, ``knowledge``, ``value_added``, ``levels``.
     findings : DataFrame, optional
         :func:`qualitykit.findings`: its sentences open 存在问题.
@@ -273,11 +273,18 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     """
     if not output_dir:
         return {}
+    from .office import later
+
+    out = Path(output_dir)
+    files = {"docx": out / f"{term.title}.docx", "xlsx": out / f"{term.title}.xlsx"}
+    if later("report", output_dir, term, tables=tables, figures=_chart_bytes(figures),
+             findings=findings, basic_text=basic_text, template=template, measures=measures,
+             conclusions=conclusions, meeting=meeting, fitness_text=fitness_text):
+        return files  # qualitykit report writes them after the notebook (report.office)
     from docxtpl import DocxTemplate
 
     from .workbooks import write_term_tables
 
-    out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     tpl = DocxTemplate(str(_template_path(template)))
     shown = {**tables, **_appendix_tables(term, tables, meeting)}
@@ -285,10 +292,19 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
                **_meeting_context(conclusions, tables, meeting), "fitness_text": fitness_text,
                **_table_context(tpl, shown, term.standard), **_chart_context(tpl, figures or {})}
     tpl.render(context, autoescape=True)
-    docx_path = out / f"{term.title}.docx"
-    tpl.save(docx_path)
-    xlsx_path = write_term_tables(out / f"{term.title}.xlsx", tables, findings)
-    return {"docx": docx_path, "xlsx": xlsx_path}
+    tpl.save(files["docx"])
+    write_term_tables(files["xlsx"], tables, findings)
+    return files
+
+
+def _chart_bytes(figures: dict | None) -> dict:
+    """The charts as the PNG bytes the notebook showed (what the Word report takes), or as
+    the charts the command renders itself (:func:`qualitykit.report.office.later_figure`)."""
+    from .office import later_figure
+    from .plots import figure_png
+
+    return {name: fig if fig is None or isinstance(fig, bytes)
+            else later_figure(fig) or figure_png(fig) for name, fig in (figures or {}).items()}
 
 
 def _template_path(template: str | Path | None) -> Path:
@@ -377,6 +393,7 @@ def _chart_context(tpl, figures: dict) -> dict:
     context = {}
     for name in CHARTS:
         fig = figures.get(name)
-        context[f"chart_{name}"] = "" if fig is None else \
-            InlineImage(tpl, io.BytesIO(figure_png(fig)), width=Mm(165))
+        png = fig if fig is None or isinstance(fig, bytes) else figure_png(fig)
+        context[f"chart_{name}"] = "" if png is None else \
+            InlineImage(tpl, io.BytesIO(png), width=Mm(165))
     return context

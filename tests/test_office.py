@@ -1,0 +1,144 @@
+"""The Word and Excel files left for later by the kernel of ``qualitykit report`` are the files
+the notebook would have written itself."""
+
+import pickle
+import zipfile
+
+import pandas as pd
+import pytest
+
+import qualitykit as qk
+from qualitykit.report.office import LATER, Renderer, later, write_later
+from qualitykit.report.pack import pack_name, write_pack
+from qualitykit.standard import PRESETS, Standard
+
+EXAM = "2025-2026-1 期末"
+
+
+@pytest.mark.parametrize("standard", [*PRESETS.values(), Standard(
+    pass_line=0.5, full_marks={"语文": 120}, rank_lines={"excellent": 0.2})])
+def test_a_standard_pickles_as_itself_and_stays_read_only(standard):
+    back = pickle.loads(pickle.dumps(standard))
+    assert back == standard
+    with pytest.raises(TypeError):  # still read-only after the round trip
+        back.full_marks["数学"] = 150
+
+
+def _parts(path) -> dict:
+    """A Word file's parts but its creation date (python-docx stamps the time)."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    term = qk.load_term("", exam=EXAM, grade=5)
+    comparison = qk.compare_classes(term.scores)
+    by_class = qk.summary(term.scores, standard=term.standard)
+    tables = {"basic": qk.summary(term.scores, by="subject"), "summary": by_class,
+              "omnibus": comparison.omnibus, "classes": comparison.classes,
+              "teachers": qk.teacher_table(term.scores, term.teachers, previous=term.previous)}
+    figures = {"rates": qk.plot_rates(by_class), "means": None}
+    arguments = dict(tables=tables, figures=figures, meeting="期末")
+    now, kept = tmp_path_factory.mktemp("now"), tmp_path_factory.mktemp("later")
+    direct = {**qk.write_outputs(now, term, **arguments), "pack": write_pack(
+        term, now, formats=("html", "docx"))["docx"]}
+    folder = tmp_path_factory.mktemp("office") / "left"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(LATER, str(folder))
+        promised = {**qk.write_outputs(kept, term, **arguments), "pack": write_pack(
+            term, kept, formats=("html", "docx"))["docx"]}
+        left = sorted(p.name for p in folder.glob("*.pickle"))
+        nothing_yet = [p.name for p in kept.iterdir()]
+    with pytest.raises(RuntimeError, match="000"):  # the chart was left for later too
+        write_later(folder)
+    assert left == sorted(p.name for p in folder.glob("*.pickle"))  # nothing done, all kept
+    done = write_later(folder, Renderer(folder).start().finish())
+    return term, direct, promised, left, nothing_yet, done, folder
+
+
+def test_the_report_is_left_with_every_argument_of_write_outputs(monkeypatch, tmp_path):
+    # a parameter added to write_outputs and not handed over would be lost without a word
+    import inspect
+
+    monkeypatch.setenv(LATER, str(tmp_path / "left"))
+    term = qk.load_term("", exam=EXAM, grade=5)
+    qk.write_outputs(tmp_path, term, tables={})
+    with open(tmp_path / "left" / "000-report.pickle", "rb") as fh:
+        writer, args, kwargs = pickle.load(fh)
+    named = [p.name for p in inspect.signature(qk.write_outputs).parameters.values()]
+    assert (writer, len(args)) == ("report", 2) and set(kwargs) == set(named[2:])
+
+
+def test_the_writers_leave_their_work_and_promise_the_same_paths(written):
+    term, direct, promised, left, nothing_yet, _, _ = written
+    assert {k: p.name for k, p in promised.items()} == {k: p.name for k, p in direct.items()}
+    assert left == ["000-report.pickle", "001-pack.pickle"]
+    # only the pack's page (printed at once by the command) is written in the kernel
+    assert nothing_yet == [f"{pack_name(term)}.html"]
+
+
+def test_the_files_written_later_are_the_files_written_at_once(written):
+    _, direct, promised, _, _, done, folder = written
+    assert not folder.exists()
+    assert [d if isinstance(d, dict) else d.name for d in done] == [
+        {"docx": promised["docx"], "xlsx": promised["xlsx"]}, promised["pack"].name]
+    for kind in ("docx", "pack"):
+        assert _parts(promised[kind]) == _parts(direct[kind]), kind
+    now = pd.read_excel(direct["xlsx"], sheet_name=None, engine="calamine")
+    after = pd.read_excel(promised["xlsx"], sheet_name=None, engine="calamine")
+    assert list(now) == list(after) and all(now[s].equals(after[s]) for s in now)
+
+
+def test_without_the_command_nothing_is_left_for_later(monkeypatch, tmp_path):
+    monkeypatch.delenv(LATER, raising=False)
+    assert later("report", tmp_path) is False
+    assert write_later(tmp_path / "none") == []
+
+
+def _chart():
+    by_class = qk.summary(qk.load_sample(exam=EXAM, grade=5))
+    return qk.plot_rates(by_class)
+
+
+def test_a_chart_left_for_later_is_rendered_to_the_same_picture(monkeypatch, tmp_path):
+    from qualitykit.report.office import LaterFigure, Renderer, stand_in
+    from qualitykit.report.plots import render_png
+    from qualitykit.report.word import _chart_bytes
+
+    fig = _chart()
+    direct = render_png(fig)
+    monkeypatch.setenv(LATER, str(tmp_path))
+    shown = qk.report.plots._png_for_notebook(fig)  # what the notebook's cell gets
+    assert shown == stand_in(LaterFigure("000"))
+    # the Word report gets the same chart by its key, not pickled a second time
+    assert _chart_bytes({"rates": fig, "means": None}) == {"rates": LaterFigure("000"),
+                                                          "means": None}
+    assert [p.name for p in (tmp_path / "figures").iterdir()] == ["000.pickle"]
+    png = Renderer(tmp_path).start().finish()
+    assert png["000"][0] == direct  # the same bytes, drawn in another thread from the pickle
+    width, height = fig.get_size_inches() * fig.dpi
+    assert png["000"][1] == {"width": round(width), "height": round(height)}
+
+
+def test_the_stand_ins_are_replaced_and_none_may_be_left(tmp_path):
+    import base64
+
+    import nbformat
+
+    from qualitykit.report.office import STAND_IN, LaterFigure, put_figures, stand_in
+
+    data, metadata = stand_in(LaterFigure("000"))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("fig", outputs=[nbformat.v4.new_output(
+        "display_data", data={"image/png": data, "text/plain": "<Figure>"},
+        metadata={"image/png": metadata})])]
+    path = tmp_path / "ran.ipynb"
+    nbformat.write(nb, str(path))
+    with pytest.raises(RuntimeError, match="000"):
+        put_figures(path, {})
+    assert put_figures(path, {"000": (b"\x89PNG-chart", {"width": 800, "height": 400})}) == 1
+    output = nbformat.read(str(path), as_version=4).cells[0].outputs[0]
+    assert base64.b64decode(output["data"]["image/png"]) == b"\x89PNG-chart"
+    assert output["metadata"]["image/png"] == {"width": 800, "height": 400}
+    assert STAND_IN not in str(output)
