@@ -230,7 +230,6 @@ def test_anova_and_kruskal_edge_cases_equal_scipy(groups):
 
 def test_omnibus_on_the_league_sample_equals_scipy():
     from qualitykit.district.load import load_district
-
     from qualitykit.schema import sat_rows
 
     scores = sat_rows(load_district().scores)

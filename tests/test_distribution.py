@@ -83,6 +83,8 @@ def test_student_totals_competition_rank_with_ties():
 def _bands_by_group_loop(scores, by, **options):
     """分数段 as the kit computed it before issue 18's scale work: pandas' group loop, one
     frame per group (the independent value for the one-pass :func:`qk.score_bands`)."""
+    import itertools
+
     import numpy as np
 
     from qualitykit.schema import sat_mask
@@ -99,7 +101,7 @@ def _bands_by_group_loop(scores, by, **options):
         counts = np.bincount(idx[(idx >= 0) & (idx < len(cuts) - 1)], minlength=len(cuts) - 1)
         rows = [{**dict(zip(by, group)), "band": _band_label(lo, hi, i == len(cuts) - 2),
                  "lower": lo, "upper": hi, "count": int(counts[i])}
-                for i, (lo, hi) in enumerate(zip(cuts, cuts[1:]))][::-1]
+                for i, (lo, hi) in enumerate(itertools.pairwise(cuts))][::-1]
         frame = pd.DataFrame(rows)
         frame["share"] = frame["count"] / len(x) if len(x) else np.nan
         frame["cum_count"] = frame["count"].cumsum()
