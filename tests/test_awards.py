@@ -1,5 +1,6 @@
 """位次奖: a county 通报 sheet built here, every amount computed by hand in the comments."""
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -202,3 +203,30 @@ def test_cli_ranks_a_league_file(tmp_path, capsys):
         "甲校7-1": 320, "甲校7-2": 320, "乙校7-2": 100, "乙校7-1": 0}
     assert main(["awards", str(out), "--league", str(path)]) == 2
     assert "二者选一" in capsys.readouterr().err
+
+
+def _pairwise_rank(values: pd.DataFrame) -> list[int]:
+    """The rank by its definition, every pair compared (the implementation before issue 18's
+    scale work): 1 + the rows whose rounded key tuple is greater (NaN lowest)."""
+    import math
+
+    rows = [tuple(-math.inf if pd.isna(v) else round(float(v), 9) for v in r)
+            for r in values.itertuples(index=False)]
+    return [1 + sum(other > mine for other in rows) for mine in rows]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_competition_rank_equals_the_pairwise_count(seed):
+    from qualitykit.cycle.awards import _competition_rank
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    values = pd.DataFrame({  # few distinct values: many ties on each key, NaN among them
+        "pass_rate": rng.integers(0, 5, n) / 4, "mean": rng.integers(50, 55, n) + 1 / 3,
+        "excellent_rate": np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 3, n) / 3)},
+        index=rng.permutation(n) + 1000)
+    values.iloc[:5, 1] = [51 + 1 / 3 + 1e-12] * 5  # equal to 51⅓ once rounded to 10⁻⁹
+    got = _competition_rank(values)
+    assert got.index.equals(values.index)
+    assert got.tolist() == _pairwise_rank(values)
+    assert _competition_rank(values[["mean"]]).tolist() == _pairwise_rank(values[["mean"]])

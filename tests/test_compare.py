@@ -186,3 +186,57 @@ def test_compare_exams_follows_pupils_into_their_new_class():
     assert t.loc["5-1", "prev_above_mean_rate"] == pytest.approx((70 - 65) / 65)
     assert t.loc["5-1", "above_mean_rate"] == pytest.approx((80 - 80) / 80)
     assert qk.compare_exams(now, None).empty
+
+
+def _scipy_omnibus(groups):
+    f, h = stats.f_oneway(*groups), stats.kruskal(*groups)
+    return [f.statistic, f.pvalue, h.statistic, h.pvalue]
+
+
+def _kit_omnibus(groups):
+    from qualitykit.term.compare import kruskal_wallis, one_way_anova
+
+    values, sizes = np.concatenate(groups).astype(float), np.array([len(g) for g in groups])
+    a, k = one_way_anova(values, sizes), kruskal_wallis(values, sizes)
+    return [a["f"], a["p"], k["h"], k["p"]]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_anova_and_kruskal_from_moments_and_ranks_equal_scipy(seed):
+    # many groups of unequal sizes, scores on half points: ties everywhere (scipy is the
+    # independent value; the kit computes both from one pass over the concatenated scores)
+    rng = np.random.default_rng(seed)
+    groups = [(rng.normal(70 + rng.normal(0, 3), 12, rng.integers(2, 60)) * 2).round() / 2
+              for _ in range(rng.integers(2, 300))]
+    assert _kit_omnibus(groups) == pytest.approx(_scipy_omnibus(groups), rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("groups", [
+    [[1, 2, 3], [4, 5, 6]],                  # by hand: F = 13.5 / 1 = 13.5, H = 3.857…
+    [[5, 5, 5], [7, 7], [5, 9]],             # one constant group, ties across groups
+    [[3, 3], [4, 4, 4]],                     # every group constant, groups differ: F = inf
+    [[6, 6], [6, 6, 6]],                     # every score the same: F and H NaN
+    [[0.1, 0.1, 0.1], [0.2, 0.2]],           # constant groups whose mean is not exact
+    [[1, 2], [1, 2], [1, 2]],                # equal groups: F = 0, H = 0
+])
+def test_anova_and_kruskal_edge_cases_equal_scipy(groups):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy warns on constant input
+        want = _scipy_omnibus(groups)
+    assert _kit_omnibus(groups) == pytest.approx(want, rel=1e-12, nan_ok=True)
+
+
+def test_omnibus_on_the_league_sample_equals_scipy():
+    from qualitykit.district.load import load_district
+    from qualitykit.schema import sat_rows
+
+    scores = sat_rows(load_district().scores)
+    c = qk.compare_classes(scores, posthoc=None)
+    for _, row in c.omnibus.iterrows():
+        part = scores[scores["subject"] == row["subject"]]
+        groups = [g["score"].to_numpy(float) for _, g in part.groupby(["school", "class_id"])]
+        want = _scipy_omnibus(groups)
+        got = [row["anova_f"], row["anova_p"], row["kruskal_h"], row["kruskal_p"]]
+        assert got == pytest.approx(want, rel=1e-9), row["subject"]

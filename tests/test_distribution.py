@@ -78,3 +78,48 @@ def test_student_totals_competition_rank_with_ties():
     t = qk.student_totals(s).set_index("student_id")
     assert t["total"].tolist() == [180, 165, 165, 130]
     assert t["rank"].tolist() == [1, 2, 2, 4]  # competition rank: 1, 2, 2, 4
+
+
+def _bands_by_group_loop(scores, by, **options):
+    """分数段 as the kit computed it before issue 18's scale work: pandas' group loop, one
+    frame per group (the independent value for the one-pass :func:`qk.score_bands`)."""
+    import itertools
+
+    import numpy as np
+
+    from qualitykit.schema import sat_mask
+    from qualitykit.term.distribution import _band_label, _edges
+
+    frames = []
+    for group, part in scores.groupby(by, dropna=False, sort=True):
+        x = part.loc[sat_mask(part), "score"].astype(float).to_numpy()
+        full = float(part["full_mark"].astype(float).iloc[0])
+        cuts = list(options["edges"]) if "edges" in options else _edges(
+            full, options.get("width", 10), float(x.max()) if len(x) else options.get("width", 10))
+        idx = np.searchsorted(cuts, x, side="right") - 1
+        idx = np.where(x == cuts[-1], len(cuts) - 2, idx)
+        counts = np.bincount(idx[(idx >= 0) & (idx < len(cuts) - 1)], minlength=len(cuts) - 1)
+        rows = [{**dict(zip(by, group)), "band": _band_label(lo, hi, i == len(cuts) - 2),
+                 "lower": lo, "upper": hi, "count": int(counts[i])}
+                for i, (lo, hi) in enumerate(itertools.pairwise(cuts))][::-1]
+        frame = pd.DataFrame(rows)
+        frame["share"] = frame["count"] / len(x) if len(x) else np.nan
+        frame["cum_count"] = frame["count"].cumsum()
+        frame["cum_share"] = frame["cum_count"] / len(x) if len(x) else np.nan
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("by, options", [
+    (["class_id", "subject"], {}), (["exam", "subject"], {"width": 20}),
+    (["subject"], {"edges": [0, 60, 85, 100]}), (["class_id", "subject"], {"width": 7.5})])
+def test_score_bands_equal_the_group_loop(by, options):
+    from qualitykit.schema import group_keys
+    from qualitykit.subjects import in_teaching_order
+
+    scores = qk.load_sample()
+    scores.loc[scores.index[:40], "status"] = "absent"  # a class with fewer sitters
+    keys = group_keys(scores, by)  # exam in front: the sample holds several
+    want = in_teaching_order(_bands_by_group_loop(scores, keys, **options), keys)
+    pd.testing.assert_frame_equal(qk.score_bands(scores, by=by, **options), want,
+                                  check_exact=True)

@@ -15,7 +15,7 @@ from qualitykit.district.analysis import analyse_district
 from qualitykit.district.balance import balance_indices, icc_oneway, quartile_gap, weighted_cv
 from qualitykit.district.feedback import school_feedback
 from qualitykit.district.league_sample import LEAGUE_SUBJECTS, league_sample_path
-from qualitykit.district.load import load_district, parse_groups
+from qualitykit.district.load import CHECKED_FOLDER, forget_checked, load_district, parse_groups
 from qualitykit.district.pages import feedback_pages, feedback_tables
 from qualitykit.district.report import write_district, write_feedback
 from qualitykit.district.schools import TOTAL, district_totals, with_totals
@@ -225,6 +225,34 @@ def test_district_command_on_the_sample(tmp_path, capsys):
     text = _printed_text(html_files[0].read_text(encoding="utf-8"))
     assert text.index("主要结论") < text.index("基本情况")
     assert "526" in text and "城东中学" in text
+    assert not (tmp_path / CHECKED_FOLDER).exists()  # the kernel's checked tables are removed
+
+
+def test_checked_tables_are_read_once_for_the_same_file_and_options(tmp_path, monkeypatch):
+    import os
+
+    import qualitykit.io.scores as scores_module
+
+    sheet = tmp_path / "联考.xlsx"
+    sheet.write_bytes(league_sample_path().read_bytes())
+    marks = dict(LEAGUE_SUBJECTS)
+    kept = load_district(sheet, full_marks=marks, checked_dir=tmp_path, keep_checked=True)
+    assert len(list((tmp_path / CHECKED_FOLDER).iterdir())) == 1
+    calls = []
+    real = scores_module.check_scores
+    monkeypatch.setattr(scores_module, "check_scores",
+                        lambda *a, **k: calls.append(a) or real(*a, **k))
+    again = load_district(sheet, full_marks=marks, checked_dir=tmp_path)  # as the kernel does
+    assert calls == []  # read from the checked tables, not from the sheet
+    pd.testing.assert_frame_equal(again.scores, kept.scores)
+    assert again.n_sat == kept.n_sat and again.report.rows_read == kept.report.rows_read
+    load_district(sheet, full_marks={**marks, "语文": 160}, checked_dir=tmp_path)
+    stat = sheet.stat()
+    os.utime(sheet, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # the file saved again
+    load_district(sheet, full_marks=marks, checked_dir=tmp_path)
+    assert len(calls) == 2  # other options, a changed file: read from the sheet
+    forget_checked(tmp_path)
+    assert not (tmp_path / CHECKED_FOLDER).exists()
 
 
 def test_district_command_errors_are_one_chinese_line(tmp_path, capsys):

@@ -46,3 +46,29 @@ def test_missing_keys_and_unobserved_categories(dropna):
     if dropna:  # by hand: the rows with a missing key are in no group
         assert {k: v.tolist() for k, v in group_arrays(t, "school", dropna=True).items()} == \
             {"b": [3.0, 1.0], "a": [5.0, 2.0]}
+
+
+@pytest.mark.parametrize("within, unit", [(["subject"], "school"), (["subject"], "class_id"),
+                                          (["school", "subject"], "class_id")])
+@pytest.mark.parametrize("gaps", [False, True])
+def test_balance_units_equal_the_loop_over_groups(sitters, within, unit, gaps):
+    # balance_indices takes each group's units from one group-by of the whole table; the
+    # reference groups first and then splits each group by its units (the earlier loop)
+    from qualitykit.district.balance import _unit_scores
+    from qualitykit.schema import unit_keys
+
+    table = sitters.copy()
+    if gaps:  # a pupil without a class, and rows without a school (a missing ``within`` key)
+        table.loc[table.index[:7], "class_id"] = None
+        table.loc[table.index[10:15], within[0]] = None
+    units = [k for k in unit_keys(table, [unit]) if k not in within]
+    found = _unit_scores(table, within, units)
+    expected = {key: (part["score"].astype(float).to_numpy(),
+                      list(group_arrays(part, units, dropna=True).values()))
+                for key, part in table.groupby(within, sort=True, dropna=False)}
+    assert list(found) == list(expected)
+    for key, (x, groups) in expected.items():
+        np.testing.assert_array_equal(found[key][0], x)
+        assert len(found[key][1]) == len(groups)
+        for a, b in zip(found[key][1], groups):
+            np.testing.assert_array_equal(a, b)

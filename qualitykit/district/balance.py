@@ -106,18 +106,30 @@ def balance_indices(scores: pd.DataFrame, *, unit: str = "school",
     """
     within = [within] if isinstance(within, str) else list(within)
     units = [k for k in unit_keys(scores, [unit]) if k not in within]
-    rows = []
-    for ident, part in sat_rows(scores).groupby(within, sort=True, dropna=False):
-        ident = ident if isinstance(ident, tuple) else (ident,)
-        rows.append({**dict(zip(within, ident)), **_indices(part, units)})
+    rows = [{**dict(zip(within, ident)), **_indices(x, groups)}
+            for ident, (x, groups) in _unit_scores(sat_rows(scores), within, units).items()]
     out = pd.DataFrame(rows, columns=within + _COLUMNS)
     return in_teaching_order(out, within) if "subject" in within else out
 
 
-def _indices(part: pd.DataFrame, units: list[str]) -> dict:
-    """The indices of one subject's sitters grouped by ``units``."""
-    x = part["score"].astype(float)
-    groups = list(group_arrays(part, units, dropna=True).values())
+def _unit_scores(sat: pd.DataFrame, within: list[str], units: list[str]) -> dict:
+    """Each ``within`` group (a tuple, in sorted order): its sitters' scores (table order) and
+    the scores of each of its units (sorted; rows without a unit left out), from two
+    group-bys of the whole table."""
+    pupils = group_arrays(sat, within, dropna=False)
+    if sat[within].isna().any().any():  # a missing ``within`` value: one group-by per group
+        frames = dict(iter(sat.groupby(within, sort=True, dropna=False)))
+        return {key: (x, list(group_arrays(frames[key], units, dropna=True).values()))
+                for key, x in pupils.items()}
+    found: dict = {key: (x, []) for key, x in pupils.items()}
+    for key, x in group_arrays(sat, within + units, dropna=True).items():
+        found[key[:len(within)]][1].append(x)
+    return found
+
+
+def _indices(scores: np.ndarray, groups: list[np.ndarray]) -> dict:
+    """The indices of one subject's sitters (``scores``) grouped in units (``groups``)."""
+    x = pd.Series(scores, dtype=float)
     means = np.array([g.mean() for g in groups])
     sizes = np.array([len(g) for g in groups])
     q, gap = quartile_gap(means)

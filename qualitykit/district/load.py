@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +21,14 @@ from .league_sample import (
     league_sample_path,
 )
 
-__all__ = ["DistrictData", "load_district", "parse_groups", "GROUP"]
+__all__ = ["DistrictData", "load_district", "parse_groups", "forget_checked", "GROUP",
+           "CHECKED_FOLDER"]
 
 #: The column of the school's group (城乡 / 片区) in :attr:`DistrictData.scores`.
 GROUP = "area"
+#: The folder (in the output folder, during one ``qualitykit district`` run) where the command
+#: keeps the score tables it read and checked, for its notebook's kernel.
+CHECKED_FOLDER = ".qualitykit-checked"
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,9 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
                   exam: str | None = None, full_marks: Mapping[str, float] | None = None,
                   groups: Mapping[str, str] | str | Path | None = None,
                   standard: Standard | str | None = None,
-                  sheet: str | None = None, engine: str = "pandas") -> DistrictData:
+                  sheet: str | None = None, engine: str = "pandas",
+                  checked_dir: str | Path | None = None,
+                  keep_checked: bool = False) -> DistrictData:
     """Read a 联考 file (and an earlier one) for the district report.
 
     Parameters
@@ -142,6 +150,14 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
         the Parquet file (``score_file`` a ``.parquet`` written by ``qualitykit convert``; its
         exam and full marks were set when it was converted). A ``.parquet`` file is read by
         either engine.
+    checked_dir : path, optional
+        The folder where ``qualitykit district`` keeps the tables it read and checked for its
+        notebook (in the output folder, removed after the run): a score sheet is read from
+        there when it holds this very file (same size, time and content: a SHA-256 of the
+        bytes) read with the same options, so the notebook's kernel does not read it again.
+    keep_checked : bool
+        Write the checked tables into ``checked_dir`` (the command does; the notebook only
+        reads them).
 
     Returns
     -------
@@ -166,7 +182,9 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
     std = get_standard(standard)
     marks = std.full_marks_with(dict(full_marks or {}))
     parquet = _parquet_source(score_file, engine, exam, full_marks, sheet)
-    report, scores = _read_parquet(parquet) if parquet else _read(score_file, exam, marks, sheet)
+    kept = {"folder": checked_dir, "keep": keep_checked}
+    report, scores = _read_parquet(parquet) if parquet else \
+        _read(score_file, exam, marks, sheet, **kept)
     schools = schools_in(scores)
     source = "联考示例" if sample else Path(score_file).name
     if len(schools) < 2:
@@ -174,7 +192,7 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
                              "不是联考成绩：联考分析需要“学校”一列分出各校 (one school only)。"
                              "一所学校的质量分析请用 qualitykit report。", file=str(score_file))
     named = parse_groups(groups)
-    previous = _read(previous_file, None, marks, sheet)[1] if previous_file else None
+    previous = _read(previous_file, None, marks, sheet, **kept)[1] if previous_file else None
     return DistrictData(
         scores=_with_groups(scores, named, source), previous=previous, report=report,
         exam=str(scores["exam"].iloc[0]), source=source, schools=schools,
@@ -184,14 +202,44 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
         engine=engine, parquet=tuple(parquet))
 
 
-def _read(path, exam, marks, sheet) -> tuple[ImportReport, pd.DataFrame]:
-    """One 联考 file read and checked (stops on errors)."""
+def _read(path, exam, marks, sheet, *, folder=None, keep=False) -> tuple[ImportReport,
+                                                                          pd.DataFrame]:
+    """One 联考 file read and checked (stops on errors), or its checked tables from ``folder``
+    (:data:`CHECKED_FOLDER`'s file of the same file and options), written there with ``keep``."""
     from ..io.scores import check_scores
 
     options = {"exam": exam, "full_marks": marks, "sheet": sheet}
+    kept = _checked_file(folder, path, options) if folder else None
+    if kept is not None and kept.exists():
+        with kept.open("rb") as handle:
+            return pickle.load(handle)
     report = check_scores(path, **{k: v for k, v in options.items() if v})
     raise_if_errors(report, path, strict=True)
+    if kept is not None and keep:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        with kept.open("wb") as handle:
+            pickle.dump((report, report.data), handle, protocol=pickle.HIGHEST_PROTOCOL)
     return report, report.data
+
+
+def _checked_file(folder, path, options: dict) -> Path:
+    """Where the checked tables of ``path`` read with ``options`` are kept in ``folder``: named
+    by a SHA-256 of the file's place, size, modification time, content and the options."""
+    file = Path(path).resolve()
+    stat = file.stat()
+    digest = hashlib.sha256(repr((str(file), stat.st_size, stat.st_mtime_ns,
+                                  sorted((k, repr(v)) for k, v in options.items()))).encode())
+    with file.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return Path(folder) / CHECKED_FOLDER / f"{digest.hexdigest()}.pickle"
+
+
+def forget_checked(folder: str | Path) -> None:
+    """Remove the checked tables ``qualitykit district`` kept in ``folder`` for its notebook."""
+    import shutil
+
+    shutil.rmtree(Path(folder) / CHECKED_FOLDER, ignore_errors=True)
 
 
 def _parquet_source(score_file, engine: str, exam, full_marks, sheet) -> list[str]:

@@ -18,7 +18,7 @@ from ..paths import NOTEBOOKS
 from .analysis import DistrictAnalysis
 from .feedback import district_conclusions, school_feedback
 from .lines import parse_lines
-from .load import DistrictData, load_district
+from .load import DistrictData, forget_checked, load_district
 from .pages import district_pages, feedback_pages, school_band_table, school_matrix
 
 __all__ = ["run_district", "write_district", "write_feedback", "workbook_sheets", "DISTRICT_NOTEBOOK",
@@ -205,7 +205,10 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
     params = notebook_parameters({"score_file": score_file, **parameters}, files=_FILES)
     out = make_output_folder(out_dir)
     with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
-        return _run(params, out, formats, pdf_engine, browser, log)
+        try:
+            return _run(params, out, formats, pdf_engine, browser, log)
+        finally:
+            forget_checked(out)  # the checked tables kept for the notebook's kernel
 
 
 def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
@@ -217,7 +220,9 @@ def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
     timings: dict[str, float] = {}
     with timed(timings, "import"):
         log("[1/4] 读取并检查联考成绩表……")
-        data = load_district(**library_arguments(params, _LOAD))
+        # checked once: the notebook's kernel reads the checked tables (removed below)
+        data = load_district(**library_arguments(params, _LOAD), checked_dir=out,
+                             keep_checked=True)
         if params.get("lines"):  # a wrong line stops here, before the notebook runs
             parse_lines(params["lines"])
         log(f"      {data.title}：{len(data.schools)} 所学校，{data.n_sat} 人参考，"

@@ -44,10 +44,11 @@ def district_totals(scores: pd.DataFrame) -> pd.DataFrame:
     (1, True, 1)
     """
     out = student_totals(scores, rank_among="all")
-    in_school = student_totals(scores, rank_within="school", rank_among="all")
-    keys = [k for k in ("exam", "school", "student_id") if k in out.columns]
-    return out.merge(in_school[keys + ["rank"]].rename(columns={"rank": "school_rank"}),
-                     on=keys, how="left")
+    # 校排名 as student_totals(rank_within="school") ranks (the same totals, not summed again)
+    within = [out[k] for k in ("exam", "school") if k in out.columns]
+    out["school_rank"] = out["total"].groupby(within, dropna=False).rank(
+        ascending=False, method="min").astype("Int64")
+    return out
 
 
 def with_totals(scores: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:

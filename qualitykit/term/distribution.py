@@ -65,22 +65,50 @@ def score_bands(scores: pd.DataFrame, *, by: Sequence[str] | str = ("class_id", 
     """
     check_scores_table(scores, where="score_bands")
     keys = group_keys(scores, by)
-    frames = []
-    for group, part in scores.groupby(keys, dropna=False, sort=True):
+    groups = _band_groups(scores, keys)
+    columns: dict[str, list] = {k: [] for k in keys + ["band", "lower", "upper", "count", "n"]}
+    for group, (x, full) in groups.items():
         group = group if isinstance(group, tuple) else (group,)
-        full = part["full_mark"].astype(float)
-        if full.nunique() > 1:
-            raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{group}；"
-                             "请按科目分组（by 中加入 subject）。")
-        x = part.loc[sat_mask(part), "score"].astype(float).to_numpy()
-        frames.append(_group_bands(dict(zip(keys, group)), x, float(full.iloc[0]), width, edges))
+        _group_bands(columns, dict(zip(keys, group)), x, full, width, edges)
+    n = np.array(columns.pop("n"), float)
+    out = pd.DataFrame(columns) if groups else pd.DataFrame(columns=keys + ["band"])
+    counts = out["count"].to_numpy() if groups else np.array([], int)
+    cum = out.groupby(keys, sort=False, dropna=False)["count"].cumsum() if groups else []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share"] = np.where(n > 0, counts / n, np.nan)
+        out["cum_count"] = cum
+        out["cum_share"] = np.where(n > 0, np.asarray(cum, float) / n, np.nan)
     # subjects in teaching order; bands stay from the top down within each group (stable sort)
-    return in_teaching_order(pd.concat(frames, ignore_index=True), keys)
+    return in_teaching_order(out, keys)
 
 
-def _group_bands(ident: dict, x: np.ndarray, full_mark: float, width: float,
-                 edges: Sequence[float] | None) -> pd.DataFrame:
-    """The band rows of one group (``ident``) with the scores ``x`` of its sitters, top down."""
+def _band_groups(scores: pd.DataFrame, keys: list[str]) -> dict:
+    """Each group (as ``groupby(keys, sort=True)`` orders them): its sitters' scores and the
+    full mark of its first row; one full mark per group, or a message."""
+    grouped = scores.groupby(keys, dropna=False, sort=True)
+    labels = list(grouped.size().index)
+    if not labels:
+        return {}
+    mixed = grouped["full_mark"].nunique().to_numpy() > 1
+    if mixed.any():
+        group = labels[int(np.argmax(mixed))]
+        group = group if isinstance(group, tuple) else (group,)
+        raise ValueError(f"同一组内满分不一致 (mixed full marks in a group)：{group}；"
+                         "请按科目分组（by 中加入 subject）。")
+    codes = grouped.ngroup().to_numpy()
+    first = np.unique(codes, return_index=True)[1]  # each group's first row
+    full = scores["full_mark"].astype(float).to_numpy()[first]
+    sat = sat_mask(scores).to_numpy()
+    order = np.argsort(codes[sat], kind="stable")
+    bounds = np.cumsum(np.bincount(codes[sat], minlength=len(labels)))[:-1]
+    x = np.split(scores["score"].astype(float).to_numpy()[sat][order], bounds)
+    return {label: (x[i], float(full[i])) for i, label in enumerate(labels)}
+
+
+def _group_bands(columns: dict, ident: dict, x: np.ndarray, full_mark: float, width: float,
+                 edges: Sequence[float] | None) -> None:
+    """Append the band rows of one group (``ident``) with the scores ``x`` of its sitters, top
+    down, to ``columns``."""
     cuts = list(edges) if edges is not None else _edges(
         full_mark, width, float(x.max()) if len(x) else width)
     if any(b <= a for a, b in zip(cuts, cuts[1:])):
@@ -89,14 +117,14 @@ def _group_bands(ident: dict, x: np.ndarray, full_mark: float, width: float,
     idx = np.where(x == cuts[-1], len(cuts) - 2, idx)  # the full mark belongs to the top band
     inside = (idx >= 0) & (idx < len(cuts) - 1)
     counts = np.bincount(idx[inside], minlength=len(cuts) - 1)
-    n = len(x)
-    rows = [{**ident, "band": _band_label(lo, hi, i == len(cuts) - 2), "lower": lo, "upper": hi,
-             "count": int(counts[i])} for i, (lo, hi) in enumerate(zip(cuts, cuts[1:]))][::-1]
-    frame = pd.DataFrame(rows)
-    frame["share"] = frame["count"] / n if n else np.nan
-    frame["cum_count"] = frame["count"].cumsum()
-    frame["cum_share"] = frame["cum_count"] / n if n else np.nan
-    return frame
+    bands = list(enumerate(zip(cuts, cuts[1:])))[::-1]
+    for key, value in ident.items():
+        columns[key].extend([value] * len(bands))
+    columns["band"].extend(_band_label(lo, hi, i == len(cuts) - 2) for i, (lo, hi) in bands)
+    columns["lower"].extend(lo for _, (lo, _) in bands)
+    columns["upper"].extend(hi for _, (_, hi) in bands)
+    columns["count"].extend(int(counts[i]) for i, _ in bands)
+    columns["n"].extend([len(x)] * len(bands))
 
 
 def standardize(scores: pd.DataFrame, *, within: Sequence[str] | str = ("exam", "subject"),
