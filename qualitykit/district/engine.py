@@ -469,7 +469,6 @@ def _count(condition: str, name: str) -> str:
 def _counts_sql(rows: str, keys: list[str], ref_keys: list[str]) -> str:
     """Per group: the counts :func:`summary_from_counts` finishes, with the group's reference
     (its exam × subject)."""
-    k = ", ".join(_quoted(c) for c in keys)
     ref_on = " AND ".join(f"f.{_quoted(c)} IS NOT DISTINCT FROM r.{_quoted(c)}"
                           for c in ref_keys) or "true"
     ref_by = f"GROUP BY {', '.join(_quoted(c) for c in ref_keys)}" if ref_keys else ""

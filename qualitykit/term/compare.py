@@ -313,7 +313,7 @@ def _class_comparison(found: list, within: list[str], units: list[str], alpha: f
 def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, units: list[str],
                    confidence: float) -> list[dict]:
     """Each class against the grade (:func:`_class_vs_rest` on all classes at once)."""
-    n_all, grade_mean = len(x_all), x_all.mean()
+    grade_mean = x_all.mean()
     k = max(1, sum(len(x) >= 2 for x in groups.values()))
     n = np.array([len(x) for x in groups.values()], float)
     mean = np.array([x.mean() for x in groups.values()])
