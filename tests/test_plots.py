@@ -41,3 +41,31 @@ def test_the_rates_chart_takes_raw_bounds_and_a_class_nobody_sat():
         assert [t.get_text() for t in fig.axes[0].texts] == ["无人\n实考"]  # 5-4: nobody sat
     finally:
         plt.close("all")
+
+
+def test_a_chart_is_drawn_once_when_rendered(monkeypatch):
+    # fig.tight_layout() leaves a placeholder layout engine behind, for which savefig would
+    # draw the whole figure once more (without rendering it) before the real draw
+    import io
+
+    from PIL import Image
+
+    from qualitykit.report.plots import RENDER_DPI, ReportFigure, render_png
+
+    scores = qk.read_scores(qk.sample_path())
+    fig = qk.plot_rates(qk.summary(scores))
+    draws = []
+    draw = ReportFigure.draw
+
+    def counted(self, renderer):
+        draws.append(renderer)
+        return draw(self, renderer)
+
+    monkeypatch.setattr(ReportFigure, "draw", counted)
+    try:
+        png = render_png(fig)
+    finally:
+        plt.close(fig)
+    assert len(draws) == 1
+    width, height = Image.open(io.BytesIO(png)).size
+    assert (width, height) == tuple(round(v * RENDER_DPI) for v in fig.get_size_inches())

@@ -35,6 +35,7 @@ __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_m
 
 #: The resolution of every chart, in the notebook, the HTML/PDF report and the Word file.
 RENDER_DPI = 150
+_PNG_LEVEL = 1  # zlib level of the PNG: ≈ 5 % larger than the default 6, a third less time
 _RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # figure → PNG bytes
 
 _RATE_COLOURS = {"excellent_rate": "#2f7ebc", "pass_rate": "#5aae61", "low_rate": "#d6604d"}
@@ -83,7 +84,8 @@ def render_png(fig: Figure) -> bytes:
     to crop it.
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=RENDER_DPI)
+    fig.set_layout_engine(None)  # laid out when built: savefig would draw once more for it
+    fig.savefig(buffer, format="png", dpi=RENDER_DPI, pil_kwargs={"compress_level": _PNG_LEVEL})
     _RENDERED[fig] = data = buffer.getvalue()
     return data
 
