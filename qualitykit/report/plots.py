@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from ..labels import label
 from ..schema import sat_mask, unit_labels
+from .chart_layout import fit_panels
 from .fonts import set_theme
 
 __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
@@ -38,6 +39,8 @@ RENDER_DPI = 150
 _PNG_LEVEL = 1  # zlib level of the PNG: ≈ 5 % larger than the default 6, a third less time
 _RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # figure → PNG bytes
 
+#: The most groups named in a legend inside a panel; more are named above the panels.
+PANEL_LEGEND_MAX = 6
 _RATE_COLOURS = {"excellent_rate": "#2f7ebc", "pass_rate": "#5aae61", "low_rate": "#d6604d"}
 _LEVEL_COLOURS = {"excellent": "#2166ac", "good": "#67a9cf", "satisfactory": "#a6dba0",
                   "unsatisfactory": "#ef8a62"}
@@ -206,7 +209,7 @@ def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
         ax.xaxis.grid(False)
         ax.set(xlabel=label(group), ylabel="成绩", xlim=(-0.5, len(order) - 0.5),
                ylim=(0, full * 1.02), title=f"{subj}：各{label(group)}成绩分布")
-    fig.tight_layout()
+    fit_panels(fig)
     return fig
 
 
@@ -282,23 +285,34 @@ def plot_score_bands(bands: pd.DataFrame, *, subject: str | None = None,
     """分数段 bars from :func:`qualitykit.score_bands`, bands from low to high.
 
     With bands by ``group`` × subject, each group gets its own colour (seaborn's ``Blues``
-    palette at its bar saturation, side by side as seaborn dodges them); the bars are the
-    table's counts, drawn with one ``bar`` call per group.
+    palette at its bar saturation, side by side as seaborn dodges them), named in the first
+    panel's legend, or above the panels when there are more than :data:`PANEL_LEGEND_MAX`
+    groups (a taller legend would cover the panel); the bars are the table's counts, drawn
+    with one ``bar`` call per group.
     """
     fig, panels = subject_figure(bands, subject, "分数段表", 3.0)
     if fig is None:
         return None
+    named = group in bands
+    above = named and unit_labels(bands, group).nunique() > PANEL_LEGEND_MAX
     for ax, subj, data in panels:
         order = list(dict.fromkeys(data.sort_values("lower")["band"]))
-        units = unit_labels(data, group) if group in data else pd.Series("", index=data.index)
+        units = unit_labels(data, group) if named else pd.Series("", index=data.index)
         counts = data.assign(_unit=units).pivot_table(index="band", columns="_unit",
                                                       values="count", sort=False)
         counts = counts.reindex(index=order, columns=list(dict.fromkeys(units)))
-        draw_dodged_bars(ax, counts, label(group) if group in data else None,
-                         legend=ax is panels[0][0])
+        draw_dodged_bars(ax, counts, label(group) if named else None,
+                         legend=ax is panels[0][0] and not above)
         ax.set(xlabel="", ylabel="人数", title=f"{subj}：分数段人数")
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    fig.tight_layout()
+    top = 1.0
+    if above:
+        handles, names = panels[0][0].get_legend_handles_labels()
+        ncols = min(6, len(names))
+        top = 1 - (0.2 * (-(-len(names) // ncols) + 1) + 0.1) / fig.get_figheight()
+        fig.legend(handles, names, title=label(group), ncols=ncols, loc="upper center",
+                   fontsize=8, title_fontsize=9, frameon=False)
+    fit_panels(fig, rect=(0, 0, 1, top))
     return fig
 
 
@@ -352,7 +366,7 @@ def plot_rates(summary: pd.DataFrame, *, subject: str | None = None, group: str 
                title=f"{subj}：三率（误差线为 95% 置信区间）")
     handles, labels = panels[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, ncols=3, loc="upper center", fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
+    fit_panels(fig, rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return fig
 
 
@@ -383,7 +397,7 @@ def plot_class_means(classes: pd.DataFrame, *, subject: str | None = None,
                xlim=_mean_axis(data, small), title=f"{subj}（红线：年级均分 {grade_mean:.1f}）")
     fig.suptitle("各班均分：横线为与年级均分之差的置信区间（已按班级数校正），深色为差异显著",
                  fontsize=10)
-    fig.tight_layout()
+    fit_panels(fig)
     return fig
 
 
@@ -415,7 +429,7 @@ def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
                 color=colours)
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set(ylabel="", xlabel="与年级均分之差（分）", title=subj)
-    fig.tight_layout()
+    fit_panels(fig)
     return fig
 
 
