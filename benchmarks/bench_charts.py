@@ -45,8 +45,9 @@ def notebook_results() -> dict:
         qk.teacher_table(term.scores, term.teachers, previous=term.previous,
                          standard=term.standard), teacher_comparison, unit="teacher"),
         teacher_comparison, unit="teacher")
+    bands = qk.score_bands(term.scores, by=["class_id", "subject"])  # computed in the chart's cell
     return {"term": term, "comparison": comparison, "by_class": by_class, "paper": paper,
-            "va": va, "teachers": teachers}
+            "va": va, "teachers": teachers, "bands": bands}
 
 
 def charts(r: dict) -> dict:
@@ -54,8 +55,7 @@ def charts(r: dict) -> dict:
     term = r["term"]
     return {
         "rates": lambda: qk.plot_rates(r["by_class"]),
-        "bands": lambda: qk.plot_score_bands(qk.score_bands(term.scores,
-                                                            by=["class_id", "subject"])),
+        "bands": lambda: qk.plot_score_bands(r["bands"]),
         "distributions": lambda: qk.plot_distributions(term.scores),
         "means": lambda: qk.plot_class_means(r["comparison"].classes),
         "knowledge": lambda: qk.plot_knowledge_points(r["paper"].knowledge),
