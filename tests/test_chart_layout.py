@@ -102,3 +102,19 @@ def test_tick_texts_are_the_labels_matplotlib_draws(sample):
                 assert tick_texts(axis)[0] == drawn
     finally:
         plt.close(fig)
+
+
+def test_labels_wider_than_the_figure_leave_it_as_it_was():
+    # tight_layout warns and changes nothing; fit_panels changes nothing either
+    from qualitykit.report.chart_layout import fit_panels
+    from qualitykit.report.plots import new_figure
+
+    fig, axes = new_figure(1, 2, figsize=(4, 2))
+    try:
+        for ax in axes:
+            ax.set_yticks([0, 1], ["一个非常非常非常长的班级名称" * 2, "短"])
+        before = fig.subplotpars.left, fig.subplotpars.wspace
+        assert fit_panels(fig) == {}
+        assert (fig.subplotpars.left, fig.subplotpars.wspace) == before
+    finally:
+        plt.close(fig)

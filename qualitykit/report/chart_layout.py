@@ -35,7 +35,8 @@ def fit_panels(fig, rect: tuple[float, float, float, float] = (0, 0, 1, 1)) -> d
     -------
     dict
         The subplot parameters applied (``left``, ``right``, ``bottom``, ``top``, ``wspace``,
-        ``hspace``).
+        ``hspace``); empty when the labels leave no room for the panels (the figure is left
+        as it was, as ``tight_layout`` leaves it).
     """
     import matplotlib as mpl
 
@@ -58,14 +59,20 @@ def fit_panels(fig, rect: tuple[float, float, float, float] = (0, 0, 1, 1)) -> d
               "right": rect[2] - (right[-1] + pad) / width,
               "bottom": rect[1] + (bottom[-1] + pad) / height,
               "top": rect[3] - (top[0] + pad + above) / height}
-    gap = max((right[:-1] + left[1:]).max(initial=0) + pad, pad) / width
-    span = params["right"] - params["left"]
-    params["wspace"] = gap / ((span - gap * (ncols - 1)) / ncols) if ncols > 1 else 0.2
-    gap = max((bottom[:-1] + top[1:]).max(initial=0) + pad, pad) / height
-    span = params["top"] - params["bottom"]
-    params["hspace"] = gap / ((span - gap * (nrows - 1)) / nrows) if nrows > 1 else 0.2
+    wide = (params["right"] - params["left"] - _gap(right, left, pad, width) * (ncols - 1))
+    high = (params["top"] - params["bottom"] - _gap(bottom, top, pad, height) * (nrows - 1))
+    if wide <= 0 or high <= 0:  # labels wider than the figure: left as it is (tight_layout too)
+        return {}
+    params["wspace"] = _gap(right, left, pad, width) / (wide / ncols)
+    params["hspace"] = _gap(bottom, top, pad, height) / (high / nrows)
     fig.subplots_adjust(**params)
     return params
+
+
+def _gap(before: np.ndarray, after: np.ndarray, pad: float, size: float) -> float:
+    """The space (fraction of the figure) between neighbouring panels: what the labels of one
+    reach towards the next, and the padding."""
+    return ((before[:-1] + after[1:]).max(initial=0) + pad) / size
 
 
 def panel_overhang(ax, renderer) -> tuple[float, float, float, float]:
