@@ -50,10 +50,12 @@ def test_a_chart_is_drawn_once_when_rendered(monkeypatch):
 
     from PIL import Image
 
-    from qualitykit.report.plots import RENDER_DPI, ReportFigure, render_png
+    from qualitykit.report.plots import RENDER_DPI, ReportFigure, new_figure, render_png
 
-    scores = qk.read_scores(qk.sample_path())
-    fig = qk.plot_rates(qk.summary(scores))
+    fig, ax = new_figure(figsize=(4, 3))  # as the charts that keep tight_layout are
+    ax.plot([0, 1], [0, 1])
+    ax.set(title="标题", xlabel="难度", ylabel="区分度")
+    fig.tight_layout()
     draws = []
     draw = ReportFigure.draw
 

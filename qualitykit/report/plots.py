@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from ..labels import label
 from ..schema import sat_mask, unit_labels
@@ -84,10 +85,12 @@ def render_png(fig: Figure) -> bytes:
     """Render ``fig`` as a PNG at :data:`RENDER_DPI` and keep the bytes for :func:`figure_png`.
 
     The figure is saved at its own size (its layout is already tight), without a second pass
-    to crop it.
+    to crop it, and drawn once: the placeholder layout engine ``fig.tight_layout()`` leaves
+    behind would make ``savefig`` draw the whole figure once more first.
     """
     buffer = io.BytesIO()
-    fig.set_layout_engine(None)  # laid out when built: savefig would draw once more for it
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.set_layout_engine(None)  # tight_layout's leftover: savefig would draw once more
     fig.savefig(buffer, format="png", dpi=RENDER_DPI, pil_kwargs={"compress_level": _PNG_LEVEL})
     _RENDERED[fig] = data = buffer.getvalue()
     return data
