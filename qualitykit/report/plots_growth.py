@@ -12,6 +12,7 @@ import seaborn as sns
 
 from ..labels import label
 from ..schema import sat_rows, unit_labels
+from .chart_layout import fit_panels
 from .plots import error_extent, subject_figure, subject_panels, subjects_to_plot
 
 __all__ = ["plot_value_added", "plot_growth", "plot_trend", "plot_cohorts"]
@@ -56,7 +57,7 @@ def plot_value_added(units: pd.DataFrame, *, subject: str | None = None, by: str
         method = "混合模型收缩估计" if data["va_method"].eq("mixed").all() else "残差均值"
         ax.set(xlabel=f"增值（Z 分数，{method}）", title=subj)
     fig.suptitle("增值及其置信区间：蓝色高于预期，红色低于预期，灰色与预期无明显差别", fontsize=10)
-    fig.tight_layout()
+    fit_panels(fig)
     return fig
 
 
