@@ -13,8 +13,6 @@ import re
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from .io.files import (
     InputFileError,
     input_file,
@@ -22,7 +20,6 @@ from .io.files import (
     output_folder,
     standard_file,
 )
-from .io.problems import ScoreFileError
 
 #: Path options of each command: (attribute, option as typed, role). Roles: ``in`` an existing
 #: file, ``folder`` an output folder, ``out`` an output file, ``track`` a file that is created
@@ -176,6 +173,8 @@ def cmd_summary(args) -> int:
     by = [b.strip() for b in args.by.split(",") if b.strip()]
     table = summary(scores, by=by, standard=args.standard)
     shown = to_display(table)
+    import pandas as pd
+
     with pd.option_context("display.width", 200, "display.max_columns", 30,
                            "display.unicode.east_asian_width", True):
         print(shown.to_string(index=False))
@@ -757,6 +756,8 @@ def _checked(path: str, option: str, role: str) -> str:
 
 def _message(exc: BaseException, given: dict[str, str]) -> str:
     """The one line (or, for a sheet's list of errors, the one message) a person reads."""
+    from .schema import ScoreFileError  # pandas only when an error is shown
+
     if isinstance(exc, KeyboardInterrupt):
         return "已中断 (interrupted)。"
     text = str(exc).strip()

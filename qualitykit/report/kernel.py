@@ -98,6 +98,17 @@ class EarlyKernel:
         except NoSuchKernel:
             return
         self.manager = manager
+        # papermill's client of this kernel: its channels are stopped at the end (papermill
+        # leaves a kernel it did not start alone, client and all, and the open heartbeat
+        # channel would hold the process ≈ 1 s at exit)
+        self._clients: list = []
+        make_client = manager.client
+
+        def client(**kwargs):
+            self._clients.append(make_client(**kwargs))
+            return self._clients[-1]
+
+        manager.client = client
         # the request waits in the socket's queue until the kernel listens; its reply is not
         # awaited: the notebook's first request is simply answered after it
         self._client = BlockingKernelClient(**manager.get_connection_info(session=True))
@@ -134,8 +145,9 @@ class EarlyKernel:
         """Stop the warm-up's client and shut the kernel down (at once: every output is in)."""
         from jupyter_core.utils import run_sync
 
-        if self._client is not None:
-            self._client.stop_channels()
+        for client in [self._client, *getattr(self, "_clients", [])]:
+            if client is not None:
+                client.stop_channels()
         if self.manager is not None and run_sync(self.manager.is_alive)():
             run_sync(self.manager.shutdown_kernel)(now=True)
         self.manager = self._client = None

@@ -126,8 +126,8 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     # in ``office`` for this process to write while the browser prints (report.office)
     office = Path(tempfile.mkdtemp(prefix="qualitykit-office-"))
     try:
-        with kept_browser(formats, pdf_engine) as browser, \
-                EarlyKernel(notebook or NOTEBOOK, out, env={LATER: str(office)}) as kernel:
+        with EarlyKernel(notebook or NOTEBOOK, out, env={LATER: str(office)}) as kernel, \
+                kept_browser(formats, pdf_engine) as browser:
             return _run(notebook, params, out, formats, pdf_engine, (browser, kernel, office),
                         log, progress)
     finally:
@@ -162,11 +162,13 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
             png = renderer.finish()
             put_figures(executed, png)
         with ThreadPoolExecutor(1) as writer:  # the Word and Excel files, while printing
-            written = writer.submit(_write_office, office, png, timings)
+            written = writer.submit(_write_office, office, png, timings, kernel)
             engine = export(executed, out, term.title, formats, files, timings, pdf_engine,
                             log, browser=browser)
             with timed(timings, "pack_pdf"):
                 printed = _print_pack(pack, early, formats, pdf_engine, browser)
+            if browser is not None:  # every page is printed: it closes while the files are
+                browser.close()      # finished
             written.result()  # an error writing them is raised here
     finally:  # a notebook that stopped: no file or chart is coming, the watches end
         for watch in (early, renderer):
@@ -176,8 +178,10 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
             "timings": timings, "pdf_engine": engine, "title": term.title}
 
 
-def _write_office(office: Path, png: dict, timings: dict) -> None:
-    """The Word report, the workbook and the pack's Word file the notebook left for later."""
+def _write_office(office: Path, png: dict, timings: dict, kernel: EarlyKernel) -> None:
+    """The Word report, the workbook and the pack's Word file the notebook left for later
+    (the kernel, whose work is done, is shut down first)."""
+    kernel.close()
     with timed(timings, "office"):
         write_later(office, png)
 
