@@ -47,10 +47,10 @@ def test_the_notebook_runs_in_the_early_kernel_after_its_warm_up(tmp_path):
     with EarlyKernel(NOTEBOOK, out) as kernel:
         assert kernel.manager is not None
         execute_notebook(notebook, out / "ran.ipynb", {"x": 7}, out, kernel=kernel)
-        manager = kernel.manager
+        manager, clients = kernel.manager, list(kernel._clients)
     assert kernel.manager is None and not manager.has_kernel  # shut down at the end
     # and papermill's client of it is closed too (an open heartbeat holds the exit ≈ 1 s)
-    assert kernel._clients and not any(c.channels_running for c in kernel._clients)
+    assert clients and not any(c.channels_running for c in clients)
     cells = nbformat.read(str(out / "ran.ipynb"), as_version=4).cells
     code = [c for c in cells if c.cell_type == "code"]
     # the warm-up left nothing: no output and no execution count before the notebook's own

@@ -91,6 +91,7 @@ class EarlyKernel:
         from jupyter_core.utils import run_sync
 
         self.manager, self._client, self._warm_up, self._done = None, None, "", False
+        self._clients: list = []
         manager = AsyncKernelManager(kernel_name="python3")
         try:
             run_sync(manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd),
@@ -101,7 +102,6 @@ class EarlyKernel:
         # papermill's client of this kernel: its channels are stopped at the end (papermill
         # leaves a kernel it did not start alone, client and all, and the open heartbeat
         # channel would hold the process ≈ 1 s at exit)
-        self._clients: list = []
         make_client = manager.client
 
         def client(**kwargs):
@@ -109,8 +109,8 @@ class EarlyKernel:
             return self._clients[-1]
 
         manager.client = client
-        # the request waits in the socket's queue until the kernel listens; its reply is not
-        # awaited: the notebook's first request is simply answered after it
+        # the request waits in the socket's queue until the kernel listens; its reply is
+        # awaited only when the notebook is to run (ready)
         self._client = BlockingKernelClient(**manager.get_connection_info(session=True))
         self._client.start_channels()
         self._warm_up = self._client.execute(_WARM_UP.format(notebook=str(notebook)),
@@ -145,12 +145,15 @@ class EarlyKernel:
         """Stop the warm-up's client and shut the kernel down (at once: every output is in)."""
         from jupyter_core.utils import run_sync
 
-        for client in [self._client, *getattr(self, "_clients", [])]:
+        for client in [self._client, *self._clients]:
             if client is not None:
                 client.stop_channels()
-        if self.manager is not None and run_sync(self.manager.is_alive)():
-            run_sync(self.manager.shutdown_kernel)(now=True)
-        self.manager = self._client = None
+        if self.manager is not None:
+            if run_sync(self.manager.is_alive)():
+                run_sync(self.manager.shutdown_kernel)(now=True)
+            else:  # it died: its connection file and sockets still go
+                run_sync(self.manager.cleanup_resources)()
+        self.manager, self._client, self._clients = None, None, []
 
     def __enter__(self) -> EarlyKernel:
         return self
