@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from messy_sheets.grid import Grid
+from messy_sheets.grid import Grid, letter
 from messy_sheets.writers import csv_gb18030_bom, xls_xlwt, xlsx_openpyxl
 
 SEED = 2014
@@ -75,16 +75,6 @@ class FitnessCase:
 
     def write(self, path: Path) -> None:
         self.writer(path, self.grids)
-
-
-def _column_letter(index: int) -> str:
-    """0-based column index → Excel letters."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _draw(rng, item: str) -> float:
@@ -162,7 +152,7 @@ def national_template_xlsx(seed: int = SEED) -> FitnessCase:
                 "2014-09-01", "县城"]
         for j, item in enumerate(items):
             cell = Cell(bad="8..5") if (item == "sprint_50m" and i % 29 == 7) else _cell(rng, item)
-            row.cells[item] = (_column_letter(len(header) - len(items) + j), cell)
+            row.cells[item] = (letter(len(header) - len(items) + j), cell)
             line.append(_written(cell, item, "dot"))
         grid.rows.append(line)
         rows.append(row)
@@ -188,7 +178,7 @@ def sheet_per_class_xlsx(seed: int = SEED + 1) -> FitnessCase:
             line = [sid, name, sex, "初二"] + [""] * (len(header) - 4)
             for item in _items(8, sex):
                 cell = _cell(rng, item)
-                row.cells[item] = (_column_letter(column[item]), cell)
+                row.cells[item] = (letter(column[item]), cell)
                 line[column[item]] = _written(cell, item, "quote" if sex == "男" else "prime")
             grid.rows.append(line)
             rows.append(row)
@@ -212,7 +202,7 @@ def gb18030_csv(seed: int = SEED + 2) -> FitnessCase:
         line = [sid, name, sex, f"{CHINESE_CLASS[5]}({k})班"]
         for j, item in enumerate(items):
             cell = _cell(rng, item)
-            row.cells[item] = (_column_letter(4 + j), cell)
+            row.cells[item] = (letter(4 + j), cell)
             line.append(_written(cell, item, "seconds"))
         grid.rows.append(line)
         rows.append(row)
@@ -237,7 +227,7 @@ def excel_time_xls(seed: int = SEED + 3) -> FitnessCase:
         line = [sid, name, sex, f"初三({k})班"] + [""] * (len(header) - 4)
         for item in _items(9, sex):
             cell = _cell(rng, item)
-            row.cells[item] = (_column_letter(column[item]), cell)
+            row.cells[item] = (letter(column[item]), cell)
             if item.startswith("run_") and cell.value is not None:
                 line[column[item]] = cell.value / 86400  # an Excel time: a fraction of a day
                 grid.formats[(r, column[item])] = "mm:ss"
