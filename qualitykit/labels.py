@@ -343,16 +343,23 @@ def number_text(value, kind: str) -> str:
     Rates (:data:`PERCENT`) as percentages with one decimal; p values three decimals or
     "<0.001"; scores, counts and ranks (:data:`RAW`) as they are; standardised figures
     (:data:`TWO_DECIMALS`) with two decimals, reliability with three; every other number (means, differences, SD,
-    综合分) with one; nothing as "—"; text as it is.
+    综合分) with one; nothing as "—"; text as it is. A figure that rounds to zero has no minus
+    sign (-0.04 is "0.0", not "-0.0").
 
     >>> [number_text(v, k) for v, k in ((0.8, "pass_rate"), (0.0, "anova_p"), (99.5, "max"),
-    ...                                 (78.0, "mean"), (0.1234, "hedges_g"), (None, "mean"))]
-    ['80.0', '<0.001', '99.5', '78.0', '0.12', '—']
+    ...                                 (78.0, "mean"), (0.1234, "hedges_g"), (None, "mean"),
+    ...                                 (-0.04, "mean_diff"))]
+    ['80.0', '<0.001', '99.5', '78.0', '0.12', '—', '0.0']
     """
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return MISSING
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return str(value)
+    text = _number_text(value, kind)
+    return text[1:] if text.startswith("-") and set(text[1:]) <= set("0.") else text
+
+
+def _number_text(value: numbers.Real, kind: str) -> str:
     if kind in P_VALUES:
         return "<0.001" if value < 0.001 else f"{value:.3f}"
     if kind in PERCENT:

@@ -266,7 +266,7 @@ def fitness_section_text(section: FitnessSection | None) -> str:
         f"优秀率 {_pct(r['excellent_rate'])}，及格率 {_pct(r['pass_rate'])}"
         f"（区间 {_pct(r['pass_rate_low'])}–{_pct(r['pass_rate_high'])}），"
         f"学年总分不及格 {int(r['n_fail'])} 人。")
-    return (f"体测文件 {section.file}：{GRADE_NAMES.get(section.grade, section.grade)}测试 "
+    return (f"体质测试：{GRADE_NAMES.get(section.grade, section.grade)}测试 "
             f"{n + missing} 人，其中 {section.n_in_sheet} 人在本成绩表中；有学年总分 {n} 人，"
             f"缺测项目的 {missing} 人没有等级、不计入比率。{rates}{extra}"
             f"至少一个项目不及格的学生 {section.n_failing} 人（不及格名单共 "

@@ -40,7 +40,7 @@ TABLES = {
                               "（与上一次考试相比，正数为上升）", None),
     "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。", "", None),
     # 体质健康 (a 体测 file given: qualitykit.fitness_section_tables, already as printed)
-    "fitness_rates_table": ("fitness_rates", None, "", "全年级等级（学年总分；区间为 95% Wilson 区间）",
+    "fitness_rates_table": ("fitness_rates", None, "", "全年级等级（学年总分；区间为 95% 置信区间）",
                             None),
     "fitness_classes_table": ("fitness_classes", None, "", "各班与年级：平均学年总分之差（区间已按"
                               "班级数校正；区间含 0 为与年级无明显差别，不排名次）", None),
