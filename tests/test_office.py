@@ -142,3 +142,58 @@ def test_the_stand_ins_are_replaced_and_none_may_be_left(tmp_path):
     assert base64.b64decode(output["data"]["image/png"]) == b"\x89PNG-chart"
     assert output["metadata"]["image/png"] == {"width": 800, "height": 400}
     assert STAND_IN not in str(output)
+
+
+class _Events:
+    """IPython's event registry, reduced to what :func:`no_redraw_after_cells` touches."""
+
+    def __init__(self, *callbacks):
+        self.callbacks = {"post_execute": list(callbacks)}
+
+    def unregister(self, event, function):
+        self.callbacks[event].remove(function)  # ValueError when absent, as IPython's
+
+
+def test_the_report_kernel_does_not_draw_every_chart_once_more_after_its_cell(monkeypatch,
+                                                                              tmp_path):
+    import types
+
+    import matplotlib.pyplot as plt
+
+    from qualitykit.report.office import no_redraw_after_cells
+
+    def flush_figures():  # the inline backend's own hook stays: it shows the charts
+        pass
+
+    shell = types.SimpleNamespace(events=_Events(plt._draw_all_if_interactive, flush_figures))
+    monkeypatch.delenv(LATER, raising=False)
+    assert no_redraw_after_cells(shell) is False  # a teacher's own Jupyter: nothing changes
+    assert shell.events.callbacks["post_execute"] == [plt._draw_all_if_interactive,
+                                                      flush_figures]
+    monkeypatch.setenv(LATER, str(tmp_path))
+    assert no_redraw_after_cells(shell) is True
+    assert no_redraw_after_cells(shell) is True  # again: nothing left to remove, no error
+    assert shell.events.callbacks["post_execute"] == [flush_figures]
+    assert no_redraw_after_cells(None) is False  # outside IPython
+
+
+def test_a_report_chart_made_in_the_kernel_is_not_drawn_there(monkeypatch, tmp_path):
+    """In an IPython shell set up as the report's kernel, making and showing a chart pickles it
+    and draws nothing (the command draws it once, from the pickle)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    monkeypatch.setenv(LATER, str(tmp_path))
+    draws = []
+    original = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw",
+                        lambda self, *a, **k: draws.append(self.figure) or original(self, *a, **k))
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell("import matplotlib.pyplot as plt\nplt.ion()", store_history=False)
+        shell.user_ns["chart"] = _chart
+        shell.run_cell("fig = chart()\nfig", store_history=False)
+        assert [p.name for p in (tmp_path / "figures").iterdir()] == ["000.pickle"]
+        assert shell.user_ns["fig"] not in draws
+    finally:
+        InteractiveShell.clear_instance()

@@ -130,10 +130,13 @@ def _show_in_notebooks() -> None:
         from IPython import get_ipython
     except ImportError:
         return
+    from .office import no_redraw_after_cells
+
     shell = get_ipython()
     if shell is not None:
         shell.display_formatter.formatters["image/png"].for_type(ReportFigure,
                                                                   _png_for_notebook)
+        no_redraw_after_cells(shell)
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):

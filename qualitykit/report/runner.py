@@ -7,6 +7,7 @@ hidden, and print the HTML to an A4 PDF with a Chinese font, page numbers and th
 from __future__ import annotations
 
 import html
+import re
 import os
 import shutil
 import subprocess
@@ -169,14 +170,54 @@ def notebook_to_html(notebook: str | Path, html_path: str | Path, *, title: str)
 
 def _html_page(nb, title: str) -> str:
     """The HTML page of a notebook (a ``NotebookNode``), code hidden, with the report's CSS."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, exclude_anchor_links=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     return (f"<!DOCTYPE html>\n<html lang='zh-CN'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{_css(title)}</style></head>"
             f"<body>{body}</body></html>")
+
+
+_EXPORTERS: list = []
+
+
+def _exporter():
+    """The process's one HTML exporter (``basic`` template, code and prompts hidden): made once,
+    so its templates are compiled once (≈ 0.2 s), by :func:`warm_up_html` while a notebook runs.
+
+    nbconvert's ``HTMLExporter`` then parses the whole page again with BeautifulSoup only to add
+    an ``alt`` text to images that lack one and ``tabindex`` to code cells (≈ 0.4 s on the
+    sample report, more than the export itself). A report has no code cells, and every image
+    of ours gets its ``alt`` here, from the chart's own caption (:func:`_with_alt`)."""
+    if not _EXPORTERS:
+        from nbconvert import HTMLExporter
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+        class ReportExporter(HTMLExporter):
+            def from_notebook_node(self, nb, resources=None, **kw):
+                lexer = nb.metadata.get("language_info", {}).get("pygments_lexer")
+                self.register_filter("highlight_code", self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+                resources = self._init_resources(resources)
+                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+                html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+                return _with_alt(html), resources
+
+        _EXPORTERS.append(ReportExporter(
+            template_name="basic", exclude_input=True, exclude_input_prompt=True,
+            exclude_output_prompt=True, exclude_anchor_links=True))
+    return _EXPORTERS[0]
+
+
+def _with_alt(page: str) -> str:
+    """``alt="图表"`` on every ``<img`` of ``page`` that has none (what nbconvert adds, in
+    English, with BeautifulSoup).
+
+    >>> _with_alt('<img src="a.png"><img alt="x" src="b.png">')
+    '<img alt="图表" src="a.png"><img alt="x" src="b.png">'
+    """
+    return re.sub(r"<img(?![^>]*\balt=)", '<img alt="图表"', page)
 
 
 def warm_up_html() -> None:
