@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from ..io.checked import CHECKED_FOLDER, checked_path, forget_checked, kept
+from ..io.checked import keep as keep_checked
 from ..io.problems import ImportReport, ScoreFileError, raise_if_errors
 from ..schema import sat_mask, schools_in
 from ..standard import Standard, get_standard
@@ -26,11 +26,6 @@ __all__ = ["DistrictData", "load_district", "parse_groups", "forget_checked", "G
 
 #: The column of the school's group (城乡 / 片区) in :attr:`DistrictData.scores`.
 GROUP = "area"
-#: The folder (in the output folder, during one ``qualitykit district`` run) where the command
-#: keeps the score tables it read and checked, for its notebook's kernel.
-CHECKED_FOLDER = ".qualitykit-checked"
-
-
 @dataclass(frozen=True)
 class DistrictData:
     """Everything the district report needs, read and checked once.
@@ -209,37 +204,15 @@ def _read(path, exam, marks, sheet, *, folder=None, keep=False) -> tuple[ImportR
     from ..io.scores import check_scores
 
     options = {"exam": exam, "full_marks": marks, "sheet": sheet}
-    kept = _checked_file(folder, path, options) if folder else None
-    if kept is not None and kept.exists():
-        with kept.open("rb") as handle:
-            return pickle.load(handle)
+    place = checked_path(folder, [path], options) if folder else None
+    done = kept(place) if place is not None else None
+    if done is not None:
+        return done
     report = check_scores(path, **{k: v for k, v in options.items() if v})
     raise_if_errors(report, path, strict=True)
-    if kept is not None and keep:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        with kept.open("wb") as handle:
-            pickle.dump((report, report.data), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    if place is not None and keep:
+        keep_checked(place, (report, report.data))
     return report, report.data
-
-
-def _checked_file(folder, path, options: dict) -> Path:
-    """Where the checked tables of ``path`` read with ``options`` are kept in ``folder``: named
-    by a SHA-256 of the file's place, size, modification time, content and the options."""
-    file = Path(path).resolve()
-    stat = file.stat()
-    digest = hashlib.sha256(repr((str(file), stat.st_size, stat.st_mtime_ns,
-                                  sorted((k, repr(v)) for k, v in options.items()))).encode())
-    with file.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return Path(folder) / CHECKED_FOLDER / f"{digest.hexdigest()}.pickle"
-
-
-def forget_checked(folder: str | Path) -> None:
-    """Remove the checked tables ``qualitykit district`` kept in ``folder`` for its notebook."""
-    import shutil
-
-    shutil.rmtree(Path(folder) / CHECKED_FOLDER, ignore_errors=True)
 
 
 def _parquet_source(score_file, engine: str, exam, full_marks, sheet) -> list[str]:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..io.checked import forget_checked
 from ..paths import NOTEBOOKS
 from .kernel import EarlyKernel
 from .office import LATER, Renderer, put_figures, warm_up_writers, write_later
@@ -115,15 +116,14 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     check_formats(formats, ("html", "pdf", "docx"))
     if parameters.get("meeting"):  # a wrong meeting stops before anything runs
         from ..term.conclusions import meeting_of
-
         meeting_of("", parameters["meeting"])
     # the notebook must not export itself: the steps below do (see report.notebook_run)
     params = notebook_parameters({"score_file": score_file, **parameters},
                                  files=(*FILES, REGISTER, FITNESS), defaults={"export": False})
     out = make_output_folder(out_dir)
-    # the browser starts while the notebook runs; the kernel boots and imports while the sheets
-    # are read (both on the machine's other core); the kernel leaves its Word and Excel files
-    # in ``office`` for this process to write while the browser prints (report.office)
+    # the browser starts and the kernel boots and imports while the sheets are read (on the
+    # other core); the kernel takes them as read here (io.checked) and leaves its Word and Excel
+    # files in ``office`` for this process to write while the browser prints (report.office)
     office = Path(tempfile.mkdtemp(prefix="qualitykit-office-"))
     try:
         with EarlyKernel(notebook or NOTEBOOK, out, env={LATER: str(office)}) as kernel, \
@@ -132,6 +132,7 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
                         log, progress)
     finally:
         shutil.rmtree(office, ignore_errors=True)
+        forget_checked(out)
 
 
 def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
@@ -143,7 +144,7 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
     browser, kernel, office = started
     timings: dict[str, float] = {}
     with timed(timings, "import"):
-        term = _read_term(params, log)
+        term = _read_term(params, out, log)
     pack = {kind: out / f"{pack_name(term)}.{kind}" for kind in ("html", "pdf", "docx")}
     pack["html"].unlink(missing_ok=True)  # only this run's pages are printed as the pack
     # the notebook writes the pack's pages before its Word files: printed meanwhile; its
@@ -256,13 +257,15 @@ def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[s
     return executed
 
 
-def _read_term(params: dict, log: Callable[[str], None]):
+def _read_term(params: dict, out: Path, log: Callable[[str], None]):
     """Step 1: read and check the term's files as the notebook will (a sheet with errors stops
     here, before the notebook runs); returns the :class:`~qualitykit.TermData`."""
     from ..term.load import load_term
 
     log("[1/4] 读取并检查成绩表、学生信息表、教学编排表……")
-    term = load_term(**library_arguments(params, LOAD_TERM))
+    # kept in the output folder for the notebook's kernel (see io.checked; removed at the end)
+    term = load_term(**library_arguments(params, LOAD_TERM), mask=params.get("mask_names", False),
+                     checked_dir=out, keep_checked=True)
     log(f"      {term.title}：{term.n_students} 名学生，"
         f"科目 {'、'.join(term.subjects)}；读取 {term.report.rows_read} 行，"
         f"跳过 {term.report.rows_skipped} 行（见导入报告）")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..io.checked import checked_path, keep, kept
 from ..io.problems import ImportReport, raise_if_errors
 from ..standard import Standard, get_standard
 
@@ -182,7 +183,8 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
               teacher_file: str | Path | None = None, previous_file: str | Path | None = None,
               subjects: list[str] | None = None, full_marks: dict | None = None,
               school: str | None = None, standard: Standard | str | None = None,
-              mask: bool = False, item_file: str | Path | None = None) -> TermData:
+              mask: bool = False, item_file: str | Path | None = None,
+              checked_dir: str | Path | None = None, keep_checked: bool = False) -> TermData:
     """Read one term's files for the term analysis.
 
     Parameters
@@ -209,6 +211,13 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
     item_file : path, optional
         The 小题分 file of this exam (试卷分析). The sample school brings its own for
         2025-2026-1 期末, grades 3–6.
+    checked_dir : path, optional
+        The output folder of ``qualitykit report``, which reads and checks the files before its
+        notebook runs and keeps what it read there (:mod:`qualitykit.io.checked`): the
+        notebook's kernel takes it instead of reading the same files again, when the files,
+        their contents and every other argument are the same. Nothing kept: read as usual.
+    keep_checked : bool
+        Keep what was read in ``checked_dir`` (the command does; the notebook only takes).
 
     Raises
     ------
@@ -222,6 +231,34 @@ def load_term(score_file: str | Path | None = None, *, exam: str | None = None,
     >>> term.title, term.subjects, term.previous["exam"].iloc[0]
     ('青禾实验小学五年级2025—2026学年第一学期期末教学质量分析', ['语文', '数学', '英语', '科学'], '2024-2025-2 期末')
     """
+    arguments = {"score_file": score_file, "exam": exam, "grade": grade,
+                 "roster_file": roster_file, "teacher_file": teacher_file,
+                 "previous_file": previous_file, "subjects": subjects, "full_marks": full_marks,
+                 "school": school, "standard": standard, "mask": mask, "item_file": item_file}
+    place = _checked_place(checked_dir, arguments)
+    term = kept(place) if place is not None else None
+    if term is None:
+        term = _load_term(**arguments)
+        if place is not None and keep_checked:
+            keep(place, term)
+    return term
+
+
+def _checked_place(checked_dir, arguments: dict) -> Path | None:
+    """Where :func:`load_term` with ``arguments`` is kept in ``checked_dir`` (None without)."""
+    if not checked_dir:
+        return None
+    files = [arguments[k] for k in ("score_file", "roster_file", "teacher_file", "previous_file",
+                                    "item_file")]
+    # "not given" as the command says it (None) and as a notebook does ("", 0, {}, "default")
+    options = {k: v or None for k, v in arguments.items() if not k.endswith("_file")}
+    options["standard"] = get_standard(options["standard"])  # a TOML file by its contents
+    return checked_path(checked_dir, files, options)
+
+
+def _load_term(score_file, *, exam, grade, roster_file, teacher_file, previous_file, subjects,
+               full_marks, school, standard, mask, item_file) -> TermData:
+    """:func:`load_term`, reading the files."""
     from ..io.scores import read_teachers
 
     std = get_standard(standard or None)
