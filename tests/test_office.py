@@ -154,23 +154,24 @@ class _Events:
         self.callbacks[event].remove(function)  # ValueError when absent, as IPython's
 
 
-def test_the_report_kernel_does_not_draw_every_chart_once_more_after_its_cell(monkeypatch,
-                                                                              tmp_path):
+def test_an_inline_kernel_does_not_draw_every_chart_once_more_after_its_cell(monkeypatch):
     import types
 
+    import matplotlib
     import matplotlib.pyplot as plt
 
-    from qualitykit.report.office import no_redraw_after_cells
+    from qualitykit.report.plots import no_redraw_after_cells
 
     def flush_figures():  # the inline backend's own hook stays: it shows the charts
         pass
 
     shell = types.SimpleNamespace(events=_Events(plt._draw_all_if_interactive, flush_figures))
-    monkeypatch.delenv(LATER, raising=False)
-    assert no_redraw_after_cells(shell) is False  # a teacher's own Jupyter: nothing changes
+    monkeypatch.setattr(matplotlib, "get_backend", lambda: "agg")
+    assert no_redraw_after_cells(shell) is False  # a window or a script: nothing changes
     assert shell.events.callbacks["post_execute"] == [plt._draw_all_if_interactive,
                                                       flush_figures]
-    monkeypatch.setenv(LATER, str(tmp_path))
+    monkeypatch.setattr(matplotlib, "get_backend",
+                        lambda: "module://matplotlib_inline.backend_inline")
     assert no_redraw_after_cells(shell) is True
     assert no_redraw_after_cells(shell) is True  # again: nothing left to remove, no error
     assert shell.events.callbacks["post_execute"] == [flush_figures]
@@ -178,11 +179,14 @@ def test_the_report_kernel_does_not_draw_every_chart_once_more_after_its_cell(mo
 
 
 def test_a_report_chart_made_in_the_kernel_is_not_drawn_there(monkeypatch, tmp_path):
-    """In an IPython shell set up as the report's kernel, making and showing a chart pickles it
-    and draws nothing (the command draws it once, from the pickle)."""
+    """In an IPython shell set up as the report's kernel (inline backend), making and showing a
+    chart pickles it and draws nothing (the command draws it once, from the pickle)."""
+    import matplotlib
     from IPython.core.interactiveshell import InteractiveShell
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    monkeypatch.setattr(matplotlib, "get_backend",
+                        lambda: "module://matplotlib_inline.backend_inline")
     monkeypatch.setenv(LATER, str(tmp_path))
     draws = []
     original = FigureCanvasAgg.draw
@@ -195,5 +199,30 @@ def test_a_report_chart_made_in_the_kernel_is_not_drawn_there(monkeypatch, tmp_p
         shell.run_cell("fig = chart()\nfig", store_history=False)
         assert [p.name for p in (tmp_path / "figures").iterdir()] == ["000.pickle"]
         assert shell.user_ns["fig"] not in draws
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_a_report_chart_in_a_teacher_s_jupyter_is_drawn_once(monkeypatch):
+    """Without the command (a notebook opened in Jupyter, inline backend), a chart shown is
+    drawn once: for its PNG, not once more by pyplot after the cell."""
+    import matplotlib
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    monkeypatch.setattr(matplotlib, "get_backend",
+                        lambda: "module://matplotlib_inline.backend_inline")
+    monkeypatch.delenv(LATER, raising=False)
+    draws = []
+    original = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw",
+                        lambda self, *a, **k: draws.append(self.figure) or original(self, *a, **k))
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell("import matplotlib.pyplot as plt\nplt.ion()", store_history=False)
+        shell.user_ns["chart"] = _chart
+        result = shell.run_cell("fig = chart()\nfig", store_history=False)
+        assert result.success
+        assert draws.count(shell.user_ns["fig"]) == 1
     finally:
         InteractiveShell.clear_instance()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["LATER", "later", "write_later", "warm_up_writers", "LaterFigure", "later_figure",
-           "stand_in", "Renderer", "put_figures", "STAND_IN", "no_redraw_after_cells"]
+           "stand_in", "Renderer", "put_figures", "STAND_IN"]
 
 #: The environment variable naming the folder of the writes left for later (set only by
 #: ``qualitykit report`` for its own kernel).
@@ -128,27 +128,6 @@ def later_figure(fig) -> LaterFigure | None:
     os.replace(part, part.with_suffix(""))
     fig._qualitykit_later = LaterFigure(key)
     return fig._qualitykit_later
-
-
-def no_redraw_after_cells(shell) -> bool:
-    """In the kernel of ``qualitykit report``: stop pyplot redrawing its stale figures after
-    each cell; whether it was stopped (False outside that kernel: nothing changes).
-
-    After every cell, pyplot's hook (``_draw_all_if_interactive``, registered when pyplot is
-    imported in IPython) draws each figure changed by the cell, and only then does the inline
-    backend show it. Here a report chart is shown by pickling it for the command
-    (:func:`later_figure`), and any other figure by the inline backend's own rendering, so
-    that draw (0.3–0.7 s per chart on the sample school) served nothing.
-    """
-    if not os.environ.get(LATER) or shell is None:
-        return False
-    import matplotlib.pyplot as plt
-
-    try:
-        shell.events.unregister("post_execute", plt._draw_all_if_interactive)
-    except ValueError:  # not registered, or already removed
-        pass
-    return True
 
 
 def stand_in(later: LaterFigure) -> tuple[str, dict]:
