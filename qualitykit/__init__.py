@@ -107,7 +107,8 @@ _PUBLIC = {
     **dict.fromkeys(('run_fitness',), "fitness.run"),
     # 教学常规检查记录 / 常规考核 (qualitykit.routine)
     **dict.fromkeys(('RoutineRules', 'routine_rules', 'routine_presets',), "routine.rules"),
-    **dict.fromkeys(('read_routine', 'RECORD_COLUMNS', 'ROUTINE_TEACHER_COLUMNS',), "routine.read"),
+    **dict.fromkeys(('read_routine', 'RECORD_COLUMNS', 'ROUTINE_TEACHER_COLUMNS', 'record_term',),
+                    "routine.read"),
     **dict.fromkeys(('routine_summary', 'RoutineSummary',), "routine.summary"),
     **dict.fromkeys(('write_routine', 'read_routine_scores', 'write_routine_template',), "routine.workbooks"),
 }
@@ -200,7 +201,7 @@ __all__ = [
     "FitnessChange", "item_means", "FitnessReport", "fitness_report", "write_fitness",
     "run_fitness",
     # 教学常规检查记录 / 常规考核
-    "read_routine", "RECORD_COLUMNS", "ROUTINE_TEACHER_COLUMNS", "routine_summary",
+    "read_routine", "RECORD_COLUMNS", "ROUTINE_TEACHER_COLUMNS", "record_term", "routine_summary",
     "RoutineSummary", "RoutineRules", "routine_rules", "routine_presets", "write_routine",
     "read_routine_scores", "write_routine_template",
 ]

@@ -451,3 +451,60 @@ def test_cli_a_record_with_errors_exits_1_and_says_so(tmp_path, capsys):
     assert "有 1 行有错误，未计入" in out and "卫生" in out
     problems = pd.read_excel(tmp_path / "教学常规考核.xlsx", sheet_name="导入问题", engine="calamine")
     assert problems["行"].tolist() == [len(rows) + 1]
+
+
+def _shifted(rows, years: int, months: int):
+    """ROWS (2025-09 … 2025-10) moved to another term, day kept."""
+    def move(day):
+        m = day.month - 1 + months
+        return D(day.year + years + m // 12, m % 12 + 1, day.day)
+    return [(move(r[0]), *r[1:]) for r in rows]
+
+
+def test_a_school_s_record_of_another_term_is_read_with_the_template_s_rules(tmp_path):
+    """The template does not name the term: a record of 2027's 第二学期 is read whole, and the
+    term is taken from its dates (said in the report, the command's lines and the 说明)."""
+    spring = _shifted(ROWS, 1, 7)  # 2025-09/10 → 2027-04/05
+    path = write_record(tmp_path / "记录.xlsx", spring, TEACHERS)
+    rules = qk.record_term(path)  # the template's [default]: no dates
+    assert (rules.term_start, rules.term_end, rules.term_from_record) == \
+        (min(r[0] for r in spring), max(r[0] for r in spring), True)
+    assert rules.term_weeks == 20  # the template's weeks
+    records, teachers, report = qk.read_routine(path)
+    assert len(records) == len(ROWS) and report.errors.empty
+    assert report.problems["problem"].str.contains("按检查记录中的日期推定本学期为 2027-04").any()
+    summary = qk.routine_summary(records, teachers, rules)
+    assert set(summary.missed_months["month"]) <= {"2027-04", "2027-05"}
+    lines, complete = run_routine(path, out=tmp_path / "out")
+    assert complete and any(line.startswith("学期：2027-04") and "推定" in line
+                            for line in lines)
+    notes = pd.read_excel(tmp_path / "out" / "教学常规考核.xlsx", sheet_name=None, engine="calamine")
+    assert any(frame.astype(str).apply(lambda c: c.str.contains("按检查记录中第一次到最后一次")).any().any()
+               for frame in notes.values())
+
+
+def test_rows_of_another_term_in_the_record_are_reported_not_counted(tmp_path):
+    autumn_2026 = _shifted(ROWS, 1, 0)  # the term most rows are in: 2026-09/10
+    stray = [(D(2026, 3, 10), "月查", "甲", "语文", "备课", None, "优", "教导处", "上学期的")]
+    path = write_record(tmp_path / "记录.xlsx", autumn_2026 + stray, TEACHERS)
+    records, _, report = qk.read_routine(path)
+    assert len(records) == len(ROWS)
+    assert report.errors["problem"].str.contains("2026-03-10 不在本学期 2026-09").sum() == 1
+
+
+def test_a_term_named_in_the_rules_is_kept_and_year_less_dates_need_one(tmp_path):
+    path = write_record(tmp_path / "记录.xlsx", ROWS, TEACHERS)
+    assert qk.record_term(path, RULES) is RULES  # named: as it is
+    no_year = [(f"{r[0].month}月{r[0].day}日", *r[1:]) for r in ROWS]
+    path = write_record(tmp_path / "无年份.xlsx", no_year, TEACHERS)
+    rules = qk.record_term(path)
+    assert rules.term_start is None and not rules.term_from_record
+    records, _, report = qk.read_routine(path)
+    assert records.empty and report.errors["problem"].str.contains("没有年份").all()
+
+
+def test_the_rules_file_cannot_claim_its_term_came_from_a_record(tmp_path):
+    path = tmp_path / "r.toml"
+    path.write_text("[default]\nterm_from_record = true\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="term_from_record"):
+        qk.routine_rules(path)

@@ -20,7 +20,8 @@ from ..io._rows import is_footer_text, is_stats_text
 from ..io.problems import ImportReport, Problems, sheet_info, where
 from .rules import CHECK_TYPES, ITEMS, ROLES, RoutineRules, routine_rules
 
-__all__ = ["RECORD_COLUMNS", "ROUTINE_TEACHER_COLUMNS", "read_routine", "check_date"]
+__all__ = ["RECORD_COLUMNS", "ROUTINE_TEACHER_COLUMNS", "read_routine", "check_date",
+           "record_term"]
 
 #: The columns of the records :func:`read_routine` returns.
 RECORD_COLUMNS = ["sheet", "row", "date", "month", "check_type", "teacher", "subject", "item",
@@ -128,6 +129,10 @@ def read_routine(path: PathLike, *, rules: RoutineRules | str | Path | None = No
     path = Path(path)
     reading = _Reading(path.name, routine_rules(rules), Problems(path.name))
     found = _found_sheets(path, sheet, reading)
+    reading.rules = _with_term(reading.rules, found)
+    if reading.rules.term_from_record:  # the term the rules did not give, as it was taken
+        reading.problems.add("", None, None, "", "", term_note(reading.rules), "按推定的学期计",
+                             "info")
     for grid, hdr, roles, info in found:
         if "item" not in roles:
             _read_teacher_sheet(reading, grid, hdr, roles, info)
@@ -141,6 +146,69 @@ def read_routine(path: PathLike, *, rules: RoutineRules | str | Path | None = No
     report = ImportReport(problems=reading.problems.frame(), sheets=pd.DataFrame(reading.sheets),
                           data=records)
     return records, teachers, report
+
+
+def record_term(path: str | Path, rules: RoutineRules | str | Path | None = None, *,
+                sheet: str | int | None = None) -> RoutineRules:
+    """The rules with the term's dates: as the rules give them, else from the record.
+
+    A school's rules file need not name the term (``term_start``/``term_end``): the term is
+    then the school term (第一学期 August–January, 第二学期 February–July) in which most of the
+    record's fully written dates (Excel dates, 2025-09-03 …) fall, from its first to its last
+    check; dates in another term are rows outside the term, as when the rules name it. The
+    rules say so (``term_from_record``). Without a single full date the rules are returned as
+    they are (a date without its year then cannot be read, and the report says so).
+
+    >>> import datetime as dt
+    >>> from qualitykit.routine.sample import SAMPLE_RECORD
+    >>> r = record_term(SAMPLE_RECORD)
+    >>> r.term_start.isoformat(), r.term_end.isoformat(), r.term_from_record
+    ('2025-09-01', '2026-01-16', True)
+    """
+    chosen = routine_rules(rules)
+    if chosen.term_start and chosen.term_end:
+        return chosen
+    path = Path(path)
+    reading = _Reading(path.name, chosen, Problems(path.name))
+    return _with_term(chosen, _found_sheets(path, sheet, reading))
+
+
+def _with_term(rules: RoutineRules, found: list) -> RoutineRules:
+    """``rules`` with the term of the records of ``found`` when they name none."""
+    from dataclasses import replace
+
+    if rules.term_start and rules.term_end:
+        return rules
+    dates = [date for grid, hdr, roles, _ in found if "item" in roles and "date" in roles
+             for _, row in _body(grid, hdr)[0]
+             if (date := _date_of(_cell(row, roles["date"]), rules, None)[0]) is not None]
+    if not dates:
+        return rules
+    terms = pd.Series([_school_term(d) for d in dates])
+    counts = terms.value_counts(sort=False)
+    term = max(counts.index[counts == counts.max()])  # a tie: the later term
+    inside = [d for d, t in zip(dates, terms) if t == term]
+    return replace(rules, term_start=min(inside), term_end=max(inside), term_from_record=True)
+
+
+def _school_term(date: dt.date) -> tuple[int, int]:
+    """(school year's first calendar year, 1 or 2): 第一学期 August–January, 第二学期 February–July.
+
+    >>> [_school_term(dt.date(*d)) for d in ((2025, 9, 1), (2026, 1, 20), (2026, 3, 2))]
+    [(2025, 1), (2025, 1), (2025, 2)]
+    """
+    if date.month >= 8:
+        return date.year, 1
+    return (date.year - 1, 1) if date.month == 1 else (date.year - 1, 2)
+
+
+def term_note(rules: RoutineRules) -> str:
+    """How the term was found, for the report and the 说明 sheet (empty when the rules name it)."""
+    if not rules.term_from_record:
+        return ""
+    return (f"规则文件没有写学期起止日期 (term_start/term_end)：按检查记录中的日期推定本学期为 "
+            f"{rules.term_start.isoformat()} 至 {rules.term_end.isoformat()}（记录中第一次到最后一次检查）；"
+            "其他学期的日期列为导入问题。如需指定，请在规则文件中写 term_start 与 term_end。")
 
 
 def _found_sheets(path: Path, sheet, reading: _Reading) -> list:
@@ -389,7 +457,7 @@ def check_date(value: object, rules: RoutineRules, sheet_month: int | None = Non
     Excel dates, 2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日; 3月5日 and 3.5 take the year in
     which the term has that month; a day alone (5, 5日) takes its month from the sheet (9月).
 
-    >>> r = routine_rules()  # the term 2025-09-01 … 2026-01-16
+    >>> r = RoutineRules(term_start=dt.date(2025, 9, 1), term_end=dt.date(2026, 1, 16))
     >>> [check_date(v, r)[0].isoformat() for v in ("2025.9.3", "10月8日", "1/5", 46030)]
     ['2025-09-03', '2025-10-08', '2026-01-05', '2026-01-08']
     >>> check_date("5日", r, sheet_month=11)[0]

@@ -42,6 +42,7 @@ class RoutineRules:
         What the preset is called and the school text it follows.
     term_start, term_end : datetime.date, optional
         The term; a check dated outside it is an error, and "3月5日" takes its year from it.
+        Not given: taken from the record (:func:`qualitykit.routine.read.record_term`).
     weeks : int, optional
         Weeks of the term (else counted from the dates: ⌈days ÷ 7⌉).
     spot_checks : int
@@ -57,6 +58,8 @@ class RoutineRules:
         An item without a score: left out with the other weights re-scaled, or 0 points.
     top : int
         前几名 to flag (3); 倒数最后一名 is always flagged.
+    term_from_record : bool
+        The term's dates were not in the rules but taken from the record's dates.
     """
 
     name: str = "default"
@@ -74,6 +77,7 @@ class RoutineRules:
         "不合格": 60, "A": 95, "B": 85, "C": 75, "D": 60}))
     missing_item: str = "reweight"
     top: int = 3
+    term_from_record: bool = False
 
     def __post_init__(self) -> None:
         shapes = {"required": self.required, "weights": self.weights, "grades": self.grades,
@@ -203,7 +207,7 @@ def _preset(key: str, table: dict, done: dict[str, RoutineRules], file: str) -> 
     if base_name is not None and base_name not in done:
         raise ValueError(f"{file} 的 [{key}] 中 base = {base_name!r}：应为写在它前面的一节，"
                          f"可用：{sorted(done)}。")
-    allowed = {f.name for f in fields(RoutineRules)}
+    allowed = {f.name for f in fields(RoutineRules)} - {"term_from_record"}
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise ValueError(f"{file} 的 [{key}] 中有未知的设置 {unknown}；可用：{sorted(allowed)}。")

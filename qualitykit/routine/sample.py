@@ -5,12 +5,16 @@ few months missed and a few counts short, so that the output has something to sh
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from .rules import RoutineRules, routine_rules
 from .workbooks import write_record
+
+#: The sample school's term (its record's checks lie in it; the rules file need not say it).
+SAMPLE_TERM = (dt.date(2025, 9, 1), dt.date(2026, 1, 16))
 
 __all__ = ["SAMPLE_RECORD", "simulate_record", "write_sample_record"]
 
@@ -59,7 +63,7 @@ def _spread(total: int, parts: int, rng) -> list[int]:
 def simulate_record(seed: int = 19, rules: RoutineRules | None = None
                     ) -> tuple[list[tuple], list[tuple]]:
     """The sample's check rows (in the order of :data:`RECORD_HEADERS`) and teacher rows."""
-    rules = rules or routine_rules()
+    rules = rules or replace(routine_rules(), term_start=SAMPLE_TERM[0], term_end=SAMPLE_TERM[1])
     rng = np.random.default_rng(seed)
     teachers = _teachers()
     months = rules.term_months()

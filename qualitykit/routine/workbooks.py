@@ -139,6 +139,8 @@ def method_lines(rules: RoutineRules) -> list[str]:
     """How the 常规考核 was computed, in Chinese, for the 说明 sheet."""
     from .summary import top_label
     term = (f"{rules.term_start.isoformat()} 至 {rules.term_end.isoformat()}"
+            + ("（规则文件未写，按检查记录中第一次到最后一次检查的日期推定）"
+               if rules.term_from_record else "")
             if rules.term_start and rules.term_end else "未给出起止日期")
     required = "；".join(f"{role}：" + ("、".join(f"{k} ≥ {v}" for k, v in
                                                  rules.requirements(role).items()) or "无")
@@ -183,10 +185,10 @@ def run_routine(file: str | Path, *, out: str | Path, rules: str | Path | None =
                 preset: str = "default") -> tuple[list[str], bool]:
     """``qualitykit routine``: read the record, compute, write ``教学常规考核.xlsx``; the Chinese
     lines to print and whether every row was read."""
-    from .read import read_routine
+    from .read import read_routine, record_term
     from .summary import routine_summary
 
-    chosen = routine_rules(Path(rules) if rules else None, preset=preset)
+    chosen = record_term(file, routine_rules(Path(rules) if rules else None, preset=preset))
     records, teachers, report = read_routine(file, rules=chosen)
     summary = routine_summary(records, teachers, chosen)
     path = write_routine(summary, report, Path(out) / "教学常规考核.xlsx")
@@ -196,8 +198,11 @@ def run_routine(file: str | Path, *, out: str | Path, rules: str | Path | None =
 def summary_lines(summary, report) -> list[str]:
     """What the command prints: who misses what, the flagged teachers, the rows not read."""
     t = summary.teachers
-    lines = [f"{summary.rules.name}：{len(t)} 位教师，"
-             f"{report.rows_imported} 条检查记录。"]
+    rules = summary.rules
+    lines = [f"{rules.name}：{len(t)} 位教师，{report.rows_imported} 条检查记录。"]
+    if rules.term_from_record:
+        lines.append(f"学期：{rules.term_start.isoformat()} 至 {rules.term_end.isoformat()}"
+                     "（规则文件未写起止日期，按检查记录推定；可在规则文件中写 term_start、term_end）。")
     unmet = [f"未达要求：{teacher}（{rows['role'].iloc[0]}）" + "；".join(
         f"{r.requirement} 完成 {r.done:g}/{r.required}（差 {r.shortfall:g}）"
         for r in rows.itertuples())
