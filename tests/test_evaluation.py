@@ -164,9 +164,10 @@ def test_outside_scores_weighted_from_the_standard(pair, tmp_path):
     t = evaluate_teachers(now, _teachers(), outside=outside, standard=std).table
     t = t.set_index("teacher")
     s_across, s_check = t["across"].std(ddof=1), t["教学常规检查得分"].std(ddof=1)
+    mean_check = (92 + 85 + 78) / 3  # the school's score from the teachers' mean
     for name in t.index:
         expected = 0.5 * t.loc[name, "across"] / s_across \
-            + 0.5 * t.loc[name, "教学常规检查得分"] / s_check
+            + 0.5 * (t.loc[name, "教学常规检查得分"] - mean_check) / s_check
         assert t.loc[name, "combined"] == pytest.approx(expected)
         # the school's score has no sampling interval: only 横向's enters
         half = 0.5 / s_across * (t.loc[name, "across_high"] - t.loc[name, "across_low"]) / 2 \
@@ -192,3 +193,20 @@ def test_cli_evaluate_on_the_sample_school(tmp_path, capsys):
     assert len(table) == 16 and "教师综合评价" in capsys.readouterr().out
     assert main(["evaluate", "--outside", str(tmp_path / "无此文件.xlsx")]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_teacher_without_the_school_s_score_is_not_moved_by_its_level(pair):
+    """The school's score counts from the teachers' mean: a teacher without it is combined as
+    one at that mean would be, whatever its scale (85 points or 0.85)."""
+    now, _ = pair
+    std = Standard(evaluation=EvaluationRules(weights={"across": 0.5, "常规": 0.5}))
+    results = {}
+    for level in (0.0, 85.0, 1000.0):
+        outside = pd.DataFrame({"teacher": ["甲老师", "乙老师"], "常规": [level + 5, level - 5]})
+        t = evaluate_teachers(now, _teachers(), outside=outside, standard=std).table
+        results[level] = t.set_index("teacher")["combined"]
+    assert results[0.0].to_dict() == pytest.approx(results[85.0].to_dict())
+    assert results[0.0].to_dict() == pytest.approx(results[1000.0].to_dict())
+    t = results[85.0]
+    s_across = evaluate_teachers(now, _teachers()).table.set_index("teacher")["across"]
+    assert t["丙老师"] == pytest.approx(s_across["丙老师"] / s_across.std(ddof=1))  # only 横向

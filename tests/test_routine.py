@@ -410,10 +410,12 @@ def test_the_output_joins_the_teacher_evaluation(tmp_path):
     expected = routine.set_index("teacher")["routine"]
     assert t["routine"].to_dict() == expected[t.index].to_dict()
     assert with_it.scales["routine"] == pytest.approx(t["routine"].std(ddof=1))
-    # combined = Σ wᵢ·cᵢ/sᵢ (the weights 横向 0.4, 均衡 0.2, 常规 0.2 re-scaled to sum to 1)
+    # combined = Σ wᵢ·cᵢ/sᵢ (the weights 横向 0.4, 均衡 0.2, 常规 0.2 re-scaled to sum to 1),
+    # the 常规考核得分 from the teachers' mean (横向 and 均衡 are 0 at the grade's level)
     w = {"across": 0.4, "balance": 0.2, "routine": 0.2}
     assert with_it.weights == pytest.approx({k: v / 0.8 for k, v in w.items()})
-    hand = sum(v / 0.8 * t[k] / t[k].std(ddof=1) for k, v in w.items())
+    centre = {"across": 0, "balance": 0, "routine": t["routine"].mean()}
+    hand = sum(v / 0.8 * (t[k] - centre[k]) / t[k].std(ddof=1) for k, v in w.items())
     assert t["combined"].to_dict() == pytest.approx(hand.to_dict())
 
 

@@ -20,7 +20,10 @@ components, all on her pupils (the classes she teaches in the subject):
 The combined score is Σ wᵢ·cᵢ/sᵢ over the components there are, with the weights of the
 standard's ``[evaluation]`` section (re-scaled to sum to 1 over the components present) and
 sᵢ the standard deviation of component i across the teachers of the table, so that every
-component counts on the same scale; its interval is ± z·√Σ(wᵢ/sᵢ)²·seᵢ² (components taken as
+component counts on the same scale. The computed components are 0 at the grade's level; the
+school's own scores (``routine`` and those imported) are taken from the mean of the table's
+teachers who have them (a score of 85 where the teachers average 85 counts 0), so that a
+teacher without one is not moved by the other teachers' level of it. Its interval is ± z·√Σ(wᵢ/sᵢ)²·seᵢ² (components taken as
 independent; the scale sᵢ is treated as known). Teachers whose combined intervals overlap
 cannot be told apart and are listed as such: no league table (DOMAIN.md).
 """
@@ -221,6 +224,10 @@ def _components(table: pd.DataFrame, rules: EvaluationRules) -> dict[str, float]
     return {k: w / total for k, w in present.items()}
 
 
+#: The components computed from the scores, each 0 at the grade's level.
+_COMPUTED = ("across", "over_time", "balance", "value_added")
+
+
 def _combine(table: pd.DataFrame, who: list[str], rules: EvaluationRules) -> Evaluation:
     """The combined score with its interval, and who can be told apart from whom.
 
@@ -228,10 +235,12 @@ def _combine(table: pd.DataFrame, who: list[str], rules: EvaluationRules) -> Eva
     ones she has, their weights re-scaled to sum to 1; ``note`` says which is missing."""
     weights = _components(table, rules)
     scales = {k: float(table[k].std(ddof=1)) for k in weights}
+    # the school's own scores from their mean; the computed ones are 0 at the grade's level
+    centres = {k: 0.0 if k in _COMPUTED else float(table[k].mean()) for k in weights}
     z = stats.norm.ppf((1 + rules.confidence) / 2)
     has = pd.DataFrame({k: table[k].notna() for k in weights})
     share = has.mul(pd.Series(weights)).div(has.mul(pd.Series(weights)).sum(axis=1), axis=0)
-    combined = sum(share[k] * table[k].fillna(0) / scales[k] for k in weights)
+    combined = sum(share[k] * (table[k] - centres[k]).fillna(0) / scales[k] for k in weights)
     variance = sum((share[k] / scales[k]) ** 2
                    * (table[f"{k}_se"].fillna(0) ** 2 if f"{k}_se" in table else 0)
                    for k in weights)
