@@ -19,23 +19,41 @@ the source of the kit's 小学 tables, so it checks the kit's reading of them (b
 recording, weights, 加分, totals), not the cells. 10,200 pupils (850 per grade and sex, 61,200
 item rows); BMI is given as height 100 cm and weight = the BMI.
 
+``vba`` writes ``tests/data/fitness_reference_vba.csv.gz``: 小学 and 初中 item scores, 加分, 标准分,
+附加分 and 等级 by the VBA version of a public VB.NET 体测 program (stored public-code index,
+file id 23302715467; repository not recorded, no licence: its text is saved under /tmp and passed
+to the script, never committed). Its ``Type Student``, module-level tables and the routines of
+:data:`VBA_ROUTINES` (readStudent, calcStudentScore, every calc…Score, initScoreTable, …) are
+taken as they are into a LibreOffice Basic module in VBA compatibility mode (``Option VBASupport
+1``) with a 20-line driver that calls readStudent and calcStudentScore for each row of a Calc
+sheet holding the pupils in the program's own input columns, and prints the Student's scores.
+LibreOffice (7.4, with Calc: Debian ``libreoffice-calc-nogui``) runs it headless, driven by a
+Python that can ``import uno`` (Debian's system python3). The VB.NET version itself cannot be
+compiled here (Debian 12 has no ``mono-vbnc``); its routines are the same. It is the source of
+the kit's 初中 tables (a check of the reading rules) and, for 小学, independent of the kit's source
+(its 小学 tables equal the kit's cell for cell). 小学: the same 10,200 pupils as ``primary``;
+初中: 10,200 pupils (1,700 per grade and sex).
+
 The pupils are generated (seed 2014): each item's value is drawn half from the lines of the
-tables (every threshold, one step below and one step above; for ``primary`` also every 加分
-step, and every such value at least once; the kit's own table read only for *where* the lines
-are, never for the expected scores) and half uniformly across and beyond the whole table, on
-the step the standard records (0.1 s, 1 s, 0.1 cm, 1 ml, 1 cm, whole counts, BMI to 0.1).
+tables (every threshold, one step below and one step above; for ``primary`` and ``vba`` also
+every 加分 step, and every such value at least once; the kit's own table read only for *where*
+the lines are, never for the expected scores) and half uniformly across and beyond the whole
+table, on the step the standard records (0.1 s, 1 s, 0.1 cm, 1 ml, 1 cm, whole counts, BMI to 0.1).
 
     python benchmarks/fitness_reference.py senior /path/to/node-sport-management
     python benchmarks/fitness_reference.py primary /path/to/boks-physical-assessment \
         /tmp/tsc/node_modules/typescript
+    python benchmarks/fitness_reference.py vba /tmp/saved/Prog.bas [--uno-python /usr/bin/python3]
 
-needs ``node`` (run with v20) and ``git``; writes gzip'd CSVs next to the test data's README.
+needs ``node`` (run with v20) and ``git`` (senior, primary) or ``soffice`` (vba); writes gzip'd
+CSVs next to the test data's README.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -239,6 +257,170 @@ def boks_table(rows: pd.DataFrame, out: dict) -> pd.DataFrame:
     return table
 
 
+OUT_VBA = DATA / "fitness_reference_vba.csv.gz"
+#: the routines of the VBA program that read and score one pupil (nothing else is compiled)
+VBA_ROUTINES = [
+    "initStudent", "timeToSeconds", "validateInput", "readStudent", "calcStudentScore",
+    "getTotalLevel", "calcGradeIdx", "stringToInt", "doubleToInt", "calcBMI", "calcBMIScore",
+    *[f"calc{name}{part}" for name in ("Fhl", "M50", "Zwt", "Ts", "Ty", "Ywqz", "Nlp")
+      for part in ("ScoreImpl", "Score")],
+    "calcTotalScore", "initScoreTable"]
+#: the program's sheet columns (readStudent) of each kit item, 初中 and 高中 (grade code ≥ 20)
+VBA_COLUMNS = {"vital_capacity": "O", "sprint_50m": "P", "sit_and_reach": "Q",
+               "standing_long_jump": "R", "run_1000m": "S", "run_800m": "T", "pull_ups": "U",
+               "sit_ups": "V"}
+#: … and where 小学 (grade code < 20) differs
+VBA_PRIMARY_COLUMNS = {"rope_skipping": "R", "sit_ups": "S", "shuttle_50x8": "T"}
+#: kit item -> the Student fields of its 单项得分 and 加分 ("" when it has no 加分)
+VBA_FIELDS = {"bmi": ("bmiScore", ""), "vital_capacity": ("fhlScore", ""),
+              "sprint_50m": ("m50Score", ""), "sit_and_reach": ("zwtScore", ""),
+              "rope_skipping": ("tsScore", "tsJfScore"), "shuttle_50x8": ("nlpScore", "nlpJfScore"),
+              "standing_long_jump": ("tyScore", ""), "pull_ups": ("ywqzScore", "ywqzJfScore"),
+              "sit_ups": ("ywqzScore", "ywqzJfScore"), "run_1000m": ("nlpScore", "nlpJfScore"),
+              "run_800m": ("nlpScore", "nlpJfScore")}
+VBA_OUTPUT = ["bmiScore", "fhlScore", "m50Score", "zwtScore", "tsScore", "tsJfScore", "tyScore",
+              "ywqzScore", "ywqzJfScore", "nlpScore", "nlpJfScore", "totalScore", "totalJfScore"]
+VBA_DRIVER = """
+Sub ScorePupils()
+        Dim st As Student
+        Dim row As Long
+        Dim f As Integer
+        initScoreTable
+        f = FreeFile
+        Open "{out}" For Output As #f
+        row = 2
+        Do While Range("A" & row) <> ""
+                initStudent st
+                readStudent st, row
+                calcStudentScore st
+                Print #f, Range("E" & row) & "," & {fields} & "," & _
+                        getTotalLevel(st.totalScore + st.totalJfScore)
+                row = row + 1
+        Loop
+        Close #f
+End Sub
+"""
+UNO_RUNNER = """
+import sys, time, uno
+from com.sun.star.beans import PropertyValue
+
+def prop(name, value):
+    p = PropertyValue(); p.Name = name; p.Value = value; return p
+
+pipe, sheet, module = sys.argv[1:4]
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext(
+    'com.sun.star.bridge.UnoUrlResolver', local)
+for _ in range(240):
+    try:
+        ctx = resolver.resolve('uno:pipe,name=%s;urp;StarOffice.ComponentContext' % pipe)
+        break
+    except Exception:
+        time.sleep(0.5)
+desktop = ctx.ServiceManager.createInstanceWithContext('com.sun.star.frame.Desktop', ctx)
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(sheet), '_blank', 0,
+                                   (prop('Hidden', True), prop('MacroExecutionMode', 4)))
+libs = doc.BasicLibraries
+if not libs.hasByName('Standard'):
+    libs.createLibrary('Standard')
+libs.VBACompatibilityMode = True
+libs.getByName('Standard').insertByName('Prog', open(module, encoding='utf-8').read())
+doc.getScriptProvider().getScript(
+    'vnd.sun.star.script:Standard.Prog.ScorePupils?language=Basic&location=document'
+).invoke((), (), ())
+doc.close(True)
+desktop.terminate()
+"""
+
+
+def vba_module(program: str, out: Path) -> str:
+    """The Basic module LibreOffice runs: VBA compatibility, the program's ``Type Student``, its
+    module-level tables and the routines of :data:`VBA_ROUTINES` as they are, then the driver."""
+    program = program.replace("\r\n", "\n")
+    blocks = re.MULTILINE | re.DOTALL
+    student = re.search(r"^Type Student\n.*?^End Type\n", program, blocks).group(0)
+    tables = "".join(re.findall(r"^Private [A-Za-z0-9]+\n", program, re.MULTILINE))
+    parts = ["Option VBASupport 1\n", student, tables]
+    for name in VBA_ROUTINES:
+        found = re.search(rf"^Function {name}\(.*?^End Function\n", program, blocks)
+        if found is None:
+            raise SystemExit(f"routine {name} not found in the saved program text")
+        parts.append(found.group(0))
+    fields = ' & "," & '.join(f"st.{f}" for f in VBA_OUTPUT)
+    parts.append(VBA_DRIVER.replace("{out}", str(out)).replace("{fields}", fields))
+    return "\n".join(parts)
+
+
+def vba_grade_code(grade: int) -> int:
+    """The program's grade code (11–16 一至六年级, 21–23 初一至初三, 31–33 高一至高三)."""
+    return 10 + grade if grade <= 6 else 14 + grade if grade <= 9 else 21 + grade
+
+
+def vba_sheet(rows: pd.DataFrame, path: Path) -> None:
+    """The pupils as the program's sheet (readStudent's columns; BMI as height 100 cm and
+    weight = the BMI; runs written m'ss as 体测 exports write them)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    letters = "ABCDEFGHIJKLMNOPQRSTUV"
+    sheet.append(list(letters))
+    for (sid, sex, grade), part in rows.groupby(["student_id", "sex", "grade"], sort=False):
+        cells = {"A": "school", "B": vba_grade_code(grade), "E": sid, "H": 1 if sex == "男" else 2}
+        columns = {**VBA_COLUMNS, **(VBA_PRIMARY_COLUMNS if grade <= 6 else {})}
+        for item, value in zip(part["item"], part["value"]):
+            if item == "bmi":
+                cells["M"], cells["N"] = 100, float(value) + 0.0
+            elif item.startswith(("run_", "shuttle_")):
+                cells[columns[item]] = f"{int(value) // 60}'{int(value) % 60:02d}"
+            else:
+                cells[columns[item]] = float(value) + 0.0
+        sheet.append([cells.get(letter) for letter in letters])
+    book.save(path)
+
+
+def run_vba(program: Path, python: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The VBA program's scores of each row: its scoring routines compiled by LibreOffice Basic
+    (VBA compatibility mode, in a Calc document holding the pupils) and run by a driver."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        out = tmp / "out.csv"
+        (tmp / "module.bas").write_text(vba_module(program.read_text(encoding="utf-8"), out),
+                                        encoding="utf-8")
+        vba_sheet(rows, tmp / "pupils.xlsx")
+        (tmp / "runner.py").write_text(UNO_RUNNER, encoding="utf-8")
+        pipe = f"qk_fitness_{tmp.name}"
+        office = subprocess.Popen(
+            ["soffice", "--headless", "--invisible", "--norestore", "--nologo",
+             f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+             f"--accept=pipe,name={pipe};urp;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            subprocess.run([python, str(tmp / "runner.py"), pipe, str(tmp / "pupils.xlsx"),
+                            str(tmp / "module.bas")], check=True)
+            office.wait(timeout=120)
+        finally:
+            if office.poll() is None:
+                office.kill()
+        scored = pd.read_csv(out, header=None, names=["student_id", *VBA_OUTPUT, "level"],
+                             encoding="utf-8")
+    return vba_table(rows, scored.set_index("student_id"))
+
+
+def vba_table(rows: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with the program's answers, in the columns of the BOKS file."""
+    pupil = scored.loc[rows["student_id"]]
+    fields = rows["item"].map(VBA_FIELDS)
+    table = rows.assign(
+        ref_score=[pupil[f[0]].iloc[i] for i, f in enumerate(fields)],
+        ref_bonus=[pupil[f[1]].iloc[i] if f[1] else 0 for i, f in enumerate(fields)])
+    table["ref_standard_score"] = pupil["totalScore"].to_numpy() / 100
+    table["ref_extra_score"] = pupil["totalJfScore"].to_numpy() / 100
+    table["ref_total_score"] = table["ref_standard_score"] + table["ref_extra_score"]
+    table["ref_level"] = pupil["level"].to_numpy()
+    return table
+
+
 def write(rows: pd.DataFrame, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     rows.to_csv(out, index=False, compression={"method": "gzip", "mtime": 0})
@@ -254,7 +436,13 @@ def main() -> None:
     primary.add_argument("repo", type=Path, help="a git checkout of boks-physical-assessment")
     primary.add_argument("tsc", type=Path, help="the typescript package folder "
                                                 "(npm install --prefix /tmp/tsc typescript)")
-    for command in (senior, primary):
+    vba = sub.add_parser("vba", help="小学 and 初中, by the VBA program (LibreOffice Basic)")
+    vba.add_argument("program", type=Path,
+                     help="a saved copy of the VBA program's text (stored public-code index, "
+                          "file id 23302715467)")
+    vba.add_argument("--uno-python", default="/usr/bin/python3",
+                     help="a Python that can import uno (Debian: the system python3)")
+    for command in (senior, primary, vba):
         command.add_argument("--seed", type=int, default=2014)
     args = parser.parse_args()
     if args.group == "senior":
@@ -266,6 +454,12 @@ def main() -> None:
         rows = generate(args.seed, grades=range(1, 7), per_group=850, every_line=True)
         rows["grade"] = rows["grade"].astype(int)
         write(run_boks(args.repo, args.tsc, rows), OUT_PRIMARY)
+    else:
+        rows = pd.concat([generate(args.seed, grades=range(1, 7), per_group=850, every_line=True),
+                          generate(args.seed, grades=(7, 8, 9), per_group=1700, every_line=True)],
+                         ignore_index=True)
+        rows["grade"] = rows["grade"].astype(int)
+        write(run_vba(args.program, args.uno_python, rows), OUT_VBA)
 
 
 if __name__ == "__main__":
