@@ -12,6 +12,12 @@ The growth a pupil needs is read from the same model: the lowest percentile that
 current score, would reach a line next time, *if the next paper relates to this one as this
 one did to the last* (same full mark and similar difficulty). It is an aim, not a forecast.
 
+A norm group is always fitted whole, never on a sample: above 5,000 pupils the solver enters
+the pupils who share their prior score(s) and score as one row counted that many times (the
+same loss function, so the same fit; see :mod:`qualitykit.external.frisch_newton`), and each
+distinct combination's SGP is computed once. With whole- or half-point scores a 联考 of 100,000
+pupils is a few thousand such rows per subject.
+
 SGPs are norm-referenced: the whole grade's median is about 50 by construction. For staff:
 like ranks, percentiles are not shown to pupils or parents (2021 rules).
 """
