@@ -326,7 +326,8 @@ def _preprocessed(X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, tau: 
         near_tau, near_coef = neighbour
         band = max(20 * p, math.ceil(2 * total * abs(tau - near_tau)
                                      + NEIGHBOUR_BAND * math.sqrt(total)))
-        found = _reduced_solve(X, y, weight, tau, near_coef, np.ones(n), band)
+        unit = np.ones(n) if weight is None else weight  # residuals per original row
+        found = _reduced_solve(X, y, weight, tau, near_coef, unit, band)
         if found is not None:
             return found
     m = math.ceil(math.sqrt(p) * n ** (2 / 3))
