@@ -204,6 +204,34 @@ def test_a_pupil_on_a_fitted_line_gets_the_mid_rank_whatever_the_rounding():
     assert _percentile_among(lines * 0 + 1, np.array([1.0])).tolist() == [50.0]
 
 
+def test_each_distinct_prior_and_score_gets_the_sgp_of_the_pupil_by_pupil_route():
+    # whole-point scores: 2,000 pupils share about 1,100 (prior, score) pairs; the kit
+    # computes each pair once, here every pupil's 100 fitted quantiles are computed for him
+    rng = np.random.default_rng(23)
+    n = 2000
+    prior = np.clip(np.round(rng.normal(70, 12, n)), 0, 100)
+    score = np.clip(np.round(0.7 * prior + 25 + rng.normal(0, 8, n)), 0, 100)
+    g = qk.growth_percentiles(long(range(n), "5-1", score, "2025-2026-2 期末"),
+                              long(range(n), "5-1", prior, "2024-2025-2 期末", grade=4))
+    got = g.students.set_index("student_id").loc[[str(i) for i in range(n)]]
+    knots, lo, hi = spline_knots(prior)
+
+    def design(x):
+        return np.column_stack([np.ones(len(x)), bspline_basis(x, knots, lo, hi)])
+
+    from qualitykit.growth.quantile import TAUS
+    from qualitykit.growth.sgp import _percentile_among
+    coef = quantile_fit(design(prior), score, TAUS)
+    assert (got["sgp"].to_numpy() == _percentile_among(np.sort(design(prior) @ coef.T, axis=1),
+                                                        score)).all()
+    # the growth to the pass line (60) next time, from today's score as the prior
+    ahead = np.sort(design(score) @ coef.T, axis=1)
+    k = (ahead < 60 - 1e-6 * 61).sum(axis=1) + 1
+    need = np.where(k <= 99, np.maximum(k, 1), np.nan)
+    np.testing.assert_array_equal(got["sgp_to_pass"].to_numpy(float), need)
+    assert len(np.unique(np.c_[prior, score], axis=0)) < 0.6 * n  # pairs were shared
+
+
 def test_growth_needed_and_the_median_interval():
     now, before = two_exams(n_per=60)
     g = qk.growth_percentiles(now, before)

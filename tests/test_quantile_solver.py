@@ -125,9 +125,15 @@ def test_the_answer_does_not_depend_on_the_unit_of_y():
 # ------------------------------------------------------------------ large n: preprocessing
 
 def no_fallback(monkeypatch):
-    """Make the full-problem fallback fail: an answer then comes from the preprocessing."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("the preprocessing fell back to the full problem")
+    """Make the full-problem fallback fail: an answer then comes from the preprocessing (or,
+    when the repeated rows collapse to at most DIRECT_MAX_ROWS distinct ones, from the direct
+    solve of the collapsed problem, which is not a fallback)."""
+    whole = fn._solve_or_fail
+
+    def refuse(X, y, tau):
+        if len(y) > fn.DIRECT_MAX_ROWS:
+            raise AssertionError("the preprocessing fell back to the full problem")
+        return whole(X, y, tau)
 
     monkeypatch.setattr(fn, "_solve_or_fail", refuse)
 
@@ -185,6 +191,61 @@ def test_the_same_data_give_the_same_coefficients():
     taus = (0.05, 0.5, 0.95)
     np.testing.assert_array_equal(quantile_regression(design, y, taus),
                                   quantile_regression(design, y, taus))
+
+
+# ------------------------------------------------------------------ large n: repeated rows
+
+def whole_point_scores(seed: int, n: int):
+    """Whole-point scores 0–150 and a prior in whole points: the 联考 case, where 100,000
+    pupils give a few thousand distinct (prior, score) pairs."""
+    rng = np.random.default_rng(seed)
+    ability = rng.normal(size=n)
+    prior = np.clip(np.round(100 + 20 * (ability + rng.normal(0, 0.5, n))), 0, 150)
+    now = np.clip(np.round(100 + 20 * (0.9 * ability + rng.normal(0, 0.5, n))), 0, 150)
+    knots, lo, hi = spline_knots(prior)
+    return np.column_stack([np.ones(n), bspline_basis(prior, knots, lo, hi)]), now
+
+
+def test_repeated_rows_collapse_to_the_same_loss_function():
+    design, y = whole_point_scores(21, 30000)
+    X, yc, count = fn._collapsed(design, y)
+    assert count.sum() == 30000 and len(yc) < 30000 / 5
+    # each distinct row once: the collapsed rows divided by their counts are the originals
+    distinct = np.unique(np.column_stack([design, y]), axis=0)
+    np.testing.assert_allclose(np.column_stack([X, yc]) / count[:, None], distinct, rtol=1e-15)
+    rng = np.random.default_rng(2)
+    for tau in (0.005, 0.37, 0.995):  # the same check loss for any coefficients
+        b = np.linalg.lstsq(design, y, rcond=None)[0] + rng.normal(0, 3, design.shape[1])
+        assert check_loss(X, yc, b, tau) == pytest.approx(check_loss(design, y, b, tau),
+                                                          rel=1e-12)
+    once, y_once = random_problem(0, 50, 3, tied=False)  # nothing repeated: left as it is
+    X, yc, count = fn._collapsed(once, y_once)
+    assert count is None and X is once and yc is y_once
+
+
+def test_the_weighted_band_is_the_band_of_the_repeated_rows():
+    rng = np.random.default_rng(4)
+    u = np.round(rng.normal(size=400), 1)  # ties in u, as residuals of tied scores have
+    weight = rng.integers(1, 30, 400).astype(float)
+    repeated = np.repeat(u, weight.astype(int))
+    total = len(repeated)
+    for below, above in ((-3.0, 40.0), (100.0, 300.0), (0.3 * total, 0.5 * total),
+                         (total - 90.0, total + 10.0)):
+        low, high = fn._outside_band(u, weight, below, above)
+        low_r, high_r = fn._outside_band(repeated, None, below, above)
+        assert (np.repeat(low, weight.astype(int)) == low_r).all()
+        assert (np.repeat(high, weight.astype(int)) == high_r).all()
+
+
+@pytest.mark.parametrize("n", [12000, 60000])
+def test_collapsed_problems_reach_the_optimum_of_the_whole_data(monkeypatch, n):
+    # 12,000 pupils collapse to under DIRECT_MAX_ROWS distinct rows (solved directly), 60,000
+    # to more (preprocessing on counted rows); HiGHS solves the whole, uncollapsed problem
+    no_fallback(monkeypatch)
+    design, y = whole_point_scores(n, n)
+    assert (len(fn._collapsed(design, y)[1]) > fn.DIRECT_MAX_ROWS) == (n == 60000)
+    taus = [0.005, 0.3, 0.5, 0.995]
+    assert_optimal(design, y, taus, quantile_regression(design, y, taus))
 
 
 # ------------------------------------------------------------------ inputs

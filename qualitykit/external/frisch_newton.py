@@ -24,6 +24,9 @@ Where it comes from
     - for a sequence of τ, the exact fit at the neighbouring τ as the preliminary fit instead
       of a subsample fit: Chernozhukov, V., Fernández-Val, I. & Melly, B. (2022), "Fast
       algorithms for the quantile regression process", *Empirical Economics* 62, 7–33.
+    - repeated rows: k copies of (x_i, y_i) are one row (k·x_i, k·y_i), since
+      ρ_τ(k·u) = k·ρ_τ(u) — the weighted form of the problem (Koenker 2005, §6), the same loss
+      function for every b; the preprocessing then counts rows by their weights.
 
     The code of no other implementation was read or translated.
 
@@ -36,6 +39,9 @@ Why the answer is exact
     exceeds the full one and equals it where the members of each glob lie on one side of the
     fit. The reduced problem's dual, copied to each glob's members, is a dual point of the full
     problem: the certificate is checked on all n rows before a reduced solution is accepted.
+    A collapsed row of k copies is a glob of k equal rows, always on one side: the collapsed
+    problem has exactly the full problem's loss, and its dual, copied to the copies, is a dual
+    point of the full problem.
 
 Licence
     MIT, as qualitykit.
@@ -77,7 +83,9 @@ GAP_TOLERANCE = 1e-11
 STEP_SHARE = 0.99995
 #: interior-point iterations before giving up (15–25 are typical)
 MAX_ITERATIONS = 200
-#: problems up to this many rows are solved directly, larger ones with preprocessing
+#: problems up to this many rows are solved directly; larger ones have their repeated rows
+#: collapsed (one row per distinct row, counted) and are solved directly when at most this
+#: many distinct rows remain, with preprocessing otherwise
 DIRECT_MAX_ROWS = 5000
 #: misclassified rows are put back while they are at most this share of the band
 FIX_UP_SHARE = 0.1
@@ -114,11 +122,15 @@ def quantile_regression(design: np.ndarray, y: np.ndarray, taus) -> np.ndarray:
         for k, tau in enumerate(taus):
             coef[k] = _solve_or_fail(design, y, float(tau))
         return coef * scale
+    design, y, weight = _collapsed(design, y)
     rng = np.random.default_rng(20240501)  # fixed: the same data give the same coefficients
     done: dict[float, np.ndarray] = {}
     for k in np.argsort(np.abs(taus - 0.5), kind="stable"):  # from the median outwards
         tau = float(taus[k])
-        coef[k] = _preprocessed(design, y, tau, _nearest(done, tau), rng)
+        if len(y) <= DIRECT_MAX_ROWS:  # few distinct rows: the whole (collapsed) problem
+            coef[k] = _solve_or_fail(design, y, tau)
+        else:
+            coef[k] = _preprocessed(design, y, weight, tau, _nearest(done, tau), rng)
         done[tau] = coef[k]
     return coef * scale
 
@@ -258,6 +270,35 @@ def _certified(resid: np.ndarray, a: np.ndarray, tau: float, floor: float) -> bo
     return bool(gap <= GAP_TOLERANCE * loss + floor)
 
 
+# ------------------------------------------------------------------ repeated rows (large n)
+
+def _collapsed(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The problem with each repeated row (x_i, y_i) given once, times its count k.
+
+    ρ_τ(k·u) = k·ρ_τ(u) for k > 0, so the row (k·x, k·y) contributes to the loss exactly what
+    its k copies do, for every b: the two problems have the same loss function, hence the same
+    minimisers and optimum, and a dual point of the collapsed problem, copied to the k copies,
+    is one of the full problem. Scores are whole or half points and a prior takes a few hundred
+    values, so 100,000 pupils often give under 10,000 distinct rows.
+
+    Returns
+    -------
+    tuple
+        The (scaled) rows, the responses and each row's count; the input unchanged, with
+        ``None`` as the counts, when no row is repeated.
+    """
+    both = np.column_stack([X, y])
+    order = np.lexsort(both.T[::-1])
+    ordered = both[order]
+    first = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    if first.all():
+        return X, y, None
+    starts = np.flatnonzero(first)
+    count = np.diff(np.r_[starts, len(y)]).astype(float)
+    rows = ordered[starts]
+    return rows[:, :-1] * count[:, None], rows[:, -1] * count, count
+
+
 # ------------------------------------------------------------------ preprocessing (large n)
 
 def _nearest(done: dict[float, np.ndarray], tau: float):
@@ -268,19 +309,25 @@ def _nearest(done: dict[float, np.ndarray], tau: float):
     return near, done[near]
 
 
-def _preprocessed(X: np.ndarray, y: np.ndarray, tau: float, neighbour, rng) -> np.ndarray:
+def _preprocessed(X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, tau: float,
+                  neighbour, rng) -> np.ndarray:
     """Solve with Portnoy & Koenker's preprocessing; the full problem when it does not settle.
 
     The preliminary fit is the neighbouring τ's exact fit when there is one (Chernozhukov
     et al.), with a band of 2·n·|Δτ| + NEIGHBOUR_BAND·√n rows; otherwise, or when that fails,
     a fit on a random subsample of m = ⌈√p·n^(2/3)⌉ rows with a band of m rows (Portnoy &
-    Koenker), m doubled after each failure.
+    Koenker), m doubled after each failure. With ``weight`` (the counts of collapsed rows,
+    see :func:`_collapsed`) n and the band count the original rows, the subsample the
+    distinct ones.
     """
     n, p = X.shape
+    total = n if weight is None else float(weight.sum())
     if neighbour is not None:
         near_tau, near_coef = neighbour
-        band = max(20 * p, math.ceil(2 * n * abs(tau - near_tau) + NEIGHBOUR_BAND * math.sqrt(n)))
-        found = _reduced_solve(X, y, tau, near_coef, np.ones(n), band)
+        band = max(20 * p, math.ceil(2 * total * abs(tau - near_tau)
+                                     + NEIGHBOUR_BAND * math.sqrt(total)))
+        unit = np.ones(n) if weight is None else weight  # residuals per original row
+        found = _reduced_solve(X, y, weight, tau, near_coef, unit, band)
         if found is not None:
             return found
     m = math.ceil(math.sqrt(p) * n ** (2 / 3))
@@ -288,7 +335,8 @@ def _preprocessed(X: np.ndarray, y: np.ndarray, tau: float, neighbour, rng) -> n
         rows = rng.choice(n, m, replace=False)
         pilot, _, converged = _interior_point(X[rows], y[rows], tau)
         if converged:
-            found = _reduced_solve(X, y, tau, pilot, _prediction_se(X, X[rows]), m)
+            found = _reduced_solve(X, y, weight, tau, pilot, _prediction_se(X, X[rows]),
+                                   m * total / n)
             if found is not None:
                 return found
         m *= 2
@@ -302,19 +350,40 @@ def _prediction_se(X: np.ndarray, sub: np.ndarray) -> np.ndarray:
     return np.sqrt(np.einsum("ij,ij->j", half, half)) + 1e-12
 
 
-def _reduced_solve(X, y, tau, pilot, se, band) -> np.ndarray | None:
+def _outside_band(u: np.ndarray, weight: np.ndarray | None, below: float,
+                  above: float) -> tuple[np.ndarray, np.ndarray]:
+    """The rows below and above the band of ``u``'s order statistics from rank ``below`` to
+    rank ``above`` (ranks counted in rows, or in ``weight`` when given): the low rows lie
+    strictly under the value at rank ``below``, the high rows strictly over the value at rank
+    ``above``; none on a side whose rank is at the end."""
+    n = len(u)
+    none = np.zeros(n, bool)
+    if weight is None:
+        lo, hi = int(below), math.ceil(above)
+        low = u < np.partition(u, lo)[lo] if lo > 0 else none
+        high = u > np.partition(u, hi)[hi] if hi < n - 1 else none
+        return low, high
+    order = np.argsort(u, kind="stable")
+    ranks = np.cumsum(weight[order])  # rank j holds the rows of weight up to ranks[j]
+    lo, hi = np.searchsorted(ranks, [int(below), math.ceil(above)], side="right")
+    low = u < u[order[lo]] if int(below) > 0 else none
+    high = u > u[order[hi]] if hi < n - 1 else none
+    return low, high
+
+
+def _reduced_solve(X, y, weight, tau, pilot, se, band) -> np.ndarray | None:
     """The fit with the rows outside a band around ``pilot`` as two globs, or None.
 
-    The band holds about ``band`` rows around the τ-th order statistic of the standardised
-    residuals (y − X·pilot) / se; the rows below (above) it form the low (high) glob, one
-    summed row each. A solution is returned only with the certificate on all rows; rows on
-    the wrong side of it go back into the band while they are few (≤ FIX_UP_SHARE·band).
+    The band holds about ``band`` rows (of weight ``band``) around the τ-th order statistic
+    of the standardised residuals (y − X·pilot) / se; the rows below (above) it form the low
+    (high) glob, one summed row each. A solution is returned only with the certificate on all
+    rows; rows on the wrong side of it go back into the band while they are few
+    (≤ FIX_UP_SHARE·band).
     """
     n = len(y)
+    total = n if weight is None else float(weight.sum())
     u = (y - X @ pilot) / se
-    lo, hi = int(n * tau - band / 2), math.ceil(n * tau + band / 2)
-    low = u < np.partition(u, lo)[lo] if lo > 0 else np.zeros(n, bool)
-    high = u > np.partition(u, hi)[hi] if hi < n - 1 else np.zeros(n, bool)
+    low, high = _outside_band(u, weight, total * tau - band / 2, total * tau + band / 2)
     floor = _floor(y)
     while True:
         keep = ~(low | high)
@@ -333,6 +402,7 @@ def _reduced_solve(X, y, tau, pilot, se, band) -> np.ndarray | None:
         if _certified(resid, a, tau, floor):
             return beta
         wrong = (low & (resid > 0)) | (high & (resid < 0))
-        if not wrong.any() or wrong.sum() > FIX_UP_SHARE * band:
+        wrong_rows = wrong.sum() if weight is None else weight[wrong].sum()
+        if not wrong.any() or wrong_rows > FIX_UP_SHARE * band:
             return None
         low, high = low & ~wrong, high & ~wrong

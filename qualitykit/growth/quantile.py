@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import BSpline
 
-__all__ = ["TAUS", "spline_knots", "bspline_basis", "quantile_fit"]
+__all__ = ["TAUS", "spline_knots", "bspline_basis", "quantile_fit", "distinct_rows"]
 
 #: The 100 quantiles of SGP: 0.005, 0.015, …, 0.995.
 TAUS = (np.arange(1, 101) - 0.5) / 100
@@ -56,6 +56,29 @@ def quantile_fit(design: np.ndarray, y: np.ndarray, taus=TAUS, *,
     from ..external.frisch_newton import quantile_regression
 
     return quantile_regression(design, y, taus)
+
+
+def distinct_rows(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-d array, in lexicographic order, and for each row of
+    ``values`` the index of its distinct row (``distinct[inverse]`` gives ``values`` back).
+
+    A row holding NaN is equal to no other row (it is kept once per occurrence).
+
+    Examples
+    --------
+    >>> distinct, inverse = distinct_rows(np.array([[2.0, 1], [1, 5], [2, 1]]))
+    >>> distinct.tolist(), inverse.tolist()
+    ([[1.0, 5.0], [2.0, 1.0]], [1, 0, 1])
+    """
+    values = np.asarray(values, float)
+    if len(values) == 0:
+        return values, np.zeros(0, np.intp)
+    order = np.lexsort(values.T[::-1])
+    ordered = values[order]
+    first = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    inverse = np.empty(len(values), np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def _statsmodels_fit(design: np.ndarray, y: np.ndarray, taus: np.ndarray) -> np.ndarray:
