@@ -100,7 +100,7 @@ def test_the_reading_column_gets_the_width(term_docx):
     doc, _, _ = term_docx
     with_reading = 0
     for table in doc.tables:
-        header = [c.text for c in table.rows[0].cells]
+        header = [c.text.replace("\n", "") for c in table.rows[0].cells]
         if "解读" not in header:
             continue
         with_reading += 1
