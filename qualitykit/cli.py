@@ -18,12 +18,13 @@ from .io.files import (
     input_file,
     output_file,
     output_folder,
+    output_workbook,
     standard_file,
 )
 
 #: Path options of each command: (attribute, option as typed, role). Roles: ``in`` an existing
 #: file, ``folder`` an output folder, ``out`` an output file, ``track`` a file that is created
-#: when missing (an existing one must be readable).
+#: when missing (an existing one must be readable), ``sheet`` a folder or the .xlsx to write.
 PATH_OPTIONS = {
     "check": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "out")],
     "summary": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "out")],
@@ -46,7 +47,7 @@ PATH_OPTIONS = {
                  ("teachers", "--teachers", "in"), ("previous", "--previous", "in"),
                  ("outside", "--outside", "in"), ("routine", "--routine", "in"),
                  ("out", "--out", "out")],
-    "lines": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "folder")],
+    "lines": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"), ("out", "--out", "sheet")],
     "district": [("file", "成绩表文件", "in"), ("previous", "--previous", "in"),
                  ("out", "--out", "folder")],
     "register": [("file", "成绩表文件", "in"), ("roster", "--roster", "in"),
@@ -612,7 +613,8 @@ COMMANDS = {
                      "help": "同时做等级赋分：national2021（A–E 五级）、zhejiang2022、shandong2017"}),
         ("--scale-subjects", {"type": _names, "help": "赋分的科目（默认按所选方案）"}),
         ("--mask-names", {"action": "store_true", "help": "名单中学生姓名显示为“张＊”"}),
-        ("--out", {"default": "output/lines", "help": "输出文件夹（默认 output/lines）"}),
+        ("--out", {"default": "output/lines",
+                   "help": "输出文件夹（默认 output/lines），或要保存的 .xlsx 文件名"}),
     ), cmd_lines),
     "district": ("联考 / 区县统测分析：各校与区域比较、均衡指数、每校一份通报反馈（网页版、PDF、Word、Excel）", None, (
         ("file", {"nargs": "?", "default": "", "help": "联考成绩表（各校学生在一张表里，有“学校”一列；省略则用自带的联考示例）"}),
@@ -748,6 +750,8 @@ def _checked(path: str, option: str, role: str) -> str:
         return str(output_folder(path, option))
     if role == "out":
         return str(output_file(path, option))
+    if role == "sheet":
+        return str(output_workbook(path, option))
     if role == "track":
         full = output_file(path, option)
         return str(input_file(path, option)) if full.exists() else str(full)

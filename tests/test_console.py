@@ -20,7 +20,8 @@ from qualitykit.report.console_jobs import (JOBS, Choices, command_line, growth_
 SAMPLE = {"score_file": "scores/2025-2026-1 期末/五年级.xlsx",
           "previous_file": "scores/2024-2025-2 期末/四年级.xlsx",
           "teacher_file": "教学编排表.xlsx",
-          "item_file": "items/2025-2026-1 期末 五年级 数学 小题分.xlsx"}
+          "item_file": "items/2025-2026-1 期末 五年级 数学 小题分.xlsx",
+          "fitness_file": "fitness/体质测试_2025.xlsx"}
 ZHIXIN = ("cn-school-exports", "zhixin-g8-g9")
 
 
@@ -54,6 +55,14 @@ def test_files_of_the_folder_are_offered_and_the_import_report_appears_at_once(t
     assert console.subjects.value == ("语文", "数学", "英语", "科学")
     # nothing changed from the sheet: the jobs are told nothing but the file
     assert console.choices() == Choices(score_file=str(SAMPLE_DATA / SAMPLE["score_file"]))
+    # the 体测 file is offered as the other optional files are, not chosen until picked
+    fitness = console.pick["fitness_file"]
+    assert fitness.description == "体测文件" and fitness.value == ""
+    offered = [label for label, _ in fitness.options]
+    assert offered[0] == "（不用）" and offered[1:] == labels[1:]
+    assert SAMPLE["fitness_file"] in offered
+    choose(console, {"fitness_file": SAMPLE["fitness_file"]}, SAMPLE_DATA)
+    assert console.choices().fitness_file == str(SAMPLE_DATA / SAMPLE["fitness_file"])
 
 
 def test_an_error_is_shown_with_sheet_row_column_and_fix_and_a_full_mark_clears_it(tmp_path):
@@ -97,6 +106,7 @@ FULL = Choices(score_file=str(SAMPLE_DATA / SAMPLE["score_file"]),
                teacher_file=str(SAMPLE_DATA / SAMPLE["teacher_file"]),
                item_file=str(SAMPLE_DATA / SAMPLE["item_file"]),
                roster_file=str(SAMPLE_DATA / "rosters/2025-2026学年 学生信息表.xlsx"),
+               fitness_file=str(SAMPLE_DATA / "fitness/体质测试_2025.xlsx"),
                exam="2025-2026-1 期末（补考）", grade=5, subjects=["语文", "数学"],
                full_marks={"语文": 120.0, "数学": 110.0}, standard="county_teacher",
                mask_names=True)
@@ -131,6 +141,10 @@ def test_the_command_line_shown_makes_the_same_library_call(key, tmp_path, monke
     assert given(seen) == given(kwargs)
     if key == "report":
         assert "--mask-names" in argv and given(kwargs)["subjects"] == ["语文", "数学"]
+        assert argv[argv.index("--fitness") + 1] == FULL.fitness_file
+        assert seen["fitness_file"] == FULL.fitness_file
+    else:  # the 体测 file is the report's alone
+        assert "--fitness" not in argv and "fitness_file" not in given(seen)
 
 
 def test_each_job_writes_where_it_says(tmp_path):
@@ -169,6 +183,8 @@ def test_the_console_runs_the_four_jobs_on_the_sample_school(sample_runs):
     assert {p.suffix for p in pack} == {".pdf", ".docx"}
     text = pdf_text(pdf)
     assert "青禾实验小学五年级2025—2026学年第一学期期末教学质量分析" in text
+    # the 体测 file chosen: the report's 体质健康 section, with the sample's 171 pupils
+    assert "体质健康" in text and "五年级测试171人" in text
     row = qk.summary(qk.load_sample(exam="2025-2026-1 期末", grade=5)).iloc[0]
     # (the layout keeps a table row on its line: a wrapped header may otherwise come between)
     row_text = pdf_text(pdf, layout=True)

@@ -59,3 +59,31 @@ def test_a_mistake_is_one_chinese_line_and_exit_code_2(sample, tmp_path, capsys,
     assert code == 2
     err = capsys.readouterr().err.strip()
     assert says in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_out_names_the_workbook_when_it_ends_in_xlsx_and_a_folder_otherwise(sample, tmp_path,
+                                                                            capsys):
+    # --out 上线.xlsx used to make a folder called 上线.xlsx; a person means that file
+    wanted = tmp_path / "报告" / "五年级上线.xlsx"
+    for _ in range(2):  # the second run replaces the file it wrote
+        assert main(["lines", sample, "--lines", "线=300", "--out", str(wanted)]) == 0
+        assert wanted.is_file() and not (wanted / "上线分析.xlsx").exists()
+        assert f"已保存：{wanted}" in capsys.readouterr().out
+    sheets = pd.read_excel(wanted, sheet_name=None, engine="calamine")
+    assert list(sheets)[:2] == ["说明", "分数线"]
+    # a folder (a name without .xlsx, or an existing folder) holds 上线分析.xlsx, as before
+    for folder in (tmp_path / "上线", tmp_path / "旧的.xlsx"):
+        if folder.suffix:
+            folder.mkdir()
+        assert main(["lines", sample, "--lines", "线=300", "--out", str(folder)]) == 0
+        assert (folder / "上线分析.xlsx").is_file()
+
+
+@pytest.mark.parametrize("name", ["上线.xls", "上线.csv"])
+def test_out_of_another_spreadsheet_kind_is_refused_in_one_chinese_line(sample, tmp_path,
+                                                                        capsys, name):
+    code = main(["lines", sample, "--lines", "线=300", "--out", str(tmp_path / name)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "只能保存为 .xlsx 文件" in err and "上线.xlsx" in err and "--out" in err
+    assert not (tmp_path / name).exists()

@@ -188,3 +188,38 @@ def test_the_report_shows_the_fitness_section(with_fitness, section):
         assert f"{100 * r['pass_rate']:.1f}" in text and "50米跑" in text, kind
         assert "与年级无明显差别" in text, kind
         assert developer_words(text) == [], kind
+
+
+def test_the_term_workbook_holds_the_fitness_tables_as_numbers(with_fitness, section, grade5):
+    import openpyxl as xl
+
+    path = next(Path(p) for p in with_fitness["files"].values()
+                if Path(p).name.endswith("教学质量分析.xlsx"))
+    sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)]
+              for ws in xl.load_workbook(path, read_only=True)}
+    rates, classes, items = (sheets[s] for s in ("体质健康-全年级等级", "体质健康-各班与年级",
+                                                 "体质健康-不及格最多的项目"))
+    # the grade's rates and Wilson bounds, from the pupils counted by hand (statsmodels)
+    row = dict(zip(rates[0], rates[1]))
+    graded = [lv for lv in grade5.pupils["level"] if lv in LEVELS]
+    k = sum(lv in ("优秀", "良好", "及格") for lv in graded)
+    low, high = proportion_confint(k, len(graded), alpha=0.05, method="wilson")
+    assert row["人数"] == len(graded)
+    assert (row["及格率(%)"], row["及格率下限(%)"], row["及格率上限(%)"]) == pytest.approx(
+        (round(100 * k / len(graded), 1), round(100 * low, 1), round(100 * high, 1)))
+    # each class against the grade (its mean 学年总分 less the grade's), in class order
+    pupils = grade5.pupils.dropna(subset=["total_score"])
+    header = classes[0]
+    got = {r[header.index("班级")]: r[header.index("与年级均分差")] for r in classes[1:]}
+    want = {c: round(g.mean() - pupils["total_score"].mean(), 1)
+            for c, g in pupils.groupby("class_id")["total_score"]}
+    assert got == pytest.approx(want) and list(got) == sorted(want)
+    assert "与年级均分差下限" in header and "与年级均分差上限" in header
+    # the items with the most 不及格, counted by hand; numbers are numbers, no pupil anywhere
+    fails = grade5.items.loc[grade5.items["level"] == "不及格", "item"].value_counts()
+    assert items[1][items[0].index("不及格人数")] == fails.iloc[0]
+    assert [r[0] for r in items[1:]] == ["50米跑", "坐位体前屈", "肺活量"]
+    names = set(grade5.pupils["name"].astype(str)) | set(grade5.pupils["student_id"].astype(str))
+    for rows in (rates, classes, items):
+        assert not any(str(v) in names for r in rows for v in r)
+    assert all(isinstance(v, (int, float)) for v in rates[1] + items[1][1:])

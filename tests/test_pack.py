@@ -248,7 +248,9 @@ def test_word_file_has_the_same_pages_with_repeated_headers_and_fitting_columns(
     for grid, table in zip(doc.tables, tables):
         header = grid.rows[0]._tr.trPr
         assert header is not None and header.find(qn("w:tblHeader")) is not None
-        assert [c.text for c in grid.rows[0].cells] == list(table.columns)
+        shown = [c.text for c in grid.rows[0].cells]
+        assert ["".join(h.split()) for h in shown] == ["".join(c.split()) for c in table.columns]
+        _assert_headers_break_evenly(shown, [c.width for c in grid.columns])
         assert [c.text for c in grid.rows[1].cells] == [str(v) for v in table.iloc[0]]
         widths = [c.width for c in grid.columns]
         assert sum(widths) <= text_width * 1.001
@@ -257,6 +259,26 @@ def test_word_file_has_the_same_pages_with_repeated_headers_and_fitting_columns(
                 assert width.mm >= need - 0.1, (name, width.mm, need)
     fonts = doc.styles["Normal"].element.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "宋体"
+
+
+def _assert_headers_break_evenly(headers, widths):
+    """Each header line fits its column at 8 pt (Word adds no break of its own: a wide
+    character is an em, the rest 0.55 em, and Word's quarter em where 汉字 meet a Latin letter
+    or digit, less the cell margins) and no header of ≤ 10 汉字 leaves one 汉字 alone on a
+    line ("平均Z变" over "化" was the defect)."""
+    import re
+    import unicodedata
+
+    half_em = 8 / 2 * 25.4 / 72  # mm
+    for header, width in zip(headers, widths):
+        lines = header.split("\n")
+        for line in lines:
+            wide = [unicodedata.east_asian_width(c) in "WF" for c in line if not c.isspace()]
+            units = sum(2 if w else 1.1 for w in wide) + 0.5 * sum(
+                a != b for a, b in zip(wide, wide[1:]))
+            assert units * half_em <= width.mm - 3.9, (header, width.mm)
+        if len(re.findall(r"[\u4e00-\u9fff]", header)) <= 10 and len(lines) > 1:
+            assert not any(len(line) == 1 for line in lines), header
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
@@ -322,8 +344,9 @@ def test_column_widths_keep_figures_whole_and_wrap_words():
     narrow = column_widths(t, 75)
     assert sum(narrow) == pytest.approx(75)
     # hand computation: 8 pt → a half-em of 1.411 mm; "81.1（76.0～86.3）" = 12 figures (1.1 each)
-    # + 3 wide characters (2 each) = 19.2 half-ems → 27.1 mm + 4.9 mm of margins
-    assert narrow[1] == pytest.approx(19.2 * 8 / 2 * 25.4 / 72 + 4.9)
+    # + 3 wide characters (2 each) + 5 places where a wide character meets a figure (0.6
+    # each, Word's quarter em and a little) = 22.2 half-ems → 31.3 mm + 4.9 mm of margins
+    assert narrow[1] == pytest.approx(22.2 * 8 / 2 * 25.4 / 72 + 4.9)
     assert narrow[2] < wide[2]
 
 

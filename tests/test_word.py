@@ -100,7 +100,7 @@ def test_the_reading_column_gets_the_width(term_docx):
     doc, _, _ = term_docx
     with_reading = 0
     for table in doc.tables:
-        header = [c.text for c in table.rows[0].cells]
+        header = [c.text.replace("\n", "") for c in table.rows[0].cells]
         if "解读" not in header:
             continue
         with_reading += 1
@@ -174,3 +174,82 @@ def test_a_table_too_wide_for_the_page_keeps_its_numbers_whole():
     size, widths, _ = fit_table(header, rows, TEXT_WIDTH)
     assert size == SIZES[-1]
     assert all(w >= text_width("1263.5") * size * 20 + 2 * 57 for w in widths)
+
+
+# --- headers: broken evenly, never one 汉字 alone on a line -------------------------------
+
+def _lines_word_draws(cell, width: int, size: float) -> list[str]:
+    """The lines of a cell as Word fills them: its own breaks, then as many characters a
+    line as fit the cell (Noto Serif SC metrics, the cell margins off)."""
+    lines = []
+    for paragraph_line in _cell_lines(cell):
+        line = ""
+        for char in paragraph_line:
+            if line and _real_width(line + char, size) > width - 2 * 57:
+                lines.append(line)
+                line = ""
+            line += char
+        lines.append(line)
+    return lines
+
+
+def _cell_lines(cell) -> list[str]:
+    lines, line = [], ""
+    for node in cell.iter(f"{W}t", f"{W}br"):
+        if node.tag == f"{W}br":
+            lines.append(line)
+            line = ""
+        else:
+            line += node.text or ""
+    return lines + [line]
+
+
+def _orphans(docx_path) -> tuple[list, int]:
+    """Headers of ≤ 10 汉字 that Word would draw with a lone 汉字 on a line beside a longer
+    line, and how many headers were looked at."""
+    import docx
+
+    orphans, checked = [], 0
+    for table in docx.Document(docx_path).tables:
+        grid = [int(g.get(f"{W}w")) for g in table._tbl.findall(f"{W}tblGrid/{W}gridCol")]
+        for cell, width in zip(_rows(table)[0].findall(f"{W}tc"), grid):
+            size = int(cell.find(f".//{W}sz").get(f"{W}val")) / 2
+            lines = _lines_word_draws(cell, width, size)
+            if len(re.findall(r"[\u4e00-\u9fff]", "".join(lines))) > 10:
+                continue
+            checked += 1
+            if len(lines) > 1 and max(map(len, lines)) > 1 and any(
+                    len(line) == 1 and re.match(r"[\u4e00-\u9fff]", line) for line in lines):
+                orphans.append(lines)
+    return orphans, checked
+
+
+def test_no_short_header_leaves_one_character_alone(term_docx, tmp_path):
+    # the term report's tables, and the 体质健康 tables whose "与年级均分差区间" used to
+    # wrap as 与年级均分差区 / 间
+    term = qk.load_term("", exam=EXAM, grade=5)
+    section = qk.fitness_section(qk.fitness_sample_path(2025), term.scores, grade=5)
+    fitness = qk.write_outputs(tmp_path, term, tables=qk.fitness_section_tables(section),
+                               fitness_text="体质健康")
+    for path, least in ((term_docx[2], 60), (fitness["docx"], 15)):
+        orphans, checked = _orphans(path)
+        assert checked >= least and orphans == [], (path, orphans)
+
+
+@pytest.mark.parametrize("header", ["与年级均分差区间", "缺项人数", "平均学年总分", "优秀率区间(%)",
+                                    "不及格率区间(%)", "与年级比较", "班级", "及格率(%)",
+                                    "良好率区间(%)", "与年级均分差（区间）", "人数"])
+def test_a_header_is_broken_into_even_lines_at_every_width(header):
+    from qualitykit.report.word_tables import header_lines, text_width
+
+    natural = text_width(header)
+    for tenth in range(10, int(natural * 10) + 11):
+        width = tenth / 10
+        lines = header_lines(header, 3, width)
+        assert "".join(lines) == header.replace(" ", "")
+        if width >= max(map(text_width, header_lines(header, 3))):  # the floor fits
+            assert max(map(text_width, lines)) <= width + 1e-9, (width, lines)
+            lone = [line for line in lines if len(line) == 1]
+            assert not lone or max(map(len, lines)) == 1, (width, lines)
+    if len(header) == 2:  # a word of two is never split
+        assert header_lines(header, 3, 1.0) == [header]

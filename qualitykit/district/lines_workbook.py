@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.excel import write_sheets
+from ..io.files import workbook_path
 from ..labels import to_display
 from ..subjects import canonical_subject
 from ..term.load import mask_names
@@ -151,7 +152,8 @@ def line_notes(request: LinesRequest) -> pd.DataFrame:
 
 
 def lines_workbook(scores: pd.DataFrame, out: str | Path, request: LinesRequest) -> dict:
-    """Compute every table of the request and write 上线分析.xlsx into folder ``out``.
+    """Compute every table of the request and write 上线分析.xlsx into folder ``out`` (or
+    to ``out`` itself when it names an .xlsx file: :func:`qualitykit.io.files.workbook_path`).
 
     Returns
     -------
@@ -165,7 +167,7 @@ def lines_workbook(scores: pd.DataFrame, out: str | Path, request: LinesRequest)
     for name, table in tables.items():
         shown[name] = to_display(table, digits=2, intervals=True).rename(
             columns={"ratio_line": "比例法有效分", "mean_line": "均值法有效分"})
-    path = write_sheets(Path(out) / "上线分析.xlsx", shown)
+    path = write_sheets(workbook_path(out, "上线分析.xlsx"), shown)
     return {"path": path, **tables}
 
 

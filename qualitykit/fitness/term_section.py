@@ -291,11 +291,15 @@ _SECTION_COLUMNS = {
 }
 
 
-def fitness_section_tables(section: FitnessSection | None) -> dict[str, pd.DataFrame | None]:
+def fitness_section_tables(section: FitnessSection | None, *,
+                           text: bool = True) -> dict[str, pd.DataFrame | None]:
     """The section's tables as the report prints them (Chinese headers, intervals "a 至 b"):
     ``fitness_rates`` (the grade's 等级), ``fitness_classes`` (each class against the grade, in
     class order: no league table), ``fitness_items`` (the items with the most 不及格, at most
-    :data:`FITNESS_TOP_ITEMS`, only those with one). Each None without a 体测 file."""
+    :data:`FITNESS_TOP_ITEMS`, only those with one). Each None without a 体测 file.
+
+    With ``text=False``, the same rows and columns for a workbook: numbers stay numbers
+    (rates in %, one decimal), each interval as its 下限 and 上限 columns."""
     from ..labels import to_display
 
     if section is None:
@@ -305,5 +309,5 @@ def fitness_section_tables(section: FitnessSection | None) -> dict[str, pd.DataF
     tables = {"fitness_rates": section.rates, "fitness_classes": section.classes,
               "fitness_items": failed}
     return {key: to_display(table[_SECTION_COLUMNS[key]].reset_index(drop=True),
-                            intervals=True, text=True) if len(table) else None
+                            intervals=True, text=text) if len(table) else None
             for key, table in tables.items()}

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 __all__ = ["InputFileError", "absolute", "input_file", "output_file", "output_folder",
-           "standard_file"]
+           "output_workbook", "standard_file", "workbook_path"]
 
 
 class InputFileError(ValueError):
@@ -106,6 +106,40 @@ def output_file(path: str | os.PathLike, option: str) -> Path:
         raise InputFileError(option, given, "这是一个文件夹，这里需要要保存的文件名。请在后面加上"
                              f"文件名，如 {Path(given) / '结果.xlsx'}。")
     return full
+
+
+#: Names of other spreadsheet files, which a command that writes one .xlsx refuses.
+_OTHER_SHEETS = (".xls", ".xlsm", ".xlsb", ".et", ".ods", ".csv")
+
+
+def output_workbook(path: str | os.PathLike, option: str) -> Path:
+    """Where a command that writes one workbook writes it, as an absolute path: a name ending
+    in ``.xlsx`` (not an existing folder) is that file, anything else a folder
+    (:func:`output_folder`); another spreadsheet name (``.xls``, ``.csv`` …) is refused.
+
+    >>> output_workbook("上线分析.xlsx", "--out").name, output_workbook("结果", "--out").name
+    ('上线分析.xlsx', '结果')
+    """
+    given, full = _given(path)
+    if full.is_dir():
+        return full
+    if full.suffix.lower() == ".xlsx":
+        return full
+    if full.suffix.lower() in _OTHER_SHEETS:
+        raise InputFileError(option, given, f"这里只能保存为 .xlsx 文件：请写 {full.stem}.xlsx，"
+                             f"或写一个文件夹（如 {full.stem}/），结果保存在文件夹里。")
+    return output_folder(path, option)
+
+
+def workbook_path(out: str | os.PathLike, name: str) -> Path:
+    """The workbook a command writes for ``--out out`` (:func:`output_workbook`): ``out``
+    itself when it names an .xlsx file, else ``name`` inside the folder ``out``.
+
+    >>> workbook_path("报告/上线.xlsx", "上线分析.xlsx").as_posix(), workbook_path("报告", "上线分析.xlsx").as_posix()
+    ('报告/上线.xlsx', '报告/上线分析.xlsx')
+    """
+    out = Path(out)
+    return out if out.suffix.lower() == ".xlsx" and not out.is_dir() else out / name
 
 
 def standard_file(standard: str | None, option: str) -> str | None:

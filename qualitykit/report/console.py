@@ -2,8 +2,8 @@
 import report, choose the options, press a button.
 
 Two tabs. **生成报告**: the score file (from a folder on the server or uploaded) and, when there
-are, 上次考试, 教学编排表, 学生信息表, 小题分 and the 质量目标与整改台账 (the report then looks
-back at its targets); the import report appears as soon as the score file is chosen (each problem with its sheet, row, column and what to do); grade, subjects,
+are, 上次考试, 教学编排表, 学生信息表, 小题分, the 质量目标与整改台账 (the report then looks
+back at its targets) and the 体测 file (the report then has a 体质健康 section); the import report appears as soon as the score file is chosen (each problem with its sheet, row, column and what to do); grade, subjects,
 exam name, school, full marks, standard and masked names; four buttons, each the library call
 of one ``qualitykit`` command (:mod:`qualitykit.report.console_jobs`), with a progress bar while
 the notebook runs, links to the files, the parameters saved next to them and the one command
@@ -29,7 +29,8 @@ __all__ = ["Console", "ROLES", "TABLE_SUFFIXES", "table_files", "import_html"]
 #: The file choices: role → (label, what "nothing chosen" says).
 ROLES = {"score_file": ("成绩表", "（请选择）"), "previous_file": ("上次考试", "（不用）"),
          "teacher_file": ("教学编排表", "（不用）"), "roster_file": ("学生信息表", "（不用）"),
-         "item_file": ("小题分", "（不用）"), "register_file": ("整改台账", "（不用）")}
+         "item_file": ("小题分", "（不用）"), "register_file": ("整改台账", "（不用）"),
+         "fitness_file": ("体测文件", "（不用）")}
 #: Files the console offers (what the importers read).
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".ods", ".et")
 _MAX_FILES = 2000

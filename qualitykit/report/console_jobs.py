@@ -32,6 +32,7 @@ class Choices:
     previous_file: str = ""
     item_file: str = ""
     register_file: str = ""
+    fitness_file: str = ""
     exam: str | None = None
     exams: list[str] | None = None
     grade: int | None = None
@@ -81,7 +82,8 @@ JOBS = {
         ("previous_file", "previous_file", "--previous"),
         ("item_file", "item_file", "--item-file"),
         ("mask_names", "mask_names", "--mask-names"), ("meeting", "meeting", "--meeting"),
-        ("register_file", "register_file", "--register")),
+        ("register_file", "register_file", "--register"),
+        ("fitness_file", "fitness_file", "--fitness")),
         "请先选择成绩表。"),
     "targets": Job("培优补差名单", "targets", "score_file", _READ + (
         ("teacher_file", "teacher_file", "--teachers"),

@@ -6,13 +6,13 @@ fonts set for Chinese (宋体 / 黑体).
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from .pack import MARGIN_MM, TEXT_COLUMNS, Page
+from .word_tables import header_lines as header_lines_of
 
 __all__ = ["write_pack_docx", "column_widths", "column_needs"]
 
@@ -23,8 +23,11 @@ _PAD_MM = 3.9  # Word's default cell margins, left and right together
 
 def _units(text: str) -> float:
     """Width of a text in half-ems: a Chinese (wide) character is 2, a digit or a letter 1.1
-    (digits are half an em in 宋体, a little more in other fonts)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in str(text))
+    (digits are half an em in 宋体, a little more in other fonts), and 0.6 where 汉字 meet
+    Latin letters or digits (Word puts a quarter em there: 平均 Z 变化)."""
+    wide = [unicodedata.east_asian_width(ch) in "WF" for ch in str(text)]
+    solid = [w for w, ch in zip(wide, str(text)) if not ch.isspace()]
+    return sum(2 if w else 1.1 for w in wide) + 0.6 * sum(a != b for a, b in zip(solid, solid[1:]))
 
 
 def _half_em(size_pt: float) -> float:
@@ -36,17 +39,19 @@ def column_needs(table: pd.DataFrame, *, size_pt: float = _TABLE_PT,
     """The width (mm) each column needs to keep its longest cell on one line, its header on
     at most ``header_lines`` lines (1 or 2).
 
-    >>> t = pd.DataFrame({"科目": ["语文"], "平均分": ["81.1"]})
-    >>> [round(w, 2) for w in column_needs(t)]  # 4 and 4.4 half-ems of 1.411 mm, + margins
-    [10.54, 11.11]
-    >>> [round(w, 2) for w in column_needs(t, header_lines=1)]  # 平均分 on one line: 6
-    [10.54, 13.37]
+    Two lines are as even as they can be, without a lone character on one
+    (:func:`qualitykit.report.word_tables.header_lines`): 平均分 stays on one line.
+
+    >>> t = pd.DataFrame({"科目": ["语文"], "平均分": ["81.1"], "与年级比较": ["高于"]})
+    >>> [round(w, 2) for w in column_needs(t)]  # 4, 6 and 6 half-ems of 1.411 mm, + margins
+    [10.54, 13.37, 13.37]
+    >>> [round(w, 2) for w in column_needs(t, header_lines=1)]  # 与年级比较 on one line: 10
+    [10.54, 13.37, 19.01]
     """
     needs = []
     for column in table.columns:
         cells = max([_units(v) for v in table[column]] or [0])
-        header = _units(column) if header_lines == 1 else \
-            math.ceil(_units(column) / 4) * 2  # two lines, split between characters
+        header = max(map(_units, header_lines_of(str(column), header_lines)))
         needs.append(max(cells, header) * _half_em(size_pt) + _PAD_MM + 1)
     return needs
 
@@ -64,7 +69,7 @@ def column_widths(table: pd.DataFrame, total_mm: float, *, size_pt: float = _TAB
     >>> [round(w, 1) for w in column_widths(t, 100)]
     [20.5, 26.0, 53.5]
     >>> [round(w, 1) for w in column_widths(t, 45)]  # the words wrap, the figures do not
-    [10.5, 11.1, 23.3]
+    [10.4, 13.1, 21.5]
     """
     for lines in (1, 2):
         need = column_needs(table, size_pt=size_pt, header_lines=lines)
@@ -234,7 +239,9 @@ def _table(doc, table: pd.DataFrame) -> None:
     _repeat_header(header)
     style_id = doc.styles["QK Cell"].style_id
     for cell, name, width in zip(header.cells, table.columns, widths):
-        _fill(cell, str(name), style_id, width=width, left=False, bold=True)
+        room = (width.mm - _PAD_MM - 0.5) / (2 * _half_em(_TABLE_PT))  # ems of the header
+        text = "\n".join(header_lines_of(str(name), 2, room))
+        _fill(cell, text, style_id, width=width, left=False, bold=True)
         _shade(cell)
     _rows(grid, table, style_id, widths, words)
 

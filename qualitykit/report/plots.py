@@ -28,7 +28,8 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from ..labels import label
 from ..schema import sat_mask, unit_labels
-from .chart_layout import fit_panels
+from .chart_layout import (category_labels, category_ticks, fit_panels, place_point_labels,
+                           text_width, wrap_label)
 from .fonts import set_theme
 
 __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
@@ -41,6 +42,8 @@ RENDER_DPI = 150
 _PNG_LEVEL = 1  # zlib level of the PNG: ≈ 5 % larger than the default 6, a third less time
 _RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # figure → PNG bytes
 
+#: The widest line (Chinese characters) of a teacher's name with her classes in its chart.
+TEACHER_LABEL_WIDTH = 10
 #: The most groups named in a legend inside a panel; more are named above the panels.
 PANEL_LEGEND_MAX = 6
 _RATE_COLOURS = {"excellent_rate": "#2f7ebc", "pass_rate": "#5aae61", "low_rate": "#d6604d"}
@@ -209,6 +212,20 @@ def subject_figure(table: pd.DataFrame | None, subject: str | None, what: str,
     fig, axes = subject_panels(len(subjects), row_height, **layout)
     return fig, [(ax, subj, table[table["subject"] == subj]) for ax, subj in zip(axes, subjects)]
 
+def upright_length(table: pd.DataFrame, subject: str | None, group: str) -> float:
+    """Inches the names of ``group`` take below a chart's panels (side by side, one panel
+    per subject, two per row of a 10-inch figure) when they must stand upright
+    (:func:`qualitykit.report.chart_layout.category_labels`); 0 when they lie flat."""
+    subjects = subjects_to_plot(table, subject, "")
+    shown = table[table["subject"].isin(subjects)]
+    names = pd.Series(unit_labels(shown, group).unique())
+    units = int(shown.assign(_u=unit_labels(shown, group)).groupby("subject")["_u"].nunique().max())
+    share = (10 / min(2, len(subjects)) - 1.4) / units
+    if category_labels(names, share, 10)[0] != "upright":
+        return 0.0
+    return max(text_width(v) for v in names) * 10 / 72
+
+
 def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
                        group: str = "class_id"):
     """Distribution of scores per class: violins (the density, KDE) with a box inside.
@@ -229,7 +246,8 @@ def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
     """
     sat = scores[sat_mask(scores)
                  & scores["full_mark"].notna()]
-    fig, panels = subject_figure(sat, subject, "成绩表", 3.3)
+    fig, panels = subject_figure(sat, subject, "成绩表",
+                                 lambda n: 3.3 + upright_length(sat, subject, group))
     if fig is None:
         return None
     for ax, subj, data in panels:
@@ -238,7 +256,7 @@ def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
         full = float(data["full_mark"].max())
         score = data["score"].to_numpy(float)
         draw_violins(ax, [score[units == u] for u in order])
-        ax.set_xticks(range(len(order)), order)
+        category_ticks(ax, order)
         ax.xaxis.grid(False)
         ax.set(xlabel=label(group), ylabel="成绩", xlim=(-0.5, len(order) - 0.5),
                ylim=(0, full * 1.02), title=f"{subj}：各{label(group)}成绩分布")
@@ -377,30 +395,65 @@ def plot_rates(summary: pd.DataFrame, *, subject: str | None = None, group: str 
     """优秀率, 及格率 and 低分率 per class from :func:`qualitykit.summary`, with Wilson intervals.
 
     A rate of 0 % has no bar but keeps its interval (how high it could be); a class where
-    nobody sat the subject is marked 无人实考.
+    nobody sat the subject is marked 无人实考. The classes stand side by side, named on one
+    line or on two (school, class); when their names do not fit under the bars even so (many
+    classes of several schools), the bars turn: one row per class, named on the left.
     """
-    fig, panels = subject_figure(summary, subject, "三率一分表", 3.0)
-    if fig is None:
+    subjects = subjects_to_plot(summary, subject, "三率一分表")
+    if not subjects:
         return None
-    width = 0.26
+    rows = int(summary[summary["subject"].isin(subjects)].groupby("subject").size().max())
+    share = (10 / min(2, len(subjects)) - 1.4) / rows  # inches per class under the bars
+    names = unit_labels(summary, group)
+    across = category_labels(names, share, 10)[0] == "upright"
+    fig, panels = subject_figure(summary, subject, "三率一分表",
+                                 (lambda n: 0.42 * n + 1.3) if across else 3.0)
     for ax, subj, data in panels:
-        x = np.arange(len(data))
-        for i, rate in enumerate(("excellent_rate", "pass_rate", "low_rate")):
-            values = data[rate].to_numpy(float) * 100
-            err = error_extent(values, data[f"{rate}_low"].to_numpy(float) * 100,
-                               data[f"{rate}_high"].to_numpy(float) * 100)
-            ax.bar(x + (i - 1) * width, values, width, yerr=err, capsize=3, label=label(rate),
-                   color=_RATE_COLOURS[rate], error_kw={"elinewidth": 0.8, "alpha": 0.7})
-        for xi in x[data["n_sat"].to_numpy() == 0]:
-            ax.text(xi, 50, "无人\n实考", ha="center", va="center", fontsize=8, color="#555555")
-        ax.set_xticks(x, unit_labels(data, group),
-                      rotation=30 if len(data) > 8 else 0, ha="right" if len(data) > 8 else "center")
-        ax.set(xlabel=label(group), ylabel="百分比（%）", ylim=(0, 105),
-               title=f"{subj}：三率（误差线为 95% 置信区间）")
+        (_rate_rows if across else _rate_columns)(ax, data, unit_labels(data, group))
+        ax.set(title=f"{subj}：三率（误差线为 95% 置信区间）",
+               **{"ylabel" if across else "xlabel": label(group)})
     handles, labels = panels[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, ncols=3, loc="upper center", fontsize=8, frameon=False)
     fit_panels(fig, rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return fig
+
+
+_RATES = ("excellent_rate", "pass_rate", "low_rate")
+
+
+def _rate_bars(data: pd.DataFrame, rate: str) -> tuple[np.ndarray, np.ndarray]:
+    """A rate's bars (%) and the lengths of their error bars."""
+    values = data[rate].to_numpy(float) * 100
+    return values, error_extent(values, data[f"{rate}_low"].to_numpy(float) * 100,
+                                data[f"{rate}_high"].to_numpy(float) * 100)
+
+
+def _rate_columns(ax, data: pd.DataFrame, names: pd.Series, width: float = 0.26) -> None:
+    """The three rates as columns, the classes side by side along x."""
+    x = np.arange(len(data))
+    for i, rate in enumerate(_RATES):
+        values, err = _rate_bars(data, rate)
+        ax.bar(x + (i - 1) * width, values, width, yerr=err, capsize=3, label=label(rate),
+               color=_RATE_COLOURS[rate], error_kw={"elinewidth": 0.8, "alpha": 0.7})
+    for xi in x[data["n_sat"].to_numpy() == 0]:
+        ax.text(xi, 50, "无人\n实考", ha="center", va="center", fontsize=8, color="#555555")
+    category_ticks(ax, names)
+    ax.set(ylabel="百分比（%）", ylim=(0, 105))
+
+
+def _rate_rows(ax, data: pd.DataFrame, names: pd.Series, height: float = 0.26) -> None:
+    """The three rates as bars across, one row per class from the top, named on the left
+    (on two lines where a name is long)."""
+    y = np.arange(len(data))[::-1]
+    for i, rate in enumerate(_RATES):
+        values, err = _rate_bars(data, rate)
+        ax.barh(y + (1 - i) * height, values, height, xerr=err, capsize=2, label=label(rate),
+                color=_RATE_COLOURS[rate], error_kw={"elinewidth": 0.8, "alpha": 0.7})
+    for yi in y[data["n_sat"].to_numpy() == 0]:
+        ax.text(50, yi, "无人实考", ha="center", va="center", fontsize=8, color="#555555")
+    ax.set_yticks(y, [wrap_label(v, 8) for v in names])
+    ax.yaxis.grid(False)
+    ax.set(xlabel="百分比（%）", xlim=(0, 105), ylim=(-0.6, len(data) - 0.4))
 
 
 def plot_class_means(classes: pd.DataFrame, *, subject: str | None = None,
@@ -451,15 +504,23 @@ def _mean_axis(data: pd.DataFrame, small: np.ndarray) -> tuple[float, float]:
 
 
 def plot_teachers(teachers: pd.DataFrame, *, subject: str | None = None):
-    """Each teacher's students against the grade mean, from :func:`qualitykit.teacher_table`."""
-    fig, panels = subject_figure(teachers, subject, "教师表", lambda n: 0.4 * n + 1.4)
-    if fig is None:
+    """Each teacher's students against the grade mean, from :func:`qualitykit.teacher_table`.
+
+    A teacher is named with her classes, broken into lines of at most
+    :data:`TEACHER_LABEL_WIDTH` Chinese characters (a long name or many classes would
+    otherwise squeeze the panels), and each row is as tall as its name's lines.
+    """
+    if teachers is None or teachers.empty:
         return None
+    names = (unit_labels(teachers, "teacher") + "（" + teachers["classes"].astype(str) + "）"
+             ).map(lambda v: wrap_label(v, TEACHER_LABEL_WIDTH))
+    lines = max(v.count("\n") for v in names) + 1
+    fig, panels = subject_figure(teachers.assign(_name=names), subject, "教师表",
+                                 lambda n: max(0.4, 0.2 * lines + 0.1) * n + 1.4)
     for ax, subj, data in panels:
         data = data.sort_values("diff_mean")
         colours = np.where(data["diff_mean"] >= 0, "#4393c3", "#d6604d")
-        ax.barh(unit_labels(data, "teacher") + "（" + data["classes"] + "）", data["diff_mean"],
-                color=colours)
+        ax.barh(data["_name"], data["diff_mean"], color=colours)
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set(ylabel="", xlabel="与年级均分之差（分）", title=subj)
     fit_panels(fig)
@@ -514,9 +575,6 @@ def plot_items(items: pd.DataFrame, *, subject: str | None = None):
         colours = np.where(data["discrimination"] < 0.20, "#d6604d",
                            np.where(data["discrimination"] < 0.30, "#f4a582", "#4393c3"))
         ax.scatter(data["difficulty"], data["discrimination"], c=colours, s=40, zorder=3)
-        for r in data.itertuples():
-            ax.annotate(str(r.item_id), (r.difficulty, r.discrimination), fontsize=7,
-                        xytext=(3, 3), textcoords="offset points")
         for d in (0.2, 0.4):
             ax.axhline(d, color="#999999", ls="--", lw=0.8)
         ax.axhline(0, color="#333333", lw=0.8)
@@ -524,6 +582,11 @@ def plot_items(items: pd.DataFrame, *, subject: str | None = None):
         ax.set(xlim=(0, 1.02), ylim=(low, 1.0), xlabel="难度 P（得分率，越大越容易）",
                ylabel="区分度 D", title=f"{subj or ''}：各题难度与区分度（红色 D < 0.20）")
     fig.tight_layout()
+    for ax, subj in zip(axes, subjects):  # the item numbers, once the panels are in place
+        data = items[items["subject"] == subj] if subj is not None else items
+        place_point_labels(ax, data["difficulty"].to_numpy(float),
+                           data["discrimination"].to_numpy(float),
+                           [str(i) for i in data["item_id"]], marker_size=40)
     return fig
 
 

@@ -225,7 +225,8 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
                   figures: dict | None = None, findings: pd.DataFrame | None = None,
                   basic_text=None, template: str | Path | None = None,
                   measures: list[str] | None = None, conclusions: pd.DataFrame | None = None,
-                  meeting: str = "", fitness_text: str = "") -> dict[str, Path]:
+                  meeting: str = "", fitness_text: str = "",
+                  fitness=None) -> dict[str, Path]:
     """Write the Word report and the workbook of all tables into ``output_dir``.
 
     Parameters
@@ -264,6 +265,8 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
         The 体质健康 paragraph (:func:`qualitykit.fitness_section_text`); the section, with
         the tables ``fitness_rates``, ``fitness_classes``, ``fitness_items``
         (:func:`qualitykit.fitness_section_tables`), is in the report only when it is given.
+    fitness : FitnessSection, optional
+        :func:`qualitykit.fitness_section`: the workbook gets its tables as 体质健康 sheets.
 
     Returns
     -------
@@ -279,7 +282,8 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
     files = {"docx": out / f"{term.title}.docx", "xlsx": out / f"{term.title}.xlsx"}
     if later("report", output_dir, term, tables=tables, figures=_chart_bytes(figures),
              findings=findings, basic_text=basic_text, template=template, measures=measures,
-             conclusions=conclusions, meeting=meeting, fitness_text=fitness_text):
+             conclusions=conclusions, meeting=meeting, fitness_text=fitness_text,
+             fitness=fitness):
         return files  # qualitykit report writes them after the notebook (report.office)
     from docxtpl import DocxTemplate
 
@@ -293,7 +297,7 @@ def write_outputs(output_dir: str | Path, term, *, tables: dict[str, pd.DataFram
                **_table_context(tpl, shown, term.standard), **_chart_context(tpl, figures or {})}
     tpl.render(context, autoescape=True)
     tpl.save(files["docx"])
-    write_term_tables(files["xlsx"], tables, findings)
+    write_term_tables(files["xlsx"], tables, findings, fitness=fitness)
     return files
 
 

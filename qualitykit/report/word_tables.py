@@ -7,7 +7,8 @@ Widths: every cell's text is measured in em of the table's font (a 汉字 or ful
 %, M, W 0.95; other capitals 0.75; digits and the rest 0.6, wider than 宋体's 0.5 and Noto's
 ≤ 0.56). A cell without 汉字, or short (≤ 8 em), must fit on one line: numbers are never split.
 Long text (a 解读 column) may wrap and takes the width that is left, before any other column.
-Headers may wrap onto three lines. When the table does not fit at 9 pt, the font goes down
+Headers may wrap onto three lines, broken evenly by the kit (:func:`header_lines`), never
+leaving one 汉字 alone on a line. When the table does not fit at 9 pt, the font goes down
 to 8, 7.5 and 7 pt. The table is written as WordprocessingML in one piece (python-docx's
 cell-by-cell API costs seconds for the report's 22 tables).
 """
@@ -30,6 +31,7 @@ __all__ = [
     "body_font",
     "column_widths",
     "fit_table",
+    "header_lines",
     "table_subdoc",
     "table_xml",
     "text_width",
@@ -86,11 +88,56 @@ def _wraps(text: str) -> bool:
 
 
 def _header_width(text: str, lines: int) -> float:
-    """The narrowest a header can be on ``lines`` lines: whole 汉字 a line (rounded up to an
-    em), no ASCII word split."""
-    words = re.findall(r"[\x21-\x7e]+", text)
-    return max([math.ceil(text_width(text) / lines - 1e-9), *(text_width(w) for w in words),
-                1.0])
+    """The narrowest a header can be on at most ``lines`` lines (em): its lines as
+    :func:`header_lines` breaks it, never a lone 汉字 left on a line of its own."""
+    return max(1.0, math.ceil(max(map(text_width, header_lines(text, lines))) - 1e-9))
+
+
+def header_lines(text: str, lines: int, width: float | None = None) -> list[str]:
+    """``text`` (a column header) on at most ``lines`` lines, as even as they can be, each at
+    most ``width`` em when given: the fewest lines that fit, where no line holds a single
+    汉字 while another holds more (an orphan: "与年级均分差区" over "间"); an ASCII word
+    (``(%)``, ``P``) is never split, nor a header of two (班级, 人数). Without a ``width``,
+    the narrowest such lines.
+
+    >>> header_lines("与年级均分差区间", 3)
+    ['与年级', '均分差', '区间']
+    >>> header_lines("与年级均分差区间", 3, width=7)
+    ['与年级均', '分差区间']
+    >>> header_lines("缺项人数", 3), header_lines("不及格率(%)", 2, width=5)
+    (['缺项', '人数'], ['不及格', '率(%)'])
+    """
+    if "\n" in text:  # broken where its author wanted
+        return text.split("\n")
+    units = re.findall(r"[\x21-\x7e]+\s*|\S\s*", text.strip()) or [text]
+    lines = lines if len(units) > 2 else 1  # a word of two (班级, 人数) is never split
+    best = None
+    for count in range(1, min(lines, len(units)) + 1):
+        split = min(_splits(units, count), key=_split_cost)
+        fits = width is None or max(map(text_width, split)) <= width + 1e-9
+        if fits and (best is None or _split_cost(split) < _split_cost(best)):
+            best = split
+        if width is not None and fits and not _split_cost(split)[0]:
+            return split  # the fewest lines that fit, without an orphan
+    return best or min(_splits(units, min(lines, len(units))), key=_split_cost)
+
+
+def _splits(units: list[str], count: int):
+    """Every way to cut ``units`` into ``count`` non-empty lines."""
+    from itertools import combinations
+
+    for cuts in combinations(range(1, len(units)), count - 1):
+        edges = (0, *cuts, len(units))
+        yield ["".join(units[a:b]).strip() for a, b in zip(edges, edges[1:])]
+
+
+def _split_cost(split: list[str]) -> tuple:
+    """An orphan first (a lone 汉字 beside a longer line), then the widest line, then how
+    uneven the lines are, then earlier lines longer."""
+    widths = [text_width(line) for line in split]
+    orphan = len(split) > 1 and any(len(line) == 1 and _is_wide(line) for line in split) \
+        and max(len(line) for line in split) > 1
+    return orphan, max(widths), max(widths) - min(widths), tuple(-w for w in widths)
 
 
 def _measure(header: list[str], rows: list[list[str]], size: float):
@@ -197,6 +244,9 @@ def table_xml(header: list[str], rows: list[list[str]], widths: list[int], wraps
                         for t, w, wrap in zip(texts, widths, wraps))
         return f'<w:tr><w:trPr><w:cantSplit/>{repeat}</w:trPr>{cells}</w:tr>'
 
+    em = 20 * size  # the lines fit the cell less its margins, with 10 twips to spare
+    header = ["\n".join(header_lines(h, _HEADER_LINES, (w - 2 * PADDING - 10) / em))
+              for h, w in zip(header, widths)]
     body = row(header, True) + "".join(row(r, False) for r in rows)
     declared = f" {_W}" if namespace else ""
     return f'<w:tbl{declared}>{props}<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>'

@@ -28,7 +28,7 @@ from ..term.load import mask_names
 from .display import in_view
 
 __all__ = ["write_growth", "write_targets", "write_paper", "write_term_tables", "table_sheets",
-           "TERM_SHEETS", "GROWTH_SHEETS"]
+           "TERM_SHEETS", "GROWTH_SHEETS", "FITNESS_SHEETS"]
 
 #: The term report's workbook: table key → (sheet, view); every interval is kept.
 TERM_SHEETS = {
@@ -89,13 +89,27 @@ def table_sheets(tables: Mapping[str, pd.DataFrame | None],
     return sheets
 
 
+#: The 体质健康 sheets of the term workbook: key of
+#: :func:`qualitykit.fitness_section_tables` → sheet (the report section's tables, no pupil).
+FITNESS_SHEETS = {"fitness_rates": "体质健康-全年级等级", "fitness_classes": "体质健康-各班与年级",
+                  "fitness_items": "体质健康-不及格最多的项目"}
+
+
 def write_term_tables(path: str | Path, tables: Mapping[str, pd.DataFrame | None],
-                      findings: pd.DataFrame | None = None) -> Path:
+                      findings: pd.DataFrame | None = None, fitness=None) -> Path:
     """Write the term report's tables (keys of :data:`TERM_SHEETS`) to one workbook, and the
-    findings as 存在问题线索; ``bands`` is written as it is (already a meeting table)."""
+    findings as 存在问题线索; ``bands`` is written as it is (already a meeting table).
+
+    ``fitness`` (a :class:`qualitykit.FitnessSection`) adds the 体质健康 section's tables
+    (:data:`FITNESS_SHEETS`) with numbers as numbers and each interval's bounds."""
+    from ..fitness.term_section import fitness_section_tables
+
     sheets = table_sheets(tables, TERM_SHEETS, as_shown=("bands",))
     if findings is not None and len(findings):
         sheets["存在问题线索"] = to_display(findings)
+    shown = fitness_section_tables(fitness, text=False) if fitness is not None else {}
+    sheets.update({FITNESS_SHEETS[key]: table for key, table in shown.items()
+                   if table is not None})
     return write_sheets(path, sheets)
 
 
