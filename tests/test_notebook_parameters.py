@@ -7,7 +7,6 @@ with the PDF, HTML and Word written by the command line's export."""
 import ast
 import json
 import re
-from pathlib import Path
 
 import papermill as pm
 import pytest

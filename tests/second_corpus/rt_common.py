@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import math
 import random
 import zipfile
 from dataclasses import dataclass, field

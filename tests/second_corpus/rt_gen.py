@@ -7,17 +7,12 @@ Run:  python gen.py OUTDIR   (writes every file + truth.json) — run.py calls b
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 import os
 import sys
 import zlib
 
-import openpyxl
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.protection import SheetProtection
 
-from rt_common import (CN, MARK, NaN, Cell, Formula, Gen, L, Pupil, class_label, cn_num, grade_word, truth_rows,
+from rt_common import (CN, NaN, Cell, Formula, Gen, L, Pupil, class_label, truth_rows,
                     write_csv, write_html_xls, write_ods, write_xls, write_xlsx, write_xlsxwriter, write_xml2003)
 
 SEED = 20250611

@@ -15,10 +15,8 @@ import re
 import sys
 import tempfile
 import traceback
-import warnings
 from collections import Counter
 
-import numpy as np
 import pandas as pd
 
 
