@@ -410,7 +410,8 @@ def test_school_band_table_of_many_schools_by_hand_and_without_a_fragmented_fram
     rows = [{"school": f"校{k:03d}", "subject": TOTAL, "band": band, "lower": lower,
              "count": count, "share": count / (k + 1)}
             for k in range(120)
-            for band, lower, count in (("50-100", 50, k), ("0-50", 0, 1)) if count or band == "0-50"]
+            for band, lower, count in (("50-100", 50, k), ("0-50", 0, 1))
+            if count or band == "0-50"]
     analysis = types.SimpleNamespace(bands=pd.DataFrame(rows))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # PerformanceWarning (fragmented frame) included
@@ -443,8 +444,8 @@ def test_a_district_larger_than_an_excel_sheet_gets_its_pupils_over_several_shee
     assert [len(back[p]) for p in parts] == [200] * (n - 1) + [len(whole) - 200 * (n - 1)]
     joined = pd.concat([back[p] for p in parts], ignore_index=True)
     pd.testing.assert_frame_equal(joined, unsplit)
-    assert any(f"工作表“{PUPILS_SHEET}”有 {len(whole):,} 行" in line and f"分成 {n} 张工作表" in line
-               for line in said)
+    assert any(f"工作表“{PUPILS_SHEET}”有 {len(whole):,} 行" in line
+               and f"分成 {n} 张工作表" in line for line in said)
     other = [s for s in back if not s.startswith(PUPILS_SHEET)]  # the rest as before
     assert other == [s for s in workbook_sheets(data, analysis) if s != PUPILS_SHEET]
 

@@ -64,3 +64,19 @@ def test_rows_that_are_not_plain_are_built_cell_by_cell(tmp_path, monkeypatch):
     page = Page(kind="class", name="测试", title="测试", lines=(),
                 blocks=(Block(heading="表", table=table),))
     assert_same_document(tmp_path, monkeypatch, [page])
+
+
+def test_cells_of_rows_with_readings_are_copies_of_cells_built_before(tmp_path, monkeypatch):
+    # every row holds a reading in colour (so no row is copied whole): its other cells, and
+    # readings of a colour met before, are copies of the cell python-docx built for the
+    # column (and colour) with the text replaced; the document is the cell-by-cell one
+    verdict = label("verdict")
+    readings = ["高于区域", "低于区域", "高于", "低于区域", "无差别", "高于区域", "低于", ""]
+    table = pd.DataFrame({"班级": [f"{k}班" for k in range(1, 9)], verdict: readings,
+                          "平均分": [81.5, 62.25, 70, 70, float("nan"), 99.9, 0, 55],
+                          "学校": ["甲", "乙", "甲", " 丙", "丁", "甲", "戊", "己"]})
+    page = Page(kind="class", name="测试", title="测试", lines=(),
+                blocks=(Block(heading="表", table=table),))
+    assert_same_document(tmp_path, monkeypatch, [page])
+    text = document_xml(tmp_path / "fast.docx").decode()
+    assert text.count("C0392B") == 3 and text.count("1A7F37") == 3  # the colours kept

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..paths import NOTEBOOKS
 from .analysis import DistrictAnalysis
-from .feedback import district_conclusions, school_feedback
+from .feedback import SchoolFeedback, district_conclusions, school_feedback, school_feedbacks
 from .lines import parse_lines
 from .load import DistrictData, forget_checked, load_district
 from .pages import district_pages, feedback_pages, school_band_table, school_matrix
@@ -51,14 +51,18 @@ def _html_with_breaks(pages, title: str) -> str:
 
 
 def write_feedback(folder: str | Path, data: DistrictData, analysis: DistrictAnalysis, school: str,
-                   *, formats=("pdf", "html", "docx"), pdf_engine: str | None = None) -> dict:
-    """Write one school's 通报反馈 as ``<school>.pdf`` / ``.html`` / ``.docx`` in ``folder``."""
+                   *, formats=("pdf", "html", "docx"), pdf_engine: str | None = None,
+                   feedback: SchoolFeedback | None = None) -> dict:
+    """Write one school's 通报反馈 as ``<school>.pdf`` / ``.html`` / ``.docx`` in ``folder``
+    (``feedback``: its :func:`school_feedback` when already made, e.g. by
+    :func:`school_feedbacks` for every school at once)."""
     from ..report.pack_word import write_pack_docx
     from ..report.runner import html_to_pdf
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    pages = feedback_pages(data, school_feedback(data, analysis, school))
+    feedback = school_feedback(data, analysis, school) if feedback is None else feedback
+    pages = feedback_pages(data, feedback)
     title, stem = pages[0].title, folder / _safe_name(school)
     files = {}
     if {"pdf", "html"} & set(formats):
@@ -107,8 +111,9 @@ def write_district(output_dir: str | Path, data: DistrictData, analysis: Distric
         files["docx"] = write_pack_docx(pages, out / f"{data.title}.docx", title=data.title)
     log(f"      通报反馈：{len(data.schools)} 所学校，每校一份……")
     files["feedback"] = {school: write_feedback(out / FEEDBACK_FOLDER, data, analysis, school,
-                                                formats=formats, pdf_engine=pdf_engine)
-                         for school in data.schools}
+                                                formats=formats, pdf_engine=pdf_engine,
+                                                feedback=feedback)
+                         for school, feedback in school_feedbacks(data, analysis).items()}
     return files
 
 

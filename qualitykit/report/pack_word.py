@@ -6,6 +6,7 @@ fonts set for Chinese (宋体 / 黑体).
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from pathlib import Path
@@ -21,6 +22,7 @@ _TABLE_PT = 8  # the size of table text
 _PAD_MM = 3.9  # Word's default cell margins, left and right together
 
 
+@functools.lru_cache(maxsize=65536)
 def _units(text: str) -> float:
     """Width of a text in half-ems: a Chinese (wide) character is 2, a digit or a letter 1.1
     (digits are half an em in 宋体, a little more in other fonts)."""
@@ -239,23 +241,30 @@ def _table(doc, table: pd.DataFrame) -> None:
     _rows(grid, table, style_id, widths, words)
 
 
+def _copyable(text: str) -> bool:
+    """A cell text that sits in one ``w:t`` as it is: not empty, no tab or line break, no
+    space at either end."""
+    return bool(text) and text == text.strip() and text.isprintable()
+
+
 def _plain(text: str, left: bool) -> bool:
-    """A cell whose XML is its column's with only the text changed: one ``w:t`` (not empty,
-    no tab or line break, no space at either end) and no colour (not a reading)."""
-    return bool(text) and text == text.strip() and text.isprintable() and \
-        not (left and text[:2] in _COLOURS)
+    """A cell whose XML is its column's with only the text changed: :func:`_copyable` and no
+    colour (not a reading)."""
+    return _copyable(text) and not (left and text[:2] in _COLOURS)
 
 
 def _rows(grid, table: pd.DataFrame, style_id: str, widths, words) -> None:
     """The body rows. A row of :func:`_plain` cells is a copy of the last such row built by
     python-docx with its texts replaced (the same XML, without python-docx's per-cell work);
-    any other row is built cell by cell (:func:`_fill`)."""
+    in any other row, a :func:`_copyable` cell is a copy of the last cell of its column and
+    colour that :func:`_fill` built, with its text replaced, and the rest is built by
+    :func:`_fill`."""
     from copy import deepcopy
 
     from docx.oxml.ns import qn
 
-    tbl, tag, model = grid._tbl, qn("w:t"), None
-    for values in table.itertuples(index=False):
+    tbl, tag, model, built = grid._tbl, qn("w:t"), None, {}
+    for values in table.itertuples(index=False, name=None):
         texts = [str(value) for value in values]
         plain = all(_plain(text, left) for text, left in zip(texts, words))
         if plain and model is not None:
@@ -265,8 +274,16 @@ def _rows(grid, table: pd.DataFrame, style_id: str, widths, words) -> None:
             tbl.append(tr)
             continue
         row = grid.add_row()
-        for cell, text, width, left in zip(row.cells, texts, widths, words):
+        for i, (cell, text, width, left) in enumerate(zip(row.cells, texts, widths, words)):
+            key = (i, _COLOURS.get(text[:2]) if left else None) if _copyable(text) else None
+            if key in built:
+                tc = deepcopy(built[key])
+                next(tc.iter(tag)).text = text
+                cell._tc.getparent().replace(cell._tc, tc)
+                continue
             _fill(cell, text, style_id, width=width, left=left)
+            if key is not None:
+                built[key] = cell._tc
         model = row._tr if plain else model
 
 
