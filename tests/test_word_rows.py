@@ -18,12 +18,21 @@ from qualitykit.report.pack import TEXT_COLUMNS, Block, Page
 from qualitykit.report.pack_word import write_pack_docx
 
 
-def cell_by_cell(grid, table, style_id, widths, words):
+def cell_by_cell(grid, table, style_id, widths, words, built):
     """The reference: every cell through python-docx (the writer before the fast path)."""
     for values in table.itertuples(index=False):
         row = grid.add_row()
         for cell, value, width, left in zip(row.cells, values, widths, words):
             pack_word._fill(cell, str(value), style_id, width=width, left=left)
+
+
+def header_cell_by_cell(grid, table, style_id, widths, built):
+    """The reference header: every cell through python-docx, then shaded."""
+    header = grid.rows[0]
+    pack_word._repeat_header(header)
+    for cell, name, width in zip(header.cells, table.columns, widths):
+        pack_word._fill(cell, str(name), style_id, width=width, left=False, bold=True)
+        pack_word._shade(cell)
 
 
 def document_xml(path):
@@ -35,6 +44,7 @@ def assert_same_document(tmp_path, monkeypatch, pages):
     fast = document_xml(write_pack_docx(pages, tmp_path / "fast.docx", title="t"))
     with monkeypatch.context() as m:
         m.setattr(pack_word, "_rows", cell_by_cell)
+        m.setattr(pack_word, "_header", header_cell_by_cell)
         slow = document_xml(write_pack_docx(pages, tmp_path / "slow.docx", title="t"))
     assert fast == slow
 

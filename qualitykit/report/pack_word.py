@@ -219,8 +219,9 @@ def _fill(cell, text: str, style_id: str, *, width, left: bool, bold: bool = Fal
         run.font.color.rgb = RGBColor.from_string(colour)
 
 
-def _table(doc, table: pd.DataFrame) -> None:
-    """A page table: the header row shaded and repeated, the widths of :func:`column_widths`."""
+def _table(doc, table: pd.DataFrame, built: dict) -> None:
+    """A page table: the header row shaded and repeated, the widths of :func:`column_widths`
+    (``built``: the document's cells to copy, :func:`_put`)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Mm
 
@@ -232,13 +233,42 @@ def _table(doc, table: pd.DataFrame) -> None:
     grid.autofit = False
     for column, width in zip(grid.columns, widths):
         column.width = width
+    style_id = doc.styles["QK Cell"].style_id
+    _header(grid, table, style_id, widths, built)
+    _rows(grid, table, style_id, widths, words, built)
+
+
+def _header(grid, table: pd.DataFrame, style_id: str, widths, built: dict) -> None:
+    """The header row: bold, shaded, repeated on every page (cells through :func:`_put`)."""
     header = grid.rows[0]
     _repeat_header(header)
-    style_id = doc.styles["QK Cell"].style_id
     for cell, name, width in zip(header.cells, table.columns, widths):
-        _fill(cell, str(name), style_id, width=width, left=False, bold=True)
-        _shade(cell)
-    _rows(grid, table, style_id, widths, words)
+        _put(cell, str(name), style_id, width=width, left=False, built=built, header=True)
+
+
+def _put(cell, text: str, style_id: str, *, width, left: bool, built: dict,
+         header: bool = False) -> None:
+    """A cell as :func:`_fill` (and, in the ``header``, :func:`_shade`) make it. A
+    :func:`_copyable` text goes into a copy of the last cell of the same kind (header; left or
+    centred; colour) built in the document, its width set: the same XML without python-docx's
+    per-cell work."""
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+
+    key = (header, left, _COLOURS.get(text[:2]) if left else None) if _copyable(text) else None
+    model = built.get(key)
+    if model is None:
+        _fill(cell, text, style_id, width=width, left=left, bold=header)
+        if header:
+            _shade(cell)
+        if key is not None:
+            built[key] = cell._tc
+        return
+    tc = deepcopy(model)
+    next(tc.iter(qn("w:t"))).text = text
+    tc.width = width
+    cell._tc.getparent().replace(cell._tc, tc)
 
 
 def _copyable(text: str) -> bool:
@@ -253,17 +283,15 @@ def _plain(text: str, left: bool) -> bool:
     return _copyable(text) and not (left and text[:2] in _COLOURS)
 
 
-def _rows(grid, table: pd.DataFrame, style_id: str, widths, words) -> None:
+def _rows(grid, table: pd.DataFrame, style_id: str, widths, words, built: dict) -> None:
     """The body rows. A row of :func:`_plain` cells is a copy of the last such row built by
     python-docx with its texts replaced (the same XML, without python-docx's per-cell work);
-    in any other row, a :func:`_copyable` cell is a copy of the last cell of its column and
-    colour that :func:`_fill` built, with its text replaced, and the rest is built by
-    :func:`_fill`."""
+    any other row is built cell by cell (:func:`_put`)."""
     from copy import deepcopy
 
     from docx.oxml.ns import qn
 
-    tbl, tag, model, built = grid._tbl, qn("w:t"), None, {}
+    tbl, tag, model = grid._tbl, qn("w:t"), None
     for values in table.itertuples(index=False, name=None):
         texts = [str(value) for value in values]
         plain = all(_plain(text, left) for text, left in zip(texts, words))
@@ -274,16 +302,8 @@ def _rows(grid, table: pd.DataFrame, style_id: str, widths, words) -> None:
             tbl.append(tr)
             continue
         row = grid.add_row()
-        for i, (cell, text, width, left) in enumerate(zip(row.cells, texts, widths, words)):
-            key = (i, _COLOURS.get(text[:2]) if left else None) if _copyable(text) else None
-            if key in built:
-                tc = deepcopy(built[key])
-                next(tc.iter(tag)).text = text
-                cell._tc.getparent().replace(cell._tc, tc)
-                continue
-            _fill(cell, text, style_id, width=width, left=left)
-            if key is not None:
-                built[key] = cell._tc
+        for cell, text, width, left in zip(row.cells, texts, widths, words):
+            _put(cell, text, style_id, width=width, left=left, built=built)
         model = row._tr if plain else model
 
 
@@ -300,7 +320,7 @@ def write_pack_docx(pages: list[Page], path: str | Path, *, title: str) -> Path:
     Heading 1, each block a Heading 2 with its table, note and prompts."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    doc = _document(title)
+    doc, built = _document(title), {}  # built: cells to copy (_put)
     title_style, block, meta, note = (doc.styles[name] for name in
                                       ("Heading 1", "Heading 2", "QK Meta", "QK Note"))
     for i, page in enumerate(pages):
@@ -311,7 +331,7 @@ def write_pack_docx(pages: list[Page], path: str | Path, *, title: str) -> Path:
         for part in page.blocks:
             _paragraph(doc, part.heading, block)
             if part.table is not None:
-                _table(doc, part.table)
+                _table(doc, part.table, built)
             if part.note:
                 _paragraph(doc, part.note, note)
             for prompt in part.prompts:  # the prompt, then room to write
