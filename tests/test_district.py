@@ -454,3 +454,23 @@ def qk_write_one(tmp_path, table):
     from qualitykit.io.excel import write_sheets
 
     return write_sheets(tmp_path / "one.xlsx", {"pupils": table})
+
+
+def test_school_feedbacks_are_each_school_s_feedback():
+    # the tables cut by school once for all schools: every school's tables and sentences are
+    # those of school_feedback for that school alone
+    import dataclasses
+
+    from qualitykit.district.feedback import school_feedbacks
+
+    data = load_district()
+    analysis = analyse_district(data)
+    every = school_feedbacks(data, analysis)
+    assert list(every) == data.schools
+    for school, feedback in every.items():
+        alone = dataclasses.asdict(school_feedback(data, analysis, school))
+        for field, value in dataclasses.asdict(feedback).items():
+            if isinstance(value, pd.DataFrame):
+                pd.testing.assert_frame_equal(value, alone[field], check_exact=True)
+            else:
+                assert value == alone[field]

@@ -88,7 +88,7 @@ def school_feedback(data: DistrictData, analysis: DistrictAnalysis,
     """
     if school not in data.schools:
         raise ValueError(f"联考中没有学校“{school}” (school)；有：{'、'.join(data.schools)}。")
-    return _feedback(data, analysis, school, _by_school(analysis))
+    return _feedback(data, analysis, school, _by_school(analysis, only=school))
 
 
 def school_feedbacks(data: DistrictData, analysis: DistrictAnalysis) -> dict[str, SchoolFeedback]:
@@ -105,16 +105,17 @@ def school_feedbacks(data: DistrictData, analysis: DistrictAnalysis) -> dict[str
     return {school: _feedback(data, analysis, school, shared) for school in data.schools}
 
 
-def _by_school(analysis: DistrictAnalysis) -> dict:
+def _by_school(analysis: DistrictAnalysis, only: str | None = None) -> dict:
     """What every school's feedback reads: each per-school table cut by school (a school's
-    rows as a boolean selection gives them: the same rows, order and index), and each band's
-    share of the district's pupils."""
+    rows as a boolean selection gives them: the same rows, order and index; ``only``: that
+    school's rows alone), and each band's share of the district's pupils."""
     tables = {"schools": analysis.schools, "school_cmp": analysis.school_comparison.classes,
               "classes": analysis.classes, "class_cmp": analysis.class_comparison.classes,
               "bands": analysis.bands, "class_balance": analysis.school_class_balance}
     if analysis.value_added is not None:
         tables["va"] = analysis.value_added.units
-    cut = {name: (dict(iter(t.groupby("school", sort=False, dropna=False))), t.iloc[:0])
+    cut = {name: ({only: t[t["school"] == only]} if only is not None else
+                  dict(iter(t.groupby("school", sort=False, dropna=False))), t.iloc[:0])
            for name, t in tables.items()}
     bands = analysis.bands
     whole = bands.groupby(["subject", "band"], sort=False)["count"].sum()
