@@ -159,6 +159,10 @@ class ClassComparison:
         return to_display(self.classes[cols], intervals=True).to_html(index=False)
 
 
+#: The columns :func:`_reading_vs_grade` reads.
+_READ = ("n_sat", "small_group", "significant", "diff", "hedges_g")
+
+
 def _reading_vs_grade(row) -> str:
     if row["n_sat"] < 2:
         return "人数太少，无法比较"
@@ -297,7 +301,8 @@ def _class_comparison(found: list, within: list[str], units: list[str], alpha: f
     if len(classes):
         classes["significant"] = classes["p_value"] < alpha
         classes["small_group"] = classes["n_sat"] < min_n
-        classes["reading"] = classes.apply(_reading_vs_grade, axis=1)
+        classes["reading"] = [_reading_vs_grade(dict(zip(_READ, values))) for values in zip(
+            *(classes[c].tolist() for c in _READ))]  # row by row without DataFrame.apply
     omnibus = pd.DataFrame([omni for _, omni, _ in found], columns=within + _OMNIBUS_COLUMNS)
     if len(omnibus):
         omnibus["reading"] = omnibus.apply(_reading_omnibus, axis=1)
