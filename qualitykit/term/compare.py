@@ -322,7 +322,7 @@ def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, units: list[str
     k = max(1, sum(len(x) >= 2 for x in groups.values()))
     n = np.array([len(x) for x in groups.values()], float)
     mean = np.array([x.mean() for x in groups.values()])
-    m2 = np.array([((x - x.mean()) ** 2).sum() for x in groups.values()])  # Σ(x − mean)²
+    m2 = np.array([((x - m) ** 2).sum() for x, m in zip(groups.values(), mean)])  # Σ(x − mean)²
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.where(n >= 2, np.sqrt(m2 / (n - 1)), np.nan)
         half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
