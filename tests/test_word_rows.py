@@ -90,3 +90,23 @@ def test_cells_of_rows_with_readings_are_copies_of_cells_built_before(tmp_path, 
     assert_same_document(tmp_path, monkeypatch, [page])
     text = document_xml(tmp_path / "fast.docx").decode()
     assert text.count("C0392B") == 3 and text.count("1A7F37") == 3  # the colours kept
+
+
+def test_documents_start_from_a_copy_of_one_built_once(league, tmp_path, monkeypatch):
+    # every part of the .docx (styles, footer, settings, core properties with the title) is
+    # the one python-docx writes when it builds the empty document for each file
+    data, analysis = league
+    pages = feedback_pages(data, school_feedback(data, analysis, data.schools[1]))
+    copied = write_pack_docx(pages, tmp_path / "copied.docx", title="乙校")
+
+    def built(title):
+        doc = pack_word._built_document()
+        doc.core_properties.title = title
+        return doc
+
+    monkeypatch.setattr(pack_word, "_document", built)
+    fresh = write_pack_docx(pages, tmp_path / "fresh.docx", title="乙校")
+    with zipfile.ZipFile(copied) as a, zipfile.ZipFile(fresh) as b:
+        assert a.namelist() == b.namelist()
+        assert all(a.read(n) == b.read(n) for n in a.namelist())
+        assert "乙校" in a.read("docProps/core.xml").decode()

@@ -151,7 +151,31 @@ def _field(paragraph, code: str) -> None:
 
 
 def _document(title: str):
-    """An empty A4 document with the pack's styles, its title and 第 N 页 / 共 M 页 below."""
+    """An empty A4 document with the pack's styles, its title and 第 N 页 / 共 M 页 below: a
+    copy of the one :func:`_empty_document` built (python-docx reads it back from its bytes,
+    the same parts as building it again)."""
+    from io import BytesIO
+
+    from docx import Document
+
+    doc = Document(BytesIO(_empty_document()))
+    doc.core_properties.title = title
+    return doc
+
+
+@functools.lru_cache(maxsize=1)
+def _empty_document() -> bytes:
+    """The bytes of :func:`_built_document` (built once)."""
+    from io import BytesIO
+
+    out = BytesIO()
+    _built_document().save(out)
+    return out.getvalue()
+
+
+def _built_document():
+    """The empty A4 document with the pack's styles and its page footer, built by
+    python-docx."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
@@ -163,7 +187,6 @@ def _document(title: str):
         setattr(section, side, Mm(MARGIN_MM))
     section.footer_distance = Mm(6)
     _styles(doc)
-    doc.core_properties.title = title
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("第 ")
