@@ -40,18 +40,18 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _text_xml(ref: str, text: str) -> str:
-    """An inline-string cell (``&``, ``<``, ``>`` escaped; edge spaces kept)."""
+def _text_inner(text: str) -> str:
+    """The ``<t>`` of an inline-string cell (``&``, ``<``, ``>`` escaped; edge spaces kept)."""
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f"<t{space}>{text}</t>"
 
 
 def _column_xml(values: list, letter: str, first_row: int) -> list[str] | None:
     """Each cell of a column as XML ("" for no cell), rows numbered from ``first_row``
     (1-based); None when a value is not a plain number, boolean or text."""
-    out = []
+    out, texts = [], {}  # texts: each distinct text's escaped form, checked once
     for row, value in enumerate(values, start=first_row):
         kind = value.__class__
         if kind is float or kind is int:
@@ -59,10 +59,13 @@ def _column_xml(values: list, letter: str, first_row: int) -> list[str] | None:
         elif kind is str:
             if value == "":
                 out.append("")
-            elif len(value) > _MAX_TEXT or _NOT_PLAIN.search(value):
-                return None
-            else:
-                out.append(_text_xml(f"{letter}{row}", value))
+                continue
+            inner = texts.get(value)
+            if inner is None:
+                if len(value) > _MAX_TEXT or _NOT_PLAIN.search(value):
+                    return None
+                inner = texts[value] = _text_inner(value)
+            out.append(f'<c r="{letter}{row}" t="inlineStr"><is>{inner}</is></c>')
         elif kind is bool:
             out.append(f'<c r="{letter}{row}" t="b"><v>{int(value)}</v></c>')
         else:

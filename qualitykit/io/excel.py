@@ -60,10 +60,7 @@ def write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame], *,
     direct = {}
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
         for name, frame in sheets.items():
-            safe = frame.copy()
-            for col in safe.columns:
-                if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-                    safe[col] = safe[col].map(safe_cell)
+            safe = _formula_safe(frame)
             xml = _write_frame(writer, safe, name[:31])
             sheet = writer.sheets[name[:31]]
             if xml is not None:
@@ -76,6 +73,21 @@ def write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame], *,
     for note in notes if log is not None else ():
         log(note)
     return path
+
+
+def _formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell through :func:`safe_cell` (a column of pandas' text dtype
+    at once: the same cells)."""
+    safe = frame.copy()
+    for i in range(safe.shape[1]):
+        column = safe.iloc[:, i]
+        if isinstance(column.dtype, pd.StringDtype):
+            formula = column.str.startswith(_FORMULA_START).fillna(False).to_numpy(bool)
+            if formula.any():
+                safe.isetitem(i, column.where(~formula, "'" + column))
+        elif column.dtype == object or pd.api.types.is_string_dtype(column):
+            safe.isetitem(i, column.map(safe_cell))
+    return safe
 
 
 def split_long_sheets(sheets: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame],
