@@ -83,7 +83,7 @@ _PUBLIC = {
     **dict.fromkeys(('balance_indices', 'icc_oneway', 'quartile_gap', 'weighted_cv',), "district.balance"),
     **dict.fromkeys(('compare_schools', 'district_totals', 'with_totals',), "district.schools"),
     **dict.fromkeys(('analyse_district', 'DistrictAnalysis',), "district.analysis"),
-    **dict.fromkeys(('district_conclusions', 'school_feedback', 'SchoolFeedback',), "district.feedback"),
+    **dict.fromkeys(('district_conclusions', 'school_feedback', 'school_feedbacks', 'SchoolFeedback',), "district.feedback"),
     **dict.fromkeys(('balance_table', 'district_basic', 'district_table', 'group_table', 'school_band_table', 'school_matrix', 'school_subject_table', 'school_tests', 'school_value_added', 'subject_sections',), "district.pages"),
     **dict.fromkeys(('plot_school_means',), "district.plots"),
     **dict.fromkeys(('run_district', 'write_district',), "district.report"),

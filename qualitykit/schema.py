@@ -94,8 +94,19 @@ def schools_in(table: pd.DataFrame | None) -> list[str]:
 
 
 def several_schools(*tables: pd.DataFrame | None) -> bool:
-    """True when any of the tables holds more than one school (a 联考 file)."""
-    return any(len(schools_in(t)) > 1 for t in tables)
+    """True when any of the tables holds more than one school (a 联考 file); a large table's
+    first rows are looked at first (two schools there are two in the table).
+
+    >>> t = pd.DataFrame({"school": ["甲中"] * 3000 + ["乙中"]})
+    >>> several_schools(t), several_schools(t.head(3000)), several_schools(None, t.tail(2))
+    (True, False, True)
+    """
+    return any(len(schools_in(t.head(_FIRST_ROWS))) > 1 or len(schools_in(t)) > 1
+               if t is not None else False for t in tables)
+
+
+#: Rows :func:`several_schools` looks at first.
+_FIRST_ROWS = 1000
 
 
 def unit_keys(table: pd.DataFrame, by: Sequence[str] | str, *,

@@ -230,3 +230,15 @@ def test_competition_rank_equals_the_pairwise_count(seed):
     assert got.index.equals(values.index)
     assert got.tolist() == _pairwise_rank(values)
     assert _competition_rank(values[["mean"]]).tolist() == _pairwise_rank(values[["mean"]])
+
+
+def test_rank_units_leaves_the_table_it_is_given_as_it_was():
+    # a file without 学校: rank_units adds the column to its own copy only
+    rows = pd.DataFrame({"student_id": ["1", "2"], "name": ["甲", "乙"], "grade": [7, 7],
+                         "class_id": ["7-1", "7-2"], "subject": ["数学", "数学"],
+                         "exam": ["联考", "联考"], "score": [90.0, 50.0],
+                         "status": ["sat", "sat"], "full_mark": [100.0, 100.0]})
+    before = rows.copy()
+    ranks = rank_units(rows, RULES["non_graduating"])
+    assert dict(zip(ranks["class_id"], ranks["rank"])) == {"7-1": 1, "7-2": 2}
+    pd.testing.assert_frame_equal(rows, before)

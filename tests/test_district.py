@@ -399,3 +399,78 @@ def test_the_workbook_has_every_class_position_by_the_award_ranking(sample):
     assert [f"{s}{c}" for s, c in zip(chem["学校"], chem["班级"])] == expected
     assert chem["名次"].tolist() == list(range(1, len(plain) + 1))
     assert (chem["参评数"] == len(plain)).all()
+
+
+def test_school_band_table_of_many_schools_by_hand_and_without_a_fragmented_frame():
+    # 120 schools (more than pandas' 100 blocks before it warns); school k has k pupils in the
+    # band 50–100 and 1 in 0–50, school 0 no row of the band 50–100 (its count there is 0)
+    import types
+    import warnings
+
+    rows = [{"school": f"校{k:03d}", "subject": TOTAL, "band": band, "lower": lower,
+             "count": count, "share": count / (k + 1)}
+            for k in range(120)
+            for band, lower, count in (("50-100", 50, k), ("0-50", 0, 1))
+            if count or band == "0-50"]
+    analysis = types.SimpleNamespace(bands=pd.DataFrame(rows))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # PerformanceWarning (fragmented frame) included
+        table = qk.school_band_table(analysis)
+    assert table["分数段"].tolist() == ["50-100", "0-50"]
+    assert table["校000 人数"].tolist() == [0, 1] and table["校000 占比%"].tolist() == [0, 100]
+    assert table["校119 人数"].tolist() == [119, 1]
+    assert table["校119 占比%"].tolist() == [round(119 / 120 * 100, 1), round(100 / 120, 1)]
+    assert table.shape == (2, 241)
+
+
+def test_a_district_larger_than_an_excel_sheet_gets_its_pupils_over_several_sheets(
+        tmp_path, monkeypatch):
+    # the row limit lowered to 200 (Excel's is 1,048,575 rows below the header): the pupils'
+    # sheet is split in order, every pupil kept, each part with the header, and the run says so
+    import qualitykit.io.excel as excel
+    from qualitykit.district.report import PUPILS_SHEET, workbook_sheets
+
+    data = load_district()
+    analysis = analyse_district(data)
+    whole = workbook_sheets(data, analysis)[PUPILS_SHEET]
+    unsplit = pd.read_excel(qk_write_one(tmp_path, whole), engine="calamine")
+    monkeypatch.setattr(excel, "ROW_LIMIT", 200)
+    said = []
+    files = write_district(tmp_path, data, analysis, formats=(), log=said.append)
+    back = pd.read_excel(files["xlsx"], sheet_name=None, engine="calamine")
+    n = -(-len(whole) // 200)
+    parts = [f"{PUPILS_SHEET}（{k}）" for k in range(1, n + 1)]
+    assert n >= 3 and PUPILS_SHEET not in back and all(p in back for p in parts)
+    assert [len(back[p]) for p in parts] == [200] * (n - 1) + [len(whole) - 200 * (n - 1)]
+    joined = pd.concat([back[p] for p in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(joined, unsplit)
+    assert any(f"工作表“{PUPILS_SHEET}”有 {len(whole):,} 行" in line
+               and f"分成 {n} 张工作表" in line for line in said)
+    other = [s for s in back if not s.startswith(PUPILS_SHEET)]  # the rest as before
+    assert other == [s for s in workbook_sheets(data, analysis) if s != PUPILS_SHEET]
+
+
+def qk_write_one(tmp_path, table):
+    from qualitykit.io.excel import write_sheets
+
+    return write_sheets(tmp_path / "one.xlsx", {"pupils": table})
+
+
+def test_school_feedbacks_are_each_school_s_feedback():
+    # the tables cut by school once for all schools: every school's tables and sentences are
+    # those of school_feedback for that school alone
+    import dataclasses
+
+    from qualitykit.district.feedback import school_feedbacks
+
+    data = load_district()
+    analysis = analyse_district(data)
+    every = school_feedbacks(data, analysis)
+    assert list(every) == data.schools
+    for school, feedback in every.items():
+        alone = dataclasses.asdict(school_feedback(data, analysis, school))
+        for field, value in dataclasses.asdict(feedback).items():
+            if isinstance(value, pd.DataFrame):
+                pd.testing.assert_frame_equal(value, alone[field], check_exact=True)
+            else:
+                assert value == alone[field]

@@ -18,12 +18,21 @@ from qualitykit.report.pack import TEXT_COLUMNS, Block, Page
 from qualitykit.report.pack_word import write_pack_docx
 
 
-def cell_by_cell(grid, table, style_id, widths, words):
+def cell_by_cell(grid, table, style_id, widths, words, built):
     """The reference: every cell through python-docx (the writer before the fast path)."""
     for values in table.itertuples(index=False):
         row = grid.add_row()
         for cell, value, width, left in zip(row.cells, values, widths, words):
             pack_word._fill(cell, str(value), style_id, width=width, left=left)
+
+
+def header_cell_by_cell(grid, table, style_id, widths, built):
+    """The reference header: every cell through python-docx, then shaded."""
+    header = grid.rows[0]
+    pack_word._repeat_header(header)
+    for cell, name, width in zip(header.cells, table.columns, widths):
+        pack_word._fill(cell, str(name), style_id, width=width, left=False, bold=True)
+        pack_word._shade(cell)
 
 
 def document_xml(path):
@@ -35,6 +44,7 @@ def assert_same_document(tmp_path, monkeypatch, pages):
     fast = document_xml(write_pack_docx(pages, tmp_path / "fast.docx", title="t"))
     with monkeypatch.context() as m:
         m.setattr(pack_word, "_rows", cell_by_cell)
+        m.setattr(pack_word, "_header", header_cell_by_cell)
         slow = document_xml(write_pack_docx(pages, tmp_path / "slow.docx", title="t"))
     assert fast == slow
 
@@ -64,3 +74,39 @@ def test_rows_that_are_not_plain_are_built_cell_by_cell(tmp_path, monkeypatch):
     page = Page(kind="class", name="测试", title="测试", lines=(),
                 blocks=(Block(heading="表", table=table),))
     assert_same_document(tmp_path, monkeypatch, [page])
+
+
+def test_cells_of_rows_with_readings_are_copies_of_cells_built_before(tmp_path, monkeypatch):
+    # every row holds a reading in colour (so no row is copied whole): its other cells, and
+    # readings of a colour met before, are copies of the cell python-docx built for the
+    # column (and colour) with the text replaced; the document is the cell-by-cell one
+    verdict = label("verdict")
+    readings = ["高于区域", "低于区域", "高于", "低于区域", "无差别", "高于区域", "低于", ""]
+    table = pd.DataFrame({"班级": [f"{k}班" for k in range(1, 9)], verdict: readings,
+                          "平均分": [81.5, 62.25, 70, 70, float("nan"), 99.9, 0, 55],
+                          "学校": ["甲", "乙", "甲", " 丙", "丁", "甲", "戊", "己"]})
+    page = Page(kind="class", name="测试", title="测试", lines=(),
+                blocks=(Block(heading="表", table=table),))
+    assert_same_document(tmp_path, monkeypatch, [page])
+    text = document_xml(tmp_path / "fast.docx").decode()
+    assert text.count("C0392B") == 3 and text.count("1A7F37") == 3  # the colours kept
+
+
+def test_documents_start_from_a_copy_of_one_built_once(league, tmp_path, monkeypatch):
+    # every part of the .docx (styles, footer, settings, core properties with the title) is
+    # the one python-docx writes when it builds the empty document for each file
+    data, analysis = league
+    pages = feedback_pages(data, school_feedback(data, analysis, data.schools[1]))
+    copied = write_pack_docx(pages, tmp_path / "copied.docx", title="乙校")
+
+    def built(title):
+        doc = pack_word._built_document()
+        doc.core_properties.title = title
+        return doc
+
+    monkeypatch.setattr(pack_word, "_document", built)
+    fresh = write_pack_docx(pages, tmp_path / "fresh.docx", title="乙校")
+    with zipfile.ZipFile(copied) as a, zipfile.ZipFile(fresh) as b:
+        assert a.namelist() == b.namelist()
+        assert all(a.read(n) == b.read(n) for n in a.namelist())
+        assert "乙校" in a.read("docProps/core.xml").decode()

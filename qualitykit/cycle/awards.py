@@ -323,7 +323,7 @@ def rank_units(scores: pd.DataFrame, rule: AwardRule, *, teachers: pd.DataFrame 
     from ..term.indicators import summary
     from ..term.teachers import assign_teachers
 
-    data = scores.copy()
+    data = scores.copy(deep=False)  # copy-on-write: a column added here stays here
     if teachers is not None:
         data = assign_teachers(data, teachers).dropna(subset=["teacher"])
     if "school" not in data:

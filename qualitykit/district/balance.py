@@ -55,8 +55,9 @@ def icc_oneway(groups: Sequence) -> float:
     if k < 2 or total - k < 1:
         return np.nan
     grand = np.concatenate(data).mean()
-    msb = sum(len(g) * (g.mean() - grand) ** 2 for g in data) / (k - 1)
-    msw = sum(((g - g.mean()) ** 2).sum() for g in data) / (total - k)
+    means = [g.mean() for g in data]  # each once (the same figures as computed in place)
+    msb = sum(len(g) * (m - grand) ** 2 for g, m in zip(data, means)) / (k - 1)
+    msw = sum(((g - m) ** 2).sum() for g, m in zip(data, means)) / (total - k)
     n0 = (total - (n ** 2).sum() / total) / (k - 1)
     denominator = msb + (n0 - 1) * msw
     return float((msb - msw) / denominator) if denominator > 0 else np.nan

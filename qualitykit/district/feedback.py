@@ -15,7 +15,8 @@ from .analysis import DistrictAnalysis
 from .load import DistrictData
 from .schools import TOTAL
 
-__all__ = ["SchoolFeedback", "school_feedback", "district_conclusions", "READ", "WHOLE_SCHOOL"]
+__all__ = ["SchoolFeedback", "school_feedback", "school_feedbacks", "district_conclusions", "READ",
+           "WHOLE_SCHOOL"]
 
 #: How a ``vs_district`` code is said in a sentence.
 READ = {"above": "高于区域", "below": "低于区域", "similar": "与区域无明显差别",
@@ -87,20 +88,65 @@ def school_feedback(data: DistrictData, analysis: DistrictAnalysis,
     """
     if school not in data.schools:
         raise ValueError(f"联考中没有学校“{school}” (school)；有：{'、'.join(data.schools)}。")
+    return _feedback(data, analysis, school, _by_school(analysis, only=school))
+
+
+def school_feedbacks(data: DistrictData, analysis: DistrictAnalysis) -> dict[str, SchoolFeedback]:
+    """Every school's :func:`school_feedback` (the same), the district's tables cut by school
+    once for all of them.
+
+    >>> from qualitykit.district.load import load_district
+    >>> from qualitykit.district.analysis import analyse_district
+    >>> d = load_district()
+    >>> list(school_feedbacks(d, analyse_district(d))) == d.schools
+    True
+    """
+    shared = _by_school(analysis)
+    return {school: _feedback(data, analysis, school, shared) for school in data.schools}
+
+
+def _by_school(analysis: DistrictAnalysis, only: str | None = None) -> dict:
+    """What every school's feedback reads: each per-school table cut by school (a school's
+    rows as a boolean selection gives them: the same rows, order and index; ``only``: that
+    school's rows alone), and each band's share of the district's pupils."""
+    tables = {"schools": analysis.schools, "school_cmp": analysis.school_comparison.classes,
+              "classes": analysis.classes, "class_cmp": analysis.class_comparison.classes,
+              "bands": analysis.bands, "class_balance": analysis.school_class_balance}
+    if analysis.value_added is not None:
+        tables["va"] = analysis.value_added.units
+    cut = {name: ({only: t[t["school"] == only]} if only is not None else
+                  dict(iter(t.groupby("school", sort=False, dropna=False))), t.iloc[:0])
+           for name, t in tables.items()}
+    bands = analysis.bands
+    whole = bands.groupby(["subject", "band"], sort=False)["count"].sum()
+    n = bands.groupby("subject")["count"].sum()
+    return {"cut": cut, "band_share": {p: whole[p] / n[p[0]] if n[p[0]] else float("nan")
+                                       for p in whole.index}}
+
+
+def _own(shared: dict, name: str, school: str) -> pd.DataFrame:
+    """The school's rows of one of the tables :func:`_by_school` cut."""
+    parts, empty = shared["cut"][name]
+    return parts.get(school, empty)
+
+
+def _feedback(data: DistrictData, analysis: DistrictAnalysis, school: str,
+              shared: dict) -> SchoolFeedback:
+    """:func:`school_feedback` from the tables cut by school (:func:`_by_school`)."""
     district = analysis.district.set_index("subject")
-    subjects = _with_diff(analysis.schools[analysis.schools["school"] == school],
-                          analysis.school_comparison.classes, ["school", "subject"])
+    subjects = _with_diff(_own(shared, "schools", school), _own(shared, "school_cmp", school),
+                          ["school", "subject"])
     for rate in ("pass_rate", "excellent_rate", "low_rate"):
         subjects[f"district_{rate}"] = subjects["subject"].map(district[rate])
-    classes = _with_diff(analysis.classes[analysis.classes["school"] == school],
-                         analysis.class_comparison.classes, ["school", "class_id", "subject"])
-    va = analysis.value_added
-    va_rows = va.units[va.units["school"] == school] if va is not None else None
+    classes = _with_diff(_own(shared, "classes", school), _own(shared, "class_cmp", school),
+                         ["school", "class_id", "subject"])
+    va_rows = _own(shared, "va", school) if analysis.value_added is not None else None
     feedback = SchoolFeedback(
         school=school, conclusions=[], subjects=subjects.reset_index(drop=True),
-        classes=classes.reset_index(drop=True), bands=_school_bands(analysis, school),
-        balance=_class_balance(analysis, school), value_added=va_rows,
-        lines=_school_lines(analysis, school), double=_school_double(analysis, school))
+        classes=classes.reset_index(drop=True), bands=_school_bands(shared, school),
+        balance=_class_balance(analysis, _own(shared, "class_balance", school)),
+        value_added=va_rows, lines=_school_lines(analysis, school),
+        double=_school_double(analysis, school))
     feedback.conclusions.extend(_school_sentences(data, feedback))
     return feedback
 
@@ -134,22 +180,17 @@ def _school_double(analysis: DistrictAnalysis, school: str) -> pd.DataFrame | No
                       ).reset_index(drop=True)
 
 
-def _school_bands(analysis: DistrictAnalysis, school: str) -> pd.DataFrame:
+def _school_bands(shared: dict, school: str) -> pd.DataFrame:
     """The school's 分数段 with the district's share of each band."""
-    bands = analysis.bands
-    whole = bands.groupby(["subject", "band"], sort=False)["count"].sum()
-    n = bands.groupby("subject")["count"].sum()
-    own = bands[bands["school"] == school].copy()
-    pairs = list(zip(own["subject"], own["band"]))
-    own["district_share"] = [whole[p] / n[p[0]] if n[p[0]] else float("nan") for p in pairs]
+    own = _own(shared, "bands", school).copy()
+    share = shared["band_share"]
+    own["district_share"] = [share[p] for p in zip(own["subject"], own["band"])]
     return own.reset_index(drop=True)
 
 
-def _class_balance(analysis: DistrictAnalysis, school: str) -> pd.DataFrame:
-    """The school's class indices beside the district's (``district_cv_means``,
+def _class_balance(analysis: DistrictAnalysis, own: pd.DataFrame) -> pd.DataFrame:
+    """The school's class indices (``own``) beside the district's (``district_cv_means``,
     ``district_icc``)."""
-    own = analysis.school_class_balance
-    own = own[own["school"] == school]
     district = analysis.class_balance.set_index("subject")
     return own.assign(district_cv_means=own["subject"].map(district["cv_means"]),
                       district_icc=own["subject"].map(district["icc"])).reset_index(drop=True)

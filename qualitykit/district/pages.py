@@ -137,15 +137,16 @@ def school_band_table(analysis: DistrictAnalysis, subject: str = TOTAL) -> pd.Da
     """分数段 of one subject: bands as rows (top first), each school's count and share."""
     b = analysis.bands[analysis.bands["subject"] == subject]
     order = b.drop_duplicates("band").sort_values("lower", ascending=False)["band"].tolist()
-    out = None
+    parts = []  # each school's two columns, by band; put side by side at once (no inserts)
     for school, part in b.groupby("school", sort=False):
         part = part[["band", "count", "share"]].rename(columns={
             "band": "分数段", "count": f"{school} 人数", "share": f"{school} 占比%"})
         part[f"{school} 占比%"] = (part[f"{school} 占比%"] * 100).round(1)
-        out = part if out is None else out.merge(part, on="分数段", how="outer", sort=False)
-    if out is None:
+        parts.append(part.set_index("分数段"))
+    if not parts:
         return pd.DataFrame()
-    return out.set_index("分数段").reindex(order).fillna(0).reset_index()
+    wide = pd.concat(parts, axis=1).reindex(order).fillna(0)
+    return pd.concat([pd.Series(wide.index, name="分数段"), wide.reset_index(drop=True)], axis=1)
 
 
 def balance_table(balance: pd.DataFrame, *, unit: str = "学校") -> pd.DataFrame:

@@ -16,17 +16,20 @@ from pathlib import Path
 
 from ..paths import NOTEBOOKS
 from .analysis import DistrictAnalysis
-from .feedback import district_conclusions, school_feedback
+from .feedback import SchoolFeedback, district_conclusions, school_feedback, school_feedbacks
 from .lines import parse_lines
 from .load import DistrictData, forget_checked, load_district
 from .pages import district_pages, feedback_pages, school_band_table, school_matrix
 
 __all__ = ["run_district", "write_district", "write_feedback", "workbook_sheets", "DISTRICT_NOTEBOOK",
-           "FEEDBACK_FOLDER"]
+           "FEEDBACK_FOLDER", "PUPILS_SHEET", "pupils_sheet_note"]
 
 DISTRICT_NOTEBOOK = NOTEBOOKS / "07-联考分析.ipynb"
 #: The folder (inside the output folder) of the per-school reports.
 FEEDBACK_FOLDER = "通报反馈"
+#: The workbook's sheet of every pupil's 总分 and ranks (split over several sheets, each
+#: ``<name>（k）``, when longer than :data:`qualitykit.io.excel.ROW_LIMIT`).
+PUPILS_SHEET = "学生总分与排名（仅供教研室）"
 _FILES = ("score_file", "previous_file")
 _LOAD = ("score_file", "previous_file", "exam", "full_marks", "groups", "standard", "sheet",
          "engine")
@@ -48,14 +51,18 @@ def _html_with_breaks(pages, title: str) -> str:
 
 
 def write_feedback(folder: str | Path, data: DistrictData, analysis: DistrictAnalysis, school: str,
-                   *, formats=("pdf", "html", "docx"), pdf_engine: str | None = None) -> dict:
-    """Write one school's 通报反馈 as ``<school>.pdf`` / ``.html`` / ``.docx`` in ``folder``."""
+                   *, formats=("pdf", "html", "docx"), pdf_engine: str | None = None,
+                   feedback: SchoolFeedback | None = None) -> dict:
+    """Write one school's 通报反馈 as ``<school>.pdf`` / ``.html`` / ``.docx`` in ``folder``
+    (``feedback``: its :func:`school_feedback` when already made, e.g. by
+    :func:`school_feedbacks` for every school at once)."""
     from ..report.pack_word import write_pack_docx
     from ..report.runner import html_to_pdf
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    pages = feedback_pages(data, school_feedback(data, analysis, school))
+    feedback = school_feedback(data, analysis, school) if feedback is None else feedback
+    pages = feedback_pages(data, feedback)
     title, stem = pages[0].title, folder / _safe_name(school)
     files = {}
     if {"pdf", "html"} & set(formats):
@@ -97,14 +104,16 @@ def write_district(output_dir: str | Path, data: DistrictData, analysis: Distric
         return {}
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files: dict = {"xlsx": write_sheets(out / f"{data.title}.xlsx", workbook_sheets(data, analysis))}
+    files: dict = {"xlsx": write_sheets(out / f"{data.title}.xlsx", workbook_sheets(data, analysis),
+                                        log=log)}  # a sheet split (over ROW_LIMIT rows) is said
     if "docx" in formats:
         pages = district_pages(data, analysis, district_conclusions(data, analysis))
         files["docx"] = write_pack_docx(pages, out / f"{data.title}.docx", title=data.title)
     log(f"      通报反馈：{len(data.schools)} 所学校，每校一份……")
     files["feedback"] = {school: write_feedback(out / FEEDBACK_FOLDER, data, analysis, school,
-                                                formats=formats, pdf_engine=pdf_engine)
-                         for school in data.schools}
+                                                formats=formats, pdf_engine=pdf_engine,
+                                                feedback=feedback)
+                         for school, feedback in school_feedbacks(data, analysis).items()}
     return files
 
 
@@ -119,7 +128,7 @@ def workbook_sheets(data: DistrictData, analysis: DistrictAnalysis) -> dict:
               "校际均衡": to_display(analysis.balance),
               "班级均衡": to_display(analysis.school_class_balance),
               "总分分数段": school_band_table(analysis),
-              "学生总分与排名（仅供教研室）": to_display(pupils)}
+              PUPILS_SHEET: to_display(pupils)}
     sheets["各班位次（位次奖排位，仅供教研室）"] = _class_positions(data)
     if analysis.groups is not None:
         sheets["片区"] = to_display(analysis.groups, intervals=True)
@@ -128,6 +137,19 @@ def workbook_sheets(data: DistrictData, analysis: DistrictAnalysis) -> dict:
     if analysis.lines is not None:
         sheets.update(_line_sheets(analysis.lines))
     return sheets
+
+
+def pupils_sheet_note(n_pupils: int) -> str:
+    """What the run says when the pupils' sheet is longer than one Excel sheet holds.
+
+    >>> print(pupils_sheet_note(1_200_000))  # doctest: +ELLIPSIS
+          参考 1,200,000 人，超过 Excel 一张工作表最多 1,048,575 行：...
+    """
+    from ..io.excel import ROW_LIMIT
+
+    return (f"      参考 {n_pupils:,} 人，超过 Excel 一张工作表最多 {ROW_LIMIT:,} 行："
+            f"Excel 文件中的“{PUPILS_SHEET}”按原顺序分成几张工作表写出（名为“{PUPILS_SHEET}（1）”"
+            "“（2）”……，每张都有表头），其余各表不变。")
 
 
 def _line_sheets(lines) -> dict:
@@ -214,6 +236,7 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
 def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
     """The steps of :func:`run_district`: read, run the notebook (it writes the 通报反馈 as
     HTML and Word), then the report's HTML and every PDF, printed at once."""
+    from ..io import excel
     from ..report.parameters import library_arguments
     from ..report.runner import execute_notebook, export, timed
 
@@ -227,6 +250,8 @@ def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
             parse_lines(params["lines"])
         log(f"      {data.title}：{len(data.schools)} 所学校，{data.n_sat} 人参考，"
             f"科目 {'、'.join(data.subjects)}")
+        if data.n_sat > excel.ROW_LIMIT:
+            log(pupils_sheet_note(data.n_sat))
     with timed(timings, "execute"):
         log("[2/4] 运行联考分析笔记本（各校比较、均衡指数、每校通报反馈）……")
         # the notebook writes each 通报反馈's HTML; its PDF is printed below with the report's

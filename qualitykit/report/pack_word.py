@@ -6,6 +6,7 @@ fonts set for Chinese (宋体 / 黑体).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from pathlib import Path
 
@@ -21,6 +22,7 @@ _TABLE_PT = 8  # the size of table text
 _PAD_MM = 3.9  # Word's default cell margins, left and right together
 
 
+@functools.lru_cache(maxsize=65536)
 def _units(text: str) -> float:
     """Width of a text in half-ems: a Chinese (wide) character is 2, a digit or a letter 1.1
     (digits are half an em in 宋体, a little more in other fonts), and 0.6 where 汉字 meet
@@ -154,7 +156,31 @@ def _field(paragraph, code: str) -> None:
 
 
 def _document(title: str):
-    """An empty A4 document with the pack's styles, its title and 第 N 页 / 共 M 页 below."""
+    """An empty A4 document with the pack's styles, its title and 第 N 页 / 共 M 页 below: a
+    copy of the one :func:`_empty_document` built (python-docx reads it back from its bytes,
+    the same parts as building it again)."""
+    from io import BytesIO
+
+    from docx import Document
+
+    doc = Document(BytesIO(_empty_document()))
+    doc.core_properties.title = title
+    return doc
+
+
+@functools.lru_cache(maxsize=1)
+def _empty_document() -> bytes:
+    """The bytes of :func:`_built_document` (built once)."""
+    from io import BytesIO
+
+    out = BytesIO()
+    _built_document().save(out)
+    return out.getvalue()
+
+
+def _built_document():
+    """The empty A4 document with the pack's styles and its page footer, built by
+    python-docx."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
@@ -166,7 +192,6 @@ def _document(title: str):
         setattr(section, side, Mm(MARGIN_MM))
     section.footer_distance = Mm(6)
     _styles(doc)
-    doc.core_properties.title = title
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("第 ")
@@ -222,8 +247,9 @@ def _fill(cell, text: str, style_id: str, *, width, left: bool, bold: bool = Fal
         run.font.color.rgb = RGBColor.from_string(colour)
 
 
-def _table(doc, table: pd.DataFrame) -> None:
-    """A page table: the header row shaded and repeated, the widths of :func:`column_widths`."""
+def _table(doc, table: pd.DataFrame, built: dict) -> None:
+    """A page table: the header row shaded and repeated, the widths of :func:`column_widths`
+    (``built``: the document's cells to copy, :func:`_put`)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Mm
 
@@ -235,34 +261,68 @@ def _table(doc, table: pd.DataFrame) -> None:
     grid.autofit = False
     for column, width in zip(grid.columns, widths):
         column.width = width
+    style_id = doc.styles["QK Cell"].style_id
+    _header(grid, table, style_id, widths, built)
+    _rows(grid, table, style_id, widths, words, built)
+
+
+def _header(grid, table: pd.DataFrame, style_id: str, widths, built: dict) -> None:
+    """The header row: bold, shaded, repeated on every page (cells through :func:`_put`)."""
     header = grid.rows[0]
     _repeat_header(header)
-    style_id = doc.styles["QK Cell"].style_id
     for cell, name, width in zip(header.cells, table.columns, widths):
         room = (width.mm - _PAD_MM - 0.5) / (2 * _half_em(_TABLE_PT))  # ems of the header
         text = "\n".join(header_lines_of(str(name), 2, room))
-        _fill(cell, text, style_id, width=width, left=False, bold=True)
-        _shade(cell)
-    _rows(grid, table, style_id, widths, words)
+        _put(cell, text, style_id, width=width, left=False, built=built, header=True)
+
+
+def _put(cell, text: str, style_id: str, *, width, left: bool, built: dict,
+         header: bool = False) -> None:
+    """A cell as :func:`_fill` (and, in the ``header``, :func:`_shade`) make it. A
+    :func:`_copyable` text goes into a copy of the last cell of the same kind (header; left or
+    centred; colour) built in the document, its width set: the same XML without python-docx's
+    per-cell work."""
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+
+    key = (header, left, _COLOURS.get(text[:2]) if left else None) if _copyable(text) else None
+    model = built.get(key)
+    if model is None:
+        _fill(cell, text, style_id, width=width, left=left, bold=header)
+        if header:
+            _shade(cell)
+        if key is not None:
+            built[key] = cell._tc
+        return
+    tc = deepcopy(model)
+    next(tc.iter(qn("w:t"))).text = text
+    tc.width = width
+    cell._tc.getparent().replace(cell._tc, tc)
+
+
+def _copyable(text: str) -> bool:
+    """A cell text that sits in one ``w:t`` as it is: not empty, no tab or line break, no
+    space at either end."""
+    return bool(text) and text == text.strip() and text.isprintable()
 
 
 def _plain(text: str, left: bool) -> bool:
-    """A cell whose XML is its column's with only the text changed: one ``w:t`` (not empty,
-    no tab or line break, no space at either end) and no colour (not a reading)."""
-    return bool(text) and text == text.strip() and text.isprintable() and \
-        not (left and text[:2] in _COLOURS)
+    """A cell whose XML is its column's with only the text changed: :func:`_copyable` and no
+    colour (not a reading)."""
+    return _copyable(text) and not (left and text[:2] in _COLOURS)
 
 
-def _rows(grid, table: pd.DataFrame, style_id: str, widths, words) -> None:
+def _rows(grid, table: pd.DataFrame, style_id: str, widths, words, built: dict) -> None:
     """The body rows. A row of :func:`_plain` cells is a copy of the last such row built by
     python-docx with its texts replaced (the same XML, without python-docx's per-cell work);
-    any other row is built cell by cell (:func:`_fill`)."""
+    any other row is built cell by cell (:func:`_put`)."""
     from copy import deepcopy
 
     from docx.oxml.ns import qn
 
     tbl, tag, model = grid._tbl, qn("w:t"), None
-    for values in table.itertuples(index=False):
+    for values in table.itertuples(index=False, name=None):
         texts = [str(value) for value in values]
         plain = all(_plain(text, left) for text, left in zip(texts, words))
         if plain and model is not None:
@@ -273,7 +333,7 @@ def _rows(grid, table: pd.DataFrame, style_id: str, widths, words) -> None:
             continue
         row = grid.add_row()
         for cell, text, width, left in zip(row.cells, texts, widths, words):
-            _fill(cell, text, style_id, width=width, left=left)
+            _put(cell, text, style_id, width=width, left=left, built=built)
         model = row._tr if plain else model
 
 
@@ -290,7 +350,7 @@ def write_pack_docx(pages: list[Page], path: str | Path, *, title: str) -> Path:
     Heading 1, each block a Heading 2 with its table, note and prompts."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    doc = _document(title)
+    doc, built = _document(title), {}  # built: cells to copy (_put)
     title_style, block, meta, note = (doc.styles[name] for name in
                                       ("Heading 1", "Heading 2", "QK Meta", "QK Note"))
     for i, page in enumerate(pages):
@@ -301,7 +361,7 @@ def write_pack_docx(pages: list[Page], path: str | Path, *, title: str) -> Path:
         for part in page.blocks:
             _paragraph(doc, part.heading, block)
             if part.table is not None:
-                _table(doc, part.table)
+                _table(doc, part.table, built)
             if part.note:
                 _paragraph(doc, part.note, note)
             for prompt in part.prompts:  # the prompt, then room to write

@@ -159,6 +159,10 @@ class ClassComparison:
         return to_display(self.classes[cols], intervals=True).to_html(index=False)
 
 
+#: The columns :func:`_reading_vs_grade` reads.
+_READ = ("n_sat", "small_group", "significant", "diff", "hedges_g")
+
+
 def _reading_vs_grade(row) -> str:
     if row["n_sat"] < 2:
         return "人数太少，无法比较"
@@ -297,7 +301,8 @@ def _class_comparison(found: list, within: list[str], units: list[str], alpha: f
     if len(classes):
         classes["significant"] = classes["p_value"] < alpha
         classes["small_group"] = classes["n_sat"] < min_n
-        classes["reading"] = classes.apply(_reading_vs_grade, axis=1)
+        classes["reading"] = [_reading_vs_grade(dict(zip(_READ, values))) for values in zip(
+            *(classes[c].tolist() for c in _READ))]  # row by row without DataFrame.apply
     omnibus = pd.DataFrame([omni for _, omni, _ in found], columns=within + _OMNIBUS_COLUMNS)
     if len(omnibus):
         omnibus["reading"] = omnibus.apply(_reading_omnibus, axis=1)
@@ -317,7 +322,7 @@ def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, units: list[str
     k = max(1, sum(len(x) >= 2 for x in groups.values()))
     n = np.array([len(x) for x in groups.values()], float)
     mean = np.array([x.mean() for x in groups.values()])
-    m2 = np.array([((x - x.mean()) ** 2).sum() for x in groups.values()])  # Σ(x − mean)²
+    m2 = np.array([((x - m) ** 2).sum() for x, m in zip(groups.values(), mean)])  # Σ(x − mean)²
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.where(n >= 2, np.sqrt(m2 / (n - 1)), np.nan)
         half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
