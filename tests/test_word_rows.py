@@ -31,7 +31,10 @@ def header_cell_by_cell(grid, table, style_id, widths, built):
     header = grid.rows[0]
     pack_word._repeat_header(header)
     for cell, name, width in zip(header.cells, table.columns, widths):
-        pack_word._fill(cell, str(name), style_id, width=width, left=False, bold=True)
+        # broken into even lines by the kit, as the writer does (header_lines)
+        room = (width.mm - pack_word._PAD_MM - 0.5) / (2 * pack_word._half_em(pack_word._TABLE_PT))
+        text = "\n".join(pack_word.header_lines_of(str(name), 2, room))
+        pack_word._fill(cell, text, style_id, width=width, left=False, bold=True)
         pack_word._shade(cell)
 
 
