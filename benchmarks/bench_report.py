@@ -67,6 +67,7 @@ print(json.dumps({"wall": timings, "cpu": cpu_steps, "engine": result["engine"],
                   "pack": result["pack"],
                   "code": code, "in_process": time.perf_counter() - t0,
                   "in_process_cpu": cpu() - c0}))
+cli.end_process(code)  # as the qualitykit program ends (cli.run)
 """
 
 BARE = """

@@ -285,3 +285,37 @@ def test_an_error_inside_the_notebook_is_one_message(school, monkeypatch, capsys
     assert "Traceback" not in err and len(err.splitlines()) == 1
     saved = re.search(r"保存在 (.+?\.ipynb)", err).group(1)  # written at the failing cell
     assert "算不出来" in Path(saved).read_text(encoding="utf-8")
+
+
+def test_the_program_ends_with_main_s_code_and_everything_written(tmp_path):
+    """``qualitykit`` (cli.run) ends the process at once after the command: the command's files
+    and printed lines are complete, argparse's own exits keep their codes."""
+    done = run_cli(["routine", "--out", str(tmp_path / "常规")], tmp_path)
+    assert done.returncode == 0 and "已保存" in done.stdout
+    assert (tmp_path / "常规" / "教学常规考核.xlsx").stat().st_size > 0
+    assert run_cli(["--help"], tmp_path).returncode == 0
+    wrong = run_cli(["report", "--no-such-option"], tmp_path)
+    assert wrong.returncode == 2 and wrong.stderr.strip()
+    missing = run_cli(["report", str(tmp_path / "没有这个文件.xlsx")], tmp_path)
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_ending_the_process_waits_for_its_threads_and_atexit(tmp_path):
+    code = f"""
+import atexit, threading, time
+from pathlib import Path
+from qualitykit.cli import end_process
+out = Path({str(tmp_path)!r})
+def slow():
+    time.sleep(0.3)
+    (out / "thread.txt").write_text("done")
+threading.Thread(target=slow).start()
+atexit.register(lambda: (out / "atexit.txt").write_text("done"))
+print("printed", end="")
+end_process(3)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 3 and done.stdout == "printed"
+    assert (tmp_path / "thread.txt").read_text() == "done"
+    assert (tmp_path / "atexit.txt").read_text() == "done"
