@@ -319,3 +319,15 @@ end_process(3)
     assert done.returncode == 3 and done.stdout == "printed"
     assert (tmp_path / "thread.txt").read_text() == "done"
     assert (tmp_path / "atexit.txt").read_text() == "done"
+
+
+def test_ending_the_process_into_a_closed_pipe_prints_no_traceback(tmp_path):
+    code = ("import sys\nfrom qualitykit.cli import end_process\n"
+            "sys.stdout.write('行\\n' * 100000)\nend_process(0)\n")
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
+                          ) as process:
+        process.stdout.read(10)
+        process.stdout.close()  # as `| head` does
+        err = process.stderr.read().decode()
+        assert process.wait() in (0, 1) and "Traceback" not in err
