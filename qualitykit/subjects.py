@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING
 
 from ._text import norm
@@ -78,12 +80,36 @@ def teaching_order(subject: object) -> int:
 _ORDER = {s: i for i, s in enumerate(SUBJECTS)}
 
 
+#: Columns whose values a school counts rather than spells: 5-2 before 5-10, 初二(2)班 before
+#: 初二(10)班 (:func:`counted_order`).
+COUNTED = ("class_id", "class_name", "exit_class")
+
+
+def counted_order(value: object) -> str:
+    """Sort key of a class (or any name with numbers) as a school counts: the numbers in it
+    compared as numbers.
+
+    >>> sorted(["5-10", "5-2", "5-1", "初二(12)班", "初二(3)班"], key=counted_order)
+    ['5-1', '5-2', '5-10', '初二(3)班', '初二(12)班']
+    """
+    return re.sub(r"\d+", lambda m: m.group().zfill(12), str(value))
+
+
 def in_teaching_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Subjects in the order of the 课程方案 (语文, 数学, 英语, …), not by character code."""
-    if "subject" not in keys:
+    """Sorted by ``keys`` as a teacher reads them: subjects in the order of the 课程方案 (语文,
+    数学, 英语, …), classes as the school counts them (5-2 before 5-10), not by character code;
+    other keys as they are (a stable sort: rows equal in ``keys`` keep their order)."""
+    if not any(k == "subject" or k in COUNTED for k in keys):
         return table
-    return table.sort_values(keys, kind="stable", key=lambda col: col.map(teaching_order)
-                             if col.name == "subject" else col).reset_index(drop=True)
+    return table.sort_values(keys, kind="stable", key=_reading_order).reset_index(drop=True)
+
+
+def _reading_order(column: pd.Series) -> pd.Series:
+    if column.name == "subject":
+        return column.map(teaching_order)
+    if column.name in COUNTED:
+        return column.map(counted_order, na_action="ignore")
+    return column
 
 
 def subjects_in_order(subjects) -> list[str]:

@@ -28,6 +28,7 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from ..labels import label
 from ..schema import sat_mask, unit_labels
+from ..subjects import counted_order
 from .chart_layout import (category_labels, category_ticks, fit_panels, place_point_labels,
                            text_width, wrap_label)
 from .fonts import set_theme
@@ -252,7 +253,7 @@ def plot_distributions(scores: pd.DataFrame, *, subject: str | None = None,
         return None
     for ax, subj, data in panels:
         units = unit_labels(data, group).to_numpy()
-        order = sorted(set(units))
+        order = sorted(set(units), key=counted_order)  # 初二(2)班 before 初二(10)班
         full = float(data["full_mark"].max())
         score = data["score"].to_numpy(float)
         draw_violins(ax, [score[units == u] for u in order])

@@ -311,7 +311,7 @@ def _class_comparison(found: list, within: list[str], units: list[str], alpha: f
     frames = [pairs for _, _, pairs in found if len(pairs)]
     pairs = pd.concat(frames, ignore_index=True)[pair_cols] if frames else \
         pd.DataFrame(columns=pair_cols)
-    return ClassComparison(in_teaching_order(classes, within),
+    return ClassComparison(in_teaching_order(classes, within + units),
                            in_teaching_order(omnibus, within), in_teaching_order(pairs, within))
 
 
