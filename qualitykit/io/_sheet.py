@@ -36,6 +36,7 @@ from ._cells import STATUSES
 from ._columns import ColumnSteps, accept_scores, padded_rows
 from ._context import Context, ContextSteps
 from ._copies import CopySteps
+from .full_marks import full_mark_hints
 from ._grid import Sheet, is_instruction_sheet, read_grids, select_sheets
 from ._long import LongSteps, is_long
 from ._notes import NoteSteps
@@ -143,6 +144,7 @@ class ScoreImport(ContextSteps, ColumnSteps, PupilSteps, NoteSteps, CellSteps, C
         data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         if self.cross:
             data = self._copies_and_duplicates(data, sheet_rows)
+        full_mark_hints(data, self.problems)
         return ImportReport(problems=self.problems.frame(), sheets=pd.DataFrame(sheet_rows),
                             columns=pd.DataFrame(column_rows), notes=self.notes,
                             data=finish_scores(data))

@@ -260,6 +260,7 @@ def _execute(chosen: str | Path, term, params: dict, out: Path, log: Callable[[s
 def _read_term(params: dict, out: Path, log: Callable[[str], None]):
     """Step 1: read and check the term's files as the notebook will (a sheet with errors stops
     here, before the notebook runs); returns the :class:`~qualitykit.TermData`."""
+    from ..io.full_marks import FULL_MARK_HINT
     from ..term.load import load_term
 
     log("[1/4] 读取并检查成绩表、学生信息表、教学编排表……")
@@ -269,6 +270,9 @@ def _read_term(params: dict, out: Path, log: Callable[[str], None]):
     log(f"      {term.title}：{term.n_students} 名学生，"
         f"科目 {'、'.join(term.subjects)}；读取 {term.report.rows_read} 行，"
         f"跳过 {term.report.rows_skipped} 行（见导入报告）")
+    problems = term.report.problems["problem"]
+    for hint in problems[problems.str.contains(FULL_MARK_HINT, regex=False)]:
+        log(f"      提醒：{hint}")  # a full mark that is probably another (io.full_marks)
     if params.get(FITNESS) and not term.levels_only:  # the 等级 notebook has no such section
         _check_fitness(params[FITNESS], term, log)
     return term
