@@ -51,3 +51,7 @@ def test_a_stable_sort_keeps_the_order_within_a_class_and_missing_classes_last()
     out = in_teaching_order(table, ["class_id"])
     assert out["class_id"].tolist()[:4] == ["5-2", "5-2", "5-10", "5-10"]
     assert out["rank"].tolist()[:4] == [1, 2, 1, 2] and pd.isna(out["class_id"].iloc[4])
+
+
+def test_the_all_pass_table_too(scores):
+    assert qk.all_pass_rate(scores)["class_id"].tolist() == COUNTED

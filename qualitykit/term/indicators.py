@@ -207,7 +207,7 @@ def all_pass_rate(scores: pd.DataFrame, *, by: Sequence[str] = ("class_id",),
     out["all_pass_rate"] = out["n_all_pass"] / out["n_students"]
     out["all_pass_rate_low"], out["all_pass_rate_high"] = wilson_interval(
         out["n_all_pass"], out["n_students"])
-    return out
+    return in_teaching_order(out, keys)  # classes as the school counts them
 
 
 def double_high_check(scores: pd.DataFrame, *, by: Sequence[str] | str = ("school",),
