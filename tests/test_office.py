@@ -178,41 +178,15 @@ def test_an_inline_kernel_does_not_draw_every_chart_once_more_after_its_cell(mon
     assert no_redraw_after_cells(None) is False  # outside IPython
 
 
-def test_a_report_chart_made_in_the_kernel_is_not_drawn_there(monkeypatch, tmp_path):
-    """In an IPython shell set up as the report's kernel (inline backend), making and showing a
-    chart pickles it and draws nothing (the command draws it once, from the pickle)."""
+def _shown_in_an_inline_shell(monkeypatch):
+    """A report chart made and shown in an IPython shell with the inline backend (as in a
+    Jupyter kernel): the cell's result, the chart, and every figure drawn meanwhile."""
     import matplotlib
     from IPython.core.interactiveshell import InteractiveShell
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     monkeypatch.setattr(matplotlib, "get_backend",
                         lambda: "module://matplotlib_inline.backend_inline")
-    monkeypatch.setenv(LATER, str(tmp_path))
-    draws = []
-    original = FigureCanvasAgg.draw
-    monkeypatch.setattr(FigureCanvasAgg, "draw",
-                        lambda self, *a, **k: draws.append(self.figure) or original(self, *a, **k))
-    shell = InteractiveShell.instance()
-    try:
-        shell.run_cell("import matplotlib.pyplot as plt\nplt.ion()", store_history=False)
-        shell.user_ns["chart"] = _chart
-        shell.run_cell("fig = chart()\nfig", store_history=False)
-        assert [p.name for p in (tmp_path / "figures").iterdir()] == ["000.pickle"]
-        assert shell.user_ns["fig"] not in draws
-    finally:
-        InteractiveShell.clear_instance()
-
-
-def test_a_report_chart_in_a_teacher_s_jupyter_is_drawn_once(monkeypatch):
-    """Without the command (a notebook opened in Jupyter, inline backend), a chart shown is
-    drawn once: for its PNG, not once more by pyplot after the cell."""
-    import matplotlib
-    from IPython.core.interactiveshell import InteractiveShell
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    monkeypatch.setattr(matplotlib, "get_backend",
-                        lambda: "module://matplotlib_inline.backend_inline")
-    monkeypatch.delenv(LATER, raising=False)
     draws = []
     original = FigureCanvasAgg.draw
     monkeypatch.setattr(FigureCanvasAgg, "draw",
@@ -222,7 +196,24 @@ def test_a_report_chart_in_a_teacher_s_jupyter_is_drawn_once(monkeypatch):
         shell.run_cell("import matplotlib.pyplot as plt\nplt.ion()", store_history=False)
         shell.user_ns["chart"] = _chart
         result = shell.run_cell("fig = chart()\nfig", store_history=False)
-        assert result.success
-        assert draws.count(shell.user_ns["fig"]) == 1
+        return result, shell.user_ns["fig"], draws
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_a_report_chart_made_in_the_kernel_is_not_drawn_there(monkeypatch, tmp_path):
+    """In an IPython shell set up as the report's kernel (inline backend), making and showing a
+    chart pickles it and draws nothing (the command draws it once, from the pickle)."""
+    monkeypatch.setenv(LATER, str(tmp_path))
+    _, fig, draws = _shown_in_an_inline_shell(monkeypatch)
+    assert [p.name for p in (tmp_path / "figures").iterdir()] == ["000.pickle"]
+    assert fig not in draws
+
+
+def test_a_report_chart_in_a_teacher_s_jupyter_is_drawn_once(monkeypatch):
+    """Without the command (a notebook opened in Jupyter, inline backend), a chart shown is
+    drawn once: for its PNG, not once more by pyplot after the cell."""
+    monkeypatch.delenv(LATER, raising=False)
+    result, fig, draws = _shown_in_an_inline_shell(monkeypatch)
+    assert result.success
+    assert draws.count(fig) == 1

@@ -16,7 +16,9 @@ import re
 import zipfile
 from pathlib import Path
 
-__all__ = ["sheet_data_xml", "put_sheet_data", "column_letter"]
+from .problems import column_letter
+
+__all__ = ["sheet_data_xml", "put_sheet_data"]
 
 #: Text xlsxwriter writes as something else than a plain string, or escapes (then: no XML).
 _NOT_PLAIN = re.compile(r"^(=|\{=.*\}$|(ftp|http)s?://|mailto:|(in|ex)ternal:|file://)|"
@@ -24,20 +26,6 @@ _NOT_PLAIN = re.compile(r"^(=|\{=.*\}$|(ftp|http)s?://|mailto:|(in|ex)ternal:|fi
 _MAX_TEXT = 32767
 _EMPTY_DATA = "<sheetData/>"
 _EMPTY_DIMENSION = '<dimension ref="A1"/>'
-
-
-def column_letter(index: int) -> str:
-    """Excel's letters of a 0-based column: 0 → A, 25 → Z, 26 → AA.
-
-    >>> column_letter(0), column_letter(25), column_letter(26), column_letter(16383)
-    ('A', 'Z', 'AA', 'XFD')
-    """
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _text_inner(text: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -175,8 +175,6 @@ def record_term(path: str | Path, rules: RoutineRules | str | Path | None = None
 
 def _with_term(rules: RoutineRules, found: list) -> RoutineRules:
     """``rules`` with the term of the records of ``found`` when they name none."""
-    from dataclasses import replace
-
     if rules.term_start and rules.term_end:
         return rules
     dates = [date for grid, hdr, roles, _ in found if "item" in roles and "date" in roles
