@@ -101,13 +101,15 @@ def fit_random_intercept(y, x, groups) -> RandomIntercept | None:
 
     Examples
     --------
+    40 units of 30 pupils, β = (1, 0.5), τ² = 0.25, σ² = 1:
+
     >>> rng = np.random.default_rng(1)
-    >>> g = np.repeat(np.arange(6), 30)
-    >>> x = np.column_stack([np.ones(180), rng.normal(size=180)])
-    >>> y = x @ [1.0, 0.5] + rng.normal(0, 0.5, 6)[g] + rng.normal(size=180)
+    >>> g = np.repeat(np.arange(40), 30)
+    >>> x = np.column_stack([np.ones(1200), rng.normal(size=1200)])
+    >>> y = x @ [1.0, 0.5] + rng.normal(0, 0.5, 40)[g] + rng.normal(size=1200)
     >>> fit = fit_random_intercept(y, x, g)
-    >>> fit.fe_params.round(2).tolist(), round(fit.between_var, 3)
-    ([0.83, 0.5], 0.086)
+    >>> fit.fe_params.round(2).tolist(), round(fit.between_var, 2), round(fit.scale, 2)
+    ([1.02, 0.44], 0.2, 1.03)
     """
     y, x = np.asarray(y, dtype=float), np.asarray(x, dtype=float)
     units, codes = np.unique(np.asarray(groups), return_inverse=True)
