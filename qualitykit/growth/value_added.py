@@ -6,7 +6,8 @@ from the prediction:
 
 * **OLS residual mean**: one regression over all pupils; the unit's mean residual with a
   t interval. Simple, but a unit of 8 pupils gets as much credit for luck as one of 45.
-* **Mixed model** (statsmodels ``MixedLM``, a random intercept per unit, REML): the unit
+* **Mixed model** (a random intercept per unit, REML: :mod:`qualitykit.growth.random_intercept`,
+  the model of statsmodels' ``MixedLM`` fitted exactly on its one variance ratio): the unit
   effects are shrunk towards 0 in proportion to how little their data says (empirical Bayes);
   intervals are the conditional (posterior) standard deviations. This is the estimate to
   report. Optional covariates enter both models as fixed effects.
@@ -20,7 +21,6 @@ of that period.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -420,36 +420,30 @@ def _mixed_units(units: pd.DataFrame, fit: pd.DataFrame, x: pd.DataFrame, y: pd.
     units = units.drop(columns=[c for c in units if c.endswith("_drop")])
     units["va_low"] = units["va"] - z * units["va_se"]
     units["va_high"] = units["va"] + z * units["va_se"]
-    between = float(np.sqrt(max(np.asarray(res.cov_re)[0, 0], 0.0)))
+    between = float(np.sqrt(max(res.between_var, 0.0)))
     within = float(np.sqrt(res.scale))
     model.update(between_sd=between, within_sd=within,
-                 icc=between**2 / (between**2 + within**2), converged=bool(res.converged))
+                 icc=between**2 / (between**2 + within**2), converged=True)
     if between < 1e-3:  # on the boundary: every effect shrunk to 0 with a false precision
         units[["va", "va_low", "va_high", "va_se"]] = np.nan
-    return units, (float(res.fe_params["z_entry"]), float(res.fe_params["const"]))
+    beta = dict(zip(x.columns, res.fe_params))
+    return units, (float(beta["z_entry"]), float(beta["const"]))
 
 
 def _mixed(fit, x, y, by):
-    """Random intercept per unit (REML): shrunken effects and their conditional SD."""
-    from statsmodels.regression.mixed_linear_model import MixedLM
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+    """Random intercept per unit (REML, :func:`~qualitykit.growth.random_intercept.
+    fit_random_intercept`): the fit, and each unit's shrunken effect and conditional SD."""
+    from .random_intercept import fit_random_intercept
 
-    groups = fit[by].astype(str).to_numpy()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        warnings.filterwarnings("ignore", message=".*[Bb]oundary.*")
-        warnings.filterwarnings("ignore", message=".*covariance.*singular.*")
-        try:
-            res = MixedLM(y, x, groups=groups).fit(reml=True)
-        except (np.linalg.LinAlgError, ValueError):
-            return None
+    keys = fit[by].astype(str).to_numpy()
+    res = fit_random_intercept(y.to_numpy(float), x.to_numpy(float), keys)
+    if res is None:
+        return None
     labels = fit[[by]].drop_duplicates().assign(_key=lambda d: d[by].astype(str))
-    if np.asarray(res.cov_re)[0, 0] <= 1e-12:  # no spread between units: nothing to predict
-        return res, labels.drop(columns="_key").assign(va=0.0, va_se=0.0)
-    re, cov = res.random_effects, res.random_effects_cov
-    labels["va"] = labels["_key"].map(lambda k: float(np.asarray(re[k])[0]))
-    labels["va_se"] = labels["_key"].map(lambda k: float(np.sqrt(np.asarray(cov[k])[0, 0])))
+    position = {k: i for i, k in enumerate(res.units)}
+    at = labels["_key"].map(position).to_numpy()
+    labels["va"] = res.effects[at]
+    labels["va_se"] = np.sqrt(res.effects_var[at])
     return res, labels.drop(columns="_key")
 
 
@@ -518,8 +512,6 @@ def _subject_reading(subject, units, model, by, confidence, unit_name) -> str:
     if est == "ols" and model["between_sd"] < 1e-3:
         text += ("混合模型估计单位间差异为 0（数据不足以区分各单位，收缩估计全为 0），"
                  "上面用的是残差均值及其 t 区间。")
-    if est == "va" and not model["converged"]:
-        text += "（混合模型未完全收敛，估计仅供参考。）"
     if est == "ols" and model["n_units"] < 3:
         text += "单位少于 3 个，未拟合混合模型，区间为残差均值的 t 区间。"
     return text

@@ -16,6 +16,7 @@ cell-by-cell API costs seconds for the report's 22 tables).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 import unicodedata
 from xml.sax.saxutils import escape
@@ -50,6 +51,7 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
+@lru_cache(maxsize=1 << 16)  # a report measures the same few thousand texts at each size
 def text_width(text: str) -> float:
     """The width of ``text`` in em of the table's font (widest line of a multi-line text).
 
@@ -87,6 +89,7 @@ def _wraps(text: str) -> bool:
         unicodedata.east_asian_width(c) in ("W", "F") for c in text)
 
 
+@lru_cache(maxsize=4096)
 def _header_width(text: str, lines: int) -> float:
     """The narrowest a header can be on at most ``lines`` lines (em): its lines as
     :func:`header_lines` breaks it, never a lone 汉字 left on a line of its own."""
