@@ -69,7 +69,7 @@ _PUBLIC = {
     **dict.fromkeys(('compare_level_exams', 'compare_levels', 'level_codes', 'level_findings', 'LEVEL_IDS', 'level_measures', 'level_subjects', 'level_summary', 'LevelComparison', 'to_levels',), "term.levels"),
     **dict.fromkeys(('exam_title', 'load_term', 'mask_names', 'TermData',), "term.load"),
     **dict.fromkeys(('movers',), "term.movers"),
-    **dict.fromkeys(('assign_teachers', 'teacher_table',), "term.teachers"),
+    **dict.fromkeys(('assign_teachers', 'teacher_table', 'unmatched_teachers',), "term.teachers"),
     **dict.fromkeys(('read_rankings', 'read_teacher_scores', 'RANKING_COLUMNS',), "io.rankings"),
     **dict.fromkeys(('AwardRule', 'award_rules', 'awards', 'band_amounts', 'rank_units',
                      'write_awards',), "cycle.awards"),
@@ -148,7 +148,7 @@ __all__ = [
     "LevelComparison", "compare_level_exams", "level_findings", "level_measures", "LEVEL_IDS",
     # comparison
     "compare_classes", "compare_exams", "ClassComparison", "games_howell", "hedges_g",
-    "assign_teachers", "teacher_table", "findings", "movers", "conclusions", "meeting_of",
+    "assign_teachers", "teacher_table", "unmatched_teachers", "findings", "movers", "conclusions", "meeting_of",
     "MEETINGS", "against_grade", "against_expected", "rank_groups",
     # 培优补差
     "targets", "target_counts", "target_rules", "LISTS", "RULES", "progress", "Progress",

@@ -524,12 +524,27 @@ def main(argv: list[str] | None = None) -> int:
         given = _check_paths(args)
         return args.func(args)
     except (Exception, KeyboardInterrupt) as exc:  # the last resort: never a traceback
+        if isinstance(exc, BrokenPipeError) and _reader_gone():
+            return 0  # qualitykit … | head: the reader has all it wanted
         if os.environ.get("QUALITYKIT_DEBUG"):
             import traceback
 
             traceback.print_exc()
         print(_message(exc, given), file=sys.stderr)
         return 130 if isinstance(exc, KeyboardInterrupt) else 2
+
+
+def _reader_gone() -> bool:
+    """Whether standard output is a pipe whose reader has gone (``qualitykit … | head``), as
+    the system reports it (POLLERR); False where it cannot say (Windows, not a file)."""
+    import select
+
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poll.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 _ENGINE_HELP = "PDF 生成方式（默认：有 Chromium/Chrome/Edge 用浏览器，否则 WeasyPrint）"

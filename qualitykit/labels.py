@@ -446,7 +446,7 @@ LABELS.update({
     "sex": "性别", "n_incomplete": "缺项人数", "n_pass_level": "及格等级人数",
     "n_fail": "不及格人数", "good_level_rate": "良好率", "excellent_good_rate": "优良率",
     "fail_rate": "不及格率",
-    "mean_total": "平均学年总分", "mean_before": "去年平均", "mean_now": "今年平均",
+    "mean_total_score": "平均学年总分", "mean_before": "去年平均", "mean_now": "今年平均",
     "mean_change": "平均变化", "level_before": "去年等级", "level_now": "今年等级",
     "total_before": "去年学年总分", "total_now": "今年学年总分", "mean_score": "平均单项得分",
     "item_score": "单项得分", "missing_items": "缺测项目",

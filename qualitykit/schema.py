@@ -153,6 +153,55 @@ def student_keys(*tables: pd.DataFrame | None) -> list[str]:
     return ["student_id"]
 
 
+def align_student_ids(table: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """``table``'s 学号 written as in ``reference`` where the two differ only by leading zeros.
+
+    Excel drops the leading zeros of a 学号 typed as a number: ``012001`` in this term's sheet
+    is ``12001`` in last term's, and no pupil would be matched between the two exams. A 学号
+    of ``table`` that is absent from ``reference`` takes the form of ``reference`` when both
+    are all digits, equal without their leading zeros, and that equality is one-to-one (no
+    other 学号 of either table reads the same without its zeros). Every other 学号 is left as
+    it is, so two different pupils are never joined.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` (the same rows and columns); ``attrs["aligned_ids"]`` counts the
+        pupils whose 学号 was rewritten.
+
+    Examples
+    --------
+    >>> before = pd.DataFrame({"student_id": ["12001", "12002", "99"]})
+    >>> now = pd.DataFrame({"student_id": ["012001", "012002", "0099", "099"]})
+    >>> align_student_ids(before, now)["student_id"].tolist()
+    ['012001', '012002', '99']
+    """
+    out = table.copy()
+    out.attrs["aligned_ids"] = 0
+    if "student_id" not in table or "student_id" not in reference or table.empty:
+        return out
+    ids = out["student_id"].astype("string")
+    mine = _zero_free_keys(ids)
+    theirs = _zero_free_keys(reference["student_id"].astype("string"))
+    mine_once = mine[~mine.duplicated(keep=False)]
+    theirs_once = theirs[~theirs.duplicated(keep=False)]
+    by_key = pd.Series(theirs_once.index, index=theirs_once.to_numpy())
+    lone = mine_once[~mine_once.index.isin(theirs.index)]
+    lone = lone[lone.isin(by_key.index)]
+    rename = {i: by_key[k] for i, k in lone.items() if by_key[k] not in mine.index}
+    if rename:
+        out["student_id"] = ids.replace(rename)
+        out.attrs["aligned_ids"] = len(rename)
+    return out
+
+
+def _zero_free_keys(ids: pd.Series) -> pd.Series:
+    """Each distinct all-digit 学号 → the same without its leading zeros (index: the 学号)."""
+    distinct = pd.Series(ids.dropna().unique(), dtype="string")
+    digits = distinct[distinct.str.fullmatch(r"\d+").fillna(False)]
+    return pd.Series(digits.str.lstrip("0").to_numpy(), index=digits.to_numpy())
+
+
 def default_unit(table: pd.DataFrame, by: str | None = None) -> str | None:
     """The unit an analysis groups by when none is given: ``class_id`` when the table has it,
     else the unit :func:`qualitykit.pre_post` recorded (``attrs["unit"]``), else None.

@@ -242,3 +242,30 @@ def test_rank_units_leaves_the_table_it_is_given_as_it_was():
     ranks = rank_units(rows, RULES["non_graduating"])
     assert dict(zip(ranks["class_id"], ranks["rank"])) == {"7-1": 1, "7-2": 2}
     pd.testing.assert_frame_equal(rows, before)
+
+
+def test_classes_written_7_1_are_read_not_taken_for_score_bands(tmp_path):
+    """班级 7-1, 7-10 look like a score band (70–100 written short): every row of such a 通报
+    was skipped as a statistics row and 位次奖 came out empty with exit 0. By hand (non-graduating
+    preset): 倒数位次 16 → 6 × 20 + 5 × 30 + 2 × 50 = 370 元; 倒数位次 20 → 6 × 20 + 5 × 30 +
+    6 × 50 + the first place's 300 = 870 元."""
+    path = tmp_path / "通报.xlsx"
+    wb = openpyxl.Workbook()
+    for row in [["学校", "年级", "科目", "班级", "教师", "位次", "参评数"],
+                ["一中", "七年级", "数学", "7-1", "甲老师", 5, 20],
+                ["一中", "七年级", "语文", "7-10", "乙老师", 1, 20], ["平均分", None, None]]:
+        wb.active.append(row)
+    wb.save(path)
+    t = read_rankings(path)
+    assert t["class_id"].tolist() == ["7-1", "7-10"]
+    assert _amounts(awards(t, RULES["non_graduating"])) == {"甲老师": 370, "乙老师": 870}
+
+
+def test_a_bulletin_without_any_ranking_row_is_refused(tmp_path):
+    path = tmp_path / "通报.xlsx"
+    wb = openpyxl.Workbook()
+    for row in [["学校", "年级", "科目", "班级", "教师", "位次", "参评数"], ["合计", None, None]]:
+        wb.active.append(row)
+    wb.save(path)
+    with pytest.raises(ScoreFileError, match="通报.xlsx 的成绩通报表中没有读到任何一行位次"):
+        read_rankings(path)

@@ -331,3 +331,21 @@ def test_ending_the_process_into_a_closed_pipe_prints_no_traceback(tmp_path):
         process.stdout.close()  # as `| head` does
         err = process.stderr.read().decode()
         assert process.wait() in (0, 1) and "Traceback" not in err
+
+
+def test_a_command_printing_into_a_closed_pipe_ends_quietly():
+    """qualitykit summary … | head: the reader closes the pipe while the table is printed; no
+    “出错了：[Errno 32] Broken pipe … 发给维护者” line (was printed by main's last resort)."""
+    from qualitykit.io.sample import sample_path
+
+    code = ("import sys\nfrom qualitykit.cli import run\n"
+            f"sys.argv = ['qualitykit', 'summary', {str(sample_path('2025-2026-1 期末', grade=5))!r}]\n"
+            "run()\n")
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, bufsize=0,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}) as process:
+        process.stdout.read(10)
+        process.stdout.close()  # as `| head` does
+        err = process.stderr.read().decode()
+        assert process.wait() == 0, err
+    assert "出错了" not in err and "Traceback" not in err

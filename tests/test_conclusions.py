@@ -279,3 +279,19 @@ def test_numbered_lines_say_where_the_evidence_is():
     assert lines[0].startswith("1．") and lines[0].endswith("（见三（四））。")
     html = qk.show_conclusions(found)._repr_html_()
     assert html.count("<p>") == len(found) and "见三（四）" in html
+
+
+def test_a_class_of_one_pupil_is_not_a_problem_of_excellent_rate():
+    """存在问题 “优秀率比年级低 10 个百分点以上” needs a gap one more 优秀 pupil would not close:
+    a class of one pupil (0 % by chance) is not named; a class of 30 with 10 % against the
+    grade's 40 % is. By hand: grade 优秀率 = (3 + 18 + 0) / 61 = 34.4 %; 5-3: 0 + 1/1 = 100 %,
+    5-1: 10 % + 1/30 = 13.3 % < 24.4 %."""
+    scores = [90.0] * 3 + [70.0] * 27 + [90.0] * 18 + [70.0] * 12 + [70.0]
+    classes = ["5-1"] * 30 + ["5-2"] * 30 + ["5-3"]
+    table = pd.DataFrame({"student_id": [f"s{i}" for i in range(61)], "class_id": classes,
+                          "subject": "数学", "score": scores, "full_mark": 100.0,
+                          "status": "sat", "exam": "期末", "grade": 5})
+    found = qk.findings(qk.summary(table), qk.summary(table, by="subject"))
+    excellent = found[found["topic"] == "优秀率"]
+    assert excellent["class_id"].tolist() == ["5-1"]
+    assert "5-1 班优秀率 10.0%，比年级（34.4%）低 10 个百分点以上" in excellent["evidence"].iloc[0]

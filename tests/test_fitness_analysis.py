@@ -75,7 +75,7 @@ def test_rates_by_class_are_the_hand_counts_with_wilson_intervals(now):
         == (4, 0, 1, 1, 1, 1)
     assert (b["n"], b["n_incomplete"], b["n_excellent"], b["n_pass_level"], b["n_fail"]) == (3, 1, 2, 1, 0)
     assert a["excellent_rate"] == 0.25 and a["excellent_good_rate"] == 0.5
-    assert a["mean_total"] == (92 + 85 + 70 + 50) / 4 and b["mean_total"] == (95 + 91 + 65) / 3
+    assert a["mean_total_score"] == (92 + 85 + 70 + 50) / 4 and b["mean_total_score"] == (95 + 91 + 65) / 3
     assert a["pass_rate"] == 0.75 and a["fail_rate"] == 0.25
     assert b["excellent_rate"] == pytest.approx(2 / 3) and b["pass_rate"] == 1.0
     lo, hi = proportion_confint(3, 4, method="wilson")  # statsmodels, independent

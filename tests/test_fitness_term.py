@@ -58,7 +58,7 @@ def test_classes_are_read_against_the_grade_mean(section, grade5):
     grade_mean = float(np.mean(pupils["total_score"]))
     for _, row in section.classes.iterrows():
         mine = pupils.loc[pupils["class_id"] == row["class_id"], "total_score"]
-        assert row["mean_total"] == pytest.approx(mine.mean())
+        assert row["mean_total_score"] == pytest.approx(mine.mean())
         assert row["diff"] == pytest.approx(mine.mean() - grade_mean)
         inside = row["diff_low"] <= 0 <= row["diff_high"]
         assert (row["vs_grade"] == "similar") == inside  # shown as 与年级无明显差别

@@ -308,3 +308,35 @@ def test_standard_validates_item_thresholds():
         Standard(item_hard=0.8)
     with pytest.raises(ValueError, match="item_min_students"):
         Standard(item_min_students=2)
+
+
+def test_a_paper_of_one_item_is_read_and_gets_no_discrimination(xlsx):
+    """A single 第1题 column (a paper of one item) is an item sheet, not a missing header; its
+    D, item–total correlations and α would compare the item with itself, so they are left
+    out and the paper table says why. Its difficulty is the mean ÷ the item's full mark."""
+    points = [float(v % 11) for v in range(25)]
+    path = xlsx({"小题得分": [["学号", "姓名", "班级", "第1题"]]
+                 + [[f"{i:03d}", f"学生{i}", "五(1)班", p] for i, p in enumerate(points)],
+                 "小题信息": [["题号", "满分"], ["1", 10]]}, name="数学 小题分.xlsx")
+    items = qk.read_items(path)
+    assert items["item_id"].unique().tolist() == ["1"] and len(items) == 25
+    result = qk.item_analysis(items)
+    row = result.items.iloc[0]
+    assert row["difficulty"] == pytest.approx(np.mean(points) / 10)
+    assert np.isnan(row["discrimination"]) and np.isnan(row["rit"])
+    assert np.isnan(result.paper.iloc[0]["alpha"]) and "只有 1 道题" in result.paper.iloc[0]["note"]
+
+
+def test_a_bare_number_column_alone_is_not_an_item_sheet(xlsx):
+    """One column headed only “1” beside 学号/姓名 could be anything: still no item sheet."""
+    path = xlsx({"表": [["学号", "姓名", "1"], ["001", "甲", 3], ["002", "乙", 4]]})
+    with pytest.raises(qk.ScoreFileError, match="没有找到小题分表"):
+        qk.read_items(path)
+
+
+def test_paper_total_mean_is_labelled_as_a_paper_total():
+    """试卷整体's mean of the totals is 平均总分; 平均学年总分 belongs to the 体测 tables."""
+    from qualitykit.labels import label
+
+    assert label("mean_total") == "平均总分"
+    assert label("mean_total_score") == "平均学年总分"

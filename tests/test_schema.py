@@ -145,3 +145,51 @@ def test_a_bad_score_among_100000_rows_is_found_by_its_position():
     check_scores_table(big, where="summary")
     big.loc[n - 1, "score"] = 130.0
     assert f"表中第 {n} 行（从 1 数起，学号 {n - 1}，数学）：130 超过满分 100" in message("summary", big)
+
+
+def test_align_student_ids_leading_zeros_one_to_one():
+    """学号 012001 this term, 12001 last term (typed as a number, Excel dropped the zero): the
+    same pupil. Ambiguous forms (1 and 01 both present, or 05 and 005 in the reference) and an
+    id the table already uses are left alone, so two pupils are never joined."""
+    from qualitykit.schema import align_student_ids
+
+    before = pd.DataFrame({"student_id": ["12001", "12002", "12003", "1", "01", "5", "8", "008"],
+                           "score": range(8)})
+    now = pd.DataFrame({"student_id": ["012001", "012002", "99", "001", "05", "005", "008"]})
+    out = align_student_ids(before, now)
+    assert out["student_id"].tolist() == ["012001", "012002", "12003", "1", "01", "5", "8",
+                                          "008"]
+    assert out.attrs["aligned_ids"] == 2
+    assert out["score"].tolist() == list(range(8))
+    assert before["student_id"].iloc[0] == "12001"  # the input is not changed
+
+
+def test_previous_exam_matched_across_leading_zeros(tmp_path):
+    """load_term: last term's sheet with 学号 as numbers matches this term's text 学号."""
+    import qualitykit as qk
+    from conftest import write_xlsx
+
+    head = ["学号", "姓名", "班级", "语文"]
+    now = write_xlsx(tmp_path / "2025-2026-1 期末.xlsx", {"成绩": [
+        head, ["00101", "甲", "五(1)班", 80], ["00102", "乙", "五(1)班", 70],
+        ["00103", "丙", "五(1)班", 60]]})
+    before = write_xlsx(tmp_path / "2024-2025-2 期末.xlsx", {"成绩": [
+        head, [101, "甲", "四(1)班", 75], [102, "乙", "四(1)班", 65], [104, "丁", "四(1)班", 50]]})
+    term = qk.load_term(now, previous_file=before, grade=5)
+    assert sorted(set(term.previous["student_id"])) == ["00101", "00102", "104"]
+
+
+def test_growth_exams_matched_across_leading_zeros(tmp_path):
+    """load_exams (qualitykit growth, alerts): the earlier sheets' 学号 are written as the
+    later ones write them, so the same pupil is one pupil across the exams."""
+    from conftest import write_xlsx
+
+    from qualitykit.growth.exams import load_exams
+
+    head = ["学号", "姓名", "班级", "语文"]
+    first = write_xlsx(tmp_path / "2024-2025-2 期末.xlsx", {"成绩": [
+        head, [101, "甲", "四(1)班", 75], [102, "乙", "四(1)班", 65]]})
+    second = write_xlsx(tmp_path / "2025-2026-1 期末.xlsx", {"成绩": [
+        head, ["00101", "甲", "五(1)班", 80], ["00102", "乙", "五(1)班", 70]]})
+    scores = load_exams([first, second]).scores
+    assert scores.groupby("student_id")["exam"].nunique().to_dict() == {"00101": 2, "00102": 2}

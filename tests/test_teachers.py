@@ -68,3 +68,43 @@ def test_sample_school_mid_year_change_credits_each_teacher_with_his_term():
     t1 = s1[(s1.class_id == "5-2") & (s1.subject == "数学")]["teacher"].unique()
     t2 = s2[(s2.class_id == "5-2") & (s2.subject == "数学")]["teacher"].unique()
     assert len(t1) == len(t2) == 1 and t1[0] != t2[0]
+
+
+def test_a_teacher_of_a_class_absent_from_the_sheet_is_named(tmp_path):
+    """The 教学编排表 names 五(9)班 (a class the score sheet does not have, or writes another
+    way): its teacher is listed, not silently dropped; other grades, subjects and terms of the
+    编排表 are not."""
+    from conftest import write_xlsx
+
+    scores = qk.load_sample(exam="2025-2026-1 期末", grade=5)
+    rows = [["学年", "学期", "班级名称", "科目", "教师姓名"],
+            ["2025-2026", "1", "五(1)班", "数学", "甲"], ["2025-2026", "1", "五(9)班", "数学", "赵磊"],
+            ["2025-2026", "1", "五(9)班", "音乐", "乐老师"], ["2025-2026", "1", "四(9)班", "数学", "乙"],
+            ["2024-2025", "2", "五(8)班", "数学", "丙"]]
+    teachers = qk.read_teachers(write_xlsx(tmp_path / "编排.xlsx", {"编排": rows}))
+    gaps = qk.unmatched_teachers(scores, teachers)
+    assert gaps[["teacher", "class_id", "class_name", "subject"]].values.tolist() == [
+        ["赵磊", "5-9", "五(9)班", "数学"]]
+    from qualitykit.term.teachers import unmatched_note
+
+    assert "五(9)班 数学（赵磊）" in unmatched_note(gaps)
+    assert unmatched_note(gaps.iloc[:0]) == ""
+
+
+def test_two_teachers_of_one_class_and_subject_name_the_file_and_rows(tmp_path):
+    """A mid-term change written as two rows of one term: refused when the 编排表 is read, the
+    message naming the file, sheet, both rows and teachers, and what to keep; the same teacher
+    twice, or two teachers in two terms, are fine."""
+    from conftest import write_xlsx
+
+    head = ["学年", "学期", "班级名称", "科目", "教师姓名"]
+    fine = [head, ["2025-2026", "1", "五(2)班", "语文", "甲"], ["2025-2026", "1", "五(2)班", "语文", "甲"],
+            ["2025-2026", "2", "五(2)班", "语文", "乙"]]
+    assert len(qk.read_teachers(write_xlsx(tmp_path / "好.xlsx", {"编排": fine}))) == 3
+    rows = fine[:2] + [["2025-2026", "1", "五(2)班", "语文", "接任老师"]]
+    with pytest.raises(qk.ScoreFileError) as info:
+        qk.read_teachers(write_xlsx(tmp_path / "编排.xlsx", {"编排": rows}))
+    text = str(info.value)
+    assert text.startswith("教学编排表有 1 个错误")
+    assert "文件 编排.xlsx，工作表「编排」，第 3 行：五(2)班 语文 有两位教师（第 2 行 甲，本行 接任老师）" in text
+    assert "只保留本次考试时任课的一位" in text and "qualitykit check" not in text

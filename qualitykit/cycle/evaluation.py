@@ -326,6 +326,7 @@ def run_evaluation(file, *, teachers=None, previous=None, outside=None, routine=
     """``qualitykit evaluate``: read the term, evaluate, write ``教师综合评价.xlsx``; the lines
     to print (Chinese). ``routine`` is the ``教学常规考核.xlsx`` of ``qualitykit routine``."""
     from ..term.load import load_term
+    from ..term.teachers import unmatched_note, unmatched_teachers
 
     term = load_term(file or None, teacher_file=teachers, previous_file=previous, **term_options)
     if term.teachers is None:
@@ -336,6 +337,8 @@ def run_evaluation(file, *, teachers=None, previous=None, outside=None, routine=
     path = write_evaluation(result, out, title=f"{term.title}：教师综合评价")
     lines = [f"教师综合评价：{len(result.table)} 位教师×科目；指标权重 " + "，".join(
         f"{COMPONENTS.get(k, k)} {w:.2f}" for k, w in result.weights.items()) + "。"]
+    lines += [note for note in [unmatched_note(unmatched_teachers(term.scores, term.teachers))]
+              if note]
     missing = result.table.attrs.get("outside_missing") or []
     if missing:
         lines.append(f"教师评分表中没有 {'、'.join(missing)}：其综合评价不含学校自评分。")

@@ -52,7 +52,7 @@ def _level_counts(table: pd.DataFrame, keys: list[str], level: str) -> pd.DataFr
 
 
 #: The mean shown beside the rates: of the 学年总分 (pupils) or of the 单项得分 (items).
-_MEANS = {"total_score": "mean_total", "score": "mean_score"}
+_MEANS = {"total_score": "mean_total_score", "score": "mean_score"}
 
 
 def fitness_rates(pupils: pd.DataFrame, *, by: Sequence[str] | str = ("grade", "class_id"),
@@ -79,7 +79,7 @@ def fitness_rates(pupils: pd.DataFrame, *, by: Sequence[str] | str = ("grade", "
         ``n_fail``, and for each of ``excellent_rate`` (优秀), ``good_level_rate`` (良好 only),
         ``excellent_good_rate``
         (优良率: 优秀 + 良好), ``pass_rate`` (及格率: 优秀 + 良好 + 及格, 学年总分 ≥ 60),
-        ``fail_rate`` (不及格) the rate and its ``_low`` / ``_high`` bounds; ``mean_total``
+        ``fail_rate`` (不及格) the rate and its ``_low`` / ``_high`` bounds; ``mean_total_score``
         (mean 学年总分 of the pupils with one) or, for items, ``mean_score`` (mean 单项得分).
     """
     keys = _keys(by)

@@ -173,7 +173,7 @@ def _show(table: pd.DataFrame | None, columns: list[str],
     return to_display(shown, intervals=True, text=True)
 
 
-_RATES = ["n", "n_incomplete", "mean_total", "excellent_rate", "good_level_rate",
+_RATES = ["n", "n_incomplete", "mean_total_score", "excellent_rate", "good_level_rate",
           "excellent_good_rate", "pass_rate", "pass_rate_low", "pass_rate_high", "fail_rate"]
 
 
@@ -186,7 +186,7 @@ def _class_table(r: FitnessReport) -> pd.DataFrame | None:
     vs = classes[["grade", "class_id", "diff", "diff_low", "diff_high"]]
     joined = against_grade(r.tables["class_rates"], classes).merge(
         vs, on=["grade", "class_id"], how="left")
-    return _show(joined, ["grade", "class_id", "n", "n_incomplete", "mean_total", "diff",
+    return _show(joined, ["grade", "class_id", "n", "n_incomplete", "mean_total_score", "diff",
                           "diff_low", "diff_high", "vs_grade", "excellent_rate", "pass_rate",
                           "pass_rate_low", "pass_rate_high", "fail_rate"])
 

@@ -281,11 +281,11 @@ def _pct(x: float) -> str:
 
 #: The columns each table of the section shows, in order.
 _SECTION_COLUMNS = {
-    "fitness_rates": ["n", "n_incomplete", "mean_total", "excellent_rate", "excellent_rate_low",
+    "fitness_rates": ["n", "n_incomplete", "mean_total_score", "excellent_rate", "excellent_rate_low",
                       "excellent_rate_high", "good_level_rate", "good_level_rate_low",
                       "good_level_rate_high", "pass_rate", "pass_rate_low", "pass_rate_high",
                       "fail_rate", "fail_rate_low", "fail_rate_high"],
-    "fitness_classes": ["class_id", "n", "n_incomplete", "mean_total", "diff", "diff_low",
+    "fitness_classes": ["class_id", "n", "n_incomplete", "mean_total_score", "diff", "diff_low",
                         "diff_high", "vs_grade", "excellent_rate", "pass_rate", "fail_rate"],
     "fitness_items": ["item", "n", "n_fail", "fail_rate", "fail_rate_low", "fail_rate_high"],
 }

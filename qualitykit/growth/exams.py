@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..io.titles import order_exams
+from ..schema import align_student_ids
 from ..standard import Standard, get_standard
 
 __all__ = ["Exams", "load_exams", "pre_post", "exam_order"]
@@ -138,6 +139,8 @@ def _exam_files(score_files: Sequence[str | Path], exams: Sequence[str] | None,
                          "请一一对应，或留空（按表中写明的考试）。")
     frames = [read_scores(path, exam=names[i] if names else None, **options)
               for i, path in enumerate(score_files)]
+    for i in range(len(frames) - 2, -1, -1):  # 学号 as the later sheets write them
+        frames[i] = align_student_ids(frames[i], pd.concat(frames[i + 1:]))
     return frames, "、".join(Path(p).name for p in score_files)
 
 

@@ -85,6 +85,18 @@ def parse_item_header(text: object) -> tuple[str, str | None, float | None] | No
     return None
 
 
+def _named_item(text: object) -> bool:
+    """A header that says it is an item (第1题, T1, 选择1, 1（10分）), not a bare number: one such
+    column is a paper of one item; a lone ``1`` could be anything.
+
+    >>> _named_item("第1题"), _named_item("1（10分）"), _named_item("1"), _named_item("17(2)")
+    (True, True, False, False)
+    """
+    s = norm(text).lower()
+    return parse_item_header(s) is not None and not re.fullmatch(
+        r"\d{1,3}(?:[-.．_]\d{1,2}|\(\d{1,2}\))?", s)
+
+
 def norm_option(value: object) -> str:
     """An answer as sorted capital letters: ``"db a"`` → ``"ABD"``."""
     return "".join(sorted(set(norm(value).upper())))
@@ -259,7 +271,7 @@ class _ItemSheet:
 
     @property
     def is_long(self) -> bool:
-        return len(self.item_cols) < 2
+        return len(self.item_cols) < 2 and self.long_cols["item"] is not None
 
 
 def _cell_text(row, col, default: str = "") -> str:
@@ -360,6 +372,8 @@ class ItemImport:
             if len(items) >= 2 or (long["item"] is not None
                                    and (long["score"] is not None or long["option"] is not None)):
                 return i, cols, items, long
+            if len(items) == 1 and long["item"] is None and _named_item(row[next(iter(items))]):
+                return i, cols, items, long  # a paper of one item (第1题, T1, 1（10分）)
         return None
 
     def _item_sheet(self, sheet, rows, found) -> _ItemSheet:

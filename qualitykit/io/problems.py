@@ -182,18 +182,23 @@ class ImportReport:
                             "列识别": self.columns})
 
 
-def raise_if_errors(report: ImportReport, path, strict: bool) -> None:
+def raise_if_errors(report: ImportReport, path, strict: bool, *, what: str = "成绩表") -> None:
+    """Stop with :func:`error_message` when ``strict`` and the report has errors; ``what`` names
+    the kind of table (成绩表, 学生信息表, 教学编排表)."""
     if strict and not report.ok:
-        raise ScoreFileError(error_message(report), file=str(path), report=report)
+        raise ScoreFileError(error_message(report, what=what), file=str(path), report=report)
 
 
-def error_message(report: ImportReport, limit: int = 5) -> str:
+def error_message(report: ImportReport, limit: int = 5, *, what: str = "成绩表") -> str:
     errors = report.errors
-    lines = [f"成绩表有 {len(errors)} 个错误，未导入 (ScoreFileError)："]
+    lines = [f"{what}有 {len(errors)} 个错误，未导入 (ScoreFileError)："]
     for e in errors.head(limit).itertuples():
         lines.append(f"- {e.problem}")
     if len(errors) > limit:
         lines.append(f"- ……另有 {len(errors) - limit} 个错误")
-    lines.append("请按提示修改表格后重新导入；运行 `qualitykit check 文件名` 可查看完整的导入报告，"
-                 "或用 strict=False 先导入能读的部分。")
+    if what == "成绩表":
+        lines.append("请按提示修改表格后重新导入；运行 `qualitykit check 文件名` 可查看完整的导入报告，"
+                     "或用 strict=False 先导入能读的部分。")
+    else:
+        lines.append(f"请按提示修改{what}后重新运行。")
     return "\n".join(lines)

@@ -141,7 +141,10 @@ def read_rankings(path: PathLike, *, sheet: str | int | None = None, grade: int 
                     rows_skipped=sum(r is None for r in got), used=True)
     table = pd.DataFrame(rows, columns=RANKING_COLUMNS).astype({"grade": "Int64"})
     report = ImportReport(problems=reading.problems.frame(), sheets=pd.DataFrame(reading.sheets))
-    raise_if_errors(report, path, strict)
+    raise_if_errors(report, path, strict, what="成绩通报表")
+    if table.empty:  # every row skipped: an empty 位次奖 would look like a result
+        raise ScoreFileError(f"文件 {path.name} 的成绩通报表中没有读到任何一行位次："
+                             "请检查表头下面是否有各班（或教师）的科目、位次和参评数。", file=path.name)
     table.attrs["report"] = report  # without its data: a table in its own attrs would recurse
     return table
 
@@ -153,7 +156,7 @@ def _ranking_row(reading: _Reading, sheet: str, excel_row: int, row: list, picke
            for k, c in picked.items()}
     label = " ".join(v for v in rec.values() if v)
     texts = [norm(v) for v in row if not blank(v)]
-    if any(is_stats_text(v) or is_footer_text(v) for v in texts if not _number(v)):
+    if any(is_stats_text(v, bands=False) or is_footer_text(v) for v in texts if not _number(v)):
         reading.problems.add(sheet, excel_row, None, "", label,
                              "不是通报行（统计行或表尾）(not a record)", "已跳过此行", "info")
         return None

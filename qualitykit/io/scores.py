@@ -211,7 +211,8 @@ def read_teachers(
 def _read_table(path: PathLike, strict: bool, **options) -> pd.DataFrame:
     """A roster or teacher table read with ``options``; raises on errors when ``strict``."""
     table, report = _TableImport(Path(path), **options).run()
-    raise_if_errors(report, path, strict)
+    what = "学生信息表" if options["kind"] == "roster" else "教学编排表"
+    raise_if_errors(report, path, strict, what=what)
     return table
 
 
@@ -239,7 +240,7 @@ class _TableImport:
         self.sheet, self.grade, self.school = sheet, check_grade(grade), school
         self.school_year, self.term = school_year, term
         self.problems = Problems(self.file)
-        self.seen: dict[str, int] = {}
+        self.seen: dict = {}  # 学号 → row (roster); class × subject × term → (row, teacher)
 
     def run(self):
         sheets, _ = read_grids(self.path)
@@ -319,10 +320,28 @@ class _TableImport:
                               f"{where(self.file, sheet, excel_row)}：缺少教师姓名、班级或科目 "
                               "(teacher, class, subject)。请补全。", "已跳过此行", "error")
             return None
-        return {"teacher": rec["teacher"], "teacher_id": rec["teacher_id"], "school": school,
+        item = {"teacher": rec["teacher"], "teacher_id": rec["teacher_id"], "school": school,
                 "school_year": rec["school_year"] or self.school_year or "",
                 "term": rec["term"] or self.term or "", "grade": grade,
                 "class_id": class_id, "class_name": class_name, "subject": subject}
+        return item if self._one_teacher(sheet, excel_row, item, picked) else None
+
+    def _one_teacher(self, sheet, excel_row, item: dict, picked) -> bool:
+        """A second teacher of the same class × subject × term is an error naming both rows
+        (the analysis credits a class's results to one teacher)."""
+        key = tuple(item[k] for k in ("school", "school_year", "term", "grade", "class_id",
+                                      "subject"))
+        first = self.seen.setdefault(key, (excel_row, item["teacher"]))
+        if first[1] == item["teacher"]:
+            return True
+        col = picked["teacher"]
+        self.problems.add(
+            sheet, excel_row, col.index, col.header, item["teacher"],
+            f"{where(self.file, sheet, excel_row)}：{item['class_name']} {item['subject']} "
+            f"有两位教师（第 {first[0]} 行 {first[1]}，本行 {item['teacher']}）"
+            "(two teachers of one class and subject)。成绩按一位教师计算：学期中换了老师的，"
+            "只保留本次考试时任课的一位（另一位可写在另一个学期）。", "已跳过此行", "error")
+        return False
 
     def _roster_record(self, sheet, excel_row, rec, picked, school, grade, class_id,
                        class_name) -> dict | None:

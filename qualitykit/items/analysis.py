@@ -17,8 +17,8 @@ Definitions (each checked in the tests against a published table or a hand compu
   (n − 1)(k − 1)). SEM = SD(total)·√(1 − α).
 * Ebel's bands for D: ≥ .40 优良, .30–.39 良好, .20–.29 尚可（宜修改）, < .20 差; a negative D
   means the strong students do worse than the weak ones: check the key.
-* Fewer than ``item_min_students`` (20) students: no D, ULI, RIT, RIR, α — too few for them
-  to mean anything; the paper table says so.
+* Fewer than ``item_min_students`` (20) students, or a paper of one item (its total is the
+  item itself): no D, ULI, RIT, RIR, α — they would mean nothing; the paper table says so.
 
 Missing item scores (``missing=``), chosen deliberately
 -------------------------------------------------------
@@ -198,7 +198,7 @@ def _paper(wide: pd.DataFrame, maxima: pd.Series, std: Standard, missing: str,
     m = maxima.to_numpy(dtype=float)
     out = _item_scores(X, m, wide.columns)
     total = np.nansum(X, axis=1)
-    enough = n >= std.item_min_students
+    enough = n >= std.item_min_students and k >= 2  # one item: its total is itself
     for col in ("discrimination", "uli", "rit", "rir", "alpha_if_dropped"):
         out[col] = np.nan
     alpha = low = high = np.nan
@@ -217,10 +217,20 @@ def _paper(wide: pd.DataFrame, maxima: pd.Series, std: Standard, missing: str,
         "method": "KR-20" if binary else "Cronbach α",
         "sem": sd_total * np.sqrt(1 - alpha) if np.isfinite(alpha) and alpha <= 1 else np.nan,
         "missing": missing, "n_missing_cells": n_missing,
-        "note": "" if enough else (f"仅 {n} 名学生，少于 {std.item_min_students} 人，不计算区分度、"
-                                   "题总相关和信度（人数太少，这些指标不稳定）"),
+        "note": _paper_note(n, k, std),
     }
     return out, paper
+
+
+def _paper_note(n: int, k: int, std: Standard) -> str:
+    """Why a paper has no D, item–total correlation or α (empty when it has them)."""
+    if n < std.item_min_students:
+        return (f"仅 {n} 名学生，少于 {std.item_min_students} 人，不计算区分度、"
+                "题总相关和信度（人数太少，这些指标不稳定）")
+    if k < 2:
+        return ("只有 1 道题：总分就是这道题的得分，区分度、题总相关和信度无从计算"
+                "（与自身相比总是“区分度高”），不计算")
+    return ""
 
 
 def _item_scores(X: np.ndarray, m: np.ndarray, item_ids) -> pd.DataFrame:

@@ -46,6 +46,7 @@ def run_targets(score_file: str | Path | None = None, *, out: str | Path = "培�
     """
     from ..lists.targets import targets
     from ..term.load import load_term
+    from ..term.teachers import unmatched_note, unmatched_teachers
     from .workbooks import write_targets
 
     if tracking and Path(tracking).exists():  # a broken file stops before any work
@@ -55,6 +56,9 @@ def run_targets(score_file: str | Path | None = None, *, out: str | Path = "培�
         f"科目 {'、'.join(term.subjects)}")
     lists = targets(term.scores, standard=term.standard, teachers=term.teachers,
                     previous=term.previous)
+    note = unmatched_note(unmatched_teachers(term.scores, term.teachers))
+    if note:
+        log(note)
     moved = _progress(term, log)
     award = _award(term, tracking)
     written = write_targets(out, lists, scores=term.scores, progress=moved, award=award,

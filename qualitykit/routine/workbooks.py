@@ -215,7 +215,7 @@ def summary_lines(summary, report) -> list[str]:
         if len(found) > _SHOWN:
             lines.append(f"……另有 {len(found) - _SHOWN} 位教师，见「{sheet}」工作表。")
     for flag in sorted(set(t["routine_flag"]) - {""}, reverse=True):
-        who = t[t["routine_flag"] == flag]
+        who = t[t["routine_flag"] == flag].sort_values("routine_rank", kind="stable")
         lines.append(f"{flag}：" + "、".join(f"{r.teacher}（{r.routine_score:.2f} 分）"
                                             for r in who.itertuples()))
     errors = report.errors

@@ -78,7 +78,8 @@ def findings(by_class: pd.DataFrame, by_subject: pd.DataFrame, *, comparison=Non
 
 def _subject_findings(subject: str, part: pd.DataFrame, g: pd.Series, std: Standard) -> list:
     """One subject: the class with the highest 低分率 (above the grade's), the grade's 合格率 under
-    the 双高 line, the class whose 优秀率 is more than 10 points under the grade's."""
+    the 双高 line, the class whose 优秀率 is more than 10 points under the grade's (and would
+    still be with one more 优秀 pupil: not a class of one pupil without one)."""
     rows = []
     worst = part.loc[part["low_rate"].idxmax()]
     if worst["low_rate"] > 0 and worst["low_rate"] > g["low_rate"]:
@@ -89,8 +90,10 @@ def _subject_findings(subject: str, part: pd.DataFrame, g: pd.Series, std: Stand
         rows.append(("合格率", subject, "", g["pass_rate"],
                      f"{subject}年级合格率 {percent(g['pass_rate'])}，低于双高普九要求的 "
                      f"{line_percent(std.double_high_subject)}；不及格 {int(g['n_sat'] - g['n_pass'])} 人。"))
-    weakest = part.loc[part["excellent_rate"].idxmin()]
-    if weakest["excellent_rate"] < g["excellent_rate"] - 0.10:
+    # one more 优秀 pupil must not close the gap: a class of 1–3 pupils is 0 % or 33 % by chance
+    short = part[part["excellent_rate"] + 1 / part["n_sat"] < g["excellent_rate"] - 0.10]
+    if len(short):
+        weakest = short.loc[short["excellent_rate"].idxmin()]
         rows.append(("优秀率", subject, weakest["class_id"], weakest["excellent_rate"],
                      f"{subject} {weakest['class_id']} 班优秀率 {percent(weakest['excellent_rate'])}，"
                      f"比年级（{percent(g['excellent_rate'])}）低 10 个百分点以上。"))

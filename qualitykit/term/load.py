@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..io.checked import checked_path, keep, kept
 from ..io.problems import ImportReport, raise_if_errors
+from ..schema import align_student_ids
 from ..standard import Standard, get_standard
 
 __all__ = ["TermData", "load_term", "mask_names"]
@@ -318,13 +319,15 @@ def _keep_subjects(scores: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
 
 def _read_previous(previous_file: str | Path | None, scores: pd.DataFrame, school: str | None,
                    subjects: list[str] | None, options: dict) -> pd.DataFrame | None:
-    """The earlier exam, cut to this exam's school and subjects."""
+    """The earlier exam, cut to this exam's school and subjects, its 学号 written as this
+    exam's where they differ only by leading zeros (:func:`qualitykit.schema.align_student_ids`)."""
     if not previous_file:
         return None
     from ..io.scores import read_scores
 
     previous = read_scores(previous_file, **{k: v for k, v in options.items() if k != "roster"})
     previous = one_school(previous, school or _only_school(scores), Path(previous_file).name)
+    previous = align_student_ids(previous, scores)  # 012001 now, 12001 typed as a number then
     if subjects:
         previous = previous[previous["subject"].isin(scores["subject"].unique())]
     return previous

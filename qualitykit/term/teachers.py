@@ -11,7 +11,7 @@ from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
 from .indicators import summary
 
-__all__ = ["assign_teachers", "teacher_table"]
+__all__ = ["assign_teachers", "teacher_table", "unmatched_teachers", "unmatched_note"]
 
 _COLUMNS = ["subject", "teacher", "classes", "n_classes", "n_sat", "mean", "pass_rate",
             "excellent_rate", "low_rate", "composite", "grade_mean", "diff_mean",
@@ -82,6 +82,61 @@ def assign_teachers(scores: pd.DataFrame, teachers: pd.DataFrame) -> pd.DataFram
         t[keys + ["teacher"]].astype({"grade": out["grade"].dtype}), on=keys, how="left")
     merged.index = out.index
     return merged.drop(columns=["_year", "_term"])
+
+
+def unmatched_teachers(scores: pd.DataFrame, teachers: pd.DataFrame | None) -> pd.DataFrame:
+    """The 教学编排表's rows of this exam whose class is not in the score sheet.
+
+    A row counts when it is of the exam's grade, of one of its subjects and (when both tables
+    say) of its school year and term, but no pupil of the sheet is in its class: a class the
+    sheet leaves out, or a class written differently in the two tables (五(9)班 for 五(6)班).
+    Its teacher would otherwise vanish from every teacher table without a word. (A class of
+    the sheet without a teacher shows as “（未编排）” in :func:`teacher_table`.)
+
+    Returns
+    -------
+    DataFrame
+        ``teacher``, ``class_id``, ``class_name`` (as the 编排表 writes it), ``subject``; (with
+        ``school`` when the tables hold several schools); empty when every class is in the sheet.
+
+    Examples
+    --------
+    >>> import qualitykit as qk
+    >>> t = qk.load_sample("teachers")
+    >>> s = qk.load_sample(exam="2025-2026-1 期末", grade=5)
+    >>> len(qk.unmatched_teachers(s, t)), len(qk.unmatched_teachers(s[s["class_id"] != "5-4"], t))
+    (0, 4)
+    """
+    columns = ["teacher", "class_id", "class_name", "subject"]
+    if teachers is None or teachers.empty or scores.empty:
+        return pd.DataFrame(columns=columns)
+    t = teachers.dropna(subset=["teacher"])
+    t = t[t["grade"].isin(scores["grade"].dropna().unique())
+          & t["subject"].isin(scores["subject"].unique())]
+    year, term = _year_term(scores["exam"].iloc[0]) if "exam" in scores else (None, None)
+    if year and "school_year" in t and t["school_year"].replace("", None).notna().all():
+        t = t[(t["school_year"] == year) & (t["term"].astype(str) == term)]
+    keys = ["class_id"]
+    if _by_school(scores, t):
+        keys, columns = ["school", "class_id"], ["school", *columns]
+    present = scores[keys].drop_duplicates().astype(str)
+    t = t.merge(present.assign(_in=True), on=keys, how="left")
+    return t[t["_in"].isna()][columns].drop_duplicates().reset_index(drop=True)
+
+
+def unmatched_note(unmatched: pd.DataFrame) -> str:
+    """One Chinese sentence on :func:`unmatched_teachers`' rows ("" when there are none).
+
+    >>> note = unmatched_note(pd.DataFrame({"teacher": ["赵磊"], "class_id": ["5-9"],
+    ...                     "class_name": ["五(9)班"], "subject": ["数学"]}))
+    >>> note.split("：")[0]
+    '教学编排表中的 五(9)班 数学（赵磊） 在成绩表中没有这个班'
+    """
+    if unmatched is None or unmatched.empty:
+        return ""
+    named = "、".join(f"{r.class_name} {r.subject}（{r.teacher}）" for r in unmatched.itertuples())
+    return (f"教学编排表中的 {named} 在成绩表中没有这个班：这些任课没有计入教师的结果。"
+            "如果是班级名称写法不同，请把教学编排表的班级名称改成与成绩表一致。")
 
 
 def _by_school(scores: pd.DataFrame, teachers: pd.DataFrame) -> bool:
