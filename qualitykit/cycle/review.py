@@ -314,14 +314,20 @@ def _improvement(low: float, high: float, indicator: str) -> str:
 def number(x: float, indicator: str, *, change: bool = False) -> str:
     """A value as the 台账 writes it: a rate in percent, a mean in points, "—" when empty.
 
-    >>> number(0.875, "pass_rate"), number(0.052, "low_rate", change=True), number(2.0, "mean", change=True)
-    ('87.5%', '+5.2 个百分点', '+2.0 分')
+    A change carries a full-width sign (＋/－, as Chinese documents write it): a cell of the
+    workbook starting with an ASCII + or - would be shown with the apostrophe that keeps Excel
+    from reading it as a formula.
+
+    >>> number(0.875, "pass_rate"), number(0.052, "low_rate", change=True), number(-2.0, "mean", change=True)
+    ('87.5%', '＋5.2 个百分点', '－2.0 分')
     """
     if x is None or not np.isfinite(x):
         return "—"
-    if indicator == "mean":
-        return f"{x:+.1f} 分" if change else f"{x:.1f}"
-    return f"{100 * x:+.1f} 个百分点" if change else f"{100 * x:.1f}%"
+    if not change:
+        return f"{x:.1f}" if indicator == "mean" else f"{100 * x:.1f}%"
+    value = round(x if indicator == "mean" else 100 * x, 1) + 0.0  # no "－0.0"
+    text = f"{value:+.1f}".replace("+", "＋").replace("-", "－") if value else "0.0"
+    return f"{text} 分" if indicator == "mean" else f"{text} 个百分点"
 
 
 def _span(low: float, high: float, indicator: str, *, change: bool = False) -> str:
