@@ -242,6 +242,24 @@ def test_total_that_differs_from_the_subjects_is_a_warning_per_row(xlsx):
     assert w["row"].tolist() == [4] and (w["severity"] == "warning").all() and report.ok
 
 
+def test_a_wrong_total_is_named_in_a_sheet_of_electives_too(xlsx):
+    # 3+1+2: each pupil has 物理 or 历史 and two of 化学/生物/政治/地理, the rest blank (not
+    # taken). No row had every subject filled, so a wrong 总分 went by without a word; the sum
+    # of the subjects a pupil took is checked now (row 4: 90+80+70+60+50+40 = 390, 总分 400)
+    subjects = ["语文", "数学", "英语", "物理", "历史", "化学", "生物", "政治", "地理"]
+    rows = [["学号", "姓名", "班级", *subjects, "总分"]]
+    for i in range(8):
+        first = [60, None] if i % 2 else [None, 60]
+        second = [50, 40, None, None] if i % 3 else [None, None, 50, 40]
+        rows.append([str(i), f"生{i}", "高二(1)班", 90, 80, 70, *first, *second, 390])
+    rows[3][-1] = 400
+    rows[5][5] = "缺考"  # a pupil absent from a subject he took: not checked (as before)
+    report = qk.check_scores(xlsx({"s": rows}))
+    w = report.problems[report.problems["problem"].str.contains("total differs")]
+    assert w["row"].tolist() == [4] and "与各科成绩之和 390" in w["problem"].iloc[0]
+    assert report.ok
+
+
 # ---- formats read from the content ---------------------------------------------------------
 TEXT = "学号,姓名,班级,语文\n001,甲,五(1)班,80\n002,乙,五(1)班,缺考\n"
 

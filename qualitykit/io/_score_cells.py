@@ -206,14 +206,19 @@ class CellSteps:
             f"is not 1)。请换成原始分数后再导入。", "整列记为无效（invalid），不计入统计", "error")
 
     # ---- the sheet's own 总分 --------------------------------------------------------------
-    def _check_totals(self, sheet, data_rows, layout: Layout, students: Students, scores) -> None:
+    def _check_totals(self, sheet, data_rows, layout: Layout, students: Students, scores,
+                      frames) -> None:
         """Warn where the sheet's 总分 differs from the sum of the subjects read (rows where
-        every subject has a score); many differing rows are one warning for the column."""
+        every subject the pupil took has a score: an elective he did not take, 7选3 or 3+1+2,
+        counts as taken care of); many differing rows are one warning for the column."""
         col = layout.total
         if col is None or not scores or TOTAL in scores:
             return
         table = np.column_stack(list(scores.values()))
-        complete = ~np.isnan(table).any(axis=1)
+        taken = np.zeros(table.shape, dtype=bool)
+        for j, frame in enumerate(frames):  # frame[0]: the pupils with a cell in the subject
+            taken[frame[0], j] = True
+        complete = (~np.isnan(table) | ~taken).all(axis=1) & (~np.isnan(table)).any(axis=1)
         sums = np.nansum(table, axis=1)
         cells = [parse_cell(data_rows[p][col.index]) for p in students.pos]
         totals = np.array([c.score if c.status == "sat" else None for c in cells], dtype=float)

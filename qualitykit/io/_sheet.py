@@ -228,7 +228,7 @@ class ScoreImport(ContextSteps, ColumnSteps, PupilSteps, NoteSteps, CellSteps, C
         self._zero_rows(sheet.name, frames, scores, students)
         if sheet.name in self.colour_noted:
             self._coloured_cells(sheet.name, data_rows, layout, students, first_excel_row)
-        self._check_totals(sheet.name, data_rows, layout, students, scores)
+        self._check_totals(sheet.name, data_rows, layout, students, scores, frames)
         self._check_lone_zeros(sheet.name, layout, students, scores)
         out = _assemble(students, frames, context.exam, self.file, sheet.name)
         counts = {"rows_read": len(data_rows) - students.empty,
