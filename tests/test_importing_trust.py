@@ -489,6 +489,32 @@ def test_electives_seen_in_the_sheet_are_not_absences(xlsx):
     assert report.problems["problem"].str.contains("electives detected").any()
 
 
+
+def test_electives_of_a_school_sheet_where_nobody_took_one_of_them(xlsx):
+    # a 联考 workbook with one sheet per school (3+1+2): at 丙中 nobody took 地理, so its
+    # column is empty and a pupil has 2 or 3 of the other five filled. Every blank was read as
+    # 缺考 (about half of 丙中 absent in each elective, without a word); and a school of
+    # three pupils, too few to see the pattern, follows the sheets before it.
+    header = ["学校", "考号", "姓名", "班级", "语文", "物理", "历史", "化学", "生物", "政治", "地理"]
+    picks = ["物理化学生物", "物理化学政治", "历史生物政治", "物理生物地理", "历史化学地理",
+             "物理化学生物", "历史政治地理", "物理生物政治"]
+
+    def pupil(school, i, pick):
+        own = [60 + i if s in pick else None for s in header[5:]]
+        return [school, f"{school}{i:02d}", f"生{i}", "1班", 100, *own]
+
+    sheets = {"甲中": [header] + [pupil("甲中", i, p) for i, p in enumerate(picks)],
+              "丙中": [header] + [pupil("丙中", i, p.replace("地理", "")) for i, p in enumerate(picks)],
+              "丁中": [header] + [pupil("丁中", i, p) for i, p in enumerate(picks[:3])]}
+    report = qk.check_scores(xlsx(sheets), full_marks={"语文": 150})
+    assert report.ok and set(report.data["status"]) == {"sat"}
+    # every filled elective cell is a row, no blank one is
+    filled = sum(sum(v is not None for v in row[5:]) for rows in sheets.values()
+                 for row in rows[1:])
+    assert (report.data["subject"] != "语文").sum() == filled
+    notes = report.problems[report.problems["problem"].str.contains("electives detected")]
+    assert notes["sheet"].tolist() == ["甲中", "丙中", "丁中"]
+
 def test_one_of_two_columns_of_a_subject(xlsx):
     rows = [["学号", "姓名", "班级", "数学(文)", "数学(理)"], ["1", "甲", "高三(1)班", 90, None],
             ["2", "乙", "高三(2)班", None, 120]]

@@ -78,24 +78,36 @@ class CellSteps:
 
     def _elective_pattern(self, sheet, has_value, any_value) -> set[str]:
         """Subjects of which each pupil takes some (7选3, 3+1+2, 理综 or 文综), seen in the sheet
-        itself: nearly every pupil has the same number of them filled, fewer than there are.
-        A blank there is a subject not taken, not an absence (said in the report)."""
+        itself: nearly every pupil has the same number of them filled (or one of two adjacent
+        numbers: a school where nobody took one of them, its column empty or absent), fewer
+        than there are. A sheet of fewer than five pupils (one school's sheet of a 联考
+        workbook) follows an earlier sheet of the file. A blank there is a subject not taken,
+        not an absence (said in the report)."""
         found: set[str] = set()
         for group in ELECTIVE_GROUPS:
             present = [s for s in group if s in has_value]
-            if len(present) < 2 or any_value.sum() < 5:
+            if len(present) < 2:
+                continue
+            if any_value.sum() < 5:
+                taken = set(present) & self.electives_seen
+                found |= taken
+                if taken:
+                    self._electives_note(sheet, present, "与前面的工作表相同")
                 continue
             counts = sum(has_value[s].astype(int) for s in present)[any_value]
-            values, freq = np.unique(counts, return_counts=True)
-            mode = int(values[np.argmax(freq)])
-            if 1 <= mode < len(present) and freq.max() >= 0.8 * len(counts):
+            usual = _usual_counts(counts)
+            if usual and usual[0] >= 1 and usual[-1] < len(present):
                 found |= set(present)
-                self.problems.add(
-                    sheet, None, None, "", "、".join(present),
-                    f"{'、'.join(present)}：几乎每个学生只有其中 {mode} 科有成绩，按选考科目处理 "
-                    "(electives detected)", "空白记为未选考（not_taken），不算缺考；选了却缺考的请写“缺考”",
-                    "info")
+                self.electives_seen |= set(present)
+                self._electives_note(
+                    sheet, present, f"几乎每个学生只有其中 {'–'.join(map(str, usual))} 科有成绩")
         return found
+
+    def _electives_note(self, sheet, present, why) -> None:
+        self.problems.add(
+            sheet, None, None, "", "、".join(present),
+            f"{'、'.join(present)}：{why}，按选考科目处理 (electives detected)",
+            "空白记为未选考（not_taken），不算缺考；选了却缺考的请写“缺考”", "info")
 
     def _read_subject(self, sheet, subject, c, values, parsed: _Parsed, layout, data_rows,
                       students: Students, blanks: _BlankContext):
@@ -381,3 +393,17 @@ def _combination(value: object) -> set[str] | None:
         return None
     chosen = {COMBINATION_CHARS[ch] for ch in text if ch in COMBINATION_CHARS}
     return chosen or None
+
+
+def _usual_counts(counts: np.ndarray) -> list[int]:
+    """The number of subjects (of a group) that at least 80 % of the pupils have filled: one
+    number, or two adjacent ones (2 or 3 of them); empty when there is no such pattern."""
+    values, freq = np.unique(counts, return_counts=True)
+    order = np.argsort(freq, kind="stable")[::-1]
+    if freq[order[0]] >= 0.8 * len(counts):
+        return [int(values[order[0]])]
+    if len(order) > 1 and abs(int(values[order[0]]) - int(values[order[1]])) == 1 \
+            and freq[order[:2]].sum() >= 0.8 * len(counts):
+        return sorted(int(v) for v in values[order[:2]])
+    return []
+

@@ -114,6 +114,7 @@ class ScoreImport(ContextSteps, ColumnSteps, PupilSteps, NoteSteps, CellSteps, C
         self.full_marks = parse_full_marks(full_marks, self.extra)
         self.roster = roster
         self.electives = {canonical_subject(e, self.extra) or norm(e) for e in (electives or ())}
+        self.electives_seen: set[str] = set()  # detected in an earlier sheet of the file
         self.problems = Problems(self.file)
         self.seen_ids: dict[str, tuple[str, int]] = {}
         self.seen_pairs: dict[tuple[str, str], tuple[str, int]] = {}  # long sheets
