@@ -81,8 +81,8 @@ class DistrictData:
 def parse_groups(groups: Mapping[str, str] | str | Path | None) -> dict[str, str]:
     """School → group from a mapping, ``"甲中=城区,乙中=乡镇"`` or a two-column sheet.
 
-    A sheet (.xlsx/.csv) has the school in its first column and the group in its second, with
-    a header row (e.g. 学校, 片区).
+    A sheet (.xlsx/.csv) has a header row with a 学校 and a 片区 (城乡, 区域 …) column, or just
+    two columns (school, group); the 联考 file itself serves when it holds a 片区 column.
 
     >>> parse_groups("甲中=城区，乙中=乡镇")
     {'甲中': '城区', '乙中': '乡镇'}
@@ -102,17 +102,50 @@ def parse_groups(groups: Mapping[str, str] | str | Path | None) -> dict[str, str
     return _groups_sheet(Path(text))
 
 
+#: Headers of the 片区 / 城乡 column in a groups sheet (or in the 联考 file itself).
+GROUP_HEADERS = ("片区", "城乡", "城乡类别", "区域", "学区", "分组", "组别", "类别", "地区", "乡镇")
+
+
 def _groups_sheet(path: Path) -> dict[str, str]:
-    """The two first columns of a sheet of groups (学校, 片区)."""
+    """School → group from a sheet: the columns headed 学校 (学校名称, 单位 …) and 片区 (城乡,
+    区域 …), or the two columns of a two-column sheet. The 联考 file itself serves when it has
+    a 片区 column; a school given two different groups is refused (a wrong column)."""
+    from io import StringIO
+
+    from ..io._headers import SCHOOL_ALIASES
+    from ..io._textfiles import decode
     from ..io.files import input_file
 
     path = input_file(path, "groups")
-    sheet = pd.read_csv(path, dtype=str) if path.suffix.lower() == ".csv" else \
-        pd.read_excel(path, dtype=str)
-    if sheet.shape[1] < 2:
-        raise ValueError(f"分组表 {path.name} 应有两列：学校、片区（或城乡）(groups file)。")
-    sheet = sheet.iloc[:, :2].dropna()
-    return dict(zip(sheet.iloc[:, 0].str.strip(), sheet.iloc[:, 1].str.strip()))
+    sheet = pd.read_csv(StringIO(decode(path.read_bytes(), path.name)[0]), dtype=str) \
+        if path.suffix.lower() == ".csv" else pd.read_excel(path, dtype=str, engine="calamine")
+    headers = [str(c).strip() for c in sheet.columns]
+    school = next((i for i, h in enumerate(headers) if h.lower() in SCHOOL_ALIASES), 0)
+    group = next((i for i, h in enumerate(headers) if h in GROUP_HEADERS), None)
+    if group is None and sheet.shape[1] == 2:
+        group = 1 - school
+    if group is None or group == school:
+        raise ValueError(f"分组表 {path.name} 中找不到片区列 (groups file)：表头应有“学校”和“片区”"
+                         f"（或“城乡”“区域”）两列，收到 {'、'.join(headers[:8])}。请把片区那一列的表头"
+                         "改为“片区”，或另做一个两列（学校、片区）的表。")
+    pairs = sheet.iloc[:, [school, group]].dropna()
+    pairs = pairs.set_axis(["school", "group"], axis=1).apply(lambda c: c.str.strip())
+    _one_group_each(pairs, path.name, headers[group])
+    return dict(zip(pairs["school"], pairs["group"]))
+
+
+def _one_group_each(pairs: pd.DataFrame, name: str, header: str) -> None:
+    """Refuse a school written with two different groups (Excel rows named)."""
+    seen = pairs.groupby("school", sort=False)["group"].unique()
+    mixed = seen[seen.map(len) > 1]
+    if len(mixed):
+        school, groups = mixed.index[0], list(mixed.iloc[0])
+        rows = [int(i) + 2 for i in pairs.index[(pairs["school"] == school)
+                                                 & (pairs["group"] == groups[1])][:3]]
+        raise ValueError(
+            f"分组表 {name} 的“{header}”列里，{school} 既是“{groups[0]}”又是“{groups[1]}”"
+            f"（第 {'、'.join(map(str, rows))} 行等）(one group per school)：每所学校只能属于一个"
+            f"片区。请改正这些行；如果“{header}”不是片区列，请把片区那一列的表头改为“片区”。")
 
 
 def load_district(score_file: str | Path | None = None, *, previous_file: str | Path | None = None,
