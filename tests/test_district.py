@@ -160,6 +160,35 @@ def test_groups_must_name_every_school_of_the_file():
 
 
 
+def test_schools_stay_in_the_order_of_the_file_in_every_table(tmp_path):
+    # the README: “表中学校按成绩表里的顺序排列”; a group-by listed 一中, 三中, 二中, 五中,
+    # 六中, 四中 (by character code), in the workbook, the report and the 上线 tables
+    names = dict(zip(["城东中学", "城西中学", "实验中学", "江南中学", "山口中学", "湖畔中学"],
+                     ["一中", "二中", "三中", "四中", "五中", "六中"]))
+    files = []
+    for exam in ("2024-2025-2 期末联考", "2025-2026-1 期末联考"):
+        sheet = pd.read_excel(league_sample_path(exam), engine="calamine")
+        files.append(tmp_path / f"{exam}.xlsx")
+        sheet.assign(学校=sheet["学校"].map(names)).to_excel(files[-1], index=False)
+    data = load_district(files[1], previous_file=files[0], full_marks=LEAGUE_SUBJECTS)
+    a = analyse_district(data, lines="特控=0.1,本科=0.5")
+    order = list(names.values())
+    assert data.schools == order
+    for table in (a.schools, a.classes, a.bands, a.school_class_balance, a.totals,
+                  a.value_added.units, a.lines.schools, a.lines.classes,
+                  a.lines.effective_schools, a.lines.critical):
+        assert list(dict.fromkeys(table["school"])) == order
+    # the tables of several blocks (each line, each subject) keep their blocks
+    assert a.lines.schools["line_name"].tolist() == ["特控"] * 6 + ["本科"] * 6
+    assert a.lines.schools["school"].tolist() == order * 2
+    assert a.value_added.units["school"].tolist()[:6] == order
+    # and the rows of a school are the rows it had (same numbers, only moved)
+    subjects = a.schools[a.schools["subject"] != TOTAL]
+    assert subjects.set_index(["school", "subject"])["mean"].to_dict() == pytest.approx(
+        data.scores[data.scores["status"] == "sat"].groupby(["school", "subject"])["score"]
+        .mean().to_dict())
+
+
 def test_groups_from_the_score_file_s_own_column_or_a_sheet_by_its_headers(tmp_path):
     # --groups 联考.xlsx took the file's first two columns (学校, 考号): each school's 片区
     # became a pupil's 考号, without a word. The 片区 column is found by its header now.
