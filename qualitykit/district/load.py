@@ -11,7 +11,7 @@ import pandas as pd
 from ..io.checked import CHECKED_FOLDER, checked_path, forget_checked, kept
 from ..io.checked import keep as keep_checked
 from ..io.problems import ImportReport, ScoreFileError, raise_if_errors
-from ..schema import sat_mask, schools_in
+from ..schema import sat_mask, schools_in, student_keys
 from ..standard import Standard, get_standard
 from ..subjects import subjects_in_order
 from .league_sample import (
@@ -221,6 +221,7 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
                              "一所学校的质量分析请用 qualitykit report。", file=str(score_file))
     named = parse_groups(groups)
     previous = _read(previous_file, None, marks, sheet, **kept)[1] if previous_file else None
+    _same_pupils(scores, previous, previous_file)
     return DistrictData(
         scores=_with_groups(scores, named, source), previous=previous, report=report,
         exam=str(scores["exam"].iloc[0]), source=source, schools=schools,
@@ -228,6 +229,24 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
         n_sat=_n_pupils(scores[sat_mask(scores)]),
         n_without_scores=max(0, report.rows_read - _n_pupils(scores[sat_mask(scores)])),
         engine=engine, parquet=tuple(parquet))
+
+
+def _same_pupils(scores: pd.DataFrame, previous: pd.DataFrame | None, previous_file) -> None:
+    """Refuse an earlier 联考 without one pupil of this one (same school and 考号): the value
+    added was an empty table that the report read as “与预期无明显差别” everywhere."""
+    if previous is None:
+        return
+    keys = student_keys(scores, previous)
+    now = scores[keys].drop_duplicates()
+    if not len(now.merge(previous[keys].drop_duplicates(), on=keys)):
+        raise ScoreFileError(
+            f"上次联考 {Path(previous_file).name} 与本次没有一名相同的学生（{'+'.join(_KEY_WORDS[k] for k in keys)}"
+            "都相同）(no pupil in both exams)：学校增值要用同一批学生两次的成绩。请检查是否选错了"
+            "文件，两次的学校名称、考号写法是否一致（如考号换了编排）；不需要增值时去掉 --previous。",
+            file=str(previous_file))
+
+
+_KEY_WORDS = {"school": "学校", "student_id": "考号"}
 
 
 def _read(path, exam, marks, sheet, *, folder=None, keep=False) -> tuple[ImportReport,
