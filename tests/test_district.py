@@ -175,6 +175,7 @@ def test_schools_stay_in_the_order_of_the_file_in_every_table(tmp_path):
     order = list(names.values())
     assert data.schools == order
     for table in (a.schools, a.classes, a.bands, a.school_class_balance, a.totals,
+                  a.school_comparison.classes,
                   a.value_added.units, a.lines.schools, a.lines.classes,
                   a.lines.effective_schools, a.lines.critical):
         assert list(dict.fromkeys(table["school"])) == order

@@ -128,6 +128,9 @@ def _schools_in_file_order(tables: DistrictAnalysis, schools: list[str]) -> Dist
     group-by sorts them by character code: 一中, 三中, 二中 …); pupils' lists as they are."""
     names = ("schools", "classes", "bands", "school_class_balance", "totals")
     tables = replace(tables, **{n: in_file_order(getattr(tables, n), schools) for n in names})
+    comparison = tables.school_comparison  # the chart of the schools' means draws its rows
+    tables = replace(tables, school_comparison=replace(
+        comparison, classes=in_file_order(comparison.classes, schools)))
     if tables.value_added is not None:
         units = in_file_order(tables.value_added.units, schools)
         tables = replace(tables, value_added=replace(tables.value_added, units=units))
