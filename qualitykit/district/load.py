@@ -215,6 +215,7 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
         _read(score_file, exam, marks, sheet, **kept)
     schools = schools_in(scores)
     source = "联考示例" if sample else Path(score_file).name
+    _one_exam(scores, source, score_file)
     if len(schools) < 2:
         raise ScoreFileError(f"成绩表 {source} 只有一所学校（{'、'.join(schools) or '未写学校'}），"
                              "不是联考成绩：联考分析需要“学校”一列分出各校 (one school only)。"
@@ -229,6 +230,19 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
         n_sat=_n_pupils(scores[sat_mask(scores)]),
         n_without_scores=max(0, report.rows_read - _n_pupils(scores[sat_mask(scores)])),
         engine=engine, parquet=tuple(parquet))
+
+
+def _one_exam(scores: pd.DataFrame, source: str, score_file) -> None:
+    """Refuse a table of several exams (a Parquet file converted from 一区.xlsx and 二区.xlsx
+    without --exam): each was analysed as its own 联考 — its own lines, ranks and district
+    means — under the first one's name."""
+    exams = list(dict.fromkeys(scores["exam"].dropna().astype(str)))
+    if len(exams) > 1:
+        raise ScoreFileError(
+            f"{source} 中有 {len(exams)} 次考试（{'、'.join(exams[:6])}）(several exams)：联考分析一次"
+            "分析一次考试。如果这是同一次联考分区、分校的表，请在 qualitykit convert 时加 --exam "
+            "考试名称（各表同一个名称）重新转换；上一次的联考请另存一个文件，用 --previous 给出。",
+            file=str(score_file))
 
 
 def _same_pupils(scores: pd.DataFrame, previous: pd.DataFrame | None, previous_file) -> None:
