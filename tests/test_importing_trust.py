@@ -490,6 +490,25 @@ def test_electives_seen_in_the_sheet_are_not_absences(xlsx):
 
 
 
+def test_a_pupil_with_0_in_every_subject_he_took_did_not_sit_in_a_sheet_of_electives(xlsx):
+    # the roster row of a 3+1+2 pupil who did not sit, written as 0 in his four subjects and
+    # blank in the electives he did not take, was four real 0s (参考, pulling every mean down);
+    # in a sheet without electives the same row was already read as absent
+    rows = [["学号", "姓名", "班级", "语文", "物理", "历史", "化学", "生物", "政治", "地理"]]
+    picks = ["物理化学生物", "历史政治地理", "物理生物政治", "历史化学地理", "物理化学地理", "历史生物政治"]
+    for i, pick in enumerate(picks * 2):
+        rows.append([str(i), f"生{i}", "高二(1)班", 90] +
+                    [70 if s in pick else None for s in rows[0][4:]])
+    rows[3] = rows[3][:3] + [0] + [None if v is None else 0 for v in rows[3][4:]]
+    report = qk.check_scores(xlsx({"s": rows}), full_marks={"语文": 150})
+    pupil = report.data[report.data["student_id"] == "2"]
+    assert pupil["subject"].tolist() == ["语文", "物理", "生物", "政治"]
+    assert set(pupil["status"]) == {"absent"}
+    assert report.problems["problem"].str.contains("第 4 行：生2 各科都是 0 分").any()
+    # a real 0 beside other scores stays a score
+    assert (report.data.loc[report.data["student_id"] == "3", "status"] == "sat").all()
+
+
 def test_electives_of_a_school_sheet_where_nobody_took_one_of_them(xlsx):
     # a 联考 workbook with one sheet per school (3+1+2): at 丙中 nobody took 地理, so its
     # column is empty and a pupil has 2 or 3 of the other five filled. Every blank was read as

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .._text import norm
 from ..subjects import COMBINATION_CHARS
-from ._cells import STATUS_CODE, Cell, SpecialCell, parse_cell
+from ._cells import STATUS_CODE, Cell, SpecialCell, parse_cell, taken_cells
 from ._columns import TOTAL, Layout
 from ._pupils import Students
 from .problems import where
@@ -227,9 +227,7 @@ class CellSteps:
         if col is None or not scores or TOTAL in scores:
             return
         table = np.column_stack(list(scores.values()))
-        taken = np.zeros(table.shape, dtype=bool)
-        for j, frame in enumerate(frames):  # frame[0]: the pupils with a cell in the subject
-            taken[frame[0], j] = True
+        taken = taken_cells(frames, len(table))
         complete = (~np.isnan(table) | ~taken).all(axis=1) & (~np.isnan(table)).any(axis=1)
         sums = np.nansum(table, axis=1)
         cells = [parse_cell(data_rows[p][col.index]) for p in students.pos]
