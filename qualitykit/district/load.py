@@ -176,16 +176,14 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
     engine : {"pandas", "duckdb"}
         ``duckdb``: the per-school and per-class 三率一分 tables are computed by DuckDB over
         the Parquet file (``score_file`` a ``.parquet`` written by ``qualitykit convert``; its
-        exam and full marks were set when it was converted). A ``.parquet`` file is read by
-        either engine.
+        exam and full marks were set when it was converted); either engine reads one.
     checked_dir : path, optional
         The folder where ``qualitykit district`` keeps the tables it read and checked for its
         notebook (in the output folder, removed after the run): a score sheet is read from
         there when it holds this very file (same size, time and content: a SHA-256 of the
         bytes) read with the same options, so the notebook's kernel does not read it again.
     keep_checked : bool
-        Write the checked tables into ``checked_dir`` (the command does; the notebook only
-        reads them).
+        Write the checked tables into ``checked_dir`` (the command does; the notebook reads).
 
     Returns
     -------
