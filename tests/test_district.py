@@ -159,6 +159,61 @@ def test_groups_must_name_every_school_of_the_file():
     assert parse_groups("甲=城区，乙=乡镇") == {"甲": "城区", "乙": "乡镇"}
 
 
+
+def test_schools_stay_in_the_order_of_the_file_in_every_table(tmp_path):
+    # the README: “表中学校按成绩表里的顺序排列”; a group-by listed 一中, 三中, 二中, 五中,
+    # 六中, 四中 (by character code), in the workbook, the report and the 上线 tables
+    names = dict(zip(["城东中学", "城西中学", "实验中学", "江南中学", "山口中学", "湖畔中学"],
+                     ["一中", "二中", "三中", "四中", "五中", "六中"]))
+    files = []
+    for exam in ("2024-2025-2 期末联考", "2025-2026-1 期末联考"):
+        sheet = pd.read_excel(league_sample_path(exam), engine="calamine")
+        files.append(tmp_path / f"{exam}.xlsx")
+        sheet.assign(学校=sheet["学校"].map(names)).to_excel(files[-1], index=False)
+    data = load_district(files[1], previous_file=files[0], full_marks=LEAGUE_SUBJECTS)
+    a = analyse_district(data, lines="特控=0.1,本科=0.5")
+    order = list(names.values())
+    assert data.schools == order
+    for table in (a.schools, a.classes, a.bands, a.school_class_balance, a.totals,
+                  a.school_comparison.classes,
+                  a.value_added.units, a.lines.schools, a.lines.classes,
+                  a.lines.effective_schools, a.lines.critical):
+        assert list(dict.fromkeys(table["school"])) == order
+    # the tables of several blocks (each line, each subject) keep their blocks
+    assert a.lines.schools["line_name"].tolist() == ["特控"] * 6 + ["本科"] * 6
+    assert a.lines.schools["school"].tolist() == order * 2
+    assert a.value_added.units["school"].tolist()[:6] == order
+    # and the rows of a school are the rows it had (same numbers, only moved)
+    subjects = a.schools[a.schools["subject"] != TOTAL]
+    assert subjects.set_index(["school", "subject"])["mean"].to_dict() == pytest.approx(
+        data.scores[data.scores["status"] == "sat"].groupby(["school", "subject"])["score"]
+        .mean().to_dict())
+
+
+def test_groups_from_the_score_file_s_own_column_or_a_sheet_by_its_headers(tmp_path):
+    # --groups 联考.xlsx took the file's first two columns (学校, 考号): each school's 片区
+    # became a pupil's 考号, without a word. The 片区 column is found by its header now.
+    sheet = pd.read_excel(league_sample_path(), engine="calamine")
+    sheet.insert(1, "片区", sheet["学校"].map({"城东中学": "城区", "城西中学": "城区"})
+                 .fillna("乡镇"))
+    with_area = tmp_path / "联考.xlsx"
+    sheet.to_excel(with_area, index=False)
+    expected = {s: ("城区" if s in ("城东中学", "城西中学") else "乡镇")
+                for s in sheet["学校"].unique()}
+    assert parse_groups(with_area) == expected
+    # a list of schools with their code before the 片区, in GBK (as Excel saves a csv here)
+    listing = tmp_path / "学校.csv"
+    listing.write_bytes("学校名称,学校代码,城乡\n城东中学,0101,城区\n山口中学,0105,乡镇\n"
+                        .encode("gbk"))
+    assert parse_groups(listing) == {"城东中学": "城区", "山口中学": "乡镇"}
+    # no 片区 column: refused, naming the headers; a school in two groups: refused with rows
+    with pytest.raises(ValueError, match="找不到片区列.*学校、考号、姓名"):
+        parse_groups(league_sample_path())
+    sheet.loc[3, "片区"] = "乡镇"
+    sheet.to_excel(with_area, index=False)
+    with pytest.raises(ValueError, match="城东中学 既是“城区”又是“乡镇”（第 5 行等）"):
+        parse_groups(with_area)
+
 # ---- 通报反馈 --------------------------------------------------------------------------------
 
 def test_feedback_is_the_schools_rows_beside_the_district(sample):

@@ -5,6 +5,7 @@ import pytest
 
 import qualitykit as qk
 from qualitykit.cli import main
+from qualitykit.district.league_sample import league_sample_path
 from qualitykit.district.lines import admission_lines, effective_scores
 
 
@@ -50,6 +51,10 @@ def test_lines_writes_the_workbook_with_chinese_sheets(sample, tmp_path, capsys)
     (["--lines", "特控=0.1", "--scale", "beijing"], "无效"),
     (["--lines", "特控=0.1", "--scale", "national2021", "--scale-subjects", "物理"],
      "不在成绩表中"),
+    # a line of 0 put every pupil over it; a scheme none of whose subjects the file has wrote
+    # two empty 赋分 sheets: both without a word
+    (["--lines", "特控=0"], "应为大于 0 的分数"),
+    (["--lines", "特控=0.1", "--scale", "national2021"], "没有赋分方案 national2021 的科目"),
 ])
 def test_a_mistake_is_one_chinese_line_and_exit_code_2(sample, tmp_path, capsys, args, says):
     try:
@@ -87,3 +92,17 @@ def test_out_of_another_spreadsheet_kind_is_refused_in_one_chinese_line(sample, 
     assert code == 2 and len(err.splitlines()) == 1 and "Traceback" not in err
     assert "只能保存为 .xlsx 文件" in err and "上线.xlsx" in err and "--out" in err
     assert not (tmp_path / name).exists()
+
+
+def test_an_earlier_league_of_other_pupils_is_refused(tmp_path, capsys):
+    # --previous of another cohort (no 考号 in common): the 学校增值 table was empty and the
+    # report said “0 个学校×科目高于预期，0 个低于预期，其余与预期无明显差别”
+    sheet = pd.read_excel(league_sample_path(), engine="calamine")
+    other = tmp_path / "另一届.xlsx"
+    sheet.assign(考号=sheet["考号"].astype(str) + "X").to_excel(other, index=False)
+    code = main(["district", str(league_sample_path()), "--previous", str(other),
+                 "--full-marks", "语文=150,数学=150,英语=150", "--formats", "html",
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "另一届.xlsx 与本次没有一名相同的学生（学校+考号都相同）" in err

@@ -304,6 +304,30 @@ def test_duckdb_needs_a_parquet_file_and_parquet_takes_no_sheet_options(league):
         load_district(league[1], full_marks={"语文": 120}, engine="duckdb")
 
 
+def test_files_of_one_league_named_by_their_files_are_said_and_refused(tmp_path, capsys):
+    # the README's `convert 一区.xlsx 二区.xlsx` without --exam: each file's exam was its file
+    # name, so district drew each 区's own lines and ranks and called the whole 联考 “一区”
+    sheet = pd.read_excel(league_sample_path(), engine="calamine")
+    east = sheet["学校"].isin(["城东中学", "城西中学", "实验中学"])
+    parts = [tmp_path / "一区.xlsx", tmp_path / "二区.xlsx"]
+    sheet[east].to_excel(parts[0], index=False)
+    sheet[~east].to_excel(parts[1], index=False)
+    marks = "语文=150,数学=150,英语=150"
+    out = tmp_path / "全市.parquet"
+    assert main(["convert", *map(str, parts), "--full-marks", marks, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "考试名称不同（一区.xlsx：一区；二区.xlsx：二区；" in printed
+    assert main(["district", str(out), "--engine", "duckdb", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "全市.parquet 中有 2 次考试（一区、二区）" in err and len(err.splitlines()) == 1
+    # with --exam the two files are one 联考: the line is drawn over every pupil
+    assert main(["convert", *map(str, parts), "--full-marks", marks, "--exam", "期末联考",
+                 "--out", str(out)]) == 0
+    assert "考试名称不同" not in capsys.readouterr().out
+    data = load_district(out)
+    assert data.exam == "期末联考" and data.n_sat == load_district().n_sat
+
+
 def test_convert_command_and_its_errors(tmp_path, capsys):
     out = tmp_path / "联考.parquet"
     args = ["convert", str(league_sample_path()), "--out", str(out),

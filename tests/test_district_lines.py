@@ -51,7 +51,8 @@ def test_parse_lines_scores_shares_percent_and_full_width():
 
 @pytest.mark.parametrize("text, message", [
     ("特控", "名称=分数"), ("特控=abc", "不是数字"), ("特控=0.1,特控=0.2", "名称重复"),
-    ("", "没有给出分数线"), ("=700", "名称=分数"), ("特控=-5", "不小于 0"),
+    ("", "没有给出分数线"), ("=700", "名称=分数"), ("特控=-5", "大于 0 的分数"),
+    ("特控=0", "线为 0 时人人上线"),
 ])
 def test_parse_lines_refuses_in_chinese(text, message):
     with pytest.raises(ValueError, match=message):

@@ -242,6 +242,24 @@ def test_total_that_differs_from_the_subjects_is_a_warning_per_row(xlsx):
     assert w["row"].tolist() == [4] and (w["severity"] == "warning").all() and report.ok
 
 
+def test_a_wrong_total_is_named_in_a_sheet_of_electives_too(xlsx):
+    # 3+1+2: each pupil has 物理 or 历史 and two of 化学/生物/政治/地理, the rest blank (not
+    # taken). No row had every subject filled, so a wrong 总分 went by without a word; the sum
+    # of the subjects a pupil took is checked now (row 4: 90+80+70+60+50+40 = 390, 总分 400)
+    subjects = ["语文", "数学", "英语", "物理", "历史", "化学", "生物", "政治", "地理"]
+    rows = [["学号", "姓名", "班级", *subjects, "总分"]]
+    for i in range(8):
+        first = [60, None] if i % 2 else [None, 60]
+        second = [50, 40, None, None] if i % 3 else [None, None, 50, 40]
+        rows.append([str(i), f"生{i}", "高二(1)班", 90, 80, 70, *first, *second, 390])
+    rows[3][-1] = 400
+    rows[5][5] = "缺考"  # a pupil absent from a subject he took: not checked (as before)
+    report = qk.check_scores(xlsx({"s": rows}))
+    w = report.problems[report.problems["problem"].str.contains("total differs")]
+    assert w["row"].tolist() == [4] and "与各科成绩之和 390" in w["problem"].iloc[0]
+    assert report.ok
+
+
 # ---- formats read from the content ---------------------------------------------------------
 TEXT = "学号,姓名,班级,语文\n001,甲,五(1)班,80\n002,乙,五(1)班,缺考\n"
 
@@ -470,6 +488,51 @@ def test_electives_seen_in_the_sheet_are_not_absences(xlsx):
         "语文": 5, "物理": 3, "化学": 3, "生物": 2, "政治": 2, "历史": 2, "地理": 3}
     assert report.problems["problem"].str.contains("electives detected").any()
 
+
+
+def test_a_pupil_with_0_in_every_subject_he_took_did_not_sit_in_a_sheet_of_electives(xlsx):
+    # the roster row of a 3+1+2 pupil who did not sit, written as 0 in his four subjects and
+    # blank in the electives he did not take, was four real 0s (参考, pulling every mean down);
+    # in a sheet without electives the same row was already read as absent
+    rows = [["学号", "姓名", "班级", "语文", "物理", "历史", "化学", "生物", "政治", "地理"]]
+    picks = ["物理化学生物", "历史政治地理", "物理生物政治", "历史化学地理", "物理化学地理", "历史生物政治"]
+    for i, pick in enumerate(picks * 2):
+        rows.append([str(i), f"生{i}", "高二(1)班", 90] +
+                    [70 if s in pick else None for s in rows[0][4:]])
+    rows[3] = rows[3][:3] + [0] + [None if v is None else 0 for v in rows[3][4:]]
+    report = qk.check_scores(xlsx({"s": rows}), full_marks={"语文": 150})
+    pupil = report.data[report.data["student_id"] == "2"]
+    assert pupil["subject"].tolist() == ["语文", "物理", "生物", "政治"]
+    assert set(pupil["status"]) == {"absent"}
+    assert report.problems["problem"].str.contains("第 4 行：生2 各科都是 0 分").any()
+    # a real 0 beside other scores stays a score
+    assert (report.data.loc[report.data["student_id"] == "3", "status"] == "sat").all()
+
+
+def test_electives_of_a_school_sheet_where_nobody_took_one_of_them(xlsx):
+    # a 联考 workbook with one sheet per school (3+1+2): at 丙中 nobody took 地理, so its
+    # column is empty and a pupil has 2 or 3 of the other five filled. Every blank was read as
+    # 缺考 (about half of 丙中 absent in each elective, without a word); and a school of
+    # three pupils, too few to see the pattern, follows the sheets before it.
+    header = ["学校", "考号", "姓名", "班级", "语文", "物理", "历史", "化学", "生物", "政治", "地理"]
+    picks = ["物理化学生物", "物理化学政治", "历史生物政治", "物理生物地理", "历史化学地理",
+             "物理化学生物", "历史政治地理", "物理生物政治"]
+
+    def pupil(school, i, pick):
+        own = [60 + i if s in pick else None for s in header[5:]]
+        return [school, f"{school}{i:02d}", f"生{i}", "1班", 100, *own]
+
+    sheets = {"甲中": [header] + [pupil("甲中", i, p) for i, p in enumerate(picks)],
+              "丙中": [header] + [pupil("丙中", i, p.replace("地理", "")) for i, p in enumerate(picks)],
+              "丁中": [header] + [pupil("丁中", i, p) for i, p in enumerate(picks[:3])]}
+    report = qk.check_scores(xlsx(sheets), full_marks={"语文": 150})
+    assert report.ok and set(report.data["status"]) == {"sat"}
+    # every filled elective cell is a row, no blank one is
+    filled = sum(sum(v is not None for v in row[5:]) for rows in sheets.values()
+                 for row in rows[1:])
+    assert (report.data["subject"] != "语文").sum() == filled
+    notes = report.problems[report.problems["problem"].str.contains("electives detected")]
+    assert notes["sheet"].tolist() == ["甲中", "丙中", "丁中"]
 
 def test_one_of_two_columns_of_a_subject(xlsx):
     rows = [["学号", "姓名", "班级", "数学(文)", "数学(理)"], ["1", "甲", "高三(1)班", 90, None],

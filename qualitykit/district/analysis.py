@@ -4,7 +4,7 @@ feedback reports only show them)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -20,6 +20,7 @@ from .schools import (
     compare_district_classes,
     compare_schools,
     district_totals,
+    in_file_order,
     vs_district,
     with_totals,
 )
@@ -105,7 +106,7 @@ def analyse_district(data: DistrictData, *, lines: str | None = None,
     school_cmp = compare_schools(scores)
     class_cmp = compare_district_classes(scores)
     groups, group_cmp = _group_tables(data, scores)
-    return DistrictAnalysis(
+    tables = DistrictAnalysis(
         district=summary(scores, by="subject", standard=std),
         schools=vs_district(_summary(data, scores, ["school", "subject"]), school_cmp),
         school_comparison=school_cmp,
@@ -119,6 +120,21 @@ def analyse_district(data: DistrictData, *, lines: str | None = None,
         value_added=value_added(data.scores, data.previous, by="school", standard=std)
         if data.previous is not None else None, totals=totals,
         lines=district_lines(data.scores, lines, method=lines_method) if lines else None)
+    return _schools_in_file_order(tables, data.schools)
+
+
+def _schools_in_file_order(tables: DistrictAnalysis, schools: list[str]) -> DistrictAnalysis:
+    """The tables of schools with the schools in the file's order, as the README says (a
+    group-by sorts them by character code: 一中, 三中, 二中 …); pupils' lists as they are."""
+    names = ("schools", "classes", "bands", "school_class_balance", "totals")
+    tables = replace(tables, **{n: in_file_order(getattr(tables, n), schools) for n in names})
+    comparison = tables.school_comparison  # the chart of the schools' means draws its rows
+    tables = replace(tables, school_comparison=replace(
+        comparison, classes=in_file_order(comparison.classes, schools)))
+    if tables.value_added is not None:
+        units = in_file_order(tables.value_added.units, schools)
+        tables = replace(tables, value_added=replace(tables.value_added, units=units))
+    return tables
 
 
 def _summary(data: DistrictData, scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -260,10 +260,11 @@ def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | 
     marks = get_standard(standard).full_marks_with(dict(full_marks or {}))
     options = {"exam": exam, "full_marks": marks, "sheet": sheet}
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".qk-convert-") as tmp:
-        parts, info, exact = [], [], True
+        parts, info, exact, exams = [], [], True, {}
         for i, path in enumerate(paths):
             report = _import_one(path, options)
             scores = report.data
+            exams[path.name] = list(dict.fromkeys(scores["exam"].dropna().astype(str)))
             exact &= _scores_exact(scores)
             info.append({"file": path.name, "rows_read": report.rows_read,
                          "rows_imported": report.rows_imported,
@@ -278,7 +279,21 @@ def convert_scores(files: Sequence[str | Path], out: str | Path, *, exam: str | 
             del report, scores
         if parts:
             _copy_parts(parts, out, exact, {"files": info})
+    if log and exam is None and several_exams_note(exams):
+        log(several_exams_note(exams))
     return {"path": out, "rows": sum(f["rows"] for f in info), "float32": exact, "files": info}
+
+
+def several_exams_note(exams: dict[str, list[str]]) -> str:
+    """The warning for files of several exam names (without --exam each is named by its title
+    or its file name: 一区.xlsx and 二区.xlsx are two exams), or "" for one exam."""
+    names = list(dict.fromkeys(n for found in exams.values() for n in found))
+    if len(names) < 2:
+        return ""
+    each = "；".join(f"{file}：{'、'.join(found)}" for file, found in exams.items())
+    return (f"注意：这几个成绩表的考试名称不同（{each}；取自表头标题或文件名），文件里是 "
+            f"{len(names)} 次考试。同一次联考分区、分校的表，请加 --exam 考试名称 重新转换，"
+            "否则 qualitykit district 会停下（它一次分析一次考试）。")
 
 
 def parquet_files(source: str | Path | Sequence[str | Path]) -> list[str]:

@@ -57,8 +57,9 @@ class AdmissionLine:
         if self.share is not None and not 0 < self.share < 1:
             raise ValueError(f"分数线“{self.name}”的比例应在 0 与 1 之间（如 0.05 或 5% 表示前 5%）；"
                              f"收到 {self.share!r}。")
-        if self.score is not None and not (math.isfinite(self.score) and self.score >= 0):
-            raise ValueError(f"分数线“{self.name}”的分数应为不小于 0 的数；收到 {self.score!r}。")
+        if self.score is not None and not (math.isfinite(self.score) and self.score > 0):
+            raise ValueError(f"分数线“{self.name}”应为大于 0 的分数（如 700）或比例（如 0.05 即"
+                             f"前 5%）；收到 {self.score:g}（线为 0 时人人上线）。")
 
 
 def _one_line(name: str, value) -> AdmissionLine:

@@ -18,7 +18,9 @@ from ..io.files import workbook_path
 from ..labels import to_display
 from ..subjects import canonical_subject
 from ..term.load import mask_names
+from ..schema import schools_in
 from .lines import admission_lines, critical_students, effective_scores, parse_lines
+from .schools import in_file_order
 from .scaling import get_scheme, scaled_scores, scaling_bands
 
 __all__ = ["LinesRequest", "parse_subject_lines", "lines_workbook", "METHOD_TEXT",
@@ -88,10 +90,11 @@ def admission_tables(scores: pd.DataFrame, request: LinesRequest, schools: bool)
     lines, subjects = request.lines, request.total_subjects
     sheets = {"分数线": admission_lines(scores, lines=lines, by=(), subjects=subjects)}
     if schools:
-        sheets["上线_学校"] = admission_lines(scores, lines=lines, by="school", subjects=subjects)
+        sheets["上线_学校"] = in_file_order(admission_lines(
+            scores, lines=lines, by="school", subjects=subjects), schools_in(scores))
     if "class_id" in scores:
-        sheets["上线_班级"] = admission_lines(scores, lines=lines, by="class_id",
-                                            subjects=subjects)
+        sheets["上线_班级"] = in_file_order(admission_lines(
+            scores, lines=lines, by="class_id", subjects=subjects), schools_in(scores))
     critical = critical_students(scores, lines=lines, band=request.band, subjects=subjects)
     sheets["临界生"] = mask_names(critical) if request.mask else critical
     return sheets
@@ -105,7 +108,8 @@ def effective_tables(scores: pd.DataFrame, request: LinesRequest, schools: bool)
                "subject_lines": request.subject_lines or None}
     sheets = {"单科有效分": effective_scores(scores, by=(), **options)}
     if schools:
-        sheets["单科有效分_学校"] = effective_scores(scores, by="school", **options)
+        sheets["单科有效分_学校"] = in_file_order(effective_scores(scores, by="school", **options),
+                                             schools_in(scores))
     both = [effective_scores(scores, line=line, method=m, by=(),
                              subjects=request.total_subjects) for m in ("ratio", "mean")]
     keys = [k for k in ("exam", "subject") if k in both[0]]

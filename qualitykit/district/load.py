@@ -11,7 +11,7 @@ import pandas as pd
 from ..io.checked import CHECKED_FOLDER, checked_path, forget_checked, kept
 from ..io.checked import keep as keep_checked
 from ..io.problems import ImportReport, ScoreFileError, raise_if_errors
-from ..schema import sat_mask, schools_in
+from ..schema import sat_mask, schools_in, student_keys
 from ..standard import Standard, get_standard
 from ..subjects import subjects_in_order
 from .league_sample import (
@@ -81,8 +81,8 @@ class DistrictData:
 def parse_groups(groups: Mapping[str, str] | str | Path | None) -> dict[str, str]:
     """School → group from a mapping, ``"甲中=城区,乙中=乡镇"`` or a two-column sheet.
 
-    A sheet (.xlsx/.csv) has the school in its first column and the group in its second, with
-    a header row (e.g. 学校, 片区).
+    A sheet (.xlsx/.csv) has a header row with a 学校 and a 片区 (城乡, 区域 …) column, or just
+    two columns (school, group); the 联考 file itself serves when it holds a 片区 column.
 
     >>> parse_groups("甲中=城区，乙中=乡镇")
     {'甲中': '城区', '乙中': '乡镇'}
@@ -102,17 +102,50 @@ def parse_groups(groups: Mapping[str, str] | str | Path | None) -> dict[str, str
     return _groups_sheet(Path(text))
 
 
+#: Headers of the 片区 / 城乡 column in a groups sheet (or in the 联考 file itself).
+GROUP_HEADERS = ("片区", "城乡", "城乡类别", "区域", "学区", "分组", "组别", "类别", "地区", "乡镇")
+
+
 def _groups_sheet(path: Path) -> dict[str, str]:
-    """The two first columns of a sheet of groups (学校, 片区)."""
+    """School → group from a sheet: the columns headed 学校 (学校名称, 单位 …) and 片区 (城乡,
+    区域 …), or the two columns of a two-column sheet. The 联考 file itself serves when it has
+    a 片区 column; a school given two different groups is refused (a wrong column)."""
+    from io import StringIO
+
+    from ..io._headers import SCHOOL_ALIASES
+    from ..io._textfiles import decode
     from ..io.files import input_file
 
     path = input_file(path, "groups")
-    sheet = pd.read_csv(path, dtype=str) if path.suffix.lower() == ".csv" else \
-        pd.read_excel(path, dtype=str)
-    if sheet.shape[1] < 2:
-        raise ValueError(f"分组表 {path.name} 应有两列：学校、片区（或城乡）(groups file)。")
-    sheet = sheet.iloc[:, :2].dropna()
-    return dict(zip(sheet.iloc[:, 0].str.strip(), sheet.iloc[:, 1].str.strip()))
+    sheet = pd.read_csv(StringIO(decode(path.read_bytes(), path.name)[0]), dtype=str) \
+        if path.suffix.lower() == ".csv" else pd.read_excel(path, dtype=str, engine="calamine")
+    headers = [str(c).strip() for c in sheet.columns]
+    school = next((i for i, h in enumerate(headers) if h.lower() in SCHOOL_ALIASES), 0)
+    group = next((i for i, h in enumerate(headers) if h in GROUP_HEADERS), None)
+    if group is None and sheet.shape[1] == 2:
+        group = 1 - school
+    if group is None or group == school:
+        raise ValueError(f"分组表 {path.name} 中找不到片区列 (groups file)：表头应有“学校”和“片区”"
+                         f"（或“城乡”“区域”）两列，收到 {'、'.join(headers[:8])}。请把片区那一列的表头"
+                         "改为“片区”，或另做一个两列（学校、片区）的表。")
+    pairs = sheet.iloc[:, [school, group]].dropna()
+    pairs = pairs.set_axis(["school", "group"], axis=1).apply(lambda c: c.str.strip())
+    _one_group_each(pairs, path.name, headers[group])
+    return dict(zip(pairs["school"], pairs["group"]))
+
+
+def _one_group_each(pairs: pd.DataFrame, name: str, header: str) -> None:
+    """Refuse a school written with two different groups (Excel rows named)."""
+    seen = pairs.groupby("school", sort=False)["group"].unique()
+    mixed = seen[seen.map(len) > 1]
+    if len(mixed):
+        school, groups = mixed.index[0], list(mixed.iloc[0])
+        rows = [int(i) + 2 for i in pairs.index[(pairs["school"] == school)
+                                                 & (pairs["group"] == groups[1])][:3]]
+        raise ValueError(
+            f"分组表 {name} 的“{header}”列里，{school} 既是“{groups[0]}”又是“{groups[1]}”"
+            f"（第 {'、'.join(map(str, rows))} 行等）(one group per school)：每所学校只能属于一个"
+            f"片区。请改正这些行；如果“{header}”不是片区列，请把片区那一列的表头改为“片区”。")
 
 
 def load_district(score_file: str | Path | None = None, *, previous_file: str | Path | None = None,
@@ -143,16 +176,14 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
     engine : {"pandas", "duckdb"}
         ``duckdb``: the per-school and per-class 三率一分 tables are computed by DuckDB over
         the Parquet file (``score_file`` a ``.parquet`` written by ``qualitykit convert``; its
-        exam and full marks were set when it was converted). A ``.parquet`` file is read by
-        either engine.
+        exam and full marks were set when it was converted); either engine reads one.
     checked_dir : path, optional
         The folder where ``qualitykit district`` keeps the tables it read and checked for its
         notebook (in the output folder, removed after the run): a score sheet is read from
         there when it holds this very file (same size, time and content: a SHA-256 of the
         bytes) read with the same options, so the notebook's kernel does not read it again.
     keep_checked : bool
-        Write the checked tables into ``checked_dir`` (the command does; the notebook only
-        reads them).
+        Write the checked tables into ``checked_dir`` (the command does; the notebook reads).
 
     Returns
     -------
@@ -182,12 +213,14 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
         _read(score_file, exam, marks, sheet, **kept)
     schools = schools_in(scores)
     source = "联考示例" if sample else Path(score_file).name
+    _one_exam(scores, source, score_file)
     if len(schools) < 2:
         raise ScoreFileError(f"成绩表 {source} 只有一所学校（{'、'.join(schools) or '未写学校'}），"
                              "不是联考成绩：联考分析需要“学校”一列分出各校 (one school only)。"
                              "一所学校的质量分析请用 qualitykit report。", file=str(score_file))
     named = parse_groups(groups)
     previous = _read(previous_file, None, marks, sheet, **kept)[1] if previous_file else None
+    _same_pupils(scores, previous, previous_file)
     return DistrictData(
         scores=_with_groups(scores, named, source), previous=previous, report=report,
         exam=str(scores["exam"].iloc[0]), source=source, schools=schools,
@@ -195,6 +228,37 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
         n_sat=_n_pupils(scores[sat_mask(scores)]),
         n_without_scores=max(0, report.rows_read - _n_pupils(scores[sat_mask(scores)])),
         engine=engine, parquet=tuple(parquet))
+
+
+def _one_exam(scores: pd.DataFrame, source: str, score_file) -> None:
+    """Refuse a table of several exams (a Parquet file converted from 一区.xlsx and 二区.xlsx
+    without --exam): each was analysed as its own 联考 — its own lines, ranks and district
+    means — under the first one's name."""
+    exams = list(dict.fromkeys(scores["exam"].dropna().astype(str)))
+    if len(exams) > 1:
+        raise ScoreFileError(
+            f"{source} 中有 {len(exams)} 次考试（{'、'.join(exams[:6])}）(several exams)：联考分析一次"
+            "分析一次考试。如果这是同一次联考分区、分校的表，请在 qualitykit convert 时加 --exam "
+            "考试名称（各表同一个名称）重新转换；上一次的联考请另存一个文件，用 --previous 给出。",
+            file=str(score_file))
+
+
+def _same_pupils(scores: pd.DataFrame, previous: pd.DataFrame | None, previous_file) -> None:
+    """Refuse an earlier 联考 without one pupil of this one (same school and 考号): the value
+    added was an empty table that the report read as “与预期无明显差别” everywhere."""
+    if previous is None:
+        return
+    keys = student_keys(scores, previous)
+    now = scores[keys].drop_duplicates()
+    if not len(now.merge(previous[keys].drop_duplicates(), on=keys)):
+        raise ScoreFileError(
+            f"上次联考 {Path(previous_file).name} 与本次没有一名相同的学生（{'+'.join(_KEY_WORDS[k] for k in keys)}"
+            "都相同）(no pupil in both exams)：学校增值要用同一批学生两次的成绩。请检查是否选错了"
+            "文件，两次的学校名称、考号写法是否一致（如考号换了编排）；不需要增值时去掉 --previous。",
+            file=str(previous_file))
+
+
+_KEY_WORDS = {"school": "学校", "student_id": "考号"}
 
 
 def _read(path, exam, marks, sheet, *, folder=None, keep=False) -> tuple[ImportReport,

@@ -194,7 +194,12 @@ def _scaled_subjects(scores: pd.DataFrame, scheme: ScalingScheme,
     unknown = [s for s in wanted if s not in present]
     if subjects is not None and unknown:
         raise ValueError(f"subjects 中的科目 {unknown} 不在成绩表中；表中的科目：{present}。")
-    return [s for s in present if s in wanted]
+    chosen = [s for s in present if s in wanted]
+    if not chosen:  # an empty 赋分 sheet said nothing
+        raise ValueError(f"成绩表中没有赋分方案 {scheme.name} 的科目（{'、'.join(wanted)}）"
+                         f"(no subject to scale)；表中的科目：{'、'.join(map(str, present))}。"
+                         "请用 subjects=（命令行 --scale-subjects 化学,生物）指定要赋分的科目。")
+    return chosen
 
 
 def scaled_scores(scores: pd.DataFrame, *, scheme: ScalingScheme | str = "national2021",

@@ -16,11 +16,36 @@ from ..term.compare import ClassComparison, compare_classes
 from ..term.distribution import student_totals
 from ..term.readings import against_grade
 
-__all__ = ["TOTAL", "district_totals", "with_totals", "vs_district", "compare_schools",
+__all__ = ["TOTAL", "in_file_order", "district_totals", "with_totals", "vs_district", "compare_schools",
            "compare_district_classes"]
 
 #: The subject name of the pupils' 总分 rows added by :func:`with_totals`.
 TOTAL = "总分"
+
+
+def in_file_order(table: pd.DataFrame, schools: list[str]) -> pd.DataFrame:
+    """A table of schools, sorted by name by a group-by (一中, 三中, 二中 …), with the schools
+    in ``schools``' order (the 联考 file's) and everything else as it was.
+
+    Within each block of the table where the schools run in name order (the whole table, or
+    each line, subject … of a table sorted by it first), the rows go by the schools'
+    positions in ``schools``, the rows of one school keeping their order.
+
+    >>> t = pd.DataFrame({"line": ["甲", "甲", "甲", "乙", "乙", "乙"],
+    ...                   "school": ["一中", "三中", "二中", "一中", "三中", "二中"]})
+    >>> in_file_order(t, ["一中", "二中", "三中"])["school"].tolist()
+    ['一中', '二中', '三中', '一中', '二中', '三中']
+    """
+    if "school" not in table.columns or table.empty:
+        return table
+    name = table["school"].astype(str).to_numpy()
+    starts = np.flatnonzero(np.r_[True, name[1:] != name[:-1]])
+    restart = np.zeros(len(name), dtype=int)
+    restart[starts[1:]] = name[starts[1:]] <= name[starts[:-1]]
+    position = table["school"].map({school: i for i, school in enumerate(schools)})
+    order = np.lexsort((np.arange(len(name)), position.fillna(len(schools)).to_numpy(),
+                        restart.cumsum()))
+    return table.iloc[order].reset_index(drop=True)
 
 
 def district_totals(scores: pd.DataFrame) -> pd.DataFrame:

@@ -161,3 +161,15 @@ def _parse_text(text: str) -> Cell:
                         f"既有分数 {number} 又标记缺考/未选考 (score and absence marker in one cell)")
         return Cell(score, status, None, None)
     return Cell(None, "invalid", None, "无法识别的内容 (unparseable cell)")
+
+
+def taken_cells(frames: list, n: int):
+    """pupil × subject: True where the pupil has a cell in the subject's frame (sat, absent …),
+    False for a subject he did not take (an elective, kept out of the frames)."""
+    import numpy as np
+
+    taken = np.zeros((n, len(frames)), dtype=bool)
+    for j, frame in enumerate(frames):  # frame[0]: positions of the pupils with a cell
+        taken[frame[0], j] = True
+    return taken
+

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._text import norm
 from . import _rows
-from ._cells import STATUS_CODE
+from ._cells import STATUS_CODE, taken_cells
 from ._columns import TOTAL, Layout
 from ._grid import filled_cells
 from ._pupils import Students
@@ -64,14 +64,17 @@ class NoteSteps:
                         "warning")
 
     def _zero_rows(self, sheet, frames: list, scores: dict, students: Students) -> None:
-        """A pupil with 0 in every subject of the sheet (two or more) did not sit the exam: the
-        row an export keeps for a pupil on the roster (缺考, 休学, 借读). Every 0 becomes absent,
-        reported per row (a sheet with many: once, listing the rows)."""
+        """A pupil with 0 in every subject of the sheet he took (two or more; electives he did
+        not take aside) did not sit the exam: the row an export keeps for a pupil on the roster
+        (缺考, 休学, 借读). Every 0 becomes absent, reported per row (a sheet with many: once,
+        listing the rows)."""
         numeric = [s for s in scores if s != TOTAL]
         if len(numeric) < 2:
             return
         table = np.column_stack([scores[s] for s in numeric])
-        rows = np.flatnonzero((table == 0).all(axis=1)).tolist()
+        taken = taken_cells(frames, len(table))[:, [list(scores).index(s) for s in numeric]]
+        zero = table == 0  # an elective the pupil did not take (3+1+2) is no score
+        rows = np.flatnonzero((zero | ~taken).all(axis=1) & (zero.sum(axis=1) >= 2)).tolist()
         if not rows:
             return
         where_in = [{int(i): k for k, i in enumerate(f[0])} for f in frames]

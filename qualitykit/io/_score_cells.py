@@ -18,7 +18,7 @@ import pandas as pd
 
 from .._text import norm
 from ..subjects import COMBINATION_CHARS
-from ._cells import STATUS_CODE, Cell, SpecialCell, parse_cell
+from ._cells import STATUS_CODE, Cell, SpecialCell, parse_cell, taken_cells
 from ._columns import TOTAL, Layout
 from ._pupils import Students
 from .problems import where
@@ -78,24 +78,36 @@ class CellSteps:
 
     def _elective_pattern(self, sheet, has_value, any_value) -> set[str]:
         """Subjects of which each pupil takes some (7选3, 3+1+2, 理综 or 文综), seen in the sheet
-        itself: nearly every pupil has the same number of them filled, fewer than there are.
-        A blank there is a subject not taken, not an absence (said in the report)."""
+        itself: nearly every pupil has the same number of them filled (or one of two adjacent
+        numbers: a school where nobody took one of them, its column empty or absent), fewer
+        than there are. A sheet of fewer than five pupils (one school's sheet of a 联考
+        workbook) follows an earlier sheet of the file. A blank there is a subject not taken,
+        not an absence (said in the report)."""
         found: set[str] = set()
         for group in ELECTIVE_GROUPS:
             present = [s for s in group if s in has_value]
-            if len(present) < 2 or any_value.sum() < 5:
+            if len(present) < 2:
+                continue
+            if any_value.sum() < 5:
+                taken = set(present) & self.electives_seen
+                found |= taken
+                if taken:
+                    self._electives_note(sheet, present, "与前面的工作表相同")
                 continue
             counts = sum(has_value[s].astype(int) for s in present)[any_value]
-            values, freq = np.unique(counts, return_counts=True)
-            mode = int(values[np.argmax(freq)])
-            if 1 <= mode < len(present) and freq.max() >= 0.8 * len(counts):
+            usual = _usual_counts(counts)
+            if usual and usual[0] >= 1 and usual[-1] < len(present):
                 found |= set(present)
-                self.problems.add(
-                    sheet, None, None, "", "、".join(present),
-                    f"{'、'.join(present)}：几乎每个学生只有其中 {mode} 科有成绩，按选考科目处理 "
-                    "(electives detected)", "空白记为未选考（not_taken），不算缺考；选了却缺考的请写“缺考”",
-                    "info")
+                self.electives_seen |= set(present)
+                self._electives_note(
+                    sheet, present, f"几乎每个学生只有其中 {'–'.join(map(str, usual))} 科有成绩")
         return found
+
+    def _electives_note(self, sheet, present, why) -> None:
+        self.problems.add(
+            sheet, None, None, "", "、".join(present),
+            f"{'、'.join(present)}：{why}，按选考科目处理 (electives detected)",
+            "空白记为未选考（not_taken），不算缺考；选了却缺考的请写“缺考”", "info")
 
     def _read_subject(self, sheet, subject, c, values, parsed: _Parsed, layout, data_rows,
                       students: Students, blanks: _BlankContext):
@@ -206,14 +218,17 @@ class CellSteps:
             f"is not 1)。请换成原始分数后再导入。", "整列记为无效（invalid），不计入统计", "error")
 
     # ---- the sheet's own 总分 --------------------------------------------------------------
-    def _check_totals(self, sheet, data_rows, layout: Layout, students: Students, scores) -> None:
+    def _check_totals(self, sheet, data_rows, layout: Layout, students: Students, scores,
+                      frames) -> None:
         """Warn where the sheet's 总分 differs from the sum of the subjects read (rows where
-        every subject has a score); many differing rows are one warning for the column."""
+        every subject the pupil took has a score: an elective he did not take, 7选3 or 3+1+2,
+        counts as taken care of); many differing rows are one warning for the column."""
         col = layout.total
         if col is None or not scores or TOTAL in scores:
             return
         table = np.column_stack(list(scores.values()))
-        complete = ~np.isnan(table).any(axis=1)
+        taken = taken_cells(frames, len(table))
+        complete = (~np.isnan(table) | ~taken).all(axis=1) & (~np.isnan(table)).any(axis=1)
         sums = np.nansum(table, axis=1)
         cells = [parse_cell(data_rows[p][col.index]) for p in students.pos]
         totals = np.array([c.score if c.status == "sat" else None for c in cells], dtype=float)
@@ -376,3 +391,17 @@ def _combination(value: object) -> set[str] | None:
         return None
     chosen = {COMBINATION_CHARS[ch] for ch in text if ch in COMBINATION_CHARS}
     return chosen or None
+
+
+def _usual_counts(counts: np.ndarray) -> list[int]:
+    """The number of subjects (of a group) that at least 80 % of the pupils have filled: one
+    number, or two adjacent ones (2 or 3 of them); empty when there is no such pattern."""
+    values, freq = np.unique(counts, return_counts=True)
+    order = np.argsort(freq, kind="stable")[::-1]
+    if freq[order[0]] >= 0.8 * len(counts):
+        return [int(values[order[0]])]
+    if len(order) > 1 and abs(int(values[order[0]]) - int(values[order[1]])) == 1 \
+            and freq[order[:2]].sum() >= 0.8 * len(counts):
+        return sorted(int(v) for v in values[order[:2]])
+    return []
+

@@ -114,6 +114,7 @@ class ScoreImport(ContextSteps, ColumnSteps, PupilSteps, NoteSteps, CellSteps, C
         self.full_marks = parse_full_marks(full_marks, self.extra)
         self.roster = roster
         self.electives = {canonical_subject(e, self.extra) or norm(e) for e in (electives or ())}
+        self.electives_seen: set[str] = set()  # detected in an earlier sheet of the file
         self.problems = Problems(self.file)
         self.seen_ids: dict[str, tuple[str, int]] = {}
         self.seen_pairs: dict[tuple[str, str], tuple[str, int]] = {}  # long sheets
@@ -228,7 +229,7 @@ class ScoreImport(ContextSteps, ColumnSteps, PupilSteps, NoteSteps, CellSteps, C
         self._zero_rows(sheet.name, frames, scores, students)
         if sheet.name in self.colour_noted:
             self._coloured_cells(sheet.name, data_rows, layout, students, first_excel_row)
-        self._check_totals(sheet.name, data_rows, layout, students, scores)
+        self._check_totals(sheet.name, data_rows, layout, students, scores, frames)
         self._check_lone_zeros(sheet.name, layout, students, scores)
         out = _assemble(students, frames, context.exam, self.file, sheet.name)
         counts = {"rows_read": len(data_rows) - students.empty,
