@@ -2,9 +2,11 @@
 
 ``chromium --headless --print-to-pdf`` starts a browser for every page it prints (≈ 1–1.5 s
 before it reads the page). A report run starts :class:`Browser` first, lets it start while the
-notebook computes, and prints the report and the class/teacher pack through it, both at once
-(the Chrome DevTools protocol over a pair of pipes, ``--remote-debugging-pipe``: no network
-port, nothing another program on the machine can reach).
+notebook computes, and prints the report and the class/teacher pack (or a district's hundred
+通报反馈) through it, a few pages at a time, each tab showing page after page
+(:class:`~qualitykit.report.print_queue.PrintQueue`; the Chrome DevTools protocol over a pair of
+pipes, ``--remote-debugging-pipe``: no network port, nothing another program on the machine can
+reach).
 
 The pipe needs file descriptors 3 and 4 in the browser's process, which only POSIX systems
 give a child; elsewhere (Windows), or when the browser fails, :meth:`Browser.print_pdfs`
