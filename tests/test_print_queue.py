@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from qualitykit.report import runner
 from qualitykit.report.browser import Browser, BrowserError
 from qualitykit.report.print_fonts import ALWAYS, PageFonts, page_characters
 from qualitykit.report.print_queue import PrintQueue, write_whole_text
-from qualitykit.report import runner
 from qualitykit.report.runner import find_browser, print_pdfs
 
 needs_browser = pytest.mark.skipif(not find_browser() or not shutil.which("pdftotext"),

@@ -99,7 +99,9 @@ def write_district(output_dir: str | Path, data: DistrictData, analysis: Distric
     """Write every school's 通报反馈, the district report's workbook and Word file.
 
     The schools' pages (HTML, PDF) come first, their Word files last: ``qualitykit district``
-    prints each page while this goes on.
+    prints each page while this and the notebook's next cells go on. Nothing is said but a
+    workbook sheet split over several (``log``): the notebook calls this before its sections,
+    and what it says would stand there in the report.
 
     Parameters
     ----------
@@ -122,7 +124,6 @@ def write_district(output_dir: str | Path, data: DistrictData, analysis: Distric
     out = Path(output_dir)
     folder = out / FEEDBACK_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    log(f"      通报反馈：{len(data.schools)} 所学校，每校一份……")
     shown = {}
     for school, feedback in school_feedbacks(data, analysis).items():
         pages = feedback_pages(data, feedback)

@@ -126,17 +126,17 @@ class PrintQueue:
                 self._browser.print_page(tab, self._fonts.page(html), pdf)
             except (BrowserError, OSError) as exc:
                 self._failed[html] = exc
-                tab = self._close(tab)
+                self._close(tab)  # it may be stuck: the next page gets a new one
+                tab = None
         self._close(tab)
 
     def _close(self, tab: str | None) -> None:
-        """Close the tab (a failed page's tab may be stuck: the next page gets a new one)."""
+        """Close the tab, if any (a browser that cannot is closing anyway)."""
         if tab is not None:
             try:
                 self._browser.close_tab(tab)
             except BrowserError:
                 pass
-        return None
 
 
 def _written_since(path: Path, since: int) -> bool:
