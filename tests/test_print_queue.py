@@ -210,3 +210,18 @@ def test_a_page_printed_with_the_cut_font_looks_the_same(tmp_path):
     a, b = (Image.open(next(tmp_path.glob(f"{s}-*.png"))).convert("RGB") for s in ("whole",
                                                                                      "cut"))
     assert ImageChops.difference(a, b).getbbox() is None
+
+
+def test_a_cancelled_queue_prints_no_more_pages(tmp_path):
+    class Slow(FailingBrowser):
+        def print_page(self, tab, html, pdf):
+            time.sleep(0.2)
+            super().print_page(tab, html, pdf)
+
+    pages = school_pages(tmp_path, 20)
+    queue = PrintQueue(Slow(fails="none"), tabs=1)
+    for html, pdf in pages.items():
+        queue.add(html, pdf)
+    queue.cancel()
+    printed = [pdf for pdf in pages.values() if pdf.exists()]
+    assert len(printed) <= 2  # the page in flight (one tab), not the 18 or more waiting

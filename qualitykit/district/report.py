@@ -276,7 +276,7 @@ def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
             execute_notebook(DISTRICT_NOTEBOOK, executed, params, out)
         except BaseException:
             if queue is not None:
-                queue.finish()  # no page is left printing into a run that stopped
+                queue.cancel()  # no page is left printing into a run that stopped
             raise
     files = {kind: out / f"{data.title}.{kind}" for kind in ("xlsx", "docx")
              if kind == "xlsx" or kind in formats}

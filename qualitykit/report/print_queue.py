@@ -115,6 +115,19 @@ class PrintQueue:
         self._fonts.close()
         return dict(self._failed)
 
+    def cancel(self) -> None:
+        """Stop watching, drop the pages still waiting, and wait for those being printed (a
+        run that stopped with an error says so without printing the rest first)."""
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join()
+        while True:
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        self.finish()
+
     def _work(self) -> None:
         """One tab: print pages until the end is taken; a page that fails is noted."""
         tab = None
