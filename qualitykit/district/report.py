@@ -311,11 +311,12 @@ def _read(params: dict, out: Path, log) -> DistrictData:
 
 def _print_queue(browser, formats, pages: dict):
     """With PDF in a kept browser: a print queue that prints each school's page as soon as the
-    notebook has written it (a page left by an earlier run is not taken for it); else None."""
+    notebook has written it (a page left by an earlier run is not taken for it), each with its
+    font cut to its characters; else None."""
     from ..report.print_queue import PrintQueue
 
     if browser is None or "pdf" not in formats:
         return None
-    queue = PrintQueue(browser)
+    queue = PrintQueue(browser, cut_fonts=True)
     queue.watch({h: h.with_suffix(".pdf") for h in pages})
     return queue

@@ -5,9 +5,11 @@ each), they thrashed the machine's two cores and its memory (the load went to 35
 :class:`PrintQueue` keeps at most ``tabs`` pages in flight, each tab showing page after page
 (no new renderer process per page), and can :meth:`~PrintQueue.watch` for files the notebook
 is still writing, so that the browser prints them on the machine's other core while the
-notebook computes the next schools. Each page is printed with its Chinese font cut down to the
-characters the page uses (:class:`~qualitykit.report.print_fonts.PageFonts`): the browser reads
-and embeds a font of a few hundred glyphs, not all 30,000.
+notebook computes the next schools. With ``cut_fonts``, each page is printed with its Chinese
+font cut down to the characters the page uses (:class:`~qualitykit.report.print_fonts.PageFonts`):
+the browser reads and embeds a font of a few hundred glyphs, not all 30,000 (≈ 0.3 s less of the
+browser's CPU a page, for ≈ 0.6 s of this process's once: worth it for many pages that share
+their words, as a district's 通报反馈 do, not for a report's two).
 
 A page the browser could not print is named in what :meth:`~PrintQueue.finish` returns, with
 the error; the caller prints it another way (:func:`qualitykit.report.runner.print_pdfs`).
@@ -42,6 +44,8 @@ class PrintQueue:
         A running browser (:func:`qualitykit.report.runner.kept_browser`).
     tabs : int
         Pages in flight at once (each in its own tab, reused page after page).
+    cut_fonts : bool
+        Print each page (but those put ``first``) with its local fonts cut to its characters.
 
     Examples
     --------
@@ -52,10 +56,10 @@ class PrintQueue:
     ...     failed = q.finish()                          # {} when every page was printed
     """
 
-    def __init__(self, browser: Browser, *, tabs: int = TABS):
+    def __init__(self, browser: Browser, *, tabs: int = TABS, cut_fonts: bool = False):
         if tabs < 1:
             raise ValueError(f"tabs 应为 1 或更大的整数，收到 {tabs!r}。")
-        self._browser, self._fonts = browser, PageFonts()
+        self._browser, self._fonts = browser, PageFonts() if cut_fonts else None
         self._jobs: queue.PriorityQueue = queue.PriorityQueue()
         self._order = itertools.count()
         self._added: set[Path] = set()
@@ -72,13 +76,16 @@ class PrintQueue:
 
     def add(self, html, pdf, *, first: bool = False) -> None:
         """Print ``html`` to ``pdf`` (once: a page already added is not printed again);
-        ``first`` puts it before the pages still waiting (a long page, started early)."""
+        ``first`` puts it before the pages still waiting (a long page, started early; printed
+        with its font whole: on a long page of tables the font is a small part of the cost,
+        and cutting it would come before it)."""
         html = Path(html)
         with self._lock:
             if html in self._added:
                 return
             self._added.add(html)
-        self._jobs.put((0 if first else 1, next(self._order), (html, Path(pdf))))
+        fonts = None if first else self._fonts
+        self._jobs.put((0 if first else 1, next(self._order), (html, Path(pdf), fonts)))
 
     def watch(self, pages: dict) -> None:
         """Print each HTML file (key) to its PDF (value) as soon as it is written (a file
@@ -112,7 +119,8 @@ class PrintQueue:
             self._jobs.put((2, next(self._order), None))  # after every page: the end
         for worker in self._workers:
             worker.join()
-        self._fonts.close()
+        if self._fonts is not None:
+            self._fonts.close()
         return dict(self._failed)
 
     def cancel(self) -> None:
@@ -132,11 +140,11 @@ class PrintQueue:
         """One tab: print pages until the end is taken; a page that fails is noted."""
         tab = None
         while (job := self._jobs.get()[2]) is not None:
-            html, pdf = job
+            html, pdf, fonts = job
             try:
                 if tab is None:
                     tab = self._browser.new_tab()
-                self._browser.print_page(tab, self._fonts.page(html), pdf)
+                self._browser.print_page(tab, html if fonts is None else fonts.page(html), pdf)
             except (BrowserError, OSError) as exc:
                 self._failed[html] = exc
                 self._close(tab)  # it may be stuck: the next page gets a new one
