@@ -56,33 +56,52 @@ def write_feedback(folder: str | Path, data: DistrictData, analysis: DistrictAna
     """Write one school's 通报反馈 as ``<school>.pdf`` / ``.html`` / ``.docx`` in ``folder``
     (``feedback``: its :func:`school_feedback` when already made, e.g. by
     :func:`school_feedbacks` for every school at once)."""
-    from ..report.pack_word import write_pack_docx
-    from ..report.runner import html_to_pdf
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     feedback = school_feedback(data, analysis, school) if feedback is None else feedback
     pages = feedback_pages(data, feedback)
-    title, stem = pages[0].title, folder / _safe_name(school)
-    files = {}
+    return {**_feedback_page(folder, school, pages, formats, pdf_engine),
+            **_feedback_word(folder, school, pages, formats)}
+
+
+def _feedback_page(folder: Path, school: str, pages, formats, pdf_engine) -> dict:
+    """The school's 通报反馈 as HTML (written whole at once: ``qualitykit district`` prints it
+    as soon as it exists) and, with ``pdf``, printed here."""
+    from ..report.print_queue import write_whole_text
+    from ..report.runner import html_to_pdf
+
+    files, stem = {}, folder / _safe_name(school)
     if {"pdf", "html"} & set(formats):
-        html_path = stem.with_suffix(".html")
-        html_path.write_text(_html_with_breaks(pages, title), encoding="utf-8")
+        html_path = write_whole_text(stem.with_suffix(".html"),
+                                     _html_with_breaks(pages, pages[0].title))
         if "pdf" in formats:
             files["pdf"] = html_to_pdf(html_path, stem.with_suffix(".pdf"), engine=pdf_engine)[0]
         if "html" in formats:
             files["html"] = html_path
         else:
             html_path.unlink()
-    if "docx" in formats:
-        files["docx"] = write_pack_docx(pages, stem.with_suffix(".docx"), title=title)
     return files
+
+
+def _feedback_word(folder: Path, school: str, pages, formats) -> dict:
+    """The school's 通报反馈 as a Word file (with ``docx``)."""
+    from ..report.pack_word import write_pack_docx
+
+    if "docx" not in formats:
+        return {}
+    path = (folder / _safe_name(school)).with_suffix(".docx")
+    return {"docx": write_pack_docx(pages, path, title=pages[0].title)}
 
 
 def write_district(output_dir: str | Path, data: DistrictData, analysis: DistrictAnalysis, *,
                    formats=("pdf", "html", "docx"), pdf_engine: str | None = None,
                    log: Callable[[str], None] = print) -> dict:
-    """Write the district report's workbook and Word file, and every school's 通报反馈.
+    """Write every school's 通报反馈, the district report's workbook and Word file.
+
+    The schools' pages (HTML, PDF) come first, their Word files last: ``qualitykit district``
+    prints each page while this and the notebook's next cells go on. Nothing is said but a
+    workbook sheet split over several (``log``): the notebook calls this before its sections,
+    and what it says would stand there in the report.
 
     Parameters
     ----------
@@ -103,17 +122,19 @@ def write_district(output_dir: str | Path, data: DistrictData, analysis: Distric
     if not output_dir:
         return {}
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    folder = out / FEEDBACK_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    shown = {}
+    for school, feedback in school_feedbacks(data, analysis).items():
+        pages = feedback_pages(data, feedback)
+        shown[school] = pages, _feedback_page(folder, school, pages, formats, pdf_engine)
     files: dict = {"xlsx": write_sheets(out / f"{data.title}.xlsx", workbook_sheets(data, analysis),
                                         log=log)}  # a sheet split (over ROW_LIMIT rows) is said
     if "docx" in formats:
-        pages = district_pages(data, analysis, district_conclusions(data, analysis))
-        files["docx"] = write_pack_docx(pages, out / f"{data.title}.docx", title=data.title)
-    log(f"      通报反馈：{len(data.schools)} 所学校，每校一份……")
-    files["feedback"] = {school: write_feedback(out / FEEDBACK_FOLDER, data, analysis, school,
-                                                formats=formats, pdf_engine=pdf_engine,
-                                                feedback=feedback)
-                         for school, feedback in school_feedbacks(data, analysis).items()}
+        report = district_pages(data, analysis, district_conclusions(data, analysis))
+        files["docx"] = write_pack_docx(report, out / f"{data.title}.docx", title=data.title)
+    files["feedback"] = {school: {**written, **_feedback_word(folder, school, pages, formats)}
+                         for school, (pages, written) in shown.items()}
     return files
 
 
@@ -235,37 +256,33 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
 
 def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
     """The steps of :func:`run_district`: read, run the notebook (it writes the 通报反馈 as
-    HTML and Word), then the report's HTML and every PDF, printed at once."""
-    from ..io import excel
-    from ..report.parameters import library_arguments
+    HTML and Word; with a kept browser each school's page is printed as soon as it is written),
+    then the report's HTML and every PDF not printed yet."""
     from ..report.runner import execute_notebook, export, timed
 
     timings: dict[str, float] = {}
     with timed(timings, "import"):
-        log("[1/4] 读取并检查联考成绩表……")
-        # checked once: the notebook's kernel reads the checked tables (removed below)
-        data = load_district(**library_arguments(params, _LOAD), checked_dir=out,
-                             keep_checked=True)
-        if params.get("lines"):  # a wrong line stops here, before the notebook runs
-            parse_lines(params["lines"])
-        log(f"      {data.title}：{len(data.schools)} 所学校，{data.n_sat} 人参考，"
-            f"科目 {'、'.join(data.subjects)}")
-        if data.n_sat > excel.ROW_LIMIT:
-            log(pupils_sheet_note(data.n_sat))
+        data = _read(params, out, log)
+    pages = {out / FEEDBACK_FOLDER / f"{_safe_name(s)}.html": s for s in data.schools}
+    queue = _print_queue(browser, formats, pages)
     with timed(timings, "execute"):
         log("[2/4] 运行联考分析笔记本（各校比较、均衡指数、每校通报反馈）……")
-        # the notebook writes each 通报反馈's HTML; its PDF is printed below with the report's
+        # the notebook writes each 通报反馈's HTML; its PDF is printed here, by the browser
         written = [f for f in formats if f != "pdf"] + (["html"] if "pdf" in formats else [])
         params.update(output_dir=str(out), formats=list(dict.fromkeys(written)),
                       pdf_engine=pdf_engine or "")
         executed = out / f"{data.title}.ipynb"
-        execute_notebook(DISTRICT_NOTEBOOK, executed, params, out)
+        try:
+            execute_notebook(DISTRICT_NOTEBOOK, executed, params, out)
+        except BaseException:
+            if queue is not None:
+                queue.cancel()  # no page is left printing into a run that stopped
+            raise
     files = {kind: out / f"{data.title}.{kind}" for kind in ("xlsx", "docx")
              if kind == "xlsx" or kind in formats}
-    pages = {out / FEEDBACK_FOLDER / f"{_safe_name(s)}.html": s for s in data.schools}
     printed = {h: h.with_suffix(".pdf") for h in pages if "pdf" in formats and h.exists()}
     engine = export(executed, out, data.title, formats, files, timings, pdf_engine, log,
-                    browser=browser, also=printed)
+                    browser=browser, also=printed, queue=queue)
     if "html" not in formats:
         for html_path in pages:
             html_path.unlink(missing_ok=True)
@@ -273,3 +290,33 @@ def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
                                                       f"{_safe_name(s)}.{k}").exists()}
                          for s in data.schools}
     return {"files": files, "timings": timings, "pdf_engine": engine, "title": data.title}
+
+
+def _read(params: dict, out: Path, log) -> DistrictData:
+    """Step 1: read and check the 联考 file (and the lines: a wrong one stops here, before the
+    notebook runs); the checked tables are kept in ``out`` for the notebook's kernel."""
+    from ..io import excel
+    from ..report.parameters import library_arguments
+
+    log("[1/4] 读取并检查联考成绩表……")
+    data = load_district(**library_arguments(params, _LOAD), checked_dir=out, keep_checked=True)
+    if params.get("lines"):
+        parse_lines(params["lines"])
+    log(f"      {data.title}：{len(data.schools)} 所学校，{data.n_sat} 人参考，"
+        f"科目 {'、'.join(data.subjects)}")
+    if data.n_sat > excel.ROW_LIMIT:
+        log(pupils_sheet_note(data.n_sat))
+    return data
+
+
+def _print_queue(browser, formats, pages: dict):
+    """With PDF in a kept browser: a print queue that prints each school's page as soon as the
+    notebook has written it (a page left by an earlier run is not taken for it), each with its
+    font cut to its characters; else None."""
+    from ..report.print_queue import PrintQueue
+
+    if browser is None or "pdf" not in formats:
+        return None
+    queue = PrintQueue(browser, cut_fonts=True)
+    queue.watch({h: h.with_suffix(".pdf") for h in pages})
+    return queue

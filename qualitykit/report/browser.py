@@ -2,9 +2,11 @@
 
 ``chromium --headless --print-to-pdf`` starts a browser for every page it prints (≈ 1–1.5 s
 before it reads the page). A report run starts :class:`Browser` first, lets it start while the
-notebook computes, and prints the report and the class/teacher pack through it, both at once
-(the Chrome DevTools protocol over a pair of pipes, ``--remote-debugging-pipe``: no network
-port, nothing another program on the machine can reach).
+notebook computes, and prints the report and the class/teacher pack (or a district's hundred
+通报反馈) through it, a few pages at a time, each tab showing page after page
+(:class:`~qualitykit.report.print_queue.PrintQueue`; the Chrome DevTools protocol over a pair of
+pipes, ``--remote-debugging-pipe``: no network port, nothing another program on the machine can
+reach).
 
 The pipe needs file descriptors 3 and 4 in the browser's process, which only POSIX systems
 give a child; elsewhere (Windows), or when the browser fails, :meth:`Browser.print_pdfs`
@@ -23,8 +25,9 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import unquote
 
-__all__ = ["Browser", "BrowserError", "BROWSER_ARGUMENTS"]
+__all__ = ["Browser", "BrowserError", "BROWSER_ARGUMENTS", "PRINT_OPTIONS"]
 
 #: The options of every headless print (also the one-shot command's).
 BROWSER_ARGUMENTS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -34,6 +37,10 @@ BROWSER_ARGUMENTS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-
 _ON_THREE_AND_FOUR = ("import os, sys; a, b = int(sys.argv[1]), int(sys.argv[2]); "
                       "os.dup2(a, 3); os.dup2(b, 4); os.close(a); os.close(b); "
                       "os.execv(sys.argv[3], sys.argv[3:])")
+#: How a page is printed: A4 (or what its CSS ``@page`` says), its backgrounds, bookmarks from
+#: its headings, no header or footer of the browser's own.
+PRINT_OPTIONS = {"printBackground": True, "preferCSSPageSize": True,
+                 "displayHeaderFooter": False, "generateDocumentOutline": True}
 #: Seconds to wait for one reply of the browser before giving up on it.
 TIMEOUT = 120.0
 
@@ -74,6 +81,7 @@ class Browser:
         self._replies: dict[int, dict] = {}
         self._events: list[dict] = []
         self._changed = threading.Condition()
+        self._tabs: dict[str, str] = {}
         self._next_id = 0
         self._closed = False
         self._process = self._launch(executable)
@@ -165,51 +173,87 @@ class Browser:
     def _call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
         return self._reply(self._send(method, params, session))
 
-    def _event(self, method: str, session: str) -> None:
-        def seen() -> bool:
-            return any(e.get("method") == method and e.get("sessionId") == session
-                       for e in self._events)
+    def _take_event(self, method: str, session: str) -> None:
+        """Wait for the tab's next ``method`` event and remove it (a tab shows page after page:
+        an event once seen must not answer a later wait)."""
+        def found() -> int | None:
+            return next((i for i, e in enumerate(self._events)
+                         if e.get("method") == method and e.get("sessionId") == session), None)
 
         with self._changed:
-            if not self._changed.wait_for(lambda: seen() or self._closed, TIMEOUT) or not seen():
+            if not self._changed.wait_for(lambda: found() is not None or self._closed, TIMEOUT) \
+                    or (index := found()) is None:
                 raise BrowserError(f"浏览器没有打开页面 (no {method})")
+            del self._events[index]
+
+    def _forget_events(self, session: str) -> None:
+        with self._changed:
+            self._events[:] = [e for e in self._events if e.get("sessionId") != session]
 
     # --- printing --------------------------------------------------------------------------
 
-    def print_pdfs(self, pages: dict) -> list[Path]:
-        """Print each HTML file (key) to its PDF (value), all pages at once, A4 as each page's
-        CSS says, with bookmarks from the headings; the PDFs' paths.
+    def print_pdfs(self, pages: dict, *, tabs: int | None = None) -> list[Path]:
+        """Print each HTML file (key) to its PDF (value), A4 as each page's CSS says, with
+        bookmarks from the headings, at most ``tabs`` pages at once (a
+        :class:`~qualitykit.report.print_queue.PrintQueue`); the PDFs' paths.
 
         Raises
         ------
         BrowserError
-            The browser is not running or did not print (the caller falls back to the
+            The browser is not running or did not print a page (the caller falls back to the
             one-shot print).
+        FileNotFoundError
+            An HTML file does not exist.
         """
-        sessions = {self._open(Path(html)): Path(pdf) for html, pdf in pages.items()}
-        asked = {self._send("Page.printToPDF", {
-            "printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False,
-            "generateDocumentOutline": True}, session): (session, pdf)
-            for session, pdf in sessions.items()}
-        for number, (session, pdf) in asked.items():
-            pdf.write_bytes(base64.b64decode(self._reply(number)["data"]))
-        return list(sessions.values())
+        from .print_queue import PrintQueue
 
-    def _open(self, html: Path) -> str:
-        """A new tab showing ``html`` with its fonts loaded; the tab's session id."""
+        queue = PrintQueue(self, **({} if tabs is None else {"tabs": tabs}))
+        for html, pdf in pages.items():
+            queue.add(html, pdf)
+        failed = queue.finish()
+        if failed:
+            raise next(iter(failed.values()))
+        return [Path(pdf) for pdf in pages.values()]
+
+    def new_tab(self) -> str:
+        """A new empty tab; its session id (for :meth:`print_page` and :meth:`close_tab`)."""
         target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self._call("Target.attachToTarget", {"targetId": target,
                                                        "flatten": True})["sessionId"]
+        self._tabs[session] = target
         self._call("Page.enable", session=session)
+        return session
+
+    def close_tab(self, session: str) -> None:
+        """Close a tab of :meth:`new_tab` (its renderer's memory is given back)."""
+        target = self._tabs.pop(session, None)
+        if target is not None:
+            self._call("Target.closeTarget", {"targetId": target})
+        self._forget_events(session)
+
+    def print_page(self, session: str, html: Path, pdf: Path) -> Path:
+        """Show ``html`` in the tab ``session`` (the page before it replaced), wait for its
+        fonts, and print it to ``pdf``."""
+        self._show(session, Path(html))
+        reply = self._call("Page.printToPDF", PRINT_OPTIONS, session)
+        Path(pdf).write_bytes(base64.b64decode(reply["data"]))
+        return Path(pdf)
+
+    def _show(self, session: str, html: Path) -> None:
+        """The tab shows ``html`` with its fonts loaded."""
         if not html.is_file():
             raise FileNotFoundError(f"找不到要打印的网页 (no such HTML file)：{html}")
-        opened = self._call("Page.navigate", {"url": html.resolve().as_uri()}, session)
+        url = html.resolve().as_uri()
+        self._forget_events(session)
+        opened = self._call("Page.navigate", {"url": url}, session)
         if opened.get("errorText"):
             raise BrowserError(f"浏览器打不开网页 (navigate failed): {opened['errorText']}")
-        self._event("Page.loadEventFired", session)
-        self._call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)",
-                                        "awaitPromise": True}, session)
-        return session
+        shown = ""
+        while unquote(shown) != unquote(url):  # a load of the page before it is not this one
+            self._take_event("Page.loadEventFired", session)
+            shown = self._call("Runtime.evaluate", {
+                "expression": "document.fonts.ready.then(() => location.href)",
+                "awaitPromise": True, "returnByValue": True}, session)["result"].get("value", "")
 
     def close(self) -> None:
         """Close the browser and remove its profile (safe to call twice)."""

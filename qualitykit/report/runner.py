@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..io.files import output_folder
 from .browser import BROWSER_ARGUMENTS, Browser, BrowserError
+from .print_queue import PrintQueue
 from .kernel import EarlyKernel
 
 __all__ = ["NotebookError", "EarlyPrint", "execute_notebook", "find_browser", "notebook_to_html", "warm_up_html",
@@ -293,18 +294,36 @@ def kept_browser(formats, engine: str | None = None) -> Iterator[Browser | None]
         browser.close()
 
 
-def print_pdfs(pages: dict, engine: str | None = None, browser: Browser | None = None) -> str:
+def print_pdfs(pages: dict, engine: str | None = None, browser: Browser | None = None, *,
+               queue: PrintQueue | None = None) -> str:
     """Print each HTML file (key) to its PDF (value); the engine used.
 
-    With a ``browser`` (:func:`kept_browser`), all pages at once in it; if it cannot print
-    (not started, closed, too slow), one page after another with :func:`html_to_pdf`.
+    With a ``browser`` (:func:`kept_browser`), a few pages at a time in it (in ``queue`` when
+    given: a :class:`~qualitykit.report.print_queue.PrintQueue` that may have printed some
+    already; the first page goes before those still waiting); a page it cannot print (not
+    started, closed, too slow) is printed afterwards with :func:`html_to_pdf`.
+
+    Raises
+    ------
+    FileNotFoundError
+        An HTML file does not exist.
     """
-    if browser is not None:
-        try:
-            browser.print_pdfs(pages)
-            return "chromium"
-        except BrowserError:
-            pass
+    if browser is None:
+        return _print_each(pages, engine)
+    queue = queue if queue is not None else PrintQueue(browser)
+    for i, (html_path, pdf_path) in enumerate(pages.items()):
+        queue.add(html_path, pdf_path, first=i == 0)
+    failed = queue.finish()
+    for error in failed.values():
+        if isinstance(error, FileNotFoundError):
+            raise error
+    if failed:
+        return _print_each({h: p for h, p in pages.items() if Path(h) in failed}, engine)
+    return "chromium"
+
+
+def _print_each(pages: dict, engine: str | None) -> str:
+    """One page after another with :func:`html_to_pdf`; the engine used."""
     used = pdf_engine_for(engine)
     for html_path, pdf_path in pages.items():
         used = html_to_pdf(html_path, pdf_path, engine=engine)[1]
@@ -382,10 +401,13 @@ def timed(timings: dict[str, float], step: str) -> Iterator[None]:
 
 def export(executed: Path, out: Path, title: str, formats, files: dict, timings: dict,
            pdf_engine: str | None, log: Callable[[str], None], *,
-           browser: Browser | None = None, also: dict | None = None) -> str | None:
+           browser: Browser | None = None, also: dict | None = None,
+           queue: PrintQueue | None = None) -> str | None:
     """Steps 3 and 4 of a report: HTML without code, then the A4 PDF (with ``also``, more HTML
-    files → PDF printed in the same step, e.g. the class/teacher pack); the executed notebook
-    is removed. Fills ``files`` and ``timings``; returns the PDF engine used (None without PDF).
+    files → PDF printed in the same step, e.g. the class/teacher pack; with ``queue``, in that
+    :class:`~qualitykit.report.print_queue.PrintQueue`, which may be printing some already);
+    the executed notebook is removed. Fills ``files`` and ``timings``; returns the PDF engine
+    used (None without PDF).
     """
     with timed(timings, "export_html"):
         log("[3/4] 导出网页版（HTML，隐藏代码）……")
@@ -397,7 +419,8 @@ def export(executed: Path, out: Path, title: str, formats, files: dict, timings:
         with timed(timings, "export_pdf"):
             log("[4/4] 生成 PDF（A4）……")
             files["pdf"] = out / f"{title}.pdf"
-            engine = print_pdfs({html_path: files["pdf"], **(also or {})}, pdf_engine, browser)
+            engine = print_pdfs({html_path: files["pdf"], **(also or {})}, pdf_engine, browser,
+                                queue=queue)
     if "html" not in formats:
         html_path.unlink()
     executed.unlink()
