@@ -529,3 +529,39 @@ def test_school_feedbacks_are_each_school_s_feedback():
                 pd.testing.assert_frame_equal(value, alone[field], check_exact=True)
             else:
                 assert value == alone[field]
+
+
+def test_many_schools_are_one_grid_of_schools_by_subjects():
+    # 100 schools: one page of a grid (two columns of 50 schools), not a chart 167 inches tall;
+    # each cell holds the school's difference from the district, framed where significant
+    import types
+
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from qualitykit.district.plots import MANY_SCHOOLS
+
+    rng = np.random.default_rng(5)
+    schools = [f"第{k}中学" for k in range(100, 0, -1)]  # the file's order, not sorted
+    rows = [dict(school=s, subject=subj, diff=d, mean=70 + d, diff_low=d - 3, diff_high=d + 3,
+                 significant=abs(d) > 3, grade_mean=70.0)
+            for s in schools for subj in ("语文", "数学", TOTAL)
+            for d in [float(rng.normal(0, 4))]]
+    table = pd.DataFrame(rows)
+    fig = qk.plot_school_means(types.SimpleNamespace(
+        school_comparison=types.SimpleNamespace(classes=table)))
+    assert len(schools) > MANY_SCHOOLS and fig.get_size_inches()[1] < 11
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 2
+    shown = [t.get_text() for ax in panels for t in ax.get_yticklabels()]
+    assert shown == schools
+    for ax, part in zip(panels, (table.iloc[:150], table.iloc[150:])):
+        texts = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
+                 for t in ax.texts}
+        frames = {(round(p.get_y() + 0.42), round(p.get_x() + 0.46)) for p in ax.patches
+                  if isinstance(p, Rectangle)}
+        for k, r in enumerate(part.itertuples()):
+            cell = (k // 3, k % 3)
+            assert float(texts[cell]) == pytest.approx(r.diff, abs=0.05)
+            assert (cell in frames) == r.significant
+    plt.close(fig)
