@@ -12,6 +12,8 @@ engine against pandas.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 
 import numpy as np
@@ -47,6 +49,10 @@ def near(shown, exact, unit=0.1):
     return abs(float(shown) - float(exact)) <= unit / 2 + 1e-9
 
 
+#: What a command printed, by command (the district run's lines are read by a test).
+PRINTED: dict[str, str] = {}
+
+
 # ---- the basic 联考: five schools, 语数英 ----------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -64,12 +70,21 @@ def basic(tmp_path_factory):
 def district_run(basic):
     league, files, folder = basic
     out = folder / "联考分析"
-    code = main(["district", str(files["now"]), "--full-marks", BASIC_MARKS,
-                 "--previous", str(files["before"]), "--groups", str(files["now"]),
-                 "--lines", "特控=0.2,本科=300", "--method", "mean",
-                 "--formats", "html,docx", "--out", str(out)])
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        code = main(["district", str(files["now"]), "--full-marks", BASIC_MARKS,
+                     "--previous", str(files["before"]), "--groups", str(files["now"]),
+                     "--lines", "特控=0.2,本科=300", "--method", "mean",
+                     "--formats", "html,docx", "--out", str(out)])
     assert code == 0
+    PRINTED["district"] = printed.getvalue()
     return league, book(next(out.glob("*联考分析.xlsx"))), out
+
+
+def test_a_school_without_a_subject_is_named_when_the_file_is_read(district_run):
+    # 四中 did not sit 英语: its 总分 has one subject less than the others' (not comparable)
+    notes = [line for line in PRINTED["district"].splitlines() if "提醒" in line]
+    assert len(notes) == 1 and "四中 的英语没有一名学生有成绩" in notes[0]
+    assert "总分、上线和名次与其他学校不可比" in notes[0]
 
 
 def test_school_means_and_rates_are_the_truth(district_run):

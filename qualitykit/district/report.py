@@ -20,6 +20,7 @@ from .feedback import SchoolFeedback, district_conclusions, school_feedback, sch
 from .lines import parse_lines
 from .load import DistrictData, forget_checked, load_district
 from .pages import district_pages, feedback_pages, school_band_table, school_matrix
+from .schools import subject_not_sat_notes
 
 __all__ = ["run_district", "write_district", "write_feedback", "workbook_sheets", "DISTRICT_NOTEBOOK",
            "FEEDBACK_FOLDER", "PUPILS_SHEET", "pupils_sheet_note"]
@@ -304,6 +305,8 @@ def _read(params: dict, out: Path, log) -> DistrictData:
         parse_lines(params["lines"])
     log(f"      {data.title}：{len(data.schools)} 所学校，{data.n_sat} 人参考，"
         f"科目 {'、'.join(data.subjects)}")
+    for note in subject_not_sat_notes(data.scores):  # a school without one subject's scores
+        log(f"      提醒：{note}")
     if data.n_sat > excel.ROW_LIMIT:
         log(pupils_sheet_note(data.n_sat))
     return data

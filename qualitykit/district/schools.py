@@ -16,7 +16,7 @@ from ..term.compare import ClassComparison, compare_classes
 from ..term.distribution import student_totals
 from ..term.readings import against_grade
 
-__all__ = ["TOTAL", "in_file_order", "district_totals", "with_totals", "vs_district", "compare_schools",
+__all__ = ["TOTAL", "in_file_order", "subjects_not_sat", "subject_not_sat_notes", "district_totals", "with_totals", "vs_district", "compare_schools",
            "compare_district_classes"]
 
 #: The subject name of the pupils' 总分 rows added by :func:`with_totals`.
@@ -46,6 +46,40 @@ def in_file_order(table: pd.DataFrame, schools: list[str]) -> pd.DataFrame:
     order = np.lexsort((np.arange(len(name)), position.fillna(len(schools)).to_numpy(),
                         restart.cumsum()))
     return table.iloc[order].reset_index(drop=True)
+
+
+def subjects_not_sat(scores: pd.DataFrame, *, least: int = 5) -> pd.DataFrame:
+    """Schools where a subject that others sat has no sitter at all: every one of its pupils
+    (``least`` or more) 缺考 in it — the school did not sit the subject, or its scores were
+    not handed in. Columns ``school``, ``subject``, ``n`` (its pupils in that subject).
+
+    Such a school's 总分 covers fewer subjects than the others': its 总分, 上线 and 位次
+    cannot be compared with theirs, and its 缺考 in the subject counts every pupil.
+
+    >>> t = pd.DataFrame({"school": ["一中"] * 6 + ["二中"] * 6, "subject": "英语",
+    ...                   "status": ["sat"] * 6 + ["absent"] * 6, "score": [80.0] * 6 + [None] * 6})
+    >>> subjects_not_sat(t).to_dict("records")
+    [{'school': '二中', 'subject': '英语', 'n': 6}]
+    """
+    from ..schema import sat_mask
+
+    keys = ["school", "subject"]
+    rows = scores.assign(_sat=sat_mask(scores), _absent=scores["status"].eq("absent"))
+    per = rows.groupby(keys, sort=False).agg(n=("_sat", "size"), sat=("_sat", "sum"),
+                                             absent=("_absent", "sum")).reset_index()
+    taken = per.loc[per["sat"] > 0, "subject"].unique()
+    found = per[(per["sat"] == 0) & (per["absent"] == per["n"]) & (per["n"] >= least)
+                & per["subject"].isin(taken)]
+    return found[["school", "subject", "n"]].reset_index(drop=True).astype({"n": int})
+
+
+def subject_not_sat_notes(scores: pd.DataFrame) -> list[str]:
+    """One Chinese line per school and subject of :func:`subjects_not_sat`, saying what it
+    does to the school's figures and what to do."""
+    return [f"{r.school} 的{r.subject}没有一名学生有成绩（{r.n} 人都记为缺考）：如果该校没有考"
+            f"这一科或漏交了成绩，请补上成绩；否则该校的总分少了一科，总分、上线和名次与其他学校"
+            f"不可比，{r.subject}缺考 {r.n} 人也不是真的缺考 (subject not sat)。"
+            for r in subjects_not_sat(scores).itertuples()]
 
 
 def district_totals(scores: pd.DataFrame) -> pd.DataFrame:
