@@ -280,3 +280,13 @@ def test_duplicated_student_id_across_sheets(xlsx):
         qk.read_scores(path)
     report = qk.check_scores(path)
     assert report.rows_imported == 3 and report.rows_skipped == 1 and accounted(report)
+
+
+@pytest.mark.parametrize("header", ["学校", "学校名字", "所在学校", "就读学校", "校名", "单位名称"])
+def test_school_column_under_its_usual_names(xlsx, header):
+    # 学校名字 was read as a 校名(次) rank column: a 联考 file then had “one school only”
+    rows = [[header, "考号", "姓名", "语文", "语文校名"], ["一中", "1", "甲", 90, 1],
+            ["二中", "2", "乙", 80, 1]]
+    report = qk.check_scores(xlsx({"S": rows}))
+    assert report.data["school"].tolist() == ["一中", "二中"]
+    assert report.columns.set_index("header").loc["语文校名", "role"] == "rank"

@@ -21,7 +21,8 @@ CLASS_ALIASES = ("班级", "班级名称", "行政班级", "行政班", "新班�
                  "所在班级", "班名称", "班", "class", "classname", "form")
 CLASS_CODE_ALIASES = ("班级代码", "班级编号", "班号", "班级号")
 SCHOOL_ALIASES = ("学校", "学校名称", "校名", "学校简称", "单位", "学校全称", "school",
-                  "schoolname", "考点", "考点学校")
+                  "schoolname", "考点", "考点学校", "学校名字", "学校名", "所在学校", "所属学校",
+                  "就读学校", "毕业学校", "单位名称", "考点名称")
 OTHER = {
     "学校代码": "school_code", "学校编码": "school_code", "年级": "grade", "序号": "seq",
     "序": "seq", "编号": "seq", "no": "seq", "性别": "gender", "备注": "remark",
