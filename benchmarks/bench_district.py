@@ -186,6 +186,8 @@ def _tree_cpu(process: subprocess.Popen, every: float = 0.2) -> float:
         ended = process.poll() is not None
         table = {}
         for entry in os.listdir("/proc"):
+            if not entry.isdigit():  # self, thread-self, and the kernel's files
+                continue
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except (OSError, ValueError):
