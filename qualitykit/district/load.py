@@ -216,9 +216,8 @@ def load_district(score_file: str | Path | None = None, *, previous_file: str | 
     _one_exam(scores, source, score_file)
     if len(schools) < 2:
         raise ScoreFileError(f"成绩表 {source} 只有一所学校（{'、'.join(schools) or '未写学校'}），"
-                             "不是联考成绩：联考分析需要“学校”一列分出各校 (one school only)。"
-                             "如果表中有学校一列而表头写的是别的名称，请把表头改为“学校”；"
-                             "一所学校的质量分析请用 qualitykit report。", file=str(score_file))
+                             f"不是联考成绩：联考分析需要“学校”一列分出各校 (one school only)。{_ONE}",
+                             file=str(score_file))
     named = parse_groups(groups)
     previous = _read(previous_file, None, marks, sheet, **kept)[1] if previous_file else None
     _same_pupils(scores, previous, previous_file)
@@ -260,6 +259,7 @@ def _same_pupils(scores: pd.DataFrame, previous: pd.DataFrame | None, previous_f
 
 
 _KEY_WORDS = {"school": "学校", "student_id": "考号"}
+_ONE = "如果表中有学校一列而表头写的是别的名称，请把表头改为“学校”；一所学校的质量分析请用 qualitykit report。"
 
 
 def _read(path, exam, marks, sheet, *, folder=None, keep=False) -> tuple[ImportReport,
