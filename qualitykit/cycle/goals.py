@@ -281,11 +281,11 @@ def mean_interval(mean: float, sd: float, n: int, confidence: float = 0.95) -> t
     >>> [round(x, 3) for x in mean_interval(80.0, 10.0, 25)]
     [75.872, 84.128]
     """
-    from scipy import stats
+    from ..probability import t_ppf
 
     if n < 2 or not np.isfinite(sd):
         return (math.nan, math.nan)
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
+    half = t_ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
     return (float(mean - half), float(mean + half))
 
 
@@ -308,10 +308,10 @@ def change_interval(now: pd.Series, then: pd.Series, indicator: str,
         d = float(now["mean"]) - float(then["mean"])
         if n1 < 2 or n0 < 2 or not v1 + v0 > 0:
             return (d, math.nan, math.nan)
-        from scipy import stats
+        from ..probability import t_ppf
 
         df = (v1 + v0) ** 2 / (v1**2 / (n1 - 1) + v0**2 / (n0 - 1))
-        half = stats.t.ppf(0.5 + confidence / 2, df) * math.sqrt(v1 + v0)
+        half = t_ppf(0.5 + confidence / 2, df) * math.sqrt(v1 + v0)
         return (d, d - half, d + half)
     count = _COUNT_OF[indicator]
     k1, n1, k0, n0 = (int(x) for x in (now[count], now["n_sat"], then[count], then["n_sat"]))

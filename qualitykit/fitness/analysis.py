@@ -243,16 +243,16 @@ class FitnessChange:
 def _paired(diff: np.ndarray, confidence: float) -> dict:
     """Mean change with its paired t interval and p value (NaN below 2 pupils; every pupil
     changed by the same amount: the interval is that amount, the p value 0 or 1)."""
-    from scipy import stats
+    from ..probability import t_ppf, t_sf
 
     n = len(diff)
     row = {"n": n, "mean_change": diff.mean() if n else np.nan, "change_low": np.nan,
            "change_high": np.nan, "p_value": np.nan}
     sd = diff.std(ddof=1) if n >= 2 else np.nan
     if n >= 2 and sd > 0:
-        half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
+        half = t_ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
         row.update(change_low=row["mean_change"] - half, change_high=row["mean_change"] + half,
-                   p_value=float(2 * stats.t.sf(abs(row["mean_change"]) / (sd / np.sqrt(n)),
+                   p_value=float(2 * t_sf(abs(row["mean_change"]) / (sd / np.sqrt(n)),
                                                 n - 1)))
     elif n >= 2 and sd == 0:
         row.update(change_low=row["mean_change"], change_high=row["mean_change"],

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ..probability import binom_cdf
 from ..schema import (
     check_unique_students,
     default_unit,
@@ -292,7 +292,9 @@ def _median_interval(n: int, confidence: float) -> tuple[int | None, int | None]
     """Order statistics (0-based) bracketing the median with at least ``confidence``."""
     if n < 6:
         return None, None
-    k = int(stats.binom.ppf((1 - confidence) / 2, n, 0.5))  # P(X ≤ k − 1) ≤ α/2
-    while k > 0 and stats.binom.cdf(k - 1, n, 0.5) > (1 - confidence) / 2:
+    # the largest k with P(X ≤ k − 1) ≤ α/2: the least k with P(X ≤ k) ≥ α/2 (binom.ppf)
+    cdf = binom_cdf(np.arange(n + 1), n, 0.5)
+    k = int(np.searchsorted(cdf, (1 - confidence) / 2, side="left"))
+    while k > 0 and cdf[k - 1] > (1 - confidence) / 2:
         k -= 1
     return max(k - 1, 0), min(n - k, n - 1)

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ..probability import f_isf
 from ..standard import Standard, get_standard
 
 __all__ = ["item_analysis", "distractors", "cronbach_alpha", "item_matrix", "ItemAnalysis", "EBEL",
@@ -130,8 +130,8 @@ def _feldt(alpha: float, n: int, k: int, confidence: float = 0.95) -> tuple[floa
         return np.nan, np.nan
     tail = (1 - confidence) / 2
     df1, df2 = n - 1, (n - 1) * (k - 1)
-    return (float(1 - (1 - alpha) * stats.f.isf(tail, df1, df2)),
-            float(1 - (1 - alpha) * stats.f.isf(1 - tail, df1, df2)))
+    return (float(1 - (1 - alpha) * f_isf(tail, df1, df2)),
+            float(1 - (1 - alpha) * f_isf(1 - tail, df1, df2)))
 
 
 def item_matrix(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

@@ -2,7 +2,7 @@
 report reads and checks the sheets, so that the notebook's first cells do not wait for it.
 
 A report's critical path is one kernel's work. Started at the last moment (as papermill does),
-the kernel's start-up and the imports of pandas, scipy, statsmodels, matplotlib and the kit's
+the kernel's start-up and the imports of pandas, scipy, matplotlib and the kit's
 modules (≈ 2–3 s on the sample school) come after the import step; started first, they run on
 the machine's other core beside it. The warm-up is an execution the notebook never sees
 (``silent``: no output, no execution count, nothing in the history) and it only imports.
@@ -23,9 +23,8 @@ __all__ = ["EarlyKernel", "warm_up"]
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 
 #: Libraries the analyses import inside their functions (not at module level), imported too.
-_LIBRARIES = ("pandas", "numpy", "scipy.stats", "scipy.optimize",
-              "statsmodels.regression.linear_model", "statsmodels.regression.mixed_linear_model",
-              "matplotlib.pyplot", "seaborn")
+_LIBRARIES = ("pandas", "numpy", "scipy.special", "scipy.optimize", "scipy.interpolate",
+              "matplotlib.pyplot")
 
 #: Seconds to wait for the warm-up before starting afresh (it takes 2–3 s on a quiet machine).
 WARM_UP_TIMEOUT = 300.0

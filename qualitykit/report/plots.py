@@ -22,7 +22,6 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
@@ -31,6 +30,7 @@ from ..schema import sat_mask, unit_labels
 from ..subjects import counted_order
 from .chart_layout import (category_labels, category_ticks, fit_panels, place_point_labels,
                            text_width, wrap_label)
+from .chart_parts import annotated_heatmap, colormap_palette, desaturate, first_theme_colour
 from .fonts import set_theme
 
 __all__ = ["plot_distributions", "plot_score_bands", "plot_rates", "plot_class_means",
@@ -304,7 +304,6 @@ def draw_violins(ax, groups: list[np.ndarray], colour: str = "#c6dbef",
 
     import matplotlib as mpl
     from matplotlib.collections import PolyCollection
-    from seaborn import desaturate
 
     face = desaturate(colour, 0.75)
     grey = (rgb_to_hls(*face)[1] * 0.6,) * 3
@@ -373,15 +372,13 @@ def draw_dodged_bars(ax, values: pd.DataFrame, title: str | None, legend: bool) 
     them (0.8 wide per category, split between the series), one ``bar`` call per series:
     ``Blues`` shades when there are named series (with a legend titled ``title``), the
     theme's first colour otherwise, desaturated to 75 % as seaborn does."""
-    import seaborn as sns
-
     n = values.shape[1]
     x = np.arange(len(values))
     width = 0.8 / n
     if title is None:
-        colours = [sns.desaturate(sns.color_palette()[0], 0.75)]
+        colours = [desaturate(first_theme_colour(), 0.75)]
     else:
-        colours = sns.color_palette("Blues", n, desat=0.75)
+        colours = colormap_palette("Blues", n, desat=0.75)
     for i, (name, colour) in enumerate(zip(values.columns, colours)):
         ax.bar(x - 0.4 + i * width, values[name].to_numpy(float), width, align="edge",
                color=colour, label=name)
@@ -549,8 +546,8 @@ def plot_knowledge_points(kp: pd.DataFrame, *, subject: str | None = None,
                                 aggfunc="first", sort=False).reindex(index=rows, columns=points)
         text = (grid * 100).round(0).astype("Int64").astype(str) + np.where(
             weak.fillna(False).astype(bool), "*", "")
-        sns.heatmap(grid * 100, annot=text, fmt="", cmap="RdYlGn", vmin=30, vmax=100,
-                    linewidths=0.5, cbar_kws={"label": "得分率（%）"}, ax=ax)
+        annotated_heatmap(ax, grid * 100, text, cmap="RdYlGn", vmin=30, vmax=100,
+                          linewidths=0.5, label="得分率（%）")
         ax.set(xlabel="知识点", ylabel=label(group),
                title=f"{subj}：知识点得分率（%，* 为共性弱项）")
         ax.tick_params(axis="x", labelrotation=30)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from ..labels import label
 from ..schema import sat_rows, unit_labels
@@ -87,6 +86,8 @@ def plot_trend(trend, *, subject: str | None = None, lines: list[str] | None = N
 
     A hollow marker is a flagged exam; a change of teacher is written where it happens.
     """
+    import seaborn as sns  # here: the term report draws no trend and needs no seaborn
+
     pos = trend.positions
     if lines is not None:
         pos = pos[pos["unit"].isin(lines)]
@@ -127,6 +128,8 @@ def plot_trend(trend, *, subject: str | None = None, lines: list[str] | None = N
 def plot_cohorts(scores: pd.DataFrame, *, subject: str | None = None,
                  exams: list[str] | None = None):
     """届 comparison: the score distributions of the same grade in different years, overlaid."""
+    import seaborn as sns
+
     from ..io.titles import order_exams
 
     sat = sat_rows(scores)

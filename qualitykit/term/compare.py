@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ..probability import average_ranks, chi2_sf, f_sf, t_ppf, t_sf
 from ..schema import (
     check_scores_table,
     check_unique_students,
@@ -325,7 +325,7 @@ def _against_grade(groups: dict, x_all: np.ndarray, ident: dict, units: list[str
     m2 = np.array([((x - m) ** 2).sum() for x, m in zip(groups.values(), mean)])  # Σ(x − mean)²
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.where(n >= 2, np.sqrt(m2 / (n - 1)), np.nan)
-        half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
+        half = t_ppf((1 + confidence) / 2, n - 1) * sd / np.sqrt(n)
     spread = sd > 0  # one pupil, or every score the same: no interval of the mean
     tests = _class_vs_rest(n, mean, m2, x_all, mean - grade_mean, k, confidence)
     rows = []
@@ -361,8 +361,8 @@ def _class_vs_rest(n: np.ndarray, mean: np.ndarray, m2: np.ndarray, x_all: np.nd
         v_class, v_rest = m2 / (n - 1) / n, m2_rest / (n_rest - 1) / n_rest  # squared SEs
         se = np.sqrt(v_class + v_rest)
         df = (v_class + v_rest) ** 2 / (v_class ** 2 / (n - 1) + v_rest ** 2 / (n_rest - 1))
-        p = 2 * stats.t.sf(np.abs(delta / se), df)
-        crit = stats.t.ppf(1 - (1 - confidence) / k / 2, df)
+        p = 2 * t_sf(np.abs(delta / se), df)
+        crit = t_ppf(1 - (1 - confidence) / k / 2, df)
         # Welch's interval is symmetric about the class − rest difference; scaled by the
         # rest's share it is symmetric about ``diff``, and put there exactly
         half = n_rest / n_all * crit * se
@@ -407,7 +407,7 @@ def one_way_anova(values: np.ndarray, sizes: np.ndarray) -> dict[str, float]:
     with np.errstate(invalid="ignore", divide="ignore"):
         f = (ss_between / (k - 1)) / (ss_within / (n - k)) if ss_within > 0 else \
             (np.inf if np.ptp(means) > 0 else np.nan)
-    return {"f": float(f), "p": float(stats.f.sf(f, k - 1, n - k)),
+    return {"f": float(f), "p": float(f_sf(f, k - 1, n - k)),
             "eta_squared": ss_between / ss_total if ss_total > 0 else np.nan}
 
 
@@ -426,7 +426,7 @@ def kruskal_wallis(values: np.ndarray, sizes: np.ndarray) -> dict[str, float]:
     3.0
     """
     n, k = len(values), len(sizes)
-    ranks = stats.rankdata(values)
+    ranks = average_ranks(values)
     rank_sums = np.add.reduceat(ranks, _group_starts(sizes))
     h = 12 / (n * (n + 1)) * float((rank_sums ** 2 / sizes).sum()) - 3 * (n + 1)
     ties = np.unique(values, return_counts=True)[1].astype(float)
@@ -434,7 +434,7 @@ def kruskal_wallis(values: np.ndarray, sizes: np.ndarray) -> dict[str, float]:
     if correction <= 0:
         return {"h": np.nan, "p": np.nan}
     h /= correction
-    return {"h": float(h), "p": float(stats.chi2.sf(h, k - 1))}
+    return {"h": float(h), "p": float(chi2_sf(h, k - 1))}
 
 
 def _between_classes(groups: dict, posthoc: str, confidence: float, alpha: float):

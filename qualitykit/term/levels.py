@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..schema import check_scores_table, group_keys, sat_mask
 from ..standard import Standard, get_standard
@@ -242,6 +241,8 @@ def _adjusted_intervals(classes: pd.DataFrame, ref: list[str], confidence: float
 
 def _omnibus(key: dict, part: pd.DataFrame, alpha: float) -> dict:
     """Chi-square and Kruskal–Wallis for one subject's class × level counts."""
+    from scipy import stats  # here: the term report, which imports this module, needs none
+
     part = part[part["n_sat"] > 0]
     counts = part[[f"n_{lid}" for lid in LEVEL_IDS]].to_numpy(int)
     counts = counts[:, counts.sum(axis=0) > 0]
