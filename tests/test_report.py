@@ -64,6 +64,19 @@ def test_all_files_are_written(report):
     assert {k: v for k, v in english.items() if set(v) - {"ULI"}} == {}
 
 
+def test_the_pack_printed_while_the_notebook_ran_is_bookmarked(report):
+    # the pack's PDF is printed and bookmarked in the early print's thread (runner.EarlyPrint)
+    from pypdf import PdfReader
+
+    result, by_class = report
+    pdf = PdfReader(result["pack"]["pdf"])
+    groups = [o.title for o in pdf.outline if not isinstance(o, list)]
+    children = [[c.title for c in o] for o in pdf.outline if isinstance(o, list)]
+    assert groups == ["班级质量分析单", "教师个人质量分析表"]
+    assert children[0] == [f"五年级{i}班" for i in range(1, 5)]
+    assert len(children[1]) == 16 and pdf.page_mode == "/UseOutlines"
+
+
 def test_pdf_text_has_the_headings_and_the_numbers_of_the_table(report):
     from pypdf import PdfReader
 

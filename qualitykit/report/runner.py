@@ -337,14 +337,17 @@ class EarlyPrint:
     before the Word report) gets it printed by the browser's own processes, on the machine's
     other core, while it goes on. The file must appear whole (written beside and renamed).
     :meth:`finish` waits for the print; if the file never came or the browser failed, it says
-    so and the caller prints the page itself.
+    so and the caller prints the page itself. ``then``, if given, is called once the PDF is
+    printed, in the same thread (the pack's bookmarks: done while the notebook still runs, not
+    after it); an error there is raised again by :meth:`finish`.
     """
 
-    def __init__(self, browser: Browser, html: Path, pdf: Path, *, poll: float = 0.05):
+    def __init__(self, browser: Browser, html: Path, pdf: Path, *, poll: float = 0.05,
+                 then: Callable[[], object] | None = None):
         import threading
 
         self.html, self.pdf, self.printed = Path(html), Path(pdf), False
-        self._browser, self._poll = browser, poll
+        self._browser, self._poll, self._then, self._error = browser, poll, then, None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="qualitykit-early-print",
                                         daemon=True)
@@ -359,11 +362,18 @@ class EarlyPrint:
         except (BrowserError, OSError):
             return
         self.printed = True
+        if self._then is not None:
+            try:
+                self._then()
+            except Exception as exc:  # noqa: BLE001 - raised again by finish(), in the caller
+                self._error = exc
 
     def finish(self) -> bool:
         """Wait for the print (the notebook has ended: no file is coming any more); whether
-        the PDF was printed."""
+        the PDF was printed (and ``then`` done)."""
         self.stop()
+        if self._error is not None:
+            raise self._error
         return self.printed
 
     def stop(self) -> None:

@@ -149,7 +149,7 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
     pack["html"].unlink(missing_ok=True)  # only this run's pages are printed as the pack
     # the notebook writes the pack's pages before its Word files: printed meanwhile; its
     # charts are rendered here as they come
-    early = EarlyPrint(browser, pack["html"], pack["pdf"]) \
+    early = EarlyPrint(browser, pack["html"], pack["pdf"], then=lambda: _bookmark(pack)) \
         if browser is not None and "pdf" in formats else None
     renderer = Renderer(office, before=_warm_up)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")}
@@ -193,13 +193,22 @@ def _warm_up() -> None:
     warm_up_writers()
 
 
+def _bookmark(pack: dict) -> None:
+    """The bookmarks of the pack's printed PDF (a class or teacher each)."""
+    from .pack_pdf import print_pack
+
+    print_pack(pack["html"], pack["pdf"], engine="printed")
+
+
 def _print_pack(pack: dict, early: EarlyPrint | None, formats, pdf_engine, browser) -> bool:
-    """The pack's PDF: printed while the notebook ran, else now; whether it was printed."""
+    """The pack's PDF, bookmarked: printed while the notebook ran, else now; whether it was
+    printed."""
     if early is not None and early.finish():
         return True
     if "pdf" not in formats or not pack["html"].exists():
         return False
     print_pdfs({pack["html"]: pack["pdf"]}, pdf_engine, browser)
+    _bookmark(pack)
     return True
 
 
@@ -215,7 +224,7 @@ def _kept(files: dict, formats) -> dict:
 
 def _pack_files(pack: dict, printed: bool, formats, log: Callable[[str], None]) -> dict:
     """The pack's PDF (bookmarked) and Word file as asked for; its HTML, printed, is removed."""
-    from .pack_pdf import pack_outline, print_pack
+    from .pack_pdf import pack_outline
 
     if not pack["html"].exists():
         return {}
@@ -223,8 +232,8 @@ def _pack_files(pack: dict, printed: bool, formats, log: Callable[[str], None]) 
     n_classes = sum(kind == "class" for kind, _ in pages)
     log(f"      班级质量分析单 {n_classes} 页，教师个人质量分析表 {len(pages) - n_classes} 页")
     files = {}
-    if printed:
-        files["pdf"] = print_pack(pack["html"], pack["pdf"], engine="printed")
+    if printed:  # and bookmarked (_print_pack)
+        files["pdf"] = pack["pdf"]
     if "docx" in formats:
         files["docx"] = pack["docx"]
     else:
