@@ -659,3 +659,19 @@ def test_many_pupils_with_0_everywhere_are_one_warning_listing_rows(xlsx):
     warned = report.problems[report.problems["severity"] == "warning"]
     assert len(warned) == 1 and "等 25 行" in warned["problem"].iloc[0]
     assert (report.data["status"] == "absent").sum() == 50
+
+
+def test_a_previous_exam_with_ids_typed_as_numbers_is_matched_and_said(xlsx):
+    # this term 学号 written as text (012001); last term typed as numbers, Excel dropped the 0
+    now = xlsx({"期末": [["学号", "姓名", "班级", "语文"],
+                         ["012001", "甲", "7-1", 80], ["012002", "乙", "7-1", 70],
+                         ["012003", "丙", "7-2", 90]]}, name="2025-2026-1 期末.xlsx")
+    before = xlsx({"期中": [["学号", "姓名", "班级", "语文"],
+                            [12001, "甲", "7-1", 75], [12002, "乙", "7-1", 72],
+                            [12009, "丁", "7-2", 60]]}, name="2025-2026-1 期中.xlsx")
+    term = qk.load_term(now, previous_file=before)
+    assert sorted(term.previous["student_id"].unique()) == ["012001", "012002", "12009"]
+    notes = [n for n in term.report.notes if "学号开头的 0" in n]
+    assert len(notes) == 1 and "2025-2026-1 期中.xlsx）中 2 名学生" in notes[0]
+    assert "012001" in notes[0] and "文本" in notes[0]  # says how to fix the sheet
+    assert notes[0] in term.report.summary_lines()  # in the import report

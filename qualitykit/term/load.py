@@ -272,6 +272,9 @@ def _load_term(score_file, *, exam, grade, roster_file, teacher_file, previous_f
     options = read_options(std, full_marks, school, roster_file)
     report, scores = _read_exam(files["score_file"], exam, grade, school, subjects, options)
     previous = _read_previous(files["previous_file"], scores, school, subjects, options)
+    if previous is not None and previous.attrs.get("aligned_ids"):
+        report.notes.append(aligned_ids_note(previous.attrs["aligned_ids"],
+                                             Path(files["previous_file"]).name))
     teachers = read_teachers(files["teacher_file"]) if files["teacher_file"] else None
     items = _read_items(files["item_file"], scores, exam, grade, school)
     scores, levels = _split_levels(scores)
@@ -329,8 +332,27 @@ def _read_previous(previous_file: str | Path | None, scores: pd.DataFrame, schoo
     previous = one_school(previous, school or _only_school(scores), Path(previous_file).name)
     previous = align_student_ids(previous, scores)  # 012001 now, 12001 typed as a number then
     if subjects:
+        aligned = previous.attrs["aligned_ids"]
         previous = previous[previous["subject"].isin(scores["subject"].unique())]
+        previous.attrs["aligned_ids"] = aligned
     return previous
+
+
+#: The start of the import report's note on 学号 matched without their leading zeros.
+ALIGNED_IDS = "学号开头的 0"
+
+
+def aligned_ids_note(n: int, previous_file: str) -> str:
+    """The import report's note on the pupils of the previous exam whose 学号 was matched to
+    this exam's without its leading zeros (:func:`qualitykit.schema.align_student_ids`).
+
+    >>> aligned_ids_note(3, "期中.xlsx")[:30]
+    '上次考试成绩表（期中.xlsx）中 3 名学生的学号开头的 0'
+    """
+    return (f"上次考试成绩表（{previous_file}）中 {n} 名学生的{ALIGNED_IDS}被 Excel 去掉了"
+            f"（例如本次 012001、上次 12001），已按本次的写法对应为同一名学生 (student_id "
+            "matched without leading zeros)。如果其中有不是同一人的，请把两次成绩表的学号改成"
+            "一致的写法（在 Excel 中把学号列设为“文本”格式后重新输入）。")
 
 
 def _read_items(item_file: str | Path | None, scores: pd.DataFrame, exam: str | None,
