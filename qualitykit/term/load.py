@@ -346,7 +346,7 @@ def aligned_ids_note(n: int, previous_file: str) -> str:
     """The import report's note on the pupils of the previous exam whose 学号 was matched to
     this exam's without its leading zeros (:func:`qualitykit.schema.align_student_ids`).
 
-    >>> aligned_ids_note(3, "期中.xlsx")[:30]
+    >>> aligned_ids_note(3, "期中.xlsx")[:31]
     '上次考试成绩表（期中.xlsx）中 3 名学生的学号开头的 0'
     """
     return (f"上次考试成绩表（{previous_file}）中 {n} 名学生的{ALIGNED_IDS}被 Excel 去掉了"
