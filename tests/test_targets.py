@@ -368,3 +368,18 @@ def test_cli_targets_on_the_sample_school(tmp_path, capsys):
     assert main(["targets", "--out", str(out), "--tracking", str(tracking)]) == 0
     again = qk.Tracking.read(tracking)
     pd.testing.assert_frame_equal(again.archive, t.archive)
+
+
+def test_a_class_with_nobody_on_a_list_still_gets_its_sheet(tmp_path):
+    # 5-3: three pupils in the middle of the grade, no list rule applies to any of them
+    data = table([("a", "5-1", "数学", 30), ("b", "5-2", "数学", 99), ("c", "5-3", "数学", 75),
+                  ("d", "5-3", "数学", 76), ("e", "5-3", "数学", 74), ("f", "5-1", "数学", 73),
+                  ("g", "5-2", "数学", 77), ("h", "5-2", "数学", 78), ("i", "5-1", "数学", 72)])
+    lists = qk.targets(data)
+    assert "5-3" not in set(lists["class_id"]) and {"5-1", "5-2"} <= set(lists["class_id"])
+    sheets = pd.read_excel(qk.write_targets(tmp_path / "t.xlsx", lists, scores=data),
+                           sheet_name=None, engine="calamine")
+    assert list(sheets) == ["汇总", "5-1班", "5-2班", "5-3班"]
+    assert sheets["5-3班"]["说明"].iloc[0].startswith("本次考试本班没有学生进入")
+    assert "5-3班" not in pd.read_excel(qk.write_targets(tmp_path / "u.xlsx", lists),
+                                        sheet_name=None, engine="calamine")  # no scores: lists only

@@ -168,9 +168,23 @@ def write_targets(path: str | Path, lists: pd.DataFrame, *, scores: pd.DataFrame
         award = award.dropna(axis=1, how="all")  # no teacher's reason, no SGP: no column
         sheets["学习进步奖候选"] = to_display(mask_names(award) if mask else award)
     keys = unit_keys(lists, ["class_id"])  # one sheet per class of each school (联考 lists)
-    for unit, rows in lists.groupby(keys, sort=True):
-        sheets[f"{' '.join(map(str, unit))}班"] = shown(rows.drop(columns=keys), "targets")
+    by_unit = {unit: rows for unit, rows in lists.groupby(keys, sort=True)}
+    for unit in sorted(set(by_unit) | _classes_of(scores, keys)):
+        sheets[f"{' '.join(map(str, unit))}班"] = shown(
+            by_unit[unit].drop(columns=keys), "targets") if unit in by_unit else NO_TARGETS
     return write_sheets(path, sheets)
+
+
+#: The sheet of a class none of whose pupils is on a list: its teachers find it, and why.
+NO_TARGETS = pd.DataFrame({"说明": ["本次考试本班没有学生进入培优、临界、补差或偏科名单"
+                                    "（各名单的规则和人数见“汇总”表）。"]})
+
+
+def _classes_of(scores: pd.DataFrame | None, keys: list[str]) -> set[tuple]:
+    """The classes of the exam's sheet (as ``keys`` tuples): each gets its sheet."""
+    if scores is None or not set(keys) <= set(scores.columns):
+        return set()
+    return set(scores[keys].dropna().drop_duplicates().itertuples(index=False, name=None))
 
 
 def write_paper(output_dir, paper, *, report=None, irt=None, name: str = "试卷分析.xlsx"):
