@@ -108,3 +108,24 @@ def test_two_teachers_of_one_class_and_subject_name_the_file_and_rows(tmp_path):
     assert text.startswith("教学编排表有 1 个错误")
     assert "文件 编排.xlsx，工作表「编排」，第 3 行：五(2)班 语文 有两位教师（第 2 行 甲，本行 接任老师）" in text
     assert "只保留本次考试时任课的一位" in text and "qualitykit check" not in text
+
+
+def test_a_timetable_class_missing_from_the_scores_is_named_in_the_word_report(tmp_path):
+    # the Word report the 教研组长 edits names the class the 编排表 has and the sheet lacks
+    import docx
+
+    term = qk.load_term(exam="2025-2026-1 期末", grade=5)
+    unmatched = qk.unmatched_teachers(term.scores[term.scores["class_id"] != "5-4"],
+                                      term.teachers)
+    assert sorted(unmatched["class_id"].unique()) == ["5-4"] and len(unmatched) == 4
+    files = qk.write_outputs(tmp_path, term, tables={"unmatched_teachers": unmatched})
+    doc = docx.Document(files["docx"])
+    text = "\n".join([p.text for p in doc.paragraphs] +
+                     [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    assert "教学编排表中有、成绩表中没有的班级" in text
+    assert all(name in text for name in unmatched["teacher"])
+    sheets = pd.read_excel(files["xlsx"], sheet_name=None, engine="calamine")
+    assert len(sheets["编排表中未对上的班级"]) == 4
+    files = qk.write_outputs(tmp_path / "b", term, tables={"unmatched_teachers": unmatched.head(0)})
+    doc = docx.Document(files["docx"])
+    assert "教学编排表中有、成绩表中没有的班级" not in "\n".join(p.text for p in doc.paragraphs)

@@ -27,6 +27,9 @@ LEVEL_TEMPLATE = TEMPLATE.with_name("等级分析报告模板.docx")
 #: key whose absence silences the note). A note or caption may be a key of
 #: :data:`qualitykit.report.display.CAPTIONS` (it names lines of the standard in use). A caption is the context key ``<key>_caption``: empty
 #: when the table is, so that a section without data says so once and claims nothing more.
+#: The caption of :func:`qualitykit.unmatched_teachers`' table (the notebook's is the same).
+UNMATCHED_CAPTION = ("教学编排表中有、成绩表中没有的班级（这些任课没有计入上表；班级名称写法不同时，"
+                     "请改成与成绩表一致）")
 TABLES = {
     "basic_table": ("basic", "basic", "（无数据）", "各科总体情况（全年级）", None),
     "summary_table": ("summary", "summary", "（无数据）", "", None),
@@ -39,6 +42,7 @@ TABLES = {
     "look_back_ranks_table": ("look_back_ranks", None, "", "两率名次：及格率名次与优秀率名次"
                               "（与上一次考试相比，正数为上升）", None),
     "teacher_table": ("teachers", "teachers", "未提供教学编排表，本节从略。", "", None),
+    "unmatched_teachers_table": ("unmatched_teachers", None, "", UNMATCHED_CAPTION, None),
     # 体质健康 (a 体测 file given: qualitykit.fitness_section_tables, already as printed)
     "fitness_rates_table": ("fitness_rates", None, "", "全年级等级（学年总分；区间为 95% 置信区间）",
                             None),
@@ -170,7 +174,7 @@ TERM_LAYOUT = (
     "{{ chart_knowledge }}", *_table("weak"),
     (_H1, "五、与上次考试对比"), "{{ change_note }}", *_table("change"),
     *_table("look_back"), *_table("look_back_ranks"),
-    (_H1, "六、教师"), *_table("teacher"), "{{ chart_teachers }}",
+    (_H1, "六、教师"), *_table("teacher"), *_table("unmatched_teachers"), "{{ chart_teachers }}",
     (_H1, "七、培优补差"), "{{ lists_note }}", *_table("counts"),
     *_closing("八、存在问题（以下为数据给出的线索，请教研组讨论后修改、补充）",
               "九、改进措施（请教研组讨论后填写）"),
