@@ -101,8 +101,9 @@ def several_schools(*tables: pd.DataFrame | None) -> bool:
     >>> several_schools(t), several_schools(t.head(3000)), several_schools(None, t.tail(2))
     (True, False, True)
     """
-    return any(len(schools_in(t.head(_FIRST_ROWS))) > 1 or len(schools_in(t)) > 1
-               if t is not None else False for t in tables)
+    return any(t is not None and "school" in t and (
+        len(t) > _FIRST_ROWS and len(schools_in(t.head(_FIRST_ROWS))) > 1
+        or len(schools_in(t)) > 1) for t in tables)
 
 
 #: Rows :func:`several_schools` looks at first.
