@@ -4,7 +4,7 @@ different years, read from the school's files (or the bundled sample school)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +20,22 @@ __all__ = ["Exams", "load_exams", "pre_post", "exam_order"]
 @dataclass
 class Exams:
     """Several exams read and checked: ``scores`` (one canonical long table), ``exams`` (in
-    the order they were sat), ``teachers`` (教学编排表 or None), ``standard``, ``source``."""
+    the order they were sat), ``teachers`` (教学编排表 or None), ``standard``, ``source``, and
+    ``dropped``: each subject left out because some exam lacks it → the exams that have it
+    (物理 only from 八年级 on)."""
 
     scores: pd.DataFrame
     exams: list[str]
     teachers: pd.DataFrame | None
     standard: Standard
     source: str
+    dropped: dict[str, list[str]] = field(default_factory=dict)
+
+    def dropped_lines(self) -> list[str]:
+        """One Chinese line per subject left out (empty when none was)."""
+        kept = "、".join(pd.unique(self.scores["subject"]))
+        return [f"{s} 只在 {'、'.join(order_exams(e))} 有成绩，没有每次考试都考，纵向分析不含这一科"
+                f"（各次都有的科目：{kept}）" for s, e in self.dropped.items()]
 
     def exam(self, name: str) -> pd.DataFrame:
         """The rows of one exam."""
@@ -88,10 +97,10 @@ def load_exams(score_files: Sequence[str | Path] | None = None, *,
         teacher_file = teacher_file or sample_path(kind="teachers")
     else:
         frames, source = _exam_files(score_files, exams, options)
-    scores = _common_subjects(pd.concat(frames, ignore_index=True), subjects)
+    scores, dropped = _common_subjects(pd.concat(frames, ignore_index=True), subjects)
     teachers = read_teachers(teacher_file) if teacher_file else None
     return Exams(scores=scores, exams=order_exams(scores["exam"].unique()), teachers=teachers,
-                 standard=std, source=source)
+                 standard=std, source=source, dropped=dropped)
 
 
 def exam_order(scores: pd.DataFrame, exams: Sequence[str] | None = None) -> list[str]:
@@ -144,15 +153,19 @@ def _exam_files(score_files: Sequence[str | Path], exams: Sequence[str] | None,
     return frames, "、".join(Path(p).name for p in score_files)
 
 
-def _common_subjects(scores: pd.DataFrame, subjects: Sequence[str] | None) -> pd.DataFrame:
-    """The subjects asked for (all by default) that every exam has."""
+def _common_subjects(scores: pd.DataFrame, subjects: Sequence[str] | None
+                     ) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The subjects asked for (all by default) that every exam has, and each subject left
+    out → the exams that have it."""
     from ..subjects import canonical_subject
 
     if subjects:
         wanted = [canonical_subject(s) or s for s in subjects]
         scores = scores[scores["subject"].isin(wanted)]
     in_all = set.intersection(*(set(g["subject"]) for _, g in scores.groupby("exam")))
-    return scores[scores["subject"].isin(in_all)].reset_index(drop=True)
+    left_out = scores[~scores["subject"].isin(in_all)]
+    dropped = {s: list(pd.unique(g["exam"])) for s, g in left_out.groupby("subject", sort=False)}
+    return scores[scores["subject"].isin(in_all)].reset_index(drop=True), dropped
 
 
 def pre_post(data: pd.DataFrame, *, entry: str, exit: str, by: str,

@@ -115,10 +115,14 @@ def _read_exams(params: dict, log: Callable[[str], None]) -> str:
     if params["reference_file"]:
         _check_reference(params["reference_file"])
     if params["same_grade_files"]:
-        load_exams(params["same_grade_files"], cohort=False, **options)
+        same = load_exams(params["same_grade_files"], cohort=False, **options)
+        for line in same.dropped_lines():
+            log(f"      提醒（届比较）：{line}。")
     school = series.scores["school"].dropna()
     log(f"      {series.source}：{'、'.join(series.exams)}，"
         f"{series.scores['student_id'].nunique()} 名学生")
+    for line in series.dropped_lines():
+        log(f"      提醒：{line}。")
     first, last = (exam_title(e) for e in (series.exams[0], series.exams[-1]))
     return f"{school.iloc[0] if len(school) else ''}纵向分析（{first}至{last}）"
 
