@@ -21,6 +21,7 @@ from scipy import stats
 
 from ..schema import sat_mask, sat_rows
 from ..standard import Standard
+from ..classes import changed_class
 from ..subjects import in_teaching_order
 from ..term.compare import hedges_g
 from ..term.indicators import summary
@@ -335,9 +336,15 @@ def _paths(scores: pd.DataFrame, order: list[str]) -> tuple[pd.DataFrame, pd.Dat
     students["last_exam"] = [order[len(order) - 1 - i] for i in seen[:, ::-1].argmax(axis=1)]
     students["entry_class"] = present.bfill(axis=1).iloc[:, 0].to_numpy()
     students["exit_class"] = present.ffill(axis=1).iloc[:, -1].to_numpy()
-    students["class_changed"] = present.apply(lambda r: r.dropna().nunique() > 1, axis=1) \
-        .to_numpy()
+    students["class_changed"] = present.apply(_changed_class_path, axis=1).to_numpy()
     return present, students
+
+
+def _changed_class_path(classes: pd.Series) -> bool:
+    """Whether a pupil's classes over the exams show a 转班 (moving up a grade, 7-1 → 8-1,
+    is none)."""
+    seen = classes.dropna().tolist()
+    return any(changed_class(b, a) for b, a in zip(seen, seen[1:]))
 
 
 def _student_rows(students: pd.DataFrame, scores: pd.DataFrame,

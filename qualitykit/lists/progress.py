@@ -27,6 +27,7 @@ from ..schema import (
     unit_keys,
 )
 from ..standard import Standard, get_standard
+from ..classes import changed_class
 from ..subjects import in_teaching_order
 from ..term.distribution import standardize
 from .targets import LISTS, grade_scope, targets
@@ -223,8 +224,10 @@ def _accounting(current: pd.DataFrame, previous: pd.DataFrame, ids: list[str],
         rows["name"] = rows["name"].fillna(rows.pop("prev_name"))
     moved = [u for u in units if u not in ids and _prev(u) in rows]
     changed = pd.Series(False, index=rows.index)
-    for u in moved:
-        changed |= rows[u].ne(rows[_prev(u)])
+    for u in moved:  # 7-1 → 8-1 (the class moved up a grade) is no change
+        pairs = zip(rows[_prev(u)], rows[u])
+        changed |= pd.Series([changed_class(b, a) if u == "class_id" else b != a
+                              for b, a in pairs], index=rows.index)
     name = "class_changed" if "class_id" in units or not units else f"{units[-1]}_changed"
     rows[name] = rows["match"].eq("matched") & changed
     return rows.sort_values(["match", *units, "student_id"], na_position="last",
