@@ -18,7 +18,7 @@ from ._headers import pick
 from ._pupils import grade_and_class_id
 from ._sheet_grid import Sheet
 from .problems import where
-from .titles import parse_exam, parse_school
+from .titles import parse_exam, parse_school, parse_sheet_exam
 
 
 @dataclass
@@ -49,7 +49,8 @@ class ContextSteps:
     def _context(self, sheet: Sheet, hdr: int) -> Context:
         """The exam, school, grade and class-for-all-rows of a sheet whose header is ``hdr``."""
         title = title_text(sheet.rows, hdr)
-        exam = self.exam or parse_exam(title) or parse_exam(self.path.stem) or self.path.stem
+        exam = (self.exam or parse_exam(title) or parse_sheet_exam(sheet.name)
+                or parse_exam(self.path.stem) or self.path.stem)
         grade_hint = (self.grade or parse_grade(sheet.name) or _labelled_grade(title)
                       or parse_grade(title) or parse_grade(self.path.stem))
         no_class = ("", None, grade_hint, "")

@@ -47,6 +47,30 @@ def parse_exam(text: str) -> str | None:
     return " ".join(parts)
 
 
+_SHEET_TERM = re.compile(r"([一二三四五六七八九]|初[一二三]|高[一二三])(?:年级)?([上下])(?:学期|册)?")
+
+
+def parse_sheet_exam(name: str) -> str | None:
+    """The exam a worksheet's name gives on its own (a workbook with one sheet per exam):
+    a year and term (``2024-2025-1 期中``) or a grade and term (``七上期中``, also written
+    七年级上学期期中), with the kind of exam; None for a name that says less (期末, 成绩).
+
+    >>> parse_sheet_exam("七上期中"), parse_sheet_exam("七年级下学期期末")
+    ('七上期中', '七下期末')
+    >>> parse_sheet_exam("2024-2025学年第二学期期末"), parse_sheet_exam("期末成绩") is None
+    ('2024-2025-2 期末', True)
+    """
+    s = norm(name)
+    kind = _KIND.search(s)
+    if not kind:
+        return None
+    exam = parse_exam(s)
+    if exam and _YEARS.search(s):
+        return exam
+    term = _SHEET_TERM.search(s)
+    return f"{term[1]}{term[2]}{kind[0]}" if term else None
+
+
 def parse_school(text: str) -> str | None:
     """School name at the start of a title.
 
