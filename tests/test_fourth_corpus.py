@@ -1,0 +1,221 @@
+"""The fourth corpus (tests/fourth_corpus): several exams of one 届 over time, a workbook with a
+sheet per exam, a previous exam without one class, two 届 at the same stage, a platform 小题分
+export (letters with a key row, half points, 选做 22/23, 缺考, a wrong 总分, a 知识点 sheet
+without one item), and the researcher's API — run as a teacher types the commands
+(``qualitykit.cli.main``) and as a researcher calls ``qk.…``, compared with each case's truth
+computed by the generator with plain pandas/numpy (never with the kit).
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qualitykit as qk
+
+sys.path.insert(0, str(Path(__file__).parent / "fourth_corpus"))
+sys.path.insert(0, str(Path(__file__).parent / "third_corpus"))
+
+import fc_gen  # noqa: E402
+import tc_judge  # noqa: E402
+
+
+def ran(argv) -> tuple[int, str, str]:
+    """A command as typed; nothing a teacher must not see (traceback, English-only error,
+    the last-resort message) whatever its exit code."""
+    code, out, err = tc_judge.run_cli(argv)
+    assert not tc_judge.plain_problems(code, out, err), (argv[0], code, err)
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("fourth")
+
+
+@pytest.fixture(scope="module")
+def cohort(folder):
+    return fc_gen.cohort_case(folder / "cohort")
+
+
+def test_cohort_exams_in_order_with_the_subject_added_named(cohort, tmp_path):
+    """growth on four files given out of date order: the exams in the order sat, every pupil
+    of any exam in 追踪-学生 with the right 去向, and 物理 (八年级 only) named, not silently
+    dropped."""
+    files = [cohort["files"][i] for i in (3, 0, 2, 1)]
+    code, out, _ = ran(["growth", *files, "--formats", "xlsx", "--out", tmp_path])
+    assert code == 0
+    assert "物理 只在 2025-2026-1 期末 有成绩" in out
+    assert "、".join(cohort["exams"]) in out
+    pupils = pd.read_excel(tmp_path / "纵向分析.xlsx", sheet_name="追踪-学生", engine="calamine",
+                           dtype={"学号": str})
+    assert set(pupils["学号"]) == cohort["all_ids"]
+    path = pupils.set_index("学号")["去向"]
+    assert set(path[path.eq("转出/离开") | path.str.contains("离开")].index) >= cohort["left"]
+    assert set(path[path.str.contains("转入|新来")].index) == cohort["joined"]
+
+
+def test_cohort_track_says_who_changed_class(cohort):
+    """追踪 and progress: 七(1)班 → 八(1)班 is no 转班; only the six pupils moved are."""
+    exams = qk.load_exams(cohort["files"])
+    assert exams.exams == cohort["exams"] and exams.dropped == {"物理": ["2025-2026-1 期末"]}
+    track = qk.track_cohort(exams.scores).students
+    assert set(track.loc[track["class_changed"], "student_id"]) == cohort["moved"]
+    p = qk.progress(exams.exam(cohort["exams"][3]), exams.exam(cohort["exams"][2]))
+    acc = p.accounting
+    assert set(acc.loc[acc["class_changed"], "student_id"]) == cohort["moved"]
+
+
+def test_cohort_progress_z_changes_against_the_truth(cohort):
+    """进步/退步: each pupil's Z change per subject (Z within exam × subject, sample SD) between
+    七下期末 and 八上期末 — 数学 out of 100 then 120 — by hand."""
+    before, now = cohort["tables"][2], cohort["tables"][3]
+    subjects = list(fc_gen.FULL7)
+    change = (fc_gen.z_scores(now, subjects, 1) - fc_gen.z_scores(before, subjects, 1)).dropna()
+    exams = qk.load_exams(cohort["files"][2:])
+    got = qk.progress(exams.exam(cohort["exams"][3]), exams.exam(cohort["exams"][2])).students
+    got = got[got["match"].eq("matched")].pivot(index="student_id", columns="subject",
+                                                values="z_change")
+    assert set(got.index) == set(change.index)
+    np.testing.assert_allclose(got.loc[change.index, subjects].to_numpy(), change.to_numpy(),
+                               atol=1e-9)
+
+
+def test_cohort_summary_of_the_exam_out_of_120(cohort, tmp_path):
+    """summary of 八上期末: 数学(120分) read from the header; every class × subject right."""
+    file, table = cohort["files"][3], cohort["tables"][3]
+    assert ran(["summary", file, "--out", tmp_path / "s.xlsx"])[0] == 0
+    truth = fc_gen.summary_truth(table, fc_gen.FULL8, 8)
+    truth["class"] = truth["class"].str.replace(r"八\((\d)\)班", r"8-\1", regex=True)
+    case = {"truth": truth}
+    assert tc_judge.compare_summary(case, tc_judge.read_summary(tmp_path / "s.xlsx")) == []
+
+
+def test_workbook_with_a_sheet_per_exam(folder, tmp_path):
+    """One workbook, sheets 七上期中/七上期末/七下期末 without titles: read as three exams
+    (no “学号重复”), growth runs on it; report refuses in one Chinese line naming the file and
+    the sheets and saying what to do."""
+    case = fc_gen.workbook_case(folder / "workbook")
+    scores = qk.read_scores(case["file"])
+    assert sorted(scores["exam"].unique()) == sorted(case["exams"])
+    for name, table in case["tables"].items():
+        got = scores[scores["exam"].eq(name)].groupby("subject")["score"].mean()
+        np.testing.assert_allclose(got[list(fc_gen.FULL7)].to_numpy(),
+                                   table[list(fc_gen.FULL7)].mean().to_numpy())
+    assert qk.load_exams([case["file"]]).exams == case["exams"]
+    code, _, err = ran(["report", case["file"], "--formats", "html", "--out", tmp_path])
+    assert code == 2 and "七年级历次考试成绩.xlsx 有 3 次考试" in err and "另存" in err
+
+
+def test_previous_exam_without_one_class(folder, tmp_path):
+    """targets --previous where the previous file lacks 七(3)班: the counts of pupils in both,
+    new and gone are right (七(3)班 counted as 新来, as the files say)."""
+    case = fc_gen.missing_class_case(folder / "missing_class")
+    code, out, _ = ran(["targets", case["files"]["now"], "--previous", case["files"]["before"],
+                        "--out", tmp_path / "t.xlsx"])
+    n_both = len(case["before"])
+    assert code == 0 and f"两次都在 {n_both} 人，新来 {len(case['now']) - n_both} 人" in out
+
+
+def test_two_cohorts_at_the_same_stage(folder):
+    """届比较: Hedges g of the 2024-2025 届 against the 2023-2024 届 per subject, by hand."""
+    case = fc_gen.two_cohorts_case(folder / "cohorts")
+    exams = qk.load_exams(case["files"], cohort=False)
+    effects = qk.cohort_compare(exams.scores).effects.set_index("subject")
+    old, new = case["tables"]
+    for subject in fc_gen.FULL7:
+        want = fc_gen.hedges(new[subject].to_numpy(float), old[subject].to_numpy(float))
+        assert effects.loc[subject, "hedges_g"] == pytest.approx(want, abs=1e-9)
+        assert effects.loc[subject, "n"] == len(new)
+
+
+@pytest.fixture(scope="module")
+def items(folder):
+    return fc_gen.item_case(folder / "items")
+
+
+def test_item_export_difficulty_discrimination_alpha(items):
+    """P (选做 on the pupils who chose it), D (upper − lower 27 % by total, ties by row order,
+    the kit's documented definition), α with the 选做 pair as one item and the paper's full mark
+    (90, not 100) — against the truth; 缺考 pupils are out."""
+    data = qk.read_items(items["file"])
+    assert set(data["student_id"]) == set(items["ids"])
+    result = qk.item_analysis(data)
+    truth = items["truth"]
+    got = result.items.set_index("item_id")
+    for item in items["item_ids"]:
+        assert got.loc[item, "difficulty"] == pytest.approx(truth["p"][item], abs=1e-12), item
+        assert got.loc[item, "discrimination"] == pytest.approx(truth["d"][item], abs=1e-12), item
+    assert got.loc["22", "n"] == truth["n_chosen"]["22"] and got.loc["23", "n"] == truth["n_chosen"]["23"]
+    assert "选做题" in got.loc["22", "reading"]
+    paper = result.paper.iloc[0]
+    assert paper["n_students"] == truth["n"] and paper["max_total"] == truth["max_total"]
+    assert paper["alpha"] == pytest.approx(truth["alpha"], abs=1e-12)
+    assert "选做题" in paper["note"]
+
+
+def test_item_export_options_and_knowledge_points(items):
+    """Option table of item 1 (shares of A–D among the pupils who sat) and 知识点得分率 of the
+    grade with 选做 points counted only for the item chosen."""
+    data = qk.read_items(items["file"])
+    opts = qk.distractors(data)
+    one = opts[opts["item_id"].eq("1")].set_index("option")["share"]
+    letters = pd.Series(items["letters"][:, 0]).value_counts(normalize=True)
+    for option, share in letters.items():
+        assert one[option] == pytest.approx(share)
+    kp = qk.knowledge_points(data)
+    grade = kp[kp["class_id"].eq("全年级")].set_index("knowledge_point")["rate"]
+    S, maxima = items["S"], items["maxima"]
+    for point in set(items["points"].values()):
+        cols = [j for j, i in enumerate(items["item_ids"][:-1]) if items["points"][i] == point]
+        earned = np.nansum(S[:, cols])
+        possible = (~np.isnan(S[:, cols]) * maxima[cols]).sum()
+        assert grade[point] == pytest.approx(earned / possible), point
+
+
+def test_paper_command_on_the_export(items, tmp_path):
+    """paper as a teacher runs it: finishes, and the workbook's 小题分析 holds every item."""
+    code, _, _ = ran(["paper", items["file"], "--formats", "xlsx", "--out", tmp_path])
+    assert code == 0
+    book = pd.read_excel(tmp_path / "试卷分析.xlsx", sheet_name=None, engine="calamine")
+    item_sheet = next(t for name, t in book.items() if "小题" in name)
+    assert {str(i) for i in item_sheet.iloc[:, 0:6].astype(str).stack()} >= set(items["item_ids"])
+
+
+def test_api_long_frame_summary_and_errors_in_chinese():
+    """qk.summary on a researcher's long frame: the documented columns, an absent pupil counted
+    in n_enrolled and n_absent, not n_sat; a missing column is refused in Chinese naming it."""
+    rows = [{"student_id": str(i), "name": f"生{i}", "school": "甲校", "grade": 7,
+             "class_id": f"7-{1 + i % 2}", "subject": "数学", "exam": "期末",
+             "score": float(40 + 5 * i) if i != 3 else np.nan,
+             "status": "sat" if i != 3 else "absent", "full_mark": 100.0} for i in range(10)]
+    df = pd.DataFrame(rows)
+    out = qk.summary(df).set_index("class_id")
+    for cls, part in df.groupby("class_id"):
+        x = part["score"].dropna()
+        assert out.loc[cls, "n_enrolled"] == len(part) and out.loc[cls, "n_sat"] == len(x)
+        assert out.loc[cls, "n_absent"] == len(part) - len(x)
+        assert out.loc[cls, "mean"] == pytest.approx(x.mean())
+        assert out.loc[cls, "pass_rate"] == pytest.approx((x >= 60).mean())
+    with pytest.raises(Exception, match=r"[\u4e00-\u9fff].*class_id|class_id.*[\u4e00-\u9fff]"):
+        qk.summary(df.drop(columns="class_id"))
+
+
+def test_trend_flag_names_only_the_consecutive_exams():
+    """趋势: 7-2 is last at the 1st, 2nd and 4th exam but not the 3rd; the flag rests on the run
+    of the 1st and 2nd, and lists those two exams only (it listed all three before)."""
+    rng = np.random.default_rng(46)
+    shift = {"a": -1.0, "b": -1.0, "c": 1.0, "d": -1.0}  # class 7-2 against the others
+    rows = []
+    for exam, s in shift.items():
+        for i in range(60):
+            cls = f"7-{1 + i % 3}"
+            score = 70 + 8 * rng.normal() + (10 * s if cls == "7-2" else 0)
+            rows.append({"student_id": str(i), "name": f"生{i}", "school": "", "grade": 7,
+                         "class_id": cls, "subject": "数学", "exam": exam, "score": score,
+                         "status": "sat", "full_mark": 200.0})
+    flags = qk.trend(pd.DataFrame(rows), exams=list(shift)).flags
+    bottom = flags[flags["flag"].str.startswith("bottom")].iloc[0]
+    assert bottom["periods"] == 2 and bottom["exams"] == "a、b"
