@@ -117,6 +117,22 @@ def test_previous_exam_without_one_class(folder, tmp_path):
                         "--out", tmp_path / "t.xlsx"])
     n_both = len(case["before"])
     assert code == 0 and f"两次都在 {n_both} 人，新来 {len(case['now']) - n_both} 人" in out
+    assert "本次 7-3 班的 28 名学生都不在上次的成绩表中" in out  # not silently all “新来”
+
+
+def test_id_format_changed_between_exams(folder, tmp_path):
+    """学号 2024001 then G2024001: targets says nobody matched *and why* (names given, how to
+    fix); track_cohort joins the pupils by name and class, the shared name left ambiguous."""
+    case = fc_gen.id_change_case(folder / "ids")
+    code, out, _ = ran(["targets", case["files"][1], "--previous", case["files"][0],
+                        "--out", tmp_path / "t.xlsx"])
+    assert code == 0 and "两次都在 0 人" in out
+    assert f"有 {case['n_same_name']} 人姓名相同" in out and "学号的写法可能变了" in out
+    track = qk.track_cohort(qk.load_exams(case["files"]).scores)
+    assert track.students["path"].value_counts().to_dict() == {
+        "stayed": case["n_same_name"], "left": 2, "joined": 2}
+    assert track.uncertain["name_match"].value_counts().to_dict() == {
+        "joined": case["n_same_name"], "ambiguous": 2}
 
 
 def test_two_cohorts_at_the_same_stage(folder):

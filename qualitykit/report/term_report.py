@@ -261,6 +261,7 @@ def _read_term(params: dict, out: Path, log: Callable[[str], None]):
     """Step 1: read and check the term's files as the notebook will (a sheet with errors stops
     here, before the notebook runs); returns the :class:`~qualitykit.TermData`."""
     from ..io.full_marks import FULL_MARK_HINT
+    from ..schema import matching_hints
     from ..term.load import load_term
 
     log("[1/4] 读取并检查成绩表、学生信息表、教学编排表……")
@@ -273,6 +274,9 @@ def _read_term(params: dict, out: Path, log: Callable[[str], None]):
     problems = term.report.problems["problem"]
     for hint in problems[problems.str.contains(FULL_MARK_HINT, regex=False)]:
         log(f"      提醒：{hint}")  # a full mark that is probably another (io.full_marks)
+    if term.previous is not None:  # 学号 written another way, a class the earlier file lacks
+        for hint in matching_hints(term.scores, term.previous):
+            log(f"      提醒：{hint}")
     if params.get(FITNESS) and not term.levels_only:  # the 等级 notebook has no such section
         _check_fitness(params[FITNESS], term, log)
     return term

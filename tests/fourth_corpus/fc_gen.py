@@ -306,3 +306,19 @@ def item_truth(S: np.ndarray, maxima: np.ndarray, item_ids: list[str]) -> dict:
             "max_total": maxima[:-2].sum() + maxima[-2:].max(), "n": n,
             "n_chosen": {"22": int((~np.isnan(S[:, -2])).sum()),
                          "23": int((~np.isnan(S[:, -1])).sum())}}
+
+
+def id_change_case(folder: Path, seed: int = 47) -> dict:
+    """七下期末 with 学号 2024001 …, 八上期末 with G2024001 … (the platform's new format); two
+    pupils of different classes share a name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    base = cohort(rng, 3, 25)
+    base.loc[30, "name"] = base.loc[3, "name"]
+    files = []
+    for title, grade, id_of in (("2024-2025学年第二学期七年级期末", 7, str),
+                                ("2025-2026学年第一学期八年级期末", 8, lambda s: "G" + s)):
+        files.append(write_book(folder / f"{title}.xlsx", {"成绩": dict(
+            table=exam_scores(rng, base, FULL7), subjects=list(FULL7), title=title, id_of=id_of,
+            class_of=lambda d, g=grade: class_label(g, d["class_no"]))}))
+    return {"files": files, "n": len(base), "n_same_name": len(base) - 2}
