@@ -191,6 +191,22 @@ def test_item_export_options_and_knowledge_points(items):
         assert grade[point] == pytest.approx(earned / possible), point
 
 
+def test_item_export_import_report(items):
+    """The import report names the 缺考 pupils, the 选做 pair once (not a “blank scored 0” per
+    pupil), the pupil whose 总分 is not the sum of his items, and item 23 without a 知识点."""
+    problems = qk.check_items(items["file"]).problems
+    text = problems["problem"]
+    for sid in items["absent"]:
+        assert text.str.contains(f"{sid} .*视为未参加本卷").any()
+    assert text.str.contains("第 22、23 题为选做题").sum() == 1
+    assert not text.str.contains("第 2[23] 题为空").any()
+    wrong = problems[text.str.contains("total ≠ sum of items")]
+    assert len(wrong) == 1 and wrong["problem"].iloc[0].count("总分") >= 1
+    row = 3 + 1 + int(items["wrong_total"]) - 2025001  # the pupil's Excel row
+    assert wrong["row"].iloc[0] == row
+    assert text.str.contains("第 23 题没有知识点").sum() == 1
+
+
 def test_paper_command_on_the_export(items, tmp_path):
     """paper as a teacher runs it: finishes, and the workbook's 小题分析 holds every item."""
     code, _, _ = ran(["paper", items["file"], "--formats", "xlsx", "--out", tmp_path])
