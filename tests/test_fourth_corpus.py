@@ -172,6 +172,18 @@ def test_item_export_difficulty_discrimination_alpha(items):
     assert "选做题" in paper["note"]
 
 
+def test_long_item_export_gives_the_same_analysis(items, tmp_path):
+    """The same scores as a long 考号/题号/得分 export (no row for the unchosen 选做 item): the
+    same P, D and α as the truth."""
+    data = qk.read_items(fc_gen.long_item_file(items, tmp_path))
+    result = qk.item_analysis(data)
+    got = result.items.set_index("item_id")
+    for item in items["item_ids"]:
+        assert got.loc[item, "difficulty"] == pytest.approx(items["truth"]["p"][item], abs=1e-12)
+        assert got.loc[item, "discrimination"] == pytest.approx(items["truth"]["d"][item], abs=1e-12)
+    assert result.paper["alpha"].iloc[0] == pytest.approx(items["truth"]["alpha"], abs=1e-12)
+
+
 def test_item_export_options_and_knowledge_points(items):
     """Option table of item 1 (shares of A–D among the pupils who sat) and 知识点得分率 of the
     grade with 选做 points counted only for the item chosen."""
@@ -251,3 +263,25 @@ def test_trend_flag_names_only_the_consecutive_exams():
     flags = qk.trend(pd.DataFrame(rows), exams=list(shift)).flags
     bottom = flags[flags["flag"].str.startswith("bottom")].iloc[0]
     assert bottom["periods"] == 2 and bottom["exams"] == "a、b"
+
+
+def test_api_value_added_ols_against_a_hand_fit(cohort):
+    """qk.value_added between 七下期末 and 八上期末: each class's mean OLS residual (Z within
+    the exam over all who sat, sample SD; exit on entry over the pupils who sat both) equals a
+    least-squares fit by numpy; every pupil of either exam is in ``students`` (matched, or
+    no_entry / no_exit), none dropped."""
+    before, now = cohort["tables"][2], cohort["tables"][3]
+    exams = qk.load_exams(cohort["files"][2:])
+    va = qk.value_added(exams.exam(cohort["exams"][3]), exams.exam(cohort["exams"][2]))
+    got = va.units.set_index(["class_id", "subject"])["ols"]
+    for subject in fc_gen.FULL7:
+        z_now = fc_gen.z_scores(now, [subject], 1)[subject]
+        z_before = fc_gen.z_scores(before, [subject], 1)[subject]
+        both = z_now.index.intersection(z_before.index)
+        slope, intercept = np.polyfit(z_before[both], z_now[both], 1)
+        residual = z_now[both] - (intercept + slope * z_before[both])
+        cls = now.set_index("student_id").loc[both, "class_no"].map(lambda n: f"8-{n}")
+        for c, mean in residual.groupby(cls).mean().items():
+            assert got[(c, subject)] == pytest.approx(mean, abs=1e-9), (c, subject)
+    ids = set(before["student_id"]) | set(now["student_id"])
+    assert set(va.students["student_id"]) == ids

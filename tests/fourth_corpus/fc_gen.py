@@ -322,3 +322,17 @@ def id_change_case(folder: Path, seed: int = 47) -> dict:
             table=exam_scores(rng, base, FULL7), subjects=list(FULL7), title=title, id_of=id_of,
             class_of=lambda d, g=grade: class_label(g, d["class_no"]))}))
     return {"files": files, "n": len(base), "n_same_name": len(base) - 2}
+
+
+def long_item_file(case: dict, folder: Path) -> Path:
+    """The same pupils' item scores as a 好分数-like long export (考号, 姓名, 班级, 题号, 得分;
+    the unchosen 选做 item has no row) with a 小题信息 sheet of full marks."""
+    rows = [{"考号": sid, "姓名": f"学生{sid[-3:]}", "班级": cls, "题号": item, "得分": v}
+            for sid, cls, scores in zip(case["ids"], case["classes"], case["S"])
+            for item, v in zip(case["item_ids"], scores) if not np.isnan(v)]
+    path = folder / "2025-2026-1 期末 八年级 数学 小题明细.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame(rows).to_excel(writer, sheet_name="明细", index=False)
+        pd.DataFrame({"题号": case["item_ids"], "满分": case["maxima"]}).to_excel(
+            writer, sheet_name="小题信息", index=False)
+    return path
