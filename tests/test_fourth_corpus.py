@@ -285,3 +285,32 @@ def test_api_value_added_ols_against_a_hand_fit(cohort):
             assert got[(c, subject)] == pytest.approx(mean, abs=1e-9), (c, subject)
     ids = set(before["student_id"]) | set(now["student_id"])
     assert set(va.students["student_id"]) == ids
+
+
+def test_targets_across_the_school_year_rank_nobody(cohort, tmp_path):
+    """targets 八上期末 --previous 七下期末 as a teacher runs it: the counts of pupils in both,
+    new and gone are the truth's; no sheet of the teachers' lists carries a rank."""
+    before, now = cohort["tables"][2], cohort["tables"][3]
+    both = set(before["student_id"]) & set(now["student_id"])
+    code, out, _ = ran(["targets", cohort["files"][3], "--previous", cohort["files"][2],
+                        "--out", tmp_path / "t.xlsx"])
+    assert code == 0
+    assert (f"两次都在 {len(both)} 人，新来 {len(set(now['student_id']) - both)} 人，"
+            f"已离开 {len(set(before['student_id']) - both)} 人") in out
+    for name, sheet in pd.read_excel(tmp_path / "t.xlsx", sheet_name=None,
+                                     engine="calamine").items():
+        headers = " ".join(map(str, sheet.columns))
+        assert not any(w in headers for w in tc_judge.RANK_WORDS), name
+
+
+def test_api_refusals_are_chinese_and_name_the_parameter(cohort, items):
+    """A researcher's mistakes: one exam to track_cohort, an unknown missing= to item_analysis,
+    exams= not one per file to load_exams — each refused in Chinese naming the identifier."""
+    cjk = r"[\u4e00-\u9fff]"
+    exams = qk.load_exams(cohort["files"][2:])
+    with pytest.raises(ValueError, match=f"track_cohort.*{cjk}"):
+        qk.track_cohort(exams.exam(cohort["exams"][3]))
+    with pytest.raises(ValueError, match=f"missing.*{cjk}|{cjk}.*missing"):
+        qk.item_analysis(qk.read_items(items["file"]), missing="drop")
+    with pytest.raises(ValueError, match=f"exams.*{cjk}"):
+        qk.load_exams(cohort["files"][2:], exams=["七下期末"])
