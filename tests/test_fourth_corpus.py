@@ -136,15 +136,20 @@ def test_id_format_changed_between_exams(folder, tmp_path):
 
 
 def test_two_cohorts_at_the_same_stage(folder):
-    """届比较: Hedges g of the 2024-2025 届 against the 2023-2024 届 per subject, by hand."""
+    """届比较: Hedges g of the 2024-2025 届 against the 2023-2024 届 per subject, by hand, on
+    the scores as shares of the full mark (数学 out of 100, then 120: raw scores gave g 1.49
+    instead of 0.53), and the comparison says the full marks differ."""
     case = fc_gen.two_cohorts_case(folder / "cohorts")
     exams = qk.load_exams(case["files"], cohort=False)
     effects = qk.cohort_compare(exams.scores).effects.set_index("subject")
-    old, new = case["tables"]
+    (old, new), (full_old, full_new) = case["tables"], case["full"]
     for subject in fc_gen.FULL7:
-        want = fc_gen.hedges(new[subject].to_numpy(float), old[subject].to_numpy(float))
+        want = fc_gen.hedges(new[subject].to_numpy(float) / full_new[subject],
+                             old[subject].to_numpy(float) / full_old[subject])
         assert effects.loc[subject, "hedges_g"] == pytest.approx(want, abs=1e-9)
         assert effects.loc[subject, "n"] == len(new)
+    assert "两年满分不同（100 与 120）" in effects.loc["数学", "comparison"]
+    assert "满分不同" not in effects.loc["语文", "comparison"]
 
 
 @pytest.fixture(scope="module")

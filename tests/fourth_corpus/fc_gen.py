@@ -205,18 +205,22 @@ def missing_class_case(folder: Path, seed: int = 43) -> dict:
 
 
 def two_cohorts_case(folder: Path, seed: int = 44) -> dict:
-    """七年级期末 of two 届 (2023-2024 and 2024-2025), different pupils and sizes."""
+    """七年级期末 of two 届 (2023-2024 and 2024-2025), different pupils and sizes; 数学 out of
+    100 the first year and 120 the second."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     out = {"files": [], "tables": []}
-    for year, size, shift in (("2023-2024", 26, 0.0), ("2024-2025", 32, 0.5)):
+    for year, size, shift, full in (("2023-2024", 26, 0.0, FULL7),
+                                    ("2024-2025", 32, 0.5, {**FULL7, "数学": 120})):
         pupils = cohort(rng, 2, size, first_id=int(year[:4]) * 1000 + 1)
-        table = exam_scores(rng, pupils, FULL7, drift=dict.fromkeys(pupils["student_id"], shift))
+        table = exam_scores(rng, pupils, full, drift=dict.fromkeys(pupils["student_id"], shift))
         title = f"{year}学年第二学期七年级期末"
         out["files"].append(write_book(folder / f"{title}.xlsx", {"成绩": dict(
-            table=table, subjects=list(FULL7), title=title,
+            table=table, subjects=list(full), title=title,
+            headers={s: f"{s}({m}分)" for s, m in full.items() if m != 100},
             class_of=lambda d: class_label(7, d["class_no"]))}))
         out["tables"].append(table.assign(exam=f"{year}-2 期末"))
+        out.setdefault("full", []).append(full)
     return out
 
 
