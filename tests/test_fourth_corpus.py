@@ -308,6 +308,22 @@ def test_targets_across_the_school_year_rank_nobody(cohort, tmp_path):
         assert not any(w in headers for w in tc_judge.RANK_WORDS), name
 
 
+def test_a_subject_new_this_term_has_no_new_support_names(cohort):
+    """物理 starts in 八年级: nobody “entered” its 补差 list (there was no list to enter), so
+    no 补差新增 is counted against the 物理 teachers; the other subjects count theirs."""
+    exams = qk.load_exams(cohort["files"][2:], subjects=None)
+    now = qk.read_scores(cohort["files"][3])
+    before = exams.exam(cohort["exams"][2])
+    lists = qk.targets(now, previous=before)
+    physics = lists[lists["subject"].eq("物理")]
+    assert len(physics) and set(physics["change"]) <= {"new_subject", "new_student"}
+    counts = qk.target_counts(lists, now).set_index(["class_id", "subject"])
+    assert counts.xs("物理", level="subject")["n_support_entered"].eq(0).all()
+    transitions = qk.progress(now, before).transitions
+    assert set(transitions.loc[transitions["subject"].eq("物理"), "transition"]) <= {
+        "new_subject", "new_student"}
+
+
 def test_api_refusals_are_chinese_and_name_the_parameter(cohort, items):
     """A researcher's mistakes: one exam to track_cohort, an unknown missing= to item_analysis,
     exams= not one per file to load_exams — each refused in Chinese naming the identifier."""

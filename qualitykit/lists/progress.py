@@ -35,7 +35,7 @@ from .targets import LISTS, grade_scope, targets
 __all__ = ["Progress", "progress", "TRANSITIONS"]
 
 #: What happened to a student × subject on a list between two exams.
-TRANSITIONS = ("entered", "stayed", "left", "new_student", "gone")
+TRANSITIONS = ("entered", "stayed", "left", "new_student", "new_subject", "gone")
 ALL_SUBJECTS = "全科"
 
 
@@ -276,10 +276,12 @@ def _transitions(current, previous, std, teachers, lists, accounting, ids, units
     here = accounting.set_index(ids)
     status = pd.Series(here["match"].reindex(pd.MultiIndex.from_frame(rows[ids])).to_numpy(),
                        index=rows.index)
+    new_subject = ~rows["subject"].isin(set(previous["subject"]))  # 物理 from 八年级 on
     rows["transition"] = np.select(
         [rows["_merge"].eq("both"), rows["_merge"].eq("left_only") & status.eq("new"),
-         rows["_merge"].eq("left_only"), status.eq("left")],
-        ["stayed", "new_student", "entered", "gone"], "left")
+         rows["_merge"].eq("left_only") & new_subject, rows["_merge"].eq("left_only"),
+         status.eq("left")],
+        ["stayed", "new_student", "new_subject", "entered", "gone"], "left")
     rows = rows.drop(columns="_merge")
     # a student who left the list but is still here is counted in his current unit
     pupils = pd.MultiIndex.from_frame(rows[ids])
