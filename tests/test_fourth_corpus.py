@@ -335,3 +335,33 @@ def test_api_refusals_are_chinese_and_name_the_parameter(cohort, items):
         qk.item_analysis(qk.read_items(items["file"]), missing="drop")
     with pytest.raises(ValueError, match=f"exams.*{cjk}"):
         qk.load_exams(cohort["files"][2:], exams=["七下期末"])
+
+
+def test_review_follows_a_class_up_a_grade(cohort, tmp_path):
+    """register at 七下期末, review at 八上期末: a problem of 七(1)班 is judged on 八(1)班 (it was
+    “无法判断 / 待核对” for every class problem), its 现值 is the truth's, and the 两率名次
+    table has last time's ranks of 7-1 beside 8-1's."""
+    import openpyxl
+
+    book = tmp_path / "台账.xlsx"
+    assert ran(["register", cohort["files"][2], "--out", book])[0] == 0
+    wb = openpyxl.load_workbook(book)
+    ws = wb["整改台账"]
+    header = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, header.index("目标（填写）") + 1).value = "≤2%" if ws.cell(
+            r, header.index("指标") + 1).value == "低分率" else "≥80%"
+    wb.save(book)
+    code, out, _ = ran(["review", book, cohort["files"][3]])
+    assert code == 0 and "待核对" not in out
+    looked = pd.read_excel(book, sheet_name="回头看", engine="calamine")
+    classes = looked[looked["单位类型"].eq("班级")]
+    assert len(classes) and classes["说明"].str.startswith("按升年级后的 8-").all()
+    now = cohort["tables"][3]
+    for row in classes.itertuples():
+        part = now[now["class_no"].eq(int(row.单位[-1]))][row.科目].dropna()
+        low = (part < 0.4 * fc_gen.FULL8[row.科目]).mean()
+        assert row.现值 == f"{100 * low:.1f}%"
+    ranks = pd.read_excel(book, sheet_name="两率名次", engine="calamine")
+    old = ranks[ranks["单位类型"].eq("班级") & ranks["科目"].isin(list(fc_gen.FULL7))]
+    assert old["上次及格率名次"].notna().all()
