@@ -56,7 +56,7 @@ __all__ = ["ScoreFileError", "SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS
            "UNIT_COLUMNS", "schools_in", "several_schools", "unit_keys", "student_keys",
            "default_unit", "unit_labels",
            "check_unique_students", "group_keys", "sat_mask", "sat_rows", "check_scores_table",
-           "CHECKED_COLUMNS", "NUMERIC_COLUMNS", "matching_hints"]
+           "CHECKED_COLUMNS", "NUMERIC_COLUMNS", "matching_hints", "GROWTH_COLUMNS"]
 
 #: Statuses, in the canonical table's ``status`` column (``sat`` = 参考; see the module text).
 STATUSES = ("sat", "absent", "excused", "cheated", "transferred", "not_scanned", "excluded",
@@ -372,6 +372,8 @@ def group_arrays(table: pd.DataFrame, keys, column: str = "score", *,
 
 #: The columns :func:`check_scores_table` requires by default: what every analysis of scores reads.
 CHECKED_COLUMNS = ("score", "status", "full_mark")
+#: What the growth analyses read of every table (a researcher's Z scores have no full mark).
+GROWTH_COLUMNS = ("student_id", "exam", "subject", "score", "status")
 #: Columns that must hold numbers.
 NUMERIC_COLUMNS = ("score", "full_mark")
 _SHOWN = 3  # offending rows named in a message

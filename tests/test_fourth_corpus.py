@@ -326,7 +326,8 @@ def test_a_subject_new_this_term_has_no_new_support_names(cohort):
 
 def test_api_refusals_are_chinese_and_name_the_parameter(cohort, items):
     """A researcher's mistakes: one exam to track_cohort, an unknown missing= to item_analysis,
-    exams= not one per file to load_exams — each refused in Chinese naming the identifier."""
+    exams= not one per file to load_exams, a table without ``status`` to the growth functions —
+    each refused in Chinese naming the identifier."""
     cjk = r"[\u4e00-\u9fff]"
     exams = qk.load_exams(cohort["files"][2:])
     with pytest.raises(ValueError, match=f"track_cohort.*{cjk}"):
@@ -335,6 +336,13 @@ def test_api_refusals_are_chinese_and_name_the_parameter(cohort, items):
         qk.item_analysis(qk.read_items(items["file"]), missing="drop")
     with pytest.raises(ValueError, match=f"exams.*{cjk}"):
         qk.load_exams(cohort["files"][2:], exams=["七下期末"])
+    bare = exams.scores.drop(columns="status")  # a researcher's own table without status
+    now, before = bare[bare["exam"].eq(cohort["exams"][3])], bare[bare["exam"].eq(cohort["exams"][2])]
+    for call in (lambda: qk.track_cohort(bare), lambda: qk.value_added(now, before),
+                 lambda: qk.growth_percentiles(now, before), lambda: qk.trend(bare),
+                 lambda: qk.cohort_compare(bare)):  # each was a bare KeyError: 'status'
+        with pytest.raises(ValueError, match=f"{cjk}.*status"):
+            call()
 
 
 def test_review_follows_a_class_up_a_grade(cohort, tmp_path):

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..schema import sat_mask, sat_rows
+from ..schema import GROWTH_COLUMNS, check_scores_table, sat_mask, sat_rows
 from ..standard import Standard
 from ..classes import changed_class
 from ..subjects import in_teaching_order
@@ -106,6 +106,7 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     >>> c.effects["comparison"].iloc[0]
     '原始分效应量：各年试卷不同，差异可能来自试卷难度，仅供参考'
     """
+    check_scores_table(scores, where="cohort_compare", required=GROWTH_COLUMNS, bounds=False)
     order = exam_order(scores, exams)
     scores = scores[scores["exam"].isin(order)]
     base = baseline or order[0]
@@ -311,6 +312,7 @@ def track_cohort(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     >>> qk.track_cohort(s).students["path"].value_counts().to_dict()
     {'stayed': 167, 'left': 9, 'joined': 4}
     """
+    check_scores_table(scores, where="track_cohort", required=GROWTH_COLUMNS, bounds=False)
     order = exam_order(scores, exams)
     if len(order) < 2:
         raise ValueError("track_cohort 需要至少两次考试（同一届学生的前后两次）。")

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..schema import unit_keys, unit_labels
+from ..schema import GROWTH_COLUMNS, check_scores_table, unit_keys, unit_labels
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
 from .exams import exam_order
@@ -116,6 +116,7 @@ def trend(scores: pd.DataFrame, *, by: str = "class_id", teachers: pd.DataFrame 
     2  2025-2026-1 期末      5-2   教师116   -0.16
     """
     std = get_standard(standard)
+    check_scores_table(scores, where="trend", required=GROWTH_COLUMNS, bounds=False)
     order = exam_order(scores, exams)
     scores = _with_teachers(scores[scores["exam"].isin(order)], by, teachers)
     positions = pd.concat([_positions(scores[scores["exam"].eq(e)], by, confidence, scale)
