@@ -373,3 +373,17 @@ def test_review_follows_a_class_up_a_grade(cohort, tmp_path):
     ranks = pd.read_excel(book, sheet_name="两率名次", engine="calamine")
     old = ranks[ranks["单位类型"].eq("班级") & ranks["科目"].isin(list(fc_gen.FULL7))]
     assert old["上次及格率名次"].notna().all()
+
+
+def test_the_same_exam_given_twice_is_refused_before_any_work(cohort, tmp_path):
+    """growth with the 七上期中 file given twice (a copy under another name): one Chinese line
+    naming both files and what to do, before the notebook runs (it stopped inside it, asking to
+    delete “duplicated” rows)."""
+    import shutil
+
+    copy = tmp_path / "七上期中（副本）.xlsx"
+    shutil.copy(cohort["files"][0], copy)
+    code, out, err = ran(["growth", cohort["files"][0], copy, cohort["files"][1],
+                          "--formats", "xlsx", "--out", tmp_path / "out"])
+    assert code == 2 and "[2/4]" not in out
+    assert "七上期中（副本）.xlsx 都是“2024-2025-1 期中”的成绩" in err and "--exams" in err

@@ -148,9 +148,29 @@ def _exam_files(score_files: Sequence[str | Path], exams: Sequence[str] | None,
                          "请一一对应，或留空（按表中写明的考试）。")
     frames = [read_scores(path, exam=names[i] if names else None, **options)
               for i, path in enumerate(score_files)]
+    _same_exam_twice(frames, score_files)
     for i in range(len(frames) - 2, -1, -1):  # 学号 as the later sheets write them
         frames[i] = align_student_ids(frames[i], pd.concat(frames[i + 1:]))
     return frames, "、".join(Path(p).name for p in score_files)
+
+
+def _same_exam_twice(frames: list[pd.DataFrame], score_files: Sequence[str | Path]) -> None:
+    """Stop when two files hold the same exam of the same pupils (a file given twice, or two
+    exams whose titles name the same exam); files of one exam's different classes are fine."""
+    from ..schema import ScoreFileError, student_keys
+
+    seen: dict[str, tuple[str, set]] = {}
+    for path, frame in zip(score_files, frames):
+        pupils = set(frame[student_keys(frame)].itertuples(index=False, name=None))
+        for exam in pd.unique(frame["exam"]):
+            if exam in seen and seen[exam][1] & pupils:
+                both = len(seen[exam][1] & pupils)
+                raise ScoreFileError(
+                    f"{seen[exam][0]} 与 {Path(path).name} 都是“{exam}”的成绩，有 {both} 名学生两个文件里都有 "
+                    "(same exam twice)：是重复给了同一个文件，还是两次考试的标题写成了同一次？"
+                    "请去掉重复的文件；两次不同的考试请用 --exams 按顺序写明各文件的考试名称"
+                    "（Python 中 exams=[...]）。", file=str(path))
+            seen.setdefault(exam, (Path(path).name, set()))[1].update(pupils)
 
 
 def _common_subjects(scores: pd.DataFrame, subjects: Sequence[str] | None
