@@ -387,3 +387,12 @@ def test_the_same_exam_given_twice_is_refused_before_any_work(cohort, tmp_path):
                           "--formats", "xlsx", "--out", tmp_path / "out"])
     assert code == 2 and "[2/4]" not in out
     assert "七上期中（副本）.xlsx 都是“2024-2025-1 期中”的成绩" in err and "--exams" in err
+
+
+def test_report_with_another_cohorts_item_file_says_so(cohort, items, tmp_path):
+    """report 八上期末 --item-file of other pupils (another exam's 小题分): the report is made
+    and step 1 says that none of the file's pupils is in the score sheet (it said nothing)."""
+    code, out, _ = ran(["report", cohort["files"][3], "--item-file", items["file"],
+                        "--formats", "html", "--out", tmp_path])
+    n = items["truth"]["n"]
+    assert code == 0 and f"的 {n} 名学生中只有 0 人的学号在成绩表中" in out

@@ -261,6 +261,7 @@ def _read_term(params: dict, out: Path, log: Callable[[str], None]):
     """Step 1: read and check the term's files as the notebook will (a sheet with errors stops
     here, before the notebook runs); returns the :class:`~qualitykit.TermData`."""
     from ..io.full_marks import FULL_MARK_HINT
+    from ..io.items import item_pupils_hint
     from ..schema import matching_hints
     from ..term.load import load_term
 
@@ -274,6 +275,10 @@ def _read_term(params: dict, out: Path, log: Callable[[str], None]):
     problems = term.report.problems["problem"]
     for hint in problems[problems.str.contains(FULL_MARK_HINT, regex=False)]:
         log(f"      提醒：{hint}")  # a full mark that is probably another (io.full_marks)
+    if term.items is not None and params.get("item_file"):  # another exam's 小题分?
+        hint = item_pupils_hint(term.items, term.scores, Path(params["item_file"]).name)
+        if hint:
+            log(f"      提醒：{hint}")
     if term.previous is not None:  # 学号 written another way, a class the earlier file lacks
         for hint in matching_hints(term.scores, term.previous):
             log(f"      提醒：{hint}")
