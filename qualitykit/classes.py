@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ._text import cn_number, norm
 
-__all__ = ["ClassName", "parse_class", "parse_grade", "make_class_id"]
+__all__ = ["ClassName", "parse_class", "parse_grade", "make_class_id", "changed_class"]
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 # 初一 / 高二 / 七年级 / 五年级 / 五 / 5
@@ -149,3 +149,23 @@ def parse_grade(text: object) -> int | None:
             return n + 9
         return n
     return None
+
+
+_CLASS_ID_RE = re.compile(r"^(\d{1,2})-(\d{1,3})$")
+
+
+def changed_class(before: object, after: object) -> bool:
+    """Whether a pupil in class ``before`` then ``after`` (canonical ids) changed class
+    (转班). Moving up a grade with the same class number (七(1)班 ``7-1`` → 八(1)班 ``8-1``) is
+    not a change; a new number, or anything else that differs, is.
+
+    >>> changed_class("7-1", "8-1"), changed_class("7-1", "8-2"), changed_class("7-1", "7-2")
+    (False, True, True)
+    >>> changed_class("8-1", "7-1"), changed_class("实验班", "实验班")
+    (True, False)
+    """
+    a, b = str(before), str(after)
+    if a == b:
+        return False
+    ma, mb = _CLASS_ID_RE.match(a), _CLASS_ID_RE.match(b)
+    return not (ma and mb and ma[2] == mb[2] and int(mb[1]) > int(ma[1]))

@@ -56,7 +56,7 @@ __all__ = ["ScoreFileError", "SCORE_COLUMNS", "ROSTER_COLUMNS", "TEACHER_COLUMNS
            "UNIT_COLUMNS", "schools_in", "several_schools", "unit_keys", "student_keys",
            "default_unit", "unit_labels",
            "check_unique_students", "group_keys", "sat_mask", "sat_rows", "check_scores_table",
-           "CHECKED_COLUMNS", "NUMERIC_COLUMNS"]
+           "CHECKED_COLUMNS", "NUMERIC_COLUMNS", "matching_hints", "GROWTH_COLUMNS"]
 
 #: Statuses, in the canonical table's ``status`` column (``sat`` = 参考; see the module text).
 STATUSES = ("sat", "absent", "excused", "cheated", "transferred", "not_scanned", "excluded",
@@ -194,6 +194,43 @@ def align_student_ids(table: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFr
         out["student_id"] = ids.replace(rename)
         out.attrs["aligned_ids"] = len(rename)
     return out
+
+
+def matching_hints(current: pd.DataFrame, previous: pd.DataFrame) -> list[str]:
+    """What a teacher must know when pupils of two exams are matched by 学号 (Chinese lines;
+    empty when all is well): most 学号 differ although the names are the same pupils (the 学号
+    format changed: 进步/增值 would find nobody), or a class of ``current`` none of whose pupils
+    is in ``previous`` while the others are (the earlier file lacks that class: its pupils all
+    count as 新来).
+
+    Examples
+    --------
+    >>> now = pd.DataFrame({"student_id": ["G1", "G2", "G3"], "name": ["甲", "乙", "丙"],
+    ...                     "class_id": ["8-1", "8-1", "8-2"]})
+    >>> before = now.assign(student_id=["1", "2", "3"], class_id=["7-1", "7-1", "7-2"])
+    >>> matching_hints(now, before)[0][:22]
+    '本次与上次的学号几乎都对不上（相同的 0 个'
+    """
+    now = current.drop_duplicates("student_id")
+    then = previous.drop_duplicates("student_id")
+    ids_then = set(then["student_id"].astype(str))
+    same = now["student_id"].astype(str).isin(ids_then)
+    hints = []
+    if "name" in now and "name" in then and len(now) and same.mean() < 0.5:
+        names_then = then.drop_duplicates("name", keep=False).set_index("name")["student_id"]
+        named = now[~same & now["name"].isin(names_then.index)]
+        if len(named) >= max(3, 0.5 * (~same).sum()):
+            first = named.iloc[0]
+            hints.append(f"本次与上次的学号几乎都对不上（相同的 {int(same.sum())} 个，本次 {len(now)} 人），"
+                         f"但有 {len(named)} 人姓名相同（如本次 {first['student_id']} {first['name']}，上次 "
+                         f"{names_then[first['name']]}）：学号的写法可能变了。与上次对比（进步、增值）按学号"
+                         "对应，请把两次的学号改成同一种写法后再运行。")
+    elif "class_id" in now and same.any():
+        for cls, part in now.groupby("class_id", sort=True):
+            if len(part) >= 5 and not same[part.index].any():
+                hints.append(f"本次 {cls} 班的 {len(part)} 名学生都不在上次的成绩表中（其他班的学生在）：上次的"
+                             "成绩表可能缺了这个班，这些学生都按“新来”计、没有进步与增值。请核对上次的成绩表。")
+    return hints
 
 
 def _zero_free_keys(ids: pd.Series) -> pd.Series:
@@ -336,6 +373,8 @@ def group_arrays(table: pd.DataFrame, keys, column: str = "score", *,
 
 #: The columns :func:`check_scores_table` requires by default: what every analysis of scores reads.
 CHECKED_COLUMNS = ("score", "status", "full_mark")
+#: What the growth analyses read of every table (a researcher's Z scores have no full mark).
+GROWTH_COLUMNS = ("student_id", "exam", "subject", "score", "status")
 #: Columns that must hold numbers.
 NUMERIC_COLUMNS = ("score", "full_mark")
 _SHOWN = 3  # offending rows named in a message

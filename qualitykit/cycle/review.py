@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..classes import changed_class
 from .goals import INDICATORS, LOWER_IS_BETTER, UNIT_KINDS, judge_target
 from .register import (
     RANK_COLUMNS,
@@ -138,6 +139,10 @@ def rank_changes(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame
         before = pd.DataFrame(columns=keys + ["pass_rank", "excellent_rank"])
     prev = before[keys + ["pass_rank", "excellent_rank"]].rename(
         columns={"pass_rank": "prev_pass_rank", "excellent_rank": "prev_excellent_rank"})
+    classes = ranked.loc[ranked["unit_kind"].eq("class"), "unit"]
+    follow = {u: moved_up(str(u), classes) for u in prev.loc[prev["unit_kind"].eq("class"), "unit"]}
+    prev["unit"] = [follow.get(u) or u if k == "class" else u  # 7-1 then, 8-1 now
+                    for k, u in zip(prev["unit_kind"], prev["unit"])]
     out = ranked.merge(prev, on=keys, how="left")
     for rank in ("pass_rank", "excellent_rank"):
         out[f"prev_{rank}"] = pd.array(out[f"prev_{rank}"], dtype="Int64")
@@ -247,10 +252,29 @@ def _exam_of(seqs: dict, seq: int | None, fallback: str) -> str:
 
 
 def _unit_row(values: pd.DataFrame, seq: int, row: pd.Series) -> pd.Series | None:
-    """The unit's measurement at exam ``seq`` (None when the file has none)."""
-    found = values[(values["seq"] == seq) & (values["unit_kind"] == row["unit_kind"])
-                   & (values["unit"] == str(row["unit"])) & (values["subject"] == row["subject"])]
+    """The unit's measurement at exam ``seq`` (None when the file has none); a class that
+    moved up a grade (7-1 at 七下期末 → 8-1 at 八上期末) is followed."""
+    at = values[(values["seq"] == seq) & (values["unit_kind"] == row["unit_kind"])
+                & (values["subject"] == row["subject"])]
+    found = at[at["unit"] == str(row["unit"])]
+    if found.empty and row["unit_kind"] == "class":
+        found = at[at["unit"] == moved_up(str(row["unit"]), at["unit"])]
     return None if found.empty else found.iloc[0]
+
+
+def moved_up(unit: str, units) -> str | None:
+    """The class ``unit`` is now called after moving up a grade (the one class of ``units``
+    with its number in a higher grade: ``7-1`` → ``8-1``); None when ``unit`` itself is among
+    ``units`` or no single class continues it.
+
+    >>> moved_up("7-1", ["8-1", "8-2"]), moved_up("7-1", ["7-1", "8-1"]), moved_up("7-3", ["8-1"])
+    ('8-1', None, None)
+    """
+    names = [str(u) for u in units]
+    if unit in names:
+        return None
+    follow = [u for u in dict.fromkeys(names) if not changed_class(unit, u)]
+    return follow[0] if len(follow) == 1 else None
 
 
 def _judge_row(row, target, exam: str, now, then, baseline: str) -> dict:
@@ -270,6 +294,8 @@ def _judge_row(row, target, exam: str, now, then, baseline: str) -> dict:
               "待核对" if result["verdict"] == "无法判断" and improvement == IMPROVEMENTS[3]
               else "重新制定")
     interval = _interval(now, indicator)
+    if now is not None and str(now["unit"]) != str(row["unit"]):  # the class moved up a grade
+        result["note"] = "；".join(t for t in (f"按升年级后的 {now['unit']} 班判断", result["note"]) if t)
     return {"row_id": row["row_id"], "exam": exam, "baseline": baseline,
             "subject": row["subject"], "unit_kind": row["unit_kind"], "unit": row["unit"],
             "indicator": indicator, "target": row["target"],

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..schema import sat_mask, sat_rows
+from ..schema import GROWTH_COLUMNS, check_scores_table, sat_mask, sat_rows
 from ..standard import Standard
+from ..classes import changed_class
 from ..subjects import in_teaching_order
 from ..term.compare import hedges_g
 from ..term.indicators import summary
@@ -47,7 +48,9 @@ class CohortComparison:
         ``ref_above_mean_rate`` (超均率 against the reference).
     effects : DataFrame
         One row per exam × subject against the baseline exam: ``baseline``, ``n`` and
-        ``n_baseline`` (pupils who sat), ``hedges_g`` with ``hedges_g_low``/``hedges_g_high``,
+        ``n_baseline`` (pupils who sat), ``hedges_g`` with ``hedges_g_low``/``hedges_g_high``
+        (of the scores as shares of the full mark: the same as on raw scores when the two
+        years share a full mark, comparable when they do not),
         ``ref_change`` (change of ``ref_position`` since the baseline, when both exams have a
         reference) and ``comparison`` (what the numbers compare).
     baseline : str
@@ -103,6 +106,7 @@ def cohort_compare(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     >>> c.effects["comparison"].iloc[0]
     '原始分效应量：各年试卷不同，差异可能来自试卷难度，仅供参考'
     """
+    check_scores_table(scores, where="cohort_compare", required=GROWTH_COLUMNS, bounds=False)
     order = exam_order(scores, exams)
     scores = scores[scores["exam"].isin(order)]
     base = baseline or order[0]
@@ -165,19 +169,34 @@ def _effects(sat: pd.DataFrame, ind: pd.DataFrame, order: list[str], base: str,
     ``what`` says what a reference comparison is (None: there is no reference)."""
     rows = []
     q = stats.norm.ppf((1 + confidence) / 2)
+    # as shares of the full mark: the same g when two years share a full mark, and a
+    # comparable one when they do not (数学 out of 100 one year, 120 the next)
+    sat = sat.assign(share=sat["score"] / sat["full_mark"]) if "full_mark" in sat \
+        else sat.assign(share=sat["score"])
     for exam in order:
         if exam == base:
             continue
         for subject in ind.loc[ind["exam"].eq(exam), "subject"]:
-            now = sat.loc[sat["exam"].eq(exam) & sat["subject"].eq(subject), "score"].to_numpy(float)
-            then = sat.loc[sat["exam"].eq(base) & sat["subject"].eq(subject), "score"] \
-                .to_numpy(float)
+            now = sat[sat["exam"].eq(exam) & sat["subject"].eq(subject)]
+            then = sat[sat["exam"].eq(base) & sat["subject"].eq(subject)]
+            change = _reference_change(ind, exam, base, subject, what)
+            change["comparison"] += _full_mark_note(now, then)
             rows.append({"exam": exam, "subject": subject, "baseline": base,
-                         **_hedges_interval(now, then, q),
-                         **_reference_change(ind, exam, base, subject, what)})
+                         **_hedges_interval(now["share"].to_numpy(float),
+                                            then["share"].to_numpy(float), q), **change})
     return pd.DataFrame(rows, columns=["exam", "subject", "baseline", "n", "n_baseline",
                                        "hedges_g", "hedges_g_low", "hedges_g_high", "ref_change",
                                        "comparison"])
+
+
+def _full_mark_note(now: pd.DataFrame, then: pd.DataFrame) -> str:
+    """What the comparison says when the two years' full marks differ (empty otherwise)."""
+    if "full_mark" not in now:
+        return ""
+    a, b = now["full_mark"].dropna().unique(), then["full_mark"].dropna().unique()
+    if len(a) == 1 and len(b) == 1 and a[0] != b[0]:
+        return f"；两年满分不同（{b[0]:g} 与 {a[0]:g}），按得分率（分数 ÷ 满分）比较"
+    return ""
 
 
 def _hedges_interval(now: np.ndarray, then: np.ndarray, q: float) -> dict:
@@ -293,6 +312,7 @@ def track_cohort(scores: pd.DataFrame, *, exams: Sequence[str] | None = None,
     >>> qk.track_cohort(s).students["path"].value_counts().to_dict()
     {'stayed': 167, 'left': 9, 'joined': 4}
     """
+    check_scores_table(scores, where="track_cohort", required=GROWTH_COLUMNS, bounds=False)
     order = exam_order(scores, exams)
     if len(order) < 2:
         raise ValueError("track_cohort 需要至少两次考试（同一届学生的前后两次）。")
@@ -335,9 +355,15 @@ def _paths(scores: pd.DataFrame, order: list[str]) -> tuple[pd.DataFrame, pd.Dat
     students["last_exam"] = [order[len(order) - 1 - i] for i in seen[:, ::-1].argmax(axis=1)]
     students["entry_class"] = present.bfill(axis=1).iloc[:, 0].to_numpy()
     students["exit_class"] = present.ffill(axis=1).iloc[:, -1].to_numpy()
-    students["class_changed"] = present.apply(lambda r: r.dropna().nunique() > 1, axis=1) \
-        .to_numpy()
+    students["class_changed"] = present.apply(_changed_class_path, axis=1).to_numpy()
     return present, students
+
+
+def _changed_class_path(classes: pd.Series) -> bool:
+    """Whether a pupil's classes over the exams show a 转班 (moving up a grade, 7-1 → 8-1,
+    is none)."""
+    seen = classes.dropna().tolist()
+    return any(changed_class(b, a) for b, a in zip(seen, seen[1:]))
 
 
 def _student_rows(students: pd.DataFrame, scores: pd.DataFrame,

@@ -4,7 +4,7 @@ different years, read from the school's files (or the bundled sample school)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +20,22 @@ __all__ = ["Exams", "load_exams", "pre_post", "exam_order"]
 @dataclass
 class Exams:
     """Several exams read and checked: ``scores`` (one canonical long table), ``exams`` (in
-    the order they were sat), ``teachers`` (教学编排表 or None), ``standard``, ``source``."""
+    the order they were sat), ``teachers`` (教学编排表 or None), ``standard``, ``source``, and
+    ``dropped``: each subject left out because some exam lacks it → the exams that have it
+    (物理 only from 八年级 on)."""
 
     scores: pd.DataFrame
     exams: list[str]
     teachers: pd.DataFrame | None
     standard: Standard
     source: str
+    dropped: dict[str, list[str]] = field(default_factory=dict)
+
+    def dropped_lines(self) -> list[str]:
+        """One Chinese line per subject left out (empty when none was)."""
+        kept = "、".join(pd.unique(self.scores["subject"]))
+        return [f"{s} 只在 {'、'.join(order_exams(e))} 有成绩，没有每次考试都考，纵向分析不含这一科"
+                f"（各次都有的科目：{kept}）" for s, e in self.dropped.items()]
 
     def exam(self, name: str) -> pd.DataFrame:
         """The rows of one exam."""
@@ -88,10 +97,10 @@ def load_exams(score_files: Sequence[str | Path] | None = None, *,
         teacher_file = teacher_file or sample_path(kind="teachers")
     else:
         frames, source = _exam_files(score_files, exams, options)
-    scores = _common_subjects(pd.concat(frames, ignore_index=True), subjects)
+    scores, dropped = _common_subjects(pd.concat(frames, ignore_index=True), subjects)
     teachers = read_teachers(teacher_file) if teacher_file else None
     return Exams(scores=scores, exams=order_exams(scores["exam"].unique()), teachers=teachers,
-                 standard=std, source=source)
+                 standard=std, source=source, dropped=dropped)
 
 
 def exam_order(scores: pd.DataFrame, exams: Sequence[str] | None = None) -> list[str]:
@@ -139,20 +148,44 @@ def _exam_files(score_files: Sequence[str | Path], exams: Sequence[str] | None,
                          "请一一对应，或留空（按表中写明的考试）。")
     frames = [read_scores(path, exam=names[i] if names else None, **options)
               for i, path in enumerate(score_files)]
+    _same_exam_twice(frames, score_files)
     for i in range(len(frames) - 2, -1, -1):  # 学号 as the later sheets write them
         frames[i] = align_student_ids(frames[i], pd.concat(frames[i + 1:]))
     return frames, "、".join(Path(p).name for p in score_files)
 
 
-def _common_subjects(scores: pd.DataFrame, subjects: Sequence[str] | None) -> pd.DataFrame:
-    """The subjects asked for (all by default) that every exam has."""
+def _same_exam_twice(frames: list[pd.DataFrame], score_files: Sequence[str | Path]) -> None:
+    """Stop when two files hold the same exam of the same pupils (a file given twice, or two
+    exams whose titles name the same exam); files of one exam's different classes are fine."""
+    from ..schema import ScoreFileError, student_keys
+
+    seen: dict[str, tuple[str, set]] = {}
+    for path, frame in zip(score_files, frames):
+        pupils = set(frame[student_keys(frame)].itertuples(index=False, name=None))
+        for exam in pd.unique(frame["exam"]):
+            if exam in seen and seen[exam][1] & pupils:
+                both = len(seen[exam][1] & pupils)
+                raise ScoreFileError(
+                    f"{seen[exam][0]} 与 {Path(path).name} 都是“{exam}”的成绩，有 {both} 名学生两个文件里都有 "
+                    "(same exam twice)：是重复给了同一个文件，还是两次考试的标题写成了同一次？"
+                    "请去掉重复的文件；两次不同的考试请用 --exams 按顺序写明各文件的考试名称"
+                    "（Python 中 exams=[...]）。", file=str(path))
+            seen.setdefault(exam, (Path(path).name, set()))[1].update(pupils)
+
+
+def _common_subjects(scores: pd.DataFrame, subjects: Sequence[str] | None
+                     ) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The subjects asked for (all by default) that every exam has, and each subject left
+    out → the exams that have it."""
     from ..subjects import canonical_subject
 
     if subjects:
         wanted = [canonical_subject(s) or s for s in subjects]
         scores = scores[scores["subject"].isin(wanted)]
     in_all = set.intersection(*(set(g["subject"]) for _, g in scores.groupby("exam")))
-    return scores[scores["subject"].isin(in_all)].reset_index(drop=True)
+    left_out = scores[~scores["subject"].isin(in_all)]
+    dropped = {s: list(pd.unique(g["exam"])) for s, g in left_out.groupby("subject", sort=False)}
+    return scores[scores["subject"].isin(in_all)].reset_index(drop=True), dropped
 
 
 def pre_post(data: pd.DataFrame, *, entry: str, exit: str, by: str,

@@ -32,6 +32,8 @@ import pandas as pd
 
 from ..probability import binom_cdf
 from ..schema import (
+    GROWTH_COLUMNS,
+    check_scores_table,
     check_unique_students,
     default_unit,
     sat_rows,
@@ -140,6 +142,9 @@ def _check_inputs(current: pd.DataFrame, priors: list[pd.DataFrame],
     pupil with two rows for one subject."""
     if not priors:
         raise ValueError("growth_percentiles 需要至少一次之前的考试（previous）。")
+    for name, table in (("current", current), *(("previous", t) for t in priors)):
+        check_scores_table(table, where=f"growth_percentiles（{name}）",
+                           required=GROWTH_COLUMNS, bounds=False)
     by = default_unit(current, by)
     if by is None or by not in current:
         raise ValueError(f"成绩表没有 {by} 列，无法按它汇总成长百分位。")

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..schema import unit_keys, unit_labels
+from ..schema import GROWTH_COLUMNS, check_scores_table, unit_keys, unit_labels
 from ..standard import Standard, get_standard
 from ..subjects import in_teaching_order
 from .exams import exam_order
@@ -116,6 +116,7 @@ def trend(scores: pd.DataFrame, *, by: str = "class_id", teachers: pd.DataFrame 
     2  2025-2026-1 期末      5-2   教师116   -0.16
     """
     std = get_standard(standard)
+    check_scores_table(scores, where="trend", required=GROWTH_COLUMNS, bounds=False)
     order = exam_order(scores, exams)
     scores = _with_teachers(scores[scores["exam"].isin(order)], by, teachers)
     positions = pd.concat([_positions(scores[scores["exam"].eq(e)], by, confidence, scale)
@@ -265,11 +266,25 @@ def _line_roots(members: pd.DataFrame, order: list[str]) -> dict[tuple[str, str]
 
 
 def _runs(mask: pd.Series) -> int:
-    best = run = 0
-    for v in mask:
+    """The length of the longest run of consecutive True."""
+    return int(_longest_run(mask).sum())
+
+
+def _longest_run(mask: pd.Series) -> pd.Series:
+    """``mask`` with only its longest run of consecutive True kept (the latest of equal
+    runs): the periods a flag rests on, not every period that happens to be True.
+
+    >>> _longest_run(pd.Series([True, True, False, True])).tolist()
+    [True, True, False, False]
+    """
+    values = [bool(v) for v in mask]
+    best, best_end, run = 0, -1, 0
+    for i, v in enumerate(values):
         run = run + 1 if v else 0
-        best = max(best, run)
-    return best
+        if run and run >= best:
+            best, best_end = run, i
+    keep = [best_end - best < i <= best_end for i in range(len(values))]
+    return pd.Series(keep, index=mask.index, dtype=bool)
 
 
 def _flags(positions: pd.DataFrame, added: pd.DataFrame, order: list[str],
@@ -286,7 +301,8 @@ def _flags(positions: pd.DataFrame, added: pd.DataFrame, order: list[str],
             ev = "；".join(f"{r.prev_exam}→{r.exam} 增值 {r.estimate:.2f} [{r.low:.2f}, {r.high:.2f}]"
                           for r in v.itertuples())
             rows.append({"unit": line, "subject": subject, "flag": "decline",
-                         "periods": _runs(down), "exams": "、".join(v.loc[down, "exam"]),
+                         "periods": _runs(down),
+                         "exams": "、".join(v.loc[_longest_run(down), "exam"]),
                          "evidence": ev, "supported": True})
         last = p["rank"].eq(p["n_units"]) & p["n_units"].gt(1)
         below = last & (p["z_high"] < 0)
@@ -297,7 +313,8 @@ def _flags(positions: pd.DataFrame, added: pd.DataFrame, order: list[str],
             rows.append({"unit": line, "subject": subject,
                          "flag": "bottom" if supported else "bottom_unsupported",
                          "periods": _runs(below if supported else last),
-                         "exams": "、".join(p.loc[below if supported else last, "exam"]),
+                         "exams": "、".join(p.loc[_longest_run(below if supported else last),
+                                                 "exam"]),
                          "evidence": ev + ("" if supported else
                                            "。区间与年级均值重叠：末位不足以认定为落后。"),
                          "supported": supported})

@@ -29,6 +29,8 @@ import pandas as pd
 
 from ..probability import min_ranks, norm_ppf, t_ppf
 from ..schema import (
+    GROWTH_COLUMNS,
+    check_scores_table,
     check_unique_students,
     default_unit,
     sat_rows,
@@ -231,10 +233,13 @@ def value_added(current: pd.DataFrame, previous: pd.DataFrame, *, by: str | None
 
 
 def _check_exams(current: pd.DataFrame, previous: pd.DataFrame, confidence: float) -> None:
-    """Refuse a confidence outside (0, 1) and a table holding more than one exam."""
+    """Refuse a confidence outside (0, 1), a table that is not a score table (in Chinese,
+    naming the column) and a table holding more than one exam."""
     if not 0 < confidence < 1:
         raise ValueError(f"confidence 应在 0 与 1 之间，收到 {confidence!r}。")
     for name, table in (("current", current), ("previous", previous)):
+        check_scores_table(table, where=f"value_added（{name}）", required=GROWTH_COLUMNS,
+                           bounds=False)
         if table["exam"].nunique() > 1:
             raise ValueError(f"{name} 中有多次考试 {list(table['exam'].unique())}；value_added "
                              "比较两次考试（入口与出口），每个表只放一次。多次考试请用 trend。")

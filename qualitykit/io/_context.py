@@ -18,7 +18,8 @@ from ._headers import pick
 from ._pupils import grade_and_class_id
 from ._sheet_grid import Sheet
 from .problems import where
-from .titles import parse_exam, parse_school
+from .titles import EXAM_KIND as _KIND_WORD
+from .titles import parse_exam, parse_school, parse_sheet_exam
 
 
 @dataclass
@@ -49,7 +50,8 @@ class ContextSteps:
     def _context(self, sheet: Sheet, hdr: int) -> Context:
         """The exam, school, grade and class-for-all-rows of a sheet whose header is ``hdr``."""
         title = title_text(sheet.rows, hdr)
-        exam = self.exam or parse_exam(title) or parse_exam(self.path.stem) or self.path.stem
+        exam = (self.exam or parse_exam(title) or _file_exam(self.path.stem)
+                or parse_sheet_exam(sheet.name) or parse_exam(self.path.stem) or self.path.stem)
         grade_hint = (self.grade or parse_grade(sheet.name) or _labelled_grade(title)
                       or parse_grade(title) or parse_grade(self.path.stem))
         no_class = ("", None, grade_hint, "")
@@ -131,3 +133,15 @@ def _file_class(stem: str, grade_hint):
         return None
     parsed = parse_class(text, grade_hint)
     return parsed if parsed.number is not None else None
+
+
+def _file_exam(stem: str) -> str | None:
+    """The exam a file's name gives when it names one (a kind of exam: 期中, 期末 …); a name
+    that gives only years or nothing leaves it to the sheet's name (a workbook with a sheet per
+    exam, 七年级历次考试成绩.xlsx with 七上期中, 七上期末 …).
+
+    >>> _file_exam("2024-2025学年第一学期七年级期中"), _file_exam("2024-2025学年七年级成绩") is None
+    ('2024-2025-1 期中', True)
+    """
+    exam = parse_exam(stem)
+    return exam if exam and _KIND_WORD.search(norm(stem)) else None

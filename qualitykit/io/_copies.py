@@ -2,7 +2,8 @@
 
 A sheet all of whose pupils are in other sheets with the same scores is a copy (a 汇总 sheet
 beside the class sheets, or the reverse): it is not read twice, and its classes fill classes
-the kept rows lack. Any other repeat is an error, the first row kept. A step of
+the kept rows lack. Sheets of different exams (a workbook with one sheet per exam) hold the
+same pupils without repeating them. Any other repeat is an error, the first row kept. A step of
 :class:`~qualitykit.io._sheet.ScoreImport`, run once every sheet is read.
 """
 
@@ -21,6 +22,9 @@ class CopySteps:
         sheets) counts them as skipped."""
         cross = pd.DataFrame(self.cross, columns=["sheet", "row", "sid", "first_sheet",
                                                   "first_row", "col", "header"])
+        exam_of = data.groupby("source_sheet", sort=False)["exam"].first()
+        # a workbook with one sheet per exam (七上期中, 七上期末 …): the same pupils, not repeats
+        cross = cross[cross["sheet"].map(exam_of).eq(cross["first_sheet"].map(exam_of))]
         info = {r["sheet"]: r for r in sheet_rows}
         for sheet, dups in cross.groupby("sheet", sort=False):
             rows = data[data["source_sheet"] == sheet]

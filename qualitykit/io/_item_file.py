@@ -410,6 +410,8 @@ class ItemImport:
             else:
                 out.extend(records)
         frame = self._apply_info(pd.DataFrame(out), sheet, s.hdr, s.item_cols, meta, info)
+        if not s.is_long and not frame.empty:
+            self._check_totals(s, rows, frame, found[1])
         counts = {"header_row": s.hdr + 1, "rows_read": counts["read"],
                   "rows_imported": counts["read"] - counts["skipped"],
                   "rows_skipped": counts["skipped"], "empty_rows": counts["empty"]}
@@ -513,7 +515,46 @@ class ItemImport:
         self._score_answers(frame, sheet, hdr, col_of)
         self._out_of_range(frame, sheet)
         self._report_blanks(frame, sheet)
+        self._unmapped_knowledge(table, sheet, hdr, col_of)
         return frame.drop(columns=["col_index", "is_blank"])
+
+    def _unmapped_knowledge(self, table, sheet, hdr, col_of) -> None:
+        """Items without a knowledge point when others have one: left out of 知识点得分率."""
+        kp = table["knowledge_point"]
+        has = kp.notna() & kp.astype(str).str.strip().ne("")
+        if not has.any() or has.all():
+            return
+        for item in table.loc[~has, "item_id"]:
+            place = _where(self.file, sheet, hdr + 1, col_of.get(item), f"第{item}题")
+            self.problems.add(
+                sheet, hdr + 1, col_of.get(item), f"第{item}题", "",
+                f"{place}：第 {item} 题没有知识点 (knowledge_point)，其他题都有。知识点得分率不含这道题；"
+                "请在“小题信息”或“知识点”表补上它的知识点。", "不计入知识点得分率", "warning")
+
+    def _check_totals(self, s: _ItemSheet, rows, frame: pd.DataFrame, cols) -> None:
+        """A 总分 column that disagrees with the sum of a pupil's item scores: a warning per
+        pupil (one line when most disagree: then it is not the total of these items)."""
+        col = next((c for c in cols if c.role == "total"), None)
+        if col is None:
+            return
+        sums = frame.groupby("source_row", sort=True)["score"].sum()
+        bad = []
+        for row, total in sums.items():
+            cells = rows[row - 1]
+            given = _number(cells[col.index]) if col.index < len(cells) else None
+            if given is not None and abs(given - total) > 1e-6:
+                bad.append((row, given, total))
+        if len(bad) > max(3, len(sums) // 2):
+            self.problems.add(s.sheet, s.hdr + 1, col.index, col.header, "",
+                              f"“{col.header}”列与各小题得分之和在 {len(bad)} 行不同，不像是这些小题的总分 "
+                              "(total ≠ sum of items)：分析按各小题得分计算。", "未使用该列", "warning")
+            return
+        for row, given, total in bad:
+            self.problems.add(
+                s.sheet, row, col.index, col.header, f"{given:g}",
+                f"{_where(self.file, s.sheet, row, col.index, col.header)}：总分 {given:g} 与各小题得分之和 "
+                f"{total:g} 不同 (total ≠ sum of items)。请核对该生的小题分或总分；试卷分析按各小题得分计算。",
+                "按各小题得分计算", "warning")
 
     def _item_info(self, frame, item_cols, meta, info) -> pd.DataFrame:
         """One row per item of the sheet: ``item_type`` and ``item_max`` from the header, then
@@ -609,8 +650,17 @@ class ItemImport:
 
     def _report_blanks(self, frame, sheet) -> None:
         """Blank cells, once per student row: unanswered choices (scored 0) and blank scores
-        (left missing)."""
-        for (row, sid, name), part in frame[frame["is_blank"]].groupby(
+        (left missing); the unchosen 选做 item once for the sheet (it is no blank)."""
+        from ..items.analysis import unchosen_optional
+
+        unchosen = unchosen_optional(frame) & frame["is_blank"]
+        if unchosen.any():
+            chosen_among = set(frame.loc[unchosen, "item_id"])
+            items = "、".join(i for i in pd.unique(frame["item_id"]) if i in chosen_among)
+            self.problems.add(sheet, None, None, "", items,
+                              f"第 {items} 题为选做题：每名学生只有其中一题的得分 (optional items)",
+                              "未选的一题不计 0 分；难度、区分度按选答的学生计算", "info")
+        for (row, sid, name), part in frame[frame["is_blank"] & ~unchosen].groupby(
                 ["source_row", "student_id", "name"], sort=True):
             unanswered = part["option"].eq("")
             if unanswered.any():

@@ -41,7 +41,7 @@ from ._item_file import (
 )
 from .problems import ImportReport, ScoreFileError, error_message
 
-__all__ = ["read_items", "check_items", "item_table", "ITEM_COLUMNS"]
+__all__ = ["read_items", "check_items", "item_table", "ITEM_COLUMNS", "item_pupils_hint"]
 
 PathLike = str | os.PathLike
 
@@ -222,3 +222,21 @@ def _score_options(long: pd.DataFrame) -> None:
     keys = long["key"].map(lambda k: norm_option(k) if isinstance(k, str) else k)
     long.loc[mc, "score"] = answer_scores(long.loc[mc, "option"], keys[mc],
                                            long.loc[mc, "item_max"])
+
+
+def item_pupils_hint(items: pd.DataFrame, scores: pd.DataFrame, file: str) -> str | None:
+    """A Chinese line when fewer than half of the 小题分 file's pupils are in the score sheet
+    (by 学号): another exam's or grade's file, or one keyed by 考号; None otherwise.
+
+    >>> items = pd.DataFrame({"student_id": ["1", "2", "3"]})
+    >>> item_pupils_hint(items, pd.DataFrame({"student_id": ["1", "2"]}), "小题分.xlsx") is None
+    True
+    >>> item_pupils_hint(items, pd.DataFrame({"student_id": ["7"]}), "小题分.xlsx")[:31]
+    '小题分.xlsx 的 3 名学生中只有 0 人的学号在成绩表中'
+    """
+    pupils = set(items["student_id"].astype(str))
+    found = len(pupils & set(scores["student_id"].astype(str)))
+    if not pupils or found >= 0.5 * len(pupils):
+        return None
+    return (f"{file} 的 {len(pupils)} 名学生中只有 {found} 人的学号在成绩表中：如果是另一次考试或另一个年级的"
+            "小题分，请换成本次的文件；如果小题分用的是考号，试卷分析照常（班级取自小题分文件）。")

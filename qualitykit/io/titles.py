@@ -9,7 +9,7 @@ from .._text import norm
 _YEARS = re.compile(r"(20\d\d)\s*[-—–~至到－_]\s*(20\d\d)\s*学?年?")
 _TERM = re.compile(r"第?([一二12上下])学期|([上下])学期|([七八九]|初[一二三]|高[一二三])([上下])")
 _OWN_TERM = re.compile(r"[-_—]([12])(?!\d)")
-_KIND = re.compile(r"期中|期末|月考|一模|二模|三模|联考|学情检测|质量检测|单元检测|中考|模拟|"
+EXAM_KIND = _KIND = re.compile(r"期中|期末|月考|一模|二模|三模|联考|学情检测|质量检测|单元检测|中考|模拟|"
                    r"第[一二三四五六七八九十\d]+次月考|开学考|学业水平")
 _SCHOOL = re.compile(r"^(.*?(?:小学|中学|学校|实验校|附中|附小))")
 _SCHOOL_SHORT = re.compile(r"^(.*?(?:一中|二中|三中|四中|五中|六中|七中|八中|九中|十中))")
@@ -45,6 +45,30 @@ def parse_exam(text: str) -> str | None:
     if kind:
         parts.append(kind[0])
     return " ".join(parts)
+
+
+_SHEET_TERM = re.compile(r"([一二三四五六七八九]|初[一二三]|高[一二三])(?:年级)?([上下])(?:学期|册)?")
+
+
+def parse_sheet_exam(name: str) -> str | None:
+    """The exam a worksheet's name gives on its own (a workbook with one sheet per exam):
+    a year and term (``2024-2025-1 期中``) or a grade and term (``七上期中``, also written
+    七年级上学期期中), with the kind of exam; None for a name that says less (期末, 成绩).
+
+    >>> parse_sheet_exam("七上期中"), parse_sheet_exam("七年级下学期期末")
+    ('七上期中', '七下期末')
+    >>> parse_sheet_exam("2024-2025学年第二学期期末"), parse_sheet_exam("期末成绩") is None
+    ('2024-2025-2 期末', True)
+    """
+    s = norm(name)
+    kind = _KIND.search(s)
+    if not kind:
+        return None
+    exam = parse_exam(s)
+    if exam and _YEARS.search(s):
+        return exam
+    term = _SHEET_TERM.search(s)
+    return f"{term[1]}{term[2]}{kind[0]}" if term else None
 
 
 def parse_school(text: str) -> str | None:

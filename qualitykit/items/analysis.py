@@ -17,6 +17,12 @@ Definitions (each checked in the tests against a published table or a hand compu
   (n − 1)(k − 1)). SEM = SD(total)·√(1 − α).
 * Ebel's bands for D: ≥ .40 优良, .30–.39 良好, .20–.29 尚可（宜修改）, < .20 差; a negative D
   means the strong students do worse than the weak ones: check the key.
+* 选做题 (22/23 二选一): adjacent items of which no student has two scores and which together
+  hold a score for ≥ 90 % of the students (:func:`optional_groups`). The unchosen item is not
+  a blank (never scored 0, never a reason to drop a student): each item's P, D, RIT are
+  computed on the students who chose it; the total, the paper's full mark (the group's largest)
+  and α count the group as one item (the score of the one chosen). ``reading`` and the paper's
+  ``note`` say so.
 * Fewer than ``item_min_students`` (20) students, or a paper of one item (its total is the
   item itself): no D, ULI, RIT, RIR, α — they would mean nothing; the paper table says so.
 
@@ -41,7 +47,7 @@ from ..probability import f_isf
 from ..standard import Standard, get_standard
 
 __all__ = ["item_analysis", "distractors", "cronbach_alpha", "item_matrix", "ItemAnalysis", "EBEL",
-           "MISSING", "PAPER_KEYS"]
+           "MISSING", "PAPER_KEYS", "optional_groups", "unchosen_optional"]
 
 #: The columns that together name one paper (those present in the item table).
 PAPER_KEYS = ("exam", "subject", "grade")
@@ -188,38 +194,137 @@ def _corr(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x[ok], y[ok])[0, 1])
 
 
+def optional_groups(X: np.ndarray) -> list[list[int]]:
+    """选做题: runs of adjacent items of which no student has two scores and which together
+    hold a score for at least 90 % of the students (22/23 二选一: each chose one). Columns of
+    ``X`` (students × items, NaN for a blank); at least 5 students.
+
+    >>> nan = np.nan
+    >>> optional_groups(np.array([[1, 2, nan], [0, nan, 3], [1, 4, nan], [1, nan, 1],
+    ...                           [0, 5, nan]]))
+    [[1, 2]]
+    """
+    filled = ~np.isnan(X)
+    n, k = X.shape
+    groups, j = [], 0
+    while n >= 5 and j < k - 1:
+        run, union = [j], filled[:, j].copy()
+        while (run[-1] + 1 < k and filled[:, run[-1] + 1].any()
+               and not (union & filled[:, run[-1] + 1]).any()):
+            run.append(run[-1] + 1)
+            union |= filled[:, run[-1]]
+        if len(run) >= 2 and filled[:, j].any() and union.mean() >= 0.9:
+            groups.append(run)
+            j = run[-1] + 1
+        else:
+            j += 1
+    return groups
+
+
+def unchosen_optional(items: pd.DataFrame) -> pd.Series:
+    """Rows of the canonical item table that are the 选做 item a student did not choose
+    (:func:`optional_groups`, paper by paper): True there, False elsewhere."""
+    keys = [k for k in PAPER_KEYS if k in items.columns]
+    pairs = set()
+    for _, part in _papers(items, keys):
+        wide, _ = _wide(part)
+        X = wide.to_numpy(dtype=float)
+        for g in optional_groups(X):
+            for i in g:
+                pairs |= {(sid, wide.columns[i]) for sid in wide.index[np.isnan(X[:, i])]}
+    return pd.Series([(s, i) in pairs for s, i in zip(items["student_id"], items["item_id"])],
+                     index=items.index, dtype=bool)
+
+
+def _under_policy(X: np.ndarray, missing: str, unchosen: np.ndarray) -> np.ndarray:
+    """``X`` under the missing policy, the unchosen 选做 items left blank (never scored 0 nor
+    a reason to drop the student)."""
+    if missing == "listwise":
+        keep = ~np.isnan(np.where(unchosen, 0.0, X)).any(axis=1)
+        X, unchosen = X[keep], unchosen[keep]
+    X = _apply_missing(np.where(unchosen, 0.0, X), "pairwise" if missing == "listwise" else missing)
+    return np.where(unchosen, np.nan, X)
+
+
+def _merged(X: np.ndarray, m: np.ndarray, groups: list[list[int]]
+            ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Students × items with each 选做 group as one item (the score of the one chosen), its
+    full mark the group's largest, and each original item's column in it."""
+    inside = {i for g in groups for i in g}
+    plain = [i for i in range(X.shape[1]) if i not in inside]
+    cols = [X[:, i] for i in plain]
+    column_of = {i: c for c, i in enumerate(plain)}
+    maxima = [m[i] for i in plain]
+    for g in groups:
+        part = X[:, g]
+        cols.append(np.where(np.isnan(part).all(axis=1), np.nan, np.nansum(part, axis=1)))
+        maxima.append(max(m[i] for i in g))
+        column_of.update({i: len(cols) - 1 for i in g})
+    return (np.column_stack(cols), np.asarray(maxima, dtype=float),
+            [column_of[i] for i in range(X.shape[1])])
+
+
 def _paper(wide: pd.DataFrame, maxima: pd.Series, std: Standard, missing: str,
            uli_groups: int) -> tuple[pd.DataFrame, dict]:
-    """One paper (or group): one row per item, and the paper's row."""
+    """One paper (or group): one row per item, and the paper's row. A 选做 group
+    (:func:`optional_groups`) counts as one item in the total, its full mark and α; each of
+    its items is described on the students who chose it."""
     X = wide.to_numpy(dtype=float)
-    n_missing = int(np.isnan(X).sum())
-    X = _apply_missing(X, missing)
+    groups = optional_groups(X)
+    unchosen = np.zeros(X.shape, dtype=bool)
+    for g in groups:
+        unchosen[:, g] = np.isnan(X[:, g])
+    n_missing = int(np.isnan(X).sum() - unchosen.sum())
+    X = _under_policy(X, missing, unchosen)
     n, k = X.shape
     m = maxima.to_numpy(dtype=float)
     out = _item_scores(X, m, wide.columns)
     total = np.nansum(X, axis=1)
-    enough = n >= std.item_min_students and k >= 2  # one item: its total is itself
+    merged, merged_max, column_of = _merged(X, m, groups)
+    enough = n >= std.item_min_students and merged.shape[1] >= 2  # one item: its total is itself
     for col in ("discrimination", "uli", "rit", "rir", "alpha_if_dropped"):
         out[col] = np.nan
     alpha = low = high = np.nan
     if enough:
         _discrimination(out, X, total, m, std.item_group_share, uli_groups)
-        alpha = _alpha_of(X, missing)
-        out["alpha_if_dropped"] = _alpha_if_dropped(X, total, missing)
-        low, high = _feldt(alpha, n, k)
+        alpha = _alpha_of(merged, missing)
+        dropped = _alpha_if_dropped(merged, total, missing)
+        out["alpha_if_dropped"] = [dropped[c] for c in column_of]
+        low, high = _feldt(alpha, n, merged.shape[1])
+    _optional_notes(out, wide.columns, groups, X)
     binary = bool(np.all(m == 1) and np.isin(X[~np.isnan(X)], (0.0, 1.0)).all())
     sd_total = float(total.std(ddof=1)) if n > 1 else np.nan
     paper = {
-        "n_students": n, "n_items": k, "max_total": float(m.sum()),
+        "n_students": n, "n_items": k, "max_total": float(merged_max.sum()),
         "mean_total": float(total.mean()) if n else np.nan, "sd_total": sd_total,
-        "difficulty": float(total.mean() / m.sum()) if n else np.nan,
+        "difficulty": float(total.mean() / merged_max.sum()) if n else np.nan,
         "alpha": alpha, "alpha_low": low, "alpha_high": high,
         "method": "KR-20" if binary else "Cronbach α",
         "sem": sd_total * np.sqrt(1 - alpha) if np.isfinite(alpha) and alpha <= 1 else np.nan,
         "missing": missing, "n_missing_cells": n_missing,
-        "note": _paper_note(n, k, std),
+        "note": "；".join(t for t in (_paper_note(n, merged.shape[1], std),
+                                     _optional_paper_note(wide.columns, groups)) if t),
     }
     return out, paper
+
+
+def _optional_notes(out: pd.DataFrame, item_ids, groups: list[list[int]], X: np.ndarray) -> None:
+    """``optional_note`` of each 选做 item: the items it was chosen among and by how many."""
+    out["optional_note"] = ""
+    for g in groups:
+        names = "、".join(str(item_ids[i]) for i in g)
+        for i in g:
+            out.loc[i, "optional_note"] = (f"选做题（第 {names} 题选答一题，{int((~np.isnan(X[:, i])).sum())} "
+                                           "人选答本题）：难度、区分度按选答的学生计算")
+
+
+def _optional_paper_note(item_ids, groups: list[list[int]]) -> str:
+    """The paper's note on its 选做 groups (empty without)."""
+    if not groups:
+        return ""
+    names = "；".join("第 " + "、".join(str(item_ids[i]) for i in g) + " 题" for g in groups)
+    return (f"选做题（{names}，每名学生只有其中一题的得分）：总分、卷面满分和信度把每组算作一题，"
+            "各题的难度、区分度按选答的学生计算")
 
 
 def _paper_note(n: int, k: int, std: Standard) -> str:
@@ -285,7 +390,7 @@ def _ebel(d: float) -> str | None:
 
 
 def _reading(r, std: Standard) -> str:
-    parts = []
+    parts = [r.optional_note] if getattr(r, "optional_note", "") else []
     if pd.notna(r.discrimination) and r.discrimination < 0:
         parts.append(f"区分度为负（{r.discrimination:.2f}）：高分组得分率反而低于低分组，请核对答案或题目表述")
     elif pd.notna(r.discrimination) and r.discrimination < 0.20:
@@ -388,7 +493,7 @@ def _with_readings(out: pd.DataFrame, std: Standard) -> pd.DataFrame:
         "very_hard": out["difficulty"] <= std.item_very_hard})
     out["flags"] = flags.apply(lambda r: "+".join(c for c in ITEM_FLAGS if r[c]), axis=1)
     out["reading"] = [_reading(r, std) for r in out.itertuples()]
-    return out
+    return out.drop(columns="optional_note")
 
 
 def distractors(items: pd.DataFrame, *, standard: Standard | str | None = None) -> pd.DataFrame:

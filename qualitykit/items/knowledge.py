@@ -18,7 +18,7 @@ import re
 import pandas as pd
 
 from ..standard import Standard, get_standard
-from .analysis import PAPER_KEYS
+from .analysis import PAPER_KEYS, unchosen_optional
 
 __all__ = ["knowledge_points", "qmatrix", "GRADE_ROW"]
 
@@ -118,7 +118,9 @@ def knowledge_points(items: pd.DataFrame, *, by: str | None = "class_id",
 
 def _weighted_scores(items: pd.DataFrame, weights: pd.DataFrame, missing: str) -> pd.DataFrame:
     """One row per student × item × knowledge point: ``earned`` and ``possible`` points,
-    weighted by the Q-matrix; a blank scores 0 (``zero``) or is left out (``skip``)."""
+    weighted by the Q-matrix; a blank scores 0 (``zero``) or is left out (``skip``); the 选做
+    item a student did not choose is left out (its points are not his)."""
+    items = items[~unchosen_optional(items)]
     data = items[items["item_id"].isin(set(weights["item_id"]))].copy()
     if missing == "zero":
         data["score"] = data["score"].fillna(0.0)

@@ -27,6 +27,7 @@ from ..schema import (
     unit_keys,
 )
 from ..standard import Standard, get_standard
+from ..classes import changed_class
 from ..subjects import in_teaching_order
 from ..term.distribution import standardize
 from .targets import LISTS, grade_scope, targets
@@ -34,7 +35,7 @@ from .targets import LISTS, grade_scope, targets
 __all__ = ["Progress", "progress", "TRANSITIONS"]
 
 #: What happened to a student × subject on a list between two exams.
-TRANSITIONS = ("entered", "stayed", "left", "new_student", "gone")
+TRANSITIONS = ("entered", "stayed", "left", "new_student", "new_subject", "gone")
 ALL_SUBJECTS = "全科"
 
 
@@ -223,8 +224,10 @@ def _accounting(current: pd.DataFrame, previous: pd.DataFrame, ids: list[str],
         rows["name"] = rows["name"].fillna(rows.pop("prev_name"))
     moved = [u for u in units if u not in ids and _prev(u) in rows]
     changed = pd.Series(False, index=rows.index)
-    for u in moved:
-        changed |= rows[u].ne(rows[_prev(u)])
+    for u in moved:  # 7-1 → 8-1 (the class moved up a grade) is no change
+        pairs = zip(rows[_prev(u)], rows[u])
+        changed |= pd.Series([changed_class(b, a) if u == "class_id" else b != a
+                              for b, a in pairs], index=rows.index)
     name = "class_changed" if "class_id" in units or not units else f"{units[-1]}_changed"
     rows[name] = rows["match"].eq("matched") & changed
     return rows.sort_values(["match", *units, "student_id"], na_position="last",
@@ -273,10 +276,12 @@ def _transitions(current, previous, std, teachers, lists, accounting, ids, units
     here = accounting.set_index(ids)
     status = pd.Series(here["match"].reindex(pd.MultiIndex.from_frame(rows[ids])).to_numpy(),
                        index=rows.index)
+    new_subject = ~rows["subject"].isin(set(previous["subject"]))  # 物理 from 八年级 on
     rows["transition"] = np.select(
         [rows["_merge"].eq("both"), rows["_merge"].eq("left_only") & status.eq("new"),
-         rows["_merge"].eq("left_only"), status.eq("left")],
-        ["stayed", "new_student", "entered", "gone"], "left")
+         rows["_merge"].eq("left_only") & new_subject, rows["_merge"].eq("left_only"),
+         status.eq("left")],
+        ["stayed", "new_student", "new_subject", "entered", "gone"], "left")
     rows = rows.drop(columns="_merge")
     # a student who left the list but is still here is counted in his current unit
     pupils = pd.MultiIndex.from_frame(rows[ids])

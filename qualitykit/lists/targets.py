@@ -132,8 +132,8 @@ def targets(scores: pd.DataFrame, *, standard: Standard | str | None = None,
         Earlier exams of the same students. With ``support_exams`` > 1 the 补差 rule uses the
         mean 得分率 of the last n exams (exams in the order of their names, e.g.
         ``2024-2025-2 期末`` < ``2025-2026-1 期中``). The latest earlier exam also gives
-        ``change``: ``entered`` (new on this list: counts against the class), ``stayed``, or
-        ``new_student`` (not in that exam).
+        ``change``: ``entered`` (new on this list: counts against the class), ``stayed``,
+        ``new_student`` (not in that exam) or ``new_subject`` (that exam had no such subject).
     lists : names
         Which of :data:`LISTS` to build.
 
@@ -398,17 +398,22 @@ def _joined_rules(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _change(out: pd.DataFrame, scores: pd.DataFrame, previous: pd.DataFrame, std: Standard,
             lists) -> pd.Series:
-    """Against the latest earlier exam: entered, stayed, or new_student."""
+    """Against the latest earlier exam: entered, stayed, new_student, or new_subject (a
+    subject that exam did not have, such as 物理 in its first term: no list to enter)."""
+    from ..io.titles import order_exams
+
     earlier = _earlier(previous, scores)
     if earlier.empty:
         return pd.Series("new_student", index=out.index)
-    last = earlier[earlier["exam"] == max(earlier["exam"].unique())]
+    last = earlier[earlier["exam"] == order_exams(earlier["exam"].unique())[-1]]
     before = targets(last, standard=std, lists=lists)
     ids = student_keys(out, last)
     on_before = set(before[[*ids, "subject", "list"]].itertuples(index=False, name=None))
     present = set(last[ids].itertuples(index=False, name=None))
+    subjects = set(last["subject"])
     return pd.Series([
         "new_student" if pupil[:len(ids)] not in present else
+        "new_subject" if pupil[-2] not in subjects else
         "stayed" if pupil in on_before else "entered"
         for pupil in out[[*ids, "subject", "list"]].itertuples(index=False, name=None)],
         index=out.index)

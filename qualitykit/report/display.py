@@ -60,7 +60,7 @@ VIEWS: dict[str, list[str]] = {
     "transitions": ["class_id", "list", "transition", "subject", "student_id", "name", "teacher",
                     "prev_score", "score", "prev_rule", "rule"],
     "transition_summary": ["class_id", "subject", "list", "entered", "stayed", "left",
-                           "new_student", "gone"],
+                           "new_student", "new_subject", "gone"],
     "progress": ["class_id", "subject", "student_id", "name", "match", "prev_class_id",
                  "prev_score", "score", "prev_z", "z", "z_change", "pct_change", "prev_rank",
                  "rank", "rank_change", "rank_change_coef"],

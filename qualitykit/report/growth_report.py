@@ -105,6 +105,7 @@ def _read_exams(params: dict, log: Callable[[str], None]) -> str:
     """Step 1: read and check every sheet as the notebook will (the same grade's and the
     reference too, so that a broken one stops before the notebook runs); returns the title."""
     from ..growth.exams import load_exams
+    from ..schema import matching_hints
     from ..term.load import exam_title
 
     log("[1/4] 读取并检查各次考试的成绩表……")
@@ -115,10 +116,17 @@ def _read_exams(params: dict, log: Callable[[str], None]) -> str:
     if params["reference_file"]:
         _check_reference(params["reference_file"])
     if params["same_grade_files"]:
-        load_exams(params["same_grade_files"], cohort=False, **options)
+        same = load_exams(params["same_grade_files"], cohort=False, **options)
+        for line in same.dropped_lines():
+            log(f"      提醒（届比较）：{line}。")
     school = series.scores["school"].dropna()
     log(f"      {series.source}：{'、'.join(series.exams)}，"
         f"{series.scores['student_id'].nunique()} 名学生")
+    for line in series.dropped_lines():
+        log(f"      提醒：{line}。")
+    for before, now in zip(series.exams, series.exams[1:]):
+        for hint in matching_hints(series.exam(now), series.exam(before)):
+            log(f"      提醒（{before} → {now}）：{hint}")
     first, last = (exam_title(e) for e in (series.exams[0], series.exams[-1]))
     return f"{school.iloc[0] if len(school) else ''}纵向分析（{first}至{last}）"
 

@@ -87,11 +87,14 @@ def _progress(term, log: Callable[[str], None]):
     if term.previous is None:
         return None
     from ..lists.progress import progress
+    from ..schema import matching_hints
 
     moved = progress(term.scores, term.previous, standard=term.standard, teachers=term.teachers)
     counts = moved.accounting["match"].value_counts()
     log(f"与上次考试（{term.previous['exam'].iloc[0]}）对比：两次都在 {counts.get('matched', 0)} 人，"
         f"新来 {counts.get('new', 0)} 人，已离开 {counts.get('left', 0)} 人")
+    for hint in matching_hints(term.scores, term.previous):
+        log(f"提醒：{hint}")
     return moved
 
 

@@ -270,6 +270,8 @@ def _read_term(params: dict, out: Path, log: Callable[[str], None]):
     """Step 1: read and check the term's files as the notebook will (a sheet with errors stops
     here, before the notebook runs); returns the :class:`~qualitykit.TermData`."""
     from ..io.full_marks import FULL_MARK_HINT
+    from ..io.items import item_pupils_hint
+    from ..schema import matching_hints
     from ..term.load import ALIGNED_IDS, load_term
 
     log("[1/4] 读取并检查成绩表、学生信息表、教学编排表……")
@@ -285,6 +287,13 @@ def _read_term(params: dict, out: Path, log: Callable[[str], None]):
     for note in term.report.notes:
         if ALIGNED_IDS in note:  # 学号 of last term matched without their leading zeros
             log(f"      说明：{note}")
+    if term.items is not None and params.get("item_file"):  # another exam's 小题分?
+        hint = item_pupils_hint(term.items, term.scores, Path(params["item_file"]).name)
+        if hint:
+            log(f"      提醒：{hint}")
+    if term.previous is not None:  # 学号 written another way, a class the earlier file lacks
+        for hint in matching_hints(term.scores, term.previous):
+            log(f"      提醒：{hint}")
     if params.get(FITNESS) and not term.levels_only:  # the 等级 notebook has no such section
         _check_fitness(params[FITNESS], term, log)
     return term

@@ -304,8 +304,22 @@ def _read_exam(score_file: str | Path, exam: str | None, grade: int | None, scho
 
     report = check_scores(score_file, exam=exam or None, grade=grade, **options)
     raise_if_errors(report, score_file, strict=True)
+    _one_exam(report.data, Path(score_file).name)
     scores = one_school(report.data, school, Path(score_file).name)
     return report, _keep_subjects(scores, subjects) if subjects else scores
+
+
+def _one_exam(data: pd.DataFrame, file: str) -> None:
+    """Stop on a workbook holding several exams (one sheet per exam: 七上期中, 七上期末 …):
+    a term analysis is of one exam."""
+    exams = list(pd.unique(data["exam"]))
+    if len(exams) > 1:
+        sheets = data.drop_duplicates("exam").set_index("exam")["source_sheet"]
+        shown = "、".join(f"{e}（工作表「{sheets[e]}」）" for e in exams[:6])
+        raise ValueError(
+            f"{file} 有 {len(exams)} 次考试的成绩：{shown} (several exams in one file)。质量分析一次分析"
+            "一次考试：请把本次考试的工作表另存为一个文件再分析，上次考试的另存一个文件用 --previous 给出；"
+            "纵向分析（qualitykit growth）可以直接读这个文件。")
 
 
 def _keep_subjects(scores: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
