@@ -315,11 +315,12 @@ def _read(params: dict, out: Path, log) -> DistrictData:
 def _print_queue(browser, formats, pages: dict):
     """With PDF in a kept browser: a print queue that prints each school's page as soon as the
     notebook has written it (a page left by an earlier run is not taken for it), each with its
-    font cut to its characters; else None."""
+    font cut to its characters, and every page untagged with its bookmarks added (the
+    district report's long tables cost 3× as much to print tagged); else None."""
     from ..report.print_queue import PrintQueue
 
     if browser is None or "pdf" not in formats:
         return None
-    queue = PrintQueue(browser, cut_fonts=True)
+    queue = PrintQueue(browser, cut_fonts=True, own_outline=True)
     queue.watch({h: h.with_suffix(".pdf") for h in pages})
     return queue
