@@ -565,3 +565,14 @@ def test_many_schools_are_one_grid_of_schools_by_subjects():
             assert float(texts[cell]) == pytest.approx(r.diff, abs=0.05)
             assert (cell in frames) == r.significant
     plt.close(fig)
+
+
+def test_each_school_feedback_is_made_when_its_school_comes(sample):
+    import inspect
+
+    from qualitykit.district.feedback import each_school_feedback
+
+    data, a = sample
+    each = each_school_feedback(data, a)
+    assert inspect.isgenerator(each)  # the first school's pages can be written before the rest
+    assert next(each)[0] == data.schools[0]

@@ -15,8 +15,8 @@ from .analysis import DistrictAnalysis
 from .load import DistrictData
 from .schools import TOTAL
 
-__all__ = ["SchoolFeedback", "school_feedback", "school_feedbacks", "district_conclusions", "READ",
-           "WHOLE_SCHOOL"]
+__all__ = ["SchoolFeedback", "school_feedback", "school_feedbacks", "each_school_feedback",
+           "district_conclusions", "READ", "WHOLE_SCHOOL"]
 
 #: How a ``vs_district`` code is said in a sentence.
 READ = {"above": "高于区域", "below": "低于区域", "similar": "与区域无明显差别",
@@ -101,8 +101,24 @@ def school_feedbacks(data: DistrictData, analysis: DistrictAnalysis) -> dict[str
     >>> list(school_feedbacks(d, analyse_district(d))) == d.schools
     True
     """
+    return dict(each_school_feedback(data, analysis))
+
+
+def each_school_feedback(data: DistrictData, analysis: DistrictAnalysis):
+    """:func:`school_feedbacks` one school at a time, as (school, feedback) pairs in the order
+    of ``data.schools``: a school's pages can be written before the next school's feedback is
+    made (``qualitykit district`` prints each as soon as it is written).
+
+    >>> from qualitykit.district.load import load_district
+    >>> from qualitykit.district.analysis import analyse_district
+    >>> d = load_district()
+    >>> school, feedback = next(each_school_feedback(d, analyse_district(d)))
+    >>> school == d.schools[0] == feedback.school
+    True
+    """
     shared = _by_school(analysis)
-    return {school: _feedback(data, analysis, school, shared) for school in data.schools}
+    for school in data.schools:
+        yield school, _feedback(data, analysis, school, shared)
 
 
 def _by_school(analysis: DistrictAnalysis, only: str | None = None) -> dict:

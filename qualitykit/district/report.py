@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..paths import NOTEBOOKS
 from .analysis import DistrictAnalysis
-from .feedback import SchoolFeedback, district_conclusions, school_feedback, school_feedbacks
+from .feedback import SchoolFeedback, district_conclusions, each_school_feedback, school_feedback
 from .lines import parse_lines
 from .load import DistrictData, forget_checked, load_district
 from .pages import district_pages, feedback_pages, school_band_table, school_matrix
@@ -56,7 +56,7 @@ def write_feedback(folder: str | Path, data: DistrictData, analysis: DistrictAna
                    feedback: SchoolFeedback | None = None) -> dict:
     """Write one school's 通报反馈 as ``<school>.pdf`` / ``.html`` / ``.docx`` in ``folder``
     (``feedback``: its :func:`school_feedback` when already made, e.g. by
-    :func:`school_feedbacks` for every school at once)."""
+    :func:`~qualitykit.district.feedback.school_feedbacks` for every school at once)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     feedback = school_feedback(data, analysis, school) if feedback is None else feedback
@@ -126,7 +126,7 @@ def write_district(output_dir: str | Path, data: DistrictData, analysis: Distric
     folder = out / FEEDBACK_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     shown = {}
-    for school, feedback in school_feedbacks(data, analysis).items():
+    for school, feedback in each_school_feedback(data, analysis):  # each page written at once
         pages = feedback_pages(data, feedback)
         shown[school] = pages, _feedback_page(folder, school, pages, formats, pdf_engine)
     files: dict = {"xlsx": write_sheets(out / f"{data.title}.xlsx", workbook_sheets(data, analysis),
@@ -237,6 +237,7 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
         ``files`` (format → path; ``feedback``: school → files), ``timings``, ``pdf_engine``,
         ``title``.
     """
+    from ..report.kernel import EarlyKernel
     from ..report.parameters import notebook_parameters
     from ..report.runner import check_formats, kept_browser, make_output_folder
 
@@ -248,19 +249,24 @@ def run_district(score_file: str | Path | None = None, *, out_dir: str | Path = 
         parameters["groups"] = parse_groups(groups)
     params = notebook_parameters({"score_file": score_file, **parameters}, files=_FILES)
     out = make_output_folder(out_dir)
-    with kept_browser(formats, pdf_engine) as browser:  # it starts while the notebook runs
+    # the kernel boots and imports, and the browser starts, on the other core while the file
+    # is read and checked
+    with EarlyKernel(DISTRICT_NOTEBOOK, out) as kernel, \
+            kept_browser(formats, pdf_engine) as browser:
         try:
-            return _run(params, out, formats, pdf_engine, browser, log)
+            return _run(params, out, formats, pdf_engine, (browser, kernel), log)
         finally:
             forget_checked(out)  # the checked tables kept for the notebook's kernel
 
 
-def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
+def _run(params: dict, out: Path, formats, pdf_engine, started, log) -> dict:
     """The steps of :func:`run_district`: read, run the notebook (it writes the 通报反馈 as
     HTML and Word; with a kept browser each school's page is printed as soon as it is written),
-    then the report's HTML and every PDF not printed yet."""
+    then the report's HTML and every PDF not printed yet; ``started``: the kept browser (or
+    None) and the early kernel."""
     from ..report.runner import execute_notebook, export, timed
 
+    browser, kernel = started
     timings: dict[str, float] = {}
     with timed(timings, "import"):
         data = _read(params, out, log)
@@ -274,7 +280,7 @@ def _run(params: dict, out: Path, formats, pdf_engine, browser, log) -> dict:
                       pdf_engine=pdf_engine or "")
         executed = out / f"{data.title}.ipynb"
         try:
-            execute_notebook(DISTRICT_NOTEBOOK, executed, params, out)
+            execute_notebook(DISTRICT_NOTEBOOK, executed, params, out, kernel=kernel)
         except BaseException:
             if queue is not None:
                 queue.cancel()  # no page is left printing into a run that stopped
@@ -315,11 +321,12 @@ def _read(params: dict, out: Path, log) -> DistrictData:
 def _print_queue(browser, formats, pages: dict):
     """With PDF in a kept browser: a print queue that prints each school's page as soon as the
     notebook has written it (a page left by an earlier run is not taken for it), each with its
-    font cut to its characters; else None."""
+    font cut to its characters, and every page untagged with its bookmarks added (the
+    district report's long tables cost 3× as much to print tagged); else None."""
     from ..report.print_queue import PrintQueue
 
     if browser is None or "pdf" not in formats:
         return None
-    queue = PrintQueue(browser, cut_fonts=True)
+    queue = PrintQueue(browser, cut_fonts=True, own_outline=True)
     queue.watch({h: h.with_suffix(".pdf") for h in pages})
     return queue

@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote
 
-__all__ = ["Browser", "BrowserError", "BROWSER_ARGUMENTS", "PRINT_OPTIONS"]
+__all__ = ["Browser", "BrowserError", "BROWSER_ARGUMENTS", "PRINT_OPTIONS", "UNTAGGED_OPTIONS"]
 
 #: The options of every headless print (also the one-shot command's).
 BROWSER_ARGUMENTS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -41,6 +41,10 @@ _ON_THREE_AND_FOUR = ("import os, sys; a, b = int(sys.argv[1]), int(sys.argv[2])
 #: its headings, no header or footer of the browser's own.
 PRINT_OPTIONS = {"printBackground": True, "preferCSSPageSize": True,
                  "displayHeaderFooter": False, "generateDocumentOutline": True}
+#: The same print without the tagged PDF (the page's accessibility structure, from which
+#: alone Chromium makes bookmarks): the same pages, much cheaper on long tables; the
+#: bookmarks are added afterwards (:mod:`qualitykit.report.pdf_outline`).
+UNTAGGED_OPTIONS = {**PRINT_OPTIONS, "generateTaggedPDF": False, "generateDocumentOutline": False}
 #: Seconds to wait for one reply of the browser before giving up on it.
 TIMEOUT = 120.0
 
@@ -231,11 +235,13 @@ class Browser:
             self._call("Target.closeTarget", {"targetId": target})
         self._forget_events(session)
 
-    def print_page(self, session: str, html: Path, pdf: Path) -> Path:
+    def print_page(self, session: str, html: Path, pdf: Path, *,
+                   options: dict = PRINT_OPTIONS) -> Path:
         """Show ``html`` in the tab ``session`` (the page before it replaced), wait for its
-        fonts, and print it to ``pdf``."""
+        fonts, and print it to ``pdf`` (with ``options``: :data:`PRINT_OPTIONS` or
+        :data:`UNTAGGED_OPTIONS`)."""
         self._show(session, Path(html))
-        reply = self._call("Page.printToPDF", PRINT_OPTIONS, session)
+        reply = self._call("Page.printToPDF", options, session)
         Path(pdf).write_bytes(base64.b64decode(reply["data"]))
         return Path(pdf)
 

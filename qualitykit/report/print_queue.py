@@ -11,6 +11,12 @@ the browser reads and embeds a font of a few hundred glyphs, not all 30,000 (≈
 browser's CPU a page, for ≈ 0.6 s of this process's once: worth it for many pages that share
 their words, as a district's 通报反馈 do, not for a report's two).
 
+With ``own_outline``, each page is printed untagged and given its bookmarks afterwards
+(:mod:`~qualitykit.report.pdf_outline`): Chromium builds the page's whole accessibility
+structure only to make them (measured on the 100,000-pupil 联考: the district report 7.2 s
+tagged against 2.2 s, a 通报反馈 0.30 s against 0.22 s); a page that cannot be printed so is
+printed tagged.
+
 A page the browser could not print is named in what :meth:`~PrintQueue.finish` returns, with
 the error; the caller prints it another way (:func:`qualitykit.report.runner.print_pdfs`).
 """
@@ -23,7 +29,8 @@ import threading
 import time
 from pathlib import Path
 
-from .browser import Browser, BrowserError
+from .browser import UNTAGGED_OPTIONS, Browser, BrowserError
+from .pdf_outline import OutlineCopies, OutlineError, add_outline
 from .print_fonts import PageFonts
 
 __all__ = ["PrintQueue", "TABS"]
@@ -46,6 +53,9 @@ class PrintQueue:
         Pages in flight at once (each in its own tab, reused page after page).
     cut_fonts : bool
         Print each page (but those put ``first``) with its local fonts cut to its characters.
+    own_outline : bool
+        Print each page untagged, its bookmarks added here (the same bookmarks, titles,
+        levels and pages as Chromium's).
 
     Examples
     --------
@@ -56,10 +66,12 @@ class PrintQueue:
     ...     failed = q.finish()                          # {} when every page was printed
     """
 
-    def __init__(self, browser: Browser, *, tabs: int = TABS, cut_fonts: bool = False):
+    def __init__(self, browser: Browser, *, tabs: int = TABS, cut_fonts: bool = False,
+                 own_outline: bool = False):
         if tabs < 1:
             raise ValueError(f"tabs 应为 1 或更大的整数，收到 {tabs!r}。")
         self._browser, self._fonts = browser, PageFonts() if cut_fonts else None
+        self._outlines = OutlineCopies() if own_outline else None
         self._jobs: queue.PriorityQueue = queue.PriorityQueue()
         self._order = itertools.count()
         self._added: set[Path] = set()
@@ -119,8 +131,9 @@ class PrintQueue:
             self._jobs.put((2, next(self._order), None))  # after every page: the end
         for worker in self._workers:
             worker.join()
-        if self._fonts is not None:
-            self._fonts.close()
+        for copies in (self._fonts, self._outlines):
+            if copies is not None:
+                copies.close()
         return dict(self._failed)
 
     def cancel(self) -> None:
@@ -144,12 +157,25 @@ class PrintQueue:
             try:
                 if tab is None:
                     tab = self._browser.new_tab()
-                self._browser.print_page(tab, html if fonts is None else fonts.page(html), pdf)
+                self._print(tab, html if fonts is None else fonts.page(html), pdf)
             except (BrowserError, OSError) as exc:
                 self._failed[html] = exc
                 self._close(tab)  # it may be stuck: the next page gets a new one
                 tab = None
         self._close(tab)
+
+    def _print(self, tab: str, page: Path, pdf: Path) -> None:
+        """Print ``page`` to ``pdf`` in ``tab``: untagged with its bookmarks added when the
+        queue has ``own_outline`` and the page can be, else as Chromium prints it."""
+        marked = self._outlines.page(page) if self._outlines is not None else None
+        if marked is not None:
+            self._browser.print_page(tab, marked[0], pdf, options=UNTAGGED_OPTIONS)
+            try:
+                add_outline(pdf, marked[1])
+                return
+            except OutlineError:  # not the PDF expected: printed again, tagged
+                pass
+        self._browser.print_page(tab, page, pdf)
 
     def _close(self, tab: str | None) -> None:
         """Close the tab, if any (a browser that cannot is closing anyway)."""
