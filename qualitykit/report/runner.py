@@ -339,15 +339,17 @@ class EarlyPrint:
     :meth:`finish` waits for the print; if the file never came or the browser failed, it says
     so and the caller prints the page itself. ``then``, if given, is called once the PDF is
     printed, in the same thread (the pack's bookmarks: done while the notebook still runs, not
-    after it); an error there is raised again by :meth:`finish`.
+    after it); an error there is raised again by :meth:`finish`. ``own_outline``: printed
+    untagged with the kit's bookmarks (:class:`~qualitykit.report.print_queue.PrintQueue`).
     """
 
     def __init__(self, browser: Browser, html: Path, pdf: Path, *, poll: float = 0.05,
-                 then: Callable[[], object] | None = None):
+                 then: Callable[[], object] | None = None, own_outline: bool = False):
         import threading
 
         self.html, self.pdf, self.printed = Path(html), Path(pdf), False
         self._browser, self._poll, self._then, self._error = browser, poll, then, None
+        self._own_outline = own_outline
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="qualitykit-early-print",
                                         daemon=True)
@@ -358,7 +360,13 @@ class EarlyPrint:
             if self._stop.wait(self._poll) and not self.html.exists():
                 return
         try:
-            self._browser.print_pdfs({self.html: self.pdf})
+            if self._own_outline:  # untagged, the kit's bookmarks (report.pdf_outline)
+                queue = PrintQueue(self._browser, tabs=1, own_outline=True)
+                queue.add(self.html, self.pdf, first=True)
+                if queue.finish():
+                    return
+            else:
+                self._browser.print_pdfs({self.html: self.pdf})
         except (BrowserError, OSError):
             return
         self.printed = True

@@ -25,6 +25,7 @@ from ..paths import NOTEBOOKS
 from .kernel import EarlyKernel
 from .office import LATER, Renderer, put_figures, warm_up_writers, write_later
 from .parameters import library_arguments, notebook_parameters
+from .print_queue import PrintQueue
 from .runner import (
     EarlyPrint,
     check_formats,
@@ -149,8 +150,8 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
     pack["html"].unlink(missing_ok=True)  # only this run's pages are printed as the pack
     # the notebook writes the pack's pages before its Word files: printed meanwhile; its
     # charts are rendered here as they come
-    early = EarlyPrint(browser, pack["html"], pack["pdf"], then=lambda: _bookmark(pack)) \
-        if browser is not None and "pdf" in formats else None
+    early = EarlyPrint(browser, pack["html"], pack["pdf"], then=lambda: _bookmark(pack),
+                       own_outline=True) if browser is not None and "pdf" in formats else None
     renderer = Renderer(office, before=_warm_up)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")}
     try:
@@ -164,8 +165,11 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
             put_figures(executed, png)
         with ThreadPoolExecutor(1) as writer:  # the Word and Excel files, while printing
             written = writer.submit(_write_office, office, png, timings, kernel)
+            # both PDFs untagged, their bookmarks the kit's (report.pdf_outline): the same
+            # pages and bookmarks, a third less of the browser's work on the pack's tables
             engine = export(executed, out, term.title, formats, files, timings, pdf_engine,
-                            log, browser=browser)
+                            log, browser=browser, queue=PrintQueue(
+                                browser, own_outline=True) if browser is not None else None)
             with timed(timings, "pack_pdf"):
                 printed = _print_pack(pack, early, formats, pdf_engine, browser)
             if browser is not None:  # every page is printed: it closes while the files are
