@@ -675,3 +675,20 @@ def test_a_previous_exam_with_ids_typed_as_numbers_is_matched_and_said(xlsx):
     assert len(notes) == 1 and "2025-2026-1 期中.xlsx）中 2 名学生" in notes[0]
     assert "012001" in notes[0] and "文本" in notes[0]  # says how to fix the sheet
     assert notes[0] in term.report.summary_lines()  # in the import report
+
+
+def test_a_paper_out_of_150_is_summed_up_once_with_the_likely_full_mark(xlsx):
+    # a 联考 sheet of 高中 papers out of 150 read with the default 100: one line per subject
+    # says how many, the best score and the full mark to give, before the per-cell errors
+    rows = [["学号", "姓名", "班级", "语文", "物理"]]
+    rows += [[f"{i:03d}", f"学生{i}", "1班", 90 + i, 60 + i % 7] for i in range(1, 31)]
+    path = xlsx({"成绩": rows})
+    with pytest.raises(qk.ScoreFileError) as caught:
+        qk.read_scores(path)
+    message = str(caught.value)
+    lines = message.splitlines()
+    assert lines[1] == ("- 语文：20 个成绩超过满分 100（最高 120 分），满分可能是 120 或 150："
+                        "请用 --full-marks 语文=150 这样指定（函数中 full_marks={'语文': 150}），"
+                        "满分以试卷为准。")
+    assert "物理：" not in message  # no score of 物理 is over its full mark
+    assert qk.read_scores(path, full_marks={"语文": 120})["score"].max() == 120

@@ -190,8 +190,11 @@ def raise_if_errors(report: ImportReport, path, strict: bool, *, what: str = "�
 
 
 def error_message(report: ImportReport, limit: int = 5, *, what: str = "成绩表") -> str:
+    from .full_marks import over_full_mark_lines
+
     errors = report.errors
     lines = [f"{what}有 {len(errors)} 个错误，未导入 (ScoreFileError)："]
+    lines += [f"- {line}" for line in over_full_mark_lines(errors["problem"].astype(str))]
     for e in errors.head(limit).itertuples():
         lines.append(f"- {e.problem}")
     if len(errors) > limit:
