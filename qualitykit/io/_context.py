@@ -18,8 +18,7 @@ from ._headers import pick
 from ._pupils import grade_and_class_id
 from ._sheet_grid import Sheet
 from .problems import where
-from .titles import EXAM_KIND as _KIND_WORD
-from .titles import parse_exam, parse_school, parse_sheet_exam
+from .titles import EXAM_KIND, parse_exam, parse_school, parse_sheet_exam
 
 
 @dataclass
@@ -144,4 +143,4 @@ def _file_exam(stem: str) -> str | None:
     ('2024-2025-1 期中', True)
     """
     exam = parse_exam(stem)
-    return exam if exam and _KIND_WORD.search(norm(stem)) else None
+    return exam if exam and EXAM_KIND.search(norm(stem)) else None

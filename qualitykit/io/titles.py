@@ -9,8 +9,9 @@ from .._text import norm
 _YEARS = re.compile(r"(20\d\d)\s*[-—–~至到－_]\s*(20\d\d)\s*学?年?")
 _TERM = re.compile(r"第?([一二12上下])学期|([上下])学期|([七八九]|初[一二三]|高[一二三])([上下])")
 _OWN_TERM = re.compile(r"[-_—]([12])(?!\d)")
-EXAM_KIND = _KIND = re.compile(r"期中|期末|月考|一模|二模|三模|联考|学情检测|质量检测|单元检测|中考|模拟|"
-                   r"第[一二三四五六七八九十\d]+次月考|开学考|学业水平")
+#: The words that name a kind of exam (期中, 期末, 月考 …).
+EXAM_KIND = re.compile(r"期中|期末|月考|一模|二模|三模|联考|学情检测|质量检测|单元检测|中考|模拟|"
+                       r"第[一二三四五六七八九十\d]+次月考|开学考|学业水平")
 _SCHOOL = re.compile(r"^(.*?(?:小学|中学|学校|实验校|附中|附小))")
 _SCHOOL_SHORT = re.compile(r"^(.*?(?:一中|二中|三中|四中|五中|六中|七中|八中|九中|十中))")
 
@@ -29,7 +30,7 @@ def parse_exam(text: str) -> str | None:
     """
     s = norm(text)
     years = _YEARS.search(s)
-    kind = _KIND.search(s)
+    kind = EXAM_KIND.search(s)
     if not (years or kind):
         return None
     parts = []
@@ -61,7 +62,7 @@ def parse_sheet_exam(name: str) -> str | None:
     ('2024-2025-2 期末', True)
     """
     s = norm(name)
-    kind = _KIND.search(s)
+    kind = EXAM_KIND.search(s)
     if not kind:
         return None
     exam = parse_exam(s)
