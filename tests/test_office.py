@@ -96,6 +96,67 @@ def test_without_the_command_nothing_is_left_for_later(monkeypatch, tmp_path):
     assert write_later(tmp_path / "none") == []
 
 
+def _left_and_direct(tmp_path, monkeypatch):
+    """The Word report and workbook of the sample school written at once (``direct``) and left
+    for later with a chart (``folder``, the charts rendered: ``png``); the paths promised."""
+    term = qk.load_term("", exam=EXAM, grade=5)
+    arguments = dict(tables={"basic": qk.summary(term.scores, by="subject")}, meeting="期末")
+    direct = qk.write_outputs(tmp_path / "now", term, figures={"rates": _chart()}, **arguments)
+    folder = tmp_path / "left"
+    monkeypatch.setenv(LATER, str(folder))
+    promised = qk.write_outputs(tmp_path / "later", term, figures={"rates": _chart()},
+                                **arguments)
+    monkeypatch.delenv(LATER)
+    return direct, promised, folder, Renderer(folder).start().finish()
+
+
+def test_the_kernel_writes_what_it_left_as_the_notebook_would_have(tmp_path, monkeypatch):
+    from qualitykit.report.kernel import EarlyKernel
+    from qualitykit.report.office import write_in_kernel
+    from qualitykit.report.term_report import NOTEBOOK
+
+    direct, promised, folder, png = _left_and_direct(tmp_path, monkeypatch)
+    assert not promised["docx"].exists()
+    # the kernel of qualitykit report: started with the folder named, as the command does
+    with EarlyKernel(NOTEBOOK, tmp_path, env={LATER: str(folder)}) as kernel:
+        assert kernel.ready()
+        assert write_in_kernel(kernel, folder, png, ("report",)) is True
+        # in the kernel, the writers write (they do not leave their work for later again)
+        assert kernel.run(f"import os\nassert os.environ[{LATER!r}] == {str(folder)!r}") == \
+            {"status": "ok", "execution_count": 0, "user_expressions": {}, "payload": []}
+    assert not list(folder.glob("*.pickle"))  # done, and no longer left
+    assert _parts(promised["docx"]) == _parts(direct["docx"])
+    now = pd.read_excel(direct["xlsx"], sheet_name=None, engine="calamine")
+    after = pd.read_excel(promised["xlsx"], sheet_name=None, engine="calamine")
+    assert list(now) == list(after) and all(now[s].equals(after[s]) for s in now)
+
+
+def test_an_error_of_the_kernels_writer_is_raised_in_the_command(tmp_path, monkeypatch):
+    from qualitykit.report.kernel import EarlyKernel
+    from qualitykit.report.office import write_in_kernel
+    from qualitykit.report.term_report import NOTEBOOK
+
+    _, promised, folder, png = _left_and_direct(tmp_path, monkeypatch)
+    promised["docx"].mkdir(parents=True)  # the Word file cannot be written there
+    with EarlyKernel(NOTEBOOK, tmp_path) as kernel, pytest.raises(IsADirectoryError):
+        write_in_kernel(kernel, folder, png, ("report",))
+
+
+def test_without_the_kernel_the_command_writes_what_is_left(tmp_path, monkeypatch):
+    from qualitykit.report.office import write_in_kernel
+
+    class Gone:  # a kernel that died: no reply
+        def run(self, code):
+            return None
+
+    direct, promised, folder, png = _left_and_direct(tmp_path, monkeypatch)
+    assert write_in_kernel(Gone(), folder, png, ("report",)) is False
+    assert [p.name for p in folder.glob("*.pickle")] == ["000-report.pickle"]  # still there
+    assert write_in_kernel(Gone(), folder, png, ("pack",)) is True  # nothing of it to do
+    write_later(folder, png)
+    assert _parts(promised["docx"]) == _parts(direct["docx"])
+
+
 def _chart():
     by_class = qk.summary(qk.load_sample(exam=EXAM, grade=5))
     return qk.plot_rates(by_class)

@@ -27,6 +27,7 @@ from qualitykit.report.pack import (
 )
 from qualitykit.report.pack_pdf import add_bookmarks, write_pack_pdf
 from qualitykit.report.pack_word import column_needs, column_widths, write_pack_docx
+from qualitykit.report.runner import find_browser
 from qualitykit.term.load import exam_title
 
 EXAM, GRADE = "2025-2026-1 期末", 5
@@ -465,6 +466,54 @@ def test_write_pack_html_prints_as_the_pdf_with_its_bookmarks(term, data, tmp_pa
              if isinstance(group, list)]
     assert marks == [[p.name for p in pages if p.kind == kind] for kind in GROUPS]
     assert "班级质量分析单:五年级1班" in page_text(pdf, 1)
+
+
+def test_the_packs_bookmarks_are_grouped_from_its_page_headings(term, data):
+    from dataclasses import replace
+
+    from qualitykit.report.pack_pdf import pack_bookmarks, pack_html
+    from qualitykit.report.pdf_outline import mark_headings
+
+    pages = pack_pages(data)
+    marked = mark_headings(pack_html(pages, "t"))
+    grouped = pack_bookmarks(marked)
+    anchors = [h.anchor for h in marked.headings]  # one <h1> a page
+    assert len(anchors) == len(pages) and grouped.show_outline
+    expected = []
+    for kind in GROUPS:
+        mine = [(page, anchor) for page, anchor in zip(pages, anchors) if page.kind == kind]
+        expected += [(1, GROUPS[kind], mine[0][1])] + [(2, p.name, a) for p, a in mine]
+    assert [(h.level, h.title, h.anchor) for h in grouped.headings] == expected
+    assert grouped.text == marked.text
+    # headings that are not one a page: the page's own bookmarks, as Chromium makes them
+    odd = replace(marked, headings=marked.headings[:-1])
+    assert pack_bookmarks(odd) is odd
+
+
+@pytest.mark.skipif(not find_browser(), reason="needs Chromium")
+def test_the_pack_printed_untagged_has_the_bookmarks_of_the_tagged_print(term, tmp_path):
+    from pypdf import PdfReader
+
+    from qualitykit.report.browser import Browser
+    from qualitykit.report.pack_pdf import pack_bookmarks, print_pack
+    from qualitykit.report.print_queue import PrintQueue
+
+    html = write_pack(term, tmp_path, tables=notebook_tables(term), formats=("html",))["html"]
+    tagged = print_pack(html, tmp_path / "tagged.pdf", engine="chromium")  # + pypdf's outline
+    with Browser(find_browser()) as browser:
+        queue = PrintQueue(browser, own_outline=pack_bookmarks)
+        queue.add(html, tmp_path / "untagged.pdf")
+        assert queue.finish() == {}
+
+    def marks(path):
+        reader = PdfReader(path)
+        return reader.page_mode, [
+            [(m.title, reader.get_destination_page_number(m)) for m in o]
+            if isinstance(o, list) else (o.title, reader.get_destination_page_number(o))
+            for o in reader.outline]
+
+    assert marks(tmp_path / "untagged.pdf") == marks(tagged)
+    assert marks(tagged)[0] == "/UseOutlines" and len(marks(tagged)[1]) == 4
 
 
 def test_the_report_command_prints_the_pack_the_report_wrote(monkeypatch, tmp_path, capsys):

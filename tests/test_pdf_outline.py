@@ -154,6 +154,25 @@ def test_the_outline_nests_by_level_and_points_at_each_headings_page_and_place(t
     assert root["/Outlines"]["/First"]["/Count"] == 3  # 联考分析: 3 items below it, open
 
 
+def test_bookmarks_given_otherwise_are_made_as_given_and_can_be_shown_on_opening(tmp_path):
+    from dataclasses import replace
+
+    # two groups at the places of the page's own headings (one anchor, two bookmarks)
+    page = replace(marked((1, "甲班"), (1, "乙班")), show_outline=True, headings=(
+        Heading(1, "班级", f"{ANCHOR}1"), Heading(2, "甲班", f"{ANCHOR}1"),
+        Heading(2, "乙班", f"{ANCHOR}2")))
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(skia_like_pdf({f"{ANCHOR}1": (0, 0, 841.92), f"{ANCHOR}2": (1, 0, 841.92)}))
+    assert add_outline(pdf, page) == 3
+    assert [(d, t, p) for d, t, p, _, _ in outline(pdf)] == [(0, "班级", 0), (1, "甲班", 0),
+                                                             (1, "乙班", 1)]
+    assert pypdf.PdfReader(pdf, strict=True).page_mode == "/UseOutlines"
+    plain = tmp_path / "b.pdf"  # by default the reader opens as the browser printed it
+    plain.write_bytes(skia_like_pdf({f"{ANCHOR}1": (0, 0, 841.92)}))
+    add_outline(plain, marked((1, "甲班")))
+    assert pypdf.PdfReader(plain, strict=True).page_mode is None
+
+
 def test_a_heading_the_browser_did_not_place_has_no_bookmark(tmp_path):
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(skia_like_pdf({f"{ANCHOR}1": (0, 0, 841.92)}, pages=1))

@@ -140,6 +140,41 @@ class EarlyKernel:
             self.close()
         return self._done
 
+    def run(self, code: str, timeout: float = WARM_UP_TIMEOUT) -> dict | None:
+        """Run ``code`` silently in this kernel once its warm-up (and the notebook) is done
+        (no output, no execution count, nothing in the history) and wait for it; the reply's content
+        (``status`` "ok" or "error" with ``ename`` and ``evalue``), or None when the kernel is
+        not there, died or did not answer in ``timeout`` seconds.
+
+        Safe to call from another thread than the one that started the kernel: the request
+        goes through a client of its own (a client's sockets belong to the thread that made
+        them).
+        """
+        from queue import Empty
+
+        from jupyter_client.blocking import BlockingKernelClient
+        from jupyter_core.utils import run_sync
+
+        if self.manager is None or not self.ready(timeout):
+            return None
+        client = BlockingKernelClient(**self.manager.get_connection_info(session=True))
+        client.start_channels(iopub=False, stdin=False, hb=False)
+        try:
+            asked = client.execute(code, silent=True, store_history=False)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                try:
+                    reply = client.get_shell_msg(timeout=1)
+                except Empty:
+                    if not run_sync(self.manager.is_alive)():
+                        return None
+                    continue
+                if reply["parent_header"].get("msg_id") == asked:
+                    return reply["content"]
+            return None
+        finally:
+            client.stop_channels()
+
     def close(self) -> None:
         """Stop the warm-up's client and shut the kernel down (at once: every output is in)."""
         from jupyter_core.utils import run_sync

@@ -7,9 +7,10 @@ and xlsxwriter on the sample school) while the command waits, and then the comma
 the page and print it. Instead the command starts the kernel with :data:`LATER` naming a private
 folder: the writers put their arguments there (:func:`later`; the tables, the pages and the
 charts' PNG bytes, as they are) and return the paths they will have; after the notebook the
-command writes the files from them (:func:`write_later`) in a thread while the browser prints.
-The files are those the notebook would have written: the same functions with the same
-arguments, only later and in another process.
+kernel writes the files from them (:func:`write_in_kernel`, :func:`write_later`) while the
+command exports the page and the browser prints it. The files are those the notebook would
+have written: the same functions with the same arguments, only later (and, when the kernel is
+gone, in the command's process).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from binascii import b2a_base64
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LATER", "later", "write_later", "warm_up_writers", "LaterFigure", "later_figure",
-           "stand_in", "Renderer", "put_figures", "STAND_IN"]
+__all__ = ["LATER", "later", "write_later", "write_in_kernel", "write_kept", "LaterFigure",
+           "later_figure", "stand_in", "Renderer", "put_figures", "STAND_IN"]
 
 #: The environment variable naming the folder of the writes left for later (set only by
 #: ``qualitykit report`` for its own kernel).
@@ -54,16 +55,20 @@ def later(writer: str, *args, **kwargs) -> bool:
     return True
 
 
-def write_later(folder: str | Path, png: dict[str, tuple[bytes, dict]] | None = None) -> list:
+def write_later(folder: str | Path, png: dict[str, tuple[bytes, dict]] | None = None, *,
+                writers: tuple[str, ...] | None = None) -> list:
     """Do the writes left in ``folder`` (in the order they were left) and remove the folder;
     what each writer returned. Nothing to do for a folder that is missing or empty.
 
     ``png``: the charts rendered later (:class:`Renderer`), for the ``figures`` the kernel
-    handed over as :class:`LaterFigure`.
+    handed over as :class:`LaterFigure`. ``writers``: only the writes of these writers (names
+    of :data:`WRITERS`), each removed once done, the others and the folder left as they are.
     """
     folder = Path(folder)
     done = []
     for path in sorted(folder.glob("*.pickle")):
+        if writers is not None and _writer_of(path) not in writers:
+            continue
         with path.open("rb") as fh:
             writer, args, kwargs = pickle.load(fh)  # noqa: S301 - our own kernel's file
         if "figures" in kwargs:
@@ -71,23 +76,92 @@ def write_later(folder: str | Path, png: dict[str, tuple[bytes, dict]] | None = 
                 chart, LaterFigure) else chart for name, chart in kwargs["figures"].items()}
         module, function = WRITERS[writer].split(":")
         done.append(getattr(importlib.import_module(module), function)(*args, **kwargs))
-    shutil.rmtree(folder, ignore_errors=True)
+        if writers is not None:
+            path.unlink()
+    if writers is None:
+        shutil.rmtree(folder, ignore_errors=True)
     return done
+
+
+def _writer_of(path: Path) -> str:
+    """The writer of a write left for later, from its file's name (``000-report.pickle``)."""
+    return path.stem.partition("-")[2]
+
+
+# --- the kernel writes them itself ------------------------------------------------------------
+# Once its notebook is done, the kernel is idle, on its own core, with everything the writers
+# need already imported and the tables in its memory: the command asks it to do the writes it
+# left (the same function, :func:`write_later`, with the charts the command rendered) while the
+# command's process exports and prints the report, instead of doing both in one process.
+
+#: The charts the command rendered, kept in the folder for the kernel (not a ``*.pickle``: it is
+#: not a write).
+RENDERED = "rendered.bin"
+#: An error of the kernel's writes, kept for the command to raise.
+ERROR = "error.bin"
+
+_IN_KERNEL = """\
+import qualitykit.report.office as _qk_office
+_qk_office.write_kept({folder!r}, {writers!r})
+del _qk_office
+"""
+
+
+def write_in_kernel(kernel, folder: str | Path, png: dict[str, tuple[bytes, dict]],
+                    writers: tuple[str, ...]) -> bool:
+    """Have ``kernel`` (the :class:`~qualitykit.report.kernel.EarlyKernel` that left the
+    writes, its notebook done) do the writes of ``writers`` left in ``folder``, with ``png``;
+    whether it did them all. An error of a writer there is raised here (a Word file open in
+    WPS: the same ``PermissionError``). False, with what is left still in ``folder`` for
+    :func:`write_later`: no kernel, or it died or failed before writing.
+    """
+    folder = Path(folder)
+    if not any(_writer_of(path) in writers for path in folder.glob("*.pickle")):
+        return True
+    with (folder / RENDERED).open("wb") as fh:
+        pickle.dump(png, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    reply = kernel.run(_IN_KERNEL.format(folder=str(folder), writers=tuple(writers)))
+    error = folder / ERROR
+    if error.exists():
+        with error.open("rb") as fh:
+            raise pickle.load(fh)  # noqa: S301 - our own kernel's file
+    return reply is not None and reply.get("status") == "ok" and not any(
+        _writer_of(path) in writers for path in folder.glob("*.pickle"))
+
+
+def write_kept(folder: str | Path, writers: tuple[str, ...]) -> None:
+    """In the kernel, for :func:`write_in_kernel`: the writes of ``writers`` left in
+    ``folder``, now (not left for later again), with the charts the command rendered; an error
+    is kept in the folder for the command."""
+    folder = Path(folder)
+    left = os.environ.pop(LATER, None)
+    try:
+        with (folder / RENDERED).open("rb") as fh:
+            png = pickle.load(fh)  # noqa: S301 - the command's file
+        write_later(folder, png, writers=writers)
+    except Exception as exc:  # noqa: BLE001 - every error goes to the command
+        _keep_error(folder / ERROR, exc)
+    finally:
+        if left is not None:
+            os.environ[LATER] = left
+
+
+def _keep_error(path: Path, exc: Exception) -> None:
+    """``exc`` pickled to ``path``; one that does not pickle as itself, as a RuntimeError
+    with its text."""
+    try:
+        kept = pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(kept)  # noqa: S301 - just made
+    except Exception:  # noqa: BLE001
+        kept = pickle.dumps(RuntimeError(f"写 Word/Excel 文件时出错 (writing failed)："
+                                         f"{type(exc).__name__}: {exc}"))
+    path.write_bytes(kept)
 
 
 def _rendered(chart: LaterFigure, png: dict) -> bytes:
     if chart.key not in png:
         raise RuntimeError(f"图表 {chart.key} 没有画出 (chart {chart.key} was not rendered)")
     return png[chart.key][0]
-
-
-def warm_up_writers() -> None:
-    """Import the writers' libraries (python-docx, docxtpl, xlsxwriter): the command does it
-    while the notebook runs, not after it."""
-    for name in WRITERS.values():
-        importlib.import_module(name.split(":")[0])
-    import docxtpl  # noqa: F401
-    import xlsxwriter  # noqa: F401
 
 
 # --- the charts -----------------------------------------------------------------------------

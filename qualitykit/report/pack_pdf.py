@@ -15,7 +15,7 @@ import pandas as pd
 from .pack import GROUPS, MARGIN_MM, TEXT_COLUMNS, Page
 
 __all__ = ["pack_html", "write_pack_html", "write_pack_pdf", "print_pack", "add_bookmarks",
-           "pack_outline"]
+           "pack_outline", "pack_bookmarks"]
 
 
 def _css(title: str) -> str:
@@ -126,6 +126,30 @@ def pack_outline(html_path: str | Path) -> tuple[str, list[tuple[str, str]]]:
     title = re.search(r"<title>(.*?)</title>", text)
     pages = [tuple(p) for p in json.loads(html.unescape(found[1]))] if found else []
     return (html.unescape(title[1]) if title else ""), pages
+
+
+def pack_bookmarks(marked):
+    """The bookmarks of a pack printed untagged (:mod:`qualitykit.report.pdf_outline`), as
+    :func:`add_bookmarks` makes them: a group per kind of page (:data:`GROUPS`) at its first
+    page's heading, under it a bookmark per class or teacher at its page's heading; the reader
+    opens with them shown. ``marked``: the :class:`~qualitykit.report.pdf_outline.MarkedPage`
+    of the pack's HTML (:func:`pack_html`: one ``<h1>`` per page); given back as it is when
+    its headings are not one per page of the pack."""
+    from dataclasses import replace
+
+    from .pdf_outline import Heading
+
+    found = _OUTLINE.search(marked.text)
+    pages = json.loads(html.unescape(found[1])) if found else []
+    titles = [h for h in marked.headings if h.level == 1]
+    if not pages or len(titles) != len(pages) or len(titles) != len(marked.headings):
+        return marked
+    groups: dict[str, list[Heading]] = {}  # in the order of their first page
+    for (kind, name), heading in zip(pages, titles):
+        groups.setdefault(kind, [Heading(1, GROUPS[kind], heading.anchor)]).append(
+            Heading(2, name, heading.anchor))
+    return replace(marked, headings=tuple(h for group in groups.values() for h in group),
+                   show_outline=True)
 
 
 def print_pack(html_path: str | Path, pdf_path: str | Path, *,

@@ -58,12 +58,17 @@ class Heading:
 @dataclass(frozen=True)
 class MarkedPage:
     """A page's text with its headings marked, the headings, its margins in points (top,
-    right, bottom, left) and its language (``<html lang>``, for the PDF's ``/Lang``)."""
+    right, bottom, left) and its language (``<html lang>``, for the PDF's ``/Lang``).
+
+    The bookmarks are made from ``headings`` as they are: a caller may give others (another
+    title, another level, several at one anchor) to bookmark the same places otherwise."""
 
     text: str
     headings: tuple[Heading, ...]
     margins: tuple[float, float, float, float]
     lang: str | None = None
+    #: The reader opens the PDF with its bookmarks shown (``/PageMode /UseOutlines``).
+    show_outline: bool = False
 
 
 def _title(inner: str) -> str:
@@ -288,6 +293,9 @@ def _outline_update(data: bytes, page: MarkedPage) -> tuple[bytes, int]:
     extra = b"/Outlines %d 0 R\n" % outlines if tree else b""
     if page.lang and b"/Lang" not in body:
         extra += b"/Lang " + _text_string(page.lang) + b"\n"
+    if page.show_outline and tree:
+        body = re.sub(rb"/PageMode\s*/\w+", b"", body)
+        extra += b"/PageMode /UseOutlines\n"
     new.append((keys["Root"], b"<<" + extra + body.strip() + b">>"))
     return _update(len(data), new, keys, size, table, data.endswith(b"\n")), len(items)
 
@@ -313,11 +321,13 @@ def _update(at: int, new: list[tuple[int, bytes]], keys: dict, size: int, table:
 
 class OutlineCopies:
     """Copies of pages with their headings marked (:meth:`page`), kept in a folder of their
-    own until :meth:`close`."""
+    own until :meth:`close`; ``bookmarks``, if given, makes each page's bookmarks from its
+    :class:`MarkedPage` (else they are its headings)."""
 
-    def __init__(self):
+    def __init__(self, bookmarks=None):
         import threading
 
+        self._bookmarks = bookmarks
         self._folder: Path | None = None
         self._count = 0
         self._lock = threading.Lock()
@@ -340,6 +350,8 @@ class OutlineCopies:
         marked = mark_headings(text)
         if marked is None:
             return None
+        if self._bookmarks is not None:
+            marked = self._bookmarks(marked)
         with self._lock:
             if self._folder is None:
                 self._folder = Path(tempfile.mkdtemp(prefix="qk-outline-"))

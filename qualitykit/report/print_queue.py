@@ -27,10 +27,11 @@ import itertools
 import queue
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .browser import UNTAGGED_OPTIONS, Browser, BrowserError
-from .pdf_outline import OutlineCopies, OutlineError, add_outline
+from .pdf_outline import MarkedPage, OutlineCopies, OutlineError, add_outline
 from .print_fonts import PageFonts
 
 __all__ = ["PrintQueue", "TABS"]
@@ -53,9 +54,11 @@ class PrintQueue:
         Pages in flight at once (each in its own tab, reused page after page).
     cut_fonts : bool
         Print each page (but those put ``first``) with its local fonts cut to its characters.
-    own_outline : bool
+    own_outline : bool or callable
         Print each page untagged, its bookmarks added here (the same bookmarks, titles,
-        levels and pages as Chromium's).
+        levels and pages as Chromium's). A function instead of True gives the bookmarks to
+        make from the page's marked headings (a :class:`~qualitykit.report.pdf_outline.MarkedPage`
+        in, one out: e.g. grouped, :func:`qualitykit.report.pack_pdf.pack_bookmarks`).
 
     Examples
     --------
@@ -67,11 +70,12 @@ class PrintQueue:
     """
 
     def __init__(self, browser: Browser, *, tabs: int = TABS, cut_fonts: bool = False,
-                 own_outline: bool = False):
+                 own_outline: bool | Callable[[MarkedPage], MarkedPage] = False):
         if tabs < 1:
             raise ValueError(f"tabs 应为 1 或更大的整数，收到 {tabs!r}。")
         self._browser, self._fonts = browser, PageFonts() if cut_fonts else None
-        self._outlines = OutlineCopies() if own_outline else None
+        self._outlines = OutlineCopies(
+            bookmarks=own_outline if callable(own_outline) else None) if own_outline else None
         self._jobs: queue.PriorityQueue = queue.PriorityQueue()
         self._order = itertools.count()
         self._added: set[Path] = set()

@@ -340,11 +340,13 @@ class EarlyPrint:
     so and the caller prints the page itself. ``then``, if given, is called once the PDF is
     printed, in the same thread (the pack's bookmarks: done while the notebook still runs, not
     after it); an error there is raised again by :meth:`finish`. ``own_outline``: printed
-    untagged with the kit's bookmarks (:class:`~qualitykit.report.print_queue.PrintQueue`).
+    untagged with the kit's bookmarks, True or a function making them from the page's headings
+    (:class:`~qualitykit.report.print_queue.PrintQueue`).
     """
 
     def __init__(self, browser: Browser, html: Path, pdf: Path, *, poll: float = 0.05,
-                 then: Callable[[], object] | None = None, own_outline: bool = False):
+                 then: Callable[[], object] | None = None,
+                 own_outline: bool | Callable = False):
         import threading
 
         self.html, self.pdf, self.printed = Path(html), Path(pdf), False
@@ -361,7 +363,7 @@ class EarlyPrint:
                 return
         try:
             if self._own_outline:  # untagged, the kit's bookmarks (report.pdf_outline)
-                queue = PrintQueue(self._browser, tabs=1, own_outline=True)
+                queue = PrintQueue(self._browser, tabs=1, own_outline=self._own_outline)
                 queue.add(self.html, self.pdf, first=True)
                 if queue.finish():
                     return

@@ -5,9 +5,9 @@ runs) while a Jupyter kernel starts and imports what the notebook uses
 (:class:`~qualitykit.report.kernel.EarlyKernel`) and a browser starts; execute
 ``notebooks/01-term-analysis.ipynb`` with papermill in that kernel (it writes the
 班级质量分析单 / 教师个人质量分析表 pages first, which the browser prints at once, and leaves the
-Word report, the workbook and the pack's Word file to this process:
-:mod:`qualitykit.report.office`); export the executed notebook to HTML with the code hidden and
-print it to an A4 PDF, while a thread writes the Word and Excel files (the shared steps are in
+Word report, the workbook and the pack's Word file for later: :mod:`qualitykit.report.office`);
+export the executed notebook to HTML with the code hidden and print it to an A4 PDF, while the
+kernel, its notebook done, writes the Word and Excel files (the shared steps are in
 :mod:`qualitykit.report.runner`). The machine's two cores are both at work: the kernel on one,
 the browser and this process on the other.
 """
@@ -23,7 +23,14 @@ from pathlib import Path
 from ..io.checked import forget_checked
 from ..paths import NOTEBOOKS
 from .kernel import EarlyKernel
-from .office import LATER, Renderer, put_figures, warm_up_writers, write_later
+from .office import (
+    LATER,
+    WRITERS,
+    Renderer,
+    put_figures,
+    write_in_kernel,
+    write_later,
+)
 from .parameters import library_arguments, notebook_parameters
 from .print_queue import PrintQueue
 from .runner import (
@@ -49,6 +56,9 @@ FILES = ("score_file", "roster_file", "teacher_file", "previous_file", "item_fil
 REGISTER = "register_file"
 #: The 体测 file: a file parameter of the term-analysis notebook only (its 体质健康 section).
 FITNESS = "fitness_file"
+#: The files the kernel writes once its notebook is done (:func:`_write_office`): the Word
+#: report and the workbook; the pack's Word file is written by this process meanwhile.
+KERNEL_WRITES = ("report", "pack")
 #: The parameters that :func:`qualitykit.load_term` takes under the same names.
 LOAD_TERM = ("score_file", "exam", "grade", "roster_file", "teacher_file", "previous_file",
              "subjects", "full_marks", "school", "standard", "item_file")
@@ -141,6 +151,7 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
     """Steps 1–4 of :func:`run_report`, the pack's files taken up at the end; ``started``: the
     browser, the kernel and the folder of what the kernel leaves for later."""
     from .pack import pack_name
+    from .pack_pdf import pack_bookmarks
 
     browser, kernel, office = started
     timings: dict[str, float] = {}
@@ -150,8 +161,8 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
     pack["html"].unlink(missing_ok=True)  # only this run's pages are printed as the pack
     # the notebook writes the pack's pages before its Word files: printed meanwhile; its
     # charts are rendered here as they come
-    early = EarlyPrint(browser, pack["html"], pack["pdf"], then=lambda: _bookmark(pack),
-                       own_outline=True) if browser is not None and "pdf" in formats else None
+    early = EarlyPrint(browser, pack["html"], pack["pdf"], own_outline=pack_bookmarks) \
+        if browser is not None and "pdf" in formats else None
     renderer = Renderer(office, before=_warm_up)
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")}
     try:
@@ -184,17 +195,22 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
 
 
 def _write_office(office: Path, png: dict, timings: dict, kernel: EarlyKernel) -> None:
-    """The Word report, the workbook and the pack's Word file the notebook left for later
-    (the kernel, whose work is done, is shut down first)."""
+    """The Word report and the workbook the notebook left for later, written by its kernel
+    (done with the notebook: its imports and tables are there, on a core of its own), and the
+    pack's Word file here meanwhile; the kernel is shut down after. Without the kernel (it
+    died, or papermill ran its own) this process writes them all."""
+    with timed(timings, "office"), ThreadPoolExecutor(1) as waiting:
+        by_kernel = waiting.submit(write_in_kernel, kernel, office, png, KERNEL_WRITES)
+        write_later(office, png, writers=tuple(w for w in WRITERS if w not in KERNEL_WRITES))
+        if not by_kernel.result():  # an error of a writer there is raised here
+            write_later(office, png)
     kernel.close()
-    with timed(timings, "office"):
-        write_later(office, png)
 
 
 def _warm_up() -> None:
-    """While the notebook runs: the first HTML export's loading, and the writers' imports."""
+    """While the notebook runs: the first HTML export's loading (the Word and Excel files are
+    the kernel's, :func:`_write_office`)."""
     warm_up_html()
-    warm_up_writers()
 
 
 def _bookmark(pack: dict) -> None:
