@@ -41,6 +41,21 @@ def test_games_howell_with_two_groups_is_welchs_t_test():
 SR_GRID = [(k, df) for k in (3, 4, 7, 18, 60) for df in (2.5, 9.3, 37.9, 140.2, 1000.0)]
 
 
+def test_the_range_table_is_scipys_cubic_spline():
+    # the not-a-knot cubic spline of the range's distribution, built without scipy.interpolate
+    from scipy.interpolate import CubicSpline
+
+    from qualitykit.term.studentized import _CubicTable, _range_cdf
+
+    rng = np.random.default_rng(7)
+    for w in (np.linspace(0, 8, 3001), np.sort(rng.uniform(0, 10, 12))):
+        for y in (_range_cdf(w, 5), np.sin(w)):
+            at = np.r_[rng.uniform(w[0], w[-1], 2000), w[:4], w[-1]]
+            ours, theirs = _CubicTable(w, y), CubicSpline(w, y)
+            np.testing.assert_allclose(ours(at), theirs(at), rtol=0, atol=1e-14)
+            np.testing.assert_allclose(ours(at, 1), theirs(at, 1), rtol=0, atol=1e-13)
+
+
 @pytest.mark.parametrize("k, df", SR_GRID)
 def test_studentized_range_p_values_equal_scipys(k, df):
     from qualitykit.term.studentized import studentized_range_sf

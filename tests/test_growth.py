@@ -371,3 +371,21 @@ def test_value_added_too_small_to_fit_still_has_its_columns():
     va = qk.value_added(now, before)
     assert va.units.empty and {"class_id", "estimate", "low", "high", "rank"} <= set(va.units)
     assert "不足 3 人" in va.models.set_index("subject").loc["数学", "reading"]
+
+
+def test_the_b_spline_basis_is_scipys_design_matrix():
+    # the cubic B-splines of the SGP model, computed without scipy.interpolate
+    from scipy.interpolate import BSpline
+
+    from qualitykit.growth.quantile import _design_matrix
+
+    rng = np.random.default_rng(3)
+    for n in (5, 40, 400):  # whole and half points, many pupils at the top mark
+        x = np.round(rng.normal(80, 15, n).clip(0, 100) * 2) / 2
+        knots, lo, hi = spline_knots(x)
+        t = np.r_[[lo] * 4, knots, [hi] * 4]
+        at = np.r_[x, lo, hi, knots, np.linspace(lo, hi, 57)]
+        expected = BSpline.design_matrix(at, t, 3, extrapolate=False).toarray()
+        np.testing.assert_allclose(_design_matrix(at, t, 3), expected, rtol=0, atol=1e-14)
+    flat = np.full(8, 5.0)  # every knot at one value: zeros, as scipy gives
+    assert not _design_matrix(np.array([5.0]), flat, 3).any()

@@ -133,3 +133,24 @@ def test_value_added_of_the_sample_school_is_the_reml_optimum():
         for unit, row in units.iterrows():
             effect = np.asarray(theirs.random_effects[str(unit)])[0]
             assert row["va"] == pytest.approx(effect, abs=1e-3)
+
+
+def test_brents_method_finds_the_minimum_scipys_bounded_search_finds():
+    # the REML ratio is refined without scipy.optimize: the same steps, the same point
+    import math
+
+    from scipy.optimize import minimize_scalar
+
+    from qualitykit.growth.random_intercept import brent_minimum
+
+    rng = np.random.default_rng(11)
+    shapes = [lambda t, c=c, s=s: s * (t - c) ** 2 + 0.1 * math.sin(3 * t)
+              for c, s in rng.normal(0, 2, (20, 2))]
+    shapes += [lambda t: abs(t - 0.3), math.exp, lambda t: -math.exp(-t * t),
+               lambda t: (t - 1.7) ** 4]
+    for f in shapes:
+        for low, high in ((-3.0, 3.0), (-1.0, 0.5), (0.0, 2.0)):
+            theirs = minimize_scalar(f, bounds=(low, high), method="bounded",
+                                     options={"xatol": 1e-9})
+            x, fx = brent_minimum(f, low, high, xatol=1e-9)
+            assert x == pytest.approx(theirs.x, abs=1e-12) and fx == pytest.approx(theirs.fun)

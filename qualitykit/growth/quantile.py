@@ -10,7 +10,6 @@ solver (``solver="fn"``, see :mod:`qualitykit.external`) or by statsmodels' ``Qu
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import BSpline
 
 __all__ = ["TAUS", "spline_knots", "bspline_basis", "quantile_fit", "distinct_rows"]
 
@@ -35,8 +34,37 @@ def bspline_basis(x, knots: np.ndarray, lo: float, hi: float, degree: int = 3) -
     """
     x = np.clip(np.asarray(x, float), lo, hi)
     t = np.r_[[lo] * (degree + 1), knots, [hi] * (degree + 1)]
-    basis = BSpline.design_matrix(x, t, degree, extrapolate=False).toarray()
+    basis = _design_matrix(x, t, degree)
     return basis[:, 1:]  # the columns sum to one: drop one to keep the intercept identified
+
+
+def _design_matrix(x: np.ndarray, t: np.ndarray, k: int) -> np.ndarray:
+    """The values at ``x`` (within ``t[k]`` … ``t[-k-1]``) of the B-splines of degree ``k`` on
+    the knots ``t``, one column each: ``scipy.interpolate.BSpline.design_matrix(x, t, k)``
+    as a dense array, by the Cox–de Boor recursion over the k + 1 B-splines that are not zero at
+    each x (de Boor, *A Practical Guide to Splines*, ch. X), without importing
+    ``scipy.interpolate`` (and ``scipy.optimize`` with it). ``tests/test_growth.py`` checks it
+    against scipy's."""
+    n = len(t) - k - 1
+    spans = np.flatnonzero(t[:-1] < t[1:])
+    if not len(spans):  # every knot at one value (all prior scores equal): as scipy, zeros
+        return np.zeros((len(x), n))
+    # the knot interval t[i] ≤ x < t[i+1] of each x; the right end in the last one not empty
+    i = np.minimum(np.searchsorted(t, x, side="right") - 1, spans[-1])
+    values = np.zeros((len(x), k + 1))
+    values[:, 0] = 1.0
+    left, right = np.zeros((len(x), k + 1)), np.zeros((len(x), k + 1))
+    for j in range(1, k + 1):
+        left[:, j], right[:, j] = x - t[i + 1 - j], t[i + j] - x
+        saved = np.zeros(len(x))
+        for r in range(j):
+            term = values[:, r] / (right[:, r + 1] + left[:, j - r])
+            values[:, r] = saved + right[:, r + 1] * term
+            saved = left[:, j - r] * term
+        values[:, j] = saved
+    out = np.zeros((len(x), n))
+    out[np.arange(len(x))[:, None], i[:, None] - k + np.arange(k + 1)] = values
+    return out
 
 
 def quantile_fit(design: np.ndarray, y: np.ndarray, taus=TAUS, *,

@@ -23,8 +23,7 @@ __all__ = ["EarlyKernel", "warm_up"]
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 
 #: Libraries the analyses import inside their functions (not at module level), imported too.
-_LIBRARIES = ("pandas", "numpy", "scipy.special", "scipy.optimize", "scipy.interpolate",
-              "matplotlib.pyplot")
+_LIBRARIES = ("pandas", "numpy", "scipy.special", "matplotlib.pyplot")
 
 #: Seconds to wait for the warm-up before starting afresh (it takes 2–3 s on a quiet machine).
 WARM_UP_TIMEOUT = 300.0
