@@ -383,3 +383,14 @@ def test_a_class_with_nobody_on_a_list_still_gets_its_sheet(tmp_path):
     assert sheets["5-3班"]["说明"].iloc[0].startswith("本次考试本班没有学生进入")
     assert "5-3班" not in pd.read_excel(qk.write_targets(tmp_path / "u.xlsx", lists),
                                         sheet_name=None, engine="calamine")  # no scores: lists only
+
+
+def test_progress_without_lists_has_the_same_pupils_and_no_transition():
+    # the pack's movers ask for the pupils' changes only: the lists are not computed
+    current = qk.load_sample(exam="2025-2026-1 期末", grade=5)
+    previous = qk.load_sample(exam="2024-2025-2 期末", grade=4)
+    full, bare = qk.progress(current, previous), qk.progress(current, previous, lists=())
+    pd.testing.assert_frame_equal(bare.students, full.students)
+    pd.testing.assert_frame_equal(bare.accounting, full.accounting)
+    assert len(full.transitions) > 0 and bare.transitions.empty and bare.summary.empty
+    assert list(bare.transitions.columns) == list(full.transitions.columns)

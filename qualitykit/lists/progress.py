@@ -264,10 +264,15 @@ def _improved(students: pd.DataFrame, top: int, ids: list[str],
 
 
 def _transitions(current, previous, std, teachers, lists, accounting, ids, units) -> pd.DataFrame:
+    own = [u for u in units if u not in ids]
+    columns = list(dict.fromkeys([*units, "student_id", "name", "subject", "list", "transition",
+                                  "teacher", "rule", "score", *[_prev(u) for u in own],
+                                  "prev_rule", "prev_score", "reason"]))
+    if not lists:  # the pupils' changes only (the pack's movers): no list, no transition
+        return pd.DataFrame(columns=columns)
     now = targets(current, standard=std, teachers=teachers, lists=tuple(lists))
     before = targets(previous, standard=std, lists=tuple(lists))
     keys = [*ids, "subject", "list"]
-    own = [u for u in units if u not in ids]
     cols = [*own, "name", "teacher", "rule", "score", "reason"]
     rows = now[keys + [c for c in cols if c in now]].merge(
         before[keys + [c for c in (*own, "rule", "score") if c in before]].rename(
@@ -303,7 +308,4 @@ def _transitions(current, previous, std, teachers, lists, accounting, ids, units
     rows = rows.sort_values(["_gone", *units, "list", "transition", "subject", "student_id"])
     rows["list"] = rows["list"].astype(str)
     rows["transition"] = rows["transition"].astype(str)
-    columns = list(dict.fromkeys([*units, "student_id", "name", "subject", "list", "transition",
-                                  "teacher", "rule", "score", *[_prev(u) for u in own],
-                                  "prev_rule", "prev_score", "reason"]))
     return rows.reindex(columns=columns).reset_index(drop=True)

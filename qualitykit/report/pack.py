@@ -155,8 +155,8 @@ def pack_data(term, tables: dict | None = None) -> PackData:
     if previous is not None:
         data["class_va"] = _known(known, "class_va",
                                   lambda: value_added(scores, previous, standard=std).units)
-        # the pupils' changes only: the lists' transitions are not on these pages
-        moved = progress(scores, previous, standard=std, teachers=staff, lists=())
+        # the pupils' changes only: the lists' transitions and the teachers are not in them
+        moved = progress(scores, previous, standard=std, lists=())
         data["movers"] = movers(moved.students, top=std.improved_top)
     if staff is not None:
         data.update(_teacher_data(term, known))
