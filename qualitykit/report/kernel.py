@@ -141,9 +141,9 @@ class EarlyKernel:
 
     def run(self, code: str, timeout: float = WARM_UP_TIMEOUT) -> dict | None:
         """Run ``code`` silently in this kernel once its warm-up (and the notebook) is done
-        (no output, no execution count, nothing in the history) and wait for it; the reply's content
-        (``status`` "ok" or "error" with ``ename`` and ``evalue``), or None when the kernel is
-        not there, died or did not answer in ``timeout`` seconds.
+        (no output, no execution count, nothing in the history) and wait for it; the reply's
+        content (``status`` "ok" or "error" with ``ename`` and ``evalue``), or None when the
+        kernel is not there, died or did not answer in ``timeout`` seconds.
 
         Safe to call from another thread than the one that started the kernel: the request
         goes through a client of its own (a client's sockets belong to the thread that made

@@ -23,14 +23,7 @@ from pathlib import Path
 from ..io.checked import forget_checked
 from ..paths import NOTEBOOKS
 from .kernel import EarlyKernel
-from .office import (
-    LATER,
-    WRITERS,
-    Renderer,
-    put_figures,
-    write_in_kernel,
-    write_later,
-)
+from .office import LATER, WRITERS, Renderer, put_figures, write_in_kernel, write_later
 from .parameters import library_arguments, notebook_parameters
 from .print_queue import PrintQueue
 from .runner import (
@@ -56,9 +49,6 @@ FILES = ("score_file", "roster_file", "teacher_file", "previous_file", "item_fil
 REGISTER = "register_file"
 #: The 体测 file: a file parameter of the term-analysis notebook only (its 体质健康 section).
 FITNESS = "fitness_file"
-#: The files the kernel writes once its notebook is done (:func:`_write_office`): the Word
-#: report and the workbook; the pack's Word file is written by this process meanwhile.
-KERNEL_WRITES = ("report", "pack")
 #: The parameters that :func:`qualitykit.load_term` takes under the same names.
 LOAD_TERM = ("score_file", "exam", "grade", "roster_file", "teacher_file", "previous_file",
              "subjects", "full_marks", "school", "standard", "item_file")
@@ -195,15 +185,13 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
 
 
 def _write_office(office: Path, png: dict, timings: dict, kernel: EarlyKernel) -> None:
-    """The Word report and the workbook the notebook left for later, written by its kernel
-    (done with the notebook: its imports and tables are there, on a core of its own), and the
-    pack's Word file here meanwhile; the kernel is shut down after. Without the kernel (it
-    died, or papermill ran its own) this process writes them all."""
-    with timed(timings, "office"), ThreadPoolExecutor(1) as waiting:
-        by_kernel = waiting.submit(write_in_kernel, kernel, office, png, KERNEL_WRITES)
-        write_later(office, png, writers=tuple(w for w in WRITERS if w not in KERNEL_WRITES))
-        if not by_kernel.result():  # an error of a writer there is raised here
-            write_later(office, png)
+    """The Word report, the workbook and the pack's Word file the notebook left for later,
+    written by its kernel (done with the notebook: its imports and tables are there, on a core
+    of its own, away from this process's export and its interpreter lock), which is shut down
+    after. Without the kernel (it died, or papermill ran its own) this process writes them."""
+    with timed(timings, "office"):
+        if not write_in_kernel(kernel, office, png, tuple(WRITERS)):
+            write_later(office, png)  # an error of a writer in the kernel is raised above
     kernel.close()
 
 
