@@ -124,7 +124,8 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     out = make_output_folder(out_dir)
     # the browser starts and the kernel boots and imports while the sheets are read (on the
     # other core); the kernel takes them as read here (io.checked) and leaves its Word and Excel
-    # files in ``office`` for this process to write while the browser prints (report.office)
+    # files in ``office``, to write them once its notebook is done while the browser prints
+    # (report.office)
     office = Path(tempfile.mkdtemp(prefix="qualitykit-office-"))
     try:
         with EarlyKernel(notebook or NOTEBOOK, out, env={LATER: str(office)}) as kernel, \
@@ -153,7 +154,7 @@ def _run(notebook, params: dict, out: Path, formats, pdf_engine, started, log,
     # charts are rendered here as they come
     early = EarlyPrint(browser, pack["html"], pack["pdf"], own_outline=pack_bookmarks) \
         if browser is not None and "pdf" in formats else None
-    renderer = Renderer(office, before=_warm_up)
+    renderer = Renderer(office, before=warm_up_html)  # the first HTML export's loading
     files = {kind: out / f"{term.title}.{kind}" for kind in ("docx", "xlsx")}
     try:
         with timed(timings, "execute"):
@@ -193,12 +194,6 @@ def _write_office(office: Path, png: dict, timings: dict, kernel: EarlyKernel) -
         if not write_in_kernel(kernel, office, png, tuple(WRITERS)):
             write_later(office, png)  # an error of a writer in the kernel is raised above
     kernel.close()
-
-
-def _warm_up() -> None:
-    """While the notebook runs: the first HTML export's loading (the Word and Excel files are
-    the kernel's, :func:`_write_office`)."""
-    warm_up_html()
 
 
 def _bookmark(pack: dict) -> None:
