@@ -122,10 +122,8 @@ def run_report(score_file: str | Path | None = None, *, out_dir: str | Path = "o
     params = notebook_parameters({"score_file": score_file, **parameters},
                                  files=(*FILES, REGISTER, FITNESS), defaults={"export": False})
     out = make_output_folder(out_dir)
-    # the browser starts and the kernel boots and imports while the sheets are read (on the
-    # other core); the kernel takes them as read here (io.checked) and leaves its Word and Excel
-    # files in ``office``, to write them once its notebook is done while the browser prints
-    # (report.office)
+    # the browser starts and the kernel boots and imports while the sheets are read; the kernel
+    # takes them as read here (io.checked) and writes its Word files last (report.office)
     office = Path(tempfile.mkdtemp(prefix="qualitykit-office-"))
     try:
         with EarlyKernel(notebook or NOTEBOOK, out, env={LATER: str(office)}) as kernel, \
